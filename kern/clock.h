@@ -1,0 +1,21 @@
+/*
+ * Monotonic time since kernel entry, from the TSC once calibrated.
+ * clock_ns() is 0 before calibration; never goes backwards after.
+ */
+#ifndef KERN_CLOCK_H
+#define KERN_CLOCK_H
+
+#include <stdint.h>
+
+/* TSC value read at the first instruction of kmain: the origin of time. */
+extern uint64_t boot_tsc;
+
+uint64_t clock_ns(void);
+/* TSC ticks per second, 0 if not yet calibrated. */
+uint64_t clock_tsc_hz(void);
+/* Calibrates the TSC against the PIT (or CPUID leaf 0x15 when it tells). */
+void clock_init(void);
+/* Busy-waits for at least ns nanoseconds (needs clock_init). */
+void clock_delay_ns(uint64_t ns);
+
+#endif

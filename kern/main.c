@@ -1,0 +1,60 @@
+/*
+ * kmain: the order in which Atoll comes up. Each step may rely on the ones
+ * before it; see docs/architecture.md for the picture.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
+#include "boot/bootinfo.h"
+#include "dev/serial.h"
+#include "kern/banner.h"
+#include "kern/clock.h"
+#include "kern/cmdline.h"
+#include "kern/ktest.h"
+#include "kern/log.h"
+#include "kern/panic.h"
+#include "dev/platform.h"
+#include "mm/kstack.h"
+#include "mm/vmm.h"
+
+void arch_call_on_stack(uintptr_t top, void (*fn)(void));
+
+static struct kstack main_stack;
+
+__attribute__((noreturn)) static void kmain_on_stack(void)
+{
+    platform_init();
+    banner_print();
+
+    char spec[256];
+    if (cmdline_get("test", spec, sizeof spec))
+        ktest_run(spec);
+
+    pr_info("atoll: no userboot yet; idling\n");
+    for (;;) {
+        irq_enable();
+        halt();
+    }
+}
+
+__attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)
+{
+    boot_tsc = rdtsc();
+    serial_init();
+    if (bootinfo_parse(magic, info_phys))
+        panic("not started by a Multiboot loader (magic %#x)", magic);
+    cmdline_init(bootinfo.cmdline);
+    log_threshold = (enum log_level)cmdline_get_ulong("loglevel", LOG_INFO);
+    if (log_threshold > LOG_DEBUG)
+        log_threshold = LOG_DEBUG;
+
+    cpu_init();
+    gdt_init();
+    idt_init();
+    mm_init();
+
+    /* Leave the boot stack (no guard page) for one that has one. */
+    if (kstack_alloc(&main_stack, 64 * 1024, "kmain"))
+        panic("cannot allocate the main kernel stack");
+    arch_call_on_stack(main_stack.top, kmain_on_stack);
+    __builtin_unreachable();
+}

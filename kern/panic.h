@@ -1,0 +1,25 @@
+/*
+ * Fatal kernel errors. panic() is for broken kernel invariants only, never
+ * for anything a guest controls. It prints "atoll: panic: <message>" after a
+ * backtrace and stops the machine (in test mode: exits QEMU with failure).
+ */
+#ifndef KERN_PANIC_H
+#define KERN_PANIC_H
+
+#include <stdint.h>
+
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/* Stops after a report the caller has printed already (exception path). */
+__attribute__((noreturn, format(printf, 1, 2))) void panic_after_report(const char *fmt, ...);
+
+/* Prints a symbolized backtrace starting from a frame pointer. */
+void backtrace_from(uintptr_t rip, uintptr_t rbp);
+
+#define ASSERT(cond)                                                        \
+    do {                                                                    \
+        if (!(cond))                                                        \
+            panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); \
+    } while (0)
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Spinlocks that also mask interrupts on this CPU while held, so a lock
+ * shared with an interrupt handler cannot deadlock against it.
+ */
+#ifndef KERN_SPINLOCK_H
+#define KERN_SPINLOCK_H
+
+#include <stdint.h>
+
+#include "arch/x86/cpu.h"
+
+typedef struct {
+    volatile uint32_t locked;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0 }
+
+static inline uint64_t spin_lock_irqsave(spinlock_t *l)
+{
+    uint64_t flags = irq_save();
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (l->locked)
+            cpu_relax();
+    return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    irq_restore(flags);
+}
+
+#endif

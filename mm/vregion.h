@@ -1,0 +1,65 @@
+/*
+ * Kernel virtual address space regions. A region is a range of kernel
+ * virtual addresses reserved for one purpose (a kernel stack, a Wasm
+ * memory's 8 GiB, a heap chunk, device registers), with nothing behind it
+ * until pages are committed. Unbacked parts act as guard areas: a touch
+ * there faults, and the fault report names the region.
+ */
+#ifndef MM_VREGION_H
+#define MM_VREGION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/phys.h"
+
+struct vregion;
+
+/* What a region is for: fault reports and leak checks read it. */
+enum vregion_kind {
+    VR_GENERIC,
+    VR_STACK,       /* kernel stack: first page is the guard */
+    VR_HEAP,        /* kernel heap chunks */
+    VR_DEVICE,      /* device registers, framebuffer: frames not owned */
+    VR_WASM,        /* Wasm linear memory and its guard */
+    VR_CODE,        /* compiled code */
+};
+
+/* Reserves size bytes (rounded up to pages) of address space aligned to
+ * align (a power of two >= 4096). Nothing is mapped. NULL when the address
+ * space or the region table is exhausted. The name is copied (truncated). */
+struct vregion *vregion_reserve(size_t size, size_t align, enum vregion_kind kind, const char *name);
+
+enum vregion_kind vregion_kind(const struct vregion *r);
+
+/* Backs [off, off+len) of the region with fresh zeroed frames, mapped with
+ * flags (mm/mmu.h). All or nothing: on failure (-1) nothing new stays
+ * mapped. Pages already committed in the range are an error. */
+int vregion_commit(struct vregion *r, size_t off, size_t len, int flags);
+
+/* Unmaps [off, off+len) and frees the frames behind it. */
+void vregion_decommit(struct vregion *r, size_t off, size_t len);
+
+/* Maps existing physical memory (device registers, a framebuffer, boot
+ * modules) into [off, off+len) without owning the frames. */
+int vregion_map_phys(struct vregion *r, size_t off, paddr_t pa, size_t len, int flags);
+
+/* Unmaps everything, frees owned frames, and releases the range. */
+void vregion_release(struct vregion *r);
+
+uintptr_t vregion_base(const struct vregion *r);
+size_t vregion_size(const struct vregion *r);
+size_t vregion_committed(const struct vregion *r);
+
+/* The region containing va, or NULL. Safe from fault handlers. */
+const struct vregion *vregion_find(uintptr_t va);
+const char *vregion_name(const struct vregion *r);
+
+/* Sets up the region allocator over [base, base+size) of the kernel root. */
+void vregion_init(paddr_t root, uintptr_t base, uint64_t size);
+
+/* Number of live regions and committed bytes (leak accounting). */
+void vregion_stats(uint64_t *regions, uint64_t *committed_bytes);
+
+#endif
