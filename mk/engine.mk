@@ -1,0 +1,78 @@
+# mk/engine.mk: the Wasm engine (wasm/), its Linux tools (host/) and their
+# suites. Included by the top Makefile; every variable here is ENGINE_* or
+# HOST_* so as not to collide with mk/kernel.mk.
+#
+#   make test-spec       spec suite (core/ + core/simd) through atoll-spec
+#   make test-kcheck     wasm/*.c compiled with the kernel's exact flags
+#   make fuzz            libFuzzer over decode+validate, FUZZ_SECONDS long
+#   make bench-decode    decode+validate throughput (MB/s), not a test
+
+WASM_TESTSUITE ?= ../shared/wasm-testsuite
+FUZZ_SECONDS   ?= 60
+WAST2JSON      ?= wast2json
+
+ENGINE_SRCS := $(sort $(wildcard wasm/*.c))
+ENGINE_HDRS := $(wildcard wasm/*.h wasm/*.def)
+ENGINE_OBJ  := $(BUILD)/engine
+HOST_CC     ?= gcc
+HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE
+HOST_OBJS   := $(patsubst wasm/%.c,$(ENGINE_OBJ)/%.o,$(ENGINE_SRCS)) \
+               $(ENGINE_OBJ)/host_linux.o
+
+# Kernel flags, exactly: if the kernel build would break on wasm/, this does.
+ENGINE_KCFLAGS := -std=c11 -O2 -ffreestanding -mno-red-zone -mcmodel=kernel \
+    -mgeneral-regs-only -fno-pic -fno-stack-protector -Wall -Wextra -Werror \
+    -nostdinc -isystem $(shell $(HOST_CC) -print-file-name=include)
+ENGINE_KOBJS := $(patsubst wasm/%.c,$(BUILD)/kcheck/%.o,$(ENGINE_SRCS))
+
+ALL_TARGETS += $(BUILD)/atoll-spec $(BUILD)/kcheck/stamp
+TEST_SUITES += test-kcheck test-spec
+
+$(ENGINE_OBJ)/%.o: wasm/%.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(ENGINE_OBJ)/%.o: host/%.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/atoll-spec: $(ENGINE_OBJ)/atoll_spec.o $(HOST_OBJS)
+	$(HOST_CC) $^ -lcjson -o $@
+
+$(BUILD)/kcheck/%.o: wasm/%.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(ENGINE_KCFLAGS) -c $< -o $@
+
+$(BUILD)/kcheck/stamp: $(ENGINE_KOBJS)
+	@touch $@
+
+.PHONY: test-kcheck test-spec spec-json fuzz bench-decode
+
+test-kcheck:
+	@n=0; f=0; for s in $(ENGINE_SRCS); do \
+	    o=$(BUILD)/kcheck/$$(basename $$s .c).o; \
+	    if $(MAKE) --no-print-directory -s $$o >/dev/null; then n=$$((n+1)); \
+	    else f=$$((f+1)); echo "kernel flags reject $$s"; fi; done; \
+	echo "$$n passed, $$f failed"; [ $$f -eq 0 ]
+
+# The suite in JSON: core/ (with core/compat/ for the files Debian's
+# wast2json cannot read, see the testsuite's README) and core/simd/.
+ENGINE_CORE_WAST := $(wildcard $(WASM_TESTSUITE)/core/*.wast)
+ENGINE_SIMD_WAST := $(wildcard $(WASM_TESTSUITE)/core/simd/*.wast)
+ENGINE_SPEC_JSON := \
+    $(patsubst $(WASM_TESTSUITE)/core/%.wast,$(BUILD)/spec/core/%.json,$(ENGINE_CORE_WAST)) \
+    $(patsubst $(WASM_TESTSUITE)/core/simd/%.wast,$(BUILD)/spec/simd/%.json,$(ENGINE_SIMD_WAST))
+
+$(BUILD)/spec/core/%.json: $(WASM_TESTSUITE)/core/%.wast
+	@mkdir -p $(@D)
+	@src=$<; c=$(WASM_TESTSUITE)/core/compat/$*.wast; [ -f $$c ] && src=$$c; \
+	$(WAST2JSON) $$src -o $@
+
+$(BUILD)/spec/simd/%.json: $(WASM_TESTSUITE)/core/simd/%.wast
+	@mkdir -p $(@D)
+	@$(WAST2JSON) $< -o $@
+
+spec-json: $(ENGINE_SPEC_JSON)
+
+test-spec: $(BUILD)/atoll-spec spec-json
+	@$(BUILD)/atoll-spec --known tests/spec/known-failures.txt $(ENGINE_SPEC_JSON)
