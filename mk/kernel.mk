@@ -99,3 +99,4 @@ run: deps $(BUILD)/atoll.iso
 debug: deps $(BUILD)/atoll.iso
 	@echo "QEMU waits for GDB on :1234; in another terminal: gdb -x scripts/gdbinit"
 	$(QEMU) $(QEMU_ARGS) -cdrom $(BUILD)/atoll.iso -s -S
+-include mk/font.mk

@@ -1,0 +1,134 @@
+/*
+ * Drawing text cells into a framebuffer. A glyph row (8 pixels) is built
+ * in a small local buffer and stored as 64-bit words: 8 pixels of 2, 3 or
+ * 4 bytes are 16, 24 or 32 bytes, always whole words, so every depth takes
+ * the same path and the write-combining buffers see full-width stores.
+ */
+#include "dev/fbcon.h"
+
+#include "dev/font.h"
+#include "lib/string.h"
+
+/* The colours of the VGA's default palette (the EGA 16). */
+const uint8_t vga_palette_rgb[16][3] = {
+    { 0x00, 0x00, 0x00 }, { 0x00, 0x00, 0xaa }, { 0x00, 0xaa, 0x00 }, { 0x00, 0xaa, 0xaa },
+    { 0xaa, 0x00, 0x00 }, { 0xaa, 0x00, 0xaa }, { 0xaa, 0x55, 0x00 }, { 0xaa, 0xaa, 0xaa },
+    { 0x55, 0x55, 0x55 }, { 0x55, 0x55, 0xff }, { 0x55, 0xff, 0x55 }, { 0x55, 0xff, 0xff },
+    { 0xff, 0x55, 0x55 }, { 0xff, 0x55, 0xff }, { 0xff, 0xff, 0x55 }, { 0xff, 0xff, 0xff },
+};
+
+/* Scan lines start at any byte (24 bpp): stores through this type make no
+ * alignment promise to the compiler. */
+typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+
+#define GRID_W (SCREEN_COLS * FONT_WIDTH)
+#define GRID_H (SCREEN_ROWS * FONT_HEIGHT)
+
+/* An 8-bit channel value scaled to a field of size bits at pos. */
+static uint32_t channel(uint8_t v, uint8_t pos, uint8_t size)
+{
+    if (size == 0)
+        return 0;
+    uint32_t x = size >= 8 ? (uint32_t)v << (size - 8) : (uint32_t)v >> (8 - size);
+    return x << pos;
+}
+
+static bool field_fits(uint8_t pos, uint8_t size, uint32_t bits)
+{
+    return size <= 16 && pos + size <= bits;
+}
+
+int fbcon_target_init(struct fb_target *t, void *base, const struct framebuffer *fb)
+{
+    uint32_t bpp = (fb->bpp + 7) / 8;
+    if (fb->kind != FB_RGB || bpp < 2 || bpp > 4 || fb->width < GRID_W || fb->height < GRID_H ||
+        (uint64_t)fb->pitch < (uint64_t)fb->width * bpp)
+        return -1;
+    if (!field_fits(fb->red_pos, fb->red_size, bpp * 8) ||
+        !field_fits(fb->green_pos, fb->green_size, bpp * 8) ||
+        !field_fits(fb->blue_pos, fb->blue_size, bpp * 8))
+        return -1;
+    *t = (struct fb_target){
+        .base = base,
+        .pitch = fb->pitch,
+        .width = fb->width,
+        .height = fb->height,
+        .bytes_pp = bpp,
+        /* Centred, on whole pixels; screen readers (tests/qemu/screen_ocr.py)
+         * find the grid with the same rule. */
+        .origin_x = (fb->width - GRID_W) / 2,
+        .origin_y = (fb->height - GRID_H) / 2,
+    };
+    for (int i = 0; i < 16; i++)
+        t->palette[i] = channel(vga_palette_rgb[i][0], fb->red_pos, fb->red_size) |
+                        channel(vga_palette_rgb[i][1], fb->green_pos, fb->green_size) |
+                        channel(vga_palette_rgb[i][2], fb->blue_pos, fb->blue_size);
+    return 0;
+}
+
+void fbcon_init(struct fbcon *c, const struct fb_target *t)
+{
+    c->t = *t;
+    c->shadow_valid = false;
+    c->cursor_drawn = -1;
+}
+
+void fbcon_clear(const struct fb_target *t)
+{
+    /* Black is 0 in every RGB layout. */
+    for (uint32_t y = 0; y < t->height; y++)
+        memset(t->base + (uint64_t)y * t->pitch, 0, (size_t)t->width * t->bytes_pp);
+}
+
+void fbcon_draw_cell(const struct fb_target *t, unsigned index, uint16_t cell, bool underline)
+{
+    if (index >= SCREEN_CELLS)
+        return;
+    const uint8_t *glyph = font8x16[cell & 0xff];
+    uint32_t fg = t->palette[(cell >> 8) & 0xf];
+    uint32_t bg = t->palette[cell >> 12];
+    uint32_t bpp = t->bytes_pp;
+    uint32_t x = t->origin_x + (index % SCREEN_COLS) * FONT_WIDTH;
+    uint32_t y = t->origin_y + (index / SCREEN_COLS) * FONT_HEIGHT;
+    uint8_t *line = t->base + (uint64_t)y * t->pitch + (uint64_t)x * bpp;
+
+    for (int r = 0; r < FONT_HEIGHT; r++, line += t->pitch) {
+        uint8_t bits = glyph[r];
+        if (underline && r >= FONT_HEIGHT - 2)
+            bits = 0xff;
+        /* One spare pixel: each pixel is stored as 4 bytes, the next
+         * pixel overwriting the extra ones when bpp < 4. */
+        uint8_t px[8 * 4 + 4];
+        for (int i = 0; i < 8; i++) {
+            uint32_t v = (bits & (0x80 >> i)) ? fg : bg;
+            memcpy(px + i * bpp, &v, 4);
+        }
+        volatile u64_any *dst = (volatile u64_any *)line;
+        for (uint32_t w = 0; w < bpp; w++) {
+            uint64_t word;
+            memcpy(&word, px + w * 8, 8);
+            dst[w] = word;
+        }
+    }
+}
+
+unsigned fbcon_sync(struct fbcon *c, const volatile uint16_t *cells, int cursor)
+{
+    unsigned drawn = 0;
+    if (cursor >= SCREEN_CELLS)
+        cursor = -1;
+    for (int i = 0; i < SCREEN_CELLS; i++) {
+        /* Read once: a writer may change the cell meanwhile, and the
+         * shadow must record what was actually drawn. */
+        uint16_t cell = cells[i];
+        bool cursor_here = i == cursor, was_here = i == c->cursor_drawn;
+        if (c->shadow_valid && cell == c->shadow[i] && cursor_here == was_here)
+            continue;
+        fbcon_draw_cell(&c->t, (unsigned)i, cell, cursor_here);
+        c->shadow[i] = cell;
+        drawn++;
+    }
+    c->shadow_valid = true;
+    c->cursor_drawn = cursor;
+    return drawn;
+}
