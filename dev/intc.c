@@ -1,19 +1,176 @@
-/* Placeholder until the APIC code lands: remap and mask the legacy PIC so
- * that no IRQ lands on an exception vector. */
+/*
+ * Choosing the interrupt controller: ACPI's MADT describes the local APIC
+ * and I/O APICs; without a valid one (or with `noapic`) the 8259 PIC,
+ * already remapped and masked, stays in charge.
+ */
+#include <stddef.h>
+
 #include "dev/intc.h"
 
-#include "arch/x86/io.h"
+#include "dev/acpi.h"
+#include "dev/ioapic.h"
+#include "dev/lapic.h"
+#include "dev/madt.h"
+#include "dev/pic.h"
+#include "kern/cmdline.h"
+#include "kern/log.h"
+
+static enum intc_mode mode = INTC_PIC;
+static struct madt_info madt;
+static uint64_t lapic_errors;
+
+static void eoi_pic(int vector)
+{
+    pic_eoi(vector);
+}
+
+static void eoi_lapic(int vector)
+{
+    (void)vector;
+    lapic_eoi();
+}
+
+static void lapic_error(struct trap_frame *f, void *ctx)
+{
+    (void)f;
+    (void)ctx;
+    uint32_t esr = lapic_read_esr();
+    /* A few lines are enough to diagnose; a storm must not flood the log. */
+    if (lapic_errors++ < 8)
+        pr_warn("lapic: error interrupt, ESR %#x\n", esr);
+}
+
+/* Reads the MADT into `madt`. 0, or -1 with the reason logged. */
+static int load_madt(void)
+{
+    if (acpi_init())
+        return -1;
+    struct acpi_mapping m;
+    const struct acpi_sdt_header *h = acpi_map_table("APIC", &m);
+    if (!h) {
+        pr_warn("intc: no valid MADT\n");
+        return -1;
+    }
+    size_t bad = 0;
+    const char *err = madt_parse(h, h->length, &madt, &bad);
+    acpi_unmap(&m);
+    if (err) {
+        pr_warn("intc: MADT rejected at offset %zu: %s\n", bad, err);
+        return -1;
+    }
+    if (madt.dropped)
+        pr_warn("intc: MADT has more entries than the kernel keeps (%d dropped)\n", madt.dropped);
+    if (!madt.ioapic_count) {
+        pr_warn("intc: MADT lists no I/O APIC\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void apply_nmis(void)
+{
+    uint32_t id = lapic_id();
+    uint32_t uid = MADT_UID_ALL;
+    for (int i = 0; i < madt.cpu_count; i++)
+        if (madt.cpus[i].apic_id == id)
+            uid = madt.cpus[i].uid;
+    for (int i = 0; i < madt.nmi_count; i++)
+        if (madt.nmis[i].uid == MADT_UID_ALL || madt.nmis[i].uid == uid)
+            lapic_set_lint_nmi(madt.nmis[i].lint, madt.nmis[i].flags);
+}
+
+static int start_apic(void)
+{
+    if (load_madt())
+        return -1;
+    for (int i = 0; i < madt.ioapic_count; i++)
+        if (ioapic_add(madt.ioapics[i].id, madt.ioapics[i].addr, madt.ioapics[i].gsi_base))
+            pr_warn("intc: cannot use the I/O APIC at %#x\n", madt.ioapics[i].addr);
+    if (!ioapic_count())
+        return -1;
+    /* The I/O APIC entries are all masked: leaving now keeps them so. */
+    if (lapic_init(madt.lapic_addr, VEC_SPURIOUS, VEC_LAPIC_ERROR))
+        return -1;
+    apply_nmis();
+    trap_set_irq_handler(VEC_LAPIC_ERROR, lapic_error, NULL);
+    for (int i = 0; i < madt.override_count; i++) {
+        const struct madt_override *o = &madt.overrides[i];
+        pr_debug("intc: ISA IRQ %u -> GSI %u, flags %#x\n", o->source, o->gsi, o->flags);
+    }
+    return 0;
+}
 
 void intc_init(void)
 {
-    outb(0x20, 0x11);
-    outb(0xa0, 0x11);
-    outb(0x21, 0x20);
-    outb(0xa1, 0x28);
-    outb(0x21, 0x04);
-    outb(0xa1, 0x02);
-    outb(0x21, 0x01);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    pic_init();
+    trap_eoi = eoi_pic;
+    char opt[4];
+    if (cmdline_get("noapic", opt, sizeof opt)) {
+        pr_info("intc: 8259 PIC (boot option noapic)\n");
+        return;
+    }
+    if (start_apic()) {
+        pr_warn("intc: falling back to the 8259 PIC\n");
+        return;
+    }
+    trap_eoi = eoi_lapic;
+    mode = INTC_APIC;
+    pr_info("intc: local APIC id %u (%s), %d I/O APIC(s) with %u GSIs, %d CPU(s) in the MADT, "
+            "%d source override(s); 8259 PIC masked\n",
+            lapic_id(), lapic_x2apic() ? "x2APIC" : "xAPIC", ioapic_count(), ioapic_gsi_count(),
+            madt.cpu_count, madt.override_count);
+}
+
+enum intc_mode intc_mode(void)
+{
+    return mode;
+}
+
+const char *intc_name(void)
+{
+    return mode == INTC_APIC ? "local APIC + I/O APIC" : "8259 PIC";
+}
+
+unsigned intc_isa_gsi(unsigned irq)
+{
+    if (mode == INTC_PIC)
+        return irq;
+    uint32_t gsi;
+    uint16_t flags;
+    madt_isa_irq(&madt, irq, &gsi, &flags);
+    return gsi;
+}
+
+int intc_enable_isa_irq(unsigned irq, irq_handler_fn fn, void *ctx)
+{
+    if (irq >= ISA_IRQS || irq == 2)
+        return -1;
+    int vector = VEC_IRQ_BASE + (int)irq;
+    trap_set_irq_handler(vector, fn, ctx);
+    if (mode == INTC_PIC) {
+        pic_unmask(irq);
+        return 0;
+    }
+    uint32_t gsi;
+    uint16_t flags;
+    madt_isa_irq(&madt, irq, &gsi, &flags);
+    bool low = (flags & MADT_POLARITY_MASK) == MADT_POLARITY_LOW;
+    bool level = (flags & MADT_TRIGGER_MASK) == MADT_TRIGGER_LEVEL;
+    if (ioapic_route(gsi, (uint8_t)vector, low, level, lapic_id())) {
+        pr_warn("intc: ISA IRQ %u (GSI %u) has no I/O APIC\n", irq, gsi);
+        trap_set_irq_handler(vector, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+void intc_disable_isa_irq(unsigned irq)
+{
+    if (irq >= ISA_IRQS)
+        return;
+    if (mode == INTC_PIC)
+        pic_mask(irq);
+    else
+        ioapic_set_masked(intc_isa_gsi(irq), true);
+    trap_set_irq_handler(VEC_IRQ_BASE + (int)irq, NULL, NULL);
 }
