@@ -20,6 +20,7 @@ const uint8_t vga_palette_rgb[16][3] = {
 /* Scan lines start at any byte (24 bpp): stores through this type make no
  * alignment promise to the compiler. */
 typedef uint64_t __attribute__((aligned(1), may_alias)) u64_any;
+typedef uint32_t __attribute__((aligned(1), may_alias)) u32_any;
 
 #define GRID_W (SCREEN_COLS * FONT_WIDTH)
 #define GRID_H (SCREEN_ROWS * FONT_HEIGHT)
@@ -58,6 +59,7 @@ int fbcon_target_init(struct fb_target *t, void *base, const struct framebuffer 
          * find the grid with the same rule. */
         .origin_x = (fb->width - GRID_W) / 2,
         .origin_y = (fb->height - GRID_H) / 2,
+        .pens_attr = PENS_NONE,
     };
     for (int i = 0; i < 16; i++)
         t->palette[i] = channel(vga_palette_rgb[i][0], fb->red_pos, fb->red_size) |
@@ -80,34 +82,54 @@ void fbcon_clear(const struct fb_target *t)
         memset(t->base + (uint64_t)y * t->pitch, 0, (size_t)t->width * t->bytes_pp);
 }
 
-void fbcon_draw_cell(const struct fb_target *t, unsigned index, uint16_t cell, bool underline)
+/* Fills the pen table for attribute attr: the pixels, as stored, of each
+ * 4-pixel pattern. Consecutive cells nearly always share their colours, so
+ * one table is kept and rebuilt only when the attribute changes. */
+static void load_pens(struct fb_target *t, uint8_t attr)
+{
+    if (t->pens_attr == attr)
+        return;
+    uint32_t fg = t->palette[attr & 0xf], bg = t->palette[attr >> 4];
+    for (int p = 0; p < 16; p++)
+        for (int i = 0; i < 4; i++) {
+            uint32_t v = (p & (8 >> i)) ? fg : bg;
+            memcpy(&t->pens[p][i * t->bytes_pp], &v, t->bytes_pp);
+        }
+    t->pens_attr = attr;
+}
+
+static inline uint64_t u64_at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint32_t u32_at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+
+void fbcon_draw_cell(struct fb_target *t, unsigned index, uint16_t cell, bool underline)
 {
     if (index >= SCREEN_CELLS)
         return;
+    load_pens(t, (uint8_t)(cell >> 8));
     const uint8_t *glyph = font8x16[cell & 0xff];
-    uint32_t fg = t->palette[(cell >> 8) & 0xf];
-    uint32_t bg = t->palette[cell >> 12];
-    uint32_t bpp = t->bytes_pp;
     uint32_t x = t->origin_x + (index % SCREEN_COLS) * FONT_WIDTH;
     uint32_t y = t->origin_y + (index / SCREEN_COLS) * FONT_HEIGHT;
-    uint8_t *line = t->base + (uint64_t)y * t->pitch + (uint64_t)x * bpp;
+    uint8_t *line = t->base + (uint64_t)y * t->pitch + (uint64_t)x * t->bytes_pp;
 
+    /* One loop per depth, so each row is a few fixed-size stores: the
+     * left four pixels from the high nibble's pens, the right from the low. */
     for (int r = 0; r < FONT_HEIGHT; r++, line += t->pitch) {
-        uint8_t bits = glyph[r];
-        if (underline && r >= FONT_HEIGHT - 2)
-            bits = 0xff;
-        /* One spare pixel: each pixel is stored as 4 bytes, the next
-         * pixel overwriting the extra ones when bpp < 4. */
-        uint8_t px[8 * 4 + 4];
-        for (int i = 0; i < 8; i++) {
-            uint32_t v = (bits & (0x80 >> i)) ? fg : bg;
-            memcpy(px + i * bpp, &v, 4);
+        uint8_t bits = underline && r >= FONT_HEIGHT - 2 ? 0xff : glyph[r];
+        const uint8_t *hi = t->pens[bits >> 4], *lo = t->pens[bits & 0xf];
+        volatile u64_any *d = (volatile u64_any *)line;
+        switch (t->bytes_pp) {
+        case 4:
+            d[0] = u64_at(hi), d[1] = u64_at(hi + 8), d[2] = u64_at(lo), d[3] = u64_at(lo + 8);
+            break;
+        case 3: {
+            volatile u32_any *w = (volatile u32_any *)line;
+            d[0] = u64_at(hi), w[2] = u32_at(hi + 8);
+            w[3] = u32_at(lo), d[2] = u64_at(lo + 4);
+            break;
         }
-        volatile u64_any *dst = (volatile u64_any *)line;
-        for (uint32_t w = 0; w < bpp; w++) {
-            uint64_t word;
-            memcpy(&word, px + w * 8, 8);
-            dst[w] = word;
+        default:
+            d[0] = u64_at(hi), d[1] = u64_at(lo);
+            break;
         }
     }
 }

@@ -27,7 +27,11 @@ struct fb_target {
     uint32_t bytes_pp;          /* 2, 3 or 4 */
     uint32_t origin_x, origin_y;    /* top-left pixel of cell (0, 0) */
     uint32_t palette[16];       /* VGA colours as pixel values */
+    uint16_t pens_attr;         /* the attribute pens holds, or PENS_NONE */
+    uint8_t pens[16][16];       /* 4 pixels, as stored, per 4-bit glyph pattern */
 };
+
+#define PENS_NONE 0xffff
 
 struct fbcon {
     struct fb_target t;
@@ -49,7 +53,7 @@ void fbcon_clear(const struct fb_target *t);
 
 /* Draws one cell (character | attribute << 8); with underline, the two
  * bottom pixel rows take the foreground colour (the text cursor). */
-void fbcon_draw_cell(const struct fb_target *t, unsigned index, uint16_t cell, bool underline);
+void fbcon_draw_cell(struct fb_target *t, unsigned index, uint16_t cell, bool underline);
 
 /* Brings the pixels up to date with cells (SCREEN_CELLS of them) and the
  * cursor cell index (negative: none). Returns how many cells it drew. */
