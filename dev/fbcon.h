@@ -17,6 +17,8 @@
 #include "boot/bootinfo.h"
 #include "dev/screen.h"
 
+_Static_assert(SCREEN_CELLS % 4 == 0, "fbcon_sync compares cells four at a time");
+
 /* The VGA palette as 8-bit R, G, B, indexed by colour 0..15. */
 extern const uint8_t vga_palette_rgb[16][3];
 

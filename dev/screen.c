@@ -100,6 +100,11 @@ void screen_refresh(void)
     }
 }
 
+void screen_break_lock(void)
+{
+    __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
 void screen_set_cursor(int row, int col)
 {
     int index = -1;

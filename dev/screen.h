@@ -49,6 +49,10 @@ uint16_t *screen_cells(void);
  * returns. Meant for the timer tick. */
 void screen_refresh(void);
 
+/* For the panic path, which may have interrupted a refresh on this CPU:
+ * forgets it, so the next refresh (the report's lines) draws. */
+void screen_break_lock(void);
+
 /* Places the text cursor (an underline) on a cell; a row or column out of
  * range hides it. Takes effect at once in text mode, at the next refresh on
  * a framebuffer. */
