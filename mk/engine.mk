@@ -76,3 +76,32 @@ spec-json: $(ENGINE_SPEC_JSON)
 
 test-spec: $(BUILD)/atoll-spec spec-json
 	@$(BUILD)/atoll-spec --known tests/spec/known-failures.txt $(ENGINE_SPEC_JSON)
+
+# libFuzzer over decode+validate, seeded with every module of the spec
+# suite; new inputs it finds stay in $(BUILD)/fuzz/corpus between runs.
+HOST_FUZZ_CC     ?= clang
+HOST_FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+                    -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/fuzz_decode: tests/fuzz/fuzz_decode.c $(ENGINE_SRCS) host/host_linux.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) tests/fuzz/fuzz_decode.c $(ENGINE_SRCS) host/host_linux.c -o $@
+
+fuzz: $(BUILD)/fuzz/fuzz_decode spec-json
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/seeds $(BUILD)/fuzz/crashes
+	@cp -n $(BUILD)/spec/*/*.wasm $(BUILD)/fuzz/seeds/ 2>/dev/null || true
+	$(BUILD)/fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/crashes/ \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus $(BUILD)/fuzz/seeds
+
+# Host unit tests of the engine, with AddressSanitizer and UBSan; the
+# fuzzer's past crashes are replayed by the same binary.
+ENGINE_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror \
+                      -fsanitize=address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/test-engine: tests/engine/test_engine.c $(ENGINE_SRCS) host/host_linux.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(ENGINE_TEST_CFLAGS) tests/engine/test_engine.c $(ENGINE_SRCS) host/host_linux.c -o $@
+
+TEST_SUITES += test-engine
+.PHONY: test-engine
+test-engine: $(BUILD)/test-engine
+	@$(BUILD)/test-engine $(wildcard tests/fuzz/regressions/*.wasm)

@@ -47,7 +47,6 @@ bool dec_code_section(struct dec *d)
     d->ncodes = n;
     TRY(dec_ensure_declared(d));
     for (uint32_t i = 0; i < n; i++) {
-        struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
         uint32_t size;
         at = d->p;
         TRY(rd_len(d, &size));
@@ -60,6 +59,7 @@ bool dec_code_section(struct dec *d)
             d->p = body_end;
             continue;
         }
+        struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
         d->func = m->nfunc_imports + i;
         TRY(rd_locals(d, f));
         f->code = d->p;

@@ -37,8 +37,10 @@ static bool dec_custom_section(struct dec *d)
 {
     struct wasm_name name;
     TRY(rd_name(d, &name));
-    /* The reference interpreter skips size minus what the name took. */
-    if (d->p > d->sec_end)
+    /* The reference interpreter skips size minus what the name took; a
+     * size that runs past the module (rd_len allows up to its own LEB
+     * bytes) cannot be skipped either. */
+    if (d->p > d->sec_end || d->sec_end > d->mod_end)
         return dec_eof(d);
     if (name.len == 4 && !memcmp(name.s, "name", 4))
         dec_name_section(d);

@@ -1,7 +1,8 @@
 /* opcodes.c: the instruction tables, expanded from opcodes.def.
  *
  * The operand letters of the .def (i I f F v) become valtype bytes here,
- * at compile time, so the validator's hot loop does no translation.
+ * at compile time, so the validator's hot loop does no translation. The
+ * letter strings are padded with NULs so that every index is in bounds.
  */
 #include "opcodes.h"
 #include "module.h"
@@ -10,10 +11,15 @@
                (c) == 'f' ? WASM_F32 : (c) == 'F' ? WASM_F64 :       \
                (c) == 'v' ? WASM_V128 : 0)
 #define ROW(pfx, code, id, name, kind, pops, push, arg)               \
-    { WASM_K_##kind, arg, sizeof(pops) - 1, VT(push[0]),              \
-      { VT(pops[0]), sizeof(pops) > 2 ? VT(pops[1]) : 0,              \
-        sizeof(pops) > 3 ? VT(pops[2]) : 0 },                         \
-      pfx, WASM_OP_##id, code, name }
+    { WASM_K_##kind, arg, sizeof(pops) - 1, VT((push "")[0]),         \
+      { VT((pops "\0\0")[0]), VT((pops "\0\0")[1]),                  \
+        VT((pops "\0\0")[2]) },                                        \
+      pfx, WASM_OP_##id, code, name,                                  \
+      (uint32_t)((uint64_t)(VT((pops "\0\0")[0]) |                     \
+                            VT((pops "\0\0")[1]) << 8 |                \
+                            VT((pops "\0\0")[2]) << 16)                \
+                 << (8 * (5 - sizeof(pops)))),                          \
+      (uint32_t)((uint64_t)0xffffffffu << (8 * (5 - sizeof(pops)))) }
 
 /* Each table takes every row of the .def and sends the rows of the other
  * prefixes to a slot that is no opcode, reset to a hole last: one list,

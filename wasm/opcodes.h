@@ -46,6 +46,10 @@ struct wasm_opinfo {
     uint16_t op;        /* enum wasm_op */
     uint16_t code;      /* code after the prefix */
     const char *name;   /* text format name */
+    /* pop[] packed as the top bytes of a little-endian 32-bit word, and
+     * the mask of those bytes: the validator compares the top of its
+     * stack with one load. */
+    uint32_t pop_sig, pop_mask;
 };
 
 /* Tables indexed by code: single-byte opcodes, 0xfc and 0xfd codes. A

@@ -22,6 +22,11 @@ struct ctrl {
     uint32_t side;             /* side entry of the opener; WASM_NONE: body */
 };
 
+/* The operand stack has this many readable bytes below its bottom, so the
+ * fast path can load the top four types at once even when fewer are on
+ * the stack (the mask then ignores the extra bytes). */
+#define VALS_HEADROOM 4
+
 /* Scratch arrays, kept across the bodies of one module. */
 struct vstate {
     uint8_t *vals;
@@ -47,7 +52,8 @@ void vstate_free(struct vstate *vs)
 {
     if (!vs)
         return;
-    wasm_host_free(vs->vals, vs->cap_vals);
+    if (vs->vals)
+        wasm_host_free(vs->vals - VALS_HEADROOM, vs->cap_vals + VALS_HEADROOM);
     wasm_host_free(vs->ctrls, vs->cap_ctrls * sizeof *vs->ctrls);
     wasm_host_free(vs->side, vs->cap_side * sizeof *vs->side);
     wasm_host_free(vs->locals, vs->cap_locals);
@@ -96,13 +102,33 @@ static inline struct ctrl *top(V *v)
     return &v->vs->ctrls[v->nctrls - 1];
 }
 
+static bool grow_vals(V *v)
+{
+    struct vstate *vs = v->vs;
+    /* Capacity never passes the limit, so reaching it is the error. */
+    uint32_t limit = v->d->lim->stack;
+    if (v->nvals >= limit)
+        return dec_invalid(v->d, v->at, "operand stack deeper than the limit");
+    uint32_t n = vs->cap_vals ? vs->cap_vals * 2 : 256;
+    if (n > limit)
+        n = limit;
+    uint8_t *p = wasm_host_alloc((size_t)n + VALS_HEADROOM);
+    if (!p)
+        return dec_invalid(v->d, v->at, "out of memory");
+    memset(p, 0, VALS_HEADROOM);
+    if (vs->vals) {
+        memcpy(p + VALS_HEADROOM, vs->vals, vs->cap_vals);
+        wasm_host_free(vs->vals - VALS_HEADROOM, vs->cap_vals + VALS_HEADROOM);
+    }
+    vs->vals = p + VALS_HEADROOM;
+    vs->cap_vals = n;
+    return true;
+}
+
 static inline bool push(V *v, uint8_t t)
 {
-    if (v->nvals == v->vs->cap_vals) {
-        if (v->nvals >= v->d->lim->stack)
-            return dec_invalid(v->d, v->at, "operand stack deeper than the limit");
-        TRY(grow(v, (void **)&v->vs->vals, &v->vs->cap_vals, v->nvals + 1, 1));
-    }
+    if (v->nvals == v->vs->cap_vals)
+        TRY(grow_vals(v));
     v->vs->vals[v->nvals++] = t;
     if (v->nvals > v->max_vals)
         v->max_vals = v->nvals;
@@ -180,9 +206,9 @@ static void set_unreachable(V *v)
 static bool push_ctrl(V *v, uint8_t kind, const uint8_t *params, uint32_t np,
                       const uint8_t *results, uint32_t nr, uint32_t side)
 {
+    if (v->nctrls >= v->d->lim->depth)
+        return dec_invalid(v->d, v->at, "blocks nested deeper than the limit");
     if (v->nctrls == v->vs->cap_ctrls) {
-        if (v->nctrls >= v->d->lim->depth)
-            return dec_invalid(v->d, v->at, "blocks nested deeper than the limit");
         TRY(grow(v, (void **)&v->vs->ctrls, &v->vs->cap_ctrls, v->nctrls + 1,
                  sizeof(struct ctrl)));
     }
@@ -653,6 +679,63 @@ static bool check_instr(V *v, const struct wasm_opinfo *oi)
     return dec_malformed(d, v->at, "illegal opcode");
 }
 
+/* A LEB128 u32 of at most 4 bytes (28 bits: no range check needed) at p,
+ * which has at least 4 readable bytes. Returns its length, or 0 for
+ * anything longer, which the careful path then reads. */
+static inline uint32_t uleb_short(const uint8_t *p, uint32_t *out)
+{
+    if (p[0] < 0x80) {
+        *out = p[0];
+        return 1;
+    }
+    if (p[1] < 0x80) {
+        *out = (p[0] & 0x7fu) | (uint32_t)p[1] << 7;
+        return 2;
+    }
+    if (p[2] < 0x80) {
+        *out = (p[0] & 0x7fu) | (p[1] & 0x7fu) << 7 | (uint32_t)p[2] << 14;
+        return 3;
+    }
+    if (p[3] < 0x80) {
+        *out = (p[0] & 0x7fu) | (p[1] & 0x7fu) << 7 | (p[2] & 0x7fu) << 14 |
+               (uint32_t)p[3] << 21;
+        return 4;
+    }
+    return 0;
+}
+
+/* The length of a LEB128 number of at most 4 bytes at p (4 readable), 0
+ * if longer; without branches, since lengths of constants and offsets
+ * vary too much to predict. */
+static inline uint32_t leb_len4(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    uint32_t ends = ~w & 0x80808080u;   /* bytes without a continuation bit */
+    if (!ends)
+        return 0;
+    return ((uint32_t)__builtin_ctz(ends) >> 3) + 1;
+}
+
+/* Reads and checks one instruction with the full rules. */
+static bool step(V *v)
+{
+    struct dec *d = v->d;
+    if (d->p >= d->end)
+        return dec_eof(d);
+    v->at = d->p;
+    uint8_t b = *d->p++;
+    const struct wasm_opinfo *oi = &wasm_ops_base[b];
+    if (!oi->kind || b >= 0xfc)
+        TRY(rd_opinfo(d, b, &oi));
+    for (uint32_t i = oi->npop; i--;)
+        TRY(pop(v, oi->pop[i]));
+    TRY(check_instr(v, oi));
+    if (oi->push)
+        TRY(push(v, oi->push));
+    return true;
+}
+
 /* Expands the local runs of f into the scratch array. */
 static bool load_locals(V *v, const struct wasm_func *f)
 {
@@ -679,19 +762,140 @@ bool validate_func(struct dec *d, struct wasm_func *f)
     TRY(load_locals(&v, f));
     TRY(push_ctrl(&v, WASM_K_BLOCK, NULL, 0, ft->results, ft->nresults, WASM_NONE));
 
-    while (v.nctrls) {
-        if (d->p >= d->end)
-            return dec_eof(d);
-        v.at = d->p;
-        uint8_t b = *d->p++;
+    /* The loop keeps the hot state in locals and checks the most common
+     * instructions (fixed-signature ones, local access, small constants,
+     * loads and stores with one-byte immediates) inline, when their frame
+     * is reachable; anything else, and any failure, goes through step(),
+     * which has the full rules and the error messages. */
+    const uint8_t *p = d->p, *end = d->end;
+    struct vstate *vs = d->vs;
+    const uint8_t *locals = vs->locals;
+    uint32_t nlocals = f->nlocals;
+    bool has_memory = d->m->nmemories != 0;
+    uint8_t *vals = vs->vals;
+    uint32_t nvals = v.nvals, cap = vs->cap_vals, max = v.max_vals;
+    struct ctrl *cur = top(&v);
+    for (;;) {
+        if (end - p < 16)
+            goto slow;   /* near the end: let step() read carefully */
+        uint8_t b = *p;
         const struct wasm_opinfo *oi = &wasm_ops_base[b];
-        if (!oi->kind || b >= 0xfc)
-            TRY(rd_opinfo(d, b, &oi));
-        for (uint32_t i = oi->npop; i--;)
-            TRY(pop(&v, oi->pop[i]));
-        TRY(check_instr(&v, oi));
-        if (oi->push)
-            TRY(push(&v, oi->push));
+        if (cur->unreachable || nvals + 16 >= cap)
+            goto slow;
+        uint32_t avail = nvals - cur->height, x, len;
+        uint8_t kind = oi->kind;
+        /* An if-chain in order of frequency: measured, it predicts better
+         * than a switch's single indirect jump. Each case decides before
+         * it changes anything, so `goto slow` can redo the instruction. */
+        if (kind == WASM_K_LOCAL_GET) {
+            if ((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals)
+                goto slow;
+            vals[nvals++] = locals[x];
+            p += 1 + len;
+        } else if (kind == WASM_K_SIMPLE || kind == WASM_K_MEM) {
+            uint32_t n = oi->npop;
+            len = 1;
+            if (kind == WASM_K_MEM) {
+                if (!has_memory || p[1] > oi->arg || (len = leb_len4(p + 2)) == 0)
+                    goto slow;
+                len += 2;
+            }
+            uint32_t top4;
+            memcpy(&top4, vals + nvals - 4, 4);   /* see VALS_HEADROOM */
+            if (avail < n || (top4 & oi->pop_mask) != oi->pop_sig)
+                goto slow;
+            nvals -= n;
+            if (oi->push)
+                vals[nvals++] = oi->push;
+            p += len;
+        } else if (kind == WASM_K_I32_CONST || kind == WASM_K_I64_CONST) {
+            /* Up to 4 LEB bytes hold 28 bits: always a valid s32 or s64. */
+            if ((len = leb_len4(p + 1)) == 0)
+                goto slow;
+            vals[nvals++] = oi->push;
+            p += 1 + len;
+        } else if (kind == WASM_K_END) {
+            uint32_t n = cur->nresults;
+            if (v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
+                avail != n || (n && memcmp(vals + cur->height, cur->results, n)))
+                goto slow;
+            /* The results stay where they are, now in the outer frame. */
+            vs->side[cur->side].a = (uint32_t)(p - v.code);
+            v.nctrls--;
+            cur = top(&v);
+            p++;
+        } else if (kind == WASM_K_LOCAL_SET || kind == WASM_K_LOCAL_TEE) {
+            if ((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals || !avail ||
+                vals[nvals - 1] != locals[x])
+                goto slow;
+            if (kind == WASM_K_LOCAL_SET)
+                nvals--;
+            p += 1 + len;
+        } else if (kind == WASM_K_BR_IF) {
+            if ((len = uleb_short(p + 1, &x)) == 0 || x >= v.nctrls ||
+                v.nside >= vs->cap_side || !avail || vals[nvals - 1] != WASM_I32)
+                goto slow;
+            struct ctrl *t = &vs->ctrls[v.nctrls - 1 - x];
+            uint32_t n = label_arity(t);
+            if (avail < n + 1 ||
+                (n && memcmp(vals + nvals - 1 - n, label_types(t), n)))
+                goto slow;
+            nvals--;
+            vs->side[v.nside++] = (struct wasm_side){
+                (uint32_t)(p - v.code), n, t->height, t->side };
+            if (t->side != WASM_NONE)
+                vs->side[t->side].c++;
+            p += 1 + len;
+        } else if (kind == WASM_K_BLOCK || kind == WASM_K_LOOP ||
+                   kind == WASM_K_IF) {
+            /* Empty or single-value block types only. */
+            uint8_t bt = p[1];
+            uint32_t need = kind == WASM_K_IF;
+            if (v.nside >= vs->cap_side || v.nctrls >= vs->cap_ctrls ||
+                v.nctrls >= d->lim->depth ||
+                avail < need || (need && vals[nvals - 1] != WASM_I32) ||
+                (bt != 0x40 && !is_numvec(bt) && !is_ref(bt)))
+                goto slow;
+            nvals -= need;
+            vs->side[v.nside] = (struct wasm_side){ (uint32_t)(p - v.code), 0, 0, 0 };
+            struct ctrl *c = &vs->ctrls[v.nctrls++];
+            *c = (struct ctrl){ kind, false, nvals, 0, bt != 0x40, NULL,
+                                bt != 0x40 ? p + 1 : NULL, v.nside++ };
+            if (v.nctrls > v.max_ctrls)
+                v.max_ctrls = v.nctrls;
+            cur = c;
+            p += 2;
+        } else if (kind == WASM_K_CALL) {
+            if ((len = uleb_short(p + 1, &x)) == 0 || x >= d->m->nfuncs)
+                goto slow;
+            const struct wasm_functype *ft = &d->m->types[d->m->funcs[x].type];
+            uint32_t n = ft->nparams;
+            if (avail < n || ft->nresults > 8 ||
+                (n && memcmp(vals + nvals - n, ft->params, n)))
+                goto slow;
+            nvals -= n;
+            memcpy(vals + nvals, ft->results, ft->nresults);
+            nvals += ft->nresults;
+            p += 1 + len;
+        } else {
+            goto slow;
+        }
+        if (nvals > max)
+            max = nvals;
+        continue;
+    slow:
+        v.nvals = nvals;
+        v.max_vals = max;
+        d->p = p;
+        TRY(step(&v));
+        if (!v.nctrls)
+            break;
+        p = d->p;
+        nvals = v.nvals;
+        max = v.max_vals;
+        vals = vs->vals;
+        cap = vs->cap_vals;
+        cur = top(&v);
     }
 
     f->max_stack = v.max_vals;
