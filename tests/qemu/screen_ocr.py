@@ -86,15 +86,17 @@ def font():
 # ---- decoding ----------------------------------------------------------
 
 def decode_vga_cells(data):
-    """4000 bytes of cells -> (25 lines, 25 lists of attribute bytes)."""
+    """4000 bytes of cells -> (25 lines, 25 lists of attribute bytes,
+    25 lists of cell bytes)."""
     if len(data) < COLS * ROWS * 2:
         raise ValueError("%d bytes of cells, expected %d" % (len(data), COLS * ROWS * 2))
-    lines, attrs = [], []
+    lines, attrs, cells = [], [], []
     for r in range(ROWS):
         row = data[r * COLS * 2:(r + 1) * COLS * 2]
         lines.append("".join(char_of(row[2 * c]) for c in range(COLS)).rstrip())
         attrs.append([row[2 * c + 1] for c in range(COLS)])
-    return lines, attrs
+        cells.append([row[2 * c] for c in range(COLS)])
+    return lines, attrs, cells
 
 
 def parse_ppm(data):
@@ -142,21 +144,23 @@ def decode_cell(bitmap_of, colours):
             return f.by_bitmap[bits], attr, False
         if bits[GLYPH_H - 2:] == b"\xff\xff" and bits[:GLYPH_H - 2] in f.by_top:
             return f.by_top[bits[:GLYPH_H - 2]], attr, True
-    # A blank cell under the cursor in its own colour pair.
     return None
 
 
 def decode_framebuffer(width, height, pixels, origin=None):
-    """RGB pixels of the whole display -> (25 lines, 25 lists of attribute
-    bytes, cursor (row, col) or None). A cell that matches no glyph reads
-    as U+FFFD with attribute None."""
+    """RGB pixels of the whole display -> a dict: lines (25 strings), attrs
+    (25 lists of attribute bytes), cells (25 lists of cell bytes), cursor
+    ((row, col) or None). A cell that matches no glyph reads as U+FFFD with
+    byte and attribute None. Where two readings draw the same pixels (a
+    blank in any foreground; a glyph or its inverse in swapped colours) one
+    is picked: the pixels, not the bytes, are what is known."""
     ox, oy = origin if origin else grid_origin(width, height)
     if ox < 0 or oy < 0 or ox + COLS * GLYPH_W > width or oy + ROWS * GLYPH_H > height:
         raise ValueError("a %dx%d display cannot hold the text grid" % (width, height))
     stride = width * 3
-    lines, attrs, cursor = [], [], None
+    lines, attrs, cells, cursor = [], [], [], None
     for r in range(ROWS):
-        chars, row_attrs = [], []
+        chars, row_attrs, row_cells = [], [], []
         for c in range(COLS):
             x0, y0 = ox + c * GLYPH_W, oy + r * GLYPH_H
             rows = []
@@ -164,29 +168,30 @@ def decode_framebuffer(width, height, pixels, origin=None):
                 p = (y0 + y) * stride + x0 * 3
                 rows.append([bytes(pixels[p + 3 * i:p + 3 * i + 3]) for i in range(GLYPH_W)])
             colours = {tuple(px) for row in rows for px in row}
-            if not colours <= COLOUR_INDEX.keys():
-                chars.append("\ufffd")
-                row_attrs.append(None)
-                continue
+            got = None
+            if colours <= COLOUR_INDEX.keys():
 
-            def bitmap_of(colour, rows=rows):
-                col = bytes(colour)
-                return bytes(sum(0x80 >> i for i, px in enumerate(row) if px == col)
-                             for row in rows)
+                def bitmap_of(colour, rows=rows):
+                    col = bytes(colour)
+                    return bytes(sum(0x80 >> i for i, px in enumerate(row) if px == col)
+                                 for row in rows)
 
-            got = decode_cell(bitmap_of, colours)
+                got = decode_cell(bitmap_of, colours)
             if got is None:
                 chars.append("\ufffd")
                 row_attrs.append(None)
+                row_cells.append(None)
                 continue
             byte, attr, under = got
             if under:
                 cursor = (r, c)
             chars.append(char_of(byte))
             row_attrs.append(attr)
+            row_cells.append(byte)
         lines.append("".join(chars).rstrip())
         attrs.append(row_attrs)
-    return lines, attrs, cursor
+        cells.append(row_cells)
+    return {"lines": lines, "attrs": attrs, "cells": cells, "cursor": cursor}
 
 
 # ---- reading a running QEMU ---------------------------------------------
@@ -257,8 +262,9 @@ def read_screendump(qemu):
 
 
 def read_screen(qemu, mode="auto"):
-    """The screen as a dict: lines (25 strings), attrs, mode ("text" or
-    "framebuffer"), cursor ((row, col) or None; framebuffer only). mode
+    """The screen as a dict: lines (25 strings), attrs, cells (25 lists of
+    attribute bytes and of cell bytes), mode ("text" or "framebuffer"),
+    cursor ((row, col) or None; framebuffer only). mode
     "auto" tells them apart by the display's size: QEMU shows VGA text as
     720x400."""
     dump = None
@@ -266,12 +272,12 @@ def read_screen(qemu, mode="auto"):
         dump = read_screendump(qemu)
         mode = "text" if dump[:2] == TEXT_MODE_DUMP else "framebuffer"
     if mode == "text":
-        lines, attrs = decode_vga_cells(read_cells(qemu))
-        return {"mode": mode, "lines": lines, "attrs": attrs, "cursor": None}
+        lines, attrs, cells = decode_vga_cells(read_cells(qemu))
+        return {"mode": mode, "lines": lines, "attrs": attrs, "cells": cells, "cursor": None}
     w, h, pixels = dump or read_screendump(qemu)
-    lines, attrs, cursor = decode_framebuffer(w, h, pixels)
-    return {"mode": mode, "lines": lines, "attrs": attrs, "cursor": cursor,
-            "size": (w, h)}
+    screen = decode_framebuffer(w, h, pixels)
+    screen.update(mode=mode, size=(w, h))
+    return screen
 
 
 def screen_lines(qemu, mode="auto"):
@@ -305,9 +311,10 @@ def main(argv):
         data = f.read()
     if data[:2] == b"P6":
         w, h, pixels = parse_ppm(data)
-        lines, _, cursor = decode_framebuffer(w, h, pixels)
+        screen = decode_framebuffer(w, h, pixels)
+        lines, cursor = screen["lines"], screen["cursor"]
     else:
-        (lines, _), cursor = decode_vga_cells(data), None
+        lines, cursor = decode_vga_cells(data)[0], None
     for line in lines:
         print(line)
     if cursor:
