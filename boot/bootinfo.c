@@ -10,12 +10,13 @@
 #include "boot/boot.h"
 #include "kern/log.h"
 #include "lib/string.h"
+#include "mm/phys.h"
 
 struct bootinfo bootinfo;
 
 static const void *phys(uint64_t p)
 {
-    return (const void *)(uintptr_t)(PHYS_MAP_BASE + p);
+    return phys_to_virt(p);
 }
 
 /* Copies a loader string (bounded) into the pool; "" once the pool is full. */

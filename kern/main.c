@@ -3,6 +3,7 @@
  * before it; see docs/architecture.md for the picture.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/probe.h"
 #include "arch/x86/trap.h"
 #include "boot/bootinfo.h"
 #include "dev/serial.h"
@@ -50,6 +51,7 @@ __attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)
     cpu_init();
     gdt_init();
     idt_init();
+    probe_init();
     mm_init();
 
     /* Leave the boot stack (no guard page) for one that has one. */

@@ -14,25 +14,60 @@
 
 static volatile int panicking;
 
-void backtrace_from(uintptr_t rip, uintptr_t rbp)
+/* Prints a return address: symbolized by ret - 1, which lies in the call
+ * instruction (a call to a noreturn function may be the last instruction of
+ * its function, so ret itself can belong to the next one). */
+static void print_return(int i, uintptr_t ret)
 {
     char sym[128];
-    kprintf("  backtrace:\n");
-    ksym_format(rip, sym, sizeof sym);
-    kprintf("    #0  %016lx  %s\n", (unsigned long)rip, sym);
-    for (int i = 1; i < 32 && rbp; i++) {
+    uintptr_t off;
+    const char *name = ksym_lookup(ret - 1, &off);
+    if (name)
+        kprintf("    #%-2d %016lx  %s+%#lx\n", i, (unsigned long)ret, name, (unsigned long)(off + 1));
+    else {
+        ksym_format(ret, sym, sizeof sym);
+        kprintf("    #%-2d %016lx  %s\n", i, (unsigned long)ret, sym);
+    }
+}
+
+/* Walks saved frame pointers from rbp, numbering frames from `first`. */
+static void walk_frames(uintptr_t rbp, int first)
+{
+    uintptr_t last = 0;
+    int repeats = 0, shown = 0;
+    for (int i = first; i < 4096 && rbp && shown < 32; i++) {
         if ((rbp & 7) || !vmm_probe_readable(rbp, 16))
             break;
         uintptr_t next = ((const uintptr_t *)rbp)[0];
         uintptr_t ret = ((const uintptr_t *)rbp)[1];
         if (!ret)
             break;
-        ksym_format(ret, sym, sizeof sym);
-        kprintf("    #%-2d %016lx  %s\n", i, (unsigned long)ret, sym);
+        /* Deep recursion (a stack overflow) shows as one line and a count. */
+        if (ret == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                kprintf("        ... the frame above repeated %d more times\n", repeats);
+            repeats = 0;
+            print_return(i, ret);
+            shown++;
+        }
+        last = ret;
         if (next <= rbp)    /* frames grow upwards; anything else is garbage */
             break;
         rbp = next;
     }
+    if (repeats)
+        kprintf("        ... the frame above repeated %d more times\n", repeats);
+}
+
+void backtrace_from(uintptr_t rip, uintptr_t rbp)
+{
+    char sym[128];
+    kprintf("  backtrace:\n");
+    ksym_format(rip, sym, sizeof sym);
+    kprintf("    #0  %016lx  %s\n", (unsigned long)rip, sym);
+    walk_frames(rbp, 1);
 }
 
 __attribute__((noreturn)) static void stop(void)
@@ -53,8 +88,10 @@ __attribute__((noreturn)) static void vpanic(uintptr_t fp, const char *fmt, va_l
         stop();
     }
     log_break_lock();
-    if (fp)
-        backtrace_from(((const uintptr_t *)fp)[1], ((const uintptr_t *)fp)[0]);
+    if (fp) {
+        kprintf("  backtrace:\n");
+        walk_frames(fp, 0);
+    }
     kprintf("atoll: panic: ");
     vkprintf(fmt, ap);
     kprintf("\n");

@@ -1,0 +1,32 @@
+# Test suites run by `make test` (see TEST_SUITES in the Makefile).
+#
+#   test-unit    host unit tests of kernel logic, with ASan and UBSan
+#   test-kernel  the kernel in QEMU: in-kernel tests, fault reports, boots
+
+UNIT_CC     ?= gcc
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+               -Itests/unit/shim -I. -Itests/unit -MMD -MP
+# Kernel sources that run unchanged on the host.
+UNIT_KERNEL_SRCS := lib/fmt.c mm/pmm.c arch/x86/pagetable.c mm/vregion.c mm/heap.c \
+                    kern/cmdline.c boot/bootinfo.c
+UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS)
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
+
+$(BUILD)/unit/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(BUILD)/unit-tests: $(UNIT_OBJS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^
+
+-include $(UNIT_OBJS:.o=.d)
+
+.PHONY: test-unit test-kernel
+test-unit: $(BUILD)/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests
+
+test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso
+	python3 tests/qemu/run.py
+
+TEST_SUITES += test-unit test-kernel

@@ -151,23 +151,27 @@ void *kcalloc(size_t n, size_t size)
     return kzalloc(n * size);
 }
 
-static struct hdr *checked_header(const void *p, const char *op)
+/* What is wrong with p as a pointer kmalloc returned, or NULL if nothing. */
+static const char *header_problem(const void *p)
 {
-    struct hdr *h = (struct hdr *)p - 1;
+    const struct hdr *h = (const struct hdr *)p - 1;
     if (((uintptr_t)p & 15) != 0)
-        panic("%s: %p is not a heap pointer (misaligned)", op, p);
+        return "is not a heap pointer (misaligned)";
     if (h->magic == MAGIC_FREE)
-        panic("%s: %p was already freed", op, p);
+        return "was already freed";
     if (h->magic != MAGIC_LIVE)
-        panic("%s: %p is not a live heap allocation (bad header)", op, p);
+        return "is not a live heap allocation (bad header)";
     if (h->cls != LARGE_CLASS && (h->cls >= NCLASSES || !heap_backend_is_slab(h)))
-        panic("%s: %p has a corrupted header", op, p);
-    return h;
+        return "has a corrupted header";
+    return NULL;
 }
 
 size_t ksize(const void *p)
 {
-    const struct hdr *h = checked_header(p, "ksize");
+    const char *bad = header_problem(p);
+    if (bad)
+        panic("ksize: %p %s", p, bad);
+    const struct hdr *h = (const struct hdr *)p - 1;
     if (h->cls == LARGE_CLASS) {
         const struct large *l = (const struct large *)((const uint8_t *)h - offsetof(struct large, h));
         return l->bytes - sizeof(struct large);
@@ -180,7 +184,12 @@ void kfree(void *p)
     if (!p)
         return;
     uint64_t irq = spin_lock_irqsave(&lock);
-    struct hdr *h = checked_header(p, "kfree");
+    const char *bad = header_problem(p);
+    if (bad) {
+        spin_unlock_irqrestore(&lock, irq);
+        panic("kfree: %p %s", p, bad);
+    }
+    struct hdr *h = (struct hdr *)p - 1;
     h->magic = MAGIC_FREE;
     stats.live_allocs--;
     if (h->cls == LARGE_CLASS) {

@@ -12,6 +12,7 @@
 #include "kern/panic.h"
 #include "lib/fmt.h"
 #include "mm/kstack.h"
+#include "mm/vregion.h"
 
 #define MAX_FAULT_HANDLERS 4
 
@@ -82,6 +83,14 @@ static const char *stack_name(uintptr_t sp, char *buf, size_t n)
     return "unknown stack";
 }
 
+/* A guard-page fault is an overflow when the stack pointer itself is in
+ * the same stack; otherwise it is a wild access that happened to land there. */
+static bool is_overflow(const struct trap_frame *f, uintptr_t cr2)
+{
+    const struct vregion *r = vregion_find(cr2);
+    return r && r == vregion_find(f->rsp);
+}
+
 void trap_report(const struct trap_frame *f)
 {
     char sym[128], buf[160], stk[96];
@@ -95,7 +104,8 @@ void trap_report(const struct trap_frame *f)
         describe_pf_error(f->error, buf, sizeof buf);
         kprintf("  cr2 %016llx  (%s)\n", (unsigned long long)cr2, buf);
         if (kstack_guard_hit(cr2, stk, sizeof stk))
-            kprintf("  cr2 is in the guard page of %s: kernel stack overflow\n", stk);
+            kprintf("  cr2 is in the guard page of %s%s\n", stk,
+                    is_overflow(f, cr2) ? ": kernel stack overflow" : "");
     }
     kprintf("  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)f->rax,
             (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
@@ -121,8 +131,11 @@ static void unhandled_exception(struct trap_frame *f)
     if (f->vector == VEC_PF) {
         uintptr_t cr2 = read_cr2();
         char stk[96];
-        if (kstack_guard_hit(cr2, stk, sizeof stk))
+        if (kstack_guard_hit(cr2, stk, sizeof stk) && is_overflow(f, cr2))
             panic_after_report("kernel stack overflow on %s at %s (cr2 %#lx)", stk, sym, (unsigned long)cr2);
+        if (kstack_guard_hit(cr2, stk, sizeof stk))
+            panic_after_report("access to the guard page of %s at %s (cr2 %#lx)", stk, sym,
+                               (unsigned long)cr2);
         panic_after_report("page fault at %s (cr2 %#lx, error %#llx)", sym, (unsigned long)cr2,
                            (unsigned long long)f->error);
     }

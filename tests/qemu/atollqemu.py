@@ -1,0 +1,187 @@
+"""Boot Atoll under QEMU for tests: serial captured, monitor on a socket,
+isa-debug-exit for results, and a deadline on everything.
+
+    with Boot(append="test=heap_stress") as b:
+        code = b.wait_exit(60)          # 33 pass, 35 fail, 37 panic
+        assert "1 passed" in b.serial
+
+The kernel is booted through Multiboot1 (`-kernel build/atoll.elf`, with
+-append and -initrd) unless iso= is given (GRUB, Multiboot2). TCG is the
+default accelerator: on the machines this project runs on, nested KVM is
+far slower (see FACTS.md); set ATOLL_KVM=1 to try KVM elsewhere.
+"""
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+if not os.path.isabs(BUILD):
+    BUILD = os.path.join(ROOT, BUILD)
+KERNEL = os.path.join(BUILD, "atoll.elf")
+ISO = os.path.join(BUILD, "atoll.iso")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+EXIT_PASS, EXIT_FAIL, EXIT_PANIC = 33, 35, 37
+
+
+class BootError(Exception):
+    pass
+
+
+class Boot:
+    """One QEMU instance. Use as a context manager: QEMU is always killed."""
+
+    def __init__(self, append="", modules=(), iso=None, uefi=False, memory="256M",
+                 cpu="max", timeout=120, extra=(), kernel=KERNEL, smp=1):
+        self.tmp = tempfile.mkdtemp(prefix="atoll-qemu-")
+        self.monitor_path = os.path.join(self.tmp, "monitor.sock")
+        self.serial_path = os.path.join(self.tmp, "serial.log")
+        self.timeout = timeout
+        self.started = time.monotonic()
+        args = ["qemu-system-x86_64", "-m", memory, "-display", "none", "-no-reboot",
+                "-smp", str(smp),
+                "-serial", "file:" + self.serial_path,
+                "-monitor", "unix:%s,server,nowait" % self.monitor_path,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if os.environ.get("ATOLL_KVM") == "1":
+            args += ["-enable-kvm", "-cpu", "host,-arch-capabilities"]
+        else:
+            args += ["-cpu", cpu]
+        if uefi:
+            args += ["-bios", OVMF]
+        if iso:
+            args += ["-cdrom", iso]
+        else:
+            args += ["-kernel", kernel]
+            if append:
+                args += ["-append", append]
+            if modules:
+                # QEMU's Multiboot1 -initrd: "file args,file args"; a comma
+                # in a path or argument is written ",,".
+                args += ["-initrd", ",".join(m.replace(",", ",,") for m in modules)]
+        args += list(extra)
+        self.args = args
+        self.proc = subprocess.Popen(args, cwd=self.tmp, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self._qemu_out = b""
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+        self._mon = None
+
+    def _drain(self):
+        for chunk in iter(lambda: self.proc.stdout.read(4096), b""):
+            self._qemu_out += chunk
+
+    # -- serial ---------------------------------------------------------
+    @property
+    def serial(self):
+        try:
+            with open(self.serial_path, "rb") as f:
+                return f.read().decode("utf-8", "replace").replace("\r\n", "\n")
+        except FileNotFoundError:
+            return ""
+
+    @property
+    def qemu_output(self):
+        return self._qemu_out.decode("utf-8", "replace")
+
+    def wait_for(self, text, timeout=None):
+        """Waits until `text` appears on serial; False on timeout or exit."""
+        deadline = time.monotonic() + (timeout if timeout is not None else self.timeout)
+        while time.monotonic() < deadline:
+            if text in self.serial:
+                return True
+            if self.proc.poll() is not None:
+                return text in self.serial
+            time.sleep(0.02)
+        return False
+
+    def wait_exit(self, timeout=None):
+        """Waits for QEMU to exit and returns its status; kills it on timeout
+        and returns None."""
+        try:
+            return self.proc.wait(timeout if timeout is not None else self.timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    # -- monitor --------------------------------------------------------
+    def monitor(self, command, timeout=10):
+        """Sends a human-monitor command and returns its output."""
+        if self._mon is None:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.connect(self.monitor_path)
+                    break
+                except OSError:
+                    s.close()
+                    if time.monotonic() > deadline or self.proc.poll() is not None:
+                        raise BootError("no QEMU monitor at " + self.monitor_path)
+                    time.sleep(0.05)
+            s.settimeout(timeout)
+            self._mon = s
+            self._read_prompt()
+        self._mon.sendall((command + "\n").encode())
+        return self._read_prompt()
+
+    def _read_prompt(self):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = self._mon.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        text = buf.decode("utf-8", "replace")
+        # Drop the echoed command line and the prompt.
+        lines = text.replace("\r", "").split("\n")
+        return "\n".join(l for l in lines[1:-1] if not l.startswith("QEMU "))
+
+    def send_keys(self, keys, gap=0.15):
+        """Presses keys one by one (monitor names: 'a', 'ret', 'shift-7')."""
+        for k in keys:
+            self.monitor("sendkey " + k)
+            time.sleep(gap)
+
+    def vga_text(self):
+        """The 80x25 VGA text screen as 25 strings (text mode only)."""
+        name = "vga.bin"
+        self.monitor('pmemsave 0xb8000 4000 "%s"' % name)
+        path = os.path.join(self.tmp, name)
+        for _ in range(100):
+            if os.path.exists(path) and os.path.getsize(path) == 4000:
+                break
+            time.sleep(0.02)
+        data = open(path, "rb").read()
+        return ["".join(chr(data[(r * 80 + c) * 2]) if 32 <= data[(r * 80 + c) * 2] < 127 else " "
+                        for c in range(80)).rstrip() for r in range(25)]
+
+    # -- teardown -------------------------------------------------------
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        if self._mon:
+            self._mon.close()
+        return False
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+
+def run_ktest(names, timeout=120, **kw):
+    """Boots with test=names and returns (exit status, serial output)."""
+    with Boot(append="test=" + names, timeout=timeout, **kw) as b:
+        code = b.wait_exit()
+        return code, b.serial

@@ -1,0 +1,167 @@
+"""The kernel core under QEMU: in-kernel tests, the fault reports, and
+booting through both Multiboot paths with modules and odd machines."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from atollqemu import (BUILD, EXIT_FAIL, EXIT_PANIC, EXIT_PASS, KERNEL, Boot,
+                       run_ktest)
+
+
+def expect(cond, what, output):
+    if not cond:
+        tail = "\n".join(output.splitlines()[-40:])
+        raise AssertionError("%s\n--- serial (last lines) ---\n%s" % (what, tail))
+
+
+def test_ktests_all():
+    code, out = run_ktest("all")
+    expect(code == EXIT_PASS, "in-kernel tests failed (exit %s)" % code, out)
+    m = re.search(r"^(\d+) passed, (\d+) failed$", out, re.M)
+    expect(m and int(m.group(1)) >= 5 and m.group(2) == "0", "no summary line", out)
+
+
+def test_unknown_test_name_fails():
+    code, out = run_ktest("no_such_test")
+    expect(code == EXIT_FAIL and "no test matches" in out, "unknown test not reported", out)
+
+
+def fatal(name, *patterns):
+    code, out = run_ktest(name)
+    expect(code == EXIT_PANIC, "%s: expected a panic exit, got %s" % (name, code), out)
+    expect(len(re.findall(r"^atoll: panic: ", out, re.M)) == 1, "%s: not one panic line" % name, out)
+    for p in patterns:
+        expect(re.search(p, out, re.M), "%s: report lacks /%s/" % (name, p), out)
+    return out
+
+
+def test_report_stack_overflow():
+    # Caught on the page-fault IST stack, named, never a triple fault.
+    fatal("stack_overflow",
+          r"exception 14 \(#PF page fault\)",
+          r"cr2 ffffc[0-9a-f]+ +\(not present, write, kernel\)",
+          r"guard page of kernel stack 'kmain': kernel stack overflow",
+          r"handler stack: page-fault IST",
+          r"#0 +ffffffff[0-9a-f]+ +recurse_forever\+0x",
+          r"repeated \d+ more times",
+          r"ktest_run\+0x",
+          r"^atoll: panic: kernel stack overflow on kernel stack 'kmain' at recurse_forever\+")
+
+
+def test_report_guard_page():
+    fatal("fault_guard_page",
+          r"rip ffffffff[0-9a-f]+ +ktest_fn_fault_guard_page\+0x",
+          r"cr2 is in the guard page of kernel stack 'test victim'$",
+          r"^atoll: panic: access to the guard page of kernel stack 'test victim'")
+
+
+def test_report_null_pointer():
+    fatal("fault_null",
+          r"cr2 0000000000000010 +\(not present, read, kernel\)",
+          r"rax [0-9a-f]{16} rbx",
+          r"^atoll: panic: page fault at ktest_fn_fault_null\+0x[0-9a-f]+ \(cr2 0x10")
+
+
+def test_report_invalid_opcode():
+    fatal("fault_invalid_opcode", r"exception 6 \(#UD invalid opcode\)",
+          r"^atoll: panic: #UD invalid opcode at ktest_fn_fault_invalid_opcode\+0x")
+
+
+def test_report_divide_error():
+    fatal("fault_divide", r"exception 0 \(#DE divide error\)",
+          r"^atoll: panic: #DE divide error at ktest_fn_fault_divide\+0x")
+
+
+def test_report_panic_backtrace():
+    fatal("panic_backtrace", r"#0 +ffffffff[0-9a-f]+ +deep_panic\+0x",
+          r"repeated 2 more times", r"ktest_fn_panic_backtrace\+0x",
+          r"^atoll: panic: deliberate panic from a test$")
+
+
+def banner_checks(out, modules):
+    expect(re.search(r"^Atoll \S+ \(x86_64\)", out, re.M), "no banner", out)
+    expect(re.search(r"^  memory: \d+ MiB usable", out, re.M), "no memory line", out)
+    expect(re.search(r"^  boot time: [\d.]+ ms since kernel entry", out, re.M), "no boot time", out)
+    for i, (size, cmd) in enumerate(modules):
+        expect(re.search(r'^    module %d: %d bytes at 0x[0-9a-f]+, "%s"$' % (i, size, re.escape(cmd)),
+                         out, re.M), "module %d (%s) not listed" % (i, cmd), out)
+
+
+def make_module(tmp, name, size):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(bytes(i % 251 for i in range(size)))
+    return path
+
+
+def test_multiboot1_modules():
+    tmp = tempfile.mkdtemp()
+    a = make_module(tmp, "a.bin", 5000)
+    b = make_module(tmp, "b.bin", 123)
+    with Boot(append="loglevel=3", modules=[a + " first arg", b]) as q:
+        expect(q.wait_for("boot time:", 60), "no banner", q.serial)
+        banner_checks(q.serial, [(5000, a + " first arg"), (123, b)])
+        expect("Multiboot1 from qemu" in q.serial, "wrong protocol", q.serial)
+
+
+def test_many_modules_are_counted():
+    tmp = tempfile.mkdtemp()
+    mods = [make_module(tmp, "m%d" % i, 10 + i) for i in range(40)]
+    with Boot(modules=mods) as q:
+        expect(q.wait_for("boot time:", 60), "no banner", q.serial)
+        expect("modules: 32 (more were given than the kernel keeps)" in q.serial,
+               "dropped modules not reported", q.serial)
+
+
+def test_long_command_line():
+    with Boot(append="x" * 2000 + " test=all") as q:
+        expect(q.wait_for("boot time:", 60), "no banner with a 2000-byte command line", q.serial)
+
+
+def test_small_and_large_memory():
+    for mem, lo in (("32M", 20), ("6G", 6000)):
+        with Boot(append="test=heap_stress,region_8gib", memory=mem) as q:
+            code = q.wait_exit(120)
+            expect(code == EXIT_PASS, "-m %s: exit %s" % (mem, code), q.serial)
+            m = re.search(r"memory: (\d+) MiB usable", q.serial)
+            expect(m and int(m.group(1)) >= lo, "-m %s: memory not seen" % mem, q.serial)
+
+
+def build_iso(tmp, modules):
+    root = os.path.join(tmp, "iso")
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    shutil.copy(KERNEL, os.path.join(root, "boot", "atoll.elf"))
+    lines = []
+    for path, cmd in modules:
+        shutil.copy(path, os.path.join(root, "boot", os.path.basename(path)))
+        lines.append("  module2 /boot/%s %s" % (os.path.basename(path), cmd))
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=0\ninsmod all_video\nmenuentry Atoll {\n"
+                "  multiboot2 /boot/atoll.elf loglevel=3\n%s\n  boot\n}\n" % "\n".join(lines))
+    iso = os.path.join(tmp, "test.iso")
+    subprocess.run(["grub-mkrescue", "-o", iso, root], check=True, capture_output=True)
+    return iso
+
+
+def iso_boot(uefi):
+    tmp = tempfile.mkdtemp()
+    mod = make_module(tmp, "hello.txt", 777)
+    iso = build_iso(tmp, [(mod, "hello world")])
+    with Boot(iso=iso, uefi=uefi) as q:
+        expect(q.wait_for("boot time:", 120), "no banner (uefi=%s)" % uefi, q.serial)
+        out = q.serial
+        banner_checks(out, [(777, "hello world")])
+        expect("Multiboot2 from GRUB" in out, "not booted by GRUB via Multiboot2", out)
+        return out
+
+
+def test_iso_bios():
+    out = iso_boot(False)
+    expect("screen: VGA text 80x25" in out, "BIOS boot is not in text mode", out)
+
+
+def test_iso_uefi():
+    out = iso_boot(True)
+    expect(re.search(r"screen: framebuffer \d+x\d+, (24|32) bpp", out), "UEFI boot has no framebuffer", out)

@@ -1,0 +1,12 @@
+/* Host stand-in for arch/x86/cpu.h: unit tests run in user space, where
+ * cli/sti are not allowed and not needed (no interrupts, one thread). */
+#ifndef ARCH_X86_CPU_H
+#define ARCH_X86_CPU_H
+
+#include <stdint.h>
+
+static inline uint64_t irq_save(void) { return 0; }
+static inline void irq_restore(uint64_t flags) { (void)flags; }
+static inline void cpu_relax(void) {}
+
+#endif
