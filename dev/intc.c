@@ -7,6 +7,7 @@
 
 #include "dev/intc.h"
 
+#include "arch/x86/cpu.h"
 #include "dev/acpi.h"
 #include "dev/ioapic.h"
 #include "dev/lapic.h"
@@ -19,9 +20,14 @@ static enum intc_mode mode = INTC_PIC;
 static struct madt_info madt;
 static uint64_t lapic_errors;
 
+/* In PIC mode the local APIC (as virtual wire) may still raise its own
+ * error interrupt, which it must see an EOI for. */
 static void eoi_pic(int vector)
 {
-    pic_eoi(vector);
+    if (vector >= VEC_IRQ_BASE && vector < VEC_IRQ_BASE + ISA_IRQS)
+        pic_eoi(vector);
+    else if (lapic_active())
+        lapic_eoi();
 }
 
 static void eoi_lapic(int vector)
@@ -100,16 +106,31 @@ static int start_apic(void)
     return 0;
 }
 
+/* The PIC's interrupts reach the CPU through the local APIC's LINT0 when
+ * there is one: make sure that wire is connected. */
+static void start_pic(void)
+{
+    if (!cpu.apic)
+        return;
+    if (lapic_init_virtual_wire(VEC_SPURIOUS, VEC_LAPIC_ERROR)) {
+        pr_warn("intc: local APIC not set up as virtual wire; PIC interrupts may not arrive\n");
+        return;
+    }
+    trap_set_irq_handler(VEC_LAPIC_ERROR, lapic_error, NULL);
+}
+
 void intc_init(void)
 {
     pic_init();
     trap_eoi = eoi_pic;
     char opt[4];
     if (cmdline_get("noapic", opt, sizeof opt)) {
+        start_pic();
         pr_info("intc: 8259 PIC (boot option noapic)\n");
         return;
     }
     if (start_apic()) {
+        start_pic();
         pr_warn("intc: falling back to the 8259 PIC\n");
         return;
     }

@@ -33,6 +33,7 @@ enum {
 #define LVT_MASKED          (1u << 16)
 #define LVT_PERIODIC        (1u << 17)
 #define LVT_NMI             (4u << 8)
+#define LVT_EXTINT          (7u << 8)
 #define LVT_ACTIVE_LOW      (1u << 13)
 #define LVT_LEVEL           (1u << 15)
 
@@ -56,7 +57,9 @@ static void wr(uint32_t reg, uint32_t v)
         mmio[reg / 4] = v;
 }
 
-int lapic_init(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector)
+/* Maps (or, in x2APIC mode, needs no mapping) and enables the APIC with
+ * every LVT entry masked. pa 0 means "where the CPU says". */
+static int setup(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector)
 {
     if (!cpu.apic) {
         pr_warn("lapic: the CPU reports no local APIC\n");
@@ -67,11 +70,10 @@ int lapic_init(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector)
     if ((base & APIC_BASE_ENABLE) && (base & APIC_BASE_X2APIC)) {
         x2apic = true;
     } else {
-        if (pa != msr_pa) {
+        if (pa && pa != msr_pa)
             pr_warn("lapic: MADT says %#llx, the CPU says %#llx: using the CPU's\n",
                     (unsigned long long)pa, (unsigned long long)msr_pa);
-            pa = msr_pa;
-        }
+        pa = msr_pa;
         mmio = vmm_map_device(pa, 4096, false, "local apic");
         if (!mmio) {
             pr_warn("lapic: cannot map its registers at %#llx\n", (unsigned long long)pa);
@@ -82,8 +84,8 @@ int lapic_init(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector)
     }
     unsigned max_lvt = (rd(REG_VERSION) >> 16) & 0xff;
     wr(REG_LVT_TIMER, LVT_MASKED);
-    wr(REG_LVT_LINT0, LVT_MASKED);      /* the PIC's virtual wire: unused */
-    wr(REG_LVT_LINT1, LVT_MASKED);      /* until the MADT's NMI entries say */
+    wr(REG_LVT_LINT0, LVT_MASKED);
+    wr(REG_LVT_LINT1, LVT_MASKED);
     if (max_lvt >= 4)
         wr(REG_LVT_PERF, LVT_MASKED);
     if (max_lvt >= 5)
@@ -98,6 +100,23 @@ int lapic_init(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector)
     wr(REG_SVR, SVR_ENABLE | spurious_vector);
     wr(REG_EOI, 0);     /* in case firmware left one in service */
     active = true;
+    return 0;
+}
+
+int lapic_init(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector)
+{
+    /* LINT0 (the PIC's virtual wire) stays masked; LINT1 waits for the
+     * MADT's NMI entries. */
+    return setup(pa, spurious_vector, error_vector);
+}
+
+int lapic_init_virtual_wire(uint8_t spurious_vector, uint8_t error_vector)
+{
+    if (setup(0, spurious_vector, error_vector))
+        return -1;
+    /* The PC-AT wiring: the PIC's INTR on LINT0, NMI on LINT1. */
+    wr(REG_LVT_LINT0, LVT_EXTINT);
+    wr(REG_LVT_LINT1, LVT_NMI);
     return 0;
 }
 

@@ -18,6 +18,12 @@
  * Returns 0, or -1 (nothing changed) when it cannot be used. */
 int lapic_init(paddr_t pa, uint8_t spurious_vector, uint8_t error_vector);
 
+/* For PIC mode: enables the APIC (at the CPU's own address) as the PC-AT
+ * "virtual wire", the PIC's output taken on LINT0 (ExtINT) and NMI on
+ * LINT1. Firmware may leave LINT0 masked (qboot does), and then no PIC
+ * interrupt would ever arrive. Returns 0, or -1 with nothing changed. */
+int lapic_init_virtual_wire(uint8_t spurious_vector, uint8_t error_vector);
+
 bool lapic_active(void);
 bool lapic_x2apic(void);
 uint32_t lapic_id(void);

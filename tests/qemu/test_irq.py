@@ -101,3 +101,12 @@ def test_uefi():
         shutil.rmtree(os.path.dirname(iso), ignore_errors=True)
     assert "from the boot loader" in s, s
     assert "intc: local APIC" in s, s
+
+
+def test_pic_interrupts_arrive_when_firmware_masks_lint0():
+    # qboot leaves the local APIC's LINT0 masked (SeaBIOS sets it to
+    # ExtINT): without ACPI the kernel must wire the PIC through itself, or
+    # no timer or keyboard interrupt ever arrives.
+    s = boot_ktests("", extra=["-bios", "/usr/share/qemu/qboot.rom", "-machine", "pc,acpi=off"])
+    assert "falling back to the 8259 PIC" in s, s
+    assert "PIT via 8259 PIC" in s, s
