@@ -100,3 +100,8 @@ debug: deps $(BUILD)/atoll.iso
 	@echo "QEMU waits for GDB on :1234; in another terminal: gdb -x scripts/gdbinit"
 	$(QEMU) $(QEMU_ARGS) -cdrom $(BUILD)/atoll.iso -s -S
 -include mk/font.mk
+
+# Boot-time figures (a benchmark, never a test).
+.PHONY: bench-boot
+bench-boot: deps $(BUILD)/atoll.elf $(BUILD)/atoll.iso
+	python3 bench/boot/measure.py -n 5
