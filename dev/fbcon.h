@@ -42,7 +42,8 @@ struct fbcon {
     uint16_t shadow[SCREEN_CELLS];  /* the cells as last drawn */
 };
 
-/* Fills t for the framebuffer fb mapped at base. Fails (-1) when the mode
+/* Fills t for the framebuffer fb mapped at base (NULL to check the mode
+ * before mapping it; set t->base after). Fails (-1) when the mode
  * cannot hold 80x25 cells of 8x16 pixels, or its pixel format is not RGB
  * with 2, 3 or 4 bytes per pixel; t is then unusable. */
 int fbcon_target_init(struct fb_target *t, void *base, const struct framebuffer *fb);

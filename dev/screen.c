@@ -32,17 +32,18 @@ _Static_assert(SCREEN_BYTES <= sizeof fb_cells, "cells fit their page");
 
 static bool init_framebuffer(const struct framebuffer *fb)
 {
+    /* Checked before mapping, so a mode we cannot draw costs nothing. */
     struct fb_target t;
-    uint64_t len = (uint64_t)fb->pitch * fb->height;
-    void *base = vmm_map_device(fb->addr, len, true, "framebuffer");
-    if (!base) {
-        pr_warn("screen: cannot map the framebuffer (%llu bytes at %#llx)\n",
-                (unsigned long long)len, (unsigned long long)fb->addr);
-        return false;
-    }
-    if (fbcon_target_init(&t, base, fb)) {
+    if (fbcon_target_init(&t, NULL, fb)) {
         pr_warn("screen: cannot draw text on a %ux%u framebuffer at %u bpp\n", fb->width,
                 fb->height, fb->bpp);
+        return false;
+    }
+    uint64_t len = (uint64_t)fb->pitch * fb->height;
+    t.base = vmm_map_device(fb->addr, len, true, "framebuffer");
+    if (!t.base) {
+        pr_warn("screen: cannot map the framebuffer (%llu bytes at %#llx)\n",
+                (unsigned long long)len, (unsigned long long)fb->addr);
         return false;
     }
     fbcon_init(&fbc, &t);
