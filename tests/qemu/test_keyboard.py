@@ -2,12 +2,16 @@
 boots with test=keyboard_echo (tests/kernel/test_keyboard.c), presses keys
 through the monitor's sendkey, and checks the make and break codes the
 kernel prints, with the I/O APIC routing IRQ 1 and with the 8259 PIC
-(`noapic`).
+(`noapic`), and after OVMF (UEFI) had the keyboard.
 
-Needs build/atoll.elf (make kernel). SeaBIOS sets up the i8042; qboot
+Needs build/atoll.elf (make kernel); the UEFI boot builds its own ISO. SeaBIOS sets up the i8042; qboot
 does not, so these boots keep QEMU's default firmware.
 """
+import os
+import shutil
+
 from atollqemu import EXIT_PASS, Boot
+from test_screen import make_iso
 
 # (sendkey name, the set-1 codes it must produce, in order)
 KEYS = [
@@ -25,9 +29,9 @@ def codes_from(serial):
             if l.startswith("keyboard_echo: code ")]
 
 
-def run_keys(append):
-    with Boot(append=append, timeout=90) as b:
-        assert b.wait_for("keyboard_echo: ready", 30), "kernel never got ready:\n" + b.serial
+def run_keys(append, ready_timeout=30, **kw):
+    with Boot(append=append, timeout=150, **kw) as b:
+        assert b.wait_for("keyboard_echo: ready", ready_timeout), "kernel never got ready:\n" + b.serial
         names = [k for k, _ in KEYS] + [SHIFTED[0], END[0]]
         # sendkey holds each key ~100 ms and returns at once: the gap keeps
         # presses apart and well under the 500 ms typematic delay.
@@ -55,3 +59,12 @@ def test_keys_through_ioapic():
 def test_keys_through_pic():
     serial = run_keys("noapic test=keyboard_echo")
     assert "intc: 8259 PIC" in serial, serial
+
+
+def test_keys_under_uefi():
+    iso = make_iso("test=keyboard_echo")
+    try:
+        serial = run_keys("", ready_timeout=120, iso=iso, uefi=True)
+    finally:
+        shutil.rmtree(os.path.dirname(iso), ignore_errors=True)
+    assert "Multiboot2" in serial, serial
