@@ -8,6 +8,7 @@
 #include "dev/intc.h"
 
 #include "arch/x86/cpu.h"
+#include "boot/bootinfo.h"
 #include "dev/acpi.h"
 #include "dev/ioapic.h"
 #include "dev/lapic.h"
@@ -85,13 +86,29 @@ static void apply_nmis(void)
             lapic_set_lint_nmi(madt.nmis[i].lint, madt.nmis[i].flags);
 }
 
+/* A register window inside usable RAM is a corrupt MADT: writing the
+ * "registers" there would scribble over memory the kernel hands out. */
+static bool in_usable_ram(paddr_t pa, size_t len)
+{
+    for (int i = 0; i < bootinfo.memmap_count; i++) {
+        const struct mem_region *r = &bootinfo.memmap[i];
+        if (r->type == MEM_USABLE && pa < r->base + r->len && r->base < pa + len)
+            return true;
+    }
+    return false;
+}
+
 static int start_apic(void)
 {
     if (load_madt())
         return -1;
-    for (int i = 0; i < madt.ioapic_count; i++)
-        if (ioapic_add(madt.ioapics[i].id, madt.ioapics[i].addr, madt.ioapics[i].gsi_base))
-            pr_warn("intc: cannot use the I/O APIC at %#x\n", madt.ioapics[i].addr);
+    for (int i = 0; i < madt.ioapic_count; i++) {
+        const struct madt_ioapic *io = &madt.ioapics[i];
+        if (in_usable_ram(io->addr, IOAPIC_WINDOW))
+            pr_warn("intc: MADT puts an I/O APIC in RAM at %#x; ignored\n", io->addr);
+        else if (ioapic_add(io->id, io->addr, io->gsi_base))
+            pr_warn("intc: cannot use the I/O APIC at %#x\n", io->addr);
+    }
     if (!ioapic_count())
         return -1;
     /* The I/O APIC entries are all masked: leaving now keeps them so. */

@@ -42,14 +42,21 @@ int ioapic_add(uint32_t id, paddr_t pa, uint32_t gsi_base)
 {
     if (count == IOAPIC_MAX)
         return -1;
-    volatile uint32_t *regs = vmm_map_device(pa, 0x20, false, "io apic");
+    volatile uint32_t *regs = vmm_map_device(pa, IOAPIC_WINDOW, false, "io apic");
     if (!regs)
         return -1;
     struct ioapic *io = &ioapics[count];
     io->regs = regs;
+    uint32_t version = rd(io, REG_VERSION);
+    /* Nothing behind the address reads as all ones. (The 4 KiB mapping
+     * stays: vmm has no way to give device mappings back yet.) */
+    if (version == 0xffffffffu) {
+        pr_warn("ioapic: nothing answers at %#llx\n", (unsigned long long)pa);
+        return -1;
+    }
     io->id = id;
     io->gsi_base = gsi_base;
-    io->entries = ((rd(io, REG_VERSION) >> 16) & 0xff) + 1;
+    io->entries = ((version >> 16) & 0xff) + 1;
     for (uint32_t i = 0; i < io->entries; i++) {
         wr(io, REG_REDIR(i), RED_MASKED);
         wr(io, REG_REDIR(i) + 1, 0);

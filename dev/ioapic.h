@@ -11,9 +11,11 @@
 #include "mm/phys.h"
 
 #define IOAPIC_MAX 8
+#define IOAPIC_WINDOW 0x20      /* bytes of registers: IOREGSEL, IOWIN */
 
 /* Maps one I/O APIC and masks all its entries. Returns 0, or -1 when it
- * cannot be mapped or the table of I/O APICs is full. */
+ * cannot be mapped, does not answer like an I/O APIC, or the table of I/O
+ * APICs is full. */
 int ioapic_add(uint32_t id, paddr_t pa, uint32_t gsi_base);
 
 /* Number of I/O APICs added, and the GSIs they cover in total. */
