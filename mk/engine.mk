@@ -105,3 +105,16 @@ TEST_SUITES += test-engine
 .PHONY: test-engine
 test-engine: $(BUILD)/test-engine
 	@$(BUILD)/test-engine $(wildcard tests/fuzz/regressions/*.wasm)
+
+# Benchmark (not a test): decode+validate MB/s on SQLite compiled to
+# wasm32-wasi (bench/decode/build-sqlite.sh), plus any BENCH_WASM files.
+BENCH_WASM ?=
+$(BUILD)/bench/bench-decode: bench/decode/bench_decode.c $(HOST_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) bench/decode/bench_decode.c $(HOST_OBJS) -o $@
+
+$(BUILD)/bench/decode/sqlite3.wasm: bench/decode/build-sqlite.sh
+	bench/decode/build-sqlite.sh $@
+
+bench-decode: $(BUILD)/bench/bench-decode $(BUILD)/bench/decode/sqlite3.wasm
+	@$(BUILD)/bench/bench-decode $(BUILD)/bench/decode/sqlite3.wasm $(BENCH_WASM)

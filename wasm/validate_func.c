@@ -679,6 +679,15 @@ static bool check_instr(V *v, const struct wasm_opinfo *oi)
     return dec_malformed(d, v->at, "illegal opcode");
 }
 
+/* Equal type lists? Short lists: a loop beats a call to memcmp. */
+static inline bool types_eq(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* A LEB128 u32 of at most 4 bytes (28 bits: no range check needed) at p,
  * which has at least 4 readable bytes. Returns its length, or 0 for
  * anything longer, which the careful path then reads. */
@@ -817,7 +826,7 @@ bool validate_func(struct dec *d, struct wasm_func *f)
         } else if (kind == WASM_K_END) {
             uint32_t n = cur->nresults;
             if (v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
-                avail != n || (n && memcmp(vals + cur->height, cur->results, n)))
+                avail != n || !types_eq(vals + cur->height, cur->results, n))
                 goto slow;
             /* The results stay where they are, now in the outer frame. */
             vs->side[cur->side].a = (uint32_t)(p - v.code);
@@ -838,7 +847,7 @@ bool validate_func(struct dec *d, struct wasm_func *f)
             struct ctrl *t = &vs->ctrls[v.nctrls - 1 - x];
             uint32_t n = label_arity(t);
             if (avail < n + 1 ||
-                (n && memcmp(vals + nvals - 1 - n, label_types(t), n)))
+                !types_eq(vals + nvals - 1 - n, label_types(t), n))
                 goto slow;
             nvals--;
             vs->side[v.nside++] = (struct wasm_side){
@@ -871,7 +880,7 @@ bool validate_func(struct dec *d, struct wasm_func *f)
             const struct wasm_functype *ft = &d->m->types[d->m->funcs[x].type];
             uint32_t n = ft->nparams;
             if (avail < n || ft->nresults > 8 ||
-                (n && memcmp(vals + nvals - n, ft->params, n)))
+                !types_eq(vals + nvals - n, ft->params, n))
                 goto slow;
             nvals -= n;
             memcpy(vals + nvals, ft->results, ft->nresults);
