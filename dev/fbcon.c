@@ -75,11 +75,22 @@ void fbcon_init(struct fbcon *c, const struct fb_target *t)
     c->cursor_drawn = -1;
 }
 
-void fbcon_clear(const struct fb_target *t)
+void fbcon_clear(struct fbcon *c)
 {
+    const struct fb_target *t = &c->t;
     /* Black is 0 in every RGB layout. */
     for (uint32_t y = 0; y < t->height; y++)
         memset(t->base + (uint64_t)y * t->pitch, 0, (size_t)t->width * t->bytes_pp);
+    /* Blank cells (a space on black) are already drawn, if the font's
+     * space is empty: a first full redraw would draw them again. */
+    const uint8_t *space = font8x16[SCREEN_BLANK & 0xff];
+    bool empty = true;
+    for (int r = 0; r < FONT_HEIGHT; r++)
+        empty &= space[r] == 0;
+    for (int i = 0; i < SCREEN_CELLS; i++)
+        c->shadow[i] = SCREEN_BLANK;
+    c->shadow_valid = empty && (SCREEN_BLANK >> 12) == 0;
+    c->cursor_drawn = -1;
 }
 
 /* Fills the pen table for attribute attr: the pixels, as stored, of each

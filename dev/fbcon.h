@@ -51,8 +51,9 @@ int fbcon_target_init(struct fb_target *t, void *base, const struct framebuffer 
 /* Starts an fbcon on a target: nothing drawn yet, first sync draws all. */
 void fbcon_init(struct fbcon *c, const struct fb_target *t);
 
-/* Paints the whole framebuffer black (what the loader left is gone). */
-void fbcon_clear(const struct fb_target *t);
+/* Paints the whole framebuffer black (what the loader left is gone), which
+ * is how cells of SCREEN_BLANK look: the next sync draws only other cells. */
+void fbcon_clear(struct fbcon *c);
 
 /* Draws one cell (character | attribute << 8); with underline, the two
  * bottom pixel rows take the foreground colour (the text cursor). */

@@ -47,7 +47,7 @@ static bool init_framebuffer(const struct framebuffer *fb)
         return false;
     }
     fbcon_init(&fbc, &t);
-    fbcon_clear(&t);
+    fbcon_clear(&fbc);
     return true;
 }
 

@@ -271,6 +271,19 @@ static bool render_format(const struct format *f)
         kprintf("    (format %s, after sync)\n", f->name);
         goto out;
     }
+    /* A cleared framebuffer is black everywhere and counts as showing
+     * blank cells: syncing blank cells then draws nothing. */
+    fbcon_clear(con);
+    for (int i = 0; i < SCREEN_CELLS; i++)
+        cells[i] = SCREEN_BLANK;
+    unsigned n6 = fbcon_sync(con, cells, -1);
+    if (n6 != 0 || read_pixel(&t, 0, 0) != 0 || read_pixel(&t, fb.width - 1, fb.height - 1) != 0 ||
+        !check_cell_pixels(&t, &fb, 1234, ' ', 7, 0, false)) {
+        ktest_fail(__FILE__, __LINE__, "%s: after a clear, %u cells drawn, corners %#x %#x",
+                   f->name, n6, read_pixel(&t, 0, 0),
+                   read_pixel(&t, fb.width - 1, fb.height - 1));
+        goto out;
+    }
     ok = true;
 out:
     kfree(mem);
