@@ -9,6 +9,7 @@ Needs build/atoll.elf and build/atoll.iso (make kernel iso).
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -74,6 +75,25 @@ def test_kernel_font_is_the_readers_font():
     glyphs, umap = screen_ocr.gen_font.load_psf()
     for b in range(0x20, 0x7f):
         assert kernel[b] == glyphs[umap[chr(b)]], "byte %#x is not the PSF's glyph" % b
+
+
+def test_font_reader_takes_psf2_too():
+    """The same font rewritten as PSF2 (Debian ships no 8x16 PSF2 to try)
+    gives the same glyphs."""
+    glyphs, umap = screen_ocr.gen_font.load_psf()
+    by_glyph = {}
+    for ch, i in umap.items():
+        by_glyph.setdefault(i, []).append(ch)
+    table = b"".join("".join(by_glyph.get(i, [])).encode() + b"\xff" for i in range(len(glyphs)))
+    header = struct.pack("<8I", 0x864ab572, 0, 32, 1, len(glyphs), 16, 16, 8)
+    tmp = tempfile.mkdtemp(prefix="atoll-psf2-")
+    try:
+        path = os.path.join(tmp, "font.psf")
+        with open(path, "wb") as f:
+            f.write(header + b"".join(glyphs) + table)
+        assert screen_ocr.gen_font.cp437_glyphs(path) == screen_ocr.gen_font.cp437_glyphs()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def render_cells(cells, width, height):
