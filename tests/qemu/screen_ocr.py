@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Reads Atoll's 80x25 text screen from outside QEMU, as 25 lines of text.
 
 Two ways, one per kind of display (see dev/screen.h):
@@ -16,8 +17,10 @@ Without one, anything with a monitor(command) method and the directory QEMU
 runs in (file names are given bare, relative to it: FACTS.md explains why)
 can be wrapped: Monitor("path/to/monitor.sock", qemu_cwd).
 
-As a program, decodes a saved file:
+As a program, decodes a saved file or reads a running QEMU (started with
+-monitor unix:SOCKET,server,nowait; files are written to QEMU_CWD):
     tests/qemu/screen_ocr.py screen.ppm | vga.bin
+    tests/qemu/screen_ocr.py --monitor SOCKET QEMU_CWD
 """
 import importlib.util
 import os
@@ -305,16 +308,22 @@ def wait_for_screen(qemu, text, timeout=10, mode="auto"):
 
 
 def main(argv):
-    if len(argv) != 2:
-        sys.exit("usage: screen_ocr.py SCREEN.ppm|CELLS.bin")
-    with open(argv[1], "rb") as f:
-        data = f.read()
-    if data[:2] == b"P6":
-        w, h, pixels = parse_ppm(data)
-        screen = decode_framebuffer(w, h, pixels)
+    if len(argv) == 4 and argv[1] == "--monitor":
+        # A running QEMU: its monitor socket, and the directory it runs in.
+        qemu = Monitor(argv[2], argv[3])
+        screen = read_screen(qemu)
+        qemu.close()
         lines, cursor = screen["lines"], screen["cursor"]
+    elif len(argv) == 2:
+        with open(argv[1], "rb") as f:
+            data = f.read()
+        if data[:2] == b"P6":
+            screen = decode_framebuffer(*parse_ppm(data))
+            lines, cursor = screen["lines"], screen["cursor"]
+        else:
+            lines, cursor = decode_vga_cells(data)[0], None
     else:
-        lines, cursor = decode_vga_cells(data)[0], None
+        sys.exit("usage: screen_ocr.py SCREEN.ppm | CELLS.bin | --monitor SOCKET QEMU_CWD")
     for line in lines:
         print(line)
     if cursor:
