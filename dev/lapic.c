@@ -181,7 +181,7 @@ uint64_t lapic_timer_hz(void)
     uint64_t s[3];
     uint64_t flags = irq_save();
     for (int i = 0; i < 3; i++)
-        s[i] = measure_once(5);
+        s[i] = measure_once(2);
     irq_restore(flags);
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 2 - i; j++)
