@@ -36,6 +36,7 @@ struct dec {
     uint32_t data_use_func, data_use_idx;
     struct vstate *vs;        /* validator scratch, reused by every body */
     uint32_t vs_nlocals;      /* locals of the body being validated */
+    const uint8_t *insn;      /* instruction being validated, for errors */
 };
 
 /* Errors. Both return false. `at` is where the fault lies. */
@@ -132,6 +133,10 @@ static inline bool is_ref(uint8_t t)
 }
 
 const char *valtype_name(uint8_t t);
+
+/* One instruction at p as text into out (NUL-terminated when size > 0);
+ * returns the bytes it spans, 0 if none could be read (disasm.c). */
+size_t wasm_disasm(const uint8_t *p, const uint8_t *end, char *out, size_t size);
 
 /* Bitset helpers for d->declared. */
 static inline void bit_set(uint8_t *bits, uint32_t i) { bits[i >> 3] |= (uint8_t)(1u << (i & 7)); }

@@ -732,7 +732,7 @@ static bool step(V *v)
     struct dec *d = v->d;
     if (d->p >= d->end)
         return dec_eof(d);
-    v->at = d->p;
+    v->at = d->insn = d->p;
     uint8_t b = *d->p++;
     const struct wasm_opinfo *oi = &wasm_ops_base[b];
     if (!oi->kind || b >= 0xfc)
@@ -758,7 +758,39 @@ static bool load_locals(V *v, const struct wasm_func *f)
     return true;
 }
 
+static bool validate_body(struct dec *d, struct wasm_func *f);
+
+/* Appends " (at <instruction>)" to a body's error, so a report shows what
+ * was being checked. */
+static void annotate(struct dec *d)
+{
+    wasm_error *e = d->err;
+    const uint8_t *at = d->insn;
+    if (e->func != d->func || !at || at >= d->end)
+        return;
+    char insn[64];
+    if (!wasm_disasm(at, d->end, insn, sizeof insn))
+        return;
+    size_t n = 0;
+    while (e->msg[n])
+        n++;
+    const char *parts[] = { " (at ", insn, ")" };
+    for (int k = 0; k < 3; k++)
+        for (const char *s = parts[k]; *s && n + 1 < sizeof e->msg; s++)
+            e->msg[n++] = *s;
+    e->msg[n] = 0;
+}
+
 bool validate_func(struct dec *d, struct wasm_func *f)
+{
+    d->insn = NULL;
+    if (validate_body(d, f))
+        return true;
+    annotate(d);
+    return false;
+}
+
+static bool validate_body(struct dec *d, struct wasm_func *f)
 {
     if (!d->vs) {
         d->vs = wasm_host_alloc(sizeof *d->vs);

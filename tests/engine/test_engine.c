@@ -111,7 +111,7 @@ static void test_errors(void)
     static const uint8_t body2[] = { 0, 0x20, 5, 0x1a, 0x0b };
     n = build(buf, type_void, sizeof type_void, NULL, 0, body2, sizeof body2);
     m = wasm_module_decode(buf, n, NULL, &err);
-    CHECK(m == NULL && !strcmp(err.msg, "unknown local 5"));
+    CHECK(m == NULL && !strcmp(err.msg, "unknown local 5 (at local.get 5)"));
 
     /* Truncated: no end. */
     static const uint8_t body3[] = { 0, 0x41, 1 };
@@ -199,6 +199,24 @@ static void test_opcode_table(void)
     CHECK(simd == 236);
 }
 
+size_t wasm_disasm(const uint8_t *p, const uint8_t *end, char *out, size_t size);
+
+static void test_disasm(void)
+{
+    static const uint8_t load[] = { 0x29, 3, 8 };
+    static const uint8_t cnst[] = { 0x41, 0x7d };
+    static const uint8_t brt[] = { 0x0e, 2, 0, 1, 2 };
+    static const uint8_t lane[] = { 0xfd, 0x15, 3 };
+    char out[64];
+    CHECK(wasm_disasm(load, load + 3, out, sizeof out) == 3 &&
+          !strcmp(out, "i64.load offset=8 align=8"));
+    CHECK(wasm_disasm(cnst, cnst + 2, out, sizeof out) == 2 && !strcmp(out, "i32.const -3"));
+    CHECK(wasm_disasm(brt, brt + 5, out, sizeof out) == 5 && !strcmp(out, "br_table 0 1 2"));
+    CHECK(wasm_disasm(lane, lane + 3, out, sizeof out) == 3 &&
+          !strcmp(out, "i8x16.extract_lane_s 3"));
+    CHECK(wasm_disasm(load, load + 3, out, 4) == 3 && !strcmp(out, "i64"));
+}
+
 static void test_regression(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -221,6 +239,7 @@ int main(int argc, char **argv)
     test_limits();
     test_names();
     test_opcode_table();
+    test_disasm();
     for (int i = 1; i < argc; i++)
         test_regression(argv[i]);
     printf("%u passed, %u failed\n", passed, failed);
