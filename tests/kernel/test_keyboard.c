@@ -8,6 +8,8 @@
  * command makes it deliver a byte exactly as if the keyboard had sent it,
  * interrupt included.
  */
+#include <stddef.h>
+
 #include "dev/i8042.h"
 #include "dev/keyboard.h"
 #include "kern/clock.h"
@@ -16,6 +18,13 @@
 
 #define MS (1000ull * 1000)
 
+static volatile unsigned notified;
+
+static void on_key(void)
+{
+    notified++;
+}
+
 KTEST(keyboard_inject)
 {
     static const uint8_t seq[] = { 0x1e, 0x9e, 0xe0, 0x48, 0xe0, 0xc8, 0x2a, 0xaa, 0x00, 0xff };
@@ -23,8 +32,16 @@ KTEST(keyboard_inject)
     keyboard_flush();
     struct keyboard_stats before, after;
     keyboard_get_stats(&before);
-    for (unsigned i = 0; i < sizeof seq; i++)
-        KCHECK(i8042_inject(seq[i]) == 0, "byte %u (%#x) was not taken by the interrupt", i, seq[i]);
+    notified = 0;
+    keyboard_set_notify(on_key);
+    for (unsigned i = 0; i < sizeof seq; i++) {
+        if (i8042_inject(seq[i])) {
+            keyboard_set_notify(NULL);
+            return ktest_fail(__FILE__, __LINE__, "byte %u (%#x) was not taken by the interrupt", i, seq[i]);
+        }
+    }
+    keyboard_set_notify(NULL);
+    KCHECK(notified == sizeof seq, "notified %u times for %u codes", notified, (unsigned)sizeof seq);
     for (unsigned i = 0; i < sizeof seq; i++) {
         uint8_t c;
         KCHECK(keyboard_wait(&c, 100 * MS), "byte %u missing from the queue", i);

@@ -15,7 +15,7 @@ from atollqemu import EXIT_PASS, Boot
 from test_screen import make_iso
 
 IRQ_KTESTS = ",".join([
-    "timer_rate", "timer_bad_rates", "timer_tick_hook",
+    "timer_rate", "timer_bad_rates", "timer_tick_hook", "timer_preempts_spin",
     "keyboard_inject", "keyboard_queue_full",
     "madt_parse_good", "madt_parse_hostile", "pic_spurious_irq",
 ])
