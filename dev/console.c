@@ -184,10 +184,18 @@ void console_init(void)
     attr = DEFAULT_ATTR;
     esc = ESC_NONE;
     console_clear();
+    console_attach();
+}
+
+void console_attach(void)
+{
+    esc = ESC_NONE;
+    screen_set_cursor(row, col < SCREEN_COLS ? col : SCREEN_COLS - 1);
     log_set_console(console_putc);
 }
 
 void console_detach(void)
 {
     log_set_console(NULL);
+    screen_set_cursor(-1, -1);
 }

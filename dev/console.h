@@ -23,9 +23,15 @@
  * Called by screen_init once the cells exist. */
 void console_init(void);
 
-/* Stops mirroring the log on screen (the cells then belong to whoever
- * they are handed to); console_putc still works when called directly. */
+/* Stops mirroring the log on screen and hides the cursor: the cells then
+ * belong to whoever they are handed to (userboot). console_putc still
+ * works when called directly. */
 void console_detach(void);
+
+/* Mirrors the log on screen again, from where the console's cursor was,
+ * without clearing: for the panic path, so that its report shows even
+ * when a program owns the screen. */
+void console_attach(void);
 
 void console_putc(char c);
 void console_write(const char *s, size_t n);

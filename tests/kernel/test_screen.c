@@ -116,6 +116,16 @@ KTEST(screen_console)
     CHECK_CURSOR(24, 0);
     KCHECK(cell_at(24, 79) == SCREEN_BLANK, "new row not blank: %#x", cell_at(24, 79));
 
+    /* Detached, the log leaves the cells alone; attached again, it writes
+     * where the console left off. */
+    console_detach();
+    kprintf("not on screen\n");
+    CHECK_CURSOR(24, 0);
+    CHECK_ROW(24, "");
+    console_attach();
+    kprintf("on screen\n");
+    CHECK_ROW(23, "on screen");
+
     console_set_attr(saved_attr);
     return true;
 }
