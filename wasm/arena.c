@@ -16,7 +16,7 @@ struct wasm_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc(struct wasm_module *m, size_t size)
+void *wasm_arena_alloc(struct wasm_module *m, size_t size)
 {
     struct wasm_arena_chunk *c = m->arena;
     size = (size + 15) & ~(size_t)15;
@@ -47,7 +47,7 @@ void *arena_alloc(struct wasm_module *m, size_t size)
     return p;
 }
 
-void arena_free_all(struct wasm_module *m)
+void wasm_arena_free_all(struct wasm_module *m)
 {
     struct wasm_arena_chunk *c = m->arena;
     while (c) {

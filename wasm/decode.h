@@ -40,26 +40,26 @@ struct dec {
 };
 
 /* Errors. Both return false. `at` is where the fault lies. */
-bool dec_malformed(struct dec *d, const uint8_t *at, const char *fmt, ...);
-bool dec_invalid(struct dec *d, const uint8_t *at, const char *fmt, ...);
+bool wasm_dec_malformed(struct dec *d, const uint8_t *at, const char *fmt, ...);
+bool wasm_dec_invalid(struct dec *d, const uint8_t *at, const char *fmt, ...);
 /* Ran out of bytes. */
-bool dec_eof(struct dec *d);
+bool wasm_dec_eof(struct dec *d);
 
 /* Arena (arena.c): zeroed blocks freed all at once with the module. */
-void *arena_alloc(struct wasm_module *m, size_t size);
-void arena_free_all(struct wasm_module *m);
+void *wasm_arena_alloc(struct wasm_module *m, size_t size);
+void wasm_arena_free_all(struct wasm_module *m);
 
 /* Bounded reads (leb128.c holds the slow paths). */
-bool leb_u32_slow(struct dec *d, uint32_t *out);
-bool leb_s32(struct dec *d, int32_t *out);
-bool leb_s33(struct dec *d, int64_t *out);
-bool leb_s64(struct dec *d, int64_t *out);
-bool leb_u1(struct dec *d, uint32_t *out);
+bool wasm_leb_u32_slow(struct dec *d, uint32_t *out);
+bool wasm_leb_s32(struct dec *d, int32_t *out);
+bool wasm_leb_s33(struct dec *d, int64_t *out);
+bool wasm_leb_s64(struct dec *d, int64_t *out);
+bool wasm_leb_u1(struct dec *d, uint32_t *out);
 
 static inline bool rd_byte(struct dec *d, uint8_t *out)
 {
     if (d->p >= d->end)
-        return dec_eof(d), false;   /* visibly false, for -Wmaybe-uninitialized */
+        return wasm_dec_eof(d), false;   /* visibly false, for -Wmaybe-uninitialized */
     *out = *d->p++;
     return true;
 }
@@ -70,13 +70,13 @@ static inline bool rd_u32(struct dec *d, uint32_t *out)
         *out = *d->p++;
         return true;
     }
-    return leb_u32_slow(d, out);
+    return wasm_leb_u32_slow(d, out);
 }
 
 static inline bool rd_bytes(struct dec *d, size_t n, const uint8_t **out)
 {
     if ((size_t)(d->end - d->p) < n)
-        return dec_eof(d), false;   /* visibly false, for -Wmaybe-uninitialized */
+        return wasm_dec_eof(d), false;   /* visibly false, for -Wmaybe-uninitialized */
     *out = d->p;
     d->p += n;
     return true;
@@ -84,43 +84,43 @@ static inline bool rd_bytes(struct dec *d, size_t n, const uint8_t **out)
 
 /* A length (of a name, data or section): refused when longer than the
  * bytes left from its own start ("length out of bounds"). */
-bool rd_len(struct dec *d, uint32_t *out);
+bool wasm_rd_len(struct dec *d, uint32_t *out);
 /* A name: length, bytes, well-formed UTF-8. */
-bool rd_name(struct dec *d, struct wasm_name *out);
-bool utf8_valid(const uint8_t *s, size_t n);
+bool wasm_rd_name(struct dec *d, struct wasm_name *out);
+bool wasm_utf8_valid(const uint8_t *s, size_t n);
 
 /* Types (decode_types.c). */
-bool rd_valtype(struct dec *d, uint8_t *out);
-bool rd_reftype(struct dec *d, uint8_t *out);
+bool wasm_rd_valtype(struct dec *d, uint8_t *out);
+bool wasm_rd_reftype(struct dec *d, uint8_t *out);
 
 /* Constant expressions (decode_const.c): reads one up to its end and
  * checks it produces `type`. `nglobals` is how many globals it may read. */
-bool rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
+bool wasm_rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
                    struct wasm_init *out);
 
-bool dec_ensure_declared(struct dec *d);
+bool wasm_dec_ensure_declared(struct dec *d);
 
 /* Sections. */
-bool dec_type_section(struct dec *d);
-bool dec_import_section(struct dec *d);
-bool dec_func_section(struct dec *d);
-bool dec_table_section(struct dec *d);
-bool dec_memory_section(struct dec *d);
-bool dec_global_section(struct dec *d);
-bool dec_export_section(struct dec *d);
-bool dec_start_section(struct dec *d);
-bool dec_elem_section(struct dec *d);
-bool dec_datacount_section(struct dec *d);
-bool dec_code_section(struct dec *d);
-bool dec_data_section(struct dec *d);
-void dec_name_section(struct dec *d);   /* best effort, never fails */
+bool wasm_dec_type_section(struct dec *d);
+bool wasm_dec_import_section(struct dec *d);
+bool wasm_dec_func_section(struct dec *d);
+bool wasm_dec_table_section(struct dec *d);
+bool wasm_dec_memory_section(struct dec *d);
+bool wasm_dec_global_section(struct dec *d);
+bool wasm_dec_export_section(struct dec *d);
+bool wasm_dec_start_section(struct dec *d);
+bool wasm_dec_elem_section(struct dec *d);
+bool wasm_dec_datacount_section(struct dec *d);
+bool wasm_dec_code_section(struct dec *d);
+bool wasm_dec_data_section(struct dec *d);
+void wasm_dec_name_section(struct dec *d);   /* best effort, never fails */
 
 /* Function bodies (validate_func.c). */
-bool validate_func(struct dec *d, struct wasm_func *f);
-void vstate_free(struct vstate *vs);
+bool wasm_validate_func(struct dec *d, struct wasm_func *f);
+void wasm_vstate_free(struct vstate *vs);
 
 /* Lookup of an instruction after its first byte has been read. */
-bool rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out);
+bool wasm_rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out);
 
 static inline bool is_numvec(uint8_t t)
 {
@@ -132,7 +132,7 @@ static inline bool is_ref(uint8_t t)
     return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
-const char *valtype_name(uint8_t t);
+const char *wasm_valtype_name(uint8_t t);
 
 /* One instruction at p as text into out (NUL-terminated when size > 0);
  * returns the bytes it spans, 0 if none could be read (disasm.c). */

@@ -9,11 +9,11 @@ static bool rd_locals(struct dec *d, struct wasm_func *f)
     const struct wasm_functype *ft = &d->m->types[f->type];
     const uint8_t *at = d->p;
     uint32_t ngroups;
-    TRY(rd_len(d, &ngroups));
+    TRY(wasm_rd_len(d, &ngroups));
     struct wasm_locals *runs =
-        arena_alloc(d->m, ((size_t)ft->nparams + ngroups) * sizeof *runs);
+        wasm_arena_alloc(d->m, ((size_t)ft->nparams + ngroups) * sizeof *runs);
     if (!runs)
-        return dec_invalid(d, at, "out of memory");
+        return wasm_dec_invalid(d, at, "out of memory");
     uint32_t nruns = 0;
     uint64_t total = 0;
     for (uint32_t i = 0; i < ft->nparams; i++) {
@@ -24,10 +24,10 @@ static bool rd_locals(struct dec *d, struct wasm_func *f)
         uint32_t count;
         uint8_t t;
         TRY(rd_u32(d, &count));
-        TRY(rd_valtype(d, &t));
+        TRY(wasm_rd_valtype(d, &t));
         /* The specification's bound is 2^32 - 1; ours is the limit. */
         if (total + count > d->lim->locals)
-            return dec_malformed(d, at, "too many locals");
+            return wasm_dec_malformed(d, at, "too many locals");
         if (count)
             runs[nruns++] = (struct wasm_locals){ (uint32_t)total, count, t };
         total += count;
@@ -38,20 +38,20 @@ static bool rd_locals(struct dec *d, struct wasm_func *f)
     return true;
 }
 
-bool dec_code_section(struct dec *d)
+bool wasm_dec_code_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
     const uint8_t *at = d->p;
     TRY(rd_u32(d, &n));
     d->ncodes = n;
-    TRY(dec_ensure_declared(d));
+    TRY(wasm_dec_ensure_declared(d));
     for (uint32_t i = 0; i < n; i++) {
         uint32_t size;
         at = d->p;
-        TRY(rd_len(d, &size));
+        TRY(wasm_rd_len(d, &size));
         if (size > d->lim->func_size)
-            return dec_malformed(d, at, "function body larger than the limit");
+            return wasm_dec_malformed(d, at, "function body larger than the limit");
         const uint8_t *body_end = d->p + size;
         if (i >= d->nfunc_decls) {
             /* More bodies than functions: reported after the last section,
@@ -64,10 +64,10 @@ bool dec_code_section(struct dec *d)
         TRY(rd_locals(d, f));
         f->code = d->p;
         f->code_offset = (uint32_t)(d->p - d->base);
-        TRY(validate_func(d, f));
+        TRY(wasm_validate_func(d, f));
         f->code_len = (uint32_t)(d->p - f->code);
         if (d->p != body_end)
-            return dec_malformed(d, d->p, "section size mismatch");
+            return wasm_dec_malformed(d, d->p, "section size mismatch");
     }
     d->func = WASM_NO_FUNC;
     return true;

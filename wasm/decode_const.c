@@ -9,12 +9,12 @@
 #include "decode.h"
 #include "libc.h"
 
-bool dec_ensure_declared(struct dec *d)
+bool wasm_dec_ensure_declared(struct dec *d)
 {
     if (!d->declared) {
-        d->declared = arena_alloc(d->m, d->m->nfuncs / 8 + 1);
+        d->declared = wasm_arena_alloc(d->m, d->m->nfuncs / 8 + 1);
         if (!d->declared)
-            return dec_invalid(d, d->p, "out of memory");
+            return wasm_dec_invalid(d, d->p, "out of memory");
     }
     return true;
 }
@@ -30,7 +30,7 @@ static bool rd_le(struct dec *d, unsigned n, uint64_t *out)
     return true;
 }
 
-bool rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
+bool wasm_rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
                    struct wasm_init *out)
 {
     struct wasm_module *m = d->m;
@@ -50,13 +50,13 @@ bool rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
             break;
         switch (b) {
         case 0x41:
-            TRY(leb_s32(d, &x32));
+            TRY(wasm_leb_s32(d, &x32));
             init.op = WASM_OP_I32_CONST;
             init.type = WASM_I32;
             init.bits[0] = (uint32_t)x32;
             break;
         case 0x42:
-            TRY(leb_s64(d, &x));
+            TRY(wasm_leb_s64(d, &x));
             init.op = WASM_OP_I64_CONST;
             init.type = WASM_I64;
             init.bits[0] = (uint64_t)x;
@@ -72,14 +72,14 @@ bool rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
             init.type = WASM_F64;
             break;
         case 0xd0:
-            TRY(rd_reftype(d, &init.type));
+            TRY(wasm_rd_reftype(d, &init.type));
             init.op = WASM_OP_REF_NULL;
             break;
         case 0xd2:
             TRY(rd_u32(d, &idx));
             if (idx >= m->nfuncs)
-                return dec_invalid(d, at + 1, "unknown function %u", idx);
-            TRY(dec_ensure_declared(d));
+                return wasm_dec_invalid(d, at + 1, "unknown function %u", idx);
+            TRY(wasm_dec_ensure_declared(d));
             bit_set(d->declared, idx);
             init.op = WASM_OP_REF_FUNC;
             init.type = WASM_FUNCREF;
@@ -88,18 +88,18 @@ bool rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
         case 0x23:
             TRY(rd_u32(d, &idx));
             if (idx >= nglobals)
-                return dec_invalid(d, at + 1, "unknown global %u", idx);
+                return wasm_dec_invalid(d, at + 1, "unknown global %u", idx);
             if (m->globals[idx].mut)
-                return dec_invalid(d, at, "constant expression required");
+                return wasm_dec_invalid(d, at, "constant expression required");
             init.op = WASM_OP_GLOBAL_GET;
             init.type = m->globals[idx].type;
             init.index = idx;
             break;
         default: {
             const struct wasm_opinfo *oi;
-            TRY(rd_opinfo(d, b, &oi));
+            TRY(wasm_rd_opinfo(d, b, &oi));
             if (oi->op != WASM_OP_V128_CONST)
-                return dec_invalid(d, at, "constant expression required");
+                return wasm_dec_invalid(d, at, "constant expression required");
             TRY(rd_le(d, 8, &init.bits[0]));
             TRY(rd_le(d, 8, &init.bits[1]));
             init.op = WASM_OP_V128_CONST;
@@ -110,10 +110,10 @@ bool rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
             *out = init;
     }
     if (count != 1)
-        return dec_invalid(d, start, "type mismatch: constant expression of %u values",
+        return wasm_dec_invalid(d, start, "type mismatch: constant expression of %u values",
                            count);
     if (out->type != type)
-        return dec_invalid(d, start, "type mismatch: expected %s, got %s",
-                           valtype_name(type), valtype_name(out->type));
+        return wasm_dec_invalid(d, start, "type mismatch: expected %s, got %s",
+                           wasm_valtype_name(type), wasm_valtype_name(out->type));
     return true;
 }

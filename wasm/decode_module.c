@@ -36,14 +36,14 @@ static const uint8_t section_rank[13] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 
 static bool dec_custom_section(struct dec *d)
 {
     struct wasm_name name;
-    TRY(rd_name(d, &name));
+    TRY(wasm_rd_name(d, &name));
     /* The reference interpreter skips size minus what the name took; a
      * size that runs past the module (rd_len allows up to its own LEB
      * bytes) cannot be skipped either. */
     if (d->p > d->sec_end || d->sec_end > d->mod_end)
-        return dec_eof(d);
+        return wasm_dec_eof(d);
     if (name.len == 4 && !memcmp(name.s, "name", 4))
-        dec_name_section(d);
+        wasm_dec_name_section(d);
     d->p = d->sec_end;
     return true;
 }
@@ -52,18 +52,18 @@ static bool dec_section(struct dec *d, uint8_t id)
 {
     switch (id) {
     case 0: return dec_custom_section(d);
-    case 1: return dec_type_section(d);
-    case 2: return dec_import_section(d);
-    case 3: return dec_func_section(d);
-    case 4: return dec_table_section(d);
-    case 5: return dec_memory_section(d);
-    case 6: return dec_global_section(d);
-    case 7: return dec_export_section(d);
-    case 8: return dec_start_section(d);
-    case 9: return dec_elem_section(d);
-    case 10: return dec_code_section(d);
-    case 11: return dec_data_section(d);
-    default: return dec_datacount_section(d);
+    case 1: return wasm_dec_type_section(d);
+    case 2: return wasm_dec_import_section(d);
+    case 3: return wasm_dec_func_section(d);
+    case 4: return wasm_dec_table_section(d);
+    case 5: return wasm_dec_memory_section(d);
+    case 6: return wasm_dec_global_section(d);
+    case 7: return wasm_dec_export_section(d);
+    case 8: return wasm_dec_start_section(d);
+    case 9: return wasm_dec_elem_section(d);
+    case 10: return wasm_dec_code_section(d);
+    case 11: return wasm_dec_data_section(d);
+    default: return wasm_dec_datacount_section(d);
     }
 }
 
@@ -74,10 +74,10 @@ static bool dec_module(struct dec *d)
     const uint8_t *b;
     TRY(rd_bytes(d, 4, &b));
     if (memcmp(b, magic, 4))
-        return dec_malformed(d, b, "magic header not detected");
+        return wasm_dec_malformed(d, b, "magic header not detected");
     TRY(rd_bytes(d, 4, &b));
     if (memcmp(b, version, 4))
-        return dec_malformed(d, b, "unknown binary version");
+        return wasm_dec_malformed(d, b, "unknown binary version");
 
     uint8_t last = 0;
     while (d->p < d->mod_end) {
@@ -85,29 +85,29 @@ static bool dec_module(struct dec *d)
         uint8_t id = *d->p++;
         uint32_t size;
         if (id > 12)
-            return dec_malformed(d, at, "malformed section id");
-        TRY(rd_len(d, &size));
+            return wasm_dec_malformed(d, at, "malformed section id");
+        TRY(wasm_rd_len(d, &size));
         if (id) {
             if (section_rank[id] <= last)
-                return dec_malformed(d, at, "unexpected content after last section");
+                return wasm_dec_malformed(d, at, "unexpected content after last section");
             last = section_rank[id];
         }
         d->sec_end = d->p + size;
         TRY(dec_section(d, id));
         if (d->p != d->sec_end)
-            return dec_malformed(d, d->p, "section size mismatch");
+            return wasm_dec_malformed(d, d->p, "section size mismatch");
     }
     if (d->nfunc_decls != d->ncodes)
-        return dec_malformed(d, d->p, "function and code section have inconsistent lengths");
+        return wasm_dec_malformed(d, d->p, "function and code section have inconsistent lengths");
     if (d->m->has_datacount && d->m->datacount != d->m->ndatas)
-        return dec_malformed(d, d->p, "data count and data section have inconsistent lengths");
+        return wasm_dec_malformed(d, d->p, "data count and data section have inconsistent lengths");
     if (d->data_use) {
         /* memory.init or data.drop with no data count section: malformed
          * if there are data segments, else the index is simply unknown. */
         d->func = d->data_use_func;
         if (d->m->ndatas)
-            return dec_malformed(d, d->data_use, "data count section required");
-        return dec_invalid(d, d->data_use, "unknown data segment %u", d->data_use_idx);
+            return wasm_dec_malformed(d, d->data_use, "data count section required");
+        return wasm_dec_invalid(d, d->data_use, "unknown data segment %u", d->data_use_idx);
     }
     return true;
 }
@@ -127,7 +127,7 @@ wasm_module *wasm_module_decode(const void *bytes, size_t len,
     }
     struct dec d = { .err = err, .lim = limits, .func = WASM_NO_FUNC };
     if (len > limits->module_size) {
-        dec_malformed(&d, NULL, "module larger than the limit");
+        wasm_dec_malformed(&d, NULL, "module larger than the limit");
         err->offset = 0;
         return NULL;
     }
@@ -150,7 +150,7 @@ wasm_module *wasm_module_decode(const void *bytes, size_t len,
     d.base = d.p = m->bytes;
     d.end = d.mod_end = m->bytes + len;
     bool ok = dec_module(&d);
-    vstate_free(d.vs);
+    wasm_vstate_free(d.vs);
     if (!ok) {
         wasm_module_free(m);
         return NULL;
@@ -162,7 +162,7 @@ void wasm_module_free(wasm_module *m)
 {
     if (!m)
         return;
-    arena_free_all(m);
+    wasm_arena_free_all(m);
     wasm_host_free(m->bytes, m->len ? m->len : 1);
     wasm_host_free(m, sizeof *m);
 }

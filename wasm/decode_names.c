@@ -10,7 +10,7 @@
 
 static const char *copy_name(struct dec *d, const struct wasm_name *n)
 {
-    char *s = arena_alloc(d->m, (size_t)n->len + 1);
+    char *s = wasm_arena_alloc(d->m, (size_t)n->len + 1);
     if (s)
         memcpy(s, n->s, n->len);   /* arena blocks come zeroed */
     return s;
@@ -20,19 +20,19 @@ static bool rd_func_names(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     for (uint32_t i = 0; i < n; i++) {
         uint32_t idx;
         struct wasm_name name;
         TRY(rd_u32(d, &idx));
-        TRY(rd_name(d, &name));
+        TRY(wasm_rd_name(d, &name));
         if (idx < m->nfuncs && !m->funcs[idx].name)
             m->funcs[idx].name = copy_name(d, &name);
     }
     return true;
 }
 
-void dec_name_section(struct dec *d)
+void wasm_dec_name_section(struct dec *d)
 {
     /* Errors here must not fail the module: let them land in a scratch
      * record. */
@@ -44,13 +44,13 @@ void dec_name_section(struct dec *d)
     while (d->p < section_end) {
         uint8_t id;
         uint32_t size;
-        if (!rd_byte(d, &id) || !rd_len(d, &size) ||
+        if (!rd_byte(d, &id) || !wasm_rd_len(d, &size) ||
             size > (size_t)(section_end - d->p))
             break;
         d->end = d->p + size;
         if (id == 0) {
             struct wasm_name name;
-            if (rd_name(d, &name))
+            if (wasm_rd_name(d, &name))
                 d->m->name = copy_name(d, &name);
         } else if (id == 1) {
             rd_func_names(d);

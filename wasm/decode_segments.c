@@ -28,36 +28,36 @@ static bool check_unique(struct dec *d, const uint8_t *at, uint32_t *set,
         }
         const struct wasm_name *o = &ex[set[h]].name;
         if (o->len == ex[i].name.len && !memcmp(o->s, ex[i].name.s, o->len))
-            return dec_invalid(d, at, "duplicate export name");
+            return wasm_dec_invalid(d, at, "duplicate export name");
     }
 }
 
-bool dec_export_section(struct dec *d)
+bool wasm_dec_export_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
     const uint8_t *at = d->p;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     if (n > d->lim->exports)
-        return dec_malformed(d, at, "too many exports");
+        return wasm_dec_malformed(d, at, "too many exports");
     uint32_t size = 2;
     while (size < 2 * n)
         size *= 2;
-    m->exports = arena_alloc(m, (size_t)n * sizeof *m->exports);
+    m->exports = wasm_arena_alloc(m, (size_t)n * sizeof *m->exports);
     uint32_t *set = wasm_host_alloc((size_t)size * sizeof *set);
     if (!m->exports || !set) {
         wasm_host_free(set, (size_t)size * sizeof *set);
-        return dec_invalid(d, at, "out of memory");
+        return wasm_dec_invalid(d, at, "out of memory");
     }
     memset(set, 0xff, (size_t)size * sizeof *set);
-    bool ok = dec_ensure_declared(d);
+    bool ok = wasm_dec_ensure_declared(d);
     for (uint32_t i = 0; ok && i < n; i++) {
         struct wasm_export *ex = &m->exports[i];
         static const char *const what[] = { "function", "table", "memory", "global" };
         at = d->p;
-        ok = rd_name(d, &ex->name) && rd_byte(d, &ex->kind);
+        ok = wasm_rd_name(d, &ex->name) && rd_byte(d, &ex->kind);
         if (ok && ex->kind > WASM_EXT_GLOBAL)
-            ok = dec_malformed(d, d->p - 1, "malformed export kind");
+            ok = wasm_dec_malformed(d, d->p - 1, "malformed export kind");
         const uint8_t *iat = d->p;
         ok = ok && rd_u32(d, &ex->index);
         if (!ok)
@@ -66,7 +66,7 @@ bool dec_export_section(struct dec *d)
                        : ex->kind == WASM_EXT_TABLE ? m->ntables
                        : ex->kind == WASM_EXT_MEMORY ? m->nmemories : m->nglobals;
         if (ex->index >= count) {
-            ok = dec_invalid(d, iat, "unknown %s %u", what[ex->kind], ex->index);
+            ok = wasm_dec_invalid(d, iat, "unknown %s %u", what[ex->kind], ex->index);
             break;
         }
         if (ex->kind == WASM_EXT_FUNC)
@@ -78,16 +78,16 @@ bool dec_export_section(struct dec *d)
     return ok;
 }
 
-bool dec_start_section(struct dec *d)
+bool wasm_dec_start_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     const uint8_t *at = d->p;
     TRY(rd_u32(d, &m->start));
     if (m->start >= m->nfuncs)
-        return dec_invalid(d, at, "unknown function %u", m->start);
+        return wasm_dec_invalid(d, at, "unknown function %u", m->start);
     const struct wasm_functype *ft = &m->types[m->funcs[m->start].type];
     if (ft->nparams || ft->nresults)
-        return dec_invalid(d, at, "start function must have type [] -> []");
+        return wasm_dec_invalid(d, at, "start function must have type [] -> []");
     m->has_start = true;
     return true;
 }
@@ -97,7 +97,7 @@ static bool rd_func_item(struct dec *d, struct wasm_init *it)
     const uint8_t *at = d->p;
     TRY(rd_u32(d, &it->index));
     if (it->index >= d->m->nfuncs)
-        return dec_invalid(d, at, "unknown function %u", it->index);
+        return wasm_dec_invalid(d, at, "unknown function %u", it->index);
     bit_set(d->declared, it->index);
     it->op = WASM_OP_REF_FUNC;
     it->type = WASM_FUNCREF;
@@ -113,7 +113,7 @@ static bool rd_elem(struct dec *d, struct wasm_elem *e)
     const uint8_t *at = d->p;
     TRY(rd_u32(d, &flags));
     if (flags > 7)
-        return dec_malformed(d, at, "malformed elements segment kind");
+        return wasm_dec_malformed(d, at, "malformed elements segment kind");
     e->mode = !(flags & 1) ? WASM_SEG_ACTIVE
             : (flags & 2) ? WASM_SEG_DECLARATIVE : WASM_SEG_PASSIVE;
     e->type = WASM_FUNCREF;
@@ -122,53 +122,53 @@ static bool rd_elem(struct dec *d, struct wasm_elem *e)
         if (flags & 2)
             TRY(rd_u32(d, &e->table));
         if (e->table >= m->ntables)
-            return dec_invalid(d, tat, "unknown table %u", e->table);
-        TRY(rd_const_expr(d, WASM_I32, m->nglobal_imports, &e->offset));
+            return wasm_dec_invalid(d, tat, "unknown table %u", e->table);
+        TRY(wasm_rd_const_expr(d, WASM_I32, m->nglobal_imports, &e->offset));
     }
     if (flags & 3) {
         if (flags & 4) {
-            TRY(rd_reftype(d, &e->type));
+            TRY(wasm_rd_reftype(d, &e->type));
         } else {
             uint8_t kind;
             TRY(rd_byte(d, &kind));
             if (kind != 0)
-                return dec_malformed(d, d->p - 1, "malformed element kind");
+                return wasm_dec_malformed(d, d->p - 1, "malformed element kind");
         }
     }
     at = d->p;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     if (n > d->lim->elem_items)
-        return dec_malformed(d, at, "too many elements");
-    struct wasm_init *items = arena_alloc(m, (size_t)n * sizeof *items);
+        return wasm_dec_malformed(d, at, "too many elements");
+    struct wasm_init *items = wasm_arena_alloc(m, (size_t)n * sizeof *items);
     if (!items)
-        return dec_invalid(d, at, "out of memory");
+        return wasm_dec_invalid(d, at, "out of memory");
     for (uint32_t i = 0; i < n; i++) {
         if (flags & 4)
-            TRY(rd_const_expr(d, e->type, m->nglobal_imports, &items[i]));
+            TRY(wasm_rd_const_expr(d, e->type, m->nglobal_imports, &items[i]));
         else
             TRY(rd_func_item(d, &items[i]));
     }
     e->items = items;
     e->count = n;
     if (e->mode == WASM_SEG_ACTIVE && m->tables[e->table].elem != e->type)
-        return dec_invalid(d, at, "type mismatch: %s segment for a table of %s",
-                           valtype_name(e->type),
-                           valtype_name(m->tables[e->table].elem));
+        return wasm_dec_invalid(d, at, "type mismatch: %s segment for a table of %s",
+                           wasm_valtype_name(e->type),
+                           wasm_valtype_name(m->tables[e->table].elem));
     return true;
 }
 
-bool dec_elem_section(struct dec *d)
+bool wasm_dec_elem_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
     const uint8_t *at = d->p;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     if (n > d->lim->elem_segments)
-        return dec_malformed(d, at, "too many element segments");
-    m->elems = arena_alloc(m, (size_t)n * sizeof *m->elems);
+        return wasm_dec_malformed(d, at, "too many element segments");
+    m->elems = wasm_arena_alloc(m, (size_t)n * sizeof *m->elems);
     if (!m->elems)
-        return dec_invalid(d, at, "out of memory");
-    TRY(dec_ensure_declared(d));
+        return wasm_dec_invalid(d, at, "out of memory");
+    TRY(wasm_dec_ensure_declared(d));
     for (uint32_t i = 0; i < n; i++) {
         TRY(rd_elem(d, &m->elems[i]));
         m->nelems = i + 1;
@@ -176,43 +176,43 @@ bool dec_elem_section(struct dec *d)
     return true;
 }
 
-bool dec_datacount_section(struct dec *d)
+bool wasm_dec_datacount_section(struct dec *d)
 {
     TRY(rd_u32(d, &d->m->datacount));
     d->m->has_datacount = true;
     return true;
 }
 
-bool dec_data_section(struct dec *d)
+bool wasm_dec_data_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
     const uint8_t *at = d->p;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     if (n > d->lim->data_segments)
-        return dec_malformed(d, at, "too many data segments");
+        return wasm_dec_malformed(d, at, "too many data segments");
     if (m->has_datacount && n != m->datacount)
-        return dec_malformed(d, at, "data count and data section have inconsistent lengths");
-    m->datas = arena_alloc(m, (size_t)n * sizeof *m->datas);
+        return wasm_dec_malformed(d, at, "data count and data section have inconsistent lengths");
+    m->datas = wasm_arena_alloc(m, (size_t)n * sizeof *m->datas);
     if (!m->datas)
-        return dec_invalid(d, at, "out of memory");
+        return wasm_dec_invalid(d, at, "out of memory");
     for (uint32_t i = 0; i < n; i++) {
         struct wasm_data *s = &m->datas[i];
         uint32_t flags;
         at = d->p;
         TRY(rd_u32(d, &flags));
         if (flags > 2)
-            return dec_malformed(d, at, "malformed data segment kind");
+            return wasm_dec_malformed(d, at, "malformed data segment kind");
         s->mode = flags == 1 ? WASM_SEG_PASSIVE : WASM_SEG_ACTIVE;
         if (s->mode == WASM_SEG_ACTIVE) {
             const uint8_t *mat = d->p;
             if (flags == 2)
                 TRY(rd_u32(d, &s->memory));
             if (s->memory >= m->nmemories)
-                return dec_invalid(d, mat, "unknown memory %u", s->memory);
-            TRY(rd_const_expr(d, WASM_I32, m->nglobal_imports, &s->offset));
+                return wasm_dec_invalid(d, mat, "unknown memory %u", s->memory);
+            TRY(wasm_rd_const_expr(d, WASM_I32, m->nglobal_imports, &s->offset));
         }
-        TRY(rd_len(d, &s->len));
+        TRY(wasm_rd_len(d, &s->len));
         TRY(rd_bytes(d, s->len, &s->bytes));
         m->ndatas = i + 1;
     }

@@ -9,9 +9,9 @@
 
 static void *dalloc(struct dec *d, size_t n)
 {
-    void *p = arena_alloc(d->m, n);
+    void *p = wasm_arena_alloc(d->m, n);
     if (!p)
-        dec_invalid(d, d->p, "out of memory");
+        wasm_dec_invalid(d, d->p, "out of memory");
     return p;
 }
 
@@ -19,13 +19,13 @@ static void *dalloc(struct dec *d, size_t n)
 static bool rd_count(struct dec *d, uint32_t limit, const char *what, uint32_t *n)
 {
     const uint8_t *at = d->p;
-    TRY(rd_len(d, n));
+    TRY(wasm_rd_len(d, n));
     if (*n > limit)
-        return dec_malformed(d, at, "too many %s", what);
+        return wasm_dec_malformed(d, at, "too many %s", what);
     return true;
 }
 
-bool rd_valtype(struct dec *d, uint8_t *out)
+bool wasm_rd_valtype(struct dec *d, uint8_t *out)
 {
     uint8_t b;
     TRY(rd_byte(d, &b));
@@ -37,16 +37,16 @@ bool rd_valtype(struct dec *d, uint8_t *out)
     }
     /* The reference reads a value type as a 7-bit signed LEB128. */
     if (b & 0x80)
-        return dec_malformed(d, d->p, "integer representation too long");
-    return dec_malformed(d, d->p - 1, "malformed value type");
+        return wasm_dec_malformed(d, d->p, "integer representation too long");
+    return wasm_dec_malformed(d, d->p - 1, "malformed value type");
 }
 
-bool rd_reftype(struct dec *d, uint8_t *out)
+bool wasm_rd_reftype(struct dec *d, uint8_t *out)
 {
     uint8_t b;
     TRY(rd_byte(d, &b));
     if (b != WASM_FUNCREF && b != WASM_EXTERNREF)
-        return dec_malformed(d, d->p - 1, "malformed reference type");
+        return wasm_dec_malformed(d, d->p - 1, "malformed reference type");
     *out = b;
     return true;
 }
@@ -54,7 +54,7 @@ bool rd_reftype(struct dec *d, uint8_t *out)
 static bool rd_bounds(struct dec *d, struct wasm_bounds *b)
 {
     uint32_t flag;
-    TRY(leb_u1(d, &flag));
+    TRY(wasm_leb_u1(d, &flag));
     TRY(rd_u32(d, &b->min));
     b->has_max = flag;
     b->max = 0;
@@ -66,10 +66,10 @@ static bool rd_bounds(struct dec *d, struct wasm_bounds *b)
 static bool rd_table_type(struct dec *d, struct wasm_table *t)
 {
     const uint8_t *at = d->p;
-    TRY(rd_reftype(d, &t->elem));
+    TRY(wasm_rd_reftype(d, &t->elem));
     TRY(rd_bounds(d, &t->lim));
     if (t->lim.has_max && t->lim.min > t->lim.max)
-        return dec_invalid(d, at, "size minimum must not be greater than maximum");
+        return wasm_dec_invalid(d, at, "size minimum must not be greater than maximum");
     return true;
 }
 
@@ -79,24 +79,24 @@ static bool rd_memory_type(struct dec *d, struct wasm_memory *mem)
     TRY(rd_bounds(d, &mem->lim));
     if (mem->lim.min > WASM_PAGE_LIMIT ||
         (mem->lim.has_max && mem->lim.max > WASM_PAGE_LIMIT))
-        return dec_invalid(d, at, "memory size must be at most 65536 pages (4GiB)");
+        return wasm_dec_invalid(d, at, "memory size must be at most 65536 pages (4GiB)");
     if (mem->lim.has_max && mem->lim.min > mem->lim.max)
-        return dec_invalid(d, at, "size minimum must not be greater than maximum");
+        return wasm_dec_invalid(d, at, "size minimum must not be greater than maximum");
     return true;
 }
 
 static bool rd_global_type(struct dec *d, struct wasm_global *g)
 {
     uint8_t mut;
-    TRY(rd_valtype(d, &g->type));
+    TRY(wasm_rd_valtype(d, &g->type));
     TRY(rd_byte(d, &mut));
     if (mut > 1)
-        return dec_malformed(d, d->p - 1, "malformed mutability");
+        return wasm_dec_malformed(d, d->p - 1, "malformed mutability");
     g->mut = mut;
     return true;
 }
 
-bool dec_type_section(struct dec *d)
+bool wasm_dec_type_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
@@ -109,24 +109,24 @@ bool dec_type_section(struct dec *d)
         uint8_t form, t;
         TRY(rd_byte(d, &form));
         if (form & 0x80)
-            return dec_malformed(d, d->p, "integer representation too long");
+            return wasm_dec_malformed(d, d->p, "integer representation too long");
         if (form != 0x60)
-            return dec_malformed(d, d->p - 1, "malformed function type");
+            return wasm_dec_malformed(d, d->p - 1, "malformed function type");
         /* Value types are single bytes: the lists stay in our copy. */
         TRY(rd_count(d, d->lim->type_arity, "params", &ft->nparams));
         ft->params = d->p;
         for (uint32_t k = 0; k < ft->nparams; k++)
-            TRY(rd_valtype(d, &t));
+            TRY(wasm_rd_valtype(d, &t));
         TRY(rd_count(d, d->lim->type_arity, "results", &ft->nresults));
         ft->results = d->p;
         for (uint32_t k = 0; k < ft->nresults; k++)
-            TRY(rd_valtype(d, &t));
+            TRY(wasm_rd_valtype(d, &t));
         m->ntypes = i + 1;
     }
     return true;
 }
 
-bool dec_import_section(struct dec *d)
+bool wasm_dec_import_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
@@ -143,15 +143,15 @@ bool dec_import_section(struct dec *d)
         struct wasm_import *im = &m->imports[i];
         uint32_t idx;
         const uint8_t *at;
-        TRY(rd_name(d, &im->module));
-        TRY(rd_name(d, &im->field));
+        TRY(wasm_rd_name(d, &im->module));
+        TRY(wasm_rd_name(d, &im->field));
         TRY(rd_byte(d, &im->kind));
         at = d->p;
         switch (im->kind) {
         case WASM_EXT_FUNC:
             TRY(rd_u32(d, &idx));
             if (idx >= m->ntypes)
-                return dec_invalid(d, at, "unknown type %u", idx);
+                return wasm_dec_invalid(d, at, "unknown type %u", idx);
             im->index = m->nfuncs++;
             m->funcs[im->index].type = idx;
             m->funcs[im->index].import = i;
@@ -166,7 +166,7 @@ bool dec_import_section(struct dec *d)
             TRY(rd_memory_type(d, &m->memories[im->index]));
             m->memories[im->index].import = i;
             if (m->nmemories > 1)
-                return dec_invalid(d, at, "multiple memories");
+                return wasm_dec_invalid(d, at, "multiple memories");
             break;
         case WASM_EXT_GLOBAL:
             im->index = m->nglobals++;
@@ -174,7 +174,7 @@ bool dec_import_section(struct dec *d)
             m->globals[im->index].import = i;
             break;
         default:
-            return dec_malformed(d, d->p - 1, "malformed import kind");
+            return wasm_dec_malformed(d, d->p - 1, "malformed import kind");
         }
         m->nimports = i + 1;
     }
@@ -190,7 +190,7 @@ static void *extend(struct dec *d, void *old, uint32_t nold, uint32_t n,
                     size_t elem, uint32_t limit, const char *what)
 {
     if (n > limit || nold > limit - n) {
-        dec_malformed(d, d->p, "too many %s", what);
+        wasm_dec_malformed(d, d->p, "too many %s", what);
         return NULL;
     }
     void *p = dalloc(d, (size_t)(nold + n) * elem);
@@ -199,11 +199,11 @@ static void *extend(struct dec *d, void *old, uint32_t nold, uint32_t n,
     return p;
 }
 
-bool dec_func_section(struct dec *d)
+bool wasm_dec_func_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     struct wasm_func *f = extend(d, m->funcs, m->nfuncs, n, sizeof *f,
                                  d->lim->funcs, "functions");
     if (!f)
@@ -214,7 +214,7 @@ bool dec_func_section(struct dec *d)
         uint32_t t;
         TRY(rd_u32(d, &t));
         if (t >= m->ntypes)
-            return dec_invalid(d, at, "unknown type %u", t);
+            return wasm_dec_invalid(d, at, "unknown type %u", t);
         f[m->nfuncs].type = t;
         f[m->nfuncs].import = WASM_NONE;
         m->nfuncs++;
@@ -223,11 +223,11 @@ bool dec_func_section(struct dec *d)
     return true;
 }
 
-bool dec_table_section(struct dec *d)
+bool wasm_dec_table_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     struct wasm_table *t = extend(d, m->tables, m->ntables, n, sizeof *t,
                                   d->lim->tables, "tables");
     if (!t)
@@ -240,11 +240,11 @@ bool dec_table_section(struct dec *d)
     return true;
 }
 
-bool dec_memory_section(struct dec *d)
+bool wasm_dec_memory_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     struct wasm_memory *mem = extend(d, m->memories, m->nmemories, n,
                                      sizeof *mem, 2, "memories");
     if (!mem)
@@ -255,16 +255,16 @@ bool dec_memory_section(struct dec *d)
         TRY(rd_memory_type(d, &mem[m->nmemories]));
         mem[m->nmemories++].import = WASM_NONE;
         if (m->nmemories > 1)
-            return dec_invalid(d, at, "multiple memories");
+            return wasm_dec_invalid(d, at, "multiple memories");
     }
     return true;
 }
 
-bool dec_global_section(struct dec *d)
+bool wasm_dec_global_section(struct dec *d)
 {
     struct wasm_module *m = d->m;
     uint32_t n;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     struct wasm_global *g = extend(d, m->globals, m->nglobals, n, sizeof *g,
                                    d->lim->globals, "globals");
     if (!g)
@@ -275,7 +275,7 @@ bool dec_global_section(struct dec *d)
         TRY(rd_global_type(d, gl));
         gl->import = WASM_NONE;
         /* In 2.0 an initializer may read imported globals only. */
-        TRY(rd_const_expr(d, gl->type, m->nglobal_imports, &gl->init));
+        TRY(wasm_rd_const_expr(d, gl->type, m->nglobal_imports, &gl->init));
         m->nglobals++;
     }
     return true;

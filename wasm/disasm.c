@@ -137,7 +137,7 @@ size_t wasm_disasm(const uint8_t *p, const uint8_t *end, char *out, size_t size)
     case WASM_K_BLOCK: case WASM_K_LOOP: case WASM_K_IF:
         if (p < end && *p != 0x40 && (*p & 0xc0) == 0x40) {
             put(&b, " (result ");
-            put(&b, valtype_name(*p++));
+            put(&b, wasm_valtype_name(*p++));
             put(&b, ")");
         } else if (p < end && *p == 0x40) {
             p++;

@@ -90,7 +90,7 @@ static bool record(struct dec *d, const uint8_t *at, bool malformed,
     return false;
 }
 
-bool dec_malformed(struct dec *d, const uint8_t *at, const char *f, ...)
+bool wasm_dec_malformed(struct dec *d, const uint8_t *at, const char *f, ...)
 {
     va_list ap;
     va_start(ap, f);
@@ -99,7 +99,7 @@ bool dec_malformed(struct dec *d, const uint8_t *at, const char *f, ...)
     return false;
 }
 
-bool dec_invalid(struct dec *d, const uint8_t *at, const char *f, ...)
+bool wasm_dec_invalid(struct dec *d, const uint8_t *at, const char *f, ...)
 {
     va_list ap;
     va_start(ap, f);
@@ -108,9 +108,9 @@ bool dec_invalid(struct dec *d, const uint8_t *at, const char *f, ...)
     return false;
 }
 
-bool dec_eof(struct dec *d)
+bool wasm_dec_eof(struct dec *d)
 {
-    return dec_malformed(d, d->end, "unexpected end of section or function");
+    return wasm_dec_malformed(d, d->end, "unexpected end of section or function");
 }
 
 char *wasm_error_format(const wasm_error *err, const wasm_module *m,

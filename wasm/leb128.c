@@ -15,10 +15,10 @@ static bool leb_u(struct dec *d, int bits, uint64_t *out)
     for (int n = bits;; n -= 7, shift += 7) {
         uint8_t b;
         if (n <= 0)
-            return dec_malformed(d, d->p, "integer representation too long");
+            return wasm_dec_malformed(d, d->p, "integer representation too long");
         TRY(rd_byte(d, &b));
         if (n < 7 && (b & 0x7f) >= (1u << n))
-            return dec_malformed(d, d->p - 1, "integer too large");
+            return wasm_dec_malformed(d, d->p - 1, "integer too large");
         r |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80))
             break;
@@ -35,12 +35,12 @@ static bool leb_s(struct dec *d, int bits, int64_t *out)
     for (int n = bits;; n -= 7, shift += 7) {
         uint8_t b;
         if (n <= 0)
-            return dec_malformed(d, d->p, "integer representation too long");
+            return wasm_dec_malformed(d, d->p, "integer representation too long");
         TRY(rd_byte(d, &b));
         if (n < 7) {
             uint8_t mask = (uint8_t)((0xffu << (n - 1)) & 0x7f);
             if ((b & mask) != 0 && (b & mask) != mask)
-                return dec_malformed(d, d->p - 1, "integer too large");
+                return wasm_dec_malformed(d, d->p - 1, "integer too large");
         }
         r |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
@@ -53,7 +53,7 @@ static bool leb_s(struct dec *d, int bits, int64_t *out)
     return true;
 }
 
-bool leb_u32_slow(struct dec *d, uint32_t *out)
+bool wasm_leb_u32_slow(struct dec *d, uint32_t *out)
 {
     uint64_t v;
     TRY(leb_u(d, 32, &v));
@@ -61,7 +61,7 @@ bool leb_u32_slow(struct dec *d, uint32_t *out)
     return true;
 }
 
-bool leb_u1(struct dec *d, uint32_t *out)
+bool wasm_leb_u1(struct dec *d, uint32_t *out)
 {
     uint64_t v;
     TRY(leb_u(d, 1, &v));
@@ -69,7 +69,7 @@ bool leb_u1(struct dec *d, uint32_t *out)
     return true;
 }
 
-bool leb_s32(struct dec *d, int32_t *out)
+bool wasm_leb_s32(struct dec *d, int32_t *out)
 {
     int64_t v;
     TRY(leb_s(d, 32, &v));
@@ -77,33 +77,33 @@ bool leb_s32(struct dec *d, int32_t *out)
     return true;
 }
 
-bool leb_s33(struct dec *d, int64_t *out)
+bool wasm_leb_s33(struct dec *d, int64_t *out)
 {
     return leb_s(d, 33, out);
 }
 
-bool leb_s64(struct dec *d, int64_t *out)
+bool wasm_leb_s64(struct dec *d, int64_t *out)
 {
     return leb_s(d, 64, out);
 }
 
-bool rd_len(struct dec *d, uint32_t *out)
+bool wasm_rd_len(struct dec *d, uint32_t *out)
 {
     const uint8_t *at = d->p;
     TRY(rd_u32(d, out));
     if (*out > (size_t)(d->end - at))
-        return dec_malformed(d, at, "length out of bounds");
+        return wasm_dec_malformed(d, at, "length out of bounds");
     return true;
 }
 
-bool rd_name(struct dec *d, struct wasm_name *out)
+bool wasm_rd_name(struct dec *d, struct wasm_name *out)
 {
     const uint8_t *at = d->p, *s;
     uint32_t n;
-    TRY(rd_len(d, &n));
+    TRY(wasm_rd_len(d, &n));
     TRY(rd_bytes(d, n, &s));
-    if (!utf8_valid(s, n))
-        return dec_malformed(d, at, "malformed UTF-8 encoding");
+    if (!wasm_utf8_valid(s, n))
+        return wasm_dec_malformed(d, at, "malformed UTF-8 encoding");
     out->s = (const char *)s;
     out->len = n;
     return true;

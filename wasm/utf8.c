@@ -4,7 +4,7 @@
  */
 #include "decode.h"
 
-bool utf8_valid(const uint8_t *s, size_t n)
+bool wasm_utf8_valid(const uint8_t *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
