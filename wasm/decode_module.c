@@ -27,6 +27,7 @@ void wasm_limits_default(wasm_limits *l)
     l->depth = 10000;
     l->stack = 100000;
     l->br_table = 1000000;
+    l->careful = false;
 }
 
 /* Sections must come in this order (custom sections anywhere); the data

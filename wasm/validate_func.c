@@ -139,11 +139,12 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
     const uint8_t *locals = vs->locals;
     uint32_t nlocals = f->nlocals;
     bool has_memory = d->m->nmemories != 0;
+    bool careful = d->lim->careful;
     uint8_t *vals = vs->vals;
     uint32_t nvals = v.nvals, cap = vs->cap_vals, max = v.max_vals;
     struct ctrl *cur = top(&v);
     for (;;) {
-        if (end - p < 16)
+        if (end - p < 16 || careful)
             goto slow;   /* near the end: let wasm_step() read carefully */
         uint8_t b = *p;
         const struct wasm_opinfo *oi = &wasm_ops_base[b];

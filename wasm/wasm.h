@@ -44,6 +44,9 @@ typedef struct wasm_limits {
     uint32_t depth;          /* nesting of block/loop/if in one body */
     uint32_t stack;          /* operand stack height in one body */
     uint32_t br_table;       /* targets of one br_table */
+    bool careful;            /* check every instruction with the full rules,
+                                skipping the fast path: for tests that
+                                compare the two (they must agree) */
 } wasm_limits;
 
 /* Fills *l with generous defaults (of the order of V8's limits). */

@@ -1,0 +1,116 @@
+/* emit.h: the encoder's internal byte helpers, shared by wasm/x64/*.c only.
+ *
+ * An emission is: p = x64__begin(a); write at most X64_MAX_INSN bytes
+ * through p; x64__end(a, start, p). begin guarantees the room (or hands out
+ * the scratch area once the buffer is full), so the writers in between
+ * never check bounds. Opcodes are packed in a uint32_t (OP()) so that one
+ * prefix/REX/map/ModRM writer serves every legacy-encoded instruction.
+ */
+#ifndef ATOLL_X64_EMIT_H
+#define ATOLL_X64_EMIT_H
+
+#include "asm.h"
+
+/* Opcode word: opcode byte, map (0: one-byte, 1: 0F, 2: 0F38, 3: 0F3A),
+ * mandatory prefix pp (0: none, 1: 66, 2: F3, 3: F2, VEX's numbering). */
+#define OP(pp, map, opc) ((uint32_t)(opc) | (uint32_t)(map) << 8 | (uint32_t)(pp) << 10)
+#define OP_W    (1u << 12)  /* REX.W (VEX.W) */
+#define OP_BYTE (1u << 13)  /* byte operands: spl..dil need a REX */
+#define OP_66   (1u << 14)  /* 16-bit operand size, before any pp prefix */
+#define OP_MAP(op) (((op) >> 8) & 3)
+#define OP_PP(op)  (((op) >> 10) & 3)
+
+/* Size bits of the integer instruction forms: 66 for 16, W for 64. */
+static inline uint32_t op_sz(x64_sz sz)
+{
+    return sz == X64_S64 ? OP_W : sz == X64_S16 ? OP_66 : sz == X64_S8 ? OP_BYTE : 0;
+}
+
+uint8_t *x64__slow_begin(x64_asm *a);
+void x64__fix(x64_asm *a, uint8_t *start, uint8_t *end);
+
+static inline uint8_t *x64__begin(x64_asm *a)
+{
+    /* pos < X64_MAX_CODE, so the sum cannot wrap. */
+    if (__builtin_expect(a->pos + X64_MAX_INSN > a->cap, 0))
+        return x64__slow_begin(a);
+    return a->buf + a->pos;
+}
+
+static inline void x64__end(x64_asm *a, uint8_t *start, uint8_t *p)
+{
+    if (a->fix_label)
+        x64__fix(a, start, p);
+    a->pos += (uint32_t)(p - start);
+}
+
+static inline uint8_t *put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+    return p + 4;
+}
+static inline uint32_t get32(const uint8_t *p)
+{
+    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint8_t *put_imm(uint8_t *p, unsigned len, int64_t v)
+{
+    for (unsigned i = 0; i < len; i++)
+        p[i] = (uint8_t)((uint64_t)v >> (8 * i));
+    return p + len;
+}
+static inline bool fits8(int64_t v) { return v >= -128 && v <= 127; }
+static inline bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+/* Writes prefixes, REX, map and opcode of `op` with reg field `reg`,
+ * register rm `rm`, and ModRM: returns the pointer after it. */
+uint8_t *x64__rr(uint8_t *p, uint32_t op, unsigned reg, unsigned rm);
+/* Same with a memory rm; a [rip+label] operand is remembered in `a` and
+ * patched by x64__end, after any immediate (so rel32 counts from the end). */
+uint8_t *x64__rm(x64_asm *a, uint8_t *start, uint8_t *p, uint32_t op,
+                 unsigned reg, x64_mem m);
+/* ModRM/SIB/displacement alone (after whatever opcode bytes the caller
+ * wrote): shared with the VEX writer. */
+uint8_t *x64__modrm_mem(x64_asm *a, uint8_t *start, uint8_t *p, unsigned reg,
+                        x64_mem m);
+/* REX.X and REX.B bits a memory operand needs. */
+static inline unsigned mem_rex_xb(x64_mem m)
+{
+    return (m.index >= 8 ? 2u : 0u) | (m.base >= 8 ? 1u : 0u);
+}
+
+/* Whole emissions for the common shapes. */
+static inline void emit_rr(x64_asm *a, uint32_t op, unsigned reg, unsigned rm)
+{
+    uint8_t *s = x64__begin(a);
+    x64__end(a, s, x64__rr(s, op, reg, rm));
+}
+static inline void emit_rm(x64_asm *a, uint32_t op, unsigned reg, x64_mem m)
+{
+    uint8_t *s = x64__begin(a);
+    x64__end(a, s, x64__rm(a, s, s, op, reg, m));
+}
+static inline void emit_rri(x64_asm *a, uint32_t op, unsigned reg, unsigned rm,
+                            unsigned ilen, int64_t imm)
+{
+    uint8_t *s = x64__begin(a);
+    x64__end(a, s, put_imm(x64__rr(s, op, reg, rm), ilen, imm));
+}
+static inline void emit_rmi(x64_asm *a, uint32_t op, unsigned reg, x64_mem m,
+                            unsigned ilen, int64_t imm)
+{
+    uint8_t *s = x64__begin(a);
+    x64__end(a, s, put_imm(x64__rm(a, s, s, op, reg, m), ilen, imm));
+}
+/* Raw bytes (n <= X64_MAX_INSN). */
+void x64__raw(x64_asm *a, const uint8_t *b, unsigned n);
+
+/* Label plumbing for asm_ctl.c and the data helpers: links the 4-byte
+ * field at `field` (already emitted) into l's chain, or patches it at once
+ * if l is bound. Kinds 0..4: rel32 from the field's end plus `kind` bytes
+ * of immediate; then: */
+enum { FIX_SELFREL = 5, FIX_ABS64 = 6 };
+void x64__use(x64_asm *a, x64_label *l, uint32_t field, unsigned kind);
+
+#endif
