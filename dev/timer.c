@@ -124,7 +124,7 @@ const char *timer_source_name(void)
     }
 }
 
-void timer_set_tick_handler(timer_tick_fn fn)
+timer_tick_fn timer_set_tick_handler(timer_tick_fn fn)
 {
-    tick_hook = fn;
+    return __atomic_exchange_n(&tick_hook, fn, __ATOMIC_SEQ_CST);
 }

@@ -44,9 +44,10 @@ const char *timer_source_name(void);
  * context on the interrupted stack with interrupts off, after the
  * controller got its EOI and after timer_ticks() counted this tick; frame
  * is the interrupted context (fn may change it, or switch threads). NULL
- * removes the hook. Setting it is atomic with respect to the tick.
+ * removes the hook. Setting it is atomic with respect to the tick. Returns
+ * the hook it replaced, which a temporary user (a test) must put back.
  */
 typedef void (*timer_tick_fn)(struct trap_frame *frame);
-void timer_set_tick_handler(timer_tick_fn fn);
+timer_tick_fn timer_set_tick_handler(timer_tick_fn fn);
 
 #endif

@@ -13,6 +13,7 @@
 #include "kern/ktest.h"
 #include "kern/log.h"
 #include "kern/panic.h"
+#include "kern/thread.h"
 #include "dev/platform.h"
 #include "mm/kstack.h"
 #include "mm/vmm.h"
@@ -24,6 +25,7 @@ static struct kstack main_stack;
 __attribute__((noreturn)) static void kmain_on_stack(void)
 {
     platform_init();
+    sched_init();
     banner_print();
 
     char spec[256];
@@ -31,10 +33,8 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
         ktest_run(spec);
 
     pr_info("atoll: no userboot yet; idling\n");
-    for (;;) {
-        irq_enable();
-        halt();
-    }
+    for (;;)
+        thread_sleep_ns(1000000000ull);
 }
 
 __attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)

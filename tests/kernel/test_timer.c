@@ -68,11 +68,11 @@ static bool measure(unsigned hz, struct rate *r)
         return false;
     nstamps = 0;
     uint64_t t0 = clock_ns(), n0 = timer_ticks();
-    timer_set_tick_handler(stamp);
+    timer_tick_fn saved = timer_set_tick_handler(stamp);
     uint64_t deadline = t0 + 3000ull * 1000 * 1000;
     while (nstamps < want && clock_ns() < deadline)
         halt();
-    timer_set_tick_handler(NULL);
+    timer_set_tick_handler(saved);
     uint64_t t1 = clock_ns(), n1 = timer_ticks();
     unsigned n = nstamps;
     if (n < 3)
@@ -148,11 +148,11 @@ KTEST(timer_tick_hook)
     KCHECK(wait_ticks_past(timer_ticks()), "%s does not tick", timer_source_name());
     hook_calls = 0;
     uint64_t n0 = timer_ticks();
-    timer_set_tick_handler(hook);
+    timer_tick_fn saved = timer_set_tick_handler(hook);
     uint64_t end = clock_ns() + 200ull * 1000 * 1000;
     while (hook_calls < 5 && clock_ns() < end)
         halt();
-    timer_set_tick_handler(NULL);
+    timer_set_tick_handler(saved);
     uint64_t calls = hook_calls, n1 = timer_ticks();
     KCHECK(calls >= 5, "the hook ran %llu times in 200 ms", (unsigned long long)calls);
     KCHECK(calls <= n1 - n0, "more hook calls (%llu) than ticks (%llu)", (unsigned long long)calls,

@@ -1,0 +1,182 @@
+/*
+ * In-kernel tests of threads and the scheduler: many threads created and
+ * joined with no leak, a thread that never yields preempted by the tick,
+ * vector registers preserved across preemption, kills of busy and
+ * sleeping threads.
+ */
+#include "arch/x86/cpu.h"
+#include "kern/clock.h"
+#include "kern/ktest.h"
+#include "kern/log.h"
+#include "kern/thread.h"
+#include "mm/heap.h"
+#include "mm/mmu.h"
+#include "mm/pmm.h"
+
+static uint64_t frames_used(void)
+{
+    struct pmm_stats st;
+    pmm_get_stats(&st);
+    return st.total_frames - st.free_frames - mmu_table_frames();
+}
+
+static int square(void *arg)
+{
+    uintptr_t n = (uintptr_t)arg;
+    thread_yield();
+    return (int)(n * n);
+}
+
+KTEST(sched_create_join)
+{
+    enum { N = 64 };
+    struct thread *t[N];
+    struct heap_stats hb, ha;
+    /* One round first: the heap's per-class slab caches fill up. */
+    struct thread *w = thread_create("warm-up", square, (void *)3, 0, true);
+    KCHECK(w, "create failed");
+    thread_start(w);
+    KCHECK(thread_join(w) == 9, "warm-up result");
+    heap_get_stats(&hb);
+    uint64_t fb = frames_used();
+    for (uintptr_t i = 0; i < N; i++) {
+        t[i] = thread_create("square", square, (void *)i, 0, true);
+        KCHECK(t[i], "create %lu failed", (unsigned long)i);
+        thread_start(t[i]);
+    }
+    for (uintptr_t i = 0; i < N; i++)
+        KCHECK(thread_join(t[i]) == (int)(i * i), "thread %lu returned wrong", (unsigned long)i);
+    heap_get_stats(&ha);
+    KCHECK(ha.live_allocs == hb.live_allocs, "heap allocations %llu -> %llu",
+           (unsigned long long)hb.live_allocs, (unsigned long long)ha.live_allocs);
+    KCHECK(frames_used() == fb, "frames %llu -> %llu", (unsigned long long)fb,
+           (unsigned long long)frames_used());
+    return true;
+}
+
+static int detached_body(void *arg)
+{
+    (*(volatile int *)arg)++;
+    return 0;
+}
+
+KTEST(sched_detached_reaped)
+{
+    static volatile int done;
+    struct sched_stats s0, s1;
+    sched_get_stats(&s0);
+    for (int i = 0; i < 32; i++) {
+        struct thread *t = thread_create("detached", detached_body, (void *)&done, 0, false);
+        KCHECK(t, "create failed");
+        thread_start(t);
+    }
+    uint64_t end = clock_ns() + 2000000000ull;
+    while (done < 32 && clock_ns() < end)
+        thread_yield();
+    thread_yield();     /* lets the last exit be reaped */
+    sched_get_stats(&s1);
+    KCHECK(done == 32, "only %d of 32 detached threads ran", done);
+    KCHECK(s1.threads == s0.threads, "threads %llu -> %llu: not reaped",
+           (unsigned long long)s0.threads, (unsigned long long)s1.threads);
+    return true;
+}
+
+static volatile uint64_t spin_count;
+
+static int spinner(void *arg)
+{
+    (void)arg;
+    /* Stands for guest code: never yields, holds no kernel state. */
+    thread_current()->in_guest = true;
+    for (;;)
+        spin_count++;
+    __builtin_unreachable();
+}
+
+KTEST(sched_preempts_busy_thread)
+{
+    struct sched_stats s0, s1;
+    sched_get_stats(&s0);
+    struct thread *t = thread_create("spinner", spinner, NULL, 0, true);
+    KCHECK(t, "create failed");
+    thread_start(t);
+    uint64_t start = clock_ns();
+    thread_sleep_ns(200000000ull);
+    uint64_t slept = clock_ns() - start;
+    uint64_t seen = spin_count;
+    thread_sleep_ns(100000000ull);
+    KCHECK(spin_count > seen, "the spinner stopped running");
+    KCHECK(seen > 0, "the spinner never ran");
+    thread_kill(t);
+    int code = thread_join(t);
+    sched_get_stats(&s1);
+    kprintf("    slept %llu ms while a thread spun %llu times; %llu preemptions\n",
+            (unsigned long long)(slept / 1000000), (unsigned long long)seen,
+            (unsigned long long)(s1.preemptions - s0.preemptions));
+    KCHECK(code == -1, "killed thread exited with %d", code);
+    KCHECK(s1.preemptions > s0.preemptions, "no preemption happened");
+    KCHECK(slept < 2000000000ull, "the sleeper was starved: %llu ns", (unsigned long long)slept);
+    return true;
+}
+
+/* Loads 16 distinct values into xmm0..15, spins across several ticks,
+ * and checks they are still there. */
+static int vector_worker(void *arg)
+{
+    uint64_t seed = (uintptr_t)arg;
+    uint64_t in[16], out[16];
+    for (int i = 0; i < 16; i++)
+        in[i] = seed * 0x100000001ull + (uint64_t)i;
+    __asm__ volatile(
+        "movq 0(%0), %%xmm0\n movq 8(%0), %%xmm1\n movq 16(%0), %%xmm2\n movq 24(%0), %%xmm3\n"
+        "movq 32(%0), %%xmm4\n movq 40(%0), %%xmm5\n movq 48(%0), %%xmm6\n movq 56(%0), %%xmm7\n"
+        "movq 64(%0), %%xmm8\n movq 72(%0), %%xmm9\n movq 80(%0), %%xmm10\n movq 88(%0), %%xmm11\n"
+        "movq 96(%0), %%xmm12\n movq 104(%0), %%xmm13\n movq 112(%0), %%xmm14\n movq 120(%0), %%xmm15\n"
+        : : "r"(in) : "memory");
+    uint64_t ticks_end = clock_ns() + 60000000ull;
+    while (clock_ns() < ticks_end)
+        cpu_relax();
+    __asm__ volatile(
+        "movq %%xmm0, 0(%0)\n movq %%xmm1, 8(%0)\n movq %%xmm2, 16(%0)\n movq %%xmm3, 24(%0)\n"
+        "movq %%xmm4, 32(%0)\n movq %%xmm5, 40(%0)\n movq %%xmm6, 48(%0)\n movq %%xmm7, 56(%0)\n"
+        "movq %%xmm8, 64(%0)\n movq %%xmm9, 72(%0)\n movq %%xmm10, 80(%0)\n movq %%xmm11, 88(%0)\n"
+        "movq %%xmm12, 96(%0)\n movq %%xmm13, 104(%0)\n movq %%xmm14, 112(%0)\n movq %%xmm15, 120(%0)\n"
+        : : "r"(out) : "memory");
+    for (int i = 0; i < 16; i++)
+        if (in[i] != out[i])
+            return 1;
+    return 0;
+}
+
+KTEST(sched_vector_state_preserved)
+{
+    struct thread *a = thread_create("vec-a", vector_worker, (void *)0x1111, 0, true);
+    struct thread *b = thread_create("vec-b", vector_worker, (void *)0x2222, 0, true);
+    KCHECK(a && b, "create failed");
+    thread_start(a);
+    thread_start(b);
+    int ra = thread_join(a), rb = thread_join(b);
+    KCHECK(ra == 0 && rb == 0, "vector registers clobbered across preemption (%d, %d)", ra, rb);
+    return true;
+}
+
+static int long_sleeper(void *arg)
+{
+    (void)arg;
+    thread_sleep_ns(60ull * 1000000000ull);
+    return thread_should_stop() ? 7 : 0;
+}
+
+KTEST(sched_kill_sleeping)
+{
+    struct thread *t = thread_create("sleeper", long_sleeper, NULL, 0, true);
+    KCHECK(t, "create failed");
+    thread_start(t);
+    thread_sleep_ns(20000000ull);
+    uint64_t t0 = clock_ns();
+    thread_kill(t);
+    int code = thread_join(t);
+    KCHECK(code == 7, "sleeper returned %d", code);
+    KCHECK(clock_ns() - t0 < 1000000000ull, "kill took too long to act");
+    return true;
+}
