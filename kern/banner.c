@@ -7,6 +7,9 @@
 
 #include "arch/x86/cpu.h"
 #include "boot/bootinfo.h"
+#include "dev/intc.h"
+#include "dev/keyboard.h"
+#include "dev/timer.h"
 #include "kern/clock.h"
 #include "kern/log.h"
 #include "mm/pmm.h"
@@ -36,6 +39,10 @@ void banner_print(void)
     kprintf("  memory: %llu MiB usable, %llu MiB free, %d map entries\n",
             (unsigned long long)(mm_total_ram() >> 20),
             (unsigned long long)(st.free_frames * PAGE_SIZE >> 20), bootinfo.memmap_count);
+    uint64_t mhz = timer_rate_mhz();
+    kprintf("  interrupts: %s; timer: %s at %llu.%03llu Hz; keyboard: %s\n", intc_name(),
+            timer_source_name(), (unsigned long long)(mhz / 1000), (unsigned long long)(mhz % 1000),
+            keyboard_present() ? "PS/2" : "none");
     const struct framebuffer *fb = &bootinfo.fb;
     if (fb->kind == FB_EGA_TEXT)
         kprintf("  screen: VGA text %ux%u\n", fb->width, fb->height);

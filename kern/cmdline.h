@@ -3,7 +3,10 @@
  * "key=value". Options the kernel knows:
  *   test=NAME[,NAME...]   run in-kernel tests and exit QEMU with the result
  *   loglevel=0..3         0 errors only ... 3 debug
- *   timer_hz=N            periodic timer rate (default 100)
+ *   timer_hz=N            periodic timer rate (default 100, 19..10000)
+ *   timer=pit             use the PIT for the tick even with an APIC
+ *   noapic                use the legacy PIC instead of the I/O APIC
+ *   acpi=off              ignore ACPI (and so the APIC): the PIC is used
  */
 #ifndef KERN_CMDLINE_H
 #define KERN_CMDLINE_H

@@ -41,7 +41,7 @@ void ktest_run(const char *spec)
     bool all = strcmp(spec, "all") == 0;
     int passed = 0, failed = 0, matched = 0;
     for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
-        if (all ? t->fatal : !listed(spec, t->name))
+        if (all ? t->kind != KTEST_AUTO : !listed(spec, t->name))
             continue;
         matched++;
         kprintf("ktest: %s ...\n", t->name);

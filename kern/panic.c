@@ -6,7 +6,9 @@
 #include "kern/panic.h"
 
 #include "arch/x86/cpu.h"
+#include "dev/console.h"
 #include "dev/debug_exit.h"
+#include "dev/screen.h"
 #include "kern/cmdline.h"
 #include "kern/ksyms.h"
 #include "kern/log.h"
@@ -70,6 +72,13 @@ void backtrace_from(uintptr_t rip, uintptr_t rbp)
     walk_frames(rbp, 1);
 }
 
+void panic_prepare_output(void)
+{
+    log_break_lock();
+    screen_break_lock();
+    console_attach();
+}
+
 __attribute__((noreturn)) static void stop(void)
 {
     if (cmdline_test_mode())
@@ -84,10 +93,11 @@ __attribute__((noreturn)) static void vpanic(uintptr_t fp, const char *fmt, va_l
     if (panicking++) {
         /* A panic while panicking: say as little as possible. */
         log_break_lock();
+        log_set_console(NULL);
         kprintf("atoll: panic: (nested panic)\n");
         stop();
     }
-    log_break_lock();
+    panic_prepare_output();
     if (fp) {
         kprintf("  backtrace:\n");
         walk_frames(fp, 0);

@@ -13,6 +13,11 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
 /* Stops after a report the caller has printed already (exception path). */
 __attribute__((noreturn, format(printf, 1, 2))) void panic_after_report(const char *fmt, ...);
 
+/* Makes every output path usable for a report, whatever the interrupted
+ * code held: breaks the log and screen locks open, and puts the kernel
+ * console back on the screen if a program had it. */
+void panic_prepare_output(void);
+
 /* Prints a symbolized backtrace starting from a frame pointer. */
 void backtrace_from(uintptr_t rip, uintptr_t rbp);
 

@@ -94,7 +94,7 @@ static bool is_overflow(const struct trap_frame *f, uintptr_t cr2)
 void trap_report(const struct trap_frame *f)
 {
     char sym[128], buf[160], stk[96];
-    log_break_lock();
+    panic_prepare_output();
     ksym_format(f->rip, sym, sizeof sym);
     kprintf("\natoll: exception %llu (%s), error code %#llx\n", (unsigned long long)f->vector,
             trap_vector_name(f->vector), (unsigned long long)f->error);

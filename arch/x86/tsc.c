@@ -27,37 +27,66 @@ static uint64_t calibrate_cpuid(void)
     return (uint64_t)r[2] * r[1] / r[0];
 }
 
-/* Counts TSC ticks over `ms` milliseconds of PIT channel 2 in mode 0. */
+/* Latches and reads PIT channel 2's count, with the TSC read just before
+ * and after. Under emulation the guest can be descheduled between any two
+ * instructions; a read whose bracket is wide is retried, so each sample
+ * pairs a PIT count with a TSC value taken at (nearly) the same moment. */
+static uint16_t pit2_sample(uint64_t *tsc, uint64_t *best_span)
+{
+    uint16_t count = 0;
+    for (int tries = 0; tries < 8; tries++) {
+        uint64_t a = rdtsc();
+        outb(0x43, 0x80);                   /* latch channel 2 */
+        uint8_t lo = inb(0x42), hi = inb(0x42);
+        uint64_t b = rdtsc();
+        count = (uint16_t)(lo | hi << 8);
+        *tsc = a + (b - a) / 2;
+        if (b - a < *best_span)
+            *best_span = b - a;
+        if (b - a <= 2 * *best_span)
+            break;
+    }
+    return count;
+}
+
+/* TSC ticks per second, over `ms` milliseconds of PIT channel 2 counting
+ * down in mode 2 (its count is read back, not just its output waited on). */
 static uint64_t calibrate_pit(unsigned ms)
 {
-    uint32_t count = (uint32_t)(PIT_HZ * ms / 1000);
+    uint64_t target = PIT_HZ * ms / 1000, best = ~0ull;
     uint8_t ctl = inb(0x61);
     outb(0x61, (ctl & ~0x02) | 0x01);       /* gate on, speaker off */
-    outb(0x43, 0xb0);                       /* ch2, lo/hi byte, mode 0 */
-    outb(0x42, count & 0xff);
-    outb(0x42, (count >> 8) & 0xff);
-    uint64_t t0 = rdtsc();
-    uint64_t spins = 0;
-    while (!(inb(0x61) & 0x20) && spins < 100000000ull)
-        spins++;
-    uint64_t t1 = rdtsc();
+    outb(0x43, 0xb4);                       /* ch2, lo/hi byte, mode 2 */
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
+    uint64_t t0, t1 = 0;
+    /* Warm the bracket estimate, then take the starting pair. */
+    pit2_sample(&t0, &best);
+    uint16_t prev = pit2_sample(&t0, &best);
+    uint64_t elapsed = 0, spins = 0;
+    while (elapsed < target && spins++ < 10000000) {
+        /* Samples come far more often than the 55 ms wrap period, so the
+         * 16-bit difference is the count that passed. */
+        uint16_t c = pit2_sample(&t1, &best);
+        elapsed += (uint16_t)(prev - c);
+        prev = c;
+    }
     outb(0x61, ctl);
-    return (t1 - t0) * 1000 / ms;
+    if (!elapsed || t1 <= t0)
+        return 0;
+    return (t1 - t0) * PIT_HZ / elapsed;
 }
 
 void clock_init(void)
 {
     uint64_t hz = calibrate_cpuid();
     if (!hz) {
-        /* Best of three: a longer wait on one sample would not help
-         * against an interruption, taking the minimum does. */
-        uint64_t best = ~0ull;
-        for (int i = 0; i < 3; i++) {
-            uint64_t h = calibrate_pit(10);
-            if (h && h < best)
-                best = h;
-        }
-        hz = best == ~0ull ? 0 : best;
+        /* Median of three windows: one disturbed window cannot move it. */
+        uint64_t h[3];
+        for (int i = 0; i < 3; i++)
+            h[i] = calibrate_pit(10);
+        uint64_t lo = h[0] < h[1] ? h[0] : h[1], hi = h[0] < h[1] ? h[1] : h[0];
+        hz = h[2] < lo ? lo : h[2] > hi ? hi : h[2];
     }
     if (hz < 1000000)
         hz = 1000000000;    /* implausible: assume 1 GHz rather than divide by 0 */

@@ -86,7 +86,7 @@ KTEST(keyboard_queue_full)
  */
 #define ECHO_IDLE_TIMEOUT_NS (30000ull * MS)
 
-KTEST_DEFINE(keyboard_echo, true)
+KTEST_MANUAL(keyboard_echo)
 {
     KCHECK(keyboard_present(), "no keyboard controller");
     keyboard_flush();

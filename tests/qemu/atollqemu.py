@@ -11,6 +11,7 @@ default accelerator: on the machines this project runs on, nested KVM is
 far slower (see FACTS.md); set ATOLL_KVM=1 to try KVM elsewhere.
 """
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -185,3 +186,31 @@ def run_ktest(names, timeout=120, **kw):
     with Boot(append="test=" + names, timeout=timeout, **kw) as b:
         code = b.wait_exit()
         return code, b.serial
+
+
+def make_iso(cmdline="", modules=(), gfxpayload=None):
+    """A GRUB ISO of build/atoll.elf with its own kernel command line, boot
+    modules ((path, module command line) pairs) and, under UEFI, video
+    mode. Returns its path; the caller may remove its folder."""
+    if not os.path.exists(KERNEL):
+        raise BootError("%s is missing: run make kernel" % KERNEL)
+    tmp = tempfile.mkdtemp(prefix="atoll-iso-")
+    root = os.path.join(tmp, "root")
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    shutil.copy(KERNEL, os.path.join(root, "boot", "atoll.elf"))
+    lines = []
+    for path, cmd in modules:
+        shutil.copy(path, os.path.join(root, "boot", os.path.basename(path)))
+        lines.append("  module2 /boot/%s %s\n" % (os.path.basename(path), cmd))
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=0\nset default=0\ninsmod all_video\n")
+        if gfxpayload:
+            f.write("set gfxpayload=%s\n" % gfxpayload)
+        f.write('menuentry "Atoll" {\n  multiboot2 /boot/atoll.elf %s\n%s  boot\n}\n'
+                % (cmdline, "".join(lines)))
+    iso = os.path.join(tmp, "atoll.iso")
+    r = subprocess.run(["grub-mkrescue", "-o", iso, root],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    if r.returncode != 0:
+        raise BootError("grub-mkrescue failed:\n" + r.stdout.decode(errors="replace"))
+    return iso

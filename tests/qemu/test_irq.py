@@ -11,8 +11,7 @@ import os
 import re
 import shutil
 
-from atollqemu import EXIT_PASS, Boot
-from test_screen import make_iso
+from atollqemu import EXIT_PASS, Boot, make_iso
 
 IRQ_KTESTS = ",".join([
     "timer_rate", "timer_bad_rates", "timer_tick_hook", "timer_preempts_spin",

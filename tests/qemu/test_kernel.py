@@ -2,12 +2,9 @@
 booting through both Multiboot paths with modules and odd machines."""
 import os
 import re
-import shutil
-import subprocess
 import tempfile
 
-from atollqemu import (BUILD, EXIT_FAIL, EXIT_PANIC, EXIT_PASS, KERNEL, Boot,
-                       run_ktest)
+from atollqemu import EXIT_FAIL, EXIT_PANIC, EXIT_PASS, Boot, make_iso, run_ktest
 
 
 def expect(cond, what, output):
@@ -129,26 +126,10 @@ def test_small_and_large_memory():
             expect(m and int(m.group(1)) >= lo, "-m %s: memory not seen" % mem, q.serial)
 
 
-def build_iso(tmp, modules):
-    root = os.path.join(tmp, "iso")
-    os.makedirs(os.path.join(root, "boot", "grub"))
-    shutil.copy(KERNEL, os.path.join(root, "boot", "atoll.elf"))
-    lines = []
-    for path, cmd in modules:
-        shutil.copy(path, os.path.join(root, "boot", os.path.basename(path)))
-        lines.append("  module2 /boot/%s %s" % (os.path.basename(path), cmd))
-    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write("set timeout=0\ninsmod all_video\nmenuentry Atoll {\n"
-                "  multiboot2 /boot/atoll.elf loglevel=3\n%s\n  boot\n}\n" % "\n".join(lines))
-    iso = os.path.join(tmp, "test.iso")
-    subprocess.run(["grub-mkrescue", "-o", iso, root], check=True, capture_output=True)
-    return iso
-
-
 def iso_boot(uefi):
     tmp = tempfile.mkdtemp()
     mod = make_module(tmp, "hello.txt", 777)
-    iso = build_iso(tmp, [(mod, "hello world")])
+    iso = make_iso("loglevel=3", [(mod, "hello world")])
     with Boot(iso=iso, uefi=uefi) as q:
         expect(q.wait_for("boot time:", 120), "no banner (uefi=%s)" % uefi, q.serial)
         out = q.serial

@@ -10,8 +10,7 @@ does not, so these boots keep QEMU's default firmware.
 import os
 import shutil
 
-from atollqemu import EXIT_PASS, Boot
-from test_screen import make_iso
+from atollqemu import EXIT_PASS, Boot, make_iso
 
 # (sendkey name, the set-1 codes it must produce, in order)
 KEYS = [

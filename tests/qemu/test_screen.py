@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from atollqemu import BUILD, ISO, KERNEL, EXIT_PASS, Boot, run_ktest
+from atollqemu import BUILD, ISO, KERNEL, EXIT_PASS, Boot, make_iso, run_ktest
 import screen_ocr
 
 SCREEN_KTESTS = "screen_console,screen_render,screen_device"
@@ -23,25 +23,6 @@ UEFI_TIMEOUT = 90       # OVMF under TCG takes about 5 s to reach the kernel
 
 def need(path):
     assert os.path.exists(path), "%s is missing: run `make kernel iso` first" % path
-
-
-def make_iso(cmdline, gfxpayload=None):
-    """A GRUB ISO of build/atoll.elf with its own kernel command line (and
-    video mode, under UEFI); returns its path. The caller removes it."""
-    need(KERNEL)
-    tmp = tempfile.mkdtemp(prefix="atoll-iso-")
-    os.makedirs(os.path.join(tmp, "root", "boot", "grub"))
-    shutil.copy(KERNEL, os.path.join(tmp, "root", "boot", "atoll.elf"))
-    with open(os.path.join(tmp, "root", "boot", "grub", "grub.cfg"), "w") as f:
-        f.write("set timeout=0\nset default=0\ninsmod all_video\n")
-        if gfxpayload:
-            f.write("set gfxpayload=%s\n" % gfxpayload)
-        f.write('menuentry "Atoll" {\n  multiboot2 /boot/atoll.elf %s\n  boot\n}\n' % cmdline)
-    iso = os.path.join(tmp, "atoll.iso")
-    r = subprocess.run(["grub-mkrescue", "-o", iso, os.path.join(tmp, "root")],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
-    assert r.returncode == 0, "grub-mkrescue failed:\n" + r.stdout.decode(errors="replace")
-    return iso
 
 
 def check_banner(boot, mode, timeout):
@@ -172,7 +153,7 @@ def test_screen_ktests_vga_text():
 
 
 def run_uefi_ktests(gfxpayload, expect):
-    iso = make_iso("test=" + SCREEN_KTESTS, gfxpayload)
+    iso = make_iso("test=" + SCREEN_KTESTS, gfxpayload=gfxpayload)
     try:
         with Boot(iso=iso, uefi=True, timeout=UEFI_TIMEOUT) as b:
             code = b.wait_exit()
