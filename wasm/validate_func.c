@@ -139,22 +139,23 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
     const uint8_t *locals = vs->locals;
     uint32_t nlocals = f->nlocals;
     bool has_memory = d->m->nmemories != 0;
-    bool careful = d->lim->careful;
+    const uint8_t *fast_end = d->lim->careful || end - p < 16 ? p : end - 16;
     uint8_t *vals = vs->vals;
-    uint32_t nvals = v.nvals, cap = vs->cap_vals, max = v.max_vals;
+    uint32_t nvals = v.nvals, max = v.max_vals;
+    uint32_t cap_lim = vs->cap_vals > 16 ? vs->cap_vals - 16 : 0;
     struct ctrl *cur = top(&v);
     for (;;) {
-        if (end - p < 16 || careful)
-            goto slow;   /* near the end: let wasm_step() read carefully */
+        /* Near the end, let wasm_step() read carefully; the fast path
+         * pushes at most 8 values, so keep 16 slots of room. */
+        if (p >= fast_end || nvals >= cap_lim || cur->unreachable)
+            goto slow;
         uint8_t b = *p;
         const struct wasm_opinfo *oi = &wasm_ops_base[b];
-        if (cur->unreachable || nvals + 16 >= cap)
-            goto slow;
         uint32_t avail = nvals - cur->height, x, len;
         uint8_t kind = oi->kind;
-        /* An if-chain in order of frequency: measured, it predicts better
-         * than a switch's single indirect jump. Each case decides before
-         * it changes anything, so `goto slow` can redo the instruction. */
+        /* In order of frequency (the compiler may turn the tail of the
+         * chain into a jump table). Each case decides before it changes
+         * anything, so `goto slow` can redo the instruction. */
         if (kind == WASM_K_LOCAL_GET) {
             if ((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals)
                 goto slow;
@@ -262,7 +263,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         nvals = v.nvals;
         max = v.max_vals;
         vals = vs->vals;
-        cap = vs->cap_vals;
+        cap_lim = vs->cap_vals > 16 ? vs->cap_vals - 16 : 0;
         cur = top(&v);
     }
 
