@@ -93,6 +93,44 @@ static void test_side_table(void)
     wasm_module_free(m);
 }
 
+static void test_side_table_control(void)
+{
+    /* Offsets of the instructions (pc) in the comments, in hex. */
+    static const uint8_t body[] = {
+        1, 1, 0x7f,
+        0x03, 0x40,                 /* 0: loop */
+        0x02, 0x40,                 /* 2: block */
+        0x20, 0, 0x1a,              /* 4: local.get 0, 6: drop */
+        0x20, 0,                    /* 7: local.get 0 */
+        0x0e, 2, 0, 1, 1,           /* 9: br_table 0 1 1: block, loop, loop */
+        0x0b,                       /* e: end block */
+        0x41, 0,                    /* f: i32.const 0 */
+        0x04, 0x40, 0x01,           /* 11: if, 13: nop */
+        0x05, 0x0b,                 /* 14: else, 15: end if */
+        0x0b, 0x0b,                 /* 16: end loop, 17: end */
+    };
+    uint8_t buf[256];
+    size_t n = build(buf, type_void, sizeof type_void, NULL, 0, body, sizeof body);
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(buf, n, NULL, &err);
+    CHECK(m != NULL);
+    if (!m) {
+        printf("  error: %s\n", err.msg);
+        return;
+    }
+    const struct wasm_func *f = &m->funcs[0];
+    /* loop, block, drop, br_table + 3 targets, if */
+    CHECK(f->nside == 8);
+    const struct wasm_side *s = f->side;
+    CHECK(s[0].pc == 0 && s[0].a == 0x16 && s[0].c == 2);      /* loop: 2 branches */
+    CHECK(s[1].pc == 2 && s[1].a == 0x0e && s[1].c == 1);      /* block: 1 branch */
+    CHECK(s[2].pc == 6 && s[2].a == WASM_I32);                 /* drop i32 */
+    CHECK(s[3].pc == 9 && s[3].a == 0 && s[3].b == 3);         /* br_table */
+    CHECK(s[4].c == 1 && s[5].c == 0 && s[6].c == 0);          /* targets */
+    CHECK(s[7].pc == 0x11 && s[7].a == 0x15 && s[7].b == 0x14 && s[7].c == 0);
+    wasm_module_free(m);
+}
+
 static void test_errors(void)
 {
     /* i32.const 1 i64.const 2 i32.add end: type mismatch at the add */
@@ -235,6 +273,7 @@ static void test_regression(const char *path)
 int main(int argc, char **argv)
 {
     test_side_table();
+    test_side_table_control();
     test_errors();
     test_limits();
     test_names();
