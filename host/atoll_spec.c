@@ -58,6 +58,21 @@ struct counts {
     unsigned passed, failed, skipped;
 };
 
+/* Why commands were skipped, summed over all files. */
+enum { SKIP_TEXT, SKIP_EXEC, SKIP_KNOWN, SKIP_REASONS };
+static const char *const skip_reason[SKIP_REASONS] = {
+    "text-format modules (the engine reads binaries)",
+    "commands that need execution (the compiler and runtime, issue 4)",
+    "known wast2json artifacts (--known)",
+};
+static unsigned skips[SKIP_REASONS];
+
+static void skip(struct counts *c, int why)
+{
+    c->skipped++;
+    skips[why]++;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -136,13 +151,13 @@ static void run_command(struct counts *c, const char *json, const char *dir,
     const char *why = known_reason(json, line_of(cmd));
 
     if (why) {
-        c->skipped++;
+        skip(c, SKIP_KNOWN);
         if (verbose)
             printf("  SKIP %s:%d known failure: %s\n", json, line_of(cmd), why);
         return;
     }
     if (!type) {
-        c->skipped++;
+        skip(c, SKIP_EXEC);
         return;
     }
     if (!strcmp(type, "module") && file) {
@@ -155,7 +170,7 @@ static void run_command(struct counts *c, const char *json, const char *dir,
     if ((!strcmp(type, "assert_invalid") || !strcmp(type, "assert_malformed"))
         && file) {
         if (mtype && strcmp(mtype, "binary")) {
-            c->skipped++;   /* text format: the engine reads binaries only */
+            skip(c, SKIP_TEXT);
             return;
         }
         int r = decode_file(dir, file, &err);
@@ -165,7 +180,7 @@ static void run_command(struct counts *c, const char *json, const char *dir,
             fail(c, json, cmd, text ? text : "an error", r == 1 ? NULL : &err);
         return;
     }
-    c->skipped++;   /* needs execution (issue 4) */
+    skip(c, SKIP_EXEC);
 }
 
 static int run_file(const char *json, struct counts *total)
@@ -220,6 +235,9 @@ int main(int argc, char **argv)
     }
     for (; i < argc; i++)
         run_file(argv[i], &total);
+    for (int k = 0; k < SKIP_REASONS; k++)
+        if (skips[k])
+            printf("skipped %u: %s\n", skips[k], skip_reason[k]);
     printf("%u passed, %u failed, %u skipped\n", total.passed, total.failed,
            total.skipped);
     return total.failed != 0;
