@@ -128,8 +128,8 @@ wasm_module *wasm_module_decode(const void *bytes, size_t len,
     }
     struct dec d = { .err = err, .lim = limits, .func = WASM_NO_FUNC };
     if (len > limits->module_size) {
-        wasm_dec_malformed(&d, NULL, "module larger than the limit");
-        err->offset = 0;
+        err->malformed = true;
+        memcpy(err->msg, "module larger than the limit", 29);
         return NULL;
     }
     struct wasm_module *m = wasm_host_alloc(sizeof *m);

@@ -178,6 +178,12 @@ static void test_limits(void)
     CHECK(m != NULL);
     wasm_module_free(m);
 
+    /* the whole module against its size limit */
+    lim.module_size = 8;
+    CHECK(wasm_module_decode(buf, n, &lim, &err) == NULL &&
+          !strcmp(err.msg, "module larger than the limit"));
+    lim.module_size = 1u << 30;
+
     /* two values on the stack against a limit of one */
     static const uint8_t two[] = { 0, 0x41, 1, 0x41, 2, 0x1a, 0x1a, 0x0b };
     n = build(buf, type_void, sizeof type_void, NULL, 0, two, sizeof two);
