@@ -1,0 +1,65 @@
+/*
+ * Handles: how guests name kernel objects. A handle reaches Wasm as an
+ * externref, a value Wasm code can pass around and store in tables but can
+ * neither create nor alter: that is what makes it unforgeable. Its value
+ * encodes a slot in the owner's handle space and the slot's generation, so
+ * a handle whose slot was dropped (and perhaps reused) reads as invalid,
+ * never as another object or a dangling pointer.
+ *
+ * A handle space belongs to one component; every handle value a guest holds
+ * is resolved in the space of the component that runs it. Each live slot
+ * holds one reference to its object.
+ */
+#ifndef KERN_HANDLE_H
+#define KERN_HANDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kern/object.h"
+
+/* The externref value of a handle: never 0 (0 is the null reference). */
+typedef uint64_t handle_t;
+#define HANDLE_NULL ((handle_t)0)
+
+struct handle_slot {
+    struct kobj *obj;           /* NULL when free */
+    uint32_t gen;               /* bumped when the slot is freed */
+    uint32_t next_free;         /* free list, index + 1 (0: end) */
+};
+
+struct handle_space {
+    struct handle_slot *slots;
+    uint32_t cap;               /* slots allocated */
+    uint32_t used;              /* live handles */
+    uint32_t limit;             /* most live handles allowed */
+    uint32_t free_head;         /* index + 1 of the first free slot, 0: none */
+};
+
+/* A space allowing up to `limit` live handles; no memory until the first. */
+void handle_space_init(struct handle_space *s, uint32_t limit);
+
+/* Drops every handle (and so the references they hold) and frees the space's
+ * memory. The space may be reused after handle_space_init. */
+void handle_space_destroy(struct handle_space *s);
+
+/*
+ * Makes a handle for obj, taking a new reference. Returns HANDLE_NULL when
+ * the space is at its limit or memory is exhausted (nothing changes then).
+ */
+handle_t handle_make(struct handle_space *s, struct kobj *obj);
+
+/* The object a handle names, if it is live and (unless kind is
+ * KOBJ_INVALID) of that kind; NULL otherwise. The reference is borrowed:
+ * valid while the handle lives, i.e. until the space's owner drops it. */
+struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind);
+
+/* The kind of the object behind a handle, KOBJ_INVALID for anything not
+ * live (null, dropped, never made, from another space's numbering). */
+enum kobj_kind handle_kind(const struct handle_space *s, handle_t h);
+
+/* Drops a handle: its slot is freed and its reference put. Returns false
+ * (and does nothing) for a handle that is not live. */
+bool handle_drop(struct handle_space *s, handle_t h);
+
+#endif

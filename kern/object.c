@@ -1,0 +1,52 @@
+/* Reference counting for kernel objects (see object.h). */
+#include "kern/object.h"
+
+#include "kern/panic.h"
+
+static uint64_t live[KOBJ_KIND_COUNT];
+
+static const char *const kind_names[KOBJ_KIND_COUNT] = {
+    "invalid", "memory area", "module", "component", "instance",
+};
+
+void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops)
+{
+    ASSERT(kind > KOBJ_INVALID && kind < KOBJ_KIND_COUNT);
+    o->kind = kind;
+    o->refs = 1;
+    o->ops = ops;
+    __atomic_add_fetch(&live[kind], 1, __ATOMIC_RELAXED);
+}
+
+struct kobj *kobj_get(struct kobj *o)
+{
+    uint32_t old = __atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
+    if (old == 0 || old == UINT32_MAX)
+        panic("kobj_get: %s object %p has %u references", kobj_kind_name(o->kind), (void *)o, old);
+    return o;
+}
+
+void kobj_put(struct kobj *o)
+{
+    if (!o)
+        return;
+    uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
+    if (old == 0)
+        panic("kobj_put: %s object %p released more often than taken", kobj_kind_name(o->kind),
+              (void *)o);
+    if (old == 1) {
+        enum kobj_kind kind = o->kind;
+        o->ops->destroy(o);
+        __atomic_sub_fetch(&live[kind], 1, __ATOMIC_RELAXED);
+    }
+}
+
+uint64_t kobj_live(enum kobj_kind kind)
+{
+    return kind < KOBJ_KIND_COUNT ? __atomic_load_n(&live[kind], __ATOMIC_RELAXED) : 0;
+}
+
+const char *kobj_kind_name(enum kobj_kind kind)
+{
+    return kind < KOBJ_KIND_COUNT ? kind_names[kind] : "unknown";
+}

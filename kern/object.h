@@ -1,0 +1,51 @@
+/*
+ * Kernel objects: what guests name through handles (memory areas, modules,
+ * components, instances; later channels, IRQs, I/O ports). Each object is
+ * reference-counted; it is destroyed when the last reference goes, which
+ * may be long after a guest dropped its handle (another handle, or the
+ * kernel itself, may still hold one).
+ */
+#ifndef KERN_OBJECT_H
+#define KERN_OBJECT_H
+
+#include <stdint.h>
+
+/* The kinds, with the numbers handle_kind() reports to guests (DESIGN.md:
+ * 0 invalid, 1 memory area, 2 module, 3 component). Numbers are ABI. */
+enum kobj_kind {
+    KOBJ_INVALID = 0,
+    KOBJ_VMA = 1,
+    KOBJ_MODULE = 2,
+    KOBJ_COMPONENT = 3,
+    KOBJ_INSTANCE = 4,
+    KOBJ_KIND_COUNT,
+};
+
+struct kobj;
+
+struct kobj_ops {
+    const char *name;               /* "memory area", for reports */
+    void (*destroy)(struct kobj *o); /* frees the object; called once */
+};
+
+struct kobj {
+    enum kobj_kind kind;
+    uint32_t refs;                  /* atomic */
+    const struct kobj_ops *ops;
+};
+
+/* Initializes an embedded header with one reference (the creator's). */
+void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops);
+
+/* Takes another reference. */
+struct kobj *kobj_get(struct kobj *o);
+
+/* Drops a reference; the last one destroys the object. NULL is allowed. */
+void kobj_put(struct kobj *o);
+
+/* Live objects per kind (leak accounting for tests). */
+uint64_t kobj_live(enum kobj_kind kind);
+
+const char *kobj_kind_name(enum kobj_kind kind);
+
+#endif

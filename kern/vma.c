@@ -1,0 +1,105 @@
+/*
+ * Memory areas (see vma.h). vma_copy is the guest-reachable path: it
+ * decodes (checks every argument against the sizes of the moment) before it
+ * touches a byte, so a refused copy changes nothing.
+ */
+#include "kern/vma.h"
+
+#include "lib/string.h"
+#include "mm/heap.h"
+
+#define VMA_BUFFER_MAX (1ull << 32)   /* a guest's buffer: at most 4 GiB */
+
+static uint8_t *fixed_base(const struct vma *v) { return v->fixed_base; }
+static uint64_t fixed_size(const struct vma *v) { return v->fixed_size; }
+static void buffer_release(struct vma *v) { kfree(v->fixed_base); }
+
+static const struct vma_source fixed_src = { fixed_base, fixed_size, NULL };
+static const struct vma_source buffer_src = { fixed_base, fixed_size, buffer_release };
+
+static void vma_destroy(struct kobj *o)
+{
+    struct vma *v = (struct vma *)o;
+    if (v->src->release)
+        v->src->release(v);
+    kfree(v);
+}
+
+static const struct kobj_ops vma_ops = { "memory area", vma_destroy };
+
+static struct vma *alloc(const char *name, const struct vma_source *src, int access)
+{
+    struct vma *v = kzalloc(sizeof *v);
+    if (!v)
+        return NULL;
+    kobj_init(&v->k, KOBJ_VMA, &vma_ops);
+    v->src = src;
+    v->access = access;
+    size_t n = strnlen(name, sizeof v->name - 1);
+    memcpy(v->name, name, n);
+    return v;
+}
+
+struct vma *vma_new_fixed(const char *name, void *base, uint64_t size, int access)
+{
+    struct vma *v = alloc(name, &fixed_src, access);
+    if (v) {
+        v->fixed_base = base;
+        v->fixed_size = size;
+    }
+    return v;
+}
+
+struct vma *vma_new_buffer(const char *name, uint64_t size)
+{
+    if (size == 0 || size > VMA_BUFFER_MAX)
+        return NULL;
+    uint8_t *mem = kzalloc((size_t)size);
+    if (!mem)
+        return NULL;
+    struct vma *v = alloc(name, &buffer_src, VMA_READ | VMA_WRITE);
+    if (!v) {
+        kfree(mem);
+        return NULL;
+    }
+    v->fixed_base = mem;
+    v->fixed_size = size;
+    return v;
+}
+
+struct vma *vma_new_source(const char *name, const struct vma_source *src, void *ctx, int access)
+{
+    struct vma *v = alloc(name, src, access);
+    if (v)
+        v->ctx = ctx;
+    return v;
+}
+
+uint64_t vma_size(const struct vma *v)
+{
+    return v->src->size(v);
+}
+
+uint8_t *vma_base(const struct vma *v)
+{
+    return v->src->base(v);
+}
+
+bool vma_range_ok(uint64_t size, int64_t off, int64_t len)
+{
+    if (off < 0 || len < 0)
+        return false;
+    /* Both are below 2^63, so the sum cannot wrap a uint64_t. */
+    return (uint64_t)off + (uint64_t)len <= size;
+}
+
+int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off, int64_t len)
+{
+    if (!src || !dst || !(src->access & VMA_READ) || !(dst->access & VMA_WRITE))
+        return VMA_EINVAL;
+    if (!vma_range_ok(vma_size(src), src_off, len) || !vma_range_ok(vma_size(dst), dst_off, len))
+        return VMA_EINVAL;
+    if (len)
+        memmove(vma_base(dst) + dst_off, vma_base(src) + src_off, (size_t)len);
+    return VMA_OK;
+}

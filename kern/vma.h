@@ -1,0 +1,69 @@
+/*
+ * Memory areas (VMAs): byte ranges of kernel-visible memory that guests
+ * name by handle and copy between with vma_write. An area is a window on
+ * memory that exists elsewhere (the screen's cells, a boot module, an
+ * instance's linear memory, a buffer the kernel allocated for a guest);
+ * its size may change while it lives (a linear memory grows), so every
+ * access is checked against the size at that moment.
+ */
+#ifndef KERN_VMA_H
+#define KERN_VMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kern/object.h"
+
+struct vma;
+
+/* Where an area's bytes are. Both are called with the area alive. */
+struct vma_source {
+    uint8_t *(*base)(const struct vma *v);
+    uint64_t (*size)(const struct vma *v);
+    void (*release)(struct vma *v);     /* frees what backs it, or NULL */
+};
+
+enum {
+    VMA_READ = 1,
+    VMA_WRITE = 2,
+};
+
+struct vma {
+    struct kobj k;
+    const struct vma_source *src;
+    void *ctx;                          /* the source's own data */
+    uint8_t *fixed_base;                /* for fixed windows */
+    uint64_t fixed_size;
+    int access;                         /* VMA_READ | VMA_WRITE */
+    char name[24];
+};
+
+/* A window on fixed memory [base, base+size) that the area does not own
+ * (the screen, a boot module). NULL when out of memory. */
+struct vma *vma_new_fixed(const char *name, void *base, uint64_t size, int access);
+
+/* A zeroed buffer of size bytes that the area owns (freed with it). NULL
+ * when out of memory or size is 0 or absurd. */
+struct vma *vma_new_buffer(const char *name, uint64_t size);
+
+/* An area whose bytes another object provides (a linear memory). */
+struct vma *vma_new_source(const char *name, const struct vma_source *src, void *ctx, int access);
+
+uint64_t vma_size(const struct vma *v);
+uint8_t *vma_base(const struct vma *v);
+
+/* Result codes, as the coral interface returns them (DESIGN.md). */
+enum { VMA_OK = 0, VMA_EINVAL = 1 };
+
+/*
+ * Copies len bytes from src at src_off to dst at dst_off. Offsets and
+ * length are the guest's signed 64-bit values: negative, overflowing or
+ * out-of-range ones are refused (VMA_EINVAL) before anything is copied.
+ * Overlap (the same area, or windows on the same memory) is handled.
+ */
+int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off, int64_t len);
+
+/* Checks [off, off+len) against size without overflow. */
+bool vma_range_ok(uint64_t size, int64_t off, int64_t len);
+
+#endif

@@ -1,0 +1,58 @@
+/* kern/vma: bounds of guest-controlled copies, and ownership. */
+#include <stdint.h>
+#include <string.h>
+
+#include "kern/vma.h"
+#include "mm/heap.h"
+#include "unit.h"
+
+TEST(vma_copy_bounds)
+{
+    heap_init();
+    static uint8_t screen[4000], rom[64];
+    memset(rom, 0xab, sizeof rom);
+    struct vma *s = vma_new_fixed("screen", screen, sizeof screen, VMA_READ | VMA_WRITE);
+    struct vma *r = vma_new_fixed("rom", rom, sizeof rom, VMA_READ);
+    CHECK(s && r);
+    CHECK(vma_copy(r, s, 0, 3936, 64) == VMA_OK);
+    CHECK(screen[3999] == 0xab && screen[3935] == 0);
+    CHECK(vma_copy(r, s, 0, 3937, 64) == VMA_EINVAL);          /* one past the end */
+    CHECK(vma_copy(r, s, 1, 0, 64) == VMA_EINVAL);
+    CHECK(vma_copy(r, s, -1, 0, 1) == VMA_EINVAL);
+    CHECK(vma_copy(r, s, 0, -4000, 10) == VMA_EINVAL);
+    CHECK(vma_copy(r, s, 0, 0, -1) == VMA_EINVAL);
+    CHECK(vma_copy(r, s, INT64_MAX, 0, 1) == VMA_EINVAL);
+    CHECK(vma_copy(r, s, 0, INT64_MAX, INT64_MAX) == VMA_EINVAL);  /* sum overflows int64 */
+    CHECK(vma_copy(r, s, 1, 1, INT64_MAX) == VMA_EINVAL);
+    CHECK(vma_copy(r, s, 64, 4000, 0) == VMA_OK);              /* empty at the very end */
+    CHECK(vma_copy(r, s, 65, 0, 0) == VMA_EINVAL);             /* empty, but past the end */
+    CHECK(vma_copy(s, r, 0, 0, 1) == VMA_EINVAL);              /* rom is read-only */
+    CHECK(vma_copy(NULL, s, 0, 0, 1) == VMA_EINVAL);
+    /* A refused copy changed nothing. */
+    CHECK(rom[0] == 0xab && screen[0] == 0);
+    kobj_put(&s->k);
+    kobj_put(&r->k);
+    CHECK(kobj_live(KOBJ_VMA) == 0);
+}
+
+TEST(vma_overlap_and_buffers)
+{
+    heap_init();
+    struct vma *b = vma_new_buffer("buf", 100);
+    CHECK(b && vma_size(b) == 100);
+    uint8_t *p = vma_base(b);
+    for (int i = 0; i < 100; i++)
+        CHECK(p[i] == 0);
+    for (int i = 0; i < 100; i++)
+        p[i] = (uint8_t)i;
+    CHECK(vma_copy(b, b, 0, 10, 50) == VMA_OK);                /* overlapping, forward */
+    CHECK(p[10] == 0 && p[59] == 49);
+    CHECK(vma_copy(b, b, 20, 0, 50) == VMA_OK);                /* overlapping, backward */
+    CHECK(p[0] == 10);
+    CHECK(vma_new_buffer("zero", 0) == NULL);
+    CHECK(vma_new_buffer("huge", 1ull << 40) == NULL);
+    struct heap_stats st;
+    kobj_put(&b->k);
+    heap_get_stats(&st);
+    CHECK(st.live_allocs == 0);                                /* buffer and area freed */
+}
