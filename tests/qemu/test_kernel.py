@@ -146,3 +146,10 @@ def test_iso_bios():
 def test_iso_uefi():
     out = iso_boot(True)
     expect(re.search(r"screen: framebuffer \d+x\d+, (24|32) bpp", out), "UEFI boot has no framebuffer", out)
+
+
+def test_more_cpus_than_used():
+    # The other CPUs stay parked in firmware; the boot CPU must not care.
+    with Boot(append="test=all", smp=4) as q:
+        code = q.wait_exit(120)
+        expect(code == EXIT_PASS, "-smp 4: exit %s" % code, q.serial)
