@@ -79,7 +79,7 @@ typedef struct x64_mem {
     int8_t base;         /* GPR, X64_NOREG or X64_RIP */
     int8_t index;        /* GPR other than rsp, or X64_NOREG */
     uint8_t scale;       /* log2 of the index scale: 0..3 */
-    x64_label *label;    /* RIP-relative to this label (disp added), or NULL */
+    x64_label *label;    /* RIP-relative to this label (then disp is 0), or NULL */
 } x64_mem;
 
 /* [base + disp] */
@@ -285,8 +285,10 @@ void x64_pop_r(x64_asm *a, int r);
 void x64_push_i(x64_asm *a, int32_t imm);
 void x64_push_m(x64_asm *a, x64_mem m);
 
-/* Atomics: `lock` prefixes the next instruction (e.g. x64_alu_mr for an
- * atomic add without result); cmpxchg compares rax, xadd returns the old. */
+/* Atomics: x64_lock emits a lock prefix for the next instruction (e.g.
+ * x64_alu_mr for an atomic add without result; for 16-bit operands it
+ * lands before the 66 prefix, which the CPU accepts in any order).
+ * cmpxchg compares with rax, xadd returns the old value in r. */
 void x64_lock(x64_asm *a);
 void x64_cmpxchg(x64_asm *a, x64_sz sz, x64_mem m, int r, bool lock);
 void x64_xadd(x64_asm *a, x64_sz sz, x64_mem m, int r, bool lock);

@@ -1,4 +1,4 @@
-/* emit.h: the encoder's internal byte helpers, shared by wasm/x64/*.c only.
+/* emit.h: the encoder's internal byte helpers, shared by the files of wasm/x64/ only.
  *
  * An emission is: p = x64__begin(a); write at most X64_MAX_INSN bytes
  * through p; x64__end(a, start, p). begin guarantees the room (or hands out
@@ -15,16 +15,22 @@
  * mandatory prefix pp (0: none, 1: 66, 2: F3, 3: F2, VEX's numbering). */
 #define OP(pp, map, opc) ((uint32_t)(opc) | (uint32_t)(map) << 8 | (uint32_t)(pp) << 10)
 #define OP_W    (1u << 12)  /* REX.W (VEX.W) */
-#define OP_BYTE (1u << 13)  /* byte operands: spl..dil need a REX */
+#define OP_BREG (1u << 13)  /* reg field is a byte register: spl..dil need a REX */
 #define OP_66   (1u << 14)  /* 16-bit operand size, before any pp prefix */
+#define OP_BRM  (1u << 15)  /* register rm is a byte register */
+#define OP_LOCK (1u << 16)  /* lock prefix (after 66, where as puts it) */
 #define OP_MAP(op) (((op) >> 8) & 3)
 #define OP_PP(op)  (((op) >> 10) & 3)
 
-/* Size bits of the integer instruction forms: 66 for 16, W for 64. */
+/* Size bits of the integer forms with two register operands: 66 for 16,
+ * W for 64, byte registers for 8 (the caller adjusts the opcode). */
 static inline uint32_t op_sz(x64_sz sz)
 {
-    return sz == X64_S64 ? OP_W : sz == X64_S16 ? OP_66 : sz == X64_S8 ? OP_BYTE : 0;
+    return sz == X64_S64 ? OP_W : sz == X64_S16 ? OP_66
+         : sz == X64_S8 ? OP_BREG | OP_BRM : 0;
 }
+/* The same for /digit forms, whose reg field is not a register. */
+static inline uint32_t op_szd(x64_sz sz) { return op_sz(sz) & ~OP_BREG; }
 
 uint8_t *x64__slow_begin(x64_asm *a);
 void x64__fix(x64_asm *a, uint8_t *start, uint8_t *end);
