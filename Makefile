@@ -18,7 +18,6 @@ TEST_SUITES :=
 include mk/kernel.mk
 -include mk/engine.mk
 -include mk/x64.mk
--include mk/x64.mk
 -include mk/runtime.mk
 -include mk/host.mk
 include mk/tests.mk
