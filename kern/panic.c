@@ -63,12 +63,24 @@ static void walk_frames(uintptr_t rbp, int first)
         kprintf("        ... the frame above repeated %d more times\n", repeats);
 }
 
-void backtrace_from(uintptr_t rip, uintptr_t rbp)
+void backtrace_from(uintptr_t rip, uintptr_t rbp, uintptr_t rsp)
 {
+    extern char _text_start[], _text_end[];
     char sym[128];
     kprintf("  backtrace:\n");
     ksym_format(rip, sym, sizeof sym);
     kprintf("    #0  %016lx  %s\n", (unsigned long)rip, sym);
+    if (rsp && !(rsp & 7) && vmm_probe_readable(rsp, 8) && rbp && vmm_probe_readable(rbp, 16)) {
+        uintptr_t top = *(const uintptr_t *)rsp;
+        if (top >= (uintptr_t)_text_start && top < (uintptr_t)_text_end &&
+            top != ((const uintptr_t *)rbp)[1]) {
+            uintptr_t off;
+            const char *name = ksym_lookup(top - 1, &off);
+            if (name)
+                kprintf("    #?  %016lx  %s+%#lx (return address at rsp: a caller, if #0 has no frame)\n",
+                        (unsigned long)top, name, (unsigned long)(off + 1));
+        }
+    }
     walk_frames(rbp, 1);
 }
 

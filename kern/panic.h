@@ -18,8 +18,11 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic_after_report(const ch
  * console back on the screen if a program had it. */
 void panic_prepare_output(void);
 
-/* Prints a symbolized backtrace starting from a frame pointer. */
-void backtrace_from(uintptr_t rip, uintptr_t rbp);
+/* Prints a symbolized backtrace starting from a frame pointer. rsp, when
+ * not 0, is the interrupted stack pointer: a leaf function that faulted
+ * before (or without) setting up its frame has its return address there,
+ * and it is shown, marked as a guess. */
+void backtrace_from(uintptr_t rip, uintptr_t rbp, uintptr_t rsp);
 
 #define ASSERT(cond)                                                        \
     do {                                                                    \

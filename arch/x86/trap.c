@@ -120,7 +120,7 @@ void trap_report(const struct trap_frame *f)
             (unsigned long long)read_cr0(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
     kprintf("  interrupted stack: %s; handler stack: %s\n", stack_name(f->rsp, buf, sizeof buf),
             stack_name((uintptr_t)__builtin_frame_address(0), stk, sizeof stk));
-    backtrace_from(f->rip, f->rbp);
+    backtrace_from(f->rip, f->rbp, f->rsp);
 }
 
 static void unhandled_exception(struct trap_frame *f)
