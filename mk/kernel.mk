@@ -20,6 +20,17 @@ KERNEL_DIRS := boot arch/x86 mm kern dev lib tests/kernel
 KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KERNEL_SRCS))
 
+# The Wasm engine, built with the kernel's flags into an archive: the link
+# takes only the objects the kernel reaches, so engine parts whose host
+# hooks the kernel does not provide yet cannot break it.
+KENGINE_SRCS := $(sort $(wildcard wasm/*.c wasm/x64/*.c))
+KENGINE_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KENGINE_SRCS))
+KENGINE_LIB  := $(KOBJ)/libwasm.a
+
+$(KENGINE_LIB): $(KENGINE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(KOBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(KCC) $(KCFLAGS) -c $< -o $@
@@ -39,8 +50,8 @@ $(KOBJ)/ksyms0.S: scripts/gen-ksyms.py
 $(KOBJ)/ksyms0.o: $(KOBJ)/ksyms0.S
 	$(KCC) $(KASFLAGS) -c $< -o $@
 
-$(KOBJ)/atoll.pass1.elf: $(KERNEL_OBJS) $(KOBJ)/ksyms0.o $(KOBJ)/kernel.ld
-	$(KLD) $(KLDFLAGS) -T $(KOBJ)/kernel.ld -o $@ $(KERNEL_OBJS) $(KOBJ)/ksyms0.o
+$(KOBJ)/atoll.pass1.elf: $(KERNEL_OBJS) $(KENGINE_LIB) $(KOBJ)/ksyms0.o $(KOBJ)/kernel.ld
+	$(KLD) $(KLDFLAGS) -T $(KOBJ)/kernel.ld -o $@ $(KERNEL_OBJS) $(KENGINE_LIB) $(KOBJ)/ksyms0.o
 
 $(KOBJ)/ksyms.S: $(KOBJ)/atoll.pass1.elf scripts/gen-ksyms.py
 	python3 scripts/gen-ksyms.py $< > $@
@@ -48,14 +59,14 @@ $(KOBJ)/ksyms.S: $(KOBJ)/atoll.pass1.elf scripts/gen-ksyms.py
 $(KOBJ)/ksyms.o: $(KOBJ)/ksyms.S
 	$(KCC) $(KASFLAGS) -c $< -o $@
 
-$(BUILD)/atoll.elf: $(KERNEL_OBJS) $(KOBJ)/ksyms.o $(KOBJ)/kernel.ld $(KOBJ)/atoll.pass1.elf
-	$(KLD) $(KLDFLAGS) -T $(KOBJ)/kernel.ld -o $@ $(KERNEL_OBJS) $(KOBJ)/ksyms.o
+$(BUILD)/atoll.elf: $(KERNEL_OBJS) $(KENGINE_LIB) $(KOBJ)/ksyms.o $(KOBJ)/kernel.ld $(KOBJ)/atoll.pass1.elf
+	$(KLD) $(KLDFLAGS) -T $(KOBJ)/kernel.ld -o $@ $(KERNEL_OBJS) $(KENGINE_LIB) $(KOBJ)/ksyms.o
 	@nm -n $(KOBJ)/atoll.pass1.elf | grep ' [Tt] ' > $(KOBJ)/text1.sym; \
 	 nm -n $@ | grep ' [Tt] ' > $(KOBJ)/text2.sym; \
 	 cmp -s $(KOBJ)/text1.sym $(KOBJ)/text2.sym || \
 	   { echo "kernel: the symbol table moved code between links"; rm -f $@; exit 1; }
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(KENGINE_OBJS:.o=.d)
 
 # ---- The ISO (GRUB, Multiboot2, BIOS and UEFI) ----
 

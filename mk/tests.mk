@@ -26,7 +26,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJS)
 test-unit: $(BUILD)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests
 
-test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso
+test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json
 	python3 tests/qemu/run.py
 
 TEST_SUITES += test-unit test-kernel
