@@ -32,6 +32,12 @@ static void alu(void)
                     CASE(x64_alu_ri(A, op, sz, some_regs[i], (int32_t)imm_for(sz, imms[k])),
                          "%s %s, %lld", alu_names[op], rn(sz, some_regs[i]),
                          imm_for(sz, imms[k]));
+            if (sz >= 4) {
+                /* The forced imm32 form, patched to a value that needs it. */
+                int r = some_regs[(op + s) % (n_some_regs - 1) + 1];
+                CASE(x64_patch32(A, x64_alu_ri32(A, op, sz, r, 0), 0x12345), "%s %s, 0x12345",
+                     alu_names[op], rn(sz, r));
+            }
             CASE(x64_alu_ri(A, op, sz, X64_RAX, (int32_t)imm_for(sz, 1000)), "%s %s, %lld",
                  alu_names[op], rn(sz, X64_RAX), imm_for(sz, 1000));
             for (unsigned m = 0; m < n_some_mems; m++) {

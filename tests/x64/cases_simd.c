@@ -21,6 +21,7 @@ static void stores(void)
         { "movss", x64_movss_store },   { "movsd", x64_movsd_store },
         { "movq", x64_movq_store },     { "movd", x64_movd_store },
         { "vmovdqu", x64_vmovdqu_store }, { "vmovups", x64_vmovups_store },
+        { "movlps", x64_movlps_store }, { "movhps", x64_movhps_store },
     };
     for (unsigned s = 0; s < sizeof st / sizeof st[0]; s++)
         for (unsigned m = 0; m < n_some_mems; m++) {
@@ -48,6 +49,10 @@ static void gpr_xmm(void)
             CASE(x64_cvtss2si(A, sz, g, x), "cvtss2si %s, %s", rn(sz, g), xn(x));
             CASE(x64_cvtsd2si(A, sz, g, x), "cvtsd2si %s, %s", rn(sz, g), xn(x));
         }
+        CASE(x64_movhlps(A, x, xr[(i + 1) % NXR]), "movhlps %s, %s", xn(x), xn(xr[(i + 1) % NXR]));
+        CASE(x64_movlhps(A, x, xr[(i + 3) % NXR]), "movlhps %s, %s", xn(x), xn(xr[(i + 3) % NXR]));
+        CASE(x64_movlps_m(A, x, m), "movlps %s, %s", xn(x), mt(m));
+        CASE(x64_movhps_m(A, x, m), "movhps %s, %s", xn(x), mt(m));
         CASE(x64_movd_xm(A, x, m), "movd %s, dword ptr %s", xn(x), mt(m));
         uint8_t l = (uint8_t)i;
         CASE(x64_pinsrb(A, x, g, l & 15), "pinsrb %s, %s, %u", xn(x), rn(4, g), l & 15);

@@ -54,5 +54,7 @@ void cases_simd(void);
 /* Checks with no assembler counterpart (buffers, relocation); returns the
  * number of failures and adds to *passed. */
 int checks_runtime(int *passed);
+/* Functions emitted into executable memory and run (exec.c). */
+int checks_exec(int *passed);
 
 #endif

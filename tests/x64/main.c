@@ -275,6 +275,7 @@ int main(int argc, char **argv)
         free(cases[i].text);
     free(cases);
     failed += checks_runtime(&passed);
+    failed += checks_exec(&passed);
     passed += also_passed;
     failed += also_failed;
     printf("%d passed, %d failed\n", passed, failed);

@@ -175,6 +175,12 @@ void x64_bind(x64_asm *a, x64_label *l)
     }
 }
 
+void x64_patch32(x64_asm *a, uint32_t off, uint32_t v)
+{
+    if (!(a->err & X64_ERR_SPACE) && off + 4 <= a->cap)
+        put32(a->buf + off, v);
+}
+
 /* ---- Data ---- */
 
 void x64_data8(x64_asm *a, uint8_t v) { x64__raw(a, &v, 1); }

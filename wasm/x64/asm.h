@@ -217,6 +217,13 @@ void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm);
 void x64_alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m);
 void x64_alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src);
 void x64_alu_mi(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int32_t imm);
+/* Always the imm32 form (81 /op id, never the accumulator form), for a
+ * value known later, such as the frame size in a prologue: returns the
+ * offset of the imm32, to fill with x64_patch32. */
+uint32_t x64_alu_ri32(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm);
+/* Overwrites 4 bytes at `off` (an offset returned above, or any field the
+ * caller knows); nothing is written once X64_ERR_SPACE is set. */
+void x64_patch32(x64_asm *a, uint32_t off, uint32_t v);
 void x64_test_rr(x64_asm *a, x64_sz sz, int r1, int r2);
 void x64_test_ri(x64_asm *a, x64_sz sz, int r, int32_t imm);
 void x64_test_mr(x64_asm *a, x64_sz sz, x64_mem m, int r);

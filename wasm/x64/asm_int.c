@@ -54,6 +54,12 @@ void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm)
     }
 }
 
+uint32_t x64_alu_ri32(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm)
+{
+    emit_rri(a, OP(0, 0, 0x81) | op_szd(sz), op, (unsigned)dst, 4, imm);
+    return a->pos - 4;
+}
+
 void x64_alu_mi(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int32_t imm)
 {
     if (sz == X64_S8)

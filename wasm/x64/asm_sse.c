@@ -41,6 +41,13 @@ void x64_movsd_store(x64_asm *a, x64_mem m, int src) { emit_rm(a, OP(3, 1, 0x11)
 void x64_movq_store(x64_asm *a, x64_mem m, int src) { emit_rm(a, OP(1, 1, 0xD6), (unsigned)src, m); }
 void x64_movd_store(x64_asm *a, x64_mem m, int src) { emit_rm(a, OP(1, 1, 0x7E), (unsigned)src, m); }
 
+void x64_movhlps(x64_asm *a, int d, int s) { emit_rr(a, OP(0, 1, 0x12), (unsigned)d, (unsigned)s); }
+void x64_movlhps(x64_asm *a, int d, int s) { emit_rr(a, OP(0, 1, 0x16), (unsigned)d, (unsigned)s); }
+void x64_movlps_m(x64_asm *a, int d, x64_mem m) { emit_rm(a, OP(0, 1, 0x12), (unsigned)d, m); }
+void x64_movhps_m(x64_asm *a, int d, x64_mem m) { emit_rm(a, OP(0, 1, 0x16), (unsigned)d, m); }
+void x64_movlps_store(x64_asm *a, x64_mem m, int s) { emit_rm(a, OP(0, 1, 0x13), (unsigned)s, m); }
+void x64_movhps_store(x64_asm *a, x64_mem m, int s) { emit_rm(a, OP(0, 1, 0x17), (unsigned)s, m); }
+
 /* ---- GPR <-> XMM ---- */
 
 static inline uint32_t w(x64_sz sz) { return sz == X64_S64 ? OP_W : 0; }

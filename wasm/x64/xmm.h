@@ -108,6 +108,15 @@ void x64_movd_store(x64_asm *a, x64_mem m, int src);    /* low 32 bits */
 void x64_vmovdqu_store(x64_asm *a, x64_mem m, int src);
 void x64_vmovups_store(x64_asm *a, x64_mem m, int src);
 
+/* Half-register moves: movhlps/movlhps between registers, movlps/movhps
+ * load or store the low/high 64 bits (the other half is kept). */
+void x64_movhlps(x64_asm *a, int dst, int src);
+void x64_movlhps(x64_asm *a, int dst, int src);
+void x64_movlps_m(x64_asm *a, int dst, x64_mem m);
+void x64_movhps_m(x64_asm *a, int dst, x64_mem m);
+void x64_movlps_store(x64_asm *a, x64_mem m, int src);
+void x64_movhps_store(x64_asm *a, x64_mem m, int src);
+
 /* ---- Between GPRs and XMM (sz 4 or 8 selects the GPR width) ---- */
 /* movd/movq xmm, gpr (zeroes the rest) and gpr, xmm (the low lane). */
 void x64_movd_xr(x64_asm *a, x64_sz sz, int xmm, int gpr);
