@@ -225,6 +225,8 @@ static void arith(void)
         }
         CASE(x64_cmpxchg16b(A, mm, true), "lock cmpxchg16b xmmword ptr %s", mt(mm));
     }
+    CASE(x64_rep_movsb(A), "rep movsb");
+    CASE(x64_rep_stosb(A), "rep stosb");
     CASE(x64_mfence(A), "mfence");
     CASE(x64_lfence(A), "lfence");
     CASE(x64_sfence(A), "sfence");

@@ -300,6 +300,11 @@ void x64_lock(x64_asm *a);
 void x64_cmpxchg(x64_asm *a, x64_sz sz, x64_mem m, int r, bool lock);
 void x64_xadd(x64_asm *a, x64_sz sz, x64_mem m, int r, bool lock);
 void x64_cmpxchg16b(x64_asm *a, x64_mem m, bool lock);
+/* Bulk memory: copy rcx bytes from [rsi] to [rdi] (rep movsb), fill rcx
+ * bytes at [rdi] with al (rep stosb); the direction flag must be clear,
+ * as the System V ABI keeps it. */
+void x64_rep_movsb(x64_asm *a);
+void x64_rep_stosb(x64_asm *a);
 void x64_mfence(x64_asm *a);
 void x64_lfence(x64_asm *a);
 void x64_sfence(x64_asm *a);

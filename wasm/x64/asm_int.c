@@ -401,6 +401,8 @@ static void raw3(x64_asm *a, uint8_t b0, uint8_t b1, uint8_t b2, unsigned n)
     x64__raw(a, b, n);
 }
 
+void x64_rep_movsb(x64_asm *a) { raw3(a, 0xF3, 0xA4, 0, 2); }
+void x64_rep_stosb(x64_asm *a) { raw3(a, 0xF3, 0xAA, 0, 2); }
 void x64_mfence(x64_asm *a) { raw3(a, 0x0F, 0xAE, 0xF0, 3); }
 void x64_lfence(x64_asm *a) { raw3(a, 0x0F, 0xAE, 0xE8, 3); }
 void x64_sfence(x64_asm *a) { raw3(a, 0x0F, 0xAE, 0xF8, 3); }

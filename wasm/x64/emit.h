@@ -11,6 +11,10 @@
 
 #include "asm.h"
 
+/* The writers below are forced inline so that each helper, whose opcode
+ * word is a constant, compiles to straight-line stores. */
+#define X64_INLINE static inline __attribute__((always_inline))
+
 /* Opcode word: opcode byte, map (0: one-byte, 1: 0F, 2: 0F38, 3: 0F3A),
  * mandatory prefix pp (0: none, 1: 66, 2: F3, 3: F2, VEX's numbering). */
 #define OP(pp, map, opc) ((uint32_t)(opc) | (uint32_t)(map) << 8 | (uint32_t)(pp) << 10)
@@ -35,7 +39,7 @@ static inline uint32_t op_szd(x64_sz sz) { return op_sz(sz) & ~OP_BREG; }
 uint8_t *x64__slow_begin(x64_asm *a);
 void x64__fix(x64_asm *a, uint8_t *start, uint8_t *end);
 
-static inline uint8_t *x64__begin(x64_asm *a)
+X64_INLINE uint8_t *x64__begin(x64_asm *a)
 {
     /* pos < X64_MAX_CODE, so the sum cannot wrap. */
     if (__builtin_expect(a->pos + X64_MAX_INSN > a->cap, 0))
@@ -43,14 +47,14 @@ static inline uint8_t *x64__begin(x64_asm *a)
     return a->buf + a->pos;
 }
 
-static inline void x64__end(x64_asm *a, uint8_t *start, uint8_t *p)
+X64_INLINE void x64__end(x64_asm *a, uint8_t *start, uint8_t *p)
 {
     if (a->fix_label)
         x64__fix(a, start, p);
     a->pos += (uint32_t)(p - start);
 }
 
-static inline uint8_t *put32(uint8_t *p, uint32_t v)
+X64_INLINE uint8_t *put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
@@ -60,7 +64,7 @@ static inline uint32_t get32(const uint8_t *p)
 {
     return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static inline uint8_t *put_imm(uint8_t *p, unsigned len, int64_t v)
+X64_INLINE uint8_t *put_imm(uint8_t *p, unsigned len, int64_t v)
 {
     for (unsigned i = 0; i < len; i++)
         p[i] = (uint8_t)((uint64_t)v >> (8 * i));
@@ -69,41 +73,118 @@ static inline uint8_t *put_imm(uint8_t *p, unsigned len, int64_t v)
 static inline bool fits8(int64_t v) { return v >= -128 && v <= 127; }
 static inline bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
+/* Prefixes, REX (rex: its WRXB bits), map escape and opcode. The
+ * optional bytes are written unconditionally and kept or not by advancing
+ * p: begin() guaranteed the room, and this is the hottest code of the
+ * compiler, where unpredictable branches cost more than stores. */
+X64_INLINE uint8_t *x64__opcode(uint8_t *p, uint32_t op, unsigned rex, bool force_rex)
+{
+    unsigned pp = OP_PP(op), map = OP_MAP(op);
+    *p = 0x66;
+    p += (op >> 14) & 1;                                  /* OP_66 */
+    *p = 0xF0;
+    p += (op >> 16) & 1;                                  /* OP_LOCK */
+    *p = (uint8_t)(0xF2F36600u >> (8 * pp));              /* none, 66, F3, F2 */
+    p += pp != 0;
+    *p = (uint8_t)(0x40 | rex);
+    p += (rex | force_rex) != 0;
+    p[0] = 0x0F;
+    p[1] = map == 2 ? 0x38 : 0x3A;
+    p += (map != 0) + (map >= 2);
+    *p++ = (uint8_t)op;
+    return p;
+}
+
+/* spl, bpl, sil, dil exist only with a REX prefix (without one, 4..7 name
+ * ah, ch, dh, bh, which the compiler never uses). */
+static inline bool byte_needs_rex(unsigned r) { return r - 4 < 4; }
+
 /* Writes prefixes, REX, map and opcode of `op` with reg field `reg`,
  * register rm `rm`, and ModRM: returns the pointer after it. */
-uint8_t *x64__rr(uint8_t *p, uint32_t op, unsigned reg, unsigned rm);
-/* Same with a memory rm; a [rip+label] operand is remembered in `a` and
- * patched by x64__end, after any immediate (so rel32 counts from the end). */
-uint8_t *x64__rm(x64_asm *a, uint8_t *start, uint8_t *p, uint32_t op,
-                 unsigned reg, x64_mem m);
-/* ModRM/SIB/displacement alone (after whatever opcode bytes the caller
- * wrote): shared with the VEX writer. */
-uint8_t *x64__modrm_mem(x64_asm *a, uint8_t *start, uint8_t *p, unsigned reg,
-                        x64_mem m);
+X64_INLINE uint8_t *x64__rr(uint8_t *p, uint32_t op, unsigned reg, unsigned rm)
+{
+    unsigned rex = (op & OP_W ? 8u : 0u) | (reg & 8) >> 1 | (rm & 8) >> 3;
+    bool force = ((op & OP_BREG) && byte_needs_rex(reg)) ||
+                 ((op & OP_BRM) && byte_needs_rex(rm));
+    p = x64__opcode(p, op, rex, force);
+    *p++ = (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7));
+    return p;
+}
+
 /* REX.X and REX.B bits a memory operand needs. */
 static inline unsigned mem_rex_xb(x64_mem m)
 {
     return (m.index >= 8 ? 2u : 0u) | (m.base >= 8 ? 1u : 0u);
 }
 
+/* ModRM/SIB/displacement of a memory operand, after whatever opcode bytes
+ * the caller wrote (shared with the VEX writer). A [rip+label] operand is
+ * remembered in `a` and patched by x64__end, after any immediate (so the
+ * rel32 counts from the end of the instruction). */
+X64_INLINE uint8_t *x64__modrm_mem(x64_asm *a, uint8_t *start, uint8_t *p,
+                                      unsigned reg, x64_mem m)
+{
+    reg = (reg & 7) << 3;
+    if (m.base == X64_RIP) {
+        *p++ = (uint8_t)(0x05 | reg);
+        if (m.label) {
+            a->fix_label = m.label;
+            a->fix_field = (uint32_t)(p - start);
+        }
+        return put32(p, (uint32_t)m.disp);
+    }
+    /* An index field of 100 (rsp) means "no index". */
+    unsigned idx = m.index == X64_NOREG ? 4u : (unsigned)(m.index & 7);
+    if (m.base == X64_NOREG) {
+        /* mod 00 with SIB base 101: disp32, no base (rm 101 alone is RIP). */
+        *p++ = (uint8_t)(0x04 | reg);
+        *p++ = (uint8_t)(m.scale << 6 | idx << 3 | 5);
+        return put32(p, (uint32_t)m.disp);
+    }
+    unsigned b = (unsigned)m.base & 7;
+    /* Base 101 (rbp, r13) with mod 00 would mean RIP/no base: use disp8 0. */
+    unsigned mod = (m.disp == 0 && b != 5) ? 0 : fits8(m.disp) ? 1 : 2;
+    if (m.index == X64_NOREG && b != 4) {
+        *p++ = (uint8_t)(mod << 6 | reg | b);
+    } else {
+        /* rm 100 (rsp, r12) always introduces a SIB byte. */
+        *p++ = (uint8_t)(mod << 6 | reg | 4);
+        *p++ = (uint8_t)(m.scale << 6 | idx << 3 | b);
+    }
+    if (mod == 1)
+        *p++ = (uint8_t)m.disp;
+    else if (mod == 2)
+        p = put32(p, (uint32_t)m.disp);
+    return p;
+}
+
+/* Same as x64__rr with a memory rm. */
+X64_INLINE uint8_t *x64__rm(x64_asm *a, uint8_t *start, uint8_t *p, uint32_t op,
+                               unsigned reg, x64_mem m)
+{
+    unsigned rex = (op & OP_W ? 8u : 0u) | (reg & 8) >> 1 | mem_rex_xb(m);
+    p = x64__opcode(p, op, rex, (op & OP_BREG) && byte_needs_rex(reg));
+    return x64__modrm_mem(a, start, p, reg, m);
+}
+
 /* Whole emissions for the common shapes. */
-static inline void emit_rr(x64_asm *a, uint32_t op, unsigned reg, unsigned rm)
+X64_INLINE void emit_rr(x64_asm *a, uint32_t op, unsigned reg, unsigned rm)
 {
     uint8_t *s = x64__begin(a);
     x64__end(a, s, x64__rr(s, op, reg, rm));
 }
-static inline void emit_rm(x64_asm *a, uint32_t op, unsigned reg, x64_mem m)
+X64_INLINE void emit_rm(x64_asm *a, uint32_t op, unsigned reg, x64_mem m)
 {
     uint8_t *s = x64__begin(a);
     x64__end(a, s, x64__rm(a, s, s, op, reg, m));
 }
-static inline void emit_rri(x64_asm *a, uint32_t op, unsigned reg, unsigned rm,
+X64_INLINE void emit_rri(x64_asm *a, uint32_t op, unsigned reg, unsigned rm,
                             unsigned ilen, int64_t imm)
 {
     uint8_t *s = x64__begin(a);
     x64__end(a, s, put_imm(x64__rr(s, op, reg, rm), ilen, imm));
 }
-static inline void emit_rmi(x64_asm *a, uint32_t op, unsigned reg, x64_mem m,
+X64_INLINE void emit_rmi(x64_asm *a, uint32_t op, unsigned reg, x64_mem m,
                             unsigned ilen, int64_t imm)
 {
     uint8_t *s = x64__begin(a);
