@@ -28,3 +28,12 @@ test-x64: $(BUILD)/x64/test-x64
 	    then p=$$((p+1)); else f=$$((f+1)); echo "kernel flags reject $$s"; fi; \
 	done; \
 	$(BUILD)/x64/test-x64 $(BUILD)/x64/work --also $$p $$f
+
+# Encoder throughput, not a test (prints instructions/s of a compiler-like mix).
+$(BUILD)/x64/bench-x64: tests/x64/bench/bench_x64.c $(X64_SRCS) $(X64_HDRS)
+	@mkdir -p $(@D)
+	$(X64_CC) -std=c11 -O2 -Wall -Wextra -Werror tests/x64/bench/bench_x64.c $(X64_SRCS) -o $@
+
+.PHONY: bench-x64
+bench-x64: $(BUILD)/x64/bench-x64
+	@$(BUILD)/x64/bench-x64

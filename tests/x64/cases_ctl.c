@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "harness.h"
+#include "../../wasm/x64/xmm.h"
 
 /* Binds labels[i] and records it as an empty case that places the same
  * label in the assembler text. */
@@ -45,6 +46,12 @@ static void jumps(void)
     CASE(x64_store_i(A, 8, x64_mlabel(fwd), -2), "mov qword ptr [rip+%s], -2", ln(fwd));
     CASE(x64_jmp_m(A, x64_mlabel(fwd)), "jmp qword ptr [rip+%s]", ln(fwd));
     CASE(x64_data_selfrel32(A, fwd), ".long %s - .", ln(fwd));
+    CASE(x64_sse_rmi(A, X64_XOP(1, 3, 0x0B), 9, x64_mlabel(fwd), 4),
+         "roundsd xmm9, [rip+%s], 4", ln(fwd));
+    CASE(x64_vex_rmi(A, X64_XOP(1, 1, 0x70), false, 12, 0, x64_mlabel(fwd), 0x1b),
+         "vpshufd xmm12, [rip+%s], 0x1b", ln(fwd));
+    CASE(x64_vex_rm(A, X64_XOP(1, 1, 0xFE), true, 3, 14, x64_mlabel(fwd)),
+         "vpaddd ymm3, ymm14, [rip+%s]", ln(fwd));
     CASE(x64_nop(A, 3), "%s", nops_text(3));
     bind(2);
     /* The same uses, backwards. */
@@ -53,6 +60,8 @@ static void jumps(void)
          ln(fwd));
     CASE(x64_store_i(A, 2, x64_mlabel(fwd), 0x1234), "mov word ptr [rip+%s], 0x1234", ln(fwd));
     CASE(x64_data_selfrel32(A, fwd), ".long %s - .", ln(fwd));
+    CASE(x64_vex_rmi(A, X64_XOP(1, 1, 0x70), false, 12, 0, x64_mlabel(fwd), 0x1b),
+         "vpshufd xmm12, [rip+%s], 0x1b", ln(fwd));
 
     /* Short forward skips. */
     x64_label *s1 = &labels[3], *s2 = &labels[4];
