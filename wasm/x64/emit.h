@@ -79,6 +79,13 @@ static inline bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; 
  * compiler, where unpredictable branches cost more than stores. */
 X64_INLINE uint8_t *x64__opcode(uint8_t *p, uint32_t op, unsigned rex, bool force_rex)
 {
+    /* Most integer instructions: no prefix but REX, one-byte map. */
+    if (__builtin_expect(!(op & (OP_66 | OP_LOCK | 0xF00u)), 1)) {
+        *p = (uint8_t)(0x40 | rex);
+        p += (rex | force_rex) != 0;
+        *p++ = (uint8_t)op;
+        return p;
+    }
     unsigned pp = OP_PP(op), map = OP_MAP(op);
     *p = 0x66;
     p += (op >> 14) & 1;                                  /* OP_66 */
