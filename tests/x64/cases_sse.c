@@ -45,7 +45,7 @@ static bool has_rr(const char *name) { return strcmp(name, "lddqu") != 0; }
     for (unsigned i = 0; i < NPAIRS; i++) {                                 \
         const int *p = xpairs[i];                                           \
         if (has_rr(#n))                                                     \
-            CASE(x64_v##n(A, p[0], p[1]), "{load} v%s %s, %s", mn(#n),      \
+            CASE(x64_v##n(A, p[0], p[1]), "v%s %s, %s", mn(#n),             \
                  xn(p[0]), xn(p[1]));                                       \
         x64_mem m = some_mems[(mem_k + i) % n_some_mems];                   \
         CASE(x64_v##n##_m(A, p[0], m), "v%s %s, %s", mn(#n), xn(p[0]), mt(m)); \

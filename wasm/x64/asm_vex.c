@@ -39,8 +39,34 @@ static uint8_t *vex_rm(x64_asm *a, uint8_t *s, uint32_t op, bool l, unsigned reg
     return x64__modrm_mem(a, s, p, reg, m);
 }
 
+/* The load opcode of a plain register move that has a store twin
+ * (vmovaps/apd/ups/upd 28/10 -> 29/11, vmovdqa/dqu 6F -> 7F, vmovq), or 0. */
+static uint32_t store_twin(uint32_t op)
+{
+    uint32_t opc = op & 0xFF, pp = OP_PP(op);
+    if (OP_MAP(op) != 1 || (op & OP_W))
+        return 0;
+    if ((opc == 0x28 || opc == 0x10) && pp <= 1)
+        return op + 1;
+    if (opc == 0x6F && (pp == 1 || pp == 2))
+        return op + 0x10;
+    if (opc == 0x7E && pp == 2)          /* vmovq xmm, xmm -> 66 0F D6 */
+        return OP(1, 1, 0xD6);
+    return 0;
+}
+
 void x64_vex_rr(x64_asm *a, x64_xop op, bool l256, int reg, int vvvv, int rm)
 {
+    /* A source in xmm8..15 needs VEX.B, hence the 3-byte prefix; a move
+     * can name it in ModRM.reg instead through its store form, and keep
+     * the 2-byte prefix (what GNU as does). */
+    uint32_t twin = rm >= 8 && reg < 8 ? store_twin(op) : 0;
+    if (twin) {
+        int t = reg;
+        op = twin;
+        reg = rm;
+        rm = t;
+    }
     uint8_t *s = x64__begin(a);
     x64__end(a, s, vex_rr(s, op, l256, (unsigned)reg, (unsigned)vvvv, (unsigned)rm));
 }
