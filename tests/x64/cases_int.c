@@ -241,8 +241,37 @@ static void arith(void)
         CASE(x64_nop(A, n), "%s", nops_text(n));
 }
 
+/* Every register pair for one reg-reg form, and every base, index,
+ * scale and displacement class for one load: the whole ModRM/SIB space. */
+static void exhaustive(void)
+{
+    static const int32_t disps[] = { 0, -1, 0x80, -0x12345678 };
+    for (int s = 0; s < 4; s++)
+        for (int d = 0; d < 16; d++)
+            for (int r = 0; r < 16; r++)
+                CASE(x64_mov_rr(A, sizes[s], d, r), "mov %s, %s", rn(sizes[s], d),
+                     rn(sizes[s], r));
+    for (int b = -1; b < 16; b++)
+        for (int i = -1; i < 16; i++) {
+            if (i == X64_RSP)
+                continue;
+            for (int sc = 1; sc <= 8; sc *= 2) {
+                if (i == X64_NOREG && sc > 1)
+                    continue;
+                for (unsigned k = 0; k < 4; k++) {
+                    x64_mem m = x64_mbi(b, i, sc, disps[k]);
+                    int r = (b + i + sc + (int)k) & 15;
+                    if (b == X64_NOREG && i == X64_NOREG && disps[k] < 0)
+                        continue;   /* as reads ds:[-n] as a 64-bit address */
+                    CASE(x64_load(A, 8, r, m), "mov %s, qword ptr %s", rn(8, r), mt(m));
+                }
+            }
+        }
+}
+
 void cases_int(void)
 {
+    exhaustive();
     alu();
     moves();
     arith();

@@ -119,8 +119,21 @@ static void (*const rows[])(void) = {
 #include "../../wasm/x64/xmm.def"
 };
 
+/* Every XMM pair, legacy and VEX (with vvvv over all registers too). */
+static void exhaustive(void)
+{
+    for (int d = 0; d < 16; d++)
+        for (int s = 0; s < 16; s++) {
+            int t = (d + s) & 15;
+            CASE(x64_pmulld(A, d, s), "pmulld %s, %s", xn(d), xn(s));
+            CASE(x64_vpaddd(A, d, t, s), "vpaddd %s, %s, %s", xn(d), xn(t), xn(s));
+            CASE(x64_vmovaps(A, d, s), "vmovaps %s, %s", xn(d), xn(s));
+        }
+}
+
 void cases_sse(void)
 {
+    exhaustive();
     for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++)
         rows[i]();
 }
