@@ -175,6 +175,14 @@ int checks_exec(int *passed)
     x64_ret(&a);
     x64_patch32(&a, fs, 32);
 
+    /* double floor_(double x), and 3-operand AVX when the CPU has it. */
+    uint32_t f_floor = func();
+    x64_roundsd(&a, 0, 0, X64_ROUND_FLOOR | X64_ROUND_NOEXC);
+    x64_ret(&a);
+    uint32_t f_vsub = func();   /* double vsub(double x, double y): y - x */
+    x64_vsubsd(&a, 0, 1, 0);
+    x64_ret(&a);
+
     check(!x64_failed(&a), "exec: emission");
     x64_relocate(&a, mem, (uint64_t)(uintptr_t)mem);
     if (mprotect(mem, CODE_SIZE, PROT_READ | PROT_EXEC) != 0) {
@@ -216,6 +224,13 @@ int checks_exec(int *passed)
     /* 2.75 = 0x4006000000000000: low word 0, popcnt 0. -1.5: 0xbff8..0. */
     check(cvt(2.75) == 2 && cvt(-1.5) == -1, "exec: cvttsd2si");
     check(frame(21) == 42, "exec: patched frame size");
+    double (*floor_)(double), (*vsub)(double, double);
+    FN(floor_, f_floor);
+    FN(vsub, f_vsub);
+    check(floor_(-1.5) == -2.0 && floor_(2.75) == 2.0, "exec: roundsd floor");
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx"))
+        check(vsub(1.0, 3.5) == 2.5, "exec: VEX vsubsd");
 
     munmap(mem, CODE_SIZE);
     return failures;

@@ -1,4 +1,4 @@
-/* emit.h: the encoder's internal byte helpers, shared by the files of wasm/x64/ only.
+/* emit.h: the encoder's internal byte helpers (wasm/x64/ only).
  *
  * An emission is: p = x64__begin(a); write at most X64_MAX_INSN bytes
  * through p; x64__end(a, start, p). begin guarantees the room (or hands out
@@ -41,7 +41,8 @@ void x64__fix(x64_asm *a, uint8_t *start, uint8_t *end);
 
 X64_INLINE uint8_t *x64__begin(x64_asm *a)
 {
-    /* pos < X64_MAX_CODE, so the sum cannot wrap. */
+    /* pos stays far below 2^32 (it counts on past an overflow, but only
+     * as far as one function), so the sum cannot wrap. */
     if (__builtin_expect(a->pos + X64_MAX_INSN > a->cap, 0))
         return x64__slow_begin(a);
     return a->buf + a->pos;
@@ -186,13 +187,13 @@ X64_INLINE void emit_rm(x64_asm *a, uint32_t op, unsigned reg, x64_mem m)
     x64__end(a, s, x64__rm(a, s, s, op, reg, m));
 }
 X64_INLINE void emit_rri(x64_asm *a, uint32_t op, unsigned reg, unsigned rm,
-                            unsigned ilen, int64_t imm)
+                         unsigned ilen, int64_t imm)
 {
     uint8_t *s = x64__begin(a);
     x64__end(a, s, put_imm(x64__rr(s, op, reg, rm), ilen, imm));
 }
 X64_INLINE void emit_rmi(x64_asm *a, uint32_t op, unsigned reg, x64_mem m,
-                            unsigned ilen, int64_t imm)
+                         unsigned ilen, int64_t imm)
 {
     uint8_t *s = x64__begin(a);
     x64__end(a, s, put_imm(x64__rm(a, s, s, op, reg, m), ilen, imm));

@@ -24,6 +24,19 @@ typedef uint32_t x64_xop;
     ((uint32_t)(opc) | (uint32_t)(map) << 8 | (uint32_t)(pp) << 10)
 #define X64_XOP_W (1u << 12)
 
+/* imm8 of roundss/sd/ps/pd: a rounding mode, plus X64_ROUND_NOEXC to keep
+ * the precision exception quiet (Wasm's nearest, floor, ceil, trunc). */
+enum {
+    X64_ROUND_NEAREST = 0, X64_ROUND_FLOOR = 1, X64_ROUND_CEIL = 2,
+    X64_ROUND_TRUNC = 3, X64_ROUND_NOEXC = 8,
+};
+/* imm8 of cmpss/sd/ps/pd: the predicate (false on NaN except UNORD, NEQ,
+ * NLT, NLE, which are true on NaN). */
+enum {
+    X64_CMP_EQ = 0, X64_CMP_LT = 1, X64_CMP_LE = 2, X64_CMP_UNORD = 3,
+    X64_CMP_NEQ = 4, X64_CMP_NLT = 5, X64_CMP_NLE = 6, X64_CMP_ORD = 7,
+};
+
 /* Legacy SSE: reg is the ModRM reg operand (usually the destination), rm
  * the other; both XMM, or GPRs where the instruction says so (movd, cvt). */
 void x64_sse_rr(x64_asm *a, x64_xop op, int reg, int rm);
