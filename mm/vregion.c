@@ -20,7 +20,12 @@ struct vregion {
     enum vregion_kind kind;
     bool in_use;
     char name[27];
+    void *owner;                /* the user's cookie */
 };
+
+/* Page-table changes in the kernel root are serialized by pt_lock, taken
+ * per page so that a large commit never masks interrupts for long. */
+static spinlock_t pt_lock = SPINLOCK_INIT;
 
 static struct vregion pool[VREGION_MAX];
 static struct vregion *sorted[VREGION_MAX];
@@ -93,15 +98,20 @@ int vregion_commit(struct vregion *r, size_t off, size_t len, int flags)
         paddr_t f = pmm_alloc(PMM_ZERO);
         if (!f)
             goto fail;
-        if (mmu_map(kroot, r->base + off + done, f, PAGE_SIZE, flags)) {
+        uint64_t irq = spin_lock_irqsave(&pt_lock);
+        int rc = mmu_map(kroot, r->base + off + done, f, PAGE_SIZE, flags);
+        spin_unlock_irqrestore(&pt_lock, irq);
+        if (rc) {
             pmm_free(f);
             goto fail;
         }
     }
     __atomic_add_fetch(&r->committed, len, __ATOMIC_RELAXED);
     return 0;
-fail:
+fail:;
+    uint64_t irq = spin_lock_irqsave(&pt_lock);
     mmu_unmap(kroot, r->base + off, done, true);
+    spin_unlock_irqrestore(&pt_lock, irq);
     return -1;
 }
 
@@ -111,10 +121,12 @@ void vregion_decommit(struct vregion *r, size_t off, size_t len)
         return;
     size_t freed = 0;
     for (size_t p = 0; p < len; p += PAGE_SIZE) {
+        uint64_t irq = spin_lock_irqsave(&pt_lock);
         if (mmu_query(kroot, r->base + off + p, NULL, NULL)) {
             mmu_unmap(kroot, r->base + off + p, PAGE_SIZE, true);
             freed += PAGE_SIZE;
         }
+        spin_unlock_irqrestore(&pt_lock, irq);
     }
     __atomic_sub_fetch(&r->committed, freed, __ATOMIC_RELAXED);
 }
@@ -123,14 +135,38 @@ int vregion_map_phys(struct vregion *r, size_t off, paddr_t pa, size_t len, int 
 {
     if (!in_bounds(r, off, len) || (pa & (PAGE_SIZE - 1)))
         return -1;
-    return mmu_map(kroot, r->base + off, pa, len, flags);
+    uint64_t irq = spin_lock_irqsave(&pt_lock);
+    int rc = mmu_map(kroot, r->base + off, pa, len, flags);
+    spin_unlock_irqrestore(&pt_lock, irq);
+    return rc;
 }
+
+int vregion_protect(struct vregion *r, size_t off, size_t len, int flags)
+{
+    if (!in_bounds(r, off, len))
+        return -1;
+    uint64_t irq = spin_lock_irqsave(&pt_lock);
+    int rc = mmu_protect(kroot, r->base + off, len, flags);
+    spin_unlock_irqrestore(&pt_lock, irq);
+    return rc;
+}
+
+void vregion_set_owner(struct vregion *r, void *owner) { r->owner = owner; }
+void *vregion_owner(const struct vregion *r) { return r->owner; }
 
 void vregion_release(struct vregion *r)
 {
     if (!r)
         return;
-    mmu_unmap(kroot, r->base, r->size, r->kind != VR_DEVICE);
+    /* Page by page, for the same reason as commit: an 8 GiB region must not
+     * keep interrupts masked while it is taken apart. Absent tables are
+     * skipped whole by mmu_unmap, so the sparse parts cost little. */
+    for (size_t off = 0; off < r->size; off += LARGE_PAGE_SIZE) {
+        size_t n = r->size - off < LARGE_PAGE_SIZE ? r->size - off : LARGE_PAGE_SIZE;
+        uint64_t irq = spin_lock_irqsave(&pt_lock);
+        mmu_unmap(kroot, r->base + off, n, r->kind != VR_DEVICE);
+        spin_unlock_irqrestore(&pt_lock, irq);
+    }
     uint64_t irq = spin_lock_irqsave(&lock);
     for (int i = 0; i < count; i++) {
         if (sorted[i] == r) {
@@ -140,6 +176,7 @@ void vregion_release(struct vregion *r)
         }
     }
     r->in_use = false;
+    r->owner = NULL;
     spin_unlock_irqrestore(&lock, irq);
 }
 

@@ -45,6 +45,15 @@ void vregion_decommit(struct vregion *r, size_t off, size_t len);
  * modules) into [off, off+len) without owning the frames. */
 int vregion_map_phys(struct vregion *r, size_t off, paddr_t pa, size_t len, int flags);
 
+/* Changes the permissions of the mapped pages in [off, off+len) (mm/mmu.h
+ * flags). Returns 0, or -1 for a range outside the region. */
+int vregion_protect(struct vregion *r, size_t off, size_t len, int flags);
+
+/* An opaque cookie for the region's user (the engine's code regions carry
+ * their owner here, for fault lookups). NULL by default. */
+void vregion_set_owner(struct vregion *r, void *owner);
+void *vregion_owner(const struct vregion *r);
+
 /* Unmaps everything, frees owned frames, and releases the range. */
 void vregion_release(struct vregion *r);
 
