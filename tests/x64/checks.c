@@ -42,6 +42,13 @@ static void sample(x64_asm *a)
     x64_data_abs64(a, &out);
 }
 
+static int32_t get_rel32(const uint8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 static void *grow(void *ctx, void *old, size_t used, size_t *cap)
 {
     int *calls = ctx;
@@ -125,6 +132,24 @@ int checks_runtime(int *passed)
     x64_nop(&s, 128);
     x64_patch8(&s, h);
     check(x64_failed(&s) == X64_ERR_RANGE, "rel8 of 128 refused");
+
+    /* Dropping a jmp to the next instruction keeps the rest of the chain. */
+    x64_init(&s, small, sizeof small, NULL, NULL);
+    x64_label nx = { 0 }, other = { 0 };
+    x64_jcc(&s, X64_E, &nx);
+    x64_jmp(&s, &other);
+    x64_call(&s, &nx);
+    uint32_t before = x64_pos(&s);
+    x64_jmp(&s, &nx);
+    bool dropped = x64_drop_jmp(&s, &nx);
+    check(dropped && x64_pos(&s) == before, "drop_jmp removes a trailing jmp");
+    check(!x64_drop_jmp(&s, &nx), "drop_jmp leaves a call");
+    check(!x64_drop_jmp(&s, &other), "drop_jmp leaves a jmp that is not last");
+    x64_bind(&s, &nx);
+    x64_bind(&s, &other);
+    check(!x64_failed(&s) && get_rel32(small + 2) == (int32_t)(before - 6) &&
+              get_rel32(small + 12) == 0 && get_rel32(small + 7) == (int32_t)(before - 11),
+          "drop_jmp: the remaining uses are patched");
 
     /* Register sets. */
     x64_regset set = X64_BIT(X64_R12) | X64_BIT(X64_RSI);

@@ -165,6 +165,11 @@ void x64_jmp(x64_asm *a, x64_label *l);
 void x64_jcc(x64_asm *a, x64_cc cc, x64_label *l);
 void x64_call(x64_asm *a, x64_label *l);
 /* Same to a known buffer offset (always rel32 for call; shortest for jumps). */
+/* Jump threading for the end of a block: if the last instruction emitted
+ * is a forward `jmp l` (rel32, unbound l), removes it and returns true, so
+ * that binding l right after falls through. Only when nothing recorded a
+ * position after that jmp (a trap site, a short skip over it). */
+bool x64_drop_jmp(x64_asm *a, x64_label *l);
 void x64_jmp_to(x64_asm *a, uint32_t target);
 void x64_call_to(x64_asm *a, uint32_t target);
 /* call rel32 with the displacement given (e.g. to code outside the buffer,

@@ -51,6 +51,24 @@ void x64_jcc(x64_asm *a, x64_cc cc, x64_label *l)
         jump_label(a, op, 2, l);
 }
 
+bool x64_drop_jmp(x64_asm *a, x64_label *l)
+{
+    if ((a->err & X64_ERR_SPACE) || !l->head || l->bound)
+        return false;
+    uint32_t field = l->head - 1;
+    /* The head use is that jmp if its field ends here after an E9 byte: a
+     * jcc has 0F 8x there, a call E8, a [rip+label] operand a ModRM byte
+     * with mod 00 (at most 0x3D), and data fields are of other kinds. */
+    if (field + 4 != a->pos || field == 0 || a->buf[field - 1] != 0xE9)
+        return false;
+    uint32_t w = get32(a->buf + field);
+    if ((w & 7) != 0)
+        return false;
+    l->head = (w >> 3) ? field - (w >> 3) + 1 : 0;
+    a->pos = field - 1;
+    return true;
+}
+
 void x64_call(x64_asm *a, x64_label *l)
 {
     static const uint8_t e8 = 0xE8;
