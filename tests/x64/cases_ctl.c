@@ -110,6 +110,8 @@ static void data(void)
     CASE(x64_data_selfrel32(A, &labels[0]), ".long %s - .", ln(&labels[0]));
     CASE(x64_data_selfrel32(A, &labels[8]), ".long %s - .", ln(&labels[8]));
     CASE(x64_data_selfrel32(A, &labels[8]), ".long %s - .", ln(&labels[8]));
+    CASE(x64_data_rel32(A, &labels[0], tab), ".long %s - %s", ln(&labels[0]), ln(tab));
+    CASE(x64_data_rel32(A, &labels[2], tab), ".long %s - %s", ln(&labels[2]), ln(tab));
     CASE(x64_alu_rm(A, X64_SUB, 4, X64_RAX, x64_mlabel(c32)), "sub eax, dword ptr [rip+%s]",
          ln(c32));
     bind(8);

@@ -151,6 +151,13 @@ int checks_runtime(int *passed)
               get_rel32(small + 12) == 0 && get_rel32(small + 7) == (int32_t)(before - 11),
           "drop_jmp: the remaining uses are patched");
 
+    /* A table-relative entry needs both labels bound. */
+    x64_init(&s, small, sizeof small, NULL, NULL);
+    x64_label unb = { 0 }, anc = { 0 };
+    x64_bind(&s, &anc);
+    x64_data_rel32(&s, &unb, &anc);
+    check(x64_failed(&s) == X64_ERR_LABEL, "data_rel32 of an unbound label refused");
+
     /* Register sets. */
     x64_regset set = X64_BIT(X64_R12) | X64_BIT(X64_RSI);
     check(x64_regset_first(set) == X64_RSI && x64_regset_count(set) == 2, "regset helpers");

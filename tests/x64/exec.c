@@ -89,6 +89,30 @@ int checks_exec(int *passed)
         x64_ret(&a);
     }
 
+    /* The same with table-relative entries, emitted once all are bound. */
+    uint32_t f_table2 = func();
+    {
+        x64_label tab = { 0 }, dflt = { 0 }, t[3] = { { 0 } };
+        x64_alu_ri(&a, X64_CMP, 4, X64_RDI, 3);
+        x64_jcc(&a, X64_AE, &dflt);
+        x64_lea(&a, 8, X64_R11, x64_mlabel(&tab));
+        x64_loads(&a, 4, 8, X64_RAX, x64_mbi(X64_R11, X64_RDI, 4, 0));
+        x64_alu_rr(&a, X64_ADD, 8, X64_RAX, X64_R11);
+        x64_jmp_r(&a, X64_RAX);
+        for (int i = 0; i < 3; i++) {
+            x64_bind(&a, &t[i]);
+            x64_mov_ri(&a, 8, X64_RAX, 100 + i);
+            x64_ret(&a);
+        }
+        x64_bind(&a, &dflt);
+        x64_mov_ri(&a, 8, X64_RAX, -1);
+        x64_ret(&a);
+        x64_align(&a, 4, false);
+        x64_bind(&a, &tab);
+        for (int i = 0; i < 3; i++)
+            x64_data_rel32(&a, &t[2 - i], &tab);   /* reversed: any order */
+    }
+
     /* float addc(float x): x + 1.5f from a constant pool placed after. */
     uint32_t f_addc = func();
     {
@@ -211,6 +235,9 @@ int checks_exec(int *passed)
     check(fact(0) == 1 && fact(5) == 120 && fact(20) == 2432902008176640000LL, "exec: loop");
     check(table(0) == 7 && table(1) == 17 && table(3) == 37 && table(4) == -1 &&
               table(0xffffffffu) == -1, "exec: jump table");
+    int64_t (*table2)(uint32_t);
+    FN(table2, f_table2);
+    check(table2(0) == 102 && table2(2) == 100 && table2(3) == -1, "exec: table-relative jump table");
     check(addc(2.0f) == 3.5f, "exec: constant pool");
     check(slotf() == 42, "exec: absolute slot");
     check(divmod(-7, 2) == -3 * 1000 - 1 && divmod(100, 7) == 14 * 1000 + 2, "exec: idiv");

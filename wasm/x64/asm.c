@@ -161,6 +161,13 @@ void x64_data_selfrel32(x64_asm *a, x64_label *l)
     x64__use(a, l, field, FIX_SELFREL);
 }
 
+void x64_data_rel32(x64_asm *a, const x64_label *l, const x64_label *anchor)
+{
+    if (!l->bound || !anchor->bound)
+        a->err |= X64_ERR_LABEL;
+    x64_data32(a, l->bound - anchor->bound);
+}
+
 /* The slot's low half takes part in the label's chain, its high half
  * links the slots for x64_relocate (offset + 1 of the previous, 0 ends). */
 void x64_data_abs64(x64_asm *a, x64_label *l)

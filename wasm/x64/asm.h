@@ -129,6 +129,7 @@ typedef void *(*x64_grow_fn)(void *ctx, void *old, size_t used, size_t *cap);
 enum {
     X64_ERR_SPACE = 1,  /* the buffer was full */
     X64_ERR_RANGE = 2,  /* a short (rel8) jump's target was out of reach */
+    X64_ERR_LABEL = 4,  /* x64_data_rel32 with a label not yet bound */
 };
 
 typedef struct x64_asm {
@@ -203,6 +204,11 @@ void x64_bytes(x64_asm *a, const void *p, size_t n);
  * br_table dispatches with (table bound at T, index in rax):
  *   lea r11,[rip+T]; lea r11,[r11+rax*4]; movsxd rax,[r11]; add rax,r11; jmp rax */
 void x64_data_selfrel32(x64_asm *a, x64_label *l);
+/* A 32-bit entry relative to the table's start: label minus anchor, both
+ * already bound (true at a function's end, where jump tables go), else
+ * X64_ERR_LABEL. One instruction shorter to dispatch (index in rax):
+ *   lea r11,[rip+T]; movsxd rax,[r11+rax*4]; add rax,r11; jmp rax */
+void x64_data_rel32(x64_asm *a, const x64_label *l, const x64_label *anchor);
 /* An 8-byte absolute address of a label, filled by x64_relocate once the
  * code's final address is known (the label may be bound later). */
 void x64_data_abs64(x64_asm *a, x64_label *l);
