@@ -119,7 +119,8 @@ static inline x64_mem x64_mabs(int32_t addr)
  * goes on into a scratch area and `pos` keeps counting, so once a function
  * is done x64_pos() tells the size it needed: the compiler checks
  * x64_failed() once per function, and on X64_ERR_SPACE makes room and
- * compiles the function again. All positions are offsets from the buffer
+ * compiles the function again (restoring the labels it used: see
+ * docs/x64-encoder.md). All positions are offsets from the buffer
  * start, so a grown or copied buffer stays valid. */
 #define X64_MAX_INSN 16          /* longest emission of one helper, bytes */
 #define X64_MAX_CODE (1u << 28)  /* largest buffer (limit of patch chains) */
@@ -165,12 +166,12 @@ static inline uint32_t x64_label_pos(const x64_label *l) { return l->bound - 1; 
 void x64_jmp(x64_asm *a, x64_label *l);
 void x64_jcc(x64_asm *a, x64_cc cc, x64_label *l);
 void x64_call(x64_asm *a, x64_label *l);
-/* Same to a known buffer offset (always rel32 for call; shortest for jumps). */
 /* Jump threading for the end of a block: if the last instruction emitted
  * is a forward `jmp l` (rel32, unbound l), removes it and returns true, so
  * that binding l right after falls through. Only when nothing recorded a
  * position after that jmp (a trap site, a short skip over it). */
 bool x64_drop_jmp(x64_asm *a, x64_label *l);
+/* To a known buffer offset (always rel32 for call; shortest for jumps). */
 void x64_jmp_to(x64_asm *a, uint32_t target);
 void x64_call_to(x64_asm *a, uint32_t target);
 /* call rel32 with the displacement given (e.g. to code outside the buffer,
@@ -191,7 +192,7 @@ void x64_ret(x64_asm *a);
 
 /* ---- Data: constant pools, jump tables, absolute slots (asm.c) ---- */
 
-/* Pads to a multiple of `align` (a power of two <= 64): with multi-byte
+/* Pads to a multiple of `align` (a power of two): with multi-byte
  * nops inside code, with zeros in a data area (`code` false). */
 void x64_align(x64_asm *a, unsigned align, bool code);
 void x64_data8(x64_asm *a, uint8_t v);
