@@ -269,8 +269,32 @@ static void exhaustive(void)
         }
 }
 
+/* The named aliases forward to the group helpers. */
+static void named(void)
+{
+    CASE(x64_add_rr(A, 8, X64_R9, X64_RSP), "add r9, rsp");
+    CASE(x64_sub_ri(A, 8, X64_RSP, 40), "sub rsp, 40");
+    CASE(x64_cmp_rm(A, 8, X64_RSP, x64_mb(X64_R15, 8)), "cmp rsp, qword ptr [r15+8]");
+    CASE(x64_xor_mr(A, 4, x64_mb(X64_R13, 0), X64_R12), "xor dword ptr [r13], r12d");
+    CASE(x64_and_mi(A, 2, x64_mb(X64_RBX, 2), 0x7ff), "and word ptr [rbx+2], 0x7ff");
+    CASE(x64_or_ri(A, 1, X64_RSI, 0x40), "or sil, 0x40");
+    CASE(x64_adc_rr(A, 4, X64_RAX, X64_R8), "adc eax, r8d");
+    CASE(x64_sbb_rr(A, 8, X64_RDX, X64_RDX), "sbb rdx, rdx");
+    CASE(x64_rol_ri(A, 4, X64_RCX, 7), "rol ecx, 7");
+    CASE(x64_ror_rcl(A, 8, X64_R11), "ror r11, cl");
+    CASE(x64_shl_ri(A, 8, X64_R10, 3), "shl r10, 3");
+    CASE(x64_shr_rcl(A, 4, X64_RDI), "shr edi, cl");
+    CASE(x64_sar_ri(A, 8, X64_RAX, 63), "sar rax, 63");
+    CASE(x64_not_r(A, 4, X64_R14), "not r14d");
+    CASE(x64_neg_r(A, 8, X64_RBP), "neg rbp");
+    CASE(x64_mul_r(A, 8, X64_RCX), "mul rcx");
+    CASE(x64_div_r(A, 4, X64_R9), "div r9d");
+    CASE(x64_idiv_r(A, 8, X64_R12), "idiv r12");
+}
+
 void cases_int(void)
 {
+    named();
     exhaustive();
     alu();
     moves();

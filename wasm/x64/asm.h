@@ -241,6 +241,30 @@ void x64_test_ri(x64_asm *a, x64_sz sz, int r, int32_t imm);
 void x64_test_mr(x64_asm *a, x64_sz sz, x64_mem m, int r);
 void x64_test_mi(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm);
 
+/* Named forms of the groups, for readable hand-written sequences:
+ * x64_add_rr(a, sz, dst, src), x64_add_ri, x64_add_rm, x64_add_mr,
+ * x64_add_mi, and likewise or, adc, sbb, and, sub, xor, cmp. */
+#define X64_ALU_NAMED(n, op)                                                \
+    static inline void x64_##n##_rr(x64_asm *a, x64_sz sz, int d, int s)    \
+    { x64_alu_rr(a, op, sz, d, s); }                                        \
+    static inline void x64_##n##_ri(x64_asm *a, x64_sz sz, int d, int32_t i) \
+    { x64_alu_ri(a, op, sz, d, i); }                                        \
+    static inline void x64_##n##_rm(x64_asm *a, x64_sz sz, int d, x64_mem m) \
+    { x64_alu_rm(a, op, sz, d, m); }                                        \
+    static inline void x64_##n##_mr(x64_asm *a, x64_sz sz, x64_mem m, int s) \
+    { x64_alu_mr(a, op, sz, m, s); }                                        \
+    static inline void x64_##n##_mi(x64_asm *a, x64_sz sz, x64_mem m, int32_t i) \
+    { x64_alu_mi(a, op, sz, m, i); }
+X64_ALU_NAMED(add, X64_ADD)
+X64_ALU_NAMED(or, X64_OR)
+X64_ALU_NAMED(adc, X64_ADC)
+X64_ALU_NAMED(sbb, X64_SBB)
+X64_ALU_NAMED(and, X64_AND)
+X64_ALU_NAMED(sub, X64_SUB)
+X64_ALU_NAMED(xor, X64_XOR)
+X64_ALU_NAMED(cmp, X64_CMP)
+#undef X64_ALU_NAMED
+
 /* Moves. x64_mov_ri picks the shortest of: mov r32,imm32 (zero-extends),
  * mov r64,simm32, movabs; it never touches the flags (x64_zero does). */
 void x64_mov_rr(x64_asm *a, x64_sz sz, int dst, int src);
@@ -268,6 +292,11 @@ typedef enum x64_unop {
 } x64_unop;
 void x64_unary_r(x64_asm *a, x64_unop op, x64_sz sz, int r);
 void x64_unary_m(x64_asm *a, x64_unop op, x64_sz sz, x64_mem m);
+static inline void x64_not_r(x64_asm *a, x64_sz sz, int r) { x64_unary_r(a, X64_NOT, sz, r); }
+static inline void x64_neg_r(x64_asm *a, x64_sz sz, int r) { x64_unary_r(a, X64_NEG, sz, r); }
+static inline void x64_mul_r(x64_asm *a, x64_sz sz, int r) { x64_unary_r(a, X64_MUL, sz, r); }
+static inline void x64_div_r(x64_asm *a, x64_sz sz, int r) { x64_unary_r(a, X64_DIV, sz, r); }
+static inline void x64_idiv_r(x64_asm *a, x64_sz sz, int r) { x64_unary_r(a, X64_IDIV, sz, r); }
 void x64_inc_r(x64_asm *a, x64_sz sz, int r);
 void x64_dec_r(x64_asm *a, x64_sz sz, int r);
 void x64_inc_m(x64_asm *a, x64_sz sz, x64_mem m);
@@ -284,6 +313,17 @@ typedef enum x64_shift {
 } x64_shift;
 void x64_shift_ri(x64_asm *a, x64_shift op, x64_sz sz, int r, uint8_t imm);
 void x64_shift_rcl(x64_asm *a, x64_shift op, x64_sz sz, int r);  /* by cl */
+#define X64_SHIFT_NAMED(n, op)                                              \
+    static inline void x64_##n##_ri(x64_asm *a, x64_sz sz, int r, uint8_t i) \
+    { x64_shift_ri(a, op, sz, r, i); }                                      \
+    static inline void x64_##n##_rcl(x64_asm *a, x64_sz sz, int r)          \
+    { x64_shift_rcl(a, op, sz, r); }
+X64_SHIFT_NAMED(rol, X64_ROL)
+X64_SHIFT_NAMED(ror, X64_ROR)
+X64_SHIFT_NAMED(shl, X64_SHL)
+X64_SHIFT_NAMED(shr, X64_SHR)
+X64_SHIFT_NAMED(sar, X64_SAR)
+#undef X64_SHIFT_NAMED
 
 /* Bit scans and counts (sz 2, 4 or 8): bsf/bsr leave dst undefined on a
  * zero source; lzcnt/tzcnt/popcnt need the CPU features (ABM/BMI1/POPCNT). */
