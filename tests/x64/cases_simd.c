@@ -91,6 +91,14 @@ static void blends(void)
         CASE(x64_vpbroadcastw(A, d, s), "vpbroadcastw %s, %s", xn(d), xn(s));
         CASE(x64_vpbroadcastd(A, d, s), "vpbroadcastd %s, %s", xn(d), xn(s));
         CASE(x64_vpbroadcastq(A, d, s), "vpbroadcastq %s, %s", xn(d), xn(s));
+        CASE(x64_vpbroadcastb_m(A, d, some_mems[i + 1]), "vpbroadcastb %s, byte ptr %s",
+             xn(d), mt(some_mems[i + 1]));
+        CASE(x64_vpbroadcastw_m(A, d, some_mems[i + 2]), "vpbroadcastw %s, word ptr %s",
+             xn(d), mt(some_mems[i + 2]));
+        CASE(x64_vpbroadcastd_m(A, d, some_mems[i + 3]), "vpbroadcastd %s, dword ptr %s",
+             xn(d), mt(some_mems[i + 3]));
+        CASE(x64_vpbroadcastq_m(A, d, some_mems[i + 4]), "vpbroadcastq %s, qword ptr %s",
+             xn(d), mt(some_mems[i + 4]));
         CASE(x64_vbroadcastss_m(A, d, some_mems[i]), "vbroadcastss %s, dword ptr %s",
              xn(d), mt(some_mems[i]));
         /* The generic helpers with YMM (VEX.L) and VEX.W. */

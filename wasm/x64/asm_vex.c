@@ -115,6 +115,10 @@ void x64_vpbroadcastb(x64_asm *a, int d, int s) { x64_vex_rr(a, OP(1, 2, 0x78), 
 void x64_vpbroadcastw(x64_asm *a, int d, int s) { x64_vex_rr(a, OP(1, 2, 0x79), false, d, 0, s); }
 void x64_vpbroadcastd(x64_asm *a, int d, int s) { x64_vex_rr(a, OP(1, 2, 0x58), false, d, 0, s); }
 void x64_vpbroadcastq(x64_asm *a, int d, int s) { x64_vex_rr(a, OP(1, 2, 0x59), false, d, 0, s); }
+void x64_vpbroadcastb_m(x64_asm *a, int d, x64_mem m) { x64_vex_rm(a, OP(1, 2, 0x78), false, d, 0, m); }
+void x64_vpbroadcastw_m(x64_asm *a, int d, x64_mem m) { x64_vex_rm(a, OP(1, 2, 0x79), false, d, 0, m); }
+void x64_vpbroadcastd_m(x64_asm *a, int d, x64_mem m) { x64_vex_rm(a, OP(1, 2, 0x58), false, d, 0, m); }
+void x64_vpbroadcastq_m(x64_asm *a, int d, x64_mem m) { x64_vex_rm(a, OP(1, 2, 0x59), false, d, 0, m); }
 void x64_vbroadcastss_m(x64_asm *a, int d, x64_mem m) { x64_vex_rm(a, OP(1, 2, 0x18), false, d, 0, m); }
 
 void x64_vzeroupper(x64_asm *a)

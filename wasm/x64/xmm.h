@@ -180,6 +180,10 @@ void x64_vpbroadcastb(x64_asm *a, int dst, int src);
 void x64_vpbroadcastw(x64_asm *a, int dst, int src);
 void x64_vpbroadcastd(x64_asm *a, int dst, int src);
 void x64_vpbroadcastq(x64_asm *a, int dst, int src);
+void x64_vpbroadcastb_m(x64_asm *a, int dst, x64_mem m);   /* load8_splat */
+void x64_vpbroadcastw_m(x64_asm *a, int dst, x64_mem m);
+void x64_vpbroadcastd_m(x64_asm *a, int dst, x64_mem m);
+void x64_vpbroadcastq_m(x64_asm *a, int dst, x64_mem m);
 void x64_vbroadcastss_m(x64_asm *a, int dst, x64_mem m);
 void x64_vzeroupper(x64_asm *a);
 
