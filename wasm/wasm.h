@@ -74,4 +74,100 @@ const char *wasm_module_func_name(const wasm_module *m, uint32_t func);
 char *wasm_error_format(const wasm_error *err, const wasm_module *m,
                         char *buf, size_t size);
 
+/* ---- Compiler and runtime (issue 4; docs/compiler.md) ---- */
+
+typedef struct wasm_store wasm_store;         /* instances that may link */
+typedef struct wasm_compiled wasm_compiled;   /* a module's machine code */
+typedef struct wasm_instance wasm_instance;
+
+/* Why a call or an instantiation stopped. wasm_trap_message gives the
+ * specification's wording ("integer divide by zero"...). */
+enum wasm_trap {
+    WASM_TRAP_NONE = 0,
+    WASM_TRAP_UNREACHABLE, WASM_TRAP_MEMORY_OOB, WASM_TRAP_DIV_ZERO,
+    WASM_TRAP_INT_OVERFLOW, WASM_TRAP_BAD_CONVERSION, WASM_TRAP_UNDEF_ELEM,
+    WASM_TRAP_UNINIT_ELEM, WASM_TRAP_SIG_MISMATCH, WASM_TRAP_STACK,
+    WASM_TRAP_TABLE_OOB, WASM_TRAP_HOST,
+    WASM_TRAP_COUNT
+};
+const char *wasm_trap_message(int trap);
+
+/* An external value: what an import is given and an export yields.
+ * kind is 0 func, 1 table, 2 memory, 3 global (the binary's codes). */
+typedef struct wasm_extern {
+    uint8_t kind;
+    void *obj;          /* wasm_funcinst, _table_inst, _memory_inst, _global_inst */
+} wasm_extern;
+
+/* A new, empty store. Calls into it may use `stack_budget` bytes of the
+ * caller's stack below the outermost entry (0: 4 MiB) before they trap
+ * with "call stack exhausted". NULL when out of memory. */
+wasm_store *wasm_store_new(size_t stack_budget);
+/* Frees the store and every instance and host object in it. */
+void wasm_store_free(wasm_store *s);
+
+/* Compiles every function of a validated module. The result refers to m,
+ * which must outlive it. NULL on failure, with *err filled. */
+wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err);
+void wasm_compiled_free(wasm_compiled *c);
+
+/* Instantiates per WebAssembly 2.0: imports[i] for the module's import i
+ * (checked: "unknown import", "incompatible import type"), globals, tables
+ * and memories made, element and data segments applied in order, the start
+ * function run. On failure returns NULL and fills *err; a trap during
+ * segments or start leaves its effects on imported objects, as the
+ * specification says, and *trap (if non-NULL) gets its kind (else 0).
+ * The instance belongs to the store. */
+wasm_instance *wasm_instantiate(wasm_store *s, wasm_compiled *c,
+                                const wasm_extern *imports, uint32_t nimports,
+                                wasm_error *err, int *trap);
+
+/* Looks an export up by name (len bytes, any of them); false when there
+ * is none. */
+bool wasm_instance_export(const wasm_instance *inst, const char *name, size_t len,
+                          wasm_extern *out);
+
+/* Import i of a module, for an embedder resolving them: names point into
+ * the module (not NUL-terminated), kind as in wasm_extern. False when i is
+ * out of range. */
+typedef struct wasm_import_desc {
+    const char *module, *field;
+    uint32_t module_len, field_len;
+    uint8_t kind;
+} wasm_import_desc;
+uint32_t wasm_module_num_imports(const wasm_module *m);
+bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out);
+
+/* The type of a function: valtype bytes of its params and results. */
+void wasm_func_type(const wasm_extern *fn, uint32_t *np, const uint8_t **params,
+                    uint32_t *nr, const uint8_t **results);
+
+/* Calls a function. vals holds its arguments on entry and its results on
+ * return (max(params, results) slots; i32 in the low 32 bits, floats as
+ * bit patterns, references as their 64-bit value, null 0). Returns
+ * WASM_TRAP_NONE or the trap that ended the call; wasm_store_trap_func
+ * names the function that trapped. */
+int wasm_call(wasm_store *s, const wasm_extern *fn, uint64_t *vals);
+
+/* The function of the last trap: its index and name (NULL if none). */
+const char *wasm_store_trap_func(const wasm_store *s, uint32_t *func);
+
+/* Host objects, for imports (the spectest module, the kernel's coral).
+ * A host function gets its env and the argument/result slots, as
+ * wasm_call's vals; it returns WASM_TRAP_NONE or a trap. Types are strings
+ * of valtype bytes (e.g. "\x7f\x7f" for two i32). All belong to the store;
+ * each returns false when out of memory. */
+typedef int (*wasm_host_fn)(void *env, uint64_t *vals);
+bool wasm_host_func_new(wasm_store *s, const uint8_t *params, uint32_t np,
+                        const uint8_t *results, uint32_t nr,
+                        wasm_host_fn fn, void *env, wasm_extern *out);
+bool wasm_global_new(wasm_store *s, uint8_t type, bool mut, uint64_t bits,
+                     wasm_extern *out);
+bool wasm_memory_new(wasm_store *s, uint32_t min, uint32_t max, bool has_max,
+                     wasm_extern *out);
+bool wasm_table_new(wasm_store *s, uint8_t elem, uint32_t min, uint32_t max,
+                    bool has_max, wasm_extern *out);
+/* A global's value and type. */
+uint64_t wasm_global_value(const wasm_extern *g, uint8_t *type);
+
 #endif
