@@ -1,0 +1,173 @@
+/* atoll_run.c: runs a WebAssembly module on Linux with Atoll's engine.
+ *
+ *   atoll-run FILE.wasm [--invoke NAME [ARG...]]
+ *
+ * Decodes, validates, compiles and instantiates FILE (imports from the
+ * `spectest` module are provided; any other import is an error), which
+ * runs its start function. With --invoke, calls the export NAME with the
+ * arguments (i32/i64 as decimal or 0x hex, f32/f64 as C float literals,
+ * nan and inf included) and prints each result on a line. Without it,
+ * calls `_start` if the module exports one. A trap prints its kind and
+ * the function's name and exits with status 1; other errors exit with 2.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../wasm/wasm.h"
+#include "spectest.h"
+
+static void die(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "atoll-run: ");
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
+    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n)
+        die("cannot read %s", path);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static uint64_t parse(const char *s, uint8_t type)
+{
+    char *end;
+    errno = 0;
+    uint64_t v = 0;
+    if (type == 0x7f || type == 0x7e) {
+        if (s[0] == '-')
+            v = (uint64_t)strtoll(s, &end, 0);
+        else
+            v = strtoull(s, &end, 0);
+        if (type == 0x7f)
+            v = (uint32_t)v;
+    } else if (type == 0x7d) {
+        float f = strtof(s, &end);
+        uint32_t b;
+        memcpy(&b, &f, 4);
+        v = b;
+    } else if (type == 0x7c) {
+        double d = strtod(s, &end);
+        memcpy(&v, &d, 8);
+    } else {
+        v = strcmp(s, "null") ? strtoull(s, &end, 0) : (end = (char *)s + 4, 0);
+    }
+    if (*end || errno)
+        die("bad argument %s", s);
+    return v;
+}
+
+static void print(uint64_t v, uint8_t type)
+{
+    float f;
+    double d;
+    uint32_t b;
+    switch (type) {
+    case 0x7f: printf("%" PRId32 " : i32\n", (int32_t)v); break;
+    case 0x7e: printf("%" PRId64 " : i64\n", (int64_t)v); break;
+    case 0x7d:
+        b = (uint32_t)v;
+        memcpy(&f, &b, 4);
+        printf("%.9g : f32 (0x%08" PRIx32 ")\n", f, b);
+        break;
+    case 0x7c:
+        memcpy(&d, &v, 8);
+        printf("%.17g : f64 (0x%016" PRIx64 ")\n", d, v);
+        break;
+    default:
+        if (v)
+            printf("ref 0x%" PRIx64 "\n", v);
+        else
+            printf("ref.null\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--invoke") || argc < 4))) {
+        fprintf(stderr, "usage: atoll-run FILE.wasm [--invoke NAME [ARG...]]\n");
+        return 2;
+    }
+    size_t len;
+    unsigned char *bytes = slurp(argv[1], &len);
+    wasm_error err;
+    char msg[256];
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    free(bytes);
+    if (!m)
+        die("%s", wasm_error_format(&err, NULL, msg, sizeof msg));
+    wasm_compiled *c = wasm_compile(m, &err);
+    if (!c)
+        die("%s", wasm_error_format(&err, m, msg, sizeof msg));
+    wasm_store *s = wasm_store_new(0);
+    if (!s)
+        die("%s", "out of memory");
+
+    /* Imports: spectest only. */
+    uint32_t n = wasm_module_num_imports(m);
+    wasm_extern *imports = calloc(n ? n : 1, sizeof *imports);
+    for (uint32_t i = 0; i < n; i++) {
+        wasm_import_desc d;
+        char field[128];
+        wasm_module_import(m, i, &d);
+        snprintf(field, sizeof field, "%.*s", (int)d.field_len, d.field);
+        if (d.module_len != 8 || memcmp(d.module, "spectest", 8) ||
+            !spectest_lookup(s, field, &imports[i]) || imports[i].kind != d.kind) {
+            snprintf(msg, sizeof msg, "unknown import %.*s.%s", (int)d.module_len,
+                     d.module, field);
+            die("%s", msg);
+        }
+    }
+    int trap;
+    wasm_instance *inst = wasm_instantiate(s, c, imports, n, &err, &trap);
+    if (!inst) {
+        if (trap) {
+            const char *fn = wasm_store_trap_func(s, NULL);
+            fprintf(stderr, "atoll-run: trap in start: %s (in %s)\n",
+                    wasm_trap_message(trap), fn ? fn : "?");
+            return 1;
+        }
+        die("%s", err.msg);
+    }
+
+    const char *name = argc > 2 ? argv[3] : "_start";
+    wasm_extern fn;
+    if (!wasm_instance_export(inst, name, strlen(name), &fn) || fn.kind != 0) {
+        if (argc > 2)
+            die("no exported function %s", name);
+        return 0;
+    }
+    uint32_t np, nr;
+    const uint8_t *params, *results;
+    wasm_func_type(&fn, &np, &params, &nr, &results);
+    if ((int)np != argc - 4 && argc > 2)
+        die("wrong number of arguments for %s", name);
+    uint64_t *vals = calloc((np > nr ? np : nr) + 1, 8);
+    for (uint32_t i = 0; i < np; i++)
+        vals[i] = parse(argv[4 + i], params[i]);
+    int t = wasm_call(s, &fn, vals);
+    if (t) {
+        uint32_t fi;
+        const char *where = wasm_store_trap_func(s, &fi);
+        fprintf(stderr, "atoll-run: trap: %s (in function %s, index %" PRIu32 ")\n",
+                wasm_trap_message(t), where ? where : "?", fi);
+        return 1;
+    }
+    for (uint32_t i = 0; i < nr; i++)
+        print(vals[i], results[i]);
+    return 0;
+}

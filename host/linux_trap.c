@@ -1,0 +1,100 @@
+/* linux_trap.c: faults in compiled code become Wasm traps on Linux.
+ *
+ * SIGSEGV, SIGBUS (guard-region accesses), SIGFPE (#DE) and SIGILL (ud2)
+ * are handled on an alternate stack, so that a trap from an exhausted
+ * stack still runs. The handler looks the pc up among the sealed code
+ * regions, asks the engine (wasm_trap_fault) and resumes at the unwind
+ * point it gives; a fault anywhere else gets the default action (a crash
+ * with its usual report). docs/compiler.md states the contract.
+ *
+ * The registry is a plain array that the handler only reads; atoll-run and
+ * atoll-spec are single-threaded, so it needs no lock.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include "../wasm/host.h"
+#include "linux_trap.h"
+
+struct region {
+    uintptr_t start, end;
+    void *owner;
+};
+static struct region *regions;
+static size_t nregions, capregions;
+
+static void on_fault(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uintptr_t pc = (uintptr_t)g[REG_RIP];
+    for (size_t i = 0; i < nregions; i++) {
+        if (pc < regions[i].start || pc >= regions[i].end)
+            continue;
+        int cause = sig == SIGFPE ? WASM_FAULT_DIVIDE
+                  : sig == SIGILL ? WASM_FAULT_INVALID : WASM_FAULT_MEMORY;
+        struct wasm_trap_regs r = {
+            .pc = pc, .sp = (uintptr_t)g[REG_RSP], .rax = (uintptr_t)g[REG_RAX],
+            .r15 = (uintptr_t)g[REG_R15], .fault_addr = (uintptr_t)si->si_addr,
+        };
+        if (!wasm_trap_fault(regions[i].owner, cause, &r))
+            break;
+        g[REG_RIP] = (greg_t)r.pc;
+        g[REG_RSP] = (greg_t)r.sp;
+        g[REG_RAX] = (greg_t)r.rax;
+        return;
+    }
+    /* Not ours: the default action, which re-raises at the same pc. */
+    signal(sig, SIG_DFL);
+}
+
+static bool install(void)
+{
+    static bool done;
+    if (done)
+        return true;
+    stack_t ss = { .ss_size = 1 << 16 };
+    ss.ss_sp = malloc(ss.ss_size);
+    if (!ss.ss_sp || sigaltstack(&ss, NULL))
+        return false;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        if (sigaction(sigs[i], &sa, NULL))
+            return false;
+    done = true;
+    return true;
+}
+
+bool linux_trap_register(void *p, size_t size, void *owner)
+{
+    if (!install())
+        return false;
+    if (nregions == capregions) {
+        size_t cap = capregions ? 2 * capregions : 16;
+        struct region *r = realloc(regions, cap * sizeof *r);
+        if (!r)
+            return false;
+        regions = r;
+        capregions = cap;
+    }
+    regions[nregions++] = (struct region){ (uintptr_t)p, (uintptr_t)p + size, owner };
+    return true;
+}
+
+void linux_trap_unregister(void *p)
+{
+    for (size_t i = 0; i < nregions; i++)
+        if (regions[i].start == (uintptr_t)p) {
+            regions[i] = regions[--nregions];
+            return;
+        }
+}

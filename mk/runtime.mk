@@ -1,0 +1,35 @@
+# mk/runtime.mk: the compiler and runtime (issue 4) on Linux: atoll-run,
+# the encoder and host objects every engine binary now links, and the
+# runtime's suite. Variables are RT_*.
+#
+#   make test-runtime    small programs run by atoll-run, output compared
+
+RT_X64_SRCS  := $(sort $(wildcard wasm/x64/*.c))
+RT_X64_OBJS  := $(patsubst wasm/x64/%.c,$(BUILD)/rt/x64/%.o,$(RT_X64_SRCS))
+RT_HOST_SRCS := host/linux_memory.c host/linux_trap.c host/spectest.c
+RT_HOST_OBJS := $(patsubst host/%.c,$(ENGINE_OBJ)/%.o,$(RT_HOST_SRCS))
+RT_LINK_OBJS := $(RT_X64_OBJS) $(RT_HOST_OBJS)
+
+$(BUILD)/rt/x64/%.o: wasm/x64/%.c $(wildcard wasm/x64/*.h) $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+# wasm/*.c now call the encoder and the host's code, memory and trap hooks:
+# every binary that links the engine links them too. (A target-specific
+# value reaches the recipes mk/engine.mk wrote with $(ENGINE_SRCS).)
+$(BUILD)/atoll-spec: $(RT_LINK_OBJS)
+$(BUILD)/test-engine: ENGINE_SRCS += $(RT_X64_SRCS) $(RT_HOST_SRCS)
+$(BUILD)/test-engine: $(RT_X64_SRCS) $(RT_HOST_SRCS)
+$(BUILD)/fuzz/fuzz_decode: ENGINE_SRCS += $(RT_X64_SRCS) $(RT_HOST_SRCS)
+$(BUILD)/fuzz/fuzz_decode: $(RT_X64_SRCS) $(RT_HOST_SRCS)
+$(BUILD)/bench/bench-decode: HOST_OBJS += $(RT_LINK_OBJS)
+$(BUILD)/bench/bench-decode: $(RT_LINK_OBJS)
+
+$(BUILD)/atoll-run: $(ENGINE_OBJ)/atoll_run.o $(HOST_OBJS) $(RT_LINK_OBJS)
+	$(HOST_CC) $^ -o $@
+
+ALL_TARGETS += $(BUILD)/atoll-run
+TEST_SUITES += test-runtime
+.PHONY: test-runtime
+test-runtime: $(BUILD)/atoll-run
+	@python3 tests/runtime/run.py $(BUILD)/atoll-run tests/runtime

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Runs the runtime suite: each tests/runtime/*.wat says what to invoke and
+what atoll-run must print, one line per check:
+
+    ;; run: NAME ARG... => RESULT | RESULT...     results, in order
+    ;; run: NAME ARG... => trap: MESSAGE          a trap (exit status 1)
+
+wat2wasm (with --debug-names, so traps name functions) builds each module
+into build/runtime/. Ends with "N passed, N failed"."""
+import os
+import subprocess
+import sys
+
+def main():
+    run, folder = sys.argv[1], sys.argv[2]
+    out_dir = os.path.join(os.path.dirname(run), "runtime")
+    os.makedirs(out_dir, exist_ok=True)
+    passed = failed = 0
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".wat"):
+            continue
+        src = os.path.join(folder, name)
+        wasm = os.path.join(out_dir, name[:-4] + ".wasm")
+        subprocess.run(["wat2wasm", "--debug-names", src, "-o", wasm], check=True)
+        for lineno, line in enumerate(open(src), 1):
+            if not line.startswith(";; run:"):
+                continue
+            call, want = line[len(";; run:"):].split("=>")
+            args = call.split()
+            want = want.strip()
+            p = subprocess.run([run, wasm, "--invoke"] + args, capture_output=True,
+                               text=True, timeout=60)
+            if want.startswith("trap:"):
+                ok = p.returncode == 1 and ("trap: " + want[5:].strip()) in p.stderr
+                got = p.stderr.strip()
+            else:
+                got = " | ".join(l.split(" : ")[0] for l in p.stdout.splitlines())
+                ok = p.returncode == 0 and got == want
+                got = got or p.stderr.strip()
+            if ok:
+                passed += 1
+            else:
+                failed += 1
+                print(f"{src}:{lineno}: {call.strip()}: want {want}, got {got}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+main()

@@ -1,0 +1,354 @@
+/* compile.c: the compiler's driver. wasm_compile reads as the pipeline:
+ *
+ *   lay out the vmctx  ->  for each defined function: prologue, one pass
+ *   over its code (each instruction to its class's emitter), trap stubs,
+ *   frame size  ->  copy into a code region  ->  seal it (executable,
+ *   never writable again) with the trap table as its owner.
+ *
+ * One pass per function, no IR: the side table (module.h) resolves block
+ * ends, branch targets and operand types, so every instruction is
+ * emitted as it is read. Code emitted after an unconditional branch is
+ * dead until its block ends: it is read (immediates skipped, side entries
+ * consumed) but not emitted.
+ */
+#include "compile.h"
+#include "host.h"
+#include "libc.h"
+
+bool cc_fail(struct cc *c, const char *msg)
+{
+    if (!c->failed && c->err) {
+        wasm_error *e = c->err;
+        memset(e, 0, sizeof *e);
+        e->func = c->fidx;
+        e->offset = c->f ? c->f->code_offset + (uint32_t)(c->p - c->code) : 0;
+        size_t n = 0;
+        while (msg[n] && n + 1 < sizeof e->msg) {
+            e->msg[n] = msg[n];
+            n++;
+        }
+    }
+    c->failed = true;
+    return false;
+}
+
+void cc_trap_site(struct cc *c, uint8_t kind)
+{
+    if (c->ntraps == c->captraps) {
+        uint32_t cap = c->captraps ? 2 * c->captraps : 256;
+        struct wasm_trap_site *t = wasm_host_alloc(cap * sizeof *t);
+        if (!t) {
+            cc_fail(c, "out of memory");
+            return;
+        }
+        if (c->ntraps)
+            memcpy(t, c->traps, c->ntraps * sizeof *t);
+        wasm_host_free(c->traps, c->captraps * sizeof *t);
+        c->traps = t;
+        c->captraps = cap;
+    }
+    c->traps[c->ntraps++] = (struct wasm_trap_site){ x64_pos(&c->a), kind };
+}
+
+/* Immediates were validated: these readers need no bounds checks. */
+uint32_t cc_u32(struct cc *c)
+{
+    uint32_t v = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *c->p++;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+}
+
+int64_t cc_s64(struct cc *c)
+{
+    uint64_t v = 0;
+    int shift = 0;
+    uint8_t b;
+    do {
+        b = *c->p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    if (shift < 64 && (b & 0x40))
+        v |= ~(uint64_t)0 << shift;
+    return (int64_t)v;
+}
+
+int32_t cc_s32(struct cc *c)
+{
+    return (int32_t)cc_s64(c);
+}
+
+const struct wasm_side *cc_side(struct cc *c)
+{
+    if (c->si >= c->f->nside) {
+        cc_fail(c, "side table out of step");
+        return &c->f->side[0];
+    }
+    return &c->f->side[c->si++];
+}
+
+/* Skips the immediates of an instruction in dead code, consuming the
+ * side entries of the kinds that have them outside control flow. */
+static void skip(struct cc *c, const struct wasm_opinfo *oi)
+{
+    switch (oi->kind) {
+    case WASM_K_MEM: cc_u32(c); cc_u32(c); break;
+    case WASM_K_MEM_LANE: cc_u32(c); cc_u32(c); c->p++; break;
+    case WASM_K_LANE: c->p++; break;
+    case WASM_K_SHUFFLE: case WASM_K_V128_CONST: c->p += 16; break;
+    case WASM_K_I32_CONST: case WASM_K_I64_CONST: cc_s64(c); break;
+    case WASM_K_F32_CONST: c->p += 4; break;
+    case WASM_K_F64_CONST: c->p += 8; break;
+    case WASM_K_CALL: case WASM_K_LOCAL_GET: case WASM_K_LOCAL_SET:
+    case WASM_K_LOCAL_TEE: case WASM_K_GLOBAL_GET: case WASM_K_GLOBAL_SET:
+    case WASM_K_TABLE_GET: case WASM_K_TABLE_SET: case WASM_K_REF_FUNC:
+    case WASM_K_DATA_DROP: case WASM_K_ELEM_DROP: case WASM_K_TABLE_GROW:
+    case WASM_K_TABLE_SIZE: case WASM_K_TABLE_FILL:
+        cc_u32(c);
+        break;
+    case WASM_K_CALL_INDIRECT: case WASM_K_TABLE_INIT: case WASM_K_TABLE_COPY:
+        cc_u32(c); cc_u32(c); break;
+    case WASM_K_MEMORY_SIZE: case WASM_K_MEMORY_GROW: case WASM_K_REF_NULL:
+    case WASM_K_MEMORY_FILL:
+        c->p++; break;
+    case WASM_K_MEMORY_COPY: c->p += 2; break;
+    case WASM_K_MEMORY_INIT: cc_u32(c); c->p++; break;
+    case WASM_K_DROP: case WASM_K_SELECT: cc_side(c); break;
+    case WASM_K_SELECT_T: {
+        uint32_t n = cc_u32(c);
+        c->p += n;
+        cc_side(c);
+        break;
+    }
+    default: break;
+    }
+}
+
+static bool instr(struct cc *c, const struct wasm_opinfo *oi)
+{
+    switch (oi->kind) {
+    case WASM_K_UNREACHABLE: case WASM_K_NOP: case WASM_K_BLOCK: case WASM_K_LOOP:
+    case WASM_K_IF: case WASM_K_ELSE: case WASM_K_END: case WASM_K_BR:
+    case WASM_K_BR_IF: case WASM_K_BR_TABLE: case WASM_K_RETURN: case WASM_K_CALL:
+    case WASM_K_CALL_INDIRECT: case WASM_K_DROP: case WASM_K_SELECT:
+    case WASM_K_SELECT_T:
+        return cc_control(c, oi);
+    default:
+        break;
+    }
+    if (c->dead) {
+        skip(c, oi);
+        return true;
+    }
+    switch (oi->kind) {
+    case WASM_K_MEM: case WASM_K_MEMORY_SIZE: case WASM_K_MEMORY_GROW:
+    case WASM_K_MEMORY_INIT: case WASM_K_DATA_DROP: case WASM_K_MEMORY_COPY:
+    case WASM_K_MEMORY_FILL:
+        return cc_memory(c, oi);
+    case WASM_K_LOCAL_GET: case WASM_K_LOCAL_SET: case WASM_K_LOCAL_TEE:
+    case WASM_K_GLOBAL_GET: case WASM_K_GLOBAL_SET:
+        return cc_variable(c, oi);
+    case WASM_K_TABLE_GET: case WASM_K_TABLE_SET: case WASM_K_TABLE_INIT:
+    case WASM_K_ELEM_DROP: case WASM_K_TABLE_COPY: case WASM_K_TABLE_GROW:
+    case WASM_K_TABLE_SIZE: case WASM_K_TABLE_FILL: case WASM_K_REF_NULL:
+    case WASM_K_REF_IS_NULL: case WASM_K_REF_FUNC:
+        return cc_table(c, oi);
+    case WASM_K_I32_CONST: case WASM_K_I64_CONST:
+        return cc_int(c, oi);
+    case WASM_K_F32_CONST: case WASM_K_F64_CONST:
+        return cc_float(c, oi);
+    case WASM_K_SIMPLE:
+        if (oi->prefix == 0xfd)
+            break;
+        /* Float if it touches a float, except the integer-only rows. */
+        if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
+            oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
+            return cc_float(c, oi);
+        return cc_int(c, oi);
+    default:
+        break;
+    }
+    return cc_fail(c, "SIMD instructions are not compiled yet");
+}
+
+/* Grows the code buffer (the encoder asks before it runs out). */
+static void *grow(void *ctx, void *old, size_t used, size_t *cap)
+{
+    (void)ctx;
+    size_t n = *cap * 2;
+    if (n > X64_MAX_CODE)
+        return NULL;
+    void *p = wasm_host_alloc(n);
+    if (!p)
+        return NULL;
+    memcpy(p, old, used);
+    wasm_host_free(old, *cap);
+    *cap = n;
+    return p;
+}
+
+static bool compile_func(struct cc *c, uint32_t fi)
+{
+    const struct wasm_module *m = c->m;
+    const struct wasm_func *f = &m->funcs[fi];
+    c->fidx = fi;
+    c->f = f;
+    c->ft = &m->types[f->type];
+    c->code = c->p = f->code;
+    c->end = f->code + f->code_len;
+    c->si = 0;
+    c->nparams = c->ft->nparams;
+    c->nlocals = f->nlocals;
+    for (uint32_t r = 0; r < f->nlocal_runs; r++)
+        memset(c->ltype + f->locals[r].first, f->locals[r].type, f->locals[r].count);
+    c->nvs = c->ncs = 0;
+    c->free = CC_REGS;
+    c->dead = false;
+    c->out_slots = 0;
+    memset(c->trap, 0, sizeof c->trap);
+    memset(&c->dyn_trap, 0, sizeof c->dyn_trap);
+
+    if (!cc_prologue(c))
+        return false;
+    while (c->p < c->end && !c->failed) {
+        uint8_t b = *c->p++;
+        const struct wasm_opinfo *oi;
+        if (b == 0xfc) {
+            uint32_t code = cc_u32(c);
+            oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : NULL;
+        } else if (b == 0xfd) {
+            return cc_fail(c, "SIMD instructions are not compiled yet");
+        } else {
+            oi = &wasm_ops_base[b];
+        }
+        if (!oi || !oi->kind)
+            return cc_fail(c, "unknown opcode");
+        if (!instr(c, oi))
+            return false;
+    }
+    if (c->failed)
+        return false;
+    if (c->si != f->nside)
+        return cc_fail(c, "side table out of step");
+
+    /* Out-of-line trap stubs: one ud2 per kind used. */
+    for (int k = 1; k < WASM_TRAP_COUNT; k++)
+        if (c->trap[k].head) {
+            x64_bind(&c->a, &c->trap[k]);
+            cc_trap_site(c, (uint8_t)k);
+            x64_ud2(&c->a);
+        }
+    if (c->dyn_trap.head) {
+        x64_bind(&c->a, &c->dyn_trap);
+        cc_trap_site(c, WASM_TRAP_DYNAMIC);
+        x64_ud2(&c->a);
+    }
+    uint64_t frame = 8 + 8 * (uint64_t)(c->nlocals - c->nparams) +
+                     8 * ((uint64_t)f->max_stack + 1) + 8 * (uint64_t)c->out_slots;
+    frame = (frame + 15) & ~(uint64_t)15;
+    if (frame > INT32_MAX / 2)
+        return cc_fail(c, "frame too large");
+    x64_patch32(&c->a, c->frame_patch, (uint32_t)frame);
+    return !c->failed;
+}
+
+wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
+{
+    struct cc cc, *c = &cc;
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    c->err = err;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    wasm_compiled *out = wasm_host_alloc(sizeof *out);
+    if (!out)
+        return NULL;
+    memset(out, 0, sizeof *out);
+    out->m = m;
+    wasm_layout_init(&out->layout, m);
+    c->layout = &out->layout;
+
+    /* Per-function scratch, sized for the largest function. */
+    uint32_t maxl = 1, maxs = 1, maxd = 1;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        const struct wasm_func *f = &m->funcs[i];
+        if (f->nlocals > maxl) maxl = f->nlocals;
+        if (f->max_stack > maxs) maxs = f->max_stack;
+        if (f->max_depth > maxd) maxd = f->max_depth;
+    }
+    c->capvs = maxs + 4;
+    c->capcs = maxd + 2;
+    size_t cap = 4096 + (size_t)ndef * 64;
+    uint8_t *buf = wasm_host_alloc(cap);
+    c->ltype = wasm_host_alloc(maxl);
+    c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);
+    c->cs = wasm_host_alloc(c->capcs * sizeof *c->cs);
+    c->funcs = wasm_host_alloc((ndef + 1) * sizeof *c->funcs);
+    out->code.func_off = wasm_host_alloc((ndef + 1) * sizeof(uint32_t));
+    bool ok = buf && c->ltype && c->vs && c->cs && c->funcs && out->code.func_off;
+    if (buf)
+        x64_init(&c->a, buf, cap, grow, NULL);
+    if (!ok)
+        cc_fail(c, "out of memory");
+    else
+        memset(c->funcs, 0, (ndef + 1) * sizeof *c->funcs);
+
+    /* The pipeline. */
+    for (uint32_t i = 0; ok && i < ndef; i++) {
+        x64_align(&c->a, 16, true);
+        x64_bind(&c->a, &c->funcs[i]);
+        out->code.func_off[i] = x64_pos(&c->a);
+        ok = compile_func(c, m->nfunc_imports + i);
+    }
+    if (ok && x64_failed(&c->a))
+        ok = cc_fail(c, "code buffer overflow");
+
+    size_t size = (x64_pos(&c->a) + 4095) & ~(size_t)4095;
+    uint8_t *code = ok ? wasm_host_code_alloc(size ? size : 4096) : NULL;
+    if (ok && !code)
+        ok = cc_fail(c, "out of memory for code");
+    if (ok) {
+        if (!size)
+            size = 4096;
+        memcpy(code, c->a.buf, x64_pos(&c->a));
+        out->code.base = code;
+        out->code.size = size;
+        out->code.traps = c->traps;
+        out->code.ntraps = c->ntraps;
+        out->code.captraps = c->captraps;
+        out->code.nfuncs = ndef;
+        out->code.first_func = m->nfunc_imports;
+        out->code.m = m;
+        c->traps = NULL;
+        c->captraps = 0;
+        if (!wasm_host_code_seal(code, size, &out->code)) {
+            wasm_host_code_free(code, size);
+            out->code.base = NULL;
+            ok = cc_fail(c, "cannot seal code");
+        }
+    }
+    wasm_host_free(c->a.buf, c->a.cap);
+    wasm_host_free(c->ltype, maxl);
+    wasm_host_free(c->vs, c->capvs * sizeof *c->vs);
+    wasm_host_free(c->cs, c->capcs * sizeof *c->cs);
+    wasm_host_free(c->funcs, (ndef + 1) * sizeof *c->funcs);
+    wasm_host_free(c->traps, c->captraps * sizeof *c->traps);
+    if (!ok) {
+        wasm_compiled_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+void wasm_compiled_free(wasm_compiled *c)
+{
+    if (!c)
+        return;
+    wasm_host_code_free(c->code.base, c->code.size);
+    wasm_host_free(c->code.traps, c->code.captraps * sizeof *c->code.traps);
+    wasm_host_free(c->code.func_off, (c->m->nfuncs - c->m->nfunc_imports + 1) * sizeof(uint32_t));
+    wasm_host_free(c, sizeof *c);
+}

@@ -1,0 +1,138 @@
+/* compile.h: the single-pass compiler's state, shared by compile*.c.
+ *
+ * Internal to wasm/. One `struct cc` compiles a whole module, one function
+ * at a time (compile.c drives; compile_stack.c is the register cache and
+ * frame; compile_ctl.c control flow and calls; compile_mem.c memory,
+ * globals and tables; compile_int.c integers; compile_float.c floats).
+ * docs/compiler.md describes the code it makes.
+ */
+#ifndef ATOLL_WASM_COMPILE_H
+#define ATOLL_WASM_COMPILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "module.h"
+#include "opcodes.h"
+#include "runtime.h"
+#include "x64/asm.h"
+
+/* Where an operand-stack value is. */
+enum { V_CONST, V_REG, V_LOCAL, V_MEM };
+
+struct val {
+    uint8_t kind;        /* V_* */
+    uint8_t type;        /* valtype */
+    uint8_t reg;         /* V_REG */
+    uint32_t local;      /* V_LOCAL: the local it reads (until written) */
+    uint64_t imm;        /* V_CONST: bit pattern (i32 zero-extended) */
+};
+
+/* A block, loop or if being compiled. */
+struct ctl {
+    uint8_t kind;        /* WASM_K_BLOCK, _LOOP, _IF, _ELSE (an if past else) */
+    bool live;           /* the code was reachable where it began */
+    bool merge;          /* branches reach its label: values are in home
+                            slots there (everything was spilled at entry) */
+    uint32_t height;     /* operand stack height below its params */
+    uint32_t np, nr;
+    const uint8_t *params, *results;
+    x64_label label;     /* end (block, if), or start (loop) */
+    x64_label els;       /* if: the false path */
+};
+
+/* Registers of the cache (docs/compiler.md): everything but rsp, rbp, the
+ * pinned r14/r15 and the scratch r10/r11. */
+#define CC_REGS (X64_BIT(X64_RAX) | X64_BIT(X64_RCX) | X64_BIT(X64_RDX) |   \
+                 X64_BIT(X64_RBX) | X64_BIT(X64_RSI) | X64_BIT(X64_RDI) |   \
+                 X64_BIT(X64_R8) | X64_BIT(X64_R9) | X64_BIT(X64_R12) |     \
+                 X64_BIT(X64_R13))
+#define SCRATCH  X64_R11
+#define SCRATCH2 X64_R10
+#define VMCTX    X64_R15
+#define MEMBASE  X64_R14
+
+struct cc {
+    x64_asm a;
+    const struct wasm_module *m;
+    const struct wasm_layout *layout;
+    wasm_error *err;
+    bool failed;                 /* err is set */
+
+    /* The function being compiled. */
+    uint32_t fidx;               /* index, imports counted */
+    const struct wasm_func *f;
+    const struct wasm_functype *ft;
+    const uint8_t *code, *p, *end;
+    uint32_t si;                 /* side-table cursor */
+    uint8_t *ltype;              /* type of each local */
+    uint32_t nlocals, nparams;
+    uint32_t out_slots;          /* outgoing argument area, in slots */
+    uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
+    bool dead;                   /* the current code is unreachable */
+    x64_label trap[WASM_TRAP_COUNT];
+    x64_label dyn_trap;          /* ud2 with the kind in eax */
+
+    struct val *vs;              /* operand stack */
+    uint32_t nvs, capvs;
+    struct ctl *cs;              /* control stack */
+    uint32_t ncs, capcs;
+    x64_regset free;             /* free cache registers */
+
+    /* Module-wide. */
+    x64_label *funcs;            /* entry of each defined function */
+    struct wasm_trap_site *traps;
+    uint32_t ntraps, captraps;
+};
+
+/* compile.c */
+bool cc_fail(struct cc *c, const char *msg);
+void cc_trap_site(struct cc *c, uint8_t kind);     /* at the current position */
+uint32_t cc_u32(struct cc *c);                     /* LEB128 immediates */
+int32_t cc_s32(struct cc *c);
+int64_t cc_s64(struct cc *c);
+const struct wasm_side *cc_side(struct cc *c);     /* next side entry */
+
+/* compile_stack.c: the register cache and the frame. */
+static inline x64_sz cc_sz(uint8_t type)
+{
+    return type == WASM_I32 || type == WASM_F32 ? X64_S32 : X64_S64;
+}
+x64_mem cc_slot(const struct cc *c, uint32_t pos);     /* home slot */
+x64_mem cc_local(const struct cc *c, uint32_t local);
+bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm);
+bool cc_push_reg(struct cc *c, uint8_t type, int reg);
+bool cc_push_local(struct cc *c, uint32_t local);
+bool cc_push_mem(struct cc *c, uint8_t type);
+struct val *cc_top(struct cc *c, uint32_t depth);  /* 0 = top */
+void cc_drop(struct cc *c, uint32_t n);            /* frees their registers */
+int cc_alloc(struct cc *c);                        /* a free register, spilling */
+int cc_alloc_not(struct cc *c, x64_regset avoid);
+void cc_free_reg(struct cc *c, int r);
+void cc_evict(struct cc *c, int r);                /* r made free */
+int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some register */
+int cc_own(struct cc *c, uint32_t depth);          /* ... one it may overwrite */
+void cc_load(struct cc *c, const struct val *v, int reg); /* copy into reg */
+void cc_store_val(struct cc *c, const struct val *v, x64_mem dst);
+void cc_spill_regs(struct cc *c);                  /* before calls */
+void cc_flush(struct cc *c);                       /* before merges: all in slots */
+void cc_local_written(struct cc *c, uint32_t local);
+/* Pops n values and pushes `r` (which one of them may own) as the result. */
+bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r);
+/* dst = dst op top-of-stack value (immediate, register or memory form). */
+void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst);
+
+/* The instruction classes; each returns false on error (c->err set). */
+bool cc_control(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_prologue(struct cc *c);
+bool cc_memory(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_variable(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_table(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_int(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_float(struct cc *c, const struct wasm_opinfo *oi);
+/* A call to runtime helper h with the top `nargs` values after `nimm`
+ * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */
+bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,
+               uint32_t nargs, uint8_t result, bool traps);
+
+#endif

@@ -1,0 +1,454 @@
+/* compile_ctl.c: control flow, calls, the prologue and returns.
+ *
+ * Merges are where values must agree on a place: the label of a block or
+ * if that branches target, and a loop's start. Entering such a construct
+ * spills the whole operand stack to home slots, so values below it stay
+ * there until it ends; a branch copies its values to the target's slots
+ * and jumps. The side table's branch counts let blocks nobody branches to
+ * skip all of that. Branch copies change no compiler state (they use the
+ * scratch register), so a br_if's fall-through keeps its cache.
+ */
+#include "compile.h"
+#include "host.h"
+#include "libc.h"
+
+static bool push_ctl(struct cc *c, uint8_t kind, bool live, bool merge,
+                     uint32_t np, const uint8_t *params,
+                     uint32_t nr, const uint8_t *results)
+{
+    if (c->ncs == c->capcs)
+        return cc_fail(c, "blocks nested deeper than validated");
+    struct ctl *t = &c->cs[c->ncs++];
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->live = live;
+    t->merge = merge;
+    t->height = live ? c->nvs - np : c->nvs;
+    t->np = np;
+    t->params = params;
+    t->nr = nr;
+    t->results = results;
+    return true;
+}
+
+static void blocktype(struct cc *c, uint32_t *np, const uint8_t **params,
+                      uint32_t *nr, const uint8_t **results)
+{
+    uint8_t b = *c->p;
+    *np = *nr = 0;
+    *params = *results = NULL;
+    if ((b & 0xc0) == 0x40) {        /* one negative byte: empty or a valtype */
+        c->p++;
+        if (b != 0x40) {
+            *nr = 1;
+            *results = c->p - 1;
+        }
+        return;
+    }
+    const struct wasm_functype *t = &c->m->types[(uint32_t)cc_s64(c)];
+    *np = t->nparams;
+    *params = t->params;
+    *nr = t->nresults;
+    *results = t->results;
+}
+
+static void set_dead(struct cc *c)
+{
+    cc_drop(c, c->nvs - c->cs[c->ncs - 1].height);
+    c->dead = true;
+}
+
+/* Copies the top n values to the home slots from `height` on. */
+static void transfer(struct cc *c, uint32_t n, uint32_t height)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t src = c->nvs - n + k;
+        struct val *v = &c->vs[src];
+        if (v->kind == V_MEM && src == height + k)
+            continue;
+        cc_store_val(c, v, cc_slot(c, height + k));
+    }
+}
+
+static bool transfer_needed(struct cc *c, uint32_t n, uint32_t height)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t src = c->nvs - n + k;
+        if (c->vs[src].kind != V_MEM || src != height + k)
+            return true;
+    }
+    return false;
+}
+
+/* Results go where the params came: a result may read a param the
+ * results before it overwrite, so such reads go through its own slot. */
+static void emit_return(struct cc *c)
+{
+    uint32_t n = c->ft->nresults;
+    for (uint32_t k = 0; k < n; k++) {
+        struct val *v = &c->vs[c->nvs - n + k];
+        if (v->kind == V_LOCAL && v->local < n && v->local < c->nparams)
+            cc_store_val(c, v, cc_slot(c, c->nvs - n + k));
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t pos = c->nvs - n + k;
+        struct val *v = &c->vs[pos];
+        x64_mem dst = x64_mb(X64_RBP, (int32_t)(16 + 8 * k));
+        if (v->kind == V_LOCAL && v->local < n && v->local < c->nparams) {
+            x64_load(&c->a, cc_sz(v->type), SCRATCH, cc_slot(c, pos));
+            x64_store(&c->a, cc_sz(v->type), dst, SCRATCH);
+        } else {
+            cc_store_val(c, v, dst);
+        }
+    }
+    x64_mov_rr(&c->a, X64_S64, X64_RSP, X64_RBP);
+    x64_pop_r(&c->a, X64_RBP);
+    x64_ret(&c->a);
+}
+
+/* A branch to depth `depth` taken now: values moved, then the jump. */
+static void branch(struct cc *c, uint32_t depth, uint32_t arity, uint32_t height)
+{
+    if (depth == c->ncs - 1) {
+        emit_return(c);
+        return;
+    }
+    transfer(c, arity, height);
+    x64_jmp(&c->a, &c->cs[c->ncs - 1 - depth].label);
+}
+
+bool cc_prologue(struct cc *c)
+{
+    x64_asm *a = &c->a;
+    x64_push_r(a, X64_RBP);
+    x64_mov_rr(a, X64_S64, X64_RBP, X64_RSP);
+    c->frame_patch = x64_alu_ri32(a, X64_SUB, X64_S64, X64_RSP, 0);
+    x64_store(a, X64_S64, x64_mb(X64_RBP, -8), VMCTX);
+    x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, VMCTX_STORE));
+    x64_alu_rm(a, X64_CMP, X64_S64, X64_RSP, x64_mb(SCRATCH, STORE_STACK_LIMIT));
+    x64_jcc(a, X64_B, &c->trap[WASM_TRAP_STACK]);
+    uint32_t n = c->nlocals - c->nparams;
+    if (n <= 8) {
+        for (uint32_t j = 0; j < n; j++)
+            x64_store_i(a, X64_S64, cc_local(c, c->nparams + j), 0);
+    } else {
+        static const uint8_t rep_stosq[] = { 0xf3, 0x48, 0xab };
+        x64_zero(a, X64_RAX);
+        x64_lea(a, X64_S64, X64_RDI, cc_local(c, c->nlocals - 1));
+        x64_mov_ri(a, X64_S32, X64_RCX, n);
+        x64_bytes(a, rep_stosq, sizeof rep_stosq);
+    }
+    return push_ctl(c, WASM_K_BLOCK, true, false, 0, NULL,
+                    c->ft->nresults, c->ft->results);
+}
+
+/* After a call: results from the outgoing area onto the stack. */
+static bool push_results(struct cc *c, const struct wasm_functype *t)
+{
+    for (uint32_t k = 0; k < t->nresults; k++) {
+        uint8_t ty = t->results[k];
+        x64_mem src = x64_mb(X64_RSP, (int32_t)(8 * k));
+        if (k < 4) {
+            int r = cc_alloc(c);
+            x64_load(&c->a, cc_sz(ty), r, src);
+            if (!cc_push_reg(c, ty, r))
+                return false;
+        } else {
+            x64_load(&c->a, cc_sz(ty), SCRATCH, src);
+            x64_store(&c->a, cc_sz(ty), cc_slot(c, c->nvs), SCRATCH);
+            if (!cc_push_mem(c, ty))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Arguments below the top `skip` values go to the outgoing area. */
+static void store_args(struct cc *c, const struct wasm_functype *t, uint32_t skip)
+{
+    uint32_t np = t->nparams;
+    cc_spill_regs(c);
+    for (uint32_t k = 0; k < np; k++)
+        cc_store_val(c, &c->vs[c->nvs - skip - np + k], x64_mb(X64_RSP, (int32_t)(8 * k)));
+    uint32_t slots = np > t->nresults ? np : t->nresults;
+    if (slots > c->out_slots)
+        c->out_slots = slots;
+}
+
+/* Calls the funcinst in r11: its vmctx and memory, then ours back. */
+static void call_funcinst(struct cc *c)
+{
+    x64_asm *a = &c->a;
+    x64_load(a, X64_S64, VMCTX, x64_mb(SCRATCH, FUNCINST_VMCTX));
+    x64_load(a, X64_S64, MEMBASE, x64_mb(VMCTX, VMCTX_MEM0_BASE));
+    x64_call_m(a, x64_mb(SCRATCH, FUNCINST_CODE));
+    x64_load(a, X64_S64, VMCTX, x64_mb(X64_RBP, -8));
+    x64_load(a, X64_S64, MEMBASE, x64_mb(VMCTX, VMCTX_MEM0_BASE));
+}
+
+static bool call(struct cc *c, uint32_t fi)
+{
+    const struct wasm_functype *t = &c->m->types[c->m->funcs[fi].type];
+    store_args(c, t, 0);
+    cc_drop(c, t->nparams);
+    if (fi < c->m->nfunc_imports) {
+        x64_load(&c->a, X64_S64, SCRATCH,
+                 x64_mb(VMCTX, (int32_t)(c->layout->funcs + 8 * fi)));
+        call_funcinst(c);
+    } else {
+        x64_call(&c->a, &c->funcs[fi - c->m->nfunc_imports]);
+    }
+    return push_results(c, t);
+}
+
+static bool call_indirect(struct cc *c, uint32_t ti, uint32_t table)
+{
+    x64_asm *a = &c->a;
+    const struct wasm_functype *t = &c->m->types[ti];
+    store_args(c, t, 1);
+    cc_load(c, cc_top(c, 0), SCRATCH2);
+    cc_drop(c, t->nparams + 1);
+    x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, (int32_t)(c->layout->tables + 8 * table)));
+    x64_alu_rm(a, X64_CMP, X64_S32, SCRATCH2, x64_mb(SCRATCH, TABLE_SIZE));
+    x64_jcc(a, X64_AE, &c->trap[WASM_TRAP_UNDEF_ELEM]);
+    x64_load(a, X64_S64, SCRATCH, x64_mb(SCRATCH, TABLE_ELEMS));
+    x64_load(a, X64_S64, SCRATCH, x64_mbi(SCRATCH, SCRATCH2, 8, 0));
+    x64_test_rr(a, X64_S64, SCRATCH, SCRATCH);
+    x64_jcc(a, X64_E, &c->trap[WASM_TRAP_UNINIT_ELEM]);
+    x64_load(a, X64_S32, SCRATCH2, x64_mb(VMCTX, (int32_t)(c->layout->sigs + 4 * ti)));
+    x64_alu_rm(a, X64_CMP, X64_S32, SCRATCH2, x64_mb(SCRATCH, FUNCINST_SIG));
+    x64_jcc(a, X64_NE, &c->trap[WASM_TRAP_SIG_MISMATCH]);
+    call_funcinst(c);
+    return push_results(c, t);
+}
+
+static bool br_table(struct cc *c)
+{
+    x64_asm *a = &c->a;
+    uint32_t n = cc_u32(c);
+    const uint8_t *depths = c->p;
+    for (uint32_t i = 0; i <= n; i++)
+        cc_u32(c);
+    const struct wasm_side *head = cc_side(c);
+    const struct wasm_side *tg = head;
+    for (uint32_t i = 0; i <= n; i++)
+        tg = cc_side(c);
+    if (c->dead || c->failed)
+        return !c->failed;
+    tg = head + 1;
+    uint32_t arity = head->a;
+
+    int r = cc_in_reg(c, 0);
+    cc_drop(c, 1);
+    /* The index, clamped to n: the default is the table's last entry. */
+    x64_mov_ri(a, X64_S32, SCRATCH2, n);
+    x64_alu_ri(a, X64_CMP, X64_S32, r, (int32_t)n);
+    x64_cmov_rr(a, X64_AE, X64_S32, r, SCRATCH2);
+    x64_label table = { 0, 0 };
+    x64_lea(a, X64_S64, SCRATCH, x64_mlabel(&table));
+    x64_lea(a, X64_S64, SCRATCH, x64_mbi(SCRATCH, r, 4, 0));
+    x64_loads(a, X64_S32, X64_S64, SCRATCH2, x64_mb(SCRATCH, 0));
+    x64_alu_rr(a, X64_ADD, X64_S64, SCRATCH2, SCRATCH);
+    x64_jmp_r(a, SCRATCH2);
+
+    /* A stub per entry that moves values or returns; the others jump
+     * straight to their label. */
+    x64_label *stub = wasm_host_alloc((size_t)(n + 1) * sizeof *stub);
+    if (!stub)
+        return cc_fail(c, "out of memory");
+    memset(stub, 0, (size_t)(n + 1) * sizeof *stub);
+    const uint8_t *save = c->p;
+    c->p = depths;
+    for (uint32_t i = 0; i <= n; i++) {
+        uint32_t depth = cc_u32(c);
+        if (depth == c->ncs - 1 || transfer_needed(c, arity, tg[i].b)) {
+            x64_bind(a, &stub[i]);
+            branch(c, depth, arity, tg[i].b);
+        }
+    }
+    x64_align(a, 4, false);
+    x64_bind(a, &table);
+    c->p = depths;
+    for (uint32_t i = 0; i <= n; i++) {
+        uint32_t depth = cc_u32(c);
+        if (x64_is_bound(&stub[i]))
+            x64_data_selfrel32(a, &stub[i]);
+        else
+            x64_data_selfrel32(a, &c->cs[c->ncs - 1 - depth].label);
+    }
+    c->p = save;
+    wasm_host_free(stub, (size_t)(n + 1) * sizeof *stub);
+    set_dead(c);
+    return true;
+}
+
+static bool end(struct cc *c)
+{
+    struct ctl *t = &c->cs[c->ncs - 1];
+    if (c->ncs == 1) {                       /* the function's end */
+        if (!c->dead)
+            emit_return(c);
+        c->ncs = 0;
+        return true;
+    }
+    bool was_dead = c->dead;
+    if (t->live && t->merge && t->kind != WASM_K_LOOP) {
+        if (!c->dead)
+            transfer(c, t->nr, t->height);
+        x64_bind(&c->a, &t->label);
+        if (t->kind == WASM_K_IF)
+            x64_bind(&c->a, &t->els);
+        /* Reached by the fall-through, or (merge) maybe by a branch or an
+         * if's false path: the code after is compiled as live. */
+        bool reached = !was_dead || t->merge;
+        cc_drop(c, c->nvs - t->height);
+        c->dead = !reached;
+        if (reached)
+            for (uint32_t k = 0; k < t->nr; k++)
+                if (!cc_push_mem(c, t->results[k]))
+                    return false;
+    }
+    c->ncs--;
+    return true;
+}
+
+bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
+{
+    x64_asm *a = &c->a;
+    uint32_t np, nr, x, y;
+    const uint8_t *params, *results;
+    const struct wasm_side *s;
+    switch (oi->kind) {
+    case WASM_K_UNREACHABLE:
+        if (c->dead)
+            return true;
+        cc_trap_site(c, WASM_TRAP_UNREACHABLE);
+        x64_ud2(a);
+        set_dead(c);
+        return true;
+    case WASM_K_NOP:
+        return true;
+    case WASM_K_BLOCK:
+    case WASM_K_LOOP:
+        s = cc_side(c);
+        blocktype(c, &np, &params, &nr, &results);
+        if (c->dead)
+            return push_ctl(c, oi->kind, false, false, np, params, nr, results);
+        if (s->c > 0)
+            cc_flush(c);
+        if (!push_ctl(c, oi->kind, true, s->c > 0, np, params, nr, results))
+            return false;
+        if (oi->kind == WASM_K_LOOP && s->c > 0)
+            x64_bind(a, &c->cs[c->ncs - 1].label);
+        return true;
+    case WASM_K_IF: {
+        s = cc_side(c);
+        blocktype(c, &np, &params, &nr, &results);
+        if (c->dead)
+            return push_ctl(c, oi->kind, false, false, np, params, nr, results);
+        int r = cc_in_reg(c, 0);
+        x64_test_rr(a, X64_S32, r, r);
+        cc_drop(c, 1);
+        cc_flush(c);                   /* moves only: the flags survive */
+        if (!push_ctl(c, WASM_K_IF, true, true, np, params, nr, results))
+            return false;
+        x64_jcc(a, X64_E, &c->cs[c->ncs - 1].els);
+        return true;
+    }
+    case WASM_K_ELSE: {
+        struct ctl *t = &c->cs[c->ncs - 1];
+        if (t->live) {
+            if (!c->dead) {
+                transfer(c, t->nr, t->height);
+                x64_jmp(a, &t->label);
+            }
+            x64_bind(a, &t->els);
+        }
+        cc_drop(c, c->nvs - t->height);
+        t->kind = WASM_K_ELSE;
+        c->dead = !t->live;
+        if (t->live)
+            for (uint32_t k = 0; k < t->np; k++)
+                if (!cc_push_mem(c, t->params[k]))
+                    return false;
+        return true;
+    }
+    case WASM_K_END:
+        return end(c);
+    case WASM_K_BR:
+        x = cc_u32(c);
+        s = cc_side(c);
+        if (c->dead)
+            return true;
+        branch(c, x, s->a, s->b);
+        set_dead(c);
+        return true;
+    case WASM_K_BR_IF: {
+        x = cc_u32(c);
+        s = cc_side(c);
+        if (c->dead)
+            return true;
+        int r = cc_in_reg(c, 0);
+        x64_test_rr(a, X64_S32, r, r);
+        cc_drop(c, 1);
+        if (x != c->ncs - 1 && !transfer_needed(c, s->a, s->b)) {
+            x64_jcc(a, X64_NE, &c->cs[c->ncs - 1 - x].label);
+        } else {
+            x64_label skip = { 0, 0 };
+            x64_jcc(a, X64_E, &skip);
+            branch(c, x, s->a, s->b);
+            x64_bind(a, &skip);
+        }
+        return true;
+    }
+    case WASM_K_BR_TABLE:
+        return br_table(c);
+    case WASM_K_RETURN:
+        if (c->dead)
+            return true;
+        emit_return(c);
+        set_dead(c);
+        return true;
+    case WASM_K_CALL:
+        x = cc_u32(c);
+        return c->dead || call(c, x);
+    case WASM_K_CALL_INDIRECT:
+        x = cc_u32(c);
+        y = cc_u32(c);
+        return c->dead || call_indirect(c, x, y);
+    case WASM_K_DROP:
+        cc_side(c);
+        if (!c->dead)
+            cc_drop(c, 1);
+        return true;
+    case WASM_K_SELECT:
+    case WASM_K_SELECT_T: {
+        if (oi->kind == WASM_K_SELECT_T)
+            c->p += cc_u32(c);
+        s = cc_side(c);
+        if (c->dead)
+            return true;
+        uint8_t ty = (uint8_t)s->a;
+        x64_sz sz = cc_sz(ty);
+        int rc = cc_in_reg(c, 0);
+        int ra = cc_own(c, 2);
+        struct val *b = cc_top(c, 1);
+        x64_test_rr(a, X64_S32, rc, rc);
+        if (b->kind == V_REG)
+            x64_cmov_rr(a, X64_E, sz, ra, b->reg);
+        else if (b->kind == V_LOCAL)
+            x64_cmov_rm(a, X64_E, sz, ra, cc_local(c, b->local));
+        else if (b->kind == V_MEM)
+            x64_cmov_rm(a, X64_E, sz, ra, cc_slot(c, c->nvs - 2));
+        else {
+            cc_load(c, b, SCRATCH);
+            x64_cmov_rr(a, X64_E, sz, ra, SCRATCH);
+        }
+        cc_top(c, 2)->kind = V_CONST;    /* ra is the result's now */
+        cc_drop(c, 3);
+        return cc_push_reg(c, ty, ra);
+    }
+    default:
+        return cc_fail(c, "not a control instruction");
+    }
+}

@@ -1,0 +1,261 @@
+/* compile_mem.c: linear memory, locals and globals, tables and references.
+ *
+ * A memory access is one instruction on [r14 + index + offset]: the
+ * 8 GiB reservation holds any 32-bit index plus any 32-bit offset, so
+ * there is no bounds check, only a trap-table entry for the instruction
+ * (an offset of 2^31 or more, which no disp32 holds, is added in the
+ * scratch register). Bulk memory and most table instructions call
+ * runtime helpers; table.get/set/size and call_indirect are inline.
+ */
+#include "compile.h"
+
+/* The operand for an access at (value at `depth`) + offset. */
+static x64_mem address(struct cc *c, uint32_t depth, uint32_t offset)
+{
+    struct val *v = cc_top(c, depth);
+    if (v->kind == V_CONST) {
+        uint64_t ea = (uint32_t)v->imm + (uint64_t)offset;
+        if (ea <= INT32_MAX)
+            return x64_mb(MEMBASE, (int32_t)ea);
+        x64_mov_ri(&c->a, X64_S64, SCRATCH, (int64_t)ea);
+        return x64_mbi(MEMBASE, SCRATCH, 1, 0);
+    }
+    int r = cc_in_reg(c, depth);
+    if (offset <= INT32_MAX)
+        return x64_mbi(MEMBASE, r, 1, (int32_t)offset);
+    x64_mov_ri(&c->a, X64_S64, SCRATCH, offset);
+    x64_alu_rr(&c->a, X64_ADD, X64_S64, SCRATCH, r);
+    return x64_mbi(MEMBASE, SCRATCH, 1, 0);
+}
+
+static bool load(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
+{
+    x64_asm *a = &c->a;
+    x64_mem m = address(c, 0, offset);
+    struct val *v = cc_top(c, 0);
+    int r = v->kind == V_REG ? v->reg : cc_alloc(c);
+    uint8_t ty = oi->push;
+    cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
+    switch (oi->op) {
+    case WASM_OP_I32_LOAD8_S: x64_loads(a, X64_S8, X64_S32, r, m); break;
+    case WASM_OP_I32_LOAD16_S: x64_loads(a, X64_S16, X64_S32, r, m); break;
+    case WASM_OP_I64_LOAD8_S: x64_loads(a, X64_S8, X64_S64, r, m); break;
+    case WASM_OP_I64_LOAD16_S: x64_loads(a, X64_S16, X64_S64, r, m); break;
+    case WASM_OP_I64_LOAD32_S: x64_loads(a, X64_S32, X64_S64, r, m); break;
+    case WASM_OP_I32_LOAD8_U: case WASM_OP_I64_LOAD8_U: x64_load(a, X64_S8, r, m); break;
+    case WASM_OP_I32_LOAD16_U: case WASM_OP_I64_LOAD16_U: x64_load(a, X64_S16, r, m); break;
+    case WASM_OP_I64_LOAD32_U: x64_load(a, X64_S32, r, m); break;
+    default: x64_load(a, cc_sz(ty), r, m); break;
+    }
+    return cc_result(c, 1, ty, r);
+}
+
+static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
+{
+    x64_sz sz;
+    switch (oi->op) {
+    case WASM_OP_I32_STORE8: case WASM_OP_I64_STORE8: sz = X64_S8; break;
+    case WASM_OP_I32_STORE16: case WASM_OP_I64_STORE16: sz = X64_S16; break;
+    case WASM_OP_I64_STORE32: sz = X64_S32; break;
+    default: sz = cc_sz(oi->pop[1]); break;
+    }
+    struct val *v = cc_top(c, 0);
+    bool imm = v->kind == V_CONST && (sz < X64_S64 || (int64_t)v->imm == (int32_t)v->imm);
+    int rv = -1;
+    if (v->kind == V_REG)
+        rv = v->reg;
+    else if (!imm) {
+        cc_load(c, v, SCRATCH2);
+        rv = SCRATCH2;
+    }
+    x64_mem m = address(c, 1, offset);
+    cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
+    if (imm)
+        x64_store_i(&c->a, sz, m, (int32_t)v->imm);
+    else
+        x64_store(&c->a, sz, m, rv);
+    cc_drop(c, 2);
+    return true;
+}
+
+bool cc_memory(struct cc *c, const struct wasm_opinfo *oi)
+{
+    uint32_t imm[2];
+    switch (oi->kind) {
+    case WASM_K_MEM: {
+        cc_u32(c);                          /* alignment: a hint */
+        uint32_t offset = cc_u32(c);
+        return oi->push ? load(c, oi, offset) : store(c, oi, offset);
+    }
+    case WASM_K_MEMORY_SIZE: {
+        c->p++;
+        int r = cc_alloc(c);
+        x64_load(&c->a, X64_S64, r, x64_mb(VMCTX, VMCTX_MEM0));
+        x64_load(&c->a, X64_S32, r, x64_mb(r, MEMORY_PAGES));
+        return cc_push_reg(c, WASM_I32, r);
+    }
+    case WASM_K_MEMORY_GROW:
+        c->p++;
+        return cc_helper(c, WASM_HELPER_MEMORY_GROW, 0, NULL, 1, WASM_I32, false);
+    case WASM_K_MEMORY_FILL:
+        c->p++;
+        return cc_helper(c, WASM_HELPER_MEMORY_FILL, 0, NULL, 3, 0, true);
+    case WASM_K_MEMORY_COPY:
+        c->p += 2;
+        return cc_helper(c, WASM_HELPER_MEMORY_COPY, 0, NULL, 3, 0, true);
+    case WASM_K_MEMORY_INIT:
+        imm[0] = cc_u32(c);
+        c->p++;
+        return cc_helper(c, WASM_HELPER_MEMORY_INIT, 1, imm, 3, 0, true);
+    case WASM_K_DATA_DROP:
+        imm[0] = cc_u32(c);
+        return cc_helper(c, WASM_HELPER_DATA_DROP, 1, imm, 0, 0, false);
+    default:
+        return cc_fail(c, "not a memory instruction");
+    }
+}
+
+bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
+{
+    uint32_t idx = cc_u32(c);
+    switch (oi->kind) {
+    case WASM_K_LOCAL_GET:
+        return cc_push_local(c, idx);
+    case WASM_K_LOCAL_SET:
+    case WASM_K_LOCAL_TEE:
+        cc_local_written(c, idx);
+        cc_store_val(c, cc_top(c, 0), cc_local(c, idx));
+        if (oi->kind == WASM_K_LOCAL_SET)
+            cc_drop(c, 1);
+        return true;
+    case WASM_K_GLOBAL_GET: {
+        uint8_t ty = c->m->globals[idx].type;
+        int r = cc_alloc(c);
+        x64_load(&c->a, X64_S64, SCRATCH,
+                 x64_mb(VMCTX, (int32_t)(c->layout->globals + 8 * idx)));
+        x64_load(&c->a, cc_sz(ty), r, x64_mb(SCRATCH, 0));
+        return cc_push_reg(c, ty, r);
+    }
+    case WASM_K_GLOBAL_SET: {
+        struct val *v = cc_top(c, 0);
+        x64_sz sz = cc_sz(v->type);
+        bool imm = v->kind == V_CONST && (sz == X64_S32 || (int64_t)v->imm == (int32_t)v->imm);
+        int rv = -1;
+        if (v->kind == V_REG)
+            rv = v->reg;
+        else if (!imm) {
+            cc_load(c, v, SCRATCH2);
+            rv = SCRATCH2;
+        }
+        x64_load(&c->a, X64_S64, SCRATCH,
+                 x64_mb(VMCTX, (int32_t)(c->layout->globals + 8 * idx)));
+        if (imm)
+            x64_store_i(&c->a, sz, x64_mb(SCRATCH, 0), (int32_t)v->imm);
+        else
+            x64_store(&c->a, sz, x64_mb(SCRATCH, 0), rv);
+        cc_drop(c, 1);
+        return true;
+    }
+    default:
+        return cc_fail(c, "not a variable instruction");
+    }
+}
+
+/* r11 = the table, and a trap unless index register ri < its size. */
+static void table_check(struct cc *c, uint32_t t, int ri)
+{
+    x64_load(&c->a, X64_S64, SCRATCH, x64_mb(VMCTX, (int32_t)(c->layout->tables + 8 * t)));
+    x64_alu_rm(&c->a, X64_CMP, X64_S32, ri, x64_mb(SCRATCH, TABLE_SIZE));
+    x64_jcc(&c->a, X64_AE, &c->trap[WASM_TRAP_TABLE_OOB]);
+    x64_load(&c->a, X64_S64, SCRATCH, x64_mb(SCRATCH, TABLE_ELEMS));
+}
+
+bool cc_table(struct cc *c, const struct wasm_opinfo *oi)
+{
+    x64_asm *a = &c->a;
+    uint32_t imm[2];
+    switch (oi->kind) {
+    case WASM_K_REF_NULL: {
+        uint8_t ty = *c->p++;
+        return cc_push_const(c, ty, 0);
+    }
+    case WASM_K_REF_IS_NULL: {
+        int r = cc_own(c, 0);
+        x64_test_rr(a, X64_S64, r, r);
+        x64_setcc_zx(a, X64_E, r);
+        return cc_result(c, 1, WASM_I32, r);
+    }
+    case WASM_K_REF_FUNC: {
+        uint32_t f = cc_u32(c);
+        int r = cc_alloc(c);
+        x64_load(a, X64_S64, r, x64_mb(VMCTX, (int32_t)(c->layout->funcs + 8 * f)));
+        return cc_push_reg(c, WASM_FUNCREF, r);
+    }
+    case WASM_K_TABLE_GET: {
+        uint32_t t = cc_u32(c);
+        int r = cc_own(c, 0);
+        table_check(c, t, r);
+        x64_load(a, X64_S64, r, x64_mbi(SCRATCH, r, 8, 0));
+        return cc_result(c, 1, c->m->tables[t].elem, r);
+    }
+    case WASM_K_TABLE_SET: {
+        uint32_t t = cc_u32(c);
+        int rv = cc_in_reg(c, 0);
+        int ri = cc_in_reg(c, 1);
+        table_check(c, t, ri);
+        x64_store(a, X64_S64, x64_mbi(SCRATCH, ri, 8, 0), rv);
+        cc_drop(c, 2);
+        return true;
+    }
+    case WASM_K_TABLE_SIZE: {
+        uint32_t t = cc_u32(c);
+        int r = cc_alloc(c);
+        x64_load(a, X64_S64, r, x64_mb(VMCTX, (int32_t)(c->layout->tables + 8 * t)));
+        x64_load(a, X64_S32, r, x64_mb(r, TABLE_SIZE));
+        return cc_push_reg(c, WASM_I32, r);
+    }
+    case WASM_K_TABLE_GROW:
+        imm[0] = cc_u32(c);
+        return cc_helper(c, WASM_HELPER_TABLE_GROW, 1, imm, 2, WASM_I32, false);
+    case WASM_K_TABLE_FILL:
+        imm[0] = cc_u32(c);
+        return cc_helper(c, WASM_HELPER_TABLE_FILL, 1, imm, 3, 0, true);
+    case WASM_K_TABLE_COPY:
+        imm[0] = cc_u32(c);
+        imm[1] = cc_u32(c);
+        return cc_helper(c, WASM_HELPER_TABLE_COPY, 2, imm, 3, 0, true);
+    case WASM_K_TABLE_INIT:
+        imm[1] = cc_u32(c);                 /* element segment, then table */
+        imm[0] = cc_u32(c);
+        return cc_helper(c, WASM_HELPER_TABLE_INIT, 2, imm, 3, 0, true);
+    case WASM_K_ELEM_DROP:
+        imm[0] = cc_u32(c);
+        return cc_helper(c, WASM_HELPER_ELEM_DROP, 1, imm, 0, 0, false);
+    default:
+        return cc_fail(c, "not a table instruction");
+    }
+}
+
+bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,
+               uint32_t nargs, uint8_t result, bool traps)
+{
+    static const int arg[] = { X64_RDI, X64_RSI, X64_RDX, X64_RCX, X64_R8, X64_R9 };
+    x64_asm *a = &c->a;
+    cc_spill_regs(c);
+    x64_mov_rr(a, X64_S64, X64_RDI, VMCTX);
+    for (uint32_t i = 0; i < nimm; i++)
+        x64_mov_ri(a, X64_S32, arg[1 + i], imm[i]);
+    for (uint32_t k = 0; k < nargs; k++)
+        cc_load(c, &c->vs[c->nvs - nargs + k], arg[1 + nimm + k]);
+    x64_call_m(a, x64_mb(VMCTX, (int32_t)(VMCTX_HELPERS + 8 * h)));
+    cc_drop(c, nargs);
+    if (traps) {
+        x64_test_rr(a, X64_S32, X64_RAX, X64_RAX);
+        x64_jcc(a, X64_NE, &c->dyn_trap);
+    }
+    if (!result)
+        return true;
+    cc_evict(c, X64_RAX);
+    x64_mov_rr(a, X64_S32, X64_RAX, X64_RAX);   /* C leaves the top undefined */
+    return cc_push_reg(c, result, X64_RAX);
+}

@@ -1,0 +1,250 @@
+/* compile_stack.c: the compiler's operand stack as a register cache, and
+ * the frame it lives in.
+ *
+ * Each operand-stack entry is a constant, a register, a local not yet
+ * read (V_LOCAL: a local.get costs nothing until used), or a value in its
+ * home slot. Registers are taken lowest first; when none is free, the
+ * deepest register value is spilled to its home slot (deep values are
+ * used last). The top three entries are never chosen, so an instruction
+ * may hold its operands in registers while it asks for one more.
+ * The frame (docs/compiler.md): [rbp+16+8i] params, [rbp-8] vmctx,
+ * declared locals, then the home slots.
+ */
+#include "compile.h"
+
+x64_mem cc_local(const struct cc *c, uint32_t local)
+{
+    if (local < c->nparams)
+        return x64_mb(X64_RBP, (int32_t)(16 + 8 * local));
+    return x64_mb(X64_RBP, -(int32_t)(16 + 8 * (local - c->nparams)));
+}
+
+x64_mem cc_slot(const struct cc *c, uint32_t pos)
+{
+    return x64_mb(X64_RBP, -(int32_t)(16 + 8 * (c->nlocals - c->nparams) + 8 * pos));
+}
+
+static bool push(struct cc *c, struct val v)
+{
+    if (c->nvs == c->capvs)
+        return cc_fail(c, "operand stack deeper than validated");
+    c->vs[c->nvs++] = v;
+    return true;
+}
+
+bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm)
+{
+    if (cc_sz(type) == X64_S32)
+        imm = (uint32_t)imm;
+    return push(c, (struct val){ .kind = V_CONST, .type = type, .imm = imm });
+}
+
+bool cc_push_reg(struct cc *c, uint8_t type, int reg)
+{
+    return push(c, (struct val){ .kind = V_REG, .type = type, .reg = (uint8_t)reg });
+}
+
+bool cc_push_local(struct cc *c, uint32_t local)
+{
+    return push(c, (struct val){ .kind = V_LOCAL, .type = c->ltype[local], .local = local });
+}
+
+bool cc_push_mem(struct cc *c, uint8_t type)
+{
+    return push(c, (struct val){ .kind = V_MEM, .type = type });
+}
+
+struct val *cc_top(struct cc *c, uint32_t depth)
+{
+    return &c->vs[c->nvs - 1 - depth];
+}
+
+void cc_free_reg(struct cc *c, int r)
+{
+    c->free |= X64_BIT(r);
+}
+
+void cc_drop(struct cc *c, uint32_t n)
+{
+    while (n--) {
+        struct val *v = &c->vs[--c->nvs];
+        if (v->kind == V_REG)
+            cc_free_reg(c, v->reg);
+    }
+}
+
+static void spill(struct cc *c, struct val *v)
+{
+    x64_store(&c->a, cc_sz(v->type), cc_slot(c, (uint32_t)(v - c->vs)), v->reg);
+    v->kind = V_MEM;
+}
+
+int cc_alloc_not(struct cc *c, x64_regset avoid)
+{
+    x64_regset f = c->free & ~avoid;
+    if (f) {
+        int r = x64_regset_first(f);
+        c->free &= (x64_regset)~X64_BIT(r);
+        return r;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < c->nvs; i++) {
+            struct val *v = &c->vs[i];
+            if (v->kind != V_REG || (avoid & X64_BIT(v->reg)) ||
+                (pass == 0 && i + 3 >= c->nvs))
+                continue;
+            spill(c, v);
+            return v->reg;   /* stays taken: now the caller's */
+        }
+    /* Ten registers and at most three operands: unreachable. */
+    cc_fail(c, "register cache exhausted");
+    return SCRATCH;
+}
+
+int cc_alloc(struct cc *c)
+{
+    return cc_alloc_not(c, 0);
+}
+
+void cc_evict(struct cc *c, int r)
+{
+    if (c->free & X64_BIT(r)) {
+        c->free &= (x64_regset)~X64_BIT(r);
+        return;
+    }
+    for (uint32_t i = 0; i < c->nvs; i++) {
+        struct val *v = &c->vs[i];
+        if (v->kind == V_REG && v->reg == r) {
+            int n = cc_alloc_not(c, X64_BIT(r));
+            x64_mov_rr(&c->a, X64_S64, n, r);
+            v->reg = (uint8_t)n;
+            return;
+        }
+    }
+    /* Taken by the caller itself: nothing to move. */
+}
+
+void cc_load(struct cc *c, const struct val *v, int reg)
+{
+    x64_sz sz = cc_sz(v->type);
+    switch (v->kind) {
+    case V_CONST:
+        x64_mov_ri(&c->a, sz, reg, sz == X64_S32 ? (int64_t)(uint32_t)v->imm
+                                                 : (int64_t)v->imm);
+        break;
+    case V_REG:
+        if (v->reg != reg)
+            x64_mov_rr(&c->a, X64_S64, reg, v->reg);
+        break;
+    case V_LOCAL:
+        x64_load(&c->a, sz, reg, cc_local(c, v->local));
+        break;
+    case V_MEM:
+        x64_load(&c->a, sz, reg, cc_slot(c, (uint32_t)(v - c->vs)));
+        break;
+    }
+}
+
+static bool fits32(uint64_t imm, x64_sz sz)
+{
+    return sz == X64_S32 || (int64_t)imm == (int32_t)imm;
+}
+
+void cc_store_val(struct cc *c, const struct val *v, x64_mem dst)
+{
+    x64_sz sz = cc_sz(v->type);
+    if (v->kind == V_CONST && fits32(v->imm, sz)) {
+        x64_store_i(&c->a, sz, dst, (int32_t)v->imm);
+    } else if (v->kind == V_REG) {
+        x64_store(&c->a, sz, dst, v->reg);
+    } else {
+        cc_load(c, v, SCRATCH);
+        x64_store(&c->a, sz, dst, SCRATCH);
+    }
+}
+
+int cc_in_reg(struct cc *c, uint32_t depth)
+{
+    struct val *v = cc_top(c, depth);
+    if (v->kind == V_REG)
+        return v->reg;
+    int r = cc_alloc(c);
+    cc_load(c, v, r);
+    v->kind = V_REG;
+    v->reg = (uint8_t)r;
+    return r;
+}
+
+int cc_own(struct cc *c, uint32_t depth)
+{
+    return cc_in_reg(c, depth);
+}
+
+void cc_spill_regs(struct cc *c)
+{
+    for (uint32_t i = 0; i < c->nvs; i++)
+        if (c->vs[i].kind == V_REG) {
+            spill(c, &c->vs[i]);
+            cc_free_reg(c, c->vs[i].reg);
+        }
+}
+
+void cc_flush(struct cc *c)
+{
+    for (uint32_t i = 0; i < c->nvs; i++) {
+        struct val *v = &c->vs[i];
+        if (v->kind == V_MEM)
+            continue;
+        cc_store_val(c, v, cc_slot(c, i));
+        if (v->kind == V_REG)
+            cc_free_reg(c, v->reg);
+        v->kind = V_MEM;
+    }
+}
+
+void cc_local_written(struct cc *c, uint32_t local)
+{
+    for (uint32_t i = 0; i < c->nvs; i++) {
+        struct val *v = &c->vs[i];
+        if (v->kind == V_LOCAL && v->local == local) {
+            cc_store_val(c, v, cc_slot(c, i));
+            v->kind = V_MEM;
+        }
+    }
+}
+
+bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        struct val *v = cc_top(c, k);
+        if (v->kind == V_REG && v->reg == r)
+            v->kind = V_CONST;          /* r passes to the result */
+    }
+    cc_drop(c, n);
+    return cc_push_reg(c, type, r);
+}
+
+/* Applies `op` with the value at the top as its source operand. */
+void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst)
+{
+    struct val *b = cc_top(c, 0);
+    switch (b->kind) {
+    case V_CONST:
+        if (sz == X64_S32 || (int64_t)b->imm == (int32_t)b->imm) {
+            x64_alu_ri(&c->a, op, sz, dst, (int32_t)b->imm);
+            return;
+        }
+        cc_load(c, b, SCRATCH);
+        x64_alu_rr(&c->a, op, sz, dst, SCRATCH);
+        return;
+    case V_REG:
+        x64_alu_rr(&c->a, op, sz, dst, b->reg);
+        return;
+    case V_LOCAL:
+        x64_alu_rm(&c->a, op, sz, dst, cc_local(c, b->local));
+        return;
+    default:
+        x64_alu_rm(&c->a, op, sz, dst, cc_slot(c, c->nvs - 1));
+        return;
+    }
+}
