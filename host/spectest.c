@@ -69,3 +69,9 @@ bool spectest_lookup(wasm_store *s, const char *field, wasm_extern *out)
         }
     return false;
 }
+
+void spectest_forget(void)
+{
+    spec.store = NULL;
+    spec.n = 0;
+}

@@ -12,5 +12,7 @@
 bool spectest_init(wasm_store *s);
 /* The export `field` of spectest, if it has that kind; false if none. */
 bool spectest_lookup(wasm_store *s, const char *field, wasm_extern *out);
+/* Forgets the objects made (call before freeing their store). */
+void spectest_forget(void);
 
 #endif

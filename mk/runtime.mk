@@ -17,7 +17,7 @@ $(BUILD)/rt/x64/%.o: wasm/x64/%.c $(wildcard wasm/x64/*.h) $(ENGINE_HDRS)
 # wasm/*.c now call the encoder and the host's code, memory and trap hooks:
 # every binary that links the engine links them too. (A target-specific
 # value reaches the recipes mk/engine.mk wrote with $(ENGINE_SRCS).)
-$(BUILD)/atoll-spec: $(RT_LINK_OBJS)
+$(BUILD)/atoll-spec: $(RT_LINK_OBJS) $(ENGINE_OBJ)/spec_exec.o
 $(BUILD)/test-engine: ENGINE_SRCS += $(RT_X64_SRCS) $(RT_HOST_SRCS)
 $(BUILD)/test-engine: $(RT_X64_SRCS) $(RT_HOST_SRCS)
 $(BUILD)/fuzz/fuzz_decode: ENGINE_SRCS += $(RT_X64_SRCS) $(RT_HOST_SRCS)
