@@ -19,6 +19,7 @@ include mk/kernel.mk
 -include mk/engine.mk
 -include mk/x64.mk
 -include mk/runtime.mk
+-include mk/bench.mk
 -include mk/host.mk
 include mk/tests.mk
 
