@@ -279,9 +279,9 @@ def write(args, progs, rows, size, engs, missing, cells, runs, seconds):
     add('## Chart')
     add('')
     add(why or '![execution time relative to native](%s)' % os.path.basename(args.chart))
-    return why
     with open(args.out, 'w') as f:
         f.write('\n'.join(out) + '\n')
+    return why
 
 
 def _atoll_method(engs, missing):
