@@ -208,6 +208,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
     c->nvs = c->ncs = 0;
     c->free = CC_REGS;
     c->dead = false;
+    c->fused = -1;
     c->out_slots = 0;
     memset(c->trap, 0, sizeof c->trap);
     memset(&c->dyn_trap, 0, sizeof c->dyn_trap);

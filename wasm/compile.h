@@ -70,6 +70,8 @@ struct cc {
     uint32_t out_slots;          /* outgoing argument area, in slots */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
     bool dead;                   /* the current code is unreachable */
+    int fused;                   /* -1, or the condition a compare left in the
+                                    flags for the br_if/if that follows it */
     x64_label trap[WASM_TRAP_COUNT];
     x64_label dyn_trap;          /* ud2 with the kind in eax */
 

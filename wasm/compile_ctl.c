@@ -312,6 +312,22 @@ static bool end(struct cc *c)
     return true;
 }
 
+/* Pops the condition of an if or br_if: the condition code under which
+ * it is true (the flags are set; nothing after may change them). */
+static x64_cc cond(struct cc *c)
+{
+    x64_cc cc = X64_NE;
+    if (c->fused >= 0) {
+        cc = (x64_cc)c->fused;
+        c->fused = -1;
+    } else {
+        int r = cc_in_reg(c, 0);
+        x64_test_rr(&c->a, X64_S32, r, r);
+    }
+    cc_drop(c, 1);
+    return cc;
+}
+
 bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
 {
     x64_asm *a = &c->a;
@@ -346,13 +362,11 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
         blocktype(c, &np, &params, &nr, &results);
         if (c->dead)
             return push_ctl(c, oi->kind, false, false, np, params, nr, results);
-        int r = cc_in_reg(c, 0);
-        x64_test_rr(a, X64_S32, r, r);
-        cc_drop(c, 1);
+        x64_cc cc = cond(c);
         cc_flush(c);                   /* moves only: the flags survive */
         if (!push_ctl(c, WASM_K_IF, true, true, np, params, nr, results))
             return false;
-        x64_jcc(a, X64_E, &c->cs[c->ncs - 1].els);
+        x64_jcc(a, x64_cc_not(cc), &c->cs[c->ncs - 1].els);
         return true;
     }
     case WASM_K_ELSE: {
@@ -388,14 +402,12 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
         s = cc_side(c);
         if (c->dead)
             return true;
-        int r = cc_in_reg(c, 0);
-        x64_test_rr(a, X64_S32, r, r);
-        cc_drop(c, 1);
+        x64_cc cc = cond(c);
         if (x != c->ncs - 1 && !transfer_needed(c, s->a, s->b)) {
-            x64_jcc(a, X64_NE, &c->cs[c->ncs - 1 - x].label);
+            x64_jcc(a, cc, &c->cs[c->ncs - 1 - x].label);
         } else {
             x64_label skip = { 0, 0 };
-            x64_jcc(a, X64_E, &skip);
+            x64_jcc(a, x64_cc_not(cc), &skip);
             branch(c, x, s->a, s->b);
             x64_bind(a, &skip);
         }

@@ -16,18 +16,33 @@ static bool binary(struct cc *c, x64_alu op, uint8_t ty)
     return cc_result(c, 2, ty, ra);
 }
 
+/* A compare whose result only a br_if or if tests (the next opcode)
+ * leaves it in the flags: the branch uses the condition directly. */
+static bool fused(struct cc *c, x64_cc cc, uint32_t n)
+{
+    if (c->p >= c->end || (*c->p != 0x0d && *c->p != 0x04))
+        return false;
+    c->fused = cc;
+    cc_drop(c, n);
+    return cc_push_const(c, WASM_I32, 0);   /* stands for the flags */
+}
+
 static bool compare(struct cc *c, x64_cc cc, uint8_t ty)
 {
-    int ra = cc_own(c, 1);
+    int ra = cc_in_reg(c, 1);
     cc_alu_top(c, X64_CMP, cc_sz(ty), ra);
+    if (fused(c, cc, 2))
+        return !c->failed;
     x64_setcc_zx(&c->a, cc, ra);
     return cc_result(c, 2, WASM_I32, ra);
 }
 
 static bool eqz(struct cc *c, uint8_t ty)
 {
-    int r = cc_own(c, 0);
+    int r = cc_in_reg(c, 0);
     x64_test_rr(&c->a, cc_sz(ty), r, r);
+    if (fused(c, X64_E, 1))
+        return !c->failed;
     x64_setcc_zx(&c->a, X64_E, r);
     return cc_result(c, 1, WASM_I32, r);
 }
