@@ -33,3 +33,12 @@ TEST_SUITES += test-runtime
 .PHONY: test-runtime
 test-runtime: $(BUILD)/atoll-run
 	@python3 tests/runtime/run.py $(BUILD)/atoll-run tests/runtime
+
+# Benchmark (not a test): compile MB/s on the SQLite module of bench-decode.
+.PHONY: bench-compile
+$(BUILD)/bench/bench-compile: bench/compile/bench_compile.c $(HOST_OBJS) $(RT_LINK_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+
+bench-compile: $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm
+	@$(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm $(BENCH_WASM)
