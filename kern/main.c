@@ -14,6 +14,7 @@
 #include "kern/log.h"
 #include "kern/panic.h"
 #include "kern/thread.h"
+#include "kern/wasm_host.h"
 #include "dev/platform.h"
 #include "mm/kstack.h"
 #include "mm/vmm.h"
@@ -52,6 +53,7 @@ __attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)
     gdt_init();
     idt_init();
     probe_init();
+    wasm_host_init();
     mm_init();
 
     /* Leave the boot stack (no guard page) for one that has one. */

@@ -1,11 +1,24 @@
 /*
- * The kernel's side of the engine's host interface (wasm/host.h): engine
- * memory comes from the kernel heap. Code regions, linear memories and
- * traps join here as the runtime grows (docs/compiler.md).
+ * The kernel's side of the engine's host interface (wasm/host.h; the
+ * contract is in docs/compiler.md):
+ *   - engine memory from the kernel heap;
+ *   - code regions: a region of kernel address space committed writable,
+ *     then sealed read+execute, never both (W^X), tagged with its owner;
+ *   - linear memories: regions reserved whole (8 GiB + 64 KiB), committed
+ *     in place as they grow; what is not committed faults;
+ *   - traps: #PF, #GP, #SS, #DE and #UD raised by code in a sealed region
+ *     go to the engine, which turns them into Wasm traps and says where to
+ *     resume. Anything else stays a kernel fault.
  */
+#include "kern/wasm_host.h"
+
 #include "wasm/host.h"
 
+#include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
 #include "mm/heap.h"
+#include "mm/mmu.h"
+#include "mm/vregion.h"
 
 void *wasm_host_alloc(size_t size)
 {
@@ -16,4 +29,94 @@ void wasm_host_free(void *p, size_t size)
 {
     (void)size;
     kfree(p);
+}
+
+/* The region a host pointer starts, when it is of the expected kind. */
+static struct vregion *region_at(const void *p, enum vregion_kind kind)
+{
+    const struct vregion *r = vregion_find((uintptr_t)p);
+    if (!r || vregion_kind(r) != kind || vregion_base(r) != (uintptr_t)p)
+        return NULL;
+    return (struct vregion *)r;
+}
+
+void *wasm_host_code_alloc(size_t size)
+{
+    if (size == 0)
+        return NULL;
+    struct vregion *r = vregion_reserve(size, PAGE_SIZE, VR_CODE, "wasm code");
+    if (!r)
+        return NULL;
+    if (vregion_commit(r, 0, vregion_size(r), MMU_WRITE)) {
+        vregion_release(r);
+        return NULL;
+    }
+    return (void *)vregion_base(r);
+}
+
+_Bool wasm_host_code_seal(void *p, size_t size, void *owner)
+{
+    struct vregion *r = region_at(p, VR_CODE);
+    if (!r || size > vregion_size(r))
+        return 0;
+    if (vregion_protect(r, 0, vregion_size(r), MMU_EXEC))
+        return 0;
+    vregion_set_owner(r, owner);
+    return 1;
+}
+
+void wasm_host_code_free(void *p, size_t size)
+{
+    (void)size;
+    vregion_release(region_at(p, VR_CODE));
+}
+
+void *wasm_host_mem_reserve(size_t size)
+{
+    /* 2 MiB alignment leaves room for large pages later. */
+    struct vregion *r = vregion_reserve(size, LARGE_PAGE_SIZE, VR_WASM, "wasm memory");
+    return r ? (void *)vregion_base(r) : NULL;
+}
+
+_Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
+{
+    struct vregion *r = region_at(base, VR_WASM);
+    if (!r || to < from)
+        return 0;
+    return vregion_commit(r, from, to - from, MMU_WRITE) == 0;
+}
+
+void wasm_host_mem_release(void *base, size_t size)
+{
+    (void)size;
+    vregion_release(region_at(base, VR_WASM));
+}
+
+/* A fault in compiled code becomes a trap: the engine rewrites where the
+ * interrupted context resumes (its unwind point) and we return into it. */
+static bool wasm_fault(struct trap_frame *f)
+{
+    const struct vregion *r = vregion_find(f->rip);
+    if (!r || vregion_kind(r) != VR_CODE || !vregion_owner(r))
+        return false;
+    int cause = f->vector == VEC_DE ? WASM_FAULT_DIVIDE
+              : f->vector == VEC_UD ? WASM_FAULT_INVALID
+                                    : WASM_FAULT_MEMORY;
+    struct wasm_trap_regs regs = {
+        .pc = f->rip, .sp = f->rsp, .rax = f->rax, .r15 = f->r15,
+        .fault_addr = f->vector == VEC_PF ? read_cr2() : 0,
+    };
+    if (!wasm_trap_fault(vregion_owner(r), cause, &regs))
+        return false;
+    f->rip = regs.pc;
+    f->rsp = regs.sp;
+    f->rax = regs.rax;
+    return true;
+}
+
+void wasm_host_init(void)
+{
+    static const int vectors[] = { VEC_PF, VEC_GP, VEC_SS, VEC_DE, VEC_UD };
+    for (unsigned i = 0; i < sizeof vectors / sizeof vectors[0]; i++)
+        trap_add_fault_handler(vectors[i], wasm_fault);
 }

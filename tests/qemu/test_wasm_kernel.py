@@ -1,11 +1,14 @@
-"""The engine's front end in the kernel: spec-suite modules passed as boot
-modules are decoded and validated by the kernel (ktest wasm_decode_modules)
-with the verdict the suite expects. The same modules and verdicts run on
-Linux through atoll-spec; here the point is the same code in ring 0."""
+"""The engine in the kernel, from the same sources as the Linux tools:
+spec-suite modules passed as boot modules are decoded and validated with the
+verdict the suite expects (ktest wasm_decode_modules), and spec commands are
+run as compiled code in ring 0, traps included (ktest wasm_spec_script)."""
 import json
 import os
+import re
+import tempfile
 
 from atollqemu import BUILD, EXIT_PASS, Boot
+import wasm_script
 
 SPEC = os.path.join(BUILD, "spec")
 # A spread of sections and instruction classes; every binary module of each.
@@ -47,3 +50,35 @@ def test_spec_modules_decode_in_kernel():
             code = b.wait_exit()
             assert code == EXIT_PASS, "batch %d: exit %s\n%s" % (i // PER_BOOT, code, b.serial[-4000:])
             assert "%d modules" % len(batch) in b.serial, b.serial[-2000:]
+
+
+# Spec files whose commands the kernel runs (compiled code in ring 0):
+# integer and float arithmetic, conversions, control flow, calls through
+# tables, memory with its traps, and deep recursion ("call stack exhausted").
+EXEC_FILES = ["i32", "i64", "f32", "f64", "conversions", "fac", "traps", "address",
+              "memory_grow", "call", "call_indirect", "br_table", "loop", "select",
+              "left-to-right", "func_ptrs", "global", "stack", "float_misc",
+              "float_exprs", "bulk", "memory_trap", "int_exprs", "unwind"]
+
+
+def test_spec_commands_run_in_kernel():
+    tmp = tempfile.mkdtemp(prefix="atoll-scripts-")
+    mods, total = [], 0
+    for name in EXEC_FILES:
+        path = os.path.join(SPEC, "core", name + ".json")
+        assert os.path.exists(path), "%s is missing: run make spec-json" % path
+        script, n = wasm_script.encode(path)
+        out = os.path.join(tmp, name + ".script")
+        with open(out, "wb") as f:
+            f.write(script)
+        mods.append("%s %s script" % (out, name))
+        total += n
+    assert len(mods) <= PER_BOOT
+    with Boot(append="test=wasm_spec_script", modules=mods, memory="512M", timeout=300) as b:
+        code = b.wait_exit()
+        assert code == EXIT_PASS, "exit %s\n%s" % (code, b.serial[-5000:])
+        counts = re.findall(r" script: (\d+) passed, (\d+) failed$", b.serial, re.M)
+        assert len(counts) == len(mods), b.serial[-3000:]
+        assert all(f == "0" for _, f in counts), b.serial[-3000:]
+        ran = sum(int(p) for p, _ in counts)
+        assert ran == total, "%d commands encoded, %d passed" % (total, ran)
