@@ -1,6 +1,6 @@
 /* atoll_run.c: runs a WebAssembly module on Linux with Atoll's engine.
  *
- *   atoll-run FILE.wasm [--invoke NAME [ARG...]]
+ *   atoll-run [--timeout MS] FILE.wasm [--invoke NAME [ARG...]]
  *
  * Decodes, validates, compiles and instantiates FILE (imports from the
  * `spectest` module are provided; any other import is an error), which
@@ -9,6 +9,8 @@
  * nan and inf included) and prints each result on a line. Without it,
  * calls `_start` if the module exports one. A trap prints its kind and
  * the function's name and exits with status 1; other errors exit with 2.
+ * --timeout stops a call running longer than MS milliseconds (an
+ * "interrupted" trap), the way the kernel's timer stops a runaway one.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "../wasm/wasm.h"
+#include "linux_trap.h"
 #include "spectest.h"
 
 static void die(const char *fmt, const char *arg)
@@ -98,8 +101,14 @@ static void print(uint64_t v, uint8_t type)
 
 int main(int argc, char **argv)
 {
+    unsigned timeout = 0;
+    if (argc > 2 && !strcmp(argv[1], "--timeout")) {
+        timeout = (unsigned)strtoul(argv[2], NULL, 0);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--invoke") || argc < 4))) {
-        fprintf(stderr, "usage: atoll-run FILE.wasm [--invoke NAME [ARG...]]\n");
+        fprintf(stderr, "usage: atoll-run [--timeout MS] FILE.wasm [--invoke NAME [ARG...]]\n");
         return 2;
     }
     size_t len;
@@ -159,6 +168,8 @@ int main(int argc, char **argv)
     uint64_t *vals = calloc((np > nr ? np : nr) + 1, 8);
     for (uint32_t i = 0; i < np; i++)
         vals[i] = parse(argv[4 + i], params[i]);
+    if (timeout && !linux_trap_timeout(timeout))
+        die("%s", "cannot set the timer");
     int t = wasm_call(s, &fn, vals);
     if (t) {
         uint32_t fi;

@@ -7,6 +7,10 @@
  * point it gives; a fault anywhere else gets the default action (a crash
  * with its usual report). docs/compiler.md states the contract.
  *
+ * SIGALRM (linux_trap_timeout) interrupts a call that runs too long the
+ * way the kernel's timer will: wasm_trap_interrupt unwinds it when the
+ * signal lands in compiled code.
+ *
  * The registry is a plain array that the handler only reads; atoll-run and
  * atoll-spec are single-threaded, so it needs no lock.
  */
@@ -15,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <ucontext.h>
 
 #include "../wasm/host.h"
@@ -41,15 +46,35 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
             .pc = pc, .sp = (uintptr_t)g[REG_RSP], .rax = (uintptr_t)g[REG_RAX],
             .r15 = (uintptr_t)g[REG_R15], .fault_addr = (uintptr_t)si->si_addr,
         };
-        if (!wasm_trap_fault(regions[i].owner, cause, &r))
+        bool ok = sig == SIGALRM ? wasm_trap_interrupt(regions[i].owner, &r)
+                                 : wasm_trap_fault(regions[i].owner, cause, &r);
+        if (!ok)
             break;
         g[REG_RIP] = (greg_t)r.pc;
         g[REG_RSP] = (greg_t)r.sp;
         g[REG_RAX] = (greg_t)r.rax;
         return;
     }
+    if (sig == SIGALRM) {
+        /* Not in compiled code right now (a helper, a host function, the
+         * stubs, or no call at all): look again in a millisecond. */
+        struct itimerval t = { { 0, 0 }, { 0, 1000 } };
+        setitimer(ITIMER_REAL, &t, NULL);
+        return;
+    }
     /* Not ours: the default action, which re-raises at the same pc. */
     signal(sig, SIG_DFL);
+}
+
+bool linux_trap_timeout(unsigned ms)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    struct itimerval t = { { 0, 0 }, { ms / 1000, (ms % 1000) * 1000 } };
+    return !sigaction(SIGALRM, &sa, NULL) && !setitimer(ITIMER_REAL, &t, NULL);
 }
 
 static bool install(void)

@@ -11,5 +11,8 @@
 bool linux_trap_register(void *p, size_t size, void *owner);
 /* Forgets the region starting at p (no-op if unknown). */
 void linux_trap_unregister(void *p);
+/* Interrupts the running call ("interrupted" trap) after ms milliseconds
+ * of wall time. False if the timer cannot be set. */
+bool linux_trap_timeout(unsigned ms);
 
 #endif

@@ -282,7 +282,11 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     }
     c->capvs = maxs + 4;
     c->capcs = maxd + 2;
-    size_t cap = 4096 + (size_t)ndef * 64;
+    /* x86-64 code runs about 4-5 times the size of the Wasm code: sized
+     * once, the buffer rarely grows (each growth copies it). */
+    size_t cap = 4096 + (size_t)ndef * 64 + m->len * 5;
+    if (cap > X64_MAX_CODE)
+        cap = X64_MAX_CODE;
     uint8_t *buf = wasm_host_alloc(cap);
     c->ltype = wasm_host_alloc(maxl);
     c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);

@@ -68,4 +68,13 @@ enum { WASM_FAULT_MEMORY = 1,   /* page fault, SIGSEGV, SIGBUS */
  * Allocates nothing and takes no lock (safe in a signal handler). */
 _Bool wasm_trap_fault(void *owner, int cause, struct wasm_trap_regs *regs);
 
+/* Implemented by the ENGINE, for a host that stops a runaway call (the
+ * kernel at a timer tick): if the interrupted pc lies in a module's code
+ * region sealed with `owner` (not in the store's stubs), records a trap of
+ * kind WASM_TRAP_INTERRUPTED, rewrites regs as wasm_trap_fault does, and
+ * returns true. Any instruction of compiled code may be interrupted this
+ * way; elsewhere (stubs, helpers, host functions) it returns false and the
+ * host tries again later. Same safety as wasm_trap_fault. */
+_Bool wasm_trap_interrupt(void *owner, struct wasm_trap_regs *regs);
+
 #endif

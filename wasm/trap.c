@@ -22,6 +22,7 @@ static const char *const messages[WASM_TRAP_COUNT] = {
     [WASM_TRAP_STACK] = "call stack exhausted",
     [WASM_TRAP_TABLE_OOB] = "out of bounds table access",
     [WASM_TRAP_HOST] = "host trap",
+    [WASM_TRAP_INTERRUPTED] = "interrupted",
 };
 
 const char *wasm_trap_message(int trap)
@@ -59,6 +60,35 @@ const char *wasm_store_trap_func(const wasm_store *s, uint32_t *func)
     return wasm_module_func_name(s->trap_module, s->trap_func);
 }
 
+/* Records the trap in the store (found through r15, which holds a vmctx
+ * or host record at every instruction of compiled code) and sends the
+ * context to the landing pad. */
+static bool unwind(const struct wasm_code *c, uint32_t off, int kind,
+                   struct wasm_trap_regs *regs)
+{
+    /* The function: the last one starting at or before the pc. */
+    uint32_t func = WASM_NONE;
+    uint32_t lo = 0, hi = c->nfuncs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->func_off[mid] <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0)
+        func = c->first_func + lo - 1;
+
+    struct wasm_store *s = *(struct wasm_store **)(uintptr_t)(regs->r15 + VMCTX_STORE);
+    s->trap_kind = kind;
+    s->trap_func = func;
+    s->trap_module = c->m;
+    regs->pc = (uintptr_t)s->landing;
+    regs->sp = s->unwind_sp;
+    regs->rax = (uint64_t)kind;
+    return true;
+}
+
 bool wasm_trap_fault(void *owner, int cause, struct wasm_trap_regs *regs)
 {
     const struct wasm_code *c = owner;
@@ -84,25 +114,14 @@ bool wasm_trap_fault(void *owner, int cause, struct wasm_trap_regs *regs)
     if (kind <= 0 || kind >= WASM_TRAP_COUNT)
         kind = WASM_TRAP_HOST;
 
-    /* The function: the last one starting at or before the pc. */
-    uint32_t func = WASM_NONE;
-    lo = 0, hi = c->nfuncs;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (c->func_off[mid] <= off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo > 0)
-        func = c->first_func + lo - 1;
+    return unwind(c, (uint32_t)off, kind, regs);
+}
 
-    struct wasm_store *s = *(struct wasm_store **)(uintptr_t)(regs->r15 + VMCTX_STORE);
-    s->trap_kind = kind;
-    s->trap_func = func;
-    s->trap_module = c->m;
-    regs->pc = (uintptr_t)s->landing;
-    regs->sp = s->unwind_sp;
-    regs->rax = (uint64_t)kind;
-    return true;
+bool wasm_trap_interrupt(void *owner, struct wasm_trap_regs *regs)
+{
+    const struct wasm_code *c = owner;
+    uint64_t off = regs->pc - (uintptr_t)c->base;
+    if (!c->m || regs->pc < (uintptr_t)c->base || off >= c->size)
+        return false;
+    return unwind(c, (uint32_t)off, WASM_TRAP_INTERRUPTED, regs);
 }

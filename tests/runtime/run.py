@@ -4,6 +4,7 @@ what atoll-run must print, one line per check:
 
     ;; run: NAME ARG... => RESULT | RESULT...     results, in order
     ;; run: NAME ARG... => trap: MESSAGE          a trap (exit status 1)
+    ;; run: --timeout MS NAME ARG... => ...       with atoll-run's timer
 
 wat2wasm (with --debug-names, so traps name functions) builds each module
 into build/runtime/. Ends with "N passed, N failed"."""
@@ -28,7 +29,10 @@ def main():
             call, want = line[len(";; run:"):].split("=>")
             args = call.split()
             want = want.strip()
-            p = subprocess.run([run, wasm, "--invoke"] + args, capture_output=True,
+            opts = []
+            if args[0] == "--timeout":
+                opts, args = args[:2], args[2:]
+            p = subprocess.run([run] + opts + [wasm, "--invoke"] + args, capture_output=True,
                                text=True, timeout=60)
             if want.startswith("trap:"):
                 ok = p.returncode == 1 and ("trap: " + want[5:].strip()) in p.stderr
