@@ -143,24 +143,14 @@ class Boot:
         lines = text.replace("\r", "").split("\n")
         return "\n".join(l for l in lines[1:-1] if not l.startswith("QEMU "))
 
+    # The screen is read with screen_ocr.read_screen(boot, mode): VGA text
+    # cells or a framebuffer screendump decoded glyph by glyph.
+
     def send_keys(self, keys, gap=0.15):
         """Presses keys one by one (monitor names: 'a', 'ret', 'shift-7')."""
         for k in keys:
             self.monitor("sendkey " + k)
             time.sleep(gap)
-
-    def vga_text(self):
-        """The 80x25 VGA text screen as 25 strings (text mode only)."""
-        name = "vga.bin"
-        self.monitor('pmemsave 0xb8000 4000 "%s"' % name)
-        path = os.path.join(self.tmp, name)
-        for _ in range(100):
-            if os.path.exists(path) and os.path.getsize(path) == 4000:
-                break
-            time.sleep(0.02)
-        data = open(path, "rb").read()
-        return ["".join(chr(data[(r * 80 + c) * 2]) if 32 <= data[(r * 80 + c) * 2] < 127 else " "
-                        for c in range(80)).rstrip() for r in range(25)]
 
     # -- teardown -------------------------------------------------------
     def kill(self):
