@@ -207,6 +207,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
         memset(c->ltype + f->locals[r].first, f->locals[r].type, f->locals[r].count);
     c->nvs = c->ncs = 0;
     c->free = CC_REGS;
+    c->xfree = CC_XREGS;
     c->dead = false;
     c->fused = -1;
     c->out_slots = 0;

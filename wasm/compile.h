@@ -18,12 +18,12 @@
 #include "x64/asm.h"
 
 /* Where an operand-stack value is. */
-enum { V_CONST, V_REG, V_LOCAL, V_MEM };
+enum { V_CONST, V_REG, V_LOCAL, V_MEM, V_XREG };
 
 struct val {
     uint8_t kind;        /* V_* */
     uint8_t type;        /* valtype */
-    uint8_t reg;         /* V_REG */
+    uint8_t reg;         /* V_REG: a GPR; V_XREG: an xmm register */
     uint32_t local;      /* V_LOCAL: the local it reads (until written) */
     uint64_t imm;        /* V_CONST: bit pattern (i32 zero-extended) */
 };
@@ -43,6 +43,7 @@ struct ctl {
 
 /* Registers of the cache (docs/compiler.md): everything but rsp, rbp, the
  * pinned r14/r15 and the scratch r10/r11. */
+#define CC_XREGS ((x64_regset)0xfffc)   /* xmm2..xmm15; xmm0/1 are scratch */
 #define CC_REGS (X64_BIT(X64_RAX) | X64_BIT(X64_RCX) | X64_BIT(X64_RDX) |   \
                  X64_BIT(X64_RBX) | X64_BIT(X64_RSI) | X64_BIT(X64_RDI) |   \
                  X64_BIT(X64_R8) | X64_BIT(X64_R9) | X64_BIT(X64_R12) |     \
@@ -80,6 +81,7 @@ struct cc {
     struct ctl *cs;              /* control stack */
     uint32_t ncs, capcs;
     x64_regset free;             /* free cache registers */
+    x64_regset xfree;            /* free xmm registers (xmm2..15) */
 
     /* Module-wide. */
     x64_label *funcs;            /* entry of each defined function */
@@ -112,7 +114,10 @@ int cc_alloc(struct cc *c);                        /* a free register, spilling 
 int cc_alloc_not(struct cc *c, x64_regset avoid);
 void cc_free_reg(struct cc *c, int r);
 void cc_evict(struct cc *c, int r);                /* r made free */
-int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some register */
+int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some GPR */
+int cc_in_xmm(struct cc *c, uint32_t depth);       /* ... into some xmm register */
+int cc_xalloc(struct cc *c);                       /* a free xmm register */
+void cc_xload(struct cc *c, const struct val *v, int x); /* copy into xmm x */
 int cc_own(struct cc *c, uint32_t depth);          /* ... one it may overwrite */
 void cc_load(struct cc *c, const struct val *v, int reg); /* copy into reg */
 void cc_store_val(struct cc *c, const struct val *v, x64_mem dst);
@@ -121,6 +126,7 @@ void cc_flush(struct cc *c);                       /* before merges: all in slot
 void cc_local_written(struct cc *c, uint32_t local);
 /* Pops n values and pushes `r` (which one of them may own) as the result. */
 bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r);
+bool cc_xresult(struct cc *c, uint32_t n, uint8_t type, int x);
 /* dst = dst op top-of-stack value (immediate, register or memory form). */
 void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst);
 

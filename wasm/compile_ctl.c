@@ -9,6 +9,7 @@
  * scratch register), so a br_if's fall-through keeps its cache.
  */
 #include "compile.h"
+#include "x64/xmm.h"
 #include "host.h"
 #include "libc.h"
 
@@ -148,7 +149,15 @@ static bool push_results(struct cc *c, const struct wasm_functype *t)
     for (uint32_t k = 0; k < t->nresults; k++) {
         uint8_t ty = t->results[k];
         x64_mem src = x64_mb(X64_RSP, (int32_t)(8 * k));
-        if (k < 4) {
+        if (k < 4 && (ty == WASM_F32 || ty == WASM_F64)) {
+            int x = cc_xalloc(c);
+            if (ty == WASM_F32)
+                x64_movd_xm(&c->a, x, src);
+            else
+                x64_movq_x_m(&c->a, x, src);
+            if (!cc_xresult(c, 0, ty, x))
+                return false;
+        } else if (k < 4) {
             int r = cc_alloc(c);
             x64_load(&c->a, cc_sz(ty), r, src);
             if (!cc_push_reg(c, ty, r))

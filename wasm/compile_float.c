@@ -1,9 +1,9 @@
 /* compile_float.c: f32 and f64.
  *
- * Float values live in general-purpose registers as bit patterns
- * (docs/compiler.md): constants, abs, neg, copysign and reinterpretations
- * are integer instructions; arithmetic moves its operands into xmm0/xmm1
- * and the result back. Exact IEEE semantics where x86 differs from Wasm:
+ * Floats being computed live in xmm registers (the cache's second class),
+ * constants and moves as bit patterns; abs, neg, copysign and
+ * reinterpretations work on the bits in general-purpose registers
+ * (docs/compiler.md). Exact IEEE semantics where x86 differs from Wasm:
  * min/max handle NaN and signed zeros explicitly, comparisons read the
  * parity flag (unordered), trapping truncations check NaN and range
  * before converting, saturating ones clamp, and unsigned 64-bit
@@ -18,32 +18,15 @@
 
 static bool is64(uint8_t ty) { return ty == WASM_F64; }
 
-/* xmm <- the value at `depth` (a float's bits, or an integer's). */
-static void to_xmm(struct cc *c, uint32_t depth, int x)
+/* The xmm register holding the value at `depth`: its own if it is in one,
+ * else a copy in scratch register `x`. */
+static int xsrc(struct cc *c, uint32_t depth, int x)
 {
     struct val *v = cc_top(c, depth);
-    x64_sz sz = cc_sz(v->type);
-    if (v->kind == V_REG) {
-        x64_movd_xr(&c->a, sz, x, v->reg);
-    } else if (v->kind == V_CONST) {
-        cc_load(c, v, SCRATCH);
-        x64_movd_xr(&c->a, sz, x, SCRATCH);
-    } else {
-        x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local)
-                                       : cc_slot(c, (uint32_t)(v - c->vs));
-        if (sz == X64_S32)
-            x64_movd_xm(&c->a, x, m);
-        else
-            x64_movq_x_m(&c->a, x, m);
-    }
-}
-
-/* Pops n values, pushes xmm0's low lane as a value of type ty. */
-static bool from_xmm(struct cc *c, uint32_t n, uint8_t ty)
-{
-    int r = cc_alloc(c);
-    x64_movd_rx(&c->a, cc_sz(ty), r, X0);
-    return cc_result(c, n, ty, r);
+    if (v->kind == V_XREG)
+        return v->reg;
+    cc_xload(c, v, x);
+    return x;
 }
 
 static void xconst(struct cc *c, int x, bool f64, uint64_t bits)
@@ -52,22 +35,37 @@ static void xconst(struct cc *c, int x, bool f64, uint64_t bits)
     x64_movd_xr(&c->a, f64 ? X64_S64 : X64_S32, x, SCRATCH);
 }
 
+/* xa = xa op (top of stack), the right operand from memory when it is. */
+static void xop_top(struct cc *c, x64_xop op, int xa)
+{
+    struct val *b = cc_top(c, 0);
+    if (b->kind == V_XREG)
+        x64_sse_rr(&c->a, op, xa, b->reg);
+    else if (b->kind == V_LOCAL)
+        x64_sse_rm(&c->a, op, xa, cc_local(c, b->local));
+    else if (b->kind == V_MEM)
+        x64_sse_rm(&c->a, op, xa, cc_slot(c, c->nvs - 1));
+    else {
+        cc_xload(c, b, X1);
+        x64_sse_rr(&c->a, op, xa, X1);
+    }
+}
+
 static bool arith(struct cc *c, x64_xop ss, x64_xop sd, uint8_t ty)
 {
-    to_xmm(c, 1, X0);
-    to_xmm(c, 0, X1);
-    x64_sse_rr(&c->a, is64(ty) ? sd : ss, X0, X1);
-    return from_xmm(c, 2, ty);
+    int xa = cc_in_xmm(c, 1);
+    xop_top(c, is64(ty) ? sd : ss, xa);
+    return cc_xresult(c, 2, ty, xa);
 }
 
 static bool unary(struct cc *c, x64_xop ss, x64_xop sd, int round, uint8_t ty)
 {
-    to_xmm(c, 0, X0);
+    int x = cc_in_xmm(c, 0);
     if (round >= 0)
-        x64_sse_rri(&c->a, is64(ty) ? sd : ss, X0, X0, (uint8_t)(round | 8));
+        x64_sse_rri(&c->a, is64(ty) ? sd : ss, x, x, (uint8_t)(round | 8));
     else
-        x64_sse_rr(&c->a, is64(ty) ? sd : ss, X0, X0);
-    return from_xmm(c, 1, ty);
+        x64_sse_rr(&c->a, is64(ty) ? sd : ss, x, x);
+    return cc_xresult(c, 1, ty, x);
 }
 
 /* min/max: NaN if either is; -0 below +0 (or/and of equal operands). */
@@ -76,22 +74,22 @@ static bool minmax(struct cc *c, bool max, uint8_t ty)
     x64_asm *a = &c->a;
     bool d = is64(ty);
     x64_label nan = { 0, 0 }, normal = { 0, 0 }, done = { 0, 0 };
-    to_xmm(c, 1, X0);
-    to_xmm(c, 0, X1);
-    x64_sse_rr(a, d ? x64_op_ucomisd : x64_op_ucomiss, X0, X1);
+    int xa = cc_in_xmm(c, 1);
+    int xb = xsrc(c, 0, X1);
+    x64_sse_rr(a, d ? x64_op_ucomisd : x64_op_ucomiss, xa, xb);
     x64_jcc(a, X64_P, &nan);
     x64_jcc(a, X64_NE, &normal);
     x64_sse_rr(a, max ? (d ? x64_op_andpd : x64_op_andps) : (d ? x64_op_orpd : x64_op_orps),
-               X0, X1);
+               xa, xb);
     x64_jmp(a, &done);
     x64_bind(a, &nan);
-    x64_sse_rr(a, d ? x64_op_addsd : x64_op_addss, X0, X1);
+    x64_sse_rr(a, d ? x64_op_addsd : x64_op_addss, xa, xb);
     x64_jmp(a, &done);
     x64_bind(a, &normal);
     x64_sse_rr(a, max ? (d ? x64_op_maxsd : x64_op_maxss) : (d ? x64_op_minsd : x64_op_minss),
-               X0, X1);
+               xa, xb);
     x64_bind(a, &done);
-    return from_xmm(c, 2, ty);
+    return cc_xresult(c, 2, ty, xa);
 }
 
 enum { EQ, NE, LT, GT, LE, GE };
@@ -100,9 +98,9 @@ static bool compare(struct cc *c, int op, uint8_t ty)
 {
     x64_asm *a = &c->a;
     bool swap = op == LT || op == LE;
-    to_xmm(c, swap ? 0 : 1, X0);
-    to_xmm(c, swap ? 1 : 0, X1);
-    x64_sse_rr(a, is64(ty) ? x64_op_ucomisd : x64_op_ucomiss, X0, X1);
+    int x0 = xsrc(c, swap ? 0 : 1, X0);
+    int x1 = xsrc(c, swap ? 1 : 0, X1);
+    x64_sse_rr(a, is64(ty) ? x64_op_ucomisd : x64_op_ucomiss, x0, x1);
     int r = cc_alloc(c);
     switch (op) {
     case EQ:
@@ -154,20 +152,21 @@ static bool convert(struct cc *c, uint8_t from, bool is_signed, uint8_t ty)
     x64_asm *a = &c->a;
     bool d = is64(ty);
     int r = cc_in_reg(c, 0);
-    x64_sse_rr(a, x64_op_xorps, X0, X0);
+    int X = cc_xalloc(c);
+    x64_sse_rr(a, x64_op_xorps, X, X);
     void (*cvt)(x64_asm *, x64_sz, int, int) = d ? x64_cvtsi2sd : x64_cvtsi2ss;
     if (from == WASM_I32) {
         if (is_signed)
-            cvt(a, X64_S32, X0, r);
+            cvt(a, X64_S32, X, r);
         else
-            cvt(a, X64_S64, X0, r);            /* zero-extended: exact */
+            cvt(a, X64_S64, X, r);            /* zero-extended: exact */
     } else if (is_signed) {
-        cvt(a, X64_S64, X0, r);
+        cvt(a, X64_S64, X, r);
     } else {
         x64_label big = { 0, 0 }, done = { 0, 0 };
         x64_test_rr(a, X64_S64, r, r);
         x64_jcc(a, X64_S, &big);
-        cvt(a, X64_S64, X0, r);
+        cvt(a, X64_S64, X, r);
         x64_jmp(a, &done);
         x64_bind(a, &big);
         x64_mov_rr(a, X64_S64, SCRATCH, r);
@@ -175,11 +174,11 @@ static bool convert(struct cc *c, uint8_t from, bool is_signed, uint8_t ty)
         x64_mov_rr(a, X64_S64, SCRATCH2, r);
         x64_alu_ri(a, X64_AND, X64_S32, SCRATCH2, 1);
         x64_alu_rr(a, X64_OR, X64_S64, SCRATCH, SCRATCH2);
-        cvt(a, X64_S64, X0, SCRATCH);
-        x64_sse_rr(a, d ? x64_op_addsd : x64_op_addss, X0, X0);
+        cvt(a, X64_S64, X, SCRATCH);
+        x64_sse_rr(a, d ? x64_op_addsd : x64_op_addss, X, X);
         x64_bind(a, &done);
     }
-    return from_xmm(c, 1, ty);
+    return cc_xresult(c, 1, ty, X);
 }
 
 /* Exclusive bounds of the floats that truncate into each integer type:
@@ -202,7 +201,7 @@ static bool truncate(struct cc *c, uint8_t from, uint8_t to, bool is_signed, boo
     void (*cvtt)(x64_asm *, x64_sz, int, int) = d ? x64_cvttsd2si : x64_cvttss2si;
     const uint64_t *b = bounds[d][l][!is_signed];
     x64_label nan = { 0, 0 }, low = { 0, 0 }, high = { 0, 0 }, done = { 0, 0 };
-    to_xmm(c, 0, X0);
+    cc_xload(c, cc_top(c, 0), X0);
     int r = cc_alloc(c);
     x64_sse_rr(a, ucomi, X0, X0);
     x64_jcc(a, X64_P, sat ? &nan : &c->trap[WASM_TRAP_BAD_CONVERSION]);
@@ -308,14 +307,16 @@ bool cc_float(struct cc *c, const struct wasm_opinfo *oi)
     case WASM_OP_F64_CONVERT_I32_U: return convert(c, I, false, D);
     case WASM_OP_F64_CONVERT_I64_S: return convert(c, L, true, D);
     case WASM_OP_F64_CONVERT_I64_U: return convert(c, L, false, D);
-    case WASM_OP_F32_DEMOTE_F64:
-        to_xmm(c, 0, X0);
-        x64_cvtsd2ss(&c->a, X0, X0);
-        return from_xmm(c, 1, F);
-    case WASM_OP_F64_PROMOTE_F32:
-        to_xmm(c, 0, X0);
-        x64_cvtss2sd(&c->a, X0, X0);
-        return from_xmm(c, 1, D);
+    case WASM_OP_F32_DEMOTE_F64: {
+        int x = cc_in_xmm(c, 0);
+        x64_cvtsd2ss(&c->a, x, x);
+        return cc_xresult(c, 1, F, x);
+    }
+    case WASM_OP_F64_PROMOTE_F32: {
+        int x = cc_in_xmm(c, 0);
+        x64_cvtss2sd(&c->a, x, x);
+        return cc_xresult(c, 1, D, x);
+    }
     case WASM_OP_I32_REINTERPRET_F32: return retype(c, I);
     case WASM_OP_I64_REINTERPRET_F64: return retype(c, L);
     case WASM_OP_F32_REINTERPRET_I32: return retype(c, F);

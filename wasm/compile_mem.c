@@ -8,6 +8,7 @@
  * runtime helpers; table.get/set/size and call_indirect are inline.
  */
 #include "compile.h"
+#include "x64/xmm.h"
 
 /* The operand for an access at (value at `depth`) + offset. */
 static x64_mem address(struct cc *c, uint32_t depth, uint32_t offset)
@@ -33,8 +34,17 @@ static bool load(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     x64_asm *a = &c->a;
     x64_mem m = address(c, 0, offset);
     struct val *v = cc_top(c, 0);
-    int r = v->kind == V_REG ? v->reg : cc_alloc(c);
     uint8_t ty = oi->push;
+    if (ty == WASM_F32 || ty == WASM_F64) {      /* straight into xmm */
+        int x = cc_xalloc(c);
+        cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
+        if (ty == WASM_F32)
+            x64_movd_xm(a, x, m);
+        else
+            x64_movq_x_m(a, x, m);
+        return cc_xresult(c, 1, ty, x);
+    }
+    int r = v->kind == V_REG ? v->reg : cc_alloc(c);
     cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
     switch (oi->op) {
     case WASM_OP_I32_LOAD8_S: x64_loads(a, X64_S8, X64_S32, r, m); break;
@@ -62,7 +72,7 @@ static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     struct val *v = cc_top(c, 0);
     bool imm = v->kind == V_CONST && (sz < X64_S64 || (int64_t)v->imm == (int32_t)v->imm);
     int rv = -1;
-    if (v->kind == V_REG)
+    if (v->kind == V_REG || v->kind == V_XREG)
         rv = v->reg;
     else if (!imm) {
         cc_load(c, v, SCRATCH2);
@@ -72,6 +82,10 @@ static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
     if (imm)
         x64_store_i(&c->a, sz, m, (int32_t)v->imm);
+    else if (v->kind == V_XREG && sz == X64_S32)
+        x64_movss_store(&c->a, m, rv);
+    else if (v->kind == V_XREG)
+        x64_movsd_store(&c->a, m, rv);
     else
         x64_store(&c->a, sz, m, rv);
     cc_drop(c, 2);
@@ -130,9 +144,17 @@ bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
         return true;
     case WASM_K_GLOBAL_GET: {
         uint8_t ty = c->m->globals[idx].type;
-        int r = cc_alloc(c);
         x64_load(&c->a, X64_S64, SCRATCH,
                  x64_mb(VMCTX, (int32_t)(c->layout->globals + 8 * idx)));
+        if (ty == WASM_F32 || ty == WASM_F64) {
+            int x = cc_xalloc(c);
+            if (ty == WASM_F32)
+                x64_movd_xm(&c->a, x, x64_mb(SCRATCH, 0));
+            else
+                x64_movq_x_m(&c->a, x, x64_mb(SCRATCH, 0));
+            return cc_xresult(c, 0, ty, x);
+        }
+        int r = cc_alloc(c);
         x64_load(&c->a, cc_sz(ty), r, x64_mb(SCRATCH, 0));
         return cc_push_reg(c, ty, r);
     }

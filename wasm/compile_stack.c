@@ -1,9 +1,11 @@
 /* compile_stack.c: the compiler's operand stack as a register cache, and
  * the frame it lives in.
  *
- * Each operand-stack entry is a constant, a register, a local not yet
- * read (V_LOCAL: a local.get costs nothing until used), or a value in its
- * home slot. Registers are taken lowest first; when none is free, the
+ * Each operand-stack entry is a constant, a general-purpose register, an
+ * xmm register (floats being computed), a local not yet read (V_LOCAL: a
+ * local.get costs nothing until used), or a value in its home slot. A
+ * value may sit in either register class whatever its type (a float's
+ * bits in a GPR after a move or a reinterpretation). Registers are taken lowest first; when none is free, the
  * deepest register value is spilled to its home slot (deep values are
  * used last). The top three entries are never chosen, so an instruction
  * may hold its operands in registers while it asks for one more.
@@ -11,6 +13,7 @@
  * declared locals, then the home slots.
  */
 #include "compile.h"
+#include "x64/xmm.h"
 
 x64_mem cc_local(const struct cc *c, uint32_t local)
 {
@@ -70,13 +73,47 @@ void cc_drop(struct cc *c, uint32_t n)
         struct val *v = &c->vs[--c->nvs];
         if (v->kind == V_REG)
             cc_free_reg(c, v->reg);
+        else if (v->kind == V_XREG)
+            c->xfree |= X64_BIT(v->reg);
     }
+}
+
+/* Stores an xmm register's low 4 or 8 bytes. */
+static void xstore(struct cc *c, x64_sz sz, x64_mem m, int x)
+{
+    if (sz == X64_S32)
+        x64_movss_store(&c->a, m, x);
+    else
+        x64_movsd_store(&c->a, m, x);
 }
 
 static void spill(struct cc *c, struct val *v)
 {
-    x64_store(&c->a, cc_sz(v->type), cc_slot(c, (uint32_t)(v - c->vs)), v->reg);
+    x64_mem slot = cc_slot(c, (uint32_t)(v - c->vs));
+    if (v->kind == V_XREG)
+        xstore(c, cc_sz(v->type), slot, v->reg);
+    else
+        x64_store(&c->a, cc_sz(v->type), slot, v->reg);
     v->kind = V_MEM;
+}
+
+int cc_xalloc(struct cc *c)
+{
+    if (c->xfree) {
+        int x = x64_regset_first(c->xfree);
+        c->xfree &= (x64_regset)~X64_BIT(x);
+        return x;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < c->nvs; i++) {
+            struct val *v = &c->vs[i];
+            if (v->kind != V_XREG || (pass == 0 && i + 3 >= c->nvs))
+                continue;
+            spill(c, v);
+            return v->reg;
+        }
+    cc_fail(c, "xmm register cache exhausted");
+    return 1;
 }
 
 int cc_alloc_not(struct cc *c, x64_regset avoid)
@@ -136,6 +173,9 @@ void cc_load(struct cc *c, const struct val *v, int reg)
         if (v->reg != reg)
             x64_mov_rr(&c->a, X64_S64, reg, v->reg);
         break;
+    case V_XREG:
+        x64_movd_rx(&c->a, sz, reg, v->reg);
+        break;
     case V_LOCAL:
         x64_load(&c->a, sz, reg, cc_local(c, v->local));
         break;
@@ -157,6 +197,8 @@ void cc_store_val(struct cc *c, const struct val *v, x64_mem dst)
         x64_store_i(&c->a, sz, dst, (int32_t)v->imm);
     } else if (v->kind == V_REG) {
         x64_store(&c->a, sz, dst, v->reg);
+    } else if (v->kind == V_XREG) {
+        xstore(c, sz, dst, v->reg);
     } else {
         cc_load(c, v, SCRATCH);
         x64_store(&c->a, sz, dst, SCRATCH);
@@ -170,9 +212,55 @@ int cc_in_reg(struct cc *c, uint32_t depth)
         return v->reg;
     int r = cc_alloc(c);
     cc_load(c, v, r);
+    if (v->kind == V_XREG)
+        c->xfree |= X64_BIT(v->reg);
     v->kind = V_REG;
     v->reg = (uint8_t)r;
     return r;
+}
+
+void cc_xload(struct cc *c, const struct val *v, int x)
+{
+    x64_sz sz = cc_sz(v->type);
+    switch (v->kind) {
+    case V_XREG:
+        if (v->reg != x)
+            x64_sse_rr(&c->a, x64_op_movaps, x, v->reg);
+        break;
+    case V_REG:
+        x64_movd_xr(&c->a, sz, x, v->reg);
+        break;
+    case V_CONST:
+        if (v->imm == 0) {
+            x64_sse_rr(&c->a, x64_op_xorps, x, x);
+            break;
+        }
+        cc_load(c, v, SCRATCH);
+        x64_movd_xr(&c->a, sz, x, SCRATCH);
+        break;
+    default: {
+        x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local)
+                                       : cc_slot(c, (uint32_t)(v - c->vs));
+        if (sz == X64_S32)
+            x64_movd_xm(&c->a, x, m);
+        else
+            x64_movq_x_m(&c->a, x, m);
+    }
+    }
+}
+
+int cc_in_xmm(struct cc *c, uint32_t depth)
+{
+    struct val *v = cc_top(c, depth);
+    if (v->kind == V_XREG)
+        return v->reg;
+    int x = cc_xalloc(c);
+    cc_xload(c, v, x);
+    if (v->kind == V_REG)
+        cc_free_reg(c, v->reg);
+    v->kind = V_XREG;
+    v->reg = (uint8_t)x;
+    return x;
 }
 
 int cc_own(struct cc *c, uint32_t depth)
@@ -182,11 +270,16 @@ int cc_own(struct cc *c, uint32_t depth)
 
 void cc_spill_regs(struct cc *c)
 {
-    for (uint32_t i = 0; i < c->nvs; i++)
-        if (c->vs[i].kind == V_REG) {
-            spill(c, &c->vs[i]);
-            cc_free_reg(c, c->vs[i].reg);
+    for (uint32_t i = 0; i < c->nvs; i++) {
+        struct val *v = &c->vs[i];
+        if (v->kind == V_REG) {
+            spill(c, v);
+            cc_free_reg(c, v->reg);
+        } else if (v->kind == V_XREG) {
+            spill(c, v);
+            c->xfree |= X64_BIT(v->reg);
         }
+    }
 }
 
 void cc_flush(struct cc *c)
@@ -198,6 +291,8 @@ void cc_flush(struct cc *c)
         cc_store_val(c, v, cc_slot(c, i));
         if (v->kind == V_REG)
             cc_free_reg(c, v->reg);
+        else if (v->kind == V_XREG)
+            c->xfree |= X64_BIT(v->reg);
         v->kind = V_MEM;
     }
 }
@@ -224,6 +319,21 @@ bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r)
     return cc_push_reg(c, type, r);
 }
 
+bool cc_xresult(struct cc *c, uint32_t n, uint8_t type, int x)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        struct val *v = cc_top(c, k);
+        if (v->kind == V_XREG && v->reg == x)
+            v->kind = V_CONST;
+    }
+    cc_drop(c, n);
+    if (c->nvs == c->capvs)
+        return cc_fail(c, "operand stack deeper than validated");
+    c->xfree &= (x64_regset)~X64_BIT(x);
+    c->vs[c->nvs++] = (struct val){ .kind = V_XREG, .type = type, .reg = (uint8_t)x };
+    return true;
+}
+
 /* Applies `op` with the value at the top as its source operand. */
 void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst)
 {
@@ -239,6 +349,10 @@ void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst)
         return;
     case V_REG:
         x64_alu_rr(&c->a, op, sz, dst, b->reg);
+        return;
+    case V_XREG:
+        cc_load(c, b, SCRATCH);
+        x64_alu_rr(&c->a, op, sz, dst, SCRATCH);
         return;
     case V_LOCAL:
         x64_alu_rm(&c->a, op, sz, dst, cc_local(c, b->local));
