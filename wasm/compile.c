@@ -249,7 +249,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
         cc_trap_site(c, WASM_TRAP_DYNAMIC);
         x64_ud2(&c->a);
     }
-    uint64_t frame = 8 + 8 * (uint64_t)(c->nlocals - c->nparams) +
+    uint64_t frame = 8 + SAVE_AREA + 8 * (uint64_t)(c->nlocals - c->nparams) +
                      8 * ((uint64_t)f->max_stack + 1) + 8 * (uint64_t)c->out_slots;
     frame = (frame + 15) & ~(uint64_t)15;
     if (frame > INT32_MAX / 2)

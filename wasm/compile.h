@@ -48,6 +48,10 @@ struct ctl {
                  X64_BIT(X64_RBX) | X64_BIT(X64_RSI) | X64_BIT(X64_RDI) |   \
                  X64_BIT(X64_R8) | X64_BIT(X64_R9) | X64_BIT(X64_R12) |     \
                  X64_BIT(X64_R13))
+/* Up to three integer locals of a function live in rbx, r12, r13, which
+ * Wasm functions save and restore (callee-saved, as in System V). */
+#define CC_NPIN 3
+#define SAVE_AREA 24             /* their save slots below [rbp - 8] */
 #define SCRATCH  X64_R11
 #define SCRATCH2 X64_R10
 #define VMCTX    X64_R15
@@ -69,6 +73,9 @@ struct cc {
     uint8_t *ltype;              /* type of each local */
     uint32_t nlocals, nparams;
     uint32_t out_slots;          /* outgoing argument area, in slots */
+    uint32_t npin;               /* locals living in callee-saved registers */
+    uint32_t pin_local[CC_NPIN];
+    int pin_reg[CC_NPIN];
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
     bool dead;                   /* the current code is unreachable */
     int fused;                   /* -1, or the condition a compare left in the
@@ -103,7 +110,16 @@ static inline x64_sz cc_sz(uint8_t type)
     return type == WASM_I32 || type == WASM_F32 ? X64_S32 : X64_S64;
 }
 x64_mem cc_slot(const struct cc *c, uint32_t pos);     /* home slot */
-x64_mem cc_local(const struct cc *c, uint32_t local);
+x64_mem cc_local(const struct cc *c, uint32_t local);   /* its stack slot */
+/* The register a local lives in, or -1 (then it lives in its slot). */
+static inline int cc_pinned(const struct cc *c, uint32_t local)
+{
+    for (uint32_t k = 0; k < c->npin; k++)
+        if (c->pin_local[k] == local)
+            return c->pin_reg[k];
+    return -1;
+}
+void cc_set_local(struct cc *c, const struct val *v, uint32_t local);
 bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm);
 bool cc_push_reg(struct cc *c, uint8_t type, int reg);
 bool cc_push_local(struct cc *c, uint32_t local);

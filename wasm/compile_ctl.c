@@ -102,6 +102,8 @@ static void emit_return(struct cc *c)
             cc_store_val(c, v, dst);
         }
     }
+    for (uint32_t k = 0; k < c->npin; k++)
+        x64_load(&c->a, X64_S64, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(16 + 8 * k)));
     x64_mov_rr(&c->a, X64_S64, X64_RSP, X64_RBP);
     x64_pop_r(&c->a, X64_RBP);
     x64_ret(&c->a);
@@ -128,6 +130,26 @@ bool cc_prologue(struct cc *c)
     x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, VMCTX_STORE));
     x64_alu_rm(a, X64_CMP, X64_S64, X64_RSP, x64_mb(SCRATCH, STORE_STACK_LIMIT));
     x64_jcc(a, X64_B, &c->trap[WASM_TRAP_STACK]);
+    /* The first integer locals go to callee-saved registers (saved
+     * here, restored by every return; a trap's landing restores the
+     * embedder's). */
+    static const int pins[CC_NPIN] = { X64_RBX, X64_R12, X64_R13 };
+    c->npin = 0;
+    for (uint32_t j = 0; j < c->nlocals && c->npin < CC_NPIN; j++) {
+        uint8_t t = c->ltype[j];
+        if (t != WASM_I32 && t != WASM_I64)
+            continue;
+        int r = pins[c->npin];
+        c->pin_local[c->npin] = j;
+        c->pin_reg[c->npin] = r;
+        x64_store(a, X64_S64, x64_mb(X64_RBP, -(int32_t)(16 + 8 * c->npin)), r);
+        if (j < c->nparams)
+            x64_load(a, cc_sz(t), r, cc_local(c, j));
+        else
+            x64_zero(a, r);
+        c->free &= (x64_regset)~X64_BIT(r);
+        c->npin++;
+    }
     uint32_t n = c->nlocals - c->nparams;
     if (n <= 8) {
         for (uint32_t j = 0; j < n; j++)
@@ -457,6 +479,8 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
         x64_test_rr(a, X64_S32, rc, rc);
         if (b->kind == V_REG)
             x64_cmov_rr(a, X64_E, sz, ra, b->reg);
+        else if (b->kind == V_LOCAL && cc_pinned(c, b->local) >= 0)
+            x64_cmov_rr(a, X64_E, sz, ra, cc_pinned(c, b->local));
         else if (b->kind == V_LOCAL)
             x64_cmov_rm(a, X64_E, sz, ra, cc_local(c, b->local));
         else if (b->kind == V_MEM)

@@ -56,6 +56,8 @@ static bool mul(struct cc *c, uint8_t ty)
         x64_imul_rri(&c->a, sz, ra, ra, (int32_t)b->imm);
     else if (b->kind == V_REG)
         x64_imul_rr(&c->a, sz, ra, b->reg);
+    else if (b->kind == V_LOCAL && cc_pinned(c, b->local) >= 0)
+        x64_imul_rr(&c->a, sz, ra, cc_pinned(c, b->local));
     else if (b->kind == V_LOCAL)
         x64_imul_rm(&c->a, sz, ra, cc_local(c, b->local));
     else if (b->kind == V_MEM)

@@ -138,7 +138,7 @@ bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
     case WASM_K_LOCAL_SET:
     case WASM_K_LOCAL_TEE:
         cc_local_written(c, idx);
-        cc_store_val(c, cc_top(c, 0), cc_local(c, idx));
+        cc_set_local(c, cc_top(c, 0), idx);
         if (oi->kind == WASM_K_LOCAL_SET)
             cc_drop(c, 1);
         return true;

@@ -19,12 +19,22 @@ x64_mem cc_local(const struct cc *c, uint32_t local)
 {
     if (local < c->nparams)
         return x64_mb(X64_RBP, (int32_t)(16 + 8 * local));
-    return x64_mb(X64_RBP, -(int32_t)(16 + 8 * (local - c->nparams)));
+    return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (local - c->nparams)));
 }
 
 x64_mem cc_slot(const struct cc *c, uint32_t pos)
 {
-    return x64_mb(X64_RBP, -(int32_t)(16 + 8 * (c->nlocals - c->nparams) + 8 * pos));
+    return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (c->nlocals - c->nparams) +
+                                      8 * pos));
+}
+
+void cc_set_local(struct cc *c, const struct val *v, uint32_t local)
+{
+    int r = cc_pinned(c, local);
+    if (r < 0)
+        cc_store_val(c, v, cc_local(c, local));
+    else if (v->kind != V_LOCAL || v->local != local)
+        cc_load(c, v, r);
 }
 
 static bool push(struct cc *c, struct val v)
@@ -176,9 +186,14 @@ void cc_load(struct cc *c, const struct val *v, int reg)
     case V_XREG:
         x64_movd_rx(&c->a, sz, reg, v->reg);
         break;
-    case V_LOCAL:
-        x64_load(&c->a, sz, reg, cc_local(c, v->local));
+    case V_LOCAL: {
+        int p = cc_pinned(c, v->local);
+        if (p < 0)
+            x64_load(&c->a, sz, reg, cc_local(c, v->local));
+        else if (p != reg)
+            x64_mov_rr(&c->a, X64_S64, reg, p);
         break;
+    }
     case V_MEM:
         x64_load(&c->a, sz, reg, cc_slot(c, (uint32_t)(v - c->vs)));
         break;
@@ -239,6 +254,11 @@ void cc_xload(struct cc *c, const struct val *v, int x)
         x64_movd_xr(&c->a, sz, x, SCRATCH);
         break;
     default: {
+        int p = v->kind == V_LOCAL ? cc_pinned(c, v->local) : -1;
+        if (p >= 0) {
+            x64_movd_xr(&c->a, sz, x, p);
+            break;
+        }
         x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local)
                                        : cc_slot(c, (uint32_t)(v - c->vs));
         if (sz == X64_S32)
@@ -355,7 +375,10 @@ void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst)
         x64_alu_rr(&c->a, op, sz, dst, SCRATCH);
         return;
     case V_LOCAL:
-        x64_alu_rm(&c->a, op, sz, dst, cc_local(c, b->local));
+        if (cc_pinned(c, b->local) >= 0)
+            x64_alu_rr(&c->a, op, sz, dst, cc_pinned(c, b->local));
+        else
+            x64_alu_rm(&c->a, op, sz, dst, cc_local(c, b->local));
         return;
     default:
         x64_alu_rm(&c->a, op, sz, dst, cc_slot(c, c->nvs - 1));
