@@ -48,10 +48,14 @@ struct ctl {
                  X64_BIT(X64_RBX) | X64_BIT(X64_RSI) | X64_BIT(X64_RDI) |   \
                  X64_BIT(X64_R8) | X64_BIT(X64_R9) | X64_BIT(X64_R12) |     \
                  X64_BIT(X64_R13))
-/* Up to three integer locals of a function live in rbx, r12, r13, which
- * Wasm functions save and restore (callee-saved, as in System V). */
-#define CC_NPIN 3
-#define SAVE_AREA 24             /* their save slots below [rbp - 8] */
+/* Up to three integer locals of a function live in rbx, r12, r13, and up
+ * to four float locals in xmm12..xmm15, which Wasm functions save and
+ * restore (callee-saved; the host trampoline saves the xmm ones around C,
+ * helper calls put those locals back in their slots around the call). */
+#define CC_NPIN 7
+#define CC_NPIN_GPR 3
+#define CC_NPIN_XMM 4
+#define SAVE_AREA 56             /* their save slots below [rbp - 8] */
 #define SCRATCH  X64_R11
 #define SCRATCH2 X64_R10
 #define VMCTX    X64_R15
@@ -76,6 +80,7 @@ struct cc {
     uint32_t npin;               /* locals living in callee-saved registers */
     uint32_t pin_local[CC_NPIN];
     int pin_reg[CC_NPIN];
+    bool pin_x[CC_NPIN];         /* an xmm register, else a GPR */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
     bool dead;                   /* the current code is unreachable */
     int fused;                   /* -1, or the condition a compare left in the
@@ -112,12 +117,19 @@ static inline x64_sz cc_sz(uint8_t type)
 x64_mem cc_slot(const struct cc *c, uint32_t pos);     /* home slot */
 x64_mem cc_local(const struct cc *c, uint32_t local);   /* its stack slot */
 /* The register a local lives in, or -1 (then it lives in its slot). */
-static inline int cc_pinned(const struct cc *c, uint32_t local)
+static inline int cc_pin(const struct cc *c, uint32_t local, bool x)
 {
     for (uint32_t k = 0; k < c->npin; k++)
         if (c->pin_local[k] == local)
-            return c->pin_reg[k];
+            return c->pin_x[k] == x ? c->pin_reg[k] : -1;
     return -1;
+}
+static inline int cc_pinned(const struct cc *c, uint32_t local) { return cc_pin(c, local, false); }
+static inline int cc_xpinned(const struct cc *c, uint32_t local) { return cc_pin(c, local, true); }
+/* The local lives in its stack slot (no register of either class). */
+static inline bool cc_local_mem(const struct cc *c, uint32_t local)
+{
+    return cc_pinned(c, local) < 0 && cc_xpinned(c, local) < 0;
 }
 void cc_set_local(struct cc *c, const struct val *v, uint32_t local);
 bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm);

@@ -102,8 +102,13 @@ static void emit_return(struct cc *c)
             cc_store_val(c, v, dst);
         }
     }
-    for (uint32_t k = 0; k < c->npin; k++)
-        x64_load(&c->a, X64_S64, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(16 + 8 * k)));
+    uint32_t ng = 0, nx = 0;
+    for (uint32_t k = 0; k < c->npin; k++) {
+        if (c->pin_x[k])
+            x64_movq_x_m(&c->a, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(40 + 8 * nx++)));
+        else
+            x64_load(&c->a, X64_S64, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(16 + 8 * ng++)));
+    }
     x64_mov_rr(&c->a, X64_S64, X64_RSP, X64_RBP);
     x64_pop_r(&c->a, X64_RBP);
     x64_ret(&c->a);
@@ -133,22 +138,38 @@ bool cc_prologue(struct cc *c)
     /* The first integer locals go to callee-saved registers (saved
      * here, restored by every return; a trap's landing restores the
      * embedder's). */
-    static const int pins[CC_NPIN] = { X64_RBX, X64_R12, X64_R13 };
+    static const int pins[CC_NPIN_GPR] = { X64_RBX, X64_R12, X64_R13 };
+    uint32_t ng = 0, nx = 0;
     c->npin = 0;
-    for (uint32_t j = 0; j < c->nlocals && c->npin < CC_NPIN; j++) {
+    for (uint32_t j = 0; j < c->nlocals && (ng < CC_NPIN_GPR || nx < CC_NPIN_XMM); j++) {
         uint8_t t = c->ltype[j];
-        if (t != WASM_I32 && t != WASM_I64)
+        bool x = t == WASM_F32 || t == WASM_F64;
+        if ((!x && t != WASM_I32 && t != WASM_I64) || (x ? nx : ng) >= (x ? CC_NPIN_XMM : CC_NPIN_GPR))
             continue;
-        int r = pins[c->npin];
+        int r = x ? 12 + (int)nx : pins[ng];
+        x64_mem save = x64_mb(X64_RBP, -(int32_t)(x ? 40 + 8 * nx : 16 + 8 * ng));
         c->pin_local[c->npin] = j;
         c->pin_reg[c->npin] = r;
-        x64_store(a, X64_S64, x64_mb(X64_RBP, -(int32_t)(16 + 8 * c->npin)), r);
-        if (j < c->nparams)
-            x64_load(a, cc_sz(t), r, cc_local(c, j));
-        else
-            x64_zero(a, r);
-        c->free &= (x64_regset)~X64_BIT(r);
-        c->npin++;
+        c->pin_x[c->npin++] = x;
+        if (x) {
+            x64_movsd_store(a, save, r);
+            if (j >= c->nparams)
+                x64_sse_rr(a, x64_op_xorps, r, r);
+            else if (t == WASM_F32)
+                x64_movd_xm(a, r, cc_local(c, j));
+            else
+                x64_movq_x_m(a, r, cc_local(c, j));
+            c->xfree &= (x64_regset)~X64_BIT(r);
+            nx++;
+        } else {
+            x64_store(a, X64_S64, save, r);
+            if (j < c->nparams)
+                x64_load(a, cc_sz(t), r, cc_local(c, j));
+            else
+                x64_zero(a, r);
+            c->free &= (x64_regset)~X64_BIT(r);
+            ng++;
+        }
     }
     uint32_t n = c->nlocals - c->nparams;
     if (n <= 8) {
@@ -481,7 +502,7 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
             x64_cmov_rr(a, X64_E, sz, ra, b->reg);
         else if (b->kind == V_LOCAL && cc_pinned(c, b->local) >= 0)
             x64_cmov_rr(a, X64_E, sz, ra, cc_pinned(c, b->local));
-        else if (b->kind == V_LOCAL)
+        else if (b->kind == V_LOCAL && cc_local_mem(c, b->local))
             x64_cmov_rm(a, X64_E, sz, ra, cc_local(c, b->local));
         else if (b->kind == V_MEM)
             x64_cmov_rm(a, X64_E, sz, ra, cc_slot(c, c->nvs - 2));

@@ -41,7 +41,9 @@ static void xop_top(struct cc *c, x64_xop op, int xa)
     struct val *b = cc_top(c, 0);
     if (b->kind == V_XREG)
         x64_sse_rr(&c->a, op, xa, b->reg);
-    else if (b->kind == V_LOCAL && cc_pinned(c, b->local) < 0)
+    else if (b->kind == V_LOCAL && cc_xpinned(c, b->local) >= 0)
+        x64_sse_rr(&c->a, op, xa, cc_xpinned(c, b->local));
+    else if (b->kind == V_LOCAL && cc_local_mem(c, b->local))
         x64_sse_rm(&c->a, op, xa, cc_local(c, b->local));
     else if (b->kind == V_MEM)
         x64_sse_rm(&c->a, op, xa, cc_slot(c, c->nvs - 1));

@@ -58,7 +58,7 @@ static bool mul(struct cc *c, uint8_t ty)
         x64_imul_rr(&c->a, sz, ra, b->reg);
     else if (b->kind == V_LOCAL && cc_pinned(c, b->local) >= 0)
         x64_imul_rr(&c->a, sz, ra, cc_pinned(c, b->local));
-    else if (b->kind == V_LOCAL)
+    else if (b->kind == V_LOCAL && cc_local_mem(c, b->local))
         x64_imul_rm(&c->a, sz, ra, cc_local(c, b->local));
     else if (b->kind == V_MEM)
         x64_imul_rm(&c->a, sz, ra, cc_slot(c, c->nvs - 1));

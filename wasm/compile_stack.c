@@ -30,11 +30,15 @@ x64_mem cc_slot(const struct cc *c, uint32_t pos)
 
 void cc_set_local(struct cc *c, const struct val *v, uint32_t local)
 {
-    int r = cc_pinned(c, local);
-    if (r < 0)
-        cc_store_val(c, v, cc_local(c, local));
-    else if (v->kind != V_LOCAL || v->local != local)
+    int r = cc_pinned(c, local), x = cc_xpinned(c, local);
+    if (v->kind == V_LOCAL && v->local == local)
+        return;
+    if (r >= 0)
         cc_load(c, v, r);
+    else if (x >= 0)
+        cc_xload(c, v, x);
+    else
+        cc_store_val(c, v, cc_local(c, local));
 }
 
 static bool push(struct cc *c, struct val v)
@@ -187,8 +191,10 @@ void cc_load(struct cc *c, const struct val *v, int reg)
         x64_movd_rx(&c->a, sz, reg, v->reg);
         break;
     case V_LOCAL: {
-        int p = cc_pinned(c, v->local);
-        if (p < 0)
+        int p = cc_pinned(c, v->local), x = cc_xpinned(c, v->local);
+        if (x >= 0)
+            x64_movd_rx(&c->a, sz, reg, x);
+        else if (p < 0)
             x64_load(&c->a, sz, reg, cc_local(c, v->local));
         else if (p != reg)
             x64_mov_rr(&c->a, X64_S64, reg, p);
@@ -255,8 +261,14 @@ void cc_xload(struct cc *c, const struct val *v, int x)
         break;
     default: {
         int p = v->kind == V_LOCAL ? cc_pinned(c, v->local) : -1;
+        int px = v->kind == V_LOCAL ? cc_xpinned(c, v->local) : -1;
         if (p >= 0) {
             x64_movd_xr(&c->a, sz, x, p);
+            break;
+        }
+        if (px >= 0) {
+            if (px != x)
+                x64_sse_rr(&c->a, x64_op_movaps, x, px);
             break;
         }
         x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local)
@@ -375,10 +387,14 @@ void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst)
         x64_alu_rr(&c->a, op, sz, dst, SCRATCH);
         return;
     case V_LOCAL:
-        if (cc_pinned(c, b->local) >= 0)
+        if (cc_pinned(c, b->local) >= 0) {
             x64_alu_rr(&c->a, op, sz, dst, cc_pinned(c, b->local));
-        else
+        } else if (cc_local_mem(c, b->local)) {
             x64_alu_rm(&c->a, op, sz, dst, cc_local(c, b->local));
+        } else {
+            cc_load(c, b, SCRATCH);
+            x64_alu_rr(&c->a, op, sz, dst, SCRATCH);
+        }
         return;
     default:
         x64_alu_rm(&c->a, op, sz, dst, cc_slot(c, c->nvs - 1));

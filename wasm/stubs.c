@@ -8,7 +8,8 @@
  *   landing                          where a trap resumes, with rsp = the
  *       store's unwind_sp and eax = the kind: restores and returns eax;
  *   host trampoline                  Wasm -> a host function: r15 points at
- *       its wasm_hostfunc; calls fn(env, args) and traps if it says so.
+ *       its wasm_hostfunc; calls fn(env, args), keeping xmm12..15 (which
+ *       the Wasm ABI preserves and C does not), and traps if fn says so.
  *
  * docs/compiler.md describes the frames.
  */
@@ -16,6 +17,7 @@
 #include "host.h"
 #include "runtime.h"
 #include "x64/asm.h"
+#include "x64/xmm.h"
 
 enum { RAX = X64_RAX, RCX = X64_RCX, RDX = X64_RDX, RBX = X64_RBX, RSP = X64_RSP,
        RBP = X64_RBP, RSI = X64_RSI, RDI = X64_RDI, R12 = X64_R12, R13 = X64_R13,
@@ -83,11 +85,18 @@ bool wasm_stubs_make(struct wasm_store *s)
     uint32_t tramp = x64_pos(&a);
     x64_push_r(&a, RBP);
     x64_mov_rr(&a, X64_S64, RBP, RSP);
+    /* xmm12..15 are callee-saved in the Wasm ABI, not in C. */
+    x64_alu_ri(&a, X64_SUB, X64_S64, RSP, 32);
+    for (int k = 0; k < 4; k++)
+        x64_movsd_store(&a, x64_mb(RSP, 8 * k), 12 + k);
     x64_load(&a, X64_S64, RDI, x64_mb(R15, HOSTFUNC_ENV));
     x64_lea(&a, X64_S64, RSI, x64_mb(RBP, 16));
     x64_call_m(&a, x64_mb(R15, HOSTFUNC_FN));
+    for (int k = 0; k < 4; k++)
+        x64_movq_x_m(&a, 12 + k, x64_mb(RSP, 8 * k));
     x64_test_rr(&a, X64_S32, RAX, RAX);
     x64_jcc(&a, X64_NE, &dyn);
+    x64_mov_rr(&a, X64_S64, RSP, RBP);
     x64_pop_r(&a, RBP);
     x64_ret(&a);
     x64_bind(&a, &dyn);
