@@ -21,7 +21,9 @@ static x64_mem address(struct cc *c, uint32_t depth, uint32_t offset)
         x64_mov_ri(&c->a, X64_S64, SCRATCH, (int64_t)ea);
         return x64_mbi(MEMBASE, SCRATCH, 1, 0);
     }
-    int r = cc_in_reg(c, depth);
+    /* A local in a register indexes as it is (an i32 stays zero-extended). */
+    int r = v->kind == V_LOCAL && cc_pinned(c, v->local) >= 0 ? cc_pinned(c, v->local)
+                                                               : cc_in_reg(c, depth);
     if (offset <= INT32_MAX)
         return x64_mbi(MEMBASE, r, 1, (int32_t)offset);
     x64_mov_ri(&c->a, X64_S64, SCRATCH, offset);
