@@ -42,3 +42,11 @@ $(BUILD)/bench/bench-compile: bench/compile/bench_compile.c $(HOST_OBJS) $(RT_LI
 
 bench-compile: $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm
 	@$(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm $(BENCH_WASM)
+
+# Differential fuzzing against node (not in make test): FUZZ_COUNT modules.
+FUZZ_COUNT ?= 100
+$(BUILD)/fuzz-run: tests/runtime/fuzz_run.c $(HOST_OBJS) $(RT_LINK_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+.PHONY: fuzz-diff
+fuzz-diff: $(BUILD)/fuzz-run
+	@python3 tests/runtime/fuzz_diff.py $(BUILD)/fuzz-run $(FUZZ_COUNT)

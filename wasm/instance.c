@@ -274,3 +274,19 @@ bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out)
                                im->field.len, im->kind };
     return true;
 }
+
+uint32_t wasm_module_num_exports(const wasm_module *m)
+{
+    return m->nexports;
+}
+
+bool wasm_module_export(const wasm_module *m, uint32_t i, const char **name,
+                        uint32_t *len, uint8_t *kind)
+{
+    if (i >= m->nexports)
+        return false;
+    *name = m->exports[i].name.s;
+    *len = m->exports[i].name.len;
+    *kind = m->exports[i].kind;
+    return true;
+}

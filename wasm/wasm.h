@@ -137,6 +137,11 @@ typedef struct wasm_import_desc {
 } wasm_import_desc;
 uint32_t wasm_module_num_imports(const wasm_module *m);
 bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out);
+/* Export i of a module: its name (into the module, not NUL-terminated)
+ * and kind. False when i is out of range. */
+uint32_t wasm_module_num_exports(const wasm_module *m);
+bool wasm_module_export(const wasm_module *m, uint32_t i, const char **name,
+                        uint32_t *len, uint8_t *kind);
 
 /* The type of a function: valtype bytes of its params and results. */
 void wasm_func_type(const wasm_extern *fn, uint32_t *np, const uint8_t **params,
