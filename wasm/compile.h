@@ -160,7 +160,14 @@ void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst);
 
 /* The instruction classes; each returns false on error (c->err set). */
 bool cc_control(struct cc *c, const struct wasm_opinfo *oi);
-bool cc_prologue(struct cc *c);
+bool cc_push_ctl(struct cc *c, uint8_t kind, bool live, bool merge,
+                 uint32_t np, const uint8_t *params,
+                 uint32_t nr, const uint8_t *results);
+/* compile_call.c */
+bool cc_prologue(struct cc *c);                    /* pushes the body's ctl */
+void cc_return(struct cc *c);                      /* results, epilogue, ret */
+bool cc_call(struct cc *c, uint32_t func);
+bool cc_call_indirect(struct cc *c, uint32_t type, uint32_t table);
 bool cc_memory(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_variable(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_table(struct cc *c, const struct wasm_opinfo *oi);

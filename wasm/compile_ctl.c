@@ -1,4 +1,4 @@
-/* compile_ctl.c: control flow, calls, the prologue and returns.
+/* compile_ctl.c: control flow: blocks, branches, br_table, select, drop.
  *
  * Merges are where values must agree on a place: the label of a block or
  * if that branches target, and a loop's start. Entering such a construct
@@ -9,11 +9,10 @@
  * scratch register), so a br_if's fall-through keeps its cache.
  */
 #include "compile.h"
-#include "x64/xmm.h"
 #include "host.h"
 #include "libc.h"
 
-static bool push_ctl(struct cc *c, uint8_t kind, bool live, bool merge,
+bool cc_push_ctl(struct cc *c, uint8_t kind, bool live, bool merge,
                      uint32_t np, const uint8_t *params,
                      uint32_t nr, const uint8_t *results)
 {
@@ -81,197 +80,15 @@ static bool transfer_needed(struct cc *c, uint32_t n, uint32_t height)
     return false;
 }
 
-/* Results go where the params came: a result may read a param the
- * results before it overwrite, so such reads go through its own slot. */
-static void emit_return(struct cc *c)
-{
-    uint32_t n = c->ft->nresults;
-    for (uint32_t k = 0; k < n; k++) {
-        struct val *v = &c->vs[c->nvs - n + k];
-        if (v->kind == V_LOCAL && v->local < n && v->local < c->nparams)
-            cc_store_val(c, v, cc_slot(c, c->nvs - n + k));
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t pos = c->nvs - n + k;
-        struct val *v = &c->vs[pos];
-        x64_mem dst = x64_mb(X64_RBP, (int32_t)(16 + 8 * k));
-        if (v->kind == V_LOCAL && v->local < n && v->local < c->nparams) {
-            x64_load(&c->a, cc_sz(v->type), SCRATCH, cc_slot(c, pos));
-            x64_store(&c->a, cc_sz(v->type), dst, SCRATCH);
-        } else {
-            cc_store_val(c, v, dst);
-        }
-    }
-    uint32_t ng = 0, nx = 0;
-    for (uint32_t k = 0; k < c->npin; k++) {
-        if (c->pin_x[k])
-            x64_movq_x_m(&c->a, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(40 + 8 * nx++)));
-        else
-            x64_load(&c->a, X64_S64, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(16 + 8 * ng++)));
-    }
-    x64_mov_rr(&c->a, X64_S64, X64_RSP, X64_RBP);
-    x64_pop_r(&c->a, X64_RBP);
-    x64_ret(&c->a);
-}
-
 /* A branch to depth `depth` taken now: values moved, then the jump. */
 static void branch(struct cc *c, uint32_t depth, uint32_t arity, uint32_t height)
 {
     if (depth == c->ncs - 1) {
-        emit_return(c);
+        cc_return(c);
         return;
     }
     transfer(c, arity, height);
     x64_jmp(&c->a, &c->cs[c->ncs - 1 - depth].label);
-}
-
-bool cc_prologue(struct cc *c)
-{
-    x64_asm *a = &c->a;
-    x64_push_r(a, X64_RBP);
-    x64_mov_rr(a, X64_S64, X64_RBP, X64_RSP);
-    c->frame_patch = x64_alu_ri32(a, X64_SUB, X64_S64, X64_RSP, 0);
-    x64_store(a, X64_S64, x64_mb(X64_RBP, -8), VMCTX);
-    x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, VMCTX_STORE));
-    x64_alu_rm(a, X64_CMP, X64_S64, X64_RSP, x64_mb(SCRATCH, STORE_STACK_LIMIT));
-    x64_jcc(a, X64_B, &c->trap[WASM_TRAP_STACK]);
-    /* The first integer locals go to callee-saved registers (saved
-     * here, restored by every return; a trap's landing restores the
-     * embedder's). */
-    static const int pins[CC_NPIN_GPR] = { X64_RBX, X64_R12, X64_R13 };
-    uint32_t ng = 0, nx = 0;
-    c->npin = 0;
-    for (uint32_t j = 0; j < c->nlocals && (ng < CC_NPIN_GPR || nx < CC_NPIN_XMM); j++) {
-        uint8_t t = c->ltype[j];
-        bool x = t == WASM_F32 || t == WASM_F64;
-        if ((!x && t != WASM_I32 && t != WASM_I64) || (x ? nx : ng) >= (x ? CC_NPIN_XMM : CC_NPIN_GPR))
-            continue;
-        int r = x ? 12 + (int)nx : pins[ng];
-        x64_mem save = x64_mb(X64_RBP, -(int32_t)(x ? 40 + 8 * nx : 16 + 8 * ng));
-        c->pin_local[c->npin] = j;
-        c->pin_reg[c->npin] = r;
-        c->pin_x[c->npin++] = x;
-        if (x) {
-            x64_movsd_store(a, save, r);
-            if (j >= c->nparams)
-                x64_sse_rr(a, x64_op_xorps, r, r);
-            else if (t == WASM_F32)
-                x64_movd_xm(a, r, cc_local(c, j));
-            else
-                x64_movq_x_m(a, r, cc_local(c, j));
-            c->xfree &= (x64_regset)~X64_BIT(r);
-            nx++;
-        } else {
-            x64_store(a, X64_S64, save, r);
-            if (j < c->nparams)
-                x64_load(a, cc_sz(t), r, cc_local(c, j));
-            else
-                x64_zero(a, r);
-            c->free &= (x64_regset)~X64_BIT(r);
-            ng++;
-        }
-    }
-    uint32_t n = c->nlocals - c->nparams;
-    if (n <= 8) {
-        for (uint32_t j = 0; j < n; j++)
-            x64_store_i(a, X64_S64, cc_local(c, c->nparams + j), 0);
-    } else {
-        static const uint8_t rep_stosq[] = { 0xf3, 0x48, 0xab };
-        x64_zero(a, X64_RAX);
-        x64_lea(a, X64_S64, X64_RDI, cc_local(c, c->nlocals - 1));
-        x64_mov_ri(a, X64_S32, X64_RCX, n);
-        x64_bytes(a, rep_stosq, sizeof rep_stosq);
-    }
-    return push_ctl(c, WASM_K_BLOCK, true, false, 0, NULL,
-                    c->ft->nresults, c->ft->results);
-}
-
-/* After a call: results from the outgoing area onto the stack. */
-static bool push_results(struct cc *c, const struct wasm_functype *t)
-{
-    for (uint32_t k = 0; k < t->nresults; k++) {
-        uint8_t ty = t->results[k];
-        x64_mem src = x64_mb(X64_RSP, (int32_t)(8 * k));
-        if (k < 4 && (ty == WASM_F32 || ty == WASM_F64)) {
-            int x = cc_xalloc(c);
-            if (ty == WASM_F32)
-                x64_movd_xm(&c->a, x, src);
-            else
-                x64_movq_x_m(&c->a, x, src);
-            if (!cc_xresult(c, 0, ty, x))
-                return false;
-        } else if (k < 4) {
-            int r = cc_alloc(c);
-            x64_load(&c->a, cc_sz(ty), r, src);
-            if (!cc_push_reg(c, ty, r))
-                return false;
-        } else {
-            x64_load(&c->a, cc_sz(ty), SCRATCH, src);
-            x64_store(&c->a, cc_sz(ty), cc_slot(c, c->nvs), SCRATCH);
-            if (!cc_push_mem(c, ty))
-                return false;
-        }
-    }
-    return true;
-}
-
-/* Arguments below the top `skip` values go to the outgoing area. */
-static void store_args(struct cc *c, const struct wasm_functype *t, uint32_t skip)
-{
-    uint32_t np = t->nparams;
-    cc_spill_regs(c);
-    for (uint32_t k = 0; k < np; k++)
-        cc_store_val(c, &c->vs[c->nvs - skip - np + k], x64_mb(X64_RSP, (int32_t)(8 * k)));
-    uint32_t slots = np > t->nresults ? np : t->nresults;
-    if (slots > c->out_slots)
-        c->out_slots = slots;
-}
-
-/* Calls the funcinst in r11: its vmctx and memory, then ours back. */
-static void call_funcinst(struct cc *c)
-{
-    x64_asm *a = &c->a;
-    x64_load(a, X64_S64, VMCTX, x64_mb(SCRATCH, FUNCINST_VMCTX));
-    x64_load(a, X64_S64, MEMBASE, x64_mb(VMCTX, VMCTX_MEM0_BASE));
-    x64_call_m(a, x64_mb(SCRATCH, FUNCINST_CODE));
-    x64_load(a, X64_S64, VMCTX, x64_mb(X64_RBP, -8));
-    x64_load(a, X64_S64, MEMBASE, x64_mb(VMCTX, VMCTX_MEM0_BASE));
-}
-
-static bool call(struct cc *c, uint32_t fi)
-{
-    const struct wasm_functype *t = &c->m->types[c->m->funcs[fi].type];
-    store_args(c, t, 0);
-    cc_drop(c, t->nparams);
-    if (fi < c->m->nfunc_imports) {
-        x64_load(&c->a, X64_S64, SCRATCH,
-                 x64_mb(VMCTX, (int32_t)(c->layout->funcs + 8 * fi)));
-        call_funcinst(c);
-    } else {
-        x64_call(&c->a, &c->funcs[fi - c->m->nfunc_imports]);
-    }
-    return push_results(c, t);
-}
-
-static bool call_indirect(struct cc *c, uint32_t ti, uint32_t table)
-{
-    x64_asm *a = &c->a;
-    const struct wasm_functype *t = &c->m->types[ti];
-    store_args(c, t, 1);
-    cc_load(c, cc_top(c, 0), SCRATCH2);
-    cc_drop(c, t->nparams + 1);
-    x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, (int32_t)(c->layout->tables + 8 * table)));
-    x64_alu_rm(a, X64_CMP, X64_S32, SCRATCH2, x64_mb(SCRATCH, TABLE_SIZE));
-    x64_jcc(a, X64_AE, &c->trap[WASM_TRAP_UNDEF_ELEM]);
-    x64_load(a, X64_S64, SCRATCH, x64_mb(SCRATCH, TABLE_ELEMS));
-    x64_load(a, X64_S64, SCRATCH, x64_mbi(SCRATCH, SCRATCH2, 8, 0));
-    x64_test_rr(a, X64_S64, SCRATCH, SCRATCH);
-    x64_jcc(a, X64_E, &c->trap[WASM_TRAP_UNINIT_ELEM]);
-    x64_load(a, X64_S32, SCRATCH2, x64_mb(VMCTX, (int32_t)(c->layout->sigs + 4 * ti)));
-    x64_alu_rm(a, X64_CMP, X64_S32, SCRATCH2, x64_mb(SCRATCH, FUNCINST_SIG));
-    x64_jcc(a, X64_NE, &c->trap[WASM_TRAP_SIG_MISMATCH]);
-    call_funcinst(c);
-    return push_results(c, t);
 }
 
 static bool br_table(struct cc *c)
@@ -339,7 +156,7 @@ static bool end(struct cc *c)
     struct ctl *t = &c->cs[c->ncs - 1];
     if (c->ncs == 1) {                       /* the function's end */
         if (!c->dead)
-            emit_return(c);
+            cc_return(c);
         c->ncs = 0;
         return true;
     }
@@ -401,10 +218,10 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
         s = cc_side(c);
         blocktype(c, &np, &params, &nr, &results);
         if (c->dead)
-            return push_ctl(c, oi->kind, false, false, np, params, nr, results);
+            return cc_push_ctl(c, oi->kind, false, false, np, params, nr, results);
         if (s->c > 0)
             cc_flush(c);
-        if (!push_ctl(c, oi->kind, true, s->c > 0, np, params, nr, results))
+        if (!cc_push_ctl(c, oi->kind, true, s->c > 0, np, params, nr, results))
             return false;
         if (oi->kind == WASM_K_LOOP && s->c > 0)
             x64_bind(a, &c->cs[c->ncs - 1].label);
@@ -413,10 +230,10 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
         s = cc_side(c);
         blocktype(c, &np, &params, &nr, &results);
         if (c->dead)
-            return push_ctl(c, oi->kind, false, false, np, params, nr, results);
+            return cc_push_ctl(c, oi->kind, false, false, np, params, nr, results);
         x64_cc cc = cond(c);
         cc_flush(c);                   /* moves only: the flags survive */
-        if (!push_ctl(c, WASM_K_IF, true, true, np, params, nr, results))
+        if (!cc_push_ctl(c, WASM_K_IF, true, true, np, params, nr, results))
             return false;
         x64_jcc(a, x64_cc_not(cc), &c->cs[c->ncs - 1].els);
         return true;
@@ -470,16 +287,16 @@ bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
     case WASM_K_RETURN:
         if (c->dead)
             return true;
-        emit_return(c);
+        cc_return(c);
         set_dead(c);
         return true;
     case WASM_K_CALL:
         x = cc_u32(c);
-        return c->dead || call(c, x);
+        return c->dead || cc_call(c, x);
     case WASM_K_CALL_INDIRECT:
         x = cc_u32(c);
         y = cc_u32(c);
-        return c->dead || call_indirect(c, x, y);
+        return c->dead || cc_call_indirect(c, x, y);
     case WASM_K_DROP:
         cc_side(c);
         if (!c->dead)
