@@ -59,6 +59,7 @@ struct wasm_store {
     int trap_kind;
     uint32_t trap_func;
     const struct wasm_module *trap_module;
+    char trap_name[64];         /* an export's name, when the name section has none */
     /* Stubs: entry, its landing pad, the host-function trampoline. */
     struct wasm_code stubs;
     int (*entry)(void *code, void *vmctx, uint64_t *vals, uint64_t nslots);

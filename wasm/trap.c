@@ -57,7 +57,24 @@ const char *wasm_store_trap_func(const wasm_store *s, uint32_t *func)
         *func = s->trap_func;
     if (!s->trap_module || s->trap_func == WASM_NONE)
         return NULL;
-    return wasm_module_func_name(s->trap_module, s->trap_func);
+    const char *name = wasm_module_func_name(s->trap_module, s->trap_func);
+    if (name)
+        return name;
+    /* No name section entry: the name it is exported as, if any. */
+    const struct wasm_module *m = s->trap_module;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const struct wasm_export *e = &m->exports[i];
+        if (e->kind != WASM_EXT_FUNC || e->index != s->trap_func)
+            continue;
+        char *out = ((struct wasm_store *)s)->trap_name;
+        uint32_t n = e->name.len < sizeof s->trap_name - 1 ? e->name.len
+                                                           : sizeof s->trap_name - 1;
+        for (uint32_t k = 0; k < n; k++)
+            out[k] = e->name.s[k];
+        out[n] = 0;
+        return out;
+    }
+    return NULL;
 }
 
 /* Records the trap in the store (found through r15, which holds a vmctx

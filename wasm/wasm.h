@@ -154,7 +154,8 @@ void wasm_func_type(const wasm_extern *fn, uint32_t *np, const uint8_t **params,
  * names the function that trapped. */
 int wasm_call(wasm_store *s, const wasm_extern *fn, uint64_t *vals);
 
-/* The function of the last trap: its index and name (NULL if none). */
+/* The function of the last trap: its index, and its name from the name
+ * section, else an export's name, else NULL. Valid until the next trap. */
 const char *wasm_store_trap_func(const wasm_store *s, uint32_t *func);
 
 /* Host objects, for imports (the spectest module, the kernel's coral).

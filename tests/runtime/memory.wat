@@ -24,7 +24,7 @@
 ;; run: load8 16 => 1 | 1 | 578437695752307201
 ;; run: rw 100 -2 => -2
 ;; run: rw 65530 1 => trap: out of bounds memory access
-;; run: far => trap: out of bounds memory access
+;; run: far => trap: out of bounds memory access (in function far
 ;; run: grow 1 => 1 | 2
 ;; run: grow 3 => -1 | 1
 ;; run: fill 0 255 10 => 255
