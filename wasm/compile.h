@@ -81,6 +81,8 @@ struct cc {
     uint32_t pin_local[CC_NPIN];
     int pin_reg[CC_NPIN];
     bool pin_x[CC_NPIN];         /* an xmm register, else a GPR */
+    uint32_t ncand, cand[CC_NPIN];   /* the locals to pin, chosen by weight */
+    uint32_t *weight;            /* per local: uses, loop-weighted */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
     bool dead;                   /* the current code is unreachable */
     int fused;                   /* -1, or the condition a compare left in the

@@ -54,17 +54,16 @@ bool cc_prologue(struct cc *c)
     x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, VMCTX_STORE));
     x64_alu_rm(a, X64_CMP, X64_S64, X64_RSP, x64_mb(SCRATCH, STORE_STACK_LIMIT));
     x64_jcc(a, X64_B, &c->trap[WASM_TRAP_STACK]);
-    /* The first integer locals go to callee-saved registers (saved
-     * here, restored by every return; a trap's landing restores the
-     * embedder's). */
+    /* The busiest locals (compile.c chose them) go to callee-saved
+     * registers: saved here, restored by every return; a trap's landing
+     * restores the embedder's. */
     static const int pins[CC_NPIN_GPR] = { X64_RBX, X64_R12, X64_R13 };
     uint32_t ng = 0, nx = 0;
     c->npin = 0;
-    for (uint32_t j = 0; j < c->nlocals && (ng < CC_NPIN_GPR || nx < CC_NPIN_XMM); j++) {
+    for (uint32_t i = 0; i < c->ncand; i++) {
+        uint32_t j = c->cand[i];
         uint8_t t = c->ltype[j];
         bool x = t == WASM_F32 || t == WASM_F64;
-        if ((!x && t != WASM_I32 && t != WASM_I64) || (x ? nx : ng) >= (x ? CC_NPIN_XMM : CC_NPIN_GPR))
-            continue;
         int r = x ? 12 + (int)nx : pins[ng];
         x64_mem save = x64_mb(X64_RBP, -(int32_t)(x ? 40 + 8 * nx : 16 + 8 * ng));
         c->pin_local[c->npin] = j;
