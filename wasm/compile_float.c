@@ -103,6 +103,13 @@ static bool compare(struct cc *c, int op, uint8_t ty)
     int x0 = xsrc(c, swap ? 0 : 1, X0);
     int x1 = xsrc(c, swap ? 1 : 0, X1);
     x64_sse_rr(a, is64(ty) ? x64_op_ucomisd : x64_op_ucomiss, x0, x1);
+    /* Ordered compares are one condition (unordered sets CF): a br_if or
+     * if right after tests the flags directly. */
+    if (op != EQ && op != NE && c->p < c->end && (*c->p == 0x0d || *c->p == 0x04)) {
+        c->fused = op == LT || op == GT ? X64_A : X64_AE;
+        cc_drop(c, 2);
+        return cc_push_const(c, WASM_I32, 0);
+    }
     int r = cc_alloc(c);
     switch (op) {
     case EQ:

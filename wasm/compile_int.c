@@ -9,8 +9,41 @@
  */
 #include "compile.h"
 
+/* The register of the value at `depth` when it is a local living in one
+ * (usable as a source as it is), else -1. */
+static int pinned_at(struct cc *c, uint32_t depth)
+{
+    struct val *v = cc_top(c, depth);
+    return v->kind == V_LOCAL ? cc_pinned(c, v->local) : -1;
+}
+
+/* `local.get x; ...; op; local.set x` with x in a register: the operation
+ * is done in that register, and the local.set is consumed here. Only when
+ * no other value on the stack still reads x. */
+static bool in_place(struct cc *c, x64_alu op, uint8_t ty)
+{
+    struct val *a = cc_top(c, 1);
+    int p = pinned_at(c, 1);
+    if (p < 0 || c->p + 1 >= c->end || c->p[0] != 0x21)
+        return false;
+    const uint8_t *save = c->p++;
+    uint32_t x = cc_u32(c);
+    bool others = false;
+    for (uint32_t i = 0; i + 2 < c->nvs; i++)
+        others |= c->vs[i].kind == V_LOCAL && c->vs[i].local == x;
+    if (x != a->local || others) {
+        c->p = save;
+        return false;
+    }
+    cc_alu_top(c, op, cc_sz(ty), p);
+    cc_drop(c, 2);
+    return true;
+}
+
 static bool binary(struct cc *c, x64_alu op, uint8_t ty)
 {
+    if (in_place(c, op, ty))
+        return !c->failed;
     int ra = cc_own(c, 1);
     cc_alu_top(c, op, cc_sz(ty), ra);
     return cc_result(c, 2, ty, ra);
@@ -18,10 +51,13 @@ static bool binary(struct cc *c, x64_alu op, uint8_t ty)
 
 /* A compare whose result only a br_if or if tests (the next opcode)
  * leaves it in the flags: the branch uses the condition directly. */
+static bool fusable(struct cc *c)
+{
+    return c->p < c->end && (*c->p == 0x0d || *c->p == 0x04);
+}
+
 static bool fused(struct cc *c, x64_cc cc, uint32_t n)
 {
-    if (c->p >= c->end || (*c->p != 0x0d && *c->p != 0x04))
-        return false;
     c->fused = cc;
     cc_drop(c, n);
     return cc_push_const(c, WASM_I32, 0);   /* stands for the flags */
@@ -29,20 +65,30 @@ static bool fused(struct cc *c, x64_cc cc, uint32_t n)
 
 static bool compare(struct cc *c, x64_cc cc, uint8_t ty)
 {
+    int p = pinned_at(c, 1);
+    if (p >= 0 && fusable(c)) {               /* compares the local in place */
+        cc_alu_top(c, X64_CMP, cc_sz(ty), p);
+        return fused(c, cc, 2);
+    }
     int ra = cc_in_reg(c, 1);
     cc_alu_top(c, X64_CMP, cc_sz(ty), ra);
-    if (fused(c, cc, 2))
-        return !c->failed;
+    if (fusable(c))
+        return fused(c, cc, 2);
     x64_setcc_zx(&c->a, cc, ra);
     return cc_result(c, 2, WASM_I32, ra);
 }
 
 static bool eqz(struct cc *c, uint8_t ty)
 {
+    int p = pinned_at(c, 0);
+    if (p >= 0 && fusable(c)) {
+        x64_test_rr(&c->a, cc_sz(ty), p, p);
+        return fused(c, X64_E, 1);
+    }
     int r = cc_in_reg(c, 0);
     x64_test_rr(&c->a, cc_sz(ty), r, r);
-    if (fused(c, X64_E, 1))
-        return !c->failed;
+    if (fusable(c))
+        return fused(c, X64_E, 1);
     x64_setcc_zx(&c->a, X64_E, r);
     return cc_result(c, 1, WASM_I32, r);
 }
