@@ -133,11 +133,11 @@ static bool push_results(struct cc *c, const struct wasm_functype *t)
     return true;
 }
 
-/* Arguments below the top `skip` values go to the outgoing area. */
+/* Arguments below the top `skip` values go to the outgoing area, from
+ * wherever they are; the caller then drops them and spills the rest. */
 static void store_args(struct cc *c, const struct wasm_functype *t, uint32_t skip)
 {
     uint32_t np = t->nparams;
-    cc_spill_regs(c);
     for (uint32_t k = 0; k < np; k++)
         cc_store_val(c, &c->vs[c->nvs - skip - np + k], x64_mb(X64_RSP, (int32_t)(8 * k)));
     uint32_t slots = np > t->nresults ? np : t->nresults;
@@ -161,6 +161,7 @@ bool cc_call(struct cc *c, uint32_t fi)
     const struct wasm_functype *t = &c->m->types[c->m->funcs[fi].type];
     store_args(c, t, 0);
     cc_drop(c, t->nparams);
+    cc_spill_regs(c);
     if (fi < c->m->nfunc_imports) {
         x64_load(&c->a, X64_S64, SCRATCH,
                  x64_mb(VMCTX, (int32_t)(c->layout->funcs + 8 * fi)));
@@ -178,6 +179,7 @@ bool cc_call_indirect(struct cc *c, uint32_t ti, uint32_t table)
     store_args(c, t, 1);
     cc_load(c, cc_top(c, 0), SCRATCH2);
     cc_drop(c, t->nparams + 1);
+    cc_spill_regs(c);
     x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, (int32_t)(c->layout->tables + 8 * table)));
     x64_alu_rm(a, X64_CMP, X64_S32, SCRATCH2, x64_mb(SCRATCH, TABLE_SIZE));
     x64_jcc(a, X64_AE, &c->trap[WASM_TRAP_UNDEF_ELEM]);

@@ -17,27 +17,36 @@ static int pinned_at(struct cc *c, uint32_t depth)
     return v->kind == V_LOCAL ? cc_pinned(c, v->local) : -1;
 }
 
-/* `local.get x; ...; op; local.set x` with x in a register: the operation
- * is done in that register, and the local.set is consumed here. Only when
- * no other value on the stack still reads x. */
+/* `local.get x; ...; op; local.set x` (or local.tee x) with x in a
+ * register: the operation is done in that register, and the set is
+ * consumed here. For a commutative op the local may be either operand.
+ * Only when no other value on the stack still reads x. */
 static bool in_place(struct cc *c, x64_alu op, uint8_t ty)
 {
-    struct val *a = cc_top(c, 1);
-    int p = pinned_at(c, 1);
-    if (p < 0 || c->p + 1 >= c->end || c->p[0] != 0x21)
+    if (c->p + 1 >= c->end || (c->p[0] != 0x21 && c->p[0] != 0x22))
         return false;
+    bool tee = c->p[0] == 0x22;
     const uint8_t *save = c->p++;
     uint32_t x = cc_u32(c);
+    int depth = pinned_at(c, 1) >= 0 && cc_top(c, 1)->local == x ? 1
+              : op != X64_SUB && pinned_at(c, 0) >= 0 && cc_top(c, 0)->local == x &&
+                cc_top(c, 1)->kind != V_MEM ? 0 : -1;   /* a home slot cannot move */
     bool others = false;
     for (uint32_t i = 0; i + 2 < c->nvs; i++)
         others |= c->vs[i].kind == V_LOCAL && c->vs[i].local == x;
-    if (x != a->local || others) {
+    if (depth < 0 || others) {
         c->p = save;
         return false;
     }
+    int p = cc_pinned(c, x);
+    if (depth == 0) {                         /* x op= the other operand */
+        struct val t = *cc_top(c, 0);
+        *cc_top(c, 0) = *cc_top(c, 1);
+        *cc_top(c, 1) = t;
+    }
     cc_alu_top(c, op, cc_sz(ty), p);
     cc_drop(c, 2);
-    return true;
+    return !tee || cc_push_local(c, x);
 }
 
 static bool binary(struct cc *c, x64_alu op, uint8_t ty)

@@ -35,6 +35,14 @@
     end i32.const 12)
   (func (export "brval") (param i32) (result i32)
     block (result i32) i32.const 7 local.get 0 br_if 0 drop i32.const 8 end)
+  (func (export "inplace") (param i32 i32) (result i32) (local i32)
+    loop
+      local.get 0 local.get 2 i32.add local.set 2
+      local.get 2 local.get 1 i32.sub local.tee 2 drop
+      call $seven local.get 2 i32.xor local.set 2
+      local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0
+    end local.get 2)
+  (func $seven (result i32) i32.const 7)
   (func (export "ext") (param i32 i64) (result i64 i32 i64)
     local.get 0 i64.extend_i32_s local.get 1 i32.wrap_i64 local.get 0 i64.extend_i32_u)
 )
@@ -62,4 +70,5 @@
 ;; run: table 7 => 12
 ;; run: brval 1 => 7
 ;; run: brval 0 => 8
+;; run: inplace 3 1 => 6
 ;; run: ext -1 0x100000002 => -1 | 2 | 4294967295
