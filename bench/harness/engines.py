@@ -6,14 +6,15 @@ start and compilation excluded), plus what else the runner reports. It
 raises EngineError with a short reason when the program cannot run there.
 
     native        gcc -O2 build; clock_gettime around run(n)
-    v8            node, default tiering; the second call of run(n) is timed
-                  (the first, untimed, lets V8 tier up: see run_node.mjs)
+    v8            node, default tiering; run(n) is timed after a first call
+                  of run(n/4) that lets V8 tier up (see run_node.mjs)
     liftoff       node --liftoff-only: V8's baseline compiler alone
     atoll         build/atoll-run --invoke run N, when it exists
 """
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import time
@@ -36,6 +37,8 @@ def _run(cmd):
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         raise EngineError('timed out after %d s' % TIMEOUT)
+    except OSError as e:
+        raise EngineError('cannot run %s: %s' % (cmd[0], e.strerror))
     if r.returncode != 0:
         lines = (r.stderr or r.stdout).strip().splitlines()
         raise EngineError((lines[-1] if lines else 'exit status %d' % r.returncode)[:160])
@@ -114,16 +117,25 @@ class Atoll:
     key, label = 'atoll', 'Atoll (atoll-run)'
 
     def __init__(self, build):
-        self.path = os.path.join(build, 'atoll-run')
+        self.built = os.path.join(build, 'atoll-run')
+        # A copy is run, so that a rebuild of atoll-run while the benchmarks
+        # run (the compiler is being worked on) changes no figure midway.
+        self.path = os.path.join(build, 'bench', 'atoll-run')
         self.startup = {}  # wasm path -> median start-up ms
         self.self_timed = None
 
     def available(self):
-        if not os.access(self.path, os.X_OK):
-            return 'not available (%s not built yet)' % self.path
+        if not os.access(self.built, os.X_OK):
+            return 'not available (%s not built yet)' % self.built
         if self.self_timed is None:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            try:
+                shutil.copy2(self.built, self.path)
+            except OSError as e:
+                return 'not available (cannot copy %s: %s)' % (self.built, e.strerror)
             r = subprocess.run([self.path], capture_output=True, text=True)
-            self.self_timed = '--time' in r.stderr + r.stdout
+            # --time as a whole option: --timeout (a run limit) is not it.
+            self.self_timed = re.search(r'--time(?![\w-])', r.stderr + r.stdout) is not None
         return None
 
     def method(self):
@@ -133,7 +145,7 @@ class Atoll:
 
     def command(self):
         t = ' --time' if self.self_timed else ''
-        return '%s%s PROG.wasm --invoke run N' % (os.path.relpath(self.path), t)
+        return '%s%s PROG.wasm --invoke run N' % (os.path.relpath(self.built), t)
 
     def _invoke(self, wasm, n, timed):
         cmd = [self.path] + (['--time'] if timed else []) + [wasm, '--invoke', 'run', str(n)]

@@ -136,7 +136,7 @@ def _table(rows, size, engs, missing, cells, geo=True):
 
 def _compile_table(progs_rows, engs, missing, cells, build):
     lines = ['| program | .wasm KiB | V8 compile ms | V8 instantiate ms | Liftoff-only compile ms '
-             '| V8 first call ms | V8 second call ms |', '|---|---|---|---|---|---|---|']
+             '| V8 first call, run(N/4), ms | V8 steady call, run(N), ms |', '|---|---|---|---|---|---|---|']
     keys = {e.key for e in engs if e.key not in missing}
     if not {'v8', 'liftoff'} <= keys:
         return []
@@ -244,8 +244,8 @@ def write(args, progs, rows, size, engs, missing, cells, runs, seconds):
     add('')
     add('Milliseconds for one call of `run(n)`, timed inside the runner (process start, '
         'compilation and instantiation excluded): median (min–max) of %d runs; × is the median '
-        'over native\'s. V8 default tiering is its second call in the process (the first lets '
-        'V8 tier up; see below). Atoll: %s.' % (runs, _atoll_method(engs, missing)))
+        'over native\'s. V8 default tiering is timed on its second call in the process (a first '
+        'call of run(N/4) lets V8 tier up; see below). Atoll: %s.' % (runs, _atoll_method(engs, missing)))
     add('')
     lines, ratios = _table(_main_rows(rows), size, engs, missing, cells)
     out.extend(lines)
@@ -269,9 +269,11 @@ def write(args, progs, rows, size, engs, missing, cells, runs, seconds):
         add('## V8 compile and instantiate')
         add('')
         add('Medians in ms. V8 compile is `WebAssembly.compile` (its baseline tier, Liftoff; '
-            'the optimizing tier then works in the background). The first call of `run(n)` '
-            'with default tiering runs mostly in Liftoff code: V8 replaces a function\'s code '
-            'only at its next call, so a loop inside `run` stays in the code it started in.')
+            'the optimizing tier then works in the background). With default tiering the '
+            'harness first calls `run(N/4)`, which runs mostly in Liftoff code (V8 replaces a '
+            'function\'s code only at its next call, so a loop inside `run` stays in the code '
+            'it started in), then times `run(N)`: compare the first column with a quarter of '
+            'the second.')
         add('')
         out.extend(comp)
     why = chart(args.chart, args.build, rows, engs, missing, cells, size)

@@ -1,5 +1,5 @@
 /* blend.c: 8-bit image compositing (SIMD-friendly).
- * bench: n=800 test=1 kind=simd simd
+ * bench: n=600 test=1 kind=simd simd
  *
  * Each unit of n alpha-blends two 512x512 RGBA images with a per-pixel
  * alpha, adds a brightness offset with unsigned saturation, and computes

@@ -1,5 +1,5 @@
 /* fir.c: an f32 FIR filter and saxpy (SIMD-friendly).
- * bench: n=2800 test=1 kind=simd simd
+ * bench: n=1500 test=1 kind=simd simd
  *
  * Each unit of n filters 64 Ki f32 samples with 32 taps, looping taps
  * outside and samples inside, so every output accumulates its taps in

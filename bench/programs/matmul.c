@@ -1,5 +1,5 @@
 /* matmul.c: dense f64 matrix multiply.
- * bench: n=150 test=1 kind=float
+ * bench: n=100 test=1 kind=float
  *
  * Each unit of n fills two 192x192 matrices and multiplies them in i-k-j
  * order (streaming rows, the cache-friendly order), then folds a diagonal
