@@ -76,6 +76,8 @@ static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     int rv = -1;
     if (v->kind == V_REG || v->kind == V_XREG)
         rv = v->reg;
+    else if (v->kind == V_LOCAL && cc_pinned(c, v->local) >= 0)
+        rv = cc_pinned(c, v->local);
     else if (!imm) {
         cc_load(c, v, SCRATCH2);
         rv = SCRATCH2;
