@@ -82,9 +82,9 @@ static bool install(void)
     static bool done;
     if (done)
         return true;
-    stack_t ss = { .ss_size = 1 << 16 };
-    ss.ss_sp = malloc(ss.ss_size);
-    if (!ss.ss_sp || sigaltstack(&ss, NULL))
+    static char altstack[1 << 16];          /* the handler's, for the process */
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+    if (sigaltstack(&ss, NULL))
         return false;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

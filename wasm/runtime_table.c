@@ -37,7 +37,8 @@ bool wasm_table_make(struct wasm_store *s, uint8_t elem, uint32_t min, uint32_t 
     t->max = max;
     if (!reserve(t, min))
         return false;
-    memset(t->elems, 0, (size_t)min * 8);
+    if (min)
+        memset(t->elems, 0, (size_t)min * 8);
     t->size = min;
     *out = t;
     return true;
