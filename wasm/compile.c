@@ -185,6 +185,22 @@ static bool instr(struct cc *c, const struct wasm_opinfo *oi)
  * side entries. */
 static void choose_pins(struct cc *c)
 {
+    /* Few enough locals for the registers: all of them, no reading. */
+    uint32_t ni = 0, nf = 0;
+    for (uint32_t j = 0; j < c->nlocals && ni <= CC_NPIN_GPR && nf <= CC_NPIN_XMM; j++) {
+        uint8_t t = c->ltype[j];
+        ni += t == WASM_I32 || t == WASM_I64;
+        nf += t == WASM_F32 || t == WASM_F64;
+    }
+    if (ni <= CC_NPIN_GPR && nf <= CC_NPIN_XMM) {
+        c->ncand = 0;
+        for (uint32_t j = 0; j < c->nlocals; j++) {
+            uint8_t t = c->ltype[j];
+            if (t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64)
+                c->cand[c->ncand++] = j;
+        }
+        return;
+    }
     const uint8_t *save = c->p;
     uint32_t *w = c->weight;
     uint64_t loop_bits = 0;              /* which open blocks are loops */
