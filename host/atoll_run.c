@@ -1,6 +1,6 @@
 /* atoll_run.c: runs a WebAssembly module on Linux with Atoll's engine.
  *
- *   atoll-run [--timeout MS] FILE.wasm [--invoke NAME [ARG...]]
+ *   atoll-run [--time] [--timeout MS] FILE.wasm [--invoke NAME [ARG...]]
  *
  * Decodes, validates, compiles and instantiates FILE (imports from the
  * `spectest` module are provided; any other import is an error), which
@@ -11,12 +11,17 @@
  * the function's name and exits with status 1; other errors exit with 2.
  * --timeout stops a call running longer than MS milliseconds (an
  * "interrupted" trap), the way the kernel's timer stops a runaway one.
+ * --time prints to stderr how long decoding and compiling, instantiating
+ * and the call took: "atoll-run: time: compile N ns, instantiate N ns,
+ * call N ns" (monotonic clock; the benchmark harness reads the call's).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../wasm/wasm.h"
 #include "linux_trap.h"
@@ -99,18 +104,36 @@ static void print(uint64_t v, uint8_t type)
     }
 }
 
+static long long now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 int main(int argc, char **argv)
 {
     unsigned timeout = 0;
-    if (argc > 2 && !strcmp(argv[1], "--timeout")) {
-        timeout = (unsigned)strtoul(argv[2], NULL, 0);
-        argv += 2;
-        argc -= 2;
+    bool timed = false;
+    for (;;) {
+        if (argc > 2 && !strcmp(argv[1], "--timeout")) {
+            timeout = (unsigned)strtoul(argv[2], NULL, 0);
+            argv += 2;
+            argc -= 2;
+        } else if (argc > 1 && !strcmp(argv[1], "--time")) {
+            timed = true;
+            argv++;
+            argc--;
+        } else {
+            break;
+        }
     }
     if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--invoke") || argc < 4))) {
-        fprintf(stderr, "usage: atoll-run [--timeout MS] FILE.wasm [--invoke NAME [ARG...]]\n");
+        fprintf(stderr, "usage: atoll-run [--time] [--timeout MS] FILE.wasm "
+                        "[--invoke NAME [ARG...]]\n");
         return 2;
     }
+    long long t0 = now_ns(), t1, t2, t3;
     size_t len;
     unsigned char *bytes = slurp(argv[1], &len);
     wasm_error err;
@@ -122,6 +145,7 @@ int main(int argc, char **argv)
     wasm_compiled *c = wasm_compile(m, &err);
     if (!c)
         die("%s", wasm_error_format(&err, m, msg, sizeof msg));
+    t1 = now_ns();
     wasm_store *s = wasm_store_new(0);
     if (!s)
         die("%s", "out of memory");
@@ -153,6 +177,7 @@ int main(int argc, char **argv)
         die("%s", err.msg);
     }
 
+    t2 = now_ns();
     const char *name = argc > 2 ? argv[3] : "_start";
     wasm_extern fn;
     if (!wasm_instance_export(inst, name, strlen(name), &fn) || fn.kind != 0) {
@@ -170,7 +195,11 @@ int main(int argc, char **argv)
         vals[i] = parse(argv[4 + i], params[i]);
     if (timeout && !linux_trap_timeout(timeout))
         die("%s", "cannot set the timer");
+    t3 = now_ns();
     int t = wasm_call(s, &fn, vals);
+    if (timed)
+        fprintf(stderr, "atoll-run: time: compile %lld ns, instantiate %lld ns, call %lld ns\n",
+                t1 - t0, t2 - t1, now_ns() - t3);
     if (t) {
         uint32_t fi;
         const char *where = wasm_store_trap_func(s, &fi);
