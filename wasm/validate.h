@@ -48,6 +48,7 @@ typedef struct {
 /* validate_stack.c */
 bool wasm_vgrow(V *v, void **arr, uint32_t *cap, uint32_t need, size_t elem);
 bool wasm_grow_vals(V *v);
+bool wasm_vals_init(V *v);
 bool wasm_mismatch(V *v, uint8_t want, uint8_t got);
 bool wasm_pop_vals(V *v, const uint8_t *ts, uint32_t n);
 bool wasm_push_vals(V *v, const uint8_t *ts, uint32_t n);

@@ -5,8 +5,14 @@
  * frames (validate_stack.c), one pass over the instructions, the side
  * entries a single-pass compiler wants (module.h, struct wasm_side)
  * recorded on the way. This file drives a body: a fast path checks the
- * most frequent instructions inline, and wasm_step() (validate_instr.c) does
- * the rest with the full rules.
+ * frequent instructions inline, and wasm_step() (validate_instr.c) does
+ * the rest, and every error, with the full rules.
+ *
+ * The fast path is a set of handlers, one per instruction kind and one per
+ * frequent fixed signature, chosen by the opcode byte through a table
+ * built from opcodes.def. With GNU C each handler jumps straight to the
+ * next one (computed goto), so each has its own indirect jump for the CPU
+ * to predict; otherwise a switch in a loop does the same work.
  */
 #include "host.h"
 #include "libc.h"
@@ -71,6 +77,16 @@ static inline uint32_t leb_len4(const uint8_t *p)
     return ((uint32_t)__builtin_ctz(ends) >> 3) + 1;
 }
 
+/* Are the types just below `top` those of `sig` under `mask` (the top
+ * bytes of a little-endian word, as in struct wasm_opinfo)? The stack
+ * holds enough of them, or VALS_HEADROOM readable bytes stand in. */
+static inline bool top_is(const uint8_t *top, uint32_t sig, uint32_t mask)
+{
+    uint32_t w;
+    memcpy(&w, top - 4, 4);
+    return (w & mask) == sig;
+}
+
 /* Expands the local runs of f into the scratch array. */
 static bool load_locals(V *v, const struct wasm_func *f)
 {
@@ -116,6 +132,178 @@ bool wasm_validate_func(struct dec *d, struct wasm_func *f)
     return false;
 }
 
+/* ---- Routing: which handler an opcode byte goes to ---- */
+
+/* Kinds with a handler of the same name. */
+#define KIND_HANDLERS(X, R, k)                                               \
+    X(NOP, R, k) X(UNREACHABLE, R, k) X(BLOCK, R, k) X(LOOP, R, k)            \
+    X(IF, R, k) X(END, R, k) X(BR, R, k) X(BR_IF, R, k) X(RETURN, R, k)      \
+    X(CALL, R, k) X(CALL_INDIRECT, R, k) X(DROP, R, k) X(SELECT, R, k)       \
+    X(LOCAL_GET, R, k) X(LOCAL_SET, R, k) X(LOCAL_TEE, R, k)                 \
+    X(GLOBAL_GET, R, k) X(GLOBAL_SET, R, k) X(I32_CONST, R, k)               \
+    X(I64_CONST, R, k) X(F32_CONST, R, k) X(F64_CONST, R, k)                 \
+    X(SIMPLE, R, k) X(MEM, R, k)
+
+/* Frequent signatures of SIMPLE and MEM instructions with a handler of
+ * their own (the others take the kind's handler): name, pops, push, as in
+ * opcodes.def. */
+#define SIMPLE_SIGS(X, R, a, b)                                              \
+    X(S_II_I, "ii", "i", R, a, b) X(S_I_I, "i", "i", R, a, b)                \
+    X(S_LL_L, "II", "I", R, a, b) X(S_LL_I, "II", "i", R, a, b)              \
+    X(S_L_L, "I", "I", R, a, b) X(S_L_I, "I", "i", R, a, b)                  \
+    X(S_I_L, "i", "I", R, a, b)
+#define MEM_SIGS(X, R, a, b)                                                 \
+    X(M_I_I, "i", "i", R, a, b) X(M_I_L, "i", "I", R, a, b)                  \
+    X(M_II, "ii", "", R, a, b) X(M_IL, "iI", "", R, a, b)
+
+enum {
+    H_SLOW,   /* 0: whatever the table does not name */
+#define ENUM_K(h, R, k) H_##h,
+#define ENUM_S(h, pops, push, R, a, b) H_##h,
+    KIND_HANDLERS(ENUM_K, , ) SIMPLE_SIGS(ENUM_S, , , ) MEM_SIGS(ENUM_S, , , )
+#undef ENUM_K
+#undef ENUM_S
+};
+
+/* The operand letters of opcodes.def as valtypes, and a list of them as
+ * struct wasm_opinfo's pop_sig and pop_mask (all constant expressions). */
+#define VT(c) ((c) == 'i' ? WASM_I32 : (c) == 'I' ? WASM_I64 :               \
+               (c) == 'f' ? WASM_F32 : (c) == 'F' ? WASM_F64 :               \
+               (c) == 'v' ? WASM_V128 : 0)
+#define SIG_OF(pops)                                                         \
+    ((uint32_t)((uint64_t)(VT((pops "\0\0")[0]) | VT((pops "\0\0")[1]) << 8 | \
+                           VT((pops "\0\0")[2]) << 16)                        \
+                << (8 * (5 - sizeof(pops)))))
+#define MASK_OF(pops) ((uint32_t)((uint64_t)0xffffffffu << (8 * (5 - sizeof(pops)))))
+#define STREQ(a, b)                                                          \
+    (sizeof(a) == sizeof(b) && (a "\0\0")[0] == (b "\0\0")[0] &&             \
+     (a "\0\0")[1] == (b "\0\0")[1] && (a "\0\0")[2] == (b "\0\0")[2])
+
+/* The handler of a row of opcodes.def, as R(name). Prefixed opcodes all
+ * take the slow path (their first byte is 0xfc or 0xfd). */
+#define ROUTE_K(h, R, k) (k) == WASM_K_##h ? R(h) :
+#define ROUTE_S(h, ps, pu, R, pops, push) STREQ(pops, ps) && STREQ(push, pu) ? R(h) :
+#define ROUTE(R, pfx, kind, pops, push)                                      \
+    ((pfx) != 0 ? R(SLOW) :                                                  \
+     WASM_K_##kind == WASM_K_SIMPLE ?                                        \
+         (SIMPLE_SIGS(ROUTE_S, R, pops, push) R(SIMPLE)) :                   \
+     WASM_K_##kind == WASM_K_MEM ? (MEM_SIGS(ROUTE_S, R, pops, push) R(MEM)) : \
+     (KIND_HANDLERS(ROUTE_K, R, WASM_K_##kind) R(SLOW)))
+/* All rows of a prefix share one slot, 0xfc, itself a prefix: the table
+ * initializers override one another there, on purpose. */
+#define ROUTE_ROW(R, pfx, code, kind, pops, push) \
+    [(pfx) != 0 ? 0xfc : (code)] = ROUTE(R, pfx, kind, pops, push),
+
+#if defined(__GNUC__) && !defined(WASM_NO_COMPUTED_GOTO)
+#define THREADED 1
+#define R_LABEL(h) &&h_##h
+#define HANDLER(h) h_##h:
+#define NEXT() do { SLOW_IF(p >= fast_end); goto *jump[*p]; } while (0)
+#define SWITCH_BEGIN
+#define SWITCH_END
+#else
+#define THREADED 0
+#define R_ID(h) H_##h
+#define HANDLER(h) case H_##h:
+#define NEXT() goto next
+#define SWITCH_BEGIN next: SLOW_IF(p >= fast_end); switch (route[*p]) {
+#define SWITCH_END default: goto slow; }
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#endif
+static const uint8_t route[256] = {
+#define OP(pfx, code, id, name, kind, pops, push, arg) \
+    ROUTE_ROW(R_ID, pfx, code, kind, pops, push)
+#include "opcodes.def"
+#undef OP
+};
+#pragma GCC diagnostic pop
+#endif
+
+/* ---- Handler pieces ---- */
+
+/* Leaves the fast path for wasm_step(), which redoes the instruction. The
+ * hint keeps the compiler's registers for the fast path. */
+#ifdef __GNUC__
+#define SLOW_IF(cond) do { if (__builtin_expect(!!(cond), 0)) goto slow; } while (0)
+#else
+#define SLOW_IF(cond) do { if (cond) goto slow; } while (0)
+#endif
+
+/* The pc of the instruction at p, for side entries. */
+#define PC ((uint32_t)(p - code))
+
+/* The stack is about to reach height h: within the array? A height not
+ * above the maximum so far was reached before, so is; only a new maximum
+ * needs the check (the capacity never passes the stack limit). */
+#define ROOM(h) do {                                                         \
+        uint32_t h_ = (h);                                                   \
+        if (h_ > max) {                                                      \
+            SLOW_IF(h_ > cap_vals);                                          \
+            max = h_;                                                        \
+        }                                                                    \
+    } while (0)
+
+/* A fixed-signature instruction of `len` bytes, operands `pops` and result
+ * `push` as in opcodes.def (string literals: the checks fold to
+ * constants). The result takes the place of the bottom operand, so when
+ * it has the same type nothing is stored. */
+#define FIXED(pops, push, len_) do {                                         \
+        const uint32_t npop_ = sizeof(pops) - 1;                             \
+        const uint8_t res_ = VT((push "")[0]), bottom_ = VT((pops "")[0]);   \
+        SLOW_IF(nvals - base < npop_ ||                                      \
+                !top_is(vals + nvals, SIG_OF(pops), MASK_OF(pops)));         \
+        nvals -= npop_;                                                      \
+        if (res_) {                                                          \
+            if (res_ != bottom_)                                             \
+                vals[nvals] = res_;                                          \
+            nvals++;                                                         \
+        }                                                                    \
+        p += (len_);                                                         \
+    } while (0)
+
+/* A memory instruction's immediate: alignment (one byte, at most the
+ * natural one) and an offset of up to 4 bytes; sets len to the
+ * instruction's length. */
+#define MEMARG() do {                                                        \
+        SLOW_IF(!has_memory || p[1] > wasm_ops_base[*p].arg ||               \
+                (len = leb_len4(p + 2)) == 0);                               \
+        len += 2;                                                            \
+    } while (0)
+
+/* block, loop, if (which pops an i32 first) with an empty or single-value
+ * block type; type indexes take the slow path. */
+#define OPEN(kind_) do {                                                     \
+        const uint32_t need_ = (kind_) == WASM_K_IF;                         \
+        uint8_t bt = p[1];                                                   \
+        SLOW_IF(nside >= cap_side || nctrls >= cap_ctrls ||                  \
+                nvals - base < need_ ||                                      \
+                (need_ && vals[nvals - 1] != WASM_I32) ||                    \
+                (bt != 0x40 && !is_numvec(bt) && !is_ref(bt)));              \
+        nvals -= need_;                                                      \
+        side[nside] = (struct wasm_side){ PC, 0, 0, 0 };                     \
+        cur = &ctrls[nctrls++];                                              \
+        *cur = (struct ctrl){ (kind_), false, nvals, 0, bt != 0x40, NULL,    \
+                              bt != 0x40 ? p + 1 : NULL, nside++ };          \
+        if (nctrls > max_ctrls)                                              \
+            max_ctrls = nctrls;                                              \
+        base = nvals;                                                        \
+        p += 2;                                                              \
+    } while (0)
+
+/* Leaves the operand stack just checked by a call: pops the n params
+ * (top `drop` values in all) and pushes the results. */
+#define CALL_RESULTS(ft_, drop) do {                                         \
+        uint32_t nr_ = (ft_)->nresults;                                      \
+        ROOM(nvals - (drop) + nr_);                                          \
+        nvals -= (drop);                                                     \
+        for (uint32_t i_ = 0; i_ < nr_; i_++)                                \
+            vals[nvals++] = (ft_)->results[i_];                              \
+    } while (0)
+
 static bool validate_body(struct dec *d, struct wasm_func *f)
 {
     if (!d->vs) {
@@ -124,148 +312,305 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
             return wasm_dec_invalid(d, d->p, "out of memory");
         memset(d->vs, 0, sizeof *d->vs);
     }
-    V v = { .d = d, .vs = d->vs, .code = d->p, .at = d->p };
-    const struct wasm_functype *ft = &d->m->types[f->type];
+    struct vstate *vs = d->vs;
+    const struct wasm_module *m = d->m;
+    V v = { .d = d, .vs = vs, .code = d->p, .at = d->p };
+    const struct wasm_functype *ft = &m->types[f->type];
     TRY(load_locals(&v, f));
+    if (!vs->vals)
+        TRY(wasm_vals_init(&v));
     TRY(wasm_push_ctrl(&v, WASM_K_BLOCK, NULL, 0, ft->results, ft->nresults, WASM_NONE));
 
-    /* The loop keeps the hot state in locals and checks the most common
-     * instructions (fixed-signature ones, local access, small constants,
-     * loads and stores with one-byte immediates) inline, when their frame
-     * is reachable; anything else, and any failure, goes through wasm_step(),
-     * which has the full rules and the error messages. */
-    const uint8_t *p = d->p, *end = d->end;
-    struct vstate *vs = d->vs;
+#if THREADED
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#endif
+    static const void *const jump[256] = {
+        [0 ... 255] = &&h_SLOW,
+#define OP(pfx, code, id, name, kind, pops, push, arg) \
+    ROUTE_ROW(R_LABEL, pfx, code, kind, pops, push)
+#include "opcodes.def"
+#undef OP
+    };
+#pragma GCC diagnostic pop
+#endif
+
+    /* Constants of the body. The fast path reads at most 16 bytes from an
+     * instruction's start, so within 16 bytes of the module's end (and
+     * always, when asked to be careful) wasm_step() reads instead. */
+    const uint8_t *code = v.code, *end = d->end;
+    const uint8_t *fast_end = d->lim->careful || end - code < 16 ? code : end - 16;
     const uint8_t *locals = vs->locals;
-    uint32_t nlocals = f->nlocals;
-    bool has_memory = d->m->nmemories != 0;
-    const uint8_t *fast_end = d->lim->careful || end - p < 16 ? p : end - 16;
-    uint8_t *vals = vs->vals;
-    uint32_t nvals = v.nvals, max = v.max_vals;
-    uint32_t cap_lim = vs->cap_vals > 16 ? vs->cap_vals - 16 : 0;
-    struct ctrl *cur = top(&v);
-    for (;;) {
-        /* Near the end, let wasm_step() read carefully; the fast path
-         * pushes at most 8 values, so keep 16 slots of room. */
-        if (p >= fast_end || nvals >= cap_lim || cur->unreachable)
-            goto slow;
-        uint8_t b = *p;
-        const struct wasm_opinfo *oi = &wasm_ops_base[b];
-        uint32_t avail = nvals - cur->height, x, len;
-        uint8_t kind = oi->kind;
-        /* In order of frequency (the compiler may turn the tail of the
-         * chain into a jump table). Each case decides before it changes
-         * anything, so `goto slow` can redo the instruction. */
-        if (kind == WASM_K_LOCAL_GET) {
-            if ((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals)
-                goto slow;
-            vals[nvals++] = locals[x];
-            p += 1 + len;
-        } else if (kind == WASM_K_SIMPLE || kind == WASM_K_MEM) {
-            uint32_t n = oi->npop;
-            len = 1;
-            if (kind == WASM_K_MEM) {
-                if (!has_memory || p[1] > oi->arg || (len = leb_len4(p + 2)) == 0)
-                    goto slow;
-                len += 2;
-            }
-            uint32_t top4;
-            memcpy(&top4, vals + nvals - 4, 4);   /* see VALS_HEADROOM */
-            if (avail < n || (top4 & oi->pop_mask) != oi->pop_sig)
-                goto slow;
-            nvals -= n;
-            if (oi->push)
-                vals[nvals++] = oi->push;
-            p += len;
-        } else if (kind == WASM_K_I32_CONST || kind == WASM_K_I64_CONST) {
-            /* Up to 4 LEB bytes hold 28 bits: always a valid s32 or s64. */
-            if ((len = leb_len4(p + 1)) == 0)
-                goto slow;
-            vals[nvals++] = oi->push;
-            p += 1 + len;
-        } else if (kind == WASM_K_END) {
-            uint32_t n = cur->nresults;
-            if (v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
-                avail != n || !types_eq(vals + cur->height, cur->results, n))
-                goto slow;
-            /* The results stay where they are, now in the outer frame. */
-            vs->side[cur->side].a = (uint32_t)(p - v.code);
-            v.nctrls--;
-            cur = top(&v);
-            p++;
-        } else if (kind == WASM_K_LOCAL_SET || kind == WASM_K_LOCAL_TEE) {
-            if ((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals || !avail ||
-                vals[nvals - 1] != locals[x])
-                goto slow;
-            if (kind == WASM_K_LOCAL_SET)
-                nvals--;
-            p += 1 + len;
-        } else if (kind == WASM_K_BR_IF) {
-            if ((len = uleb_short(p + 1, &x)) == 0 || x >= v.nctrls ||
-                v.nside >= vs->cap_side || !avail || vals[nvals - 1] != WASM_I32)
-                goto slow;
-            struct ctrl *t = &vs->ctrls[v.nctrls - 1 - x];
-            uint32_t n = label_arity(t);
-            if (avail < n + 1 ||
-                !types_eq(vals + nvals - 1 - n, label_types(t), n))
-                goto slow;
-            nvals--;
-            vs->side[v.nside++] = (struct wasm_side){
-                (uint32_t)(p - v.code), n, t->height, t->side };
-            if (t->side != WASM_NONE)
-                vs->side[t->side].c++;
-            p += 1 + len;
-        } else if (kind == WASM_K_BLOCK || kind == WASM_K_LOOP ||
-                   kind == WASM_K_IF) {
-            /* Empty or single-value block types only. */
-            uint8_t bt = p[1];
-            uint32_t need = kind == WASM_K_IF;
-            if (v.nside >= vs->cap_side || v.nctrls >= vs->cap_ctrls ||
-                v.nctrls >= d->lim->depth ||
-                avail < need || (need && vals[nvals - 1] != WASM_I32) ||
-                (bt != 0x40 && !is_numvec(bt) && !is_ref(bt)))
-                goto slow;
-            nvals -= need;
-            vs->side[v.nside] = (struct wasm_side){ (uint32_t)(p - v.code), 0, 0, 0 };
-            struct ctrl *c = &vs->ctrls[v.nctrls++];
-            *c = (struct ctrl){ kind, false, nvals, 0, bt != 0x40, NULL,
-                                bt != 0x40 ? p + 1 : NULL, v.nside++ };
-            if (v.nctrls > v.max_ctrls)
-                v.max_ctrls = v.nctrls;
-            cur = c;
-            p += 2;
-        } else if (kind == WASM_K_CALL) {
-            if ((len = uleb_short(p + 1, &x)) == 0 || x >= d->m->nfuncs)
-                goto slow;
-            const struct wasm_functype *ft = &d->m->types[d->m->funcs[x].type];
-            uint32_t n = ft->nparams;
-            if (avail < n || ft->nresults > 8 ||
-                !types_eq(vals + nvals - n, ft->params, n))
-                goto slow;
-            nvals -= n;
-            memcpy(vals + nvals, ft->results, ft->nresults);
-            nvals += ft->nresults;
-            p += 1 + len;
-        } else {
-            goto slow;
-        }
-        if (nvals > max)
-            max = nvals;
-        continue;
-    slow:
-        v.nvals = nvals;
-        v.max_vals = max;
-        d->p = p;
-        TRY(wasm_step(&v));
-        if (!v.nctrls)
-            break;
-        p = d->p;
-        nvals = v.nvals;
-        max = v.max_vals;
-        vals = vs->vals;
-        cap_lim = vs->cap_vals > 16 ? vs->cap_vals - 16 : 0;
-        cur = top(&v);
+    const uint32_t nlocals = f->nlocals;
+    const bool has_memory = m->nmemories != 0;
+
+    /* The hot state: v and vs's fields in locals, written back before
+     * each wasm_step() (SAVE) and read again after it (LOAD), since
+     * wasm_step() may grow the arrays. cap_ctrls also holds the depth
+     * limit; base is the operand height of the current frame, cur. */
+    const uint8_t *p;
+    uint8_t *vals;
+    uint32_t nvals, max, cap_vals;
+    struct ctrl *ctrls, *cur;
+    uint32_t nctrls, max_ctrls, cap_ctrls, base;
+    struct wasm_side *side;
+    uint32_t nside, cap_side;
+    uint32_t x, len, n;
+#define SAVE() (d->p = p, v.nvals = nvals, v.max_vals = max,                 \
+                v.nctrls = nctrls, v.max_ctrls = max_ctrls, v.nside = nside)
+#define LOAD() (p = d->p, vals = vs->vals, nvals = v.nvals,                  \
+                max = v.max_vals, cap_vals = vs->cap_vals,                   \
+                ctrls = vs->ctrls, nctrls = v.nctrls,                        \
+                max_ctrls = v.max_ctrls,                                     \
+                cap_ctrls = vs->cap_ctrls < d->lim->depth ? vs->cap_ctrls    \
+                                                          : d->lim->depth,   \
+                cur = &ctrls[nctrls - 1], base = cur->height,                \
+                side = vs->side, nside = v.nside, cap_side = vs->cap_side)
+    LOAD();
+    NEXT();
+
+    /* Each handler decides before it changes anything, so SLOW_IF()
+     * can redo the instruction with the full rules. All run in reachable
+     * code, where every operand type is known (nonzero). */
+    SWITCH_BEGIN
+    HANDLER(LOCAL_GET) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals);
+        ROOM(nvals + 1);
+        vals[nvals++] = locals[x];
+        p += 1 + len;
+        NEXT();
     }
+    HANDLER(LOCAL_SET) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals ||
+                nvals == base || vals[nvals - 1] != locals[x]);
+        nvals--;
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(LOCAL_TEE) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals ||
+                nvals == base || vals[nvals - 1] != locals[x]);
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(GLOBAL_GET) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= m->nglobals);
+        ROOM(nvals + 1);
+        vals[nvals++] = m->globals[x].type;
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(GLOBAL_SET) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= m->nglobals ||
+                !m->globals[x].mut || nvals == base ||
+                vals[nvals - 1] != m->globals[x].type);
+        nvals--;
+        p += 1 + len;
+        NEXT();
+    }
+    /* Up to 4 LEB bytes hold 28 bits: always a valid s32 or s64. */
+    HANDLER(I32_CONST) {
+        SLOW_IF((len = leb_len4(p + 1)) == 0);
+        ROOM(nvals + 1);
+        vals[nvals++] = WASM_I32;
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(I64_CONST) {
+        SLOW_IF((len = leb_len4(p + 1)) == 0);
+        ROOM(nvals + 1);
+        vals[nvals++] = WASM_I64;
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(F32_CONST) {
+        ROOM(nvals + 1);
+        vals[nvals++] = WASM_F32;
+        p += 5;
+        NEXT();
+    }
+    HANDLER(F64_CONST) {
+        ROOM(nvals + 1);
+        vals[nvals++] = WASM_F64;
+        p += 9;
+        NEXT();
+    }
+
+#define SIMPLE_HANDLER(h, pops, push, R, a, b) \
+    HANDLER(h) { FIXED(pops, push, 1); NEXT(); }
+#define MEM_HANDLER(h, pops, push, R, a, b) \
+    HANDLER(h) { MEMARG(); FIXED(pops, push, len); NEXT(); }
+    SIMPLE_SIGS(SIMPLE_HANDLER, , , )
+    MEM_SIGS(MEM_HANDLER, , , )
+#undef SIMPLE_HANDLER
+#undef MEM_HANDLER
+    HANDLER(MEM) {
+        MEMARG();
+        goto fixed;
+    }
+    HANDLER(SIMPLE) {
+        len = 1;
+    fixed: {
+        /* Any other signature, from the opcode table. */
+        const struct wasm_opinfo *oi = &wasm_ops_base[*p];
+        n = oi->npop;
+        SLOW_IF(nvals - base < n || !top_is(vals + nvals, oi->pop_sig, oi->pop_mask));
+        uint32_t h = nvals - n;
+        if (oi->push) {
+            ROOM(h + 1);
+            vals[h++] = oi->push;
+        }
+        nvals = h;
+        p += len;
+        NEXT();
+    }
+    }
+
+    HANDLER(DROP) {
+        SLOW_IF(nvals == base || nside >= cap_side);
+        side[nside++] = (struct wasm_side){ PC, vals[--nvals], 0, 0 };
+        p++;
+        NEXT();
+    }
+    HANDLER(SELECT) {
+        /* Pops an i32 and two operands of one numeric or vector type. */
+        SLOW_IF(nvals - base < 3 || nside >= cap_side ||
+                vals[nvals - 1] != WASM_I32 || vals[nvals - 2] != vals[nvals - 3] ||
+                !is_numvec(vals[nvals - 2]));
+        nvals -= 2;
+        side[nside++] = (struct wasm_side){ PC, vals[nvals - 1], 0, 0 };
+        p++;
+        NEXT();
+    }
+    HANDLER(CALL) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= m->nfuncs);
+        const struct wasm_functype *t = &m->types[m->funcs[x].type];
+        n = t->nparams;
+        SLOW_IF(nvals - base < n || !types_eq(vals + nvals - n, t->params, n));
+        CALL_RESULTS(t, n);
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(CALL_INDIRECT) {
+        /* A type index, then a table of funcref; pops an i32 index, then
+         * the type's params. */
+        uint32_t tab, len2;
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= m->ntypes ||
+                (len2 = uleb_short(p + 1 + len, &tab)) == 0 ||
+                tab >= m->ntables || m->tables[tab].elem != WASM_FUNCREF);
+        const struct wasm_functype *t = &m->types[x];
+        n = t->nparams;
+        SLOW_IF(nvals - base < n + 1 || vals[nvals - 1] != WASM_I32 ||
+                !types_eq(vals + nvals - 1 - n, t->params, n));
+        CALL_RESULTS(t, n + 1);
+        p += 1 + len + len2;
+        NEXT();
+    }
+
+    HANDLER(NOP) {
+        p++;
+        NEXT();
+    }
+    HANDLER(BLOCK) {
+        OPEN(WASM_K_BLOCK);
+        NEXT();
+    }
+    HANDLER(LOOP) {
+        OPEN(WASM_K_LOOP);
+        NEXT();
+    }
+    HANDLER(IF) {
+        OPEN(WASM_K_IF);
+        NEXT();
+    }
+    HANDLER(END) {
+        /* The frame's results are on the stack and nothing else; they stay
+         * where they are, now in the outer frame. */
+        n = cur->nresults;
+        SLOW_IF(nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
+                nvals - base != n || !types_eq(vals + base, cur->results, n));
+        side[cur->side].a = PC;
+        p++;
+        goto close;
+    }
+    HANDLER(BR_IF) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nctrls ||
+                nside >= cap_side || nvals == base || vals[nvals - 1] != WASM_I32);
+        struct ctrl *t = cur - x;
+        n = label_arity(t);
+        SLOW_IF(nvals - base < n + 1 ||
+                !types_eq(vals + nvals - 1 - n, label_types(t), n));
+        nvals--;
+        side[nside++] = (struct wasm_side){ PC, n, t->height, t->side };
+        if (t->side != WASM_NONE)
+            side[t->side].c++;
+        p += 1 + len;
+        NEXT();
+    }
+    HANDLER(BR) {
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nctrls ||
+                nside >= cap_side);
+        struct ctrl *t = cur - x;
+        n = label_arity(t);
+        SLOW_IF(nvals - base < n || !types_eq(vals + nvals - n, label_types(t), n));
+        side[nside++] = (struct wasm_side){ PC, n, t->height, t->side };
+        if (t->side != WASM_NONE)
+            side[t->side].c++;
+        p += 1 + len;
+        goto dead;
+    }
+    HANDLER(RETURN) {
+        n = ctrls->nresults;
+        SLOW_IF(nvals - base < n || !types_eq(vals + nvals - n, ctrls->results, n));
+        p++;
+        goto dead;
+    }
+    HANDLER(UNREACHABLE) {
+        p++;
+        goto dead;
+    }
+    HANDLER(SLOW)
+        goto slow;
+    SWITCH_END
+
+dead:
+    /* The rest of the frame is unreachable. */
+    nvals = base;
+    cur->unreachable = true;
+unreachable:
+    /* Dead code takes the slow path, but for an end that closes the frame
+     * with nothing pushed in it: the frame's results go on the outer
+     * frame's stack. */
+    SLOW_IF(p >= fast_end || *p != 0x0b);
+    n = cur->nresults;
+    SLOW_IF(nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
+            nvals != base || n > 1);
+    ROOM(nvals + n);
+    side[cur->side].a = PC;
+    if (n)
+        vals[nvals++] = cur->results[0];
+    p++;
+close:
+    nctrls--;
+    cur--;
+    base = cur->height;
+    if (cur->unreachable)
+        goto unreachable;
+    NEXT();
+
+slow:
+    SAVE();
+    TRY(wasm_step(&v));
+    if (v.nctrls) {
+        LOAD();
+        if (cur->unreachable)
+            goto unreachable;
+        NEXT();
+    }
+#undef SAVE
+#undef LOAD
 
     f->max_stack = v.max_vals;
     f->max_depth = v.max_ctrls;
@@ -274,9 +619,8 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         struct wasm_side *s = wasm_arena_alloc(d->m, (size_t)v.nside * sizeof *s);
         if (!s)
             return wasm_dec_invalid(d, d->p, "out of memory");
-        memcpy(s, d->vs->side, (size_t)v.nside * sizeof *s);
+        memcpy(s, vs->side, (size_t)v.nside * sizeof *s);
         f->side = s;
     }
     return true;
 }
-

@@ -71,6 +71,21 @@ bool wasm_grow_vals(V *v)
     return true;
 }
 
+/* The first operand stack of a module: 256 slots or the limit, and the
+ * headroom below, so that vals is never NULL. */
+bool wasm_vals_init(V *v)
+{
+    struct vstate *vs = v->vs;
+    uint32_t n = v->d->lim->stack < 256 ? v->d->lim->stack : 256;
+    uint8_t *p = wasm_host_alloc((size_t)n + VALS_HEADROOM);
+    if (!p)
+        return wasm_dec_invalid(v->d, v->at, "out of memory");
+    memset(p, 0, VALS_HEADROOM);
+    vs->vals = p + VALS_HEADROOM;
+    vs->cap_vals = n;
+    return true;
+}
+
 bool wasm_pop_vals(V *v, const uint8_t *ts, uint32_t n)
 {
     while (n--)
