@@ -2,7 +2,8 @@
 # the encoder and host objects every engine binary now links, and the
 # runtime's suite. Variables are RT_*.
 #
-#   make test-runtime    small programs run by atoll-run, output compared
+#   make test-runtime    small programs run by atoll-run, output compared;
+#                        the embedding API from C (ASan, UBSan)
 
 RT_X64_SRCS  := $(sort $(wildcard wasm/x64/*.c))
 RT_X64_OBJS  := $(patsubst wasm/x64/%.c,$(BUILD)/rt/x64/%.o,$(RT_X64_SRCS))
@@ -31,8 +32,16 @@ $(BUILD)/atoll-run: $(ENGINE_OBJ)/atoll_run.o $(HOST_OBJS) $(RT_LINK_OBJS)
 ALL_TARGETS += $(BUILD)/atoll-run
 TEST_SUITES += test-runtime
 .PHONY: test-runtime
-test-runtime: $(BUILD)/atoll-run
-	@python3 tests/runtime/run.py $(BUILD)/atoll-run tests/runtime
+test-runtime: $(BUILD)/atoll-run $(BUILD)/runtime/test-api
+	@python3 tests/runtime/run.py $(BUILD)/atoll-run tests/runtime \
+	    --also $(BUILD)/runtime/test-api $(BUILD)/runtime/api.wasm
+
+# The embedding API from C, with ASan and UBSan (the engine built in).
+RT_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
+                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/runtime/test-api: tests/runtime/test_api.c $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) host/host_linux.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(RT_TEST_CFLAGS) tests/runtime/test_api.c $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) host/host_linux.c -o $@
 
 # Benchmark (not a test): compile MB/s on the SQLite module of bench-decode.
 .PHONY: bench-compile

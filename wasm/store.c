@@ -180,3 +180,10 @@ void wasm_func_type(const wasm_extern *fn, uint32_t *np, const uint8_t **params,
     *nr = f->type->nresults;
     *results = f->type->results;
 }
+
+uint8_t *wasm_memory_data(const wasm_extern *mem, uint64_t *size)
+{
+    const struct wasm_memory_inst *m = mem->obj;
+    *size = (uint64_t)m->pages << 16;
+    return m->base;
+}

@@ -175,5 +175,8 @@ bool wasm_table_new(wasm_store *s, uint8_t elem, uint32_t min, uint32_t max,
                     bool has_max, wasm_extern *out);
 /* A global's value and type. */
 uint64_t wasm_global_value(const wasm_extern *g, uint8_t *type);
+/* A memory's bytes and current size in bytes: valid until it grows (the
+ * base does not move, but bytes past *size are not accessible). */
+uint8_t *wasm_memory_data(const wasm_extern *mem, uint64_t *size);
 
 #endif

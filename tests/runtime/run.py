@@ -7,13 +7,16 @@ what atoll-run must print, one line per check:
     ;; run: --timeout MS NAME ARG... => ...       with atoll-run's timer
 
 wat2wasm (with --debug-names, so traps name functions) builds each module
-into build/runtime/. Ends with "N passed, N failed"."""
+into build/runtime/. Then runs the command after --also (a C test ending
+with its own "N passed, N failed", counted in), if given. Ends with
+"N passed, N failed"."""
 import os
 import subprocess
 import sys
 
 def main():
     run, folder = sys.argv[1], sys.argv[2]
+    also = sys.argv[4:] if len(sys.argv) > 3 and sys.argv[3] == "--also" else None
     out_dir = os.path.join(os.path.dirname(run), "runtime")
     os.makedirs(out_dir, exist_ok=True)
     passed = failed = 0
@@ -46,6 +49,20 @@ def main():
             else:
                 failed += 1
                 print(f"{src}:{lineno}: {call.strip()}: want {want}, got {got}")
+    if also:
+        p = subprocess.run(also, capture_output=True, text=True, timeout=120)
+        lines = p.stdout.strip().splitlines()
+        for line in lines[:-1]:
+            print(line)
+        try:
+            n, _, f, _ = lines[-1].replace(",", "").split()
+            passed, failed = passed + int(n), failed + int(f)
+        except (IndexError, ValueError):
+            failed += 1
+            print(f"{' '.join(also)}: no result line ({p.stderr.strip()[-300:]})")
+        if p.returncode and failed == 0:
+            failed += 1
+            print(f"{' '.join(also)}: exit status {p.returncode}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

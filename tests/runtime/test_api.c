@@ -1,0 +1,128 @@
+/* test_api.c: the embedding API (wasm.h) from C, under ASan and UBSan:
+ * host functions, a host function calling back into Wasm (entries nest),
+ * traps raised by host code and inside a nested call, exports of memory
+ * and globals, a refused instantiation leaving the store usable, and no
+ * leak when everything is freed. Run by make test-runtime with
+ * build/runtime/api.wasm (tests/runtime/api.wat); ends "N passed, N failed".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../wasm/wasm.h"
+
+static int passed, failed;
+#define CHECK(cond, what)                                                   \
+    do {                                                                    \
+        if (cond)                                                           \
+            passed++;                                                       \
+        else {                                                              \
+            failed++;                                                       \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, what);           \
+        }                                                                   \
+    } while (0)
+
+static wasm_store *store;
+static wasm_instance *inst;
+
+static int twice(void *env, uint64_t *v)
+{
+    (void)env;
+    v[0] = (uint32_t)(2 * (uint32_t)v[0]);
+    return 0;
+}
+
+static int fail(void *env, uint64_t *v)
+{
+    (void)env;
+    (void)v;
+    return WASM_TRAP_HOST;
+}
+
+/* Calls the instance's "inner" from inside a call: its trap, if any,
+ * becomes this function's. */
+static int reenter(void *env, uint64_t *v)
+{
+    (void)env;
+    wasm_extern inner;
+    if (!wasm_instance_export(inst, "inner", 5, &inner))
+        return WASM_TRAP_HOST;
+    uint64_t vals[1] = { v[0] };
+    int t = wasm_call(store, &inner, vals);
+    v[0] = vals[0];
+    return t;
+}
+
+static int call1(const char *name, uint64_t arg, uint64_t *out)
+{
+    wasm_extern f;
+    if (!wasm_instance_export(inst, name, strlen(name), &f))
+        return -1;
+    uint64_t vals[2] = { arg, 0 };
+    int t = wasm_call(store, &f, vals);
+    *out = vals[0];
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        return 2;
+    FILE *f = fopen(argv[1], "rb");
+    static unsigned char bytes[1 << 16];
+    size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
+    if (f)
+        fclose(f);
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    CHECK(m, "decode");
+    wasm_compiled *c = m ? wasm_compile(m, &err) : NULL;
+    CHECK(c, "compile");
+    store = wasm_store_new(0);
+    if (!c || !store)
+        return 1;
+
+    const uint8_t i32[] = { 0x7f };
+    wasm_extern im[3], wrong;
+    CHECK(wasm_host_func_new(store, i32, 1, i32, 1, twice, NULL, &im[0]), "host func");
+    CHECK(wasm_host_func_new(store, i32, 1, NULL, 0, fail, NULL, &im[1]), "host func");
+    CHECK(wasm_host_func_new(store, i32, 1, i32, 1, reenter, NULL, &im[2]), "host func");
+    CHECK(wasm_host_func_new(store, i32, 1, NULL, 0, twice, NULL, &wrong), "host func");
+
+    /* A refused link changes nothing. */
+    wasm_extern bad[3] = { wrong, im[1], im[2] };
+    int trap;
+    CHECK(!wasm_instantiate(store, c, bad, 3, &err, &trap) &&
+          !strcmp(err.msg, "incompatible import type") && !trap, "incompatible import");
+    inst = wasm_instantiate(store, c, im, 3, &err, &trap);
+    CHECK(inst, "instantiate");
+    if (!inst)
+        return 1;
+
+    uint64_t r;
+    CHECK(call1("use_twice", 5, &r) == 0 && r == 11, "host function result");
+    CHECK(call1("use_fail", 3, &r) == WASM_TRAP_HOST, "host function trap");
+    CHECK(call1("outer", 5, &r) == 0 && r == 1105, "re-entry");
+    CHECK(call1("outer", 0, &r) == WASM_TRAP_UNREACHABLE, "trap in a nested call");
+    CHECK(call1("use_twice", 1, &r) == 0 && r == 3, "usable after traps");
+
+    wasm_extern mem, g, st;
+    uint64_t size;
+    CHECK(wasm_instance_export(inst, "mem", 3, &mem) && mem.kind == 2, "memory export");
+    CHECK(wasm_instance_export(inst, "store", 5, &st), "export");
+    uint64_t vals[2] = { 8, 77 };
+    CHECK(wasm_call(store, &st, vals) == 0, "store");
+    uint8_t *data = wasm_memory_data(&mem, &size);
+    CHECK(size == 65536 && data[8] == 77, "memory bytes");
+    vals[0] = 65535;
+    CHECK(wasm_call(store, &st, vals) == WASM_TRAP_MEMORY_OOB, "guard region");
+    uint8_t type;
+    CHECK(wasm_instance_export(inst, "g", 1, &g) && wasm_global_value(&g, &type) == 42 &&
+          type == 0x7e, "global export");
+
+    wasm_store_free(store);
+    wasm_compiled_free(c);
+    wasm_module_free(m);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
