@@ -39,12 +39,23 @@ static inline bool types_eq(const uint8_t *a, const uint8_t *b, uint32_t n)
     return true;
 }
 
+/* Branch hints: they keep the compiler's registers and straight-line
+ * code for the fast path. */
+#ifdef __GNUC__
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#endif
+
 /* A LEB128 u32 of at most 4 bytes (28 bits: no range check needed) at p,
  * which has at least 4 readable bytes. Returns its length, or 0 for
- * anything longer, which the careful path then reads. */
+ * anything longer, which the careful path then reads. Indexes mostly
+ * take one byte. */
 static inline uint32_t uleb_short(const uint8_t *p, uint32_t *out)
 {
-    if (p[0] < 0x80) {
+    if (LIKELY(p[0] < 0x80)) {
         *out = p[0];
         return 1;
     }
@@ -225,13 +236,8 @@ static const uint8_t route[256] = {
 
 /* ---- Handler pieces ---- */
 
-/* Leaves the fast path for wasm_step(), which redoes the instruction. The
- * hint keeps the compiler's registers for the fast path. */
-#ifdef __GNUC__
-#define SLOW_IF(cond) do { if (__builtin_expect(!!(cond), 0)) goto slow; } while (0)
-#else
-#define SLOW_IF(cond) do { if (cond) goto slow; } while (0)
-#endif
+/* Leaves the fast path for wasm_step(), which redoes the instruction. */
+#define SLOW_IF(cond) do { if (UNLIKELY(cond)) goto slow; } while (0)
 
 /* The pc of the instruction at p, for side entries. */
 #define PC ((uint32_t)(p - code))
@@ -242,7 +248,7 @@ static const uint8_t route[256] = {
 #define ROOM(h) do {                                                         \
         uint32_t h_ = (h);                                                   \
         if (h_ > max) {                                                      \
-            SLOW_IF(h_ > cap_vals);                                          \
+            SLOW_IF(h_ > vs->cap_vals);                                      \
             max = h_;                                                        \
         }                                                                    \
     } while (0)
@@ -279,17 +285,18 @@ static const uint8_t route[256] = {
 #define OPEN(kind_) do {                                                     \
         const uint32_t need_ = (kind_) == WASM_K_IF;                         \
         uint8_t bt = p[1];                                                   \
-        SLOW_IF(nside >= cap_side || nctrls >= cap_ctrls ||                  \
+        SLOW_IF(v.nside >= vs->cap_side || v.nctrls >= vs->cap_ctrls ||      \
+                v.nctrls >= d->lim->depth ||                                 \
                 nvals - base < need_ ||                                      \
                 (need_ && vals[nvals - 1] != WASM_I32) ||                    \
                 (bt != 0x40 && !is_numvec(bt) && !is_ref(bt)));              \
         nvals -= need_;                                                      \
-        side[nside] = (struct wasm_side){ PC, 0, 0, 0 };                     \
-        cur = &ctrls[nctrls++];                                              \
+        vs->side[v.nside] = (struct wasm_side){ PC, 0, 0, 0 };               \
+        cur = &vs->ctrls[v.nctrls++];                                        \
         *cur = (struct ctrl){ (kind_), false, nvals, 0, bt != 0x40, NULL,    \
-                              bt != 0x40 ? p + 1 : NULL, nside++ };          \
-        if (nctrls > max_ctrls)                                              \
-            max_ctrls = nctrls;                                              \
+                              bt != 0x40 ? p + 1 : NULL, v.nside++ };        \
+        if (v.nctrls > v.max_ctrls)                                          \
+            v.max_ctrls = v.nctrls;                                          \
         base = nvals;                                                        \
         p += 2;                                                              \
     } while (0)
@@ -346,28 +353,19 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
     const uint32_t nlocals = f->nlocals;
     const bool has_memory = m->nmemories != 0;
 
-    /* The hot state: v and vs's fields in locals, written back before
-     * each wasm_step() (SAVE) and read again after it (LOAD), since
-     * wasm_step() may grow the arrays. cap_ctrls also holds the depth
-     * limit; base is the operand height of the current frame, cur. */
+    /* The hot state: the operand stack's fields of v and vs in locals,
+     * written back before each wasm_step() (SAVE) and read again after it
+     * (LOAD), since wasm_step() may grow the array; base is the operand
+     * height of the current frame, cur. The rest stays in v and vs: fewer
+     * locals leave the registers to these. */
     const uint8_t *p;
     uint8_t *vals;
-    uint32_t nvals, max, cap_vals;
-    struct ctrl *ctrls, *cur;
-    uint32_t nctrls, max_ctrls, cap_ctrls, base;
-    struct wasm_side *side;
-    uint32_t nside, cap_side;
+    uint32_t nvals, max, base;
+    struct ctrl *cur;
     uint32_t x, len, n;
-#define SAVE() (d->p = p, v.nvals = nvals, v.max_vals = max,                 \
-                v.nctrls = nctrls, v.max_ctrls = max_ctrls, v.nside = nside)
-#define LOAD() (p = d->p, vals = vs->vals, nvals = v.nvals,                  \
-                max = v.max_vals, cap_vals = vs->cap_vals,                   \
-                ctrls = vs->ctrls, nctrls = v.nctrls,                        \
-                max_ctrls = v.max_ctrls,                                     \
-                cap_ctrls = vs->cap_ctrls < d->lim->depth ? vs->cap_ctrls    \
-                                                          : d->lim->depth,   \
-                cur = &ctrls[nctrls - 1], base = cur->height,                \
-                side = vs->side, nside = v.nside, cap_side = vs->cap_side)
+#define SAVE() (d->p = p, v.nvals = nvals, v.max_vals = max)
+#define LOAD() (p = d->p, vals = vs->vals, nvals = v.nvals, max = v.max_vals, \
+                cur = &vs->ctrls[v.nctrls - 1], base = cur->height)
     LOAD();
     NEXT();
 
@@ -469,18 +467,18 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
     }
 
     HANDLER(DROP) {
-        SLOW_IF(nvals == base || nside >= cap_side);
-        side[nside++] = (struct wasm_side){ PC, vals[--nvals], 0, 0 };
+        SLOW_IF(nvals == base || v.nside >= vs->cap_side);
+        vs->side[v.nside++] = (struct wasm_side){ PC, vals[--nvals], 0, 0 };
         p++;
         NEXT();
     }
     HANDLER(SELECT) {
         /* Pops an i32 and two operands of one numeric or vector type. */
-        SLOW_IF(nvals - base < 3 || nside >= cap_side ||
+        SLOW_IF(nvals - base < 3 || v.nside >= vs->cap_side ||
                 vals[nvals - 1] != WASM_I32 || vals[nvals - 2] != vals[nvals - 3] ||
                 !is_numvec(vals[nvals - 2]));
         nvals -= 2;
-        side[nside++] = (struct wasm_side){ PC, vals[nvals - 1], 0, 0 };
+        vs->side[v.nside++] = (struct wasm_side){ PC, vals[nvals - 1], 0, 0 };
         p++;
         NEXT();
     }
@@ -529,41 +527,41 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         /* The frame's results are on the stack and nothing else; they stay
          * where they are, now in the outer frame. */
         n = cur->nresults;
-        SLOW_IF(nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
+        SLOW_IF(v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
                 nvals - base != n || !types_eq(vals + base, cur->results, n));
-        side[cur->side].a = PC;
+        vs->side[cur->side].a = PC;
         p++;
         goto close;
     }
     HANDLER(BR_IF) {
-        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nctrls ||
-                nside >= cap_side || nvals == base || vals[nvals - 1] != WASM_I32);
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= v.nctrls ||
+                v.nside >= vs->cap_side || nvals == base || vals[nvals - 1] != WASM_I32);
         struct ctrl *t = cur - x;
         n = label_arity(t);
         SLOW_IF(nvals - base < n + 1 ||
                 !types_eq(vals + nvals - 1 - n, label_types(t), n));
         nvals--;
-        side[nside++] = (struct wasm_side){ PC, n, t->height, t->side };
+        vs->side[v.nside++] = (struct wasm_side){ PC, n, t->height, t->side };
         if (t->side != WASM_NONE)
-            side[t->side].c++;
+            vs->side[t->side].c++;
         p += 1 + len;
         NEXT();
     }
     HANDLER(BR) {
-        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nctrls ||
-                nside >= cap_side);
+        SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= v.nctrls ||
+                v.nside >= vs->cap_side);
         struct ctrl *t = cur - x;
         n = label_arity(t);
         SLOW_IF(nvals - base < n || !types_eq(vals + nvals - n, label_types(t), n));
-        side[nside++] = (struct wasm_side){ PC, n, t->height, t->side };
+        vs->side[v.nside++] = (struct wasm_side){ PC, n, t->height, t->side };
         if (t->side != WASM_NONE)
-            side[t->side].c++;
+            vs->side[t->side].c++;
         p += 1 + len;
         goto dead;
     }
     HANDLER(RETURN) {
-        n = ctrls->nresults;
-        SLOW_IF(nvals - base < n || !types_eq(vals + nvals - n, ctrls->results, n));
+        n = vs->ctrls->nresults;
+        SLOW_IF(nvals - base < n || !types_eq(vals + nvals - n, vs->ctrls->results, n));
         p++;
         goto dead;
     }
@@ -585,15 +583,15 @@ unreachable:
      * frame's stack. */
     SLOW_IF(p >= fast_end || *p != 0x0b);
     n = cur->nresults;
-    SLOW_IF(nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
+    SLOW_IF(v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
             nvals != base || n > 1);
     ROOM(nvals + n);
-    side[cur->side].a = PC;
+    vs->side[cur->side].a = PC;
     if (n)
         vals[nvals++] = cur->results[0];
     p++;
 close:
-    nctrls--;
+    v.nctrls--;
     cur--;
     base = cur->height;
     if (cur->unreachable)
