@@ -104,7 +104,9 @@ def v8_liftoff():
 
 
 _UNITS = {'ns': 1e-6, 'us': 1e-3, 'µs': 1e-3, 'ms': 1.0, 's': 1e3}
-_CALL_TIME = re.compile(r'\bcall\b\D{0,8}?([\d.]+)\s*(ns|us|µs|ms|s)\b')
+_TIME = r'\b%s\b\D{0,8}?([\d.]+)\s*(ns|us|µs|ms|s)\b'
+_CALL_TIME = re.compile(_TIME % 'call')
+_PHASES = {k + '_ms': re.compile(_TIME % k) for k in ('compile', 'instantiate')}
 
 
 class Atoll:
@@ -163,7 +165,12 @@ class Atoll:
             m = _CALL_TIME.search(err)
             if not m:
                 raise EngineError('atoll-run --time printed no call time')
-            return Result(checksum, float(m.group(1)) * _UNITS[m.group(2)])
+            extra = {}
+            for k, rx in _PHASES.items():
+                p = rx.search(err)
+                if p:
+                    extra[k] = float(p.group(1)) * _UNITS[p.group(2)]
+            return Result(checksum, float(m.group(1)) * _UNITS[m.group(2)], extra)
         if wasm not in self.startup:
             self.startup[wasm] = statistics.median(self._invoke(wasm, 0, False)[1] for _ in range(3))
         checksum, wall, _ = self._invoke(wasm, n, False)

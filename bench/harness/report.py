@@ -96,6 +96,7 @@ def _table(rows, size, engs, missing, cells, geo=True):
     cols = head.count('|') - 1
     lines = [head, '|' + '---|' * cols]
     ratios = {e.key: [] for e in engs}
+    low = {e.key: [] for e in engs}  # ratios of the fastest runs
     for p, s in rows:
         want = cells.get((p.name, False, 'native'))
         want = want.checksums[0] if want and want.checksums else -1
@@ -106,10 +107,11 @@ def _table(rows, size, engs, missing, cells, geo=True):
                       None if e.key == 'native' else want)
             row.append(st.text())
             if e.key == 'native':
-                base = st.median
+                base, base_lo = st.median, getattr(st, 'lo', None)
                 continue
             if st.median is not None and base:
                 ratios[e.key].append(st.median / base)
+                low[e.key].append(st.lo / base_lo)
                 row.append('%.2f' % (st.median / base))
             else:
                 row.append('—')
@@ -117,29 +119,34 @@ def _table(rows, size, engs, missing, cells, geo=True):
     if not geo:
         return lines, ratios
     count = len(rows)
-    row = ['**geomean**', '', '']
-    for e in engs:
-        if e.key == 'native':
-            row.append('1.00')
-            continue
-        g = geomean(ratios[e.key])
-        row.append('')
-        if g is None:
-            row.append('—')
-        elif len(ratios[e.key]) < count:
-            row.append('%.2f (%d of %d)' % (g, len(ratios[e.key]), count))
-        else:
-            row.append('**%.2f**' % g)
-    lines.append('| ' + ' | '.join(row) + ' |')
+    for title, rs, bold in (('**geomean**', ratios, '**'), ('geomean of minimums', low, '')):
+        row = [title, '', '']
+        for e in engs:
+            if e.key == 'native':
+                row.append('1.00')
+                continue
+            g = geomean(rs[e.key])
+            row.append('')
+            if g is None:
+                row.append('—')
+            elif len(rs[e.key]) < count:
+                row.append('%.2f (%d of %d)' % (g, len(rs[e.key]), count))
+            else:
+                row.append('%s%.2f%s' % (bold, g, bold))
+        lines.append('| ' + ' | '.join(row) + ' |')
     return lines, ratios
 
 
 def _compile_table(progs_rows, engs, missing, cells, build):
-    lines = ['| program | .wasm KiB | V8 compile ms | V8 instantiate ms | Liftoff-only compile ms '
-             '| V8 first call, run(N/4), ms | V8 steady call, run(N), ms |', '|---|---|---|---|---|---|---|']
     keys = {e.key for e in engs if e.key not in missing}
     if not {'v8', 'liftoff'} <= keys:
         return []
+    atoll = 'atoll' in keys and any('compile_ms' in c.extra for k, c in cells.items()
+                                    if k[2] == 'atoll' and c)
+    lines = ['| program | .wasm KiB | V8 compile ms | V8 instantiate ms | Liftoff-only compile ms '
+             '| V8 first call, run(N/4), ms | V8 steady call, run(N), ms |%s' % (
+                 ' Atoll decode+compile ms | Atoll instantiate ms |' if atoll else ''),
+             '|---|---|---|---|---|---|---|' + ('---|---|' if atoll else '')]
     for p, s in progs_rows:
         if s:
             continue
@@ -148,9 +155,11 @@ def _compile_table(progs_rows, engs, missing, cells, build):
         med = lambda c, k: ('%.2f' % statistics.median(c.extra[k])) if c and k in c.extra else '—'
         kib = os.path.getsize(suite.wasm_path(build, p)) / 1024
         steady = '%.1f' % statistics.median(v8.ms) if v8 and v8.ms else '—'
+        at = cells.get((p.name, False, 'atoll'))
         lines.append('| %s | %.1f | %s | %s | %s | %s | %s |' % (
             p.name, kib, med(v8, 'compile_ms'), med(v8, 'instantiate_ms'),
-            med(lo, 'compile_ms'), med(v8, 'first_ms'), steady))
+            med(lo, 'compile_ms'), med(v8, 'first_ms'), steady)
+            + (' %s | %s |' % (med(at, 'compile_ms'), med(at, 'instantiate_ms')) if atoll else ''))
     return lines
 
 
@@ -228,7 +237,9 @@ def write(args, progs, rows, size, engs, missing, cells, runs, seconds):
     add('')
     add('## Machine')
     add('')
-    for k, v in machine(args.load_start, os.path.join(args.build, 'atoll-run')):
+    snap = os.path.join(args.build, 'bench', 'atoll-run')  # what ran (engines.Atoll)
+    for k, v in machine(args.load_start, snap if os.path.exists(snap)
+                        else os.path.join(args.build, 'atoll-run')):
         add('- %s: %s' % (k, v))
     add('')
     add('## Commands')
@@ -244,7 +255,8 @@ def write(args, progs, rows, size, engs, missing, cells, runs, seconds):
     add('')
     add('Milliseconds for one call of `run(n)`, timed inside the runner (process start, '
         'compilation and instantiation excluded): median (min–max) of %d runs; × is the median '
-        'over native\'s. V8 default tiering is timed on its second call in the process (a first '
+        'over native\'s. The geomean of minimums (each engine\'s fastest run over native\'s '
+        'fastest) is the least disturbed by other load on the machine. V8 default tiering is timed on its second call in the process (a first '
         'call of run(N/4) lets V8 tier up; see below). Atoll: %s.' % (runs, _atoll_method(engs, missing)))
     add('')
     lines, ratios = _table(_main_rows(rows), size, engs, missing, cells)
@@ -266,14 +278,15 @@ def write(args, progs, rows, size, engs, missing, cells, runs, seconds):
     comp = _compile_table(rows, engs, missing, cells, args.build)
     if comp:
         add('')
-        add('## V8 compile and instantiate')
+        add('## Compile and instantiate')
         add('')
         add('Medians in ms. V8 compile is `WebAssembly.compile` (its baseline tier, Liftoff; '
             'the optimizing tier then works in the background). With default tiering the '
             'harness first calls `run(N/4)`, which runs mostly in Liftoff code (V8 replaces a '
             'function\'s code only at its next call, so a loop inside `run` stays in the code '
             'it started in), then times `run(N)`: compare the first column with a quarter of '
-            'the second.')
+            'the second. Atoll\'s figures, when present, are what `atoll-run --time` prints '
+            '(decoding, validation and compilation together).')
         add('')
         out.extend(comp)
     why = chart(args.chart, args.build, rows, engs, missing, cells, size)
