@@ -84,6 +84,8 @@ struct cc {
     uint32_t ncand, cand[CC_NPIN];   /* the locals to pin, chosen by weight */
     uint32_t *weight;            /* per local: uses, loop-weighted */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
+    uint32_t check_at, check_end;    /* the prologue's stack check */
+    bool calls;                  /* the function calls Wasm functions */
     bool dead;                   /* the current code is unreachable */
     int fused;                   /* -1, or the condition a compare left in the
                                     flags for the br_if/if that follows it */

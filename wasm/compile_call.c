@@ -50,10 +50,14 @@ bool cc_prologue(struct cc *c)
     x64_push_r(a, X64_RBP);
     x64_mov_rr(a, X64_S64, X64_RBP, X64_RSP);
     c->frame_patch = x64_alu_ri32(a, X64_SUB, X64_S64, X64_RSP, 0);
-    x64_store(a, X64_S64, x64_mb(X64_RBP, -8), VMCTX);
+    /* The stack check; compile.c jumps over it in a function that calls
+     * no Wasm function (its frame fits in the limit's slack). */
+    c->check_at = x64_pos(a);
     x64_load(a, X64_S64, SCRATCH, x64_mb(VMCTX, VMCTX_STORE));
     x64_alu_rm(a, X64_CMP, X64_S64, X64_RSP, x64_mb(SCRATCH, STORE_STACK_LIMIT));
     x64_jcc(a, X64_B, &c->trap[WASM_TRAP_STACK]);
+    c->check_end = x64_pos(a);
+    c->calls = false;
     /* The busiest locals (compile.c chose them) go to callee-saved
      * registers: saved here, restored by every return; a trap's landing
      * restores the embedder's. */
@@ -91,8 +95,9 @@ bool cc_prologue(struct cc *c)
     }
     uint32_t n = c->nlocals - c->nparams;
     if (n <= 8) {
-        for (uint32_t j = 0; j < n; j++)
-            x64_store_i(a, X64_S64, cc_local(c, c->nparams + j), 0);
+        for (uint32_t j = c->nparams; j < c->nlocals; j++)
+            if (cc_pinned(c, j) < 0 && cc_xpinned(c, j) < 0)
+                x64_store_i(a, X64_S64, cc_local(c, j), 0);
     } else {
         static const uint8_t rep_stosq[] = { 0xf3, 0x48, 0xab };
         x64_zero(a, X64_RAX);
@@ -149,6 +154,7 @@ static void store_args(struct cc *c, const struct wasm_functype *t, uint32_t ski
 static void call_funcinst(struct cc *c)
 {
     x64_asm *a = &c->a;
+    x64_store(a, X64_S64, x64_mb(X64_RBP, -8), VMCTX);
     x64_load(a, X64_S64, VMCTX, x64_mb(SCRATCH, FUNCINST_VMCTX));
     x64_load(a, X64_S64, MEMBASE, x64_mb(VMCTX, VMCTX_MEM0_BASE));
     x64_call_m(a, x64_mb(SCRATCH, FUNCINST_CODE));
@@ -158,6 +164,7 @@ static void call_funcinst(struct cc *c)
 
 bool cc_call(struct cc *c, uint32_t fi)
 {
+    c->calls = true;
     const struct wasm_functype *t = &c->m->types[c->m->funcs[fi].type];
     store_args(c, t, 0);
     cc_drop(c, t->nparams);
@@ -174,6 +181,7 @@ bool cc_call(struct cc *c, uint32_t fi)
 
 bool cc_call_indirect(struct cc *c, uint32_t ti, uint32_t table)
 {
+    c->calls = true;
     x64_asm *a = &c->a;
     const struct wasm_functype *t = &c->m->types[ti];
     store_args(c, t, 1);
