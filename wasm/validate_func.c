@@ -88,6 +88,17 @@ static inline uint32_t leb_len4(const uint8_t *p)
     return ((uint32_t)__builtin_ctz(ends) >> 3) + 1;
 }
 
+/* The same for at most 8 bytes (56 bits: any such s64 is valid). */
+static inline uint32_t leb_len8(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t ends = ~w & 0x8080808080808080u;
+    if (!ends)
+        return 0;
+    return ((uint32_t)__builtin_ctzll(ends) >> 3) + 1;
+}
+
 /* Are the types just below `top` those of `sig` under `mask` (the top
  * bytes of a little-endian word, as in struct wasm_opinfo)? The stack
  * holds enough of them, or VALS_HEADROOM readable bytes stand in. */
@@ -148,7 +159,7 @@ bool wasm_validate_func(struct dec *d, struct wasm_func *f)
 /* Kinds with a handler of the same name. */
 #define KIND_HANDLERS(X, R, k)                                               \
     X(NOP, R, k) X(UNREACHABLE, R, k) X(BLOCK, R, k) X(LOOP, R, k)            \
-    X(IF, R, k) X(END, R, k) X(BR, R, k) X(BR_IF, R, k) X(RETURN, R, k)      \
+    X(IF, R, k) X(ELSE, R, k) X(END, R, k) X(BR, R, k) X(BR_IF, R, k) X(RETURN, R, k)      \
     X(CALL, R, k) X(CALL_INDIRECT, R, k) X(DROP, R, k) X(SELECT, R, k)       \
     X(LOCAL_GET, R, k) X(LOCAL_SET, R, k) X(LOCAL_TEE, R, k)                 \
     X(GLOBAL_GET, R, k) X(GLOBAL_SET, R, k) X(I32_CONST, R, k)               \
@@ -408,7 +419,8 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         p += 1 + len;
         NEXT();
     }
-    /* Up to 4 LEB bytes hold 28 bits: always a valid s32 or s64. */
+    /* Up to 4 LEB bytes hold 28 bits: always a valid s32; up to 8, 56
+     * bits: always a valid s64. */
     HANDLER(I32_CONST) {
         SLOW_IF((len = leb_len4(p + 1)) == 0);
         ROOM(nvals + 1);
@@ -417,7 +429,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         NEXT();
     }
     HANDLER(I64_CONST) {
-        SLOW_IF((len = leb_len4(p + 1)) == 0);
+        SLOW_IF((len = leb_len8(p + 1)) == 0);
         ROOM(nvals + 1);
         vals[nvals++] = WASM_I64;
         p += 1 + len;
@@ -527,11 +539,18 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         /* The frame's results are on the stack and nothing else; they stay
          * where they are, now in the outer frame. */
         n = cur->nresults;
-        SLOW_IF(v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
+        SLOW_IF((cur->kind == WASM_K_IF && (n || cur->nparams)) ||
                 nvals - base != n || !types_eq(vals + base, cur->results, n));
-        vs->side[cur->side].a = PC;
         p++;
         goto close;
+    }
+    HANDLER(ELSE) {
+        /* As end for the then-branch, whose params are none. */
+        n = cur->nresults;
+        SLOW_IF(cur->kind != WASM_K_IF || cur->nparams ||
+                nvals - base != n || !types_eq(vals + base, cur->results, n));
+        p++;
+        goto other_branch;
     }
     HANDLER(BR_IF) {
         SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= v.nctrls ||
@@ -578,24 +597,44 @@ dead:
     nvals = base;
     cur->unreachable = true;
 unreachable:
-    /* Dead code takes the slow path, but for an end that closes the frame
-     * with nothing pushed in it: the frame's results go on the outer
-     * frame's stack. */
-    SLOW_IF(p >= fast_end || *p != 0x0b);
+    /* Dead code takes the slow path, but for an else or end reached with
+     * nothing pushed in it: an end's results (one at most, here) go on the
+     * outer frame's stack. */
+    SLOW_IF(p >= fast_end || nvals != base);
+    if (*p == 0x05) {
+        SLOW_IF(cur->kind != WASM_K_IF || cur->nparams);
+        p++;
+        goto other_branch;
+    }
+    SLOW_IF(*p != 0x0b);
     n = cur->nresults;
-    SLOW_IF(v.nctrls < 2 || (cur->kind == WASM_K_IF && (n || cur->nparams)) ||
-            nvals != base || n > 1);
-    ROOM(nvals + n);
-    vs->side[cur->side].a = PC;
-    if (n)
-        vals[nvals++] = cur->results[0];
+    SLOW_IF(cur->kind == WASM_K_IF && (n || cur->nparams));
+    if (v.nctrls > 1) {
+        SLOW_IF(n > 1);
+        ROOM(nvals + n);
+        if (n)
+            vals[nvals++] = cur->results[0];
+    }
     p++;
 close:
-    v.nctrls--;
-    cur--;
-    base = cur->height;
-    if (cur->unreachable)
-        goto unreachable;
+    /* The frame of an end at p - 1 is checked: pop it. */
+    if (cur->side != WASM_NONE)
+        vs->side[cur->side].a = (uint32_t)(p - 1 - code);
+    if (--v.nctrls) {
+        cur--;
+        base = cur->height;
+        if (cur->unreachable)
+            goto unreachable;
+        NEXT();
+    }
+    SAVE();   /* the body's end */
+    goto done;
+other_branch:
+    /* The then-branch of the frame of an else at p - 1 is checked. */
+    vs->side[cur->side].b = (uint32_t)(p - 1 - code);
+    cur->kind = WASM_K_ELSE;
+    cur->unreachable = false;
+    nvals = base;
     NEXT();
 
 slow:
@@ -610,6 +649,7 @@ slow:
 #undef SAVE
 #undef LOAD
 
+done:
     f->max_stack = v.max_vals;
     f->max_depth = v.max_ctrls;
     f->nside = v.nside;
