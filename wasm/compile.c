@@ -51,7 +51,7 @@ void cc_trap_site(struct cc *c, uint8_t kind)
 }
 
 /* Immediates were validated: these readers need no bounds checks. */
-uint32_t cc_u32(struct cc *c)
+uint32_t cc_u32_long(struct cc *c)
 {
     uint32_t v = 0;
     for (int shift = 0;; shift += 7) {

@@ -108,7 +108,16 @@ struct cc {
 /* compile.c */
 bool cc_fail(struct cc *c, const char *msg);
 void cc_trap_site(struct cc *c, uint8_t kind);     /* at the current position */
-uint32_t cc_u32(struct cc *c);                     /* LEB128 immediates */
+uint32_t cc_u32_long(struct cc *c);                /* LEB128 immediates */
+static inline uint32_t cc_u32(struct cc *c)
+{
+    uint8_t b = *c->p;
+    if (b < 0x80) {                    /* most indices fit in one byte */
+        c->p++;
+        return b;
+    }
+    return cc_u32_long(c);
+}
 int32_t cc_s32(struct cc *c);
 int64_t cc_s64(struct cc *c);
 const struct wasm_side *cc_side(struct cc *c);     /* next side entry */
