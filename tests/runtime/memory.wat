@@ -20,6 +20,11 @@
     global.get $g local.get 0 i64.add global.set $g global.get $g)
   (func (export "icall") (param i32) (result i32) local.get 0 call_indirect $t (type $v_i))
   (func (export "tsize") (result i32) table.size $t)
+  ;; Recursion only through a table: the prologue's stack check stays.
+  (elem (i32.const 3) $ind)
+  (func $ind (export "ind") (param i32) (result i32)
+    local.get 0 i32.const 3 call_indirect $t (type $i_i))
+  (type $i_i (func (param i32) (result i32)))
 )
 ;; run: load8 16 => 1 | 1 | 578437695752307201
 ;; run: rw 100 -2 => -2
@@ -35,3 +40,4 @@
 ;; run: icall 0 => trap: uninitialized element
 ;; run: icall 4 => trap: undefined element
 ;; run: tsize => 4
+;; run: ind 1 => trap: call stack exhausted (in function ind
