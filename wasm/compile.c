@@ -82,11 +82,15 @@ int32_t cc_s32(struct cc *c)
     return (int32_t)cc_s64(c);
 }
 
+/* The side entry of the instruction being compiled: they come in code
+ * order, and each names its instruction's pc, which is checked, so a
+ * compiler and validator out of step fail loudly instead of miscompiling. */
 const struct wasm_side *cc_side(struct cc *c)
 {
-    if (c->si >= c->f->nside) {
+    static const struct wasm_side none = { 0, 0, 0, 0 };
+    if (c->si >= c->f->nside || c->f->side[c->si].pc != c->ipc) {
         cc_fail(c, "side table out of step");
-        return &c->f->side[0];
+        return &none;
     }
     return &c->f->side[c->si++];
 }
@@ -322,6 +326,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
     if (!cc_prologue(c))
         return false;
     while (c->p < c->end && !c->failed) {
+        c->ipc = (uint32_t)(c->p - c->code);
         uint8_t b = *c->p++;
         const struct wasm_opinfo *oi;
         if (b == 0xfc) {

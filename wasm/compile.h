@@ -74,6 +74,7 @@ struct cc {
     const struct wasm_functype *ft;
     const uint8_t *code, *p, *end;
     uint32_t si;                 /* side-table cursor */
+    uint32_t ipc;                /* offset of the instruction being compiled */
     uint8_t *ltype;              /* type of each local */
     uint32_t nlocals, nparams;
     uint32_t out_slots;          /* outgoing argument area, in slots */
