@@ -4,7 +4,7 @@
 # The harness (bench/harness, Python) builds into $(BUILD)/bench/.
 #
 #   make bench         every program, BENCH_RUNS runs each: bench/results.md
-#                      and bench/results.png (about 12 minutes on 2 cores)
+#                      and bench/results.png (about 9 minutes on 2 cores)
 #   make bench-quick   one run each at 1/8 size, into $(BUILD)/bench/
 #   make test-bench    tiny sizes, checksums only (part of make test)
 #
