@@ -512,7 +512,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
                 tab >= m->ntables || m->tables[tab].elem != WASM_FUNCREF);
         const struct wasm_functype *t = &m->types[x];
         n = t->nparams;
-        SLOW_IF(nvals - base < n + 1 || vals[nvals - 1] != WASM_I32 ||
+        SLOW_IF(nvals - base <= n || vals[nvals - 1] != WASM_I32 ||
                 !types_eq(vals + nvals - 1 - n, t->params, n));
         CALL_RESULTS(t, n + 1);
         p += 1 + len + len2;
@@ -557,7 +557,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
                 v.nside >= vs->cap_side || nvals == base || vals[nvals - 1] != WASM_I32);
         struct ctrl *t = cur - x;
         n = label_arity(t);
-        SLOW_IF(nvals - base < n + 1 ||
+        SLOW_IF(nvals - base <= n ||
                 !types_eq(vals + nvals - 1 - n, label_types(t), n));
         nvals--;
         vs->side[v.nside++] = (struct wasm_side){ PC, n, t->height, t->side };
