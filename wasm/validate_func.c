@@ -159,8 +159,9 @@ bool wasm_validate_func(struct dec *d, struct wasm_func *f)
 /* Kinds with a handler of the same name. */
 #define KIND_HANDLERS(X, R, k)                                               \
     X(NOP, R, k) X(UNREACHABLE, R, k) X(BLOCK, R, k) X(LOOP, R, k)            \
-    X(IF, R, k) X(ELSE, R, k) X(END, R, k) X(BR, R, k) X(BR_IF, R, k) X(RETURN, R, k)      \
-    X(CALL, R, k) X(CALL_INDIRECT, R, k) X(DROP, R, k) X(SELECT, R, k)       \
+    X(IF, R, k) X(ELSE, R, k) X(END, R, k) X(BR, R, k) X(BR_IF, R, k)        \
+    X(RETURN, R, k) X(CALL, R, k) X(CALL_INDIRECT, R, k)                     \
+    X(DROP, R, k) X(SELECT, R, k)                                            \
     X(LOCAL_GET, R, k) X(LOCAL_SET, R, k) X(LOCAL_TEE, R, k)                 \
     X(GLOBAL_GET, R, k) X(GLOBAL_SET, R, k) X(I32_CONST, R, k)               \
     X(I64_CONST, R, k) X(F32_CONST, R, k) X(F64_CONST, R, k)                 \
