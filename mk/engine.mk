@@ -53,6 +53,9 @@ test-kcheck:
 	    o=$(BUILD)/kcheck/$$(basename $$s .c).o; \
 	    if $(MAKE) --no-print-directory -s $$o >/dev/null; then n=$$((n+1)); \
 	    else f=$$((f+1)); echo "kernel flags reject $$s"; fi; done; \
+	if $(HOST_CC) $(ENGINE_KCFLAGS) -DWASM_NO_COMPUTED_GOTO -c wasm/validate_func.c \
+	    -o $(BUILD)/kcheck/validate_func_switch.o; then n=$$((n+1)); \
+	else f=$$((f+1)); echo "the switch fallback of validate_func.c does not build"; fi; \
 	echo "$$n passed, $$f failed"; [ $$f -eq 0 ]
 
 # The suite in JSON: core/ (with core/compat/ for the files Debian's
