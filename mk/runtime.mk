@@ -19,6 +19,7 @@ $(BUILD)/rt/x64/%.o: wasm/x64/%.c $(wildcard wasm/x64/*.h) $(ENGINE_HDRS)
 # every binary that links the engine links them too. (A target-specific
 # value reaches the recipes mk/engine.mk wrote with $(ENGINE_SRCS).)
 $(BUILD)/atoll-spec: $(RT_LINK_OBJS) $(ENGINE_OBJ)/spec_exec.o
+$(ENGINE_OBJ)/atoll_spec.o $(ENGINE_OBJ)/spec_exec.o: host/spec_exec.h host/spectest.h
 $(BUILD)/test-engine: ENGINE_SRCS += $(RT_X64_SRCS) $(RT_HOST_SRCS)
 $(BUILD)/test-engine: $(RT_X64_SRCS) $(RT_HOST_SRCS)
 $(BUILD)/fuzz/fuzz_decode: ENGINE_SRCS += $(RT_X64_SRCS) $(RT_HOST_SRCS)
