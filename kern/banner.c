@@ -31,9 +31,12 @@ void banner_print(void)
             bootinfo.loader[0] ? bootinfo.loader : "an unnamed loader", bootinfo.cmdline);
     kprintf("  cpu: %s, %s (family %u model %u stepping %u)\n", cpu.vendor, cpu.model,
             cpu.family, cpu.model_id, cpu.stepping);
-    kprintf("  features: sse4.1 %s, sse4.2 %s, avx %s, avx2 %s, pku %s, la57 %s, x2apic %s, "
-            "invariant-tsc %s, nx %s\n", yn(cpu.sse41), yn(cpu.sse42), yn(cpu.avx), yn(cpu.avx2),
+    kprintf("  features: sse4.1 %s, sse4.2 %s, popcnt %s, avx %s, avx2 %s, pku %s, la57 %s, x2apic %s, "
+            "invariant-tsc %s, nx %s\n", yn(cpu.sse41), yn(cpu.sse42), yn(cpu.popcnt), yn(cpu.avx), yn(cpu.avx2),
             yn(cpu.pku), yn(cpu.la57), yn(cpu.x2apic), yn(cpu.invariant_tsc), yn(cpu.nx));
+    if (!cpu.sse41 || !cpu.popcnt)
+        kprintf("  warning: this CPU lacks SSE4.1 or POPCNT, which compiled Wasm code needs: "
+                "programs will not run here (in QEMU, use -cpu max)\n");
     kprintf("  tsc: %llu.%03llu MHz\n", (unsigned long long)(hz / 1000000),
             (unsigned long long)(hz / 1000 % 1000));
     kprintf("  memory: %llu MiB usable, %llu MiB free, %d map entries\n",

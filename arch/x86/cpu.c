@@ -36,6 +36,7 @@ void cpu_init(void)
         cpu.model_id |= ((r[0] >> 16) & 0xf) << 4;
     cpu.sse41 = r[2] & (1u << 19);
     cpu.sse42 = r[2] & (1u << 20);
+    cpu.popcnt = r[2] & (1u << 23);
     cpu.x2apic = r[2] & (1u << 21);
     cpu.tsc_deadline = r[2] & (1u << 24);
     cpu.xsave = r[2] & (1u << 26);

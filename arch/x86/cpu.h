@@ -91,7 +91,7 @@ struct cpu_info {
     char vendor[13];
     char model[49];
     uint32_t family, model_id, stepping;
-    bool nx, pdpe1gb, sse41, sse42, avx, avx2, xsave, pku, la57, x2apic;
+    bool nx, pdpe1gb, sse41, sse42, popcnt, avx, avx2, xsave, pku, la57, x2apic;
     bool invariant_tsc, tsc_deadline, apic;
     uint8_t phys_addr_bits, virt_addr_bits;
 };
