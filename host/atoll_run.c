@@ -25,6 +25,7 @@
 
 #include "../wasm/wasm.h"
 #include "linux_trap.h"
+#include "file.h"
 #include "spectest.h"
 
 static void die(const char *fmt, const char *arg)
@@ -33,22 +34,6 @@ static void die(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
     exit(2);
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
-    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n)
-        die("cannot read %s", path);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 static uint64_t parse(const char *s, uint8_t type)
@@ -135,7 +120,9 @@ int main(int argc, char **argv)
     }
     long long t0 = now_ns(), t1, t2, t3;
     size_t len;
-    unsigned char *bytes = slurp(argv[1], &len);
+    unsigned char *bytes = (unsigned char *)host_read_file(argv[1], &len);
+    if (!bytes)
+        die("cannot read %s", argv[1]);
     wasm_error err;
     char msg[256];
     wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../wasm/wasm.h"
+#include "file.h"
 #include "spec_exec.h"
 
 static int verbose;
@@ -78,27 +79,6 @@ static void skip(struct counts *c, int why)
     skips[why]++;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc(n > 0 ? (size_t)n + 1 : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = 0;
-        *len = (size_t)n;
-    }
-    return buf;
-}
-
 static const char *str(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -118,7 +98,7 @@ static int decode_file(const char *dir, const char *file, wasm_error *err)
     char path[4096];
     size_t len;
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    char *bytes = slurp(path, &len);
+    char *bytes = host_read_file(path, &len);
     if (!bytes) {
         fprintf(stderr, "atoll-spec: cannot read %s\n", path);
         snprintf(err->msg, sizeof err->msg, "cannot read the module file");
@@ -211,7 +191,7 @@ static void run_command(struct counts *c, const char *json, const char *dir,
 static int run_file(const char *json, struct counts *total)
 {
     size_t len;
-    char *text = slurp(json, &len);
+    char *text = host_read_file(json, &len);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     free(text);
     const cJSON *cmds = cJSON_GetObjectItemCaseSensitive(root, "commands");

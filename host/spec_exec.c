@@ -14,6 +14,8 @@
 
 #include "../wasm/wasm.h"
 #include "spec_exec.h"
+
+#include "file.h"
 #include "spectest.h"
 
 struct inst {
@@ -71,24 +73,6 @@ static const char *str(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc(n > 0 ? (size_t)n : 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static struct inst *find(struct spec_exec *x, const char *name)
 {
     if (!name)
@@ -142,7 +126,7 @@ static int load(struct spec_exec *x, const char *dir, const char *file,
     *out = NULL;
     *trap = 0;
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    char *bytes = slurp(path, &len);
+    char *bytes = host_read_file(path, &len);
     if (!bytes)
         return snprintf(msg, size, "cannot read %s", path), SPEC_FAIL;
     wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);

@@ -17,7 +17,7 @@ ENGINE_OBJ  := $(BUILD)/engine
 HOST_CC     ?= gcc
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE
 HOST_OBJS   := $(patsubst wasm/%.c,$(ENGINE_OBJ)/%.o,$(ENGINE_SRCS)) \
-               $(ENGINE_OBJ)/host_linux.o
+               $(ENGINE_OBJ)/host_linux.o $(ENGINE_OBJ)/file.o
 
 # Kernel flags, exactly: if the kernel build would break on wasm/, this does.
 ENGINE_KCFLAGS := -std=c11 -O2 -ffreestanding -mno-red-zone -mcmodel=kernel \

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../host/file.h"
 #include "../../wasm/wasm.h"
 
 static double cpu_now(void)
@@ -31,20 +32,12 @@ static int cmp(const void *a, const void *b)
 
 static int bench(const char *path, int runs)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t n;
+    char *bytes = host_read_file(path, &n);
+    if (!bytes) {
         perror(path);
         return 1;
     }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *bytes = malloc((size_t)n);
-    if (!bytes || fread(bytes, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "%s: cannot read\n", path);
-        return 1;
-    }
-    fclose(f);
     double *tc = malloc((size_t)runs * sizeof *tc), *tall = malloc((size_t)runs * sizeof *tall);
     for (int i = 0; i < runs; i++) {
         wasm_error err;
@@ -65,7 +58,7 @@ static int bench(const char *path, int runs)
     }
     qsort(tc, (size_t)runs, sizeof *tc, cmp);
     qsort(tall, (size_t)runs, sizeof *tall, cmp);
-    printf("%s: %ld bytes\n  compile: best %.2f ms = %.0f MB/s, median %.2f ms = %.0f MB/s\n"
+    printf("%s: %zu bytes\n  compile: best %.2f ms = %.0f MB/s, median %.2f ms = %.0f MB/s\n"
            "  decode+validate+compile: best %.2f ms = %.0f MB/s, median %.2f ms = %.0f MB/s\n",
            path, n, tc[0] * 1e3, (double)n / tc[0] / 1e6, tc[runs / 2] * 1e3,
            (double)n / tc[runs / 2] / 1e6, tall[0] * 1e3, (double)n / tall[0] / 1e6,

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../host/file.h"
 #include "../../wasm/wasm.h"
 
 static double cpu_now(void)
@@ -31,20 +32,12 @@ static int cmp(const void *a, const void *b)
 
 static int bench(const char *path, int runs)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t n;
+    char *bytes = host_read_file(path, &n);
+    if (!bytes) {
         perror(path);
         return 1;
     }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *bytes = malloc((size_t)n);
-    if (!bytes || fread(bytes, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "%s: cannot read\n", path);
-        return 1;
-    }
-    fclose(f);
     double *t = malloc((size_t)runs * sizeof *t);
     for (int i = 0; i < runs; i++) {
         wasm_error err;
@@ -59,7 +52,7 @@ static int bench(const char *path, int runs)
         wasm_module_free(m);
     }
     qsort(t, (size_t)runs, sizeof *t, cmp);
-    printf("%s: %ld bytes, best %.3f ms = %.0f MB/s, median %.3f ms = %.0f MB/s\n",
+    printf("%s: %zu bytes, best %.3f ms = %.0f MB/s, median %.3f ms = %.0f MB/s\n",
            path, n, t[0] * 1e3, (double)n / t[0] / 1e6,
            t[runs / 2] * 1e3, (double)n / t[runs / 2] / 1e6);
     free(t);
