@@ -7,6 +7,7 @@
 #include "mm/vmm.h"
 
 #include "boot/boot.h"
+#include "arch/x86/cpu.h"
 #include "boot/bootinfo.h"
 #include "kern/log.h"
 #include "kern/panic.h"
@@ -70,9 +71,7 @@ void mm_init(void)
     if (pmm_init(usable, nu, reserved, nr))
         panic("mm: no usable memory in the boot memory map (%d regions)", bootinfo.memmap_count);
 
-    uint32_t r[4];
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(0x80000001), "c"(0));
-    mmu_nx_enabled = r[3] & (1u << 20);
+    mmu_nx_enabled = cpu.nx;
     mmu_init_pat();
 
     kernel_root = mmu_new_root();

@@ -131,11 +131,13 @@ static void unhandled_exception(struct trap_frame *f)
     if (f->vector == VEC_PF) {
         uintptr_t cr2 = read_cr2();
         char stk[96];
-        if (kstack_guard_hit(cr2, stk, sizeof stk) && is_overflow(f, cr2))
-            panic_after_report("kernel stack overflow on %s at %s (cr2 %#lx)", stk, sym, (unsigned long)cr2);
-        if (kstack_guard_hit(cr2, stk, sizeof stk))
+        if (kstack_guard_hit(cr2, stk, sizeof stk)) {
+            if (is_overflow(f, cr2))
+                panic_after_report("kernel stack overflow on %s at %s (cr2 %#lx)", stk, sym,
+                                   (unsigned long)cr2);
             panic_after_report("access to the guard page of %s at %s (cr2 %#lx)", stk, sym,
                                (unsigned long)cr2);
+        }
         panic_after_report("page fault at %s (cr2 %#lx, error %#llx)", sym, (unsigned long)cr2,
                            (unsigned long long)f->error);
     }
