@@ -75,7 +75,12 @@ $(BUILD)/spec/simd/%.json: $(WASM_TESTSUITE)/core/simd/%.wast
 	@mkdir -p $(@D)
 	@$(WAST2JSON) $< -o $@
 
+# A missing suite is an error that says where it was looked for, never an
+# empty (and so passing) run.
 spec-json: $(ENGINE_SPEC_JSON)
+	@[ -d "$(WASM_TESTSUITE)/core" ] || { \
+	    echo "spec-json: the WebAssembly spec test suite is not at $(WASM_TESTSUITE)" \
+	         "(make WASM_TESTSUITE=path/to/wasm-testsuite)"; exit 1; }
 
 test-spec: $(BUILD)/atoll-spec spec-json
 	@$(BUILD)/atoll-spec --known tests/spec/known-failures.txt $(ENGINE_SPEC_JSON)
