@@ -15,13 +15,13 @@
  * --known FILE names commands that cannot pass for a reason outside the
  * engine (a converter bug): they count as skipped, and -v says why.
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../wasm/wasm.h"
 #include "file.h"
+#include "json.h"
 #include "spec_exec.h"
 
 static int verbose;
@@ -79,16 +79,14 @@ static void skip(struct counts *c, int why)
     skips[why]++;
 }
 
-static const char *str(const cJSON *o, const char *key)
+static const char *str(const struct json *o, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    return json_str(o, key, NULL);
 }
 
-static int line_of(const cJSON *cmd)
+static int line_of(const struct json *cmd)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cmd, "line");
-    return cJSON_IsNumber(v) ? v->valueint : 0;
+    return (int)json_int(cmd, "line", 0);
 }
 
 /* Decodes dir/file; returns 1 if it decoded, 0 if refused (err filled),
@@ -110,7 +108,7 @@ static int decode_file(const char *dir, const char *file, wasm_error *err)
     return m != NULL;
 }
 
-static void fail(struct counts *c, const char *json, const cJSON *cmd,
+static void fail(struct counts *c, const char *json, const struct json *cmd,
                  const char *expected, const wasm_error *err)
 {
     c->failed++;
@@ -126,7 +124,7 @@ static void fail(struct counts *c, const char *json, const cJSON *cmd,
 }
 
 static void run_command(struct counts *c, const char *json, const char *dir,
-                        const cJSON *cmd, struct spec_exec *x)
+                        const struct json *cmd, struct spec_exec *x)
 {
     const char *type = str(cmd, "type");
     const char *file = str(cmd, "filename");
@@ -191,13 +189,15 @@ static void run_command(struct counts *c, const char *json, const char *dir,
 static int run_file(const char *json, struct counts *total)
 {
     size_t len;
+    char err[256] = "cannot read the file";
     char *text = host_read_file(json, &len);
-    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    struct json *root = text ? json_parse(text, len, err, sizeof err) : NULL;
     free(text);
-    const cJSON *cmds = cJSON_GetObjectItemCaseSensitive(root, "commands");
-    if (!cJSON_IsArray(cmds)) {
-        printf("%s: cannot read commands\n", json);
-        cJSON_Delete(root);
+    const struct json *cmds = json_get(root, "commands");
+    if (!cmds || cmds->type != JSON_ARRAY) {
+        printf("%s: cannot read commands: %s\n", json,
+               root ? "no \"commands\" array" : err);
+        json_free(root);
         total->failed++;
         return 1;
     }
@@ -210,18 +210,17 @@ static int run_file(const char *json, struct counts *total)
         strcpy(dir, ".");
 
     struct counts c = { 0, 0, 0 };
-    const cJSON *cmd;
     struct spec_exec *x = spec_exec_new();      /* a store per file */
     if (!x) {
         printf("%s: out of memory\n", json);
-        cJSON_Delete(root);
+        json_free(root);
         total->failed++;
         return 1;
     }
-    cJSON_ArrayForEach(cmd, cmds)
-        run_command(&c, json, dir, cmd, x);
+    for (size_t i = 0; i < cmds->n; i++)
+        run_command(&c, json, dir, &cmds->items[i], x);
     spec_exec_free(x);
-    cJSON_Delete(root);
+    json_free(root);
     printf("%s: %u passed, %u failed, %u skipped\n", json, c.passed, c.failed,
            c.skipped);
     total->passed += c.passed;

@@ -18,9 +18,15 @@
 #include "file.h"
 #include "spectest.h"
 
+/* Names are byte strings with a length: the suite has names with NULs. */
+struct name {
+    char *s;                 /* NULL: none */
+    size_t len;
+};
+
 struct inst {
-    char *name;              /* $name from the script, or NULL */
-    char *as;                /* name it was registered as, or NULL */
+    struct name name;        /* $name from the script */
+    struct name as;          /* name it was registered as */
     wasm_instance *inst;     /* NULL: not compiled (skipped) */
 };
 
@@ -58,8 +64,8 @@ void spec_exec_free(struct spec_exec *x)
         wasm_module_free(x->mods[i]);
     }
     for (size_t i = 0; i < x->n; i++) {
-        free(x->insts[i].name);
-        free(x->insts[i].as);
+        free(x->insts[i].name.s);
+        free(x->insts[i].as.s);
     }
     free(x->insts);
     free(x->mods);
@@ -67,18 +73,35 @@ void spec_exec_free(struct spec_exec *x)
     free(x);
 }
 
-static const char *str(const cJSON *o, const char *key)
+static const char *str(const struct json *o, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    return json_str(o, key, NULL);
 }
 
-static struct inst *find(struct spec_exec *x, const char *name)
+static bool same_name(const struct name *n, const char *s, size_t len)
 {
+    return n->s && n->len == len && !memcmp(n->s, s, len);
+}
+
+/* A copy of the string member key (NULL s when absent). */
+static struct name name_of(const struct json *o, const char *key)
+{
+    struct name n = { NULL, 0 };
+    const char *s = json_str(o, key, &n.len);
+    if (s && (n.s = malloc(n.len + 1)))
+        memcpy(n.s, s, n.len + 1);
+    return n;
+}
+
+/* The module the string member key of o names, the current one if none. */
+static struct inst *find(struct spec_exec *x, const struct json *o, const char *key)
+{
+    size_t len;
+    const char *name = json_str(o, key, &len);
     if (!name)
         return x->current;
     for (size_t i = x->n; i-- > 0;)
-        if (x->insts[i].name && !strcmp(x->insts[i].name, name))
+        if (same_name(&x->insts[i].name, name, len))
             return &x->insts[i];
     return NULL;
 }
@@ -95,12 +118,13 @@ static int resolve(struct spec_exec *x, wasm_module *m, wasm_extern *im, char *m
         snprintf(field, sizeof field, "%.*s", (int)d.field_len, d.field);
         bool found = false;
         if (d.module_len == 8 && !memcmp(d.module, "spectest", 8)) {
-            found = spectest_lookup(x->store, field, &im[i]);
+            /* spectest's names are C strings: one with a NUL is none. */
+            found = strlen(field) == d.field_len &&
+                    spectest_lookup(x->store, field, &im[i]);
         } else {
             for (size_t k = x->n; k-- > 0 && !found;) {
                 struct inst *in = &x->insts[k];
-                if (in->as && strlen(in->as) == d.module_len &&
-                    !memcmp(in->as, d.module, d.module_len)) {
+                if (same_name(&in->as, d.module, d.module_len)) {
                     if (!in->inst)
                         return snprintf(msg, size, "imports a module not compiled"), SPEC_SKIP;
                     found = wasm_instance_export(in->inst, d.field, d.field_len, &im[i]);
@@ -156,15 +180,15 @@ static int load(struct spec_exec *x, const char *dir, const char *file,
     return r;
 }
 
-static struct inst *add(struct spec_exec *x, const char *name, wasm_instance *in)
+static struct inst *add(struct spec_exec *x, struct name name, wasm_instance *in)
 {
     if (x->n == x->cap) {
         x->cap = x->cap ? 2 * x->cap : 16;
         x->insts = realloc(x->insts, x->cap * sizeof *x->insts);
     }
     struct inst *i = &x->insts[x->n++];
-    i->name = name ? strdup(name) : NULL;
-    i->as = NULL;
+    i->name = name;
+    i->as = (struct name){ NULL, 0 };
     i->inst = in;
     return i;
 }
@@ -182,7 +206,7 @@ static uint8_t valtype(const char *t)
 }
 
 /* An argument's bits: externref N is the host value N + 1 (0 is null). */
-static bool arg_bits(const cJSON *v, uint64_t *out)
+static bool arg_bits(const struct json *v, uint64_t *out)
 {
     uint8_t t = valtype(str(v, "type"));
     const char *s = str(v, "value");
@@ -199,20 +223,21 @@ static bool arg_bits(const cJSON *v, uint64_t *out)
 }
 
 /* Invokes or reads; SPEC_PASS with the results, or the trap in *trap. */
-static int act(struct spec_exec *x, const cJSON *action, uint64_t *vals, size_t cap,
+static int act(struct spec_exec *x, const struct json *action, uint64_t *vals, size_t cap,
                const uint8_t **types, uint32_t *nres, int *trap, char *msg, size_t size)
 {
     const char *type = str(action, "type");
-    const char *field = str(action, "field");
-    struct inst *in = find(x, str(action, "module"));
+    size_t flen;
+    const char *field = json_str(action, "field", &flen);
+    struct inst *in = find(x, action, "module");
     *trap = 0;
     if (!in || !field)
         return snprintf(msg, size, "no such module"), SPEC_FAIL;
     if (!in->inst)
         return snprintf(msg, size, "module not compiled"), SPEC_SKIP;
     wasm_extern e;
-    if (!wasm_instance_export(in->inst, field, strlen(field), &e))
-        return snprintf(msg, size, "no export %s", field), SPEC_FAIL;
+    if (!wasm_instance_export(in->inst, field, flen, &e))
+        return snprintf(msg, size, "no export %.*s", (int)flen, field), SPEC_FAIL;
     if (!strcmp(type, "get")) {
         static uint8_t gt;
         vals[0] = wasm_global_value(&e, &gt);
@@ -226,13 +251,11 @@ static int act(struct spec_exec *x, const cJSON *action, uint64_t *vals, size_t 
     *nres = nr;
     if (np > cap || nr > cap)
         return snprintf(msg, size, "too many values"), SPEC_SKIP;
-    const cJSON *args = cJSON_GetObjectItemCaseSensitive(action, "args"), *a;
-    uint32_t i = 0;
-    cJSON_ArrayForEach(a, args) {
-        if (i >= np || !arg_bits(a, &vals[i]))
+    const struct json *args = json_get(action, "args");
+    size_t nargs = args && args->type == JSON_ARRAY ? args->n : 0;
+    for (size_t i = 0; i < nargs; i++)
+        if (i >= np || !arg_bits(&args->items[i], &vals[i]))
             return snprintf(msg, size, "argument not supported"), SPEC_SKIP;
-        i++;
-    }
     for (uint32_t k = 0; k < nr; k++)
         if ((*types)[k] == 0x7b)
             return snprintf(msg, size, "v128 result"), SPEC_SKIP;
@@ -241,7 +264,7 @@ static int act(struct spec_exec *x, const cJSON *action, uint64_t *vals, size_t 
 }
 
 /* Compares one result with its expectation (NaN patterns included). */
-static bool same(const cJSON *want, uint64_t got, uint8_t type)
+static bool same(const struct json *want, uint64_t got, uint8_t type)
 {
     uint8_t t = valtype(str(want, "type"));
     const char *s = str(want, "value");
@@ -292,13 +315,13 @@ static int expect_trap(int r, int trap, const char *text, char *msg, size_t size
     return SPEC_PASS;
 }
 
-int spec_exec_command(struct spec_exec *x, const char *dir, const cJSON *cmd,
+int spec_exec_command(struct spec_exec *x, const char *dir, const struct json *cmd,
                       char *msg, size_t size)
 {
     const char *type = str(cmd, "type");
     const char *file = str(cmd, "filename");
     const char *text = str(cmd, "text");
-    const cJSON *action = cJSON_GetObjectItemCaseSensitive(cmd, "action");
+    const struct json *action = json_get(cmd, "action");
     uint64_t vals[64];
     const uint8_t *types = NULL;
     uint32_t nres = 0;
@@ -308,15 +331,15 @@ int spec_exec_command(struct spec_exec *x, const char *dir, const cJSON *cmd,
 
     if (!strcmp(type, "module")) {
         r = load(x, dir, file, &in, &trap, msg, size);
-        x->current = add(x, str(cmd, "name"), in);
+        x->current = add(x, name_of(cmd, "name"), in);
         return r;
     }
     if (!strcmp(type, "register")) {
-        struct inst *i = find(x, str(cmd, "name"));
-        if (!i)
+        struct inst *i = find(x, cmd, "name");
+        if (!i || !json_str(cmd, "as", NULL))
             return snprintf(msg, size, "no module to register"), SPEC_FAIL;
-        free(i->as);
-        i->as = strdup(str(cmd, "as"));
+        free(i->as.s);
+        i->as = name_of(cmd, "as");
         return i->inst ? SPEC_PASS : SPEC_SKIP;
     }
     if (!strcmp(type, "assert_unlinkable") || !strcmp(type, "assert_uninstantiable")) {
@@ -346,9 +369,11 @@ int spec_exec_command(struct spec_exec *x, const char *dir, const cJSON *cmd,
             return r;
         if (trap)
             return snprintf(msg, size, "trap \"%s\"", wasm_trap_message(trap)), SPEC_FAIL;
-        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(cmd, "expected"), *e;
+        const struct json *exp = json_get(cmd, "expected");
+        size_t nexp = exp && exp->type == JSON_ARRAY ? exp->n : 0;
         uint32_t i = 0;
-        cJSON_ArrayForEach(e, exp) {
+        for (size_t k = 0; k < nexp; k++) {
+            const struct json *e = &exp->items[k];
             if (!valtype(str(e, "type")))
                 return snprintf(msg, size, "expected type not supported"), SPEC_SKIP;
             if (i >= nres || !same(e, vals[i], types[i]))

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
+#include "json.h"
 
 enum { SPEC_PASS, SPEC_FAIL, SPEC_SKIP };
 
@@ -20,7 +20,7 @@ void spec_exec_free(struct spec_exec *x);
  * (module files relative to dir). Returns SPEC_PASS, SPEC_FAIL or
  * SPEC_SKIP (something the engine cannot run yet, such as SIMD, or a
  * command depending on it), with why in msg on failure or skip. */
-int spec_exec_command(struct spec_exec *x, const char *dir, const cJSON *cmd,
+int spec_exec_command(struct spec_exec *x, const char *dir, const struct json *cmd,
                       char *msg, size_t size);
 
 #endif

@@ -36,8 +36,9 @@ $(ENGINE_OBJ)/%.o: host/%.c $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/atoll-spec: $(ENGINE_OBJ)/atoll_spec.o $(HOST_OBJS)
-	$(HOST_CC) $^ -lcjson -o $@
+$(BUILD)/atoll-spec: $(ENGINE_OBJ)/atoll_spec.o $(ENGINE_OBJ)/json.o $(HOST_OBJS)
+	$(HOST_CC) $^ -o $@
+$(ENGINE_OBJ)/atoll_spec.o $(ENGINE_OBJ)/spec_exec.o $(ENGINE_OBJ)/json.o: host/json.h
 
 $(BUILD)/kcheck/%.o: wasm/%.c $(ENGINE_HDRS)
 	@mkdir -p $(@D)
@@ -109,10 +110,19 @@ $(BUILD)/test-engine: tests/engine/test_engine.c $(ENGINE_SRCS) host/host_linux.
 	@mkdir -p $(@D)
 	$(HOST_CC) $(ENGINE_TEST_CFLAGS) tests/engine/test_engine.c $(ENGINE_SRCS) host/host_linux.c -o $@
 
-TEST_SUITES += test-engine
+TEST_SUITES += test-engine test-json
 .PHONY: test-engine
 test-engine: $(BUILD)/test-engine
 	@$(BUILD)/test-engine $(wildcard tests/fuzz/regressions/*.wasm)
+
+# The host JSON reader atoll-spec reads wast2json output with, hostile
+# input included, under the same sanitizers.
+$(BUILD)/test-json: tests/engine/test_json.c host/json.c host/json.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(ENGINE_TEST_CFLAGS) tests/engine/test_json.c host/json.c -o $@
+.PHONY: test-json
+test-json: $(BUILD)/test-json
+	@$(BUILD)/test-json
 
 # Benchmark (not a test): decode+validate MB/s on SQLite compiled to
 # wasm32-wasi (bench/decode/build-sqlite.sh), plus any BENCH_WASM files.
