@@ -133,6 +133,18 @@ X64_INLINE uint8_t *x64__modrm_mem(x64_asm *a, uint8_t *start, uint8_t *p,
                                       unsigned reg, x64_mem m)
 {
     reg = (reg & 7) << 3;
+    /* [base + disp], nearly every operand the compiler makes (frame slots,
+     * vmctx fields): straight-line, the displacement stored whole and
+     * kept for as many bytes as mod says (begin() guaranteed the room). */
+    if (__builtin_expect(m.index == X64_NOREG && m.base >= 0, 1)) {
+        unsigned b = (unsigned)m.base & 7;
+        unsigned mod = (m.disp == 0 && b != 5) ? 0 : fits8(m.disp) ? 1 : 2;
+        p[0] = (uint8_t)(mod << 6 | reg | b);
+        p[1] = 0x24;                    /* rsp, r12: SIB, no index */
+        p += 1 + (b == 4);
+        put32(p, (uint32_t)m.disp);
+        return p + (mod == 2 ? 4 : mod);
+    }
     if (m.base == X64_RIP) {
         *p++ = (uint8_t)(0x05 | reg);
         if (m.label) {
