@@ -97,7 +97,7 @@ const struct wasm_side *cc_side(struct cc *c)
 
 /* Skips the immediates of an instruction in dead code, consuming the
  * side entries of the kinds that have them outside control flow. */
-static void skip(struct cc *c, const struct wasm_opinfo *oi, bool side)
+static void skip(struct cc *c, const struct wasm_opinfo *oi)
 {
     switch (oi->kind) {
     case WASM_K_MEM: cc_u32(c); cc_u32(c); break;
@@ -122,14 +122,12 @@ static void skip(struct cc *c, const struct wasm_opinfo *oi, bool side)
     case WASM_K_MEMORY_COPY: c->p += 2; break;
     case WASM_K_MEMORY_INIT: cc_u32(c); c->p++; break;
     case WASM_K_DROP: case WASM_K_SELECT:
-        if (side)
-            cc_side(c);
+        cc_side(c);
         break;
     case WASM_K_SELECT_T: {
         uint32_t n = cc_u32(c);
         c->p += n;
-        if (side)
-            cc_side(c);
+        cc_side(c);
         break;
     }
     default: break;
@@ -149,7 +147,7 @@ static bool instr(struct cc *c, const struct wasm_opinfo *oi)
         break;
     }
     if (c->dead) {
-        skip(c, oi, true);
+        skip(c, oi);
         return true;
     }
     switch (oi->kind) {
@@ -181,106 +179,6 @@ static bool instr(struct cc *c, const struct wasm_opinfo *oi)
         break;
     }
     return cc_fail(c, "SIMD instructions are not compiled yet");
-}
-
-/* Weighs each local by its uses, eight times more per enclosing loop (up
- * to three), and picks the busiest integer and float ones to live in
- * registers. A read of the code before the real pass; it consumes no
- * side entries. */
-static void choose_pins(struct cc *c)
-{
-    /* Few enough locals for the registers: all of them, no reading. */
-    uint32_t ni = 0, nf = 0;
-    for (uint32_t j = 0; j < c->nlocals && ni <= CC_NPIN_GPR && nf <= CC_NPIN_XMM; j++) {
-        uint8_t t = c->ltype[j];
-        ni += t == WASM_I32 || t == WASM_I64;
-        nf += t == WASM_F32 || t == WASM_F64;
-    }
-    if (ni <= CC_NPIN_GPR && nf <= CC_NPIN_XMM) {
-        c->ncand = 0;
-        for (uint32_t j = 0; j < c->nlocals; j++) {
-            uint8_t t = c->ltype[j];
-            if (t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64)
-                c->cand[c->ncand++] = j;
-        }
-        return;
-    }
-    const uint8_t *save = c->p;
-    uint32_t *w = c->weight;
-    uint64_t loop_bits = 0;              /* which open blocks are loops */
-    uint32_t depth = 0, loops = 0;
-    memset(w, 0, c->nlocals * sizeof *w);
-    while (c->p < c->end) {
-        uint8_t b = *c->p++;
-        const struct wasm_opinfo *oi;
-        if (b == 0xfc) {
-            uint32_t code = cc_u32(c);
-            oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : NULL;
-        } else if (b == 0xfd) {
-            break;                        /* SIMD: not compiled anyway */
-        } else {
-            oi = &wasm_ops_base[b];
-        }
-        if (!oi || !oi->kind)
-            break;
-        switch (oi->kind) {
-        case WASM_K_BLOCK: case WASM_K_LOOP: case WASM_K_IF:
-            cc_s64(c);
-            if (depth < 64 && oi->kind == WASM_K_LOOP) {
-                loop_bits |= (uint64_t)1 << depth;
-                loops++;
-            }
-            depth++;
-            break;
-        case WASM_K_END:
-            if (depth && --depth < 64 && (loop_bits >> depth & 1)) {
-                loop_bits &= ~((uint64_t)1 << depth);
-                loops--;
-            }
-            break;
-        case WASM_K_BR: case WASM_K_BR_IF:
-            cc_u32(c);
-            break;
-        case WASM_K_BR_TABLE:
-            for (uint32_t n = cc_u32(c) + 1; n; n--)
-                cc_u32(c);
-            break;
-        case WASM_K_LOCAL_GET: case WASM_K_LOCAL_SET: case WASM_K_LOCAL_TEE: {
-            uint32_t j = cc_u32(c);
-            if (j < c->nlocals)
-                w[j] += 1u << (3 * (loops < 3 ? loops : 3));
-            break;
-        }
-        default:
-            skip(c, oi, false);
-        }
-    }
-    c->p = save;
-    /* The top three integer and top four float locals, by weight. */
-    uint32_t gi[CC_NPIN_GPR], ng = 0, xi[CC_NPIN_XMM], nx = 0;
-    for (uint32_t j = 0; j < c->nlocals; j++) {
-        uint8_t t = c->ltype[j];
-        bool x = t == WASM_F32 || t == WASM_F64;
-        if (!w[j] || (!x && t != WASM_I32 && t != WASM_I64))
-            continue;
-        uint32_t *list = x ? xi : gi, *n = x ? &nx : &ng;
-        uint32_t cap = x ? CC_NPIN_XMM : CC_NPIN_GPR;
-        uint32_t k = *n < cap ? (*n)++ : cap;
-        if (k == cap && w[list[cap - 1]] >= w[j])
-            continue;
-        if (k == cap)
-            k = cap - 1;
-        while (k > 0 && w[list[k - 1]] < w[j]) {
-            list[k] = list[k - 1];
-            k--;
-        }
-        list[k] = j;
-    }
-    c->ncand = 0;
-    for (uint32_t k = 0; k < ng; k++)
-        c->cand[c->ncand++] = gi[k];
-    for (uint32_t k = 0; k < nx; k++)
-        c->cand[c->ncand++] = xi[k];
 }
 
 /* Grows the code buffer (the encoder asks before it runs out). */
@@ -322,7 +220,9 @@ static bool compile_func(struct cc *c, uint32_t fi)
     memset(c->trap, 0, sizeof c->trap);
     memset(&c->dyn_trap, 0, sizeof c->dyn_trap);
 
-    choose_pins(c);
+    /* The locals to pin: the validator counted their uses (module.h). */
+    c->ncand = f->nhot;
+    memcpy(c->cand, f->hot, f->nhot * sizeof *c->cand);
     if (!cc_prologue(c))
         return false;
     while (c->p < c->end && !c->failed) {
@@ -408,12 +308,11 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
         cap = X64_MAX_CODE;
     uint8_t *buf = wasm_host_alloc(cap);
     c->ltype = wasm_host_alloc(maxl);
-    c->weight = wasm_host_alloc((size_t)maxl * sizeof *c->weight);
     c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);
     c->cs = wasm_host_alloc(c->capcs * sizeof *c->cs);
     c->funcs = wasm_host_alloc((ndef + 1) * sizeof *c->funcs);
     out->code.func_off = wasm_host_alloc((ndef + 1) * sizeof(uint32_t));
-    bool ok = buf && c->ltype && c->weight && c->vs && c->cs && c->funcs && out->code.func_off;
+    bool ok = buf && c->ltype && c->vs && c->cs && c->funcs && out->code.func_off;
     if (buf)
         x64_init(&c->a, buf, cap, grow, NULL);
     if (!ok)
@@ -457,7 +356,6 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     }
     wasm_host_free(c->a.buf, c->a.cap);
     wasm_host_free(c->ltype, maxl);
-    wasm_host_free(c->weight, (size_t)maxl * sizeof *c->weight);
     wasm_host_free(c->vs, c->capvs * sizeof *c->vs);
     wasm_host_free(c->cs, c->capcs * sizeof *c->cs);
     wasm_host_free(c->funcs, (ndef + 1) * sizeof *c->funcs);

@@ -52,9 +52,9 @@ struct ctl {
  * to four float locals in xmm12..xmm15, which Wasm functions save and
  * restore (callee-saved; the host trampoline saves the xmm ones around C,
  * helper calls put those locals back in their slots around the call). */
-#define CC_NPIN 7
-#define CC_NPIN_GPR 3
-#define CC_NPIN_XMM 4
+#define CC_NPIN_GPR WASM_HOT_INT
+#define CC_NPIN_XMM WASM_HOT_FLOAT
+#define CC_NPIN (CC_NPIN_GPR + CC_NPIN_XMM)
 #define SAVE_AREA 56             /* their save slots below [rbp - 8] */
 #define SCRATCH  X64_R11
 #define SCRATCH2 X64_R10
@@ -82,8 +82,8 @@ struct cc {
     uint32_t pin_local[CC_NPIN];
     int pin_reg[CC_NPIN];
     bool pin_x[CC_NPIN];         /* an xmm register, else a GPR */
-    uint32_t ncand, cand[CC_NPIN];   /* the locals to pin, chosen by weight */
-    uint32_t *weight;            /* per local: uses, loop-weighted */
+    uint32_t ncand, cand[CC_NPIN];   /* the locals to pin: the function's
+                                        hot locals (module.h) */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
     uint32_t check_at, check_end;    /* the prologue's stack check */
     bool calls;                  /* the function calls Wasm functions */

@@ -58,7 +58,7 @@ bool cc_prologue(struct cc *c)
     x64_jcc(a, X64_B, &c->trap[WASM_TRAP_STACK]);
     c->check_end = x64_pos(a);
     c->calls = false;
-    /* The busiest locals (compile.c chose them) go to callee-saved
+    /* The busiest locals (the validator counted them) go to callee-saved
      * registers: saved here, restored by every return; a trap's landing
      * restores the embedder's. */
     static const int pins[CC_NPIN_GPR] = { X64_RBX, X64_R12, X64_R13 };

@@ -85,6 +85,9 @@ struct wasm_locals {
     uint8_t type;
 };
 
+#define WASM_HOT_INT 3
+#define WASM_HOT_FLOAT 4
+
 struct wasm_func {
     uint32_t type;            /* type index */
     uint32_t import;          /* import index, WASM_NONE if defined here */
@@ -100,6 +103,14 @@ struct wasm_func {
     uint32_t max_depth;       /* max control-stack depth (the body is 1) */
     uint32_t nside;
     const struct wasm_side *side;
+    /* The locals worth keeping in registers, for the compiler: up to
+     * WASM_HOT_INT i32/i64 ones, then up to WASM_HOT_FLOAT f32/f64 ones,
+     * busiest first by uses (local.get/set/tee, each counting 8 times more
+     * per enclosing loop, up to three), never one without uses. When the
+     * function has no more such locals than that, all of them, in index
+     * order, used or not. Counted by the validator as it reads the body. */
+    uint32_t hot[WASM_HOT_INT + WASM_HOT_FLOAT];
+    uint32_t nhot;
 };
 
 struct wasm_table {

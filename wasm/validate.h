@@ -16,7 +16,18 @@ struct ctrl {
     uint32_t nparams, nresults;
     const uint8_t *params, *results;
     uint32_t side;             /* side entry of the opener; WASM_NONE: body */
+    uint32_t weight;           /* what a local use here counts (module.h's
+                                  hot locals): 8 times more per enclosing
+                                  loop, up to three */
 };
+
+/* The weight of a frame of `kind` opened inside one of weight w, at
+ * depth (frames open, the body excluded): loops deeper than 64 are not
+ * counted, as the compiler's own count did. */
+static inline uint32_t frame_weight(uint32_t w, uint8_t kind, uint32_t depth)
+{
+    return kind == WASM_K_LOOP && depth < 64 && w < 512 ? w << 3 : w;
+}
 
 /* The operand stack has this many readable bytes below its bottom, so the
  * fast path can load the top four types at once even when fewer are on
@@ -33,6 +44,8 @@ struct vstate {
     uint32_t cap_side;
     uint8_t *locals;
     uint32_t cap_locals;
+    uint32_t *weight;          /* per local: its uses, weighted */
+    uint32_t cap_weight;
 };
 
 typedef struct {

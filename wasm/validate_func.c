@@ -27,6 +27,7 @@ void wasm_vstate_free(struct vstate *vs)
     wasm_host_free(vs->ctrls, vs->cap_ctrls * sizeof *vs->ctrls);
     wasm_host_free(vs->side, vs->cap_side * sizeof *vs->side);
     wasm_host_free(vs->locals, vs->cap_locals);
+    wasm_host_free(vs->weight, vs->cap_weight * sizeof *vs->weight);
     wasm_host_free(vs, sizeof *vs);
 }
 
@@ -109,12 +110,17 @@ static inline bool top_is(const uint8_t *top, uint32_t sig, uint32_t mask)
     return (w & mask) == sig;
 }
 
-/* Expands the local runs of f into the scratch array. */
+/* Expands the local runs of f into the scratch array; zeroes the uses. */
 static bool load_locals(V *v, const struct wasm_func *f)
 {
     struct vstate *vs = v->vs;
     if (f->nlocals > vs->cap_locals)
         TRY(wasm_vgrow(v, (void **)&vs->locals, &vs->cap_locals, f->nlocals, 1));
+    if (f->nlocals > vs->cap_weight)
+        TRY(wasm_vgrow(v, (void **)&vs->weight, &vs->cap_weight, f->nlocals,
+                       sizeof *vs->weight));
+    if (f->nlocals)
+        memset(vs->weight, 0, f->nlocals * sizeof *vs->weight);
     for (uint32_t i = 0; i < f->nlocal_runs; i++)
         memset(vs->locals + f->locals[i].first, f->locals[i].type,
                f->locals[i].count);
@@ -123,6 +129,51 @@ static bool load_locals(V *v, const struct wasm_func *f)
 }
 
 static bool validate_body(struct dec *d, struct wasm_func *f);
+
+/* f's hot locals (module.h) from the weights its body left in vs. */
+static void hot_locals(const struct vstate *vs, struct wasm_func *f)
+{
+    const uint8_t *ltype = vs->locals;
+    const uint32_t *w = vs->weight;
+    uint32_t ni = 0, nf = 0;
+    f->nhot = 0;
+    for (uint32_t j = 0; j < f->nlocals && ni <= WASM_HOT_INT && nf <= WASM_HOT_FLOAT; j++) {
+        ni += ltype[j] == WASM_I32 || ltype[j] == WASM_I64;
+        nf += ltype[j] == WASM_F32 || ltype[j] == WASM_F64;
+    }
+    if (ni <= WASM_HOT_INT && nf <= WASM_HOT_FLOAT) {
+        for (uint32_t j = 0; j < f->nlocals; j++) {
+            uint8_t t = ltype[j];
+            if (t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64)
+                f->hot[f->nhot++] = j;
+        }
+        return;
+    }
+    /* The top ones of each class by weight, kept sorted (ties: the first). */
+    uint32_t gi[WASM_HOT_INT], ng = 0, xi[WASM_HOT_FLOAT], nx = 0;
+    for (uint32_t j = 0; j < f->nlocals; j++) {
+        uint8_t t = ltype[j];
+        bool x = t == WASM_F32 || t == WASM_F64;
+        if (!w[j] || (!x && t != WASM_I32 && t != WASM_I64))
+            continue;
+        uint32_t *list = x ? xi : gi, *n = x ? &nx : &ng;
+        uint32_t cap = x ? WASM_HOT_FLOAT : WASM_HOT_INT;
+        uint32_t k = *n < cap ? (*n)++ : cap;
+        if (k == cap && w[list[cap - 1]] >= w[j])
+            continue;
+        if (k == cap)
+            k = cap - 1;
+        while (k > 0 && w[list[k - 1]] < w[j]) {
+            list[k] = list[k - 1];
+            k--;
+        }
+        list[k] = j;
+    }
+    for (uint32_t k = 0; k < ng; k++)
+        f->hot[f->nhot++] = gi[k];
+    for (uint32_t k = 0; k < nx; k++)
+        f->hot[f->nhot++] = xi[k];
+}
 
 /* Appends " (at <instruction>)" to a body's error, so a report shows what
  * was being checked. */
@@ -304,9 +355,10 @@ static const uint8_t route[256] = {
                 (bt != 0x40 && !is_numvec(bt) && !is_ref(bt)));              \
         nvals -= need_;                                                      \
         vs->side[v.nside] = (struct wasm_side){ PC, 0, 0, 0 };               \
+        uint32_t w_ = frame_weight(cur->weight, (kind_), v.nctrls - 1);      \
         cur = &vs->ctrls[v.nctrls++];                                        \
         *cur = (struct ctrl){ (kind_), false, nvals, 0, bt != 0x40, NULL,    \
-                              bt != 0x40 ? p + 1 : NULL, v.nside++ };        \
+                              bt != 0x40 ? p + 1 : NULL, v.nside++, w_ };    \
         if (v.nctrls > v.max_ctrls)                                          \
             v.max_ctrls = v.nctrls;                                          \
         base = nvals;                                                        \
@@ -362,6 +414,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
     const uint8_t *code = v.code, *end = d->end;
     const uint8_t *fast_end = d->lim->careful || end - code < 16 ? code : end - 16;
     const uint8_t *locals = vs->locals;
+    uint32_t *const weight = vs->weight;
     const uint32_t nlocals = f->nlocals;
     const bool has_memory = m->nmemories != 0;
 
@@ -389,6 +442,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals);
         ROOM(nvals + 1);
         vals[nvals++] = locals[x];
+        weight[x] += cur->weight;
         p += 1 + len;
         NEXT();
     }
@@ -396,12 +450,14 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
         SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals ||
                 nvals == base || vals[nvals - 1] != locals[x]);
         nvals--;
+        weight[x] += cur->weight;
         p += 1 + len;
         NEXT();
     }
     HANDLER(LOCAL_TEE) {
         SLOW_IF((len = uleb_short(p + 1, &x)) == 0 || x >= nlocals ||
                 nvals == base || vals[nvals - 1] != locals[x]);
+        weight[x] += cur->weight;
         p += 1 + len;
         NEXT();
     }
@@ -651,6 +707,7 @@ slow:
 #undef LOAD
 
 done:
+    hot_locals(vs, f);
     f->max_stack = v.max_vals;
     f->max_depth = v.max_ctrls;
     f->nside = v.nside;

@@ -318,6 +318,7 @@ static bool check_instr(V *v, const struct wasm_opinfo *oi)
         if (idx >= d->vs_nlocals)
             return wasm_dec_invalid(d, at, "unknown local %u", idx);
         t = v->vs->locals[idx];
+        v->vs->weight[idx] += top(v)->weight;
         if (oi->kind != WASM_K_LOCAL_GET)
             TRY(pop(v, t));
         if (oi->kind != WASM_K_LOCAL_SET)

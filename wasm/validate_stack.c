@@ -136,6 +136,7 @@ bool wasm_push_ctrl(V *v, uint8_t kind, const uint8_t *params, uint32_t np,
                  sizeof(struct ctrl)));
     }
     struct ctrl *c = &v->vs->ctrls[v->nctrls++];
+    c->weight = v->nctrls == 1 ? 1 : frame_weight(c[-1].weight, kind, v->nctrls - 2);
     c->kind = kind;
     c->unreachable = false;
     c->height = v->nvals;
