@@ -22,6 +22,7 @@ include mk/kernel.mk
 -include mk/bench.mk
 -include mk/host.mk
 include mk/tests.mk
+include mk/user.mk
 
 all: deps $(ALL_TARGETS)
 

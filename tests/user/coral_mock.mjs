@@ -1,0 +1,271 @@
+// coral_mock.mjs — the kernel's `coral` interface, mocked in JavaScript for
+// testing the Wasm userland under node (V8). It follows docs/abi.md:
+// handles are JS objects (externrefs), a VMA is bytes, module_create and
+// component_add_instance really compile and instantiate, component_call
+// really calls and turns V8's traps into Atoll trap kinds.
+//
+// Two differences from the kernel, both harmless for the shim:
+//  - The kernel fills a module's first defined externref table with its
+//    memory handles before the start function runs. JS cannot reach into an
+//    instance being made, so the mock fills it after instantiation, and only
+//    if the table is exported (env.wasm exports it as sdk_handles; its start
+//    function never reads slot 0).
+//  - component_call runs the export at once on the caller's JS stack instead
+//    of on the component's own thread.
+
+import { wasmInfo, exportFuncType } from './wasm_info.mjs';
+
+export const OK = 0, EINVAL = 1, EINTERNAL = 2, EUNKNOWN = 3, ETRAPPED = 4;
+export const KIND_VMA = 1, KIND_MODULE = 2, KIND_COMPONENT = 3;
+const VMA_MAX = 64n << 20n;
+const LOG_MAX = 65536n;
+const NAME_MAX = 64n;
+
+// A handle: one reference to a kernel object; handle_drop ends it.
+export class Handle {
+  constructor(obj) { this.obj = obj; this.dropped = false; }
+  get kind() { return this.dropped ? 0 : this.obj.kind; }
+}
+
+export class Vma {
+  // bytes: a Uint8Array, or a WebAssembly.Memory (whose buffer moves on grow).
+  constructor(bytes) { this.kind = KIND_VMA; this.src = bytes; }
+  get bytes() {
+    return this.src instanceof WebAssembly.Memory ? new Uint8Array(this.src.buffer) : this.src;
+  }
+}
+
+export class Module {
+  constructor(bytes) {
+    this.kind = KIND_MODULE;
+    this.module = new WebAssembly.Module(bytes); // throws on invalid bytes
+    this.info = wasmInfo(bytes);
+  }
+}
+
+export class Component {
+  constructor() {
+    this.kind = KIND_COMPONENT;
+    this.grants = [];    // Handles, in grant order
+    this.instances = []; // { instance, info, name }
+  }
+}
+
+// V8's trap messages (node 20) to Atoll trap kinds.
+const TRAPS = [
+  ['unreachable', 1], ['memory access out of bounds', 2], ['divide by zero', 3],
+  ['remainder by zero', 3], ['divide result unrepresentable', 4],
+  ['float unrepresentable', 5], ['table index is out of bounds', 10],
+  ['null function', 8], ['signature mismatch', 8], ['element segment', 6],
+];
+
+export function trapKind(e) {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 9;
+  if (e instanceof WebAssembly.RuntimeError) {
+    for (const [text, kind] of TRAPS) if (e.message.includes(text)) return kind;
+  }
+  return 11; // host
+}
+
+export class Kernel {
+  // opts.hz: timer ticks per second; opts.ram: total RAM bytes.
+  constructor(opts = {}) {
+    this.hz = opts.hz ?? 100;
+    this.ram = opts.ram ?? 128 * 1024 * 1024;
+    this.clock = 0n;     // clock_ns, set by the tests
+    this.logBytes = [];  // what log_write wrote
+    this.calls = {};     // how often each coral function was called
+    this.components = [];
+    this.failModuleCreate = false; // to test userboot's error paths
+  }
+
+  get log() { return Buffer.from(this.logBytes).toString('latin1'); }
+
+  count(name) { this.calls[name] = (this.calls[name] ?? 0) + 1; }
+
+  valid(h, kind) { return h instanceof Handle && h.kind !== 0 && (kind === undefined || h.kind === kind); }
+
+  // The bytes [off, off + len) of VMA handle h, or null if out of bounds.
+  range(h, off, len) {
+    if (!this.valid(h, KIND_VMA) || off < 0n || len < 0n) return null;
+    const bytes = h.obj.bytes;
+    if (off + len > BigInt(bytes.length)) return null;
+    return bytes.subarray(Number(off), Number(off + len));
+  }
+
+  // The `coral` import object for one new instance of comp.
+  coral(comp, info) {
+    const k = this;
+    const decl = info.imports.find((i) => i.module === 'coral' && i.name === 'handles');
+    const min = decl ? decl.table.min : 0;
+    const size = Math.max(min, comp.grants.length);
+    if (decl && decl.table.max !== undefined && size > decl.table.max) return null;
+    const handles = new WebAssembly.Table({ element: 'externref', initial: size }, null);
+    comp.grants.forEach((h, i) => handles.set(i, h));
+    const fns = {
+      handle_kind(h) { return h instanceof Handle ? h.kind : 0; },
+      handle_drop(h) {
+        if (!k.valid(h)) return EINVAL;
+        h.dropped = true;
+        return OK;
+      },
+      vma_write(src, dst, srcOff, dstOff, len) {
+        const from = k.range(src, srcOff, len), to = k.range(dst, dstOff, len);
+        if (!from || !to) return EINVAL;
+        to.set(from.slice()); // slice: overlapping copies within one VMA
+        return OK;
+      },
+      vma_create(size) {
+        if (size < 1n || size > VMA_MAX) return [EINVAL, null];
+        return [OK, new Handle(new Vma(new Uint8Array(Number(size))))];
+      },
+      vma_size(h) {
+        if (!k.valid(h, KIND_VMA)) return [EINVAL, 0n];
+        return [OK, BigInt(h.obj.bytes.length)];
+      },
+      module_create(vma, off, len) {
+        const bytes = k.range(vma, off, len);
+        if (!bytes || k.failModuleCreate) return [EINVAL, null];
+        try {
+          return [OK, new Handle(new Module(bytes.slice()))];
+        } catch (e) {
+          return [EINVAL, null];
+        }
+      },
+      component_create() {
+        const c = new Component();
+        k.components.push(c);
+        return [OK, new Handle(c)];
+      },
+      component_grant(c, h) {
+        if (!k.valid(c, KIND_COMPONENT) || !k.valid(h)) return [EINVAL, 0];
+        c.obj.grants.push(h);
+        return [OK, c.obj.grants.length - 1];
+      },
+      component_add_instance(c, m) {
+        if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE)) return [EINVAL, 0];
+        return k.addInstance(c.obj, m.obj, undefined);
+      },
+      component_add_named(c, m, nameVma, off, len) {
+        const name = k.range(nameVma, off, len);
+        if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE) || !name ||
+            len < 1n || len > NAME_MAX) return [EINVAL, 0];
+        return k.addInstance(c.obj, m.obj, Buffer.from(name).toString('utf8'));
+      },
+      component_call(c, inst, nameVma, off, len, arg) {
+        const name = k.range(nameVma, off, len);
+        if (!k.valid(c, KIND_COMPONENT) || !name || inst < 0 || inst >= c.obj.instances.length)
+          return [EINVAL, 0n];
+        return k.call(c.obj.instances[inst], Buffer.from(name).toString('utf8'), arg);
+      },
+      clock_ns() { return k.clock; },
+      log_write(vma, off, len) {
+        const bytes = len <= LOG_MAX ? k.range(vma, off, len) : null;
+        if (!bytes) return EINVAL;
+        k.logBytes.push(...bytes);
+        return OK;
+      },
+      sys_info(key) {
+        switch (key) {
+          case 0: return BigInt(k.ram);
+          case 1: return BigInt(k.ram - 16 * 1024 * 1024);
+          case 2: return 1234567n;
+          case 3: return BigInt(k.components.length);
+          case 4: return BigInt(k.hz);
+          default: return -1n;
+        }
+      },
+    };
+    const imports = { handles };
+    for (const [name, fn] of Object.entries(fns))
+      imports[name] = (...args) => { k.count(name); return fn(...args); };
+    return imports;
+  }
+
+  // Instantiates mod in comp: "coral" is the kernel, any other module name
+  // the latest earlier instance of comp with that name. Returns [status, index].
+  addInstance(comp, mod, name) {
+    const info = mod.info;
+    const imports = {};
+    for (const imp of info.imports) {
+      if (imports[imp.module]) continue;
+      if (imp.module === 'coral') {
+        imports.coral = this.coral(comp, info);
+        if (!imports.coral) return [EINVAL, 0];
+      } else {
+        const from = comp.instances.findLast((i) => i.name === imp.module);
+        if (!from) return [EINVAL, 0];
+        imports[imp.module] = from.instance.exports;
+      }
+    }
+    let instance;
+    try {
+      instance = new WebAssembly.Instance(mod.module, imports);
+    } catch (e) {
+      if (e instanceof WebAssembly.LinkError) return [EINVAL, 0];
+      return [ETRAPPED, 0]; // the start function trapped
+    }
+    this.fillSelfTable(info, instance, imports);
+    comp.instances.push({ instance, info, name });
+    return [OK, comp.instances.length - 1];
+  }
+
+  // The first defined externref table gets handles to the instance's
+  // memories (see the file comment for why it happens after start here).
+  fillSelfTable(info, instance, imports) {
+    const t = info.tables.findIndex((x) => !x.imported && x.elem === 'externref');
+    if (t < 0) return;
+    const exp = info.exports.find((e) => e.kind === 'table' && e.index === t);
+    if (!exp) return;
+    const table = instance.exports[exp.name];
+    info.memories.forEach((m, i) => {
+      let mem;
+      if (m.imported) {
+        const imp = info.imports.filter((x) => x.kind === 'memory')[i];
+        mem = imports[imp.module][imp.name];
+      } else {
+        const e = info.exports.find((x) => x.kind === 'memory' && x.index === i);
+        mem = e && instance.exports[e.name];
+      }
+      if (mem && i < table.length) table.set(i, new Handle(new Vma(mem)));
+    });
+  }
+
+  // component_call on one instance: the type rules of the ABI, then the call.
+  call(inst, name, arg) {
+    const type = exportFuncType(inst.info, name);
+    if (!type) return [EINVAL, 0n];
+    const p = type.params, r = type.results;
+    if (p.length > 1 || (p.length === 1 && p[0] !== 'i32' && p[0] !== 'i64') ||
+        r.length > 1 || (r.length === 1 && r[0] !== 'i32' && r[0] !== 'i64'))
+      return [EINVAL, 0n];
+    const args = p.length === 0 ? [] : p[0] === 'i32' ? [Number(BigInt.asIntN(32, arg))] : [arg];
+    try {
+      const v = inst.instance.exports[name](...args);
+      return [OK, r.length === 0 ? 0n : BigInt(v)];
+    } catch (e) {
+      return [ETRAPPED, BigInt(trapKind(e))];
+    }
+  }
+
+  // Boots a program as the kernel does: boot modules by name; the import
+  // module names of `first` other than "coral" are instantiated first, under
+  // their names, in the same component; `grants` are its handles.
+  boot(bootModules, first, grants) {
+    const comp = new Component();
+    this.components.push(comp);
+    comp.grants = grants.slice();
+    const mods = {};
+    for (const [name, bytes] of Object.entries(bootModules)) mods[name] = new Module(bytes);
+    const deps = [...new Set(mods[first].info.imports.map((i) => i.module))]
+      .filter((m) => m !== 'coral');
+    for (const dep of deps) {
+      if (!mods[dep]) throw new Error(`boot: no boot module named ${dep}`);
+      const [st] = this.addInstance(comp, mods[dep], dep);
+      if (st !== OK) throw new Error(`boot: instantiating ${dep} failed: ${st}`);
+    }
+    const [st, index] = this.addInstance(comp, mods[first], first);
+    if (st !== OK) throw new Error(`boot: instantiating ${first} failed: ${st}`);
+    return { comp, exports: comp.instances[index].instance.exports };
+  }
+}

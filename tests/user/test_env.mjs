@@ -1,0 +1,197 @@
+// test_env.mjs — the SDK shim (env.wasm) on its own: its handle table, the
+// checks it makes before calling the kernel, and each call's results.
+
+import { Kernel, Handle, Vma, Module, Component, OK, EINVAL, EINTERNAL, ETRAPPED } from './coral_mock.mjs';
+import { group, check, eq, loadWasm, wat } from './harness.mjs';
+
+// A fresh kernel and an env instance with these grants; the shim's exports,
+// its memory as bytes, and helpers to read out values.
+function setup(dir, grants = [], tableMin) {
+  const k = new Kernel();
+  const comp = new Component();
+  comp.grants = grants;
+  const mod = new Module(loadWasm(dir, 'env.wasm'));
+  if (tableMin !== undefined) mod.info.imports.find((i) => i.name === 'handles').table.min = tableMin;
+  const [st, idx] = k.addInstance(comp, mod, 'env');
+  if (st !== OK) throw new Error(`env.wasm did not instantiate: ${st}`);
+  const x = comp.instances[idx].instance.exports;
+  const mem = () => new Uint8Array(x.memory.buffer);
+  const dv = () => new DataView(x.memory.buffer);
+  const OUT = 1024; // scratch out-pointer address
+  return {
+    k, comp, x, mem, OUT,
+    i32: (p = OUT) => dv().getInt32(p, true),
+    i64: (p = OUT) => dv().getBigInt64(p, true),
+    setI32: (v, p = OUT) => dv().setInt32(p, v, true),
+    put: (p, data) => mem().set(data, p), // bytes into the shim's memory
+  };
+}
+
+const vma = (n) => new Handle(new Vma(new Uint8Array(n)));
+
+export function run(dir) {
+  group('env: exports and memory', () => {
+    const { x } = setup(dir);
+    const want = ['memory', 'sdk_handles', 'atoll_handle_count', 'atoll_handle_kind',
+      'atoll_handle_drop', 'atoll_vma_write', 'atoll_module_create',
+      'atoll_component_create', 'atoll_component_add_instance', 'atoll_vma_create',
+      'atoll_vma_size', 'atoll_clock_ns', 'atoll_log_write', 'atoll_sys_info',
+      'atoll_component_grant', 'atoll_component_add_named', 'atoll_component_call'];
+    for (const name of want) check(`env exports ${name}`, name in x);
+    eq('memory is 16 pages', x.memory.buffer.byteLength, 16 * 65536);
+  });
+
+  group('env: SDK table = own memory, then the grants', () => {
+    const a = vma(10), b = vma(20);
+    const e = setup(dir, [a, b]);
+    eq('count', e.x.atoll_handle_count(), 3);
+    eq('slot 0 is a VMA', e.x.atoll_handle_kind(0), 1);
+    eq('slot 0 is this memory', e.x.atoll_vma_size(0, e.OUT), OK);
+    eq('slot 0 size', e.i64(), 16n * 65536n);
+    eq('slot 1 = grant 0', e.x.sdk_handles.get(1), a);
+    eq('slot 2 = grant 1', e.x.sdk_handles.get(2), b);
+    eq('past the end: -1', e.x.atoll_handle_kind(3), -1);
+    eq('negative: -1', e.x.atoll_handle_kind(-1), -1);
+    eq('huge: -1', e.x.atoll_handle_kind(0x7fffffff), -1);
+  });
+
+  group('env: a null among grants keeps indices, trailing nulls are not copied', () => {
+    const a = vma(1), b = vma(2);
+    const e = setup(dir, [a, null, b, null, null]);
+    eq('count', e.x.atoll_handle_count(), 4);
+    eq('slot 2 is the null grant', e.x.atoll_handle_kind(2), 0);
+    eq('slot 3 = grant 2', e.x.sdk_handles.get(3), b);
+  });
+
+  group('env: no grants, and a handles table bigger than the grants', () => {
+    eq('no grants: count 1', setup(dir).x.atoll_handle_count(), 1);
+    eq('min 8, 1 grant: count 2', setup(dir, [vma(1)], 8).x.atoll_handle_count(), 2);
+  });
+
+  group('env: vma_create, vma_size, vma_write', () => {
+    const e = setup(dir);
+    e.setI32(-7);
+    eq('vma_create(0) refused', e.x.atoll_vma_create(0n, e.OUT), EINVAL);
+    eq('...out untouched', e.i32(), -7);
+    eq('vma_create(64 MiB + 1) refused', e.x.atoll_vma_create((64n << 20n) + 1n, e.OUT), EINVAL);
+    eq('vma_create(100)', e.x.atoll_vma_create(100n, e.OUT), OK);
+    const h = e.i32();
+    eq('new handle appended', h, 1);
+    eq('its kind', e.x.atoll_handle_kind(h), 1);
+    eq('vma_size', e.x.atoll_vma_size(h, e.OUT), OK);
+    eq('vma_size value', e.i64(), 100n);
+    e.put(2000, [1, 2, 3, 4]);
+    eq('vma_write self -> vma', e.x.atoll_vma_write(0, h, 2000n, 96n, 4n), OK);
+    eq('copied', Array.from(e.x.sdk_handles.get(h).obj.bytes.slice(96)).join(), '1,2,3,4');
+    eq('vma_write past the end', e.x.atoll_vma_write(0, h, 2000n, 97n, 4n), EINVAL);
+    eq('vma_write negative offset', e.x.atoll_vma_write(0, h, -1n, 0n, 4n), EINVAL);
+    eq('vma_write bad index', e.x.atoll_vma_write(0, 99, 0n, 0n, 1n), EINVAL);
+    eq('vma_size bad index', e.x.atoll_vma_size(99, e.OUT), EINVAL);
+  });
+
+  group('env: out pointers are checked before the kernel is called', () => {
+    const e = setup(dir);
+    const end = 16 * 65536;
+    const before = e.k.calls.vma_create ?? 0;
+    eq('out at the last 2 bytes', e.x.atoll_vma_create(8n, end - 2), EINVAL);
+    eq('out past memory', e.x.atoll_vma_create(8n, -4), EINVAL);
+    eq('kernel not called', e.k.calls.vma_create ?? 0, before);
+    eq('nothing added', e.x.atoll_handle_count(), 1);
+    eq('out in the last 4 bytes is fine', e.x.atoll_vma_create(8n, end - 4), OK);
+    eq('i64 out needs 8 bytes', e.x.atoll_vma_size(0, end - 4), EINVAL);
+    eq('component_create out past memory', e.x.atoll_component_create(end), EINVAL);
+    eq('component_call out past memory', e.x.atoll_component_call(0, 0, 0, 0n, 1n, 0n, end - 7), EINVAL);
+  });
+
+  group('env: handle_drop', () => {
+    const e = setup(dir);
+    e.x.atoll_vma_create(8n, e.OUT);
+    const h = e.i32();
+    eq('drop', e.x.atoll_handle_drop(h), OK);
+    eq('slot empty', e.x.atoll_handle_kind(h), 0);
+    eq('drop again: invalid', e.x.atoll_handle_drop(h), EINVAL);
+    eq('drop past the end', e.x.atoll_handle_drop(99), EINVAL);
+    e.x.atoll_vma_create(8n, e.OUT);
+    check('indices are not reused', e.i32() === h + 1, `got ${e.i32()}`);
+  });
+
+  group('env: module_create, component_*, component_call', () => {
+    const e = setup(dir);
+    const lib = wat(`(module
+      (func (export "seven") (result i64) (i64.const 7))
+      (func (export "neg") (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))
+      (func (export "div0") (result i32) (i32.div_s (i32.const 1) (i32.const 0))))`);
+    e.put(4096, lib);
+    const str = (p, s) => { e.put(p, Buffer.from(s)); return [BigInt(p), BigInt(s.length)]; };
+    eq('module_create of junk', e.x.atoll_module_create(0, 4097n, 10n, e.OUT), EINVAL);
+    eq('module_create out of bounds', e.x.atoll_module_create(0, BigInt(16 * 65536 - 4), 10n, e.OUT), EINVAL);
+    eq('module_create', e.x.atoll_module_create(0, 4096n, BigInt(lib.length), e.OUT), OK);
+    const mod = e.i32();
+    eq('module kind', e.x.atoll_handle_kind(mod), 2);
+    eq('component_create', e.x.atoll_component_create(e.OUT), OK);
+    const comp = e.i32();
+    eq('component kind', e.x.atoll_handle_kind(comp), 3);
+    eq('add_instance with swapped handles', e.x.atoll_component_add_instance(mod, comp, e.OUT), EINVAL);
+    eq('add_instance', e.x.atoll_component_add_instance(comp, mod, e.OUT), OK);
+    eq('instance 0', e.i32(), 0);
+    const call = (name, arg = 0n, inst = 0) => {
+      const [off, len] = str(8192, name);
+      return e.x.atoll_component_call(comp, inst, 0, off, len, arg, e.OUT);
+    };
+    eq('call seven', call('seven'), OK);
+    eq('seven = 7', e.i64(), 7n);
+    eq('call neg(5)', call('neg', 5n), OK);
+    eq('neg(5) = -5, sign-extended', e.i64(), -5n);
+    eq('call div0', call('div0'), ETRAPPED);
+    eq('trap kind 3', e.i64(), 3n);
+    eq('call missing export', call('nope'), EINVAL);
+    eq('call bad instance', call('seven', 0n, 5), EINVAL);
+
+    // A second module that imports the first by name.
+    const user = wat(`(module
+      (import "lib" "seven" (func $seven (result i64)))
+      (func (export "fourteen") (result i64) (i64.add (call $seven) (call $seven))))`);
+    e.put(12288, user);
+    eq('module_create user', e.x.atoll_module_create(0, 12288n, BigInt(user.length), e.OUT), OK);
+    const umod = e.i32();
+    eq('add_instance: unresolved import', e.x.atoll_component_add_instance(comp, umod, e.OUT), EINVAL);
+    const [noff, nlen] = str(8192, 'lib');
+    eq('add_named with empty name', e.x.atoll_component_add_named(comp, mod, 0, noff, 0n, e.OUT), EINVAL);
+    eq('add_named lib', e.x.atoll_component_add_named(comp, mod, 0, noff, nlen, e.OUT), OK);
+    eq('instance 1', e.i32(), 1);
+    eq('add_instance user', e.x.atoll_component_add_instance(comp, umod, e.OUT), OK);
+    eq('instance 2', e.i32(), 2);
+    eq('call fourteen', call('fourteen', 0n, 2), OK);
+    eq('fourteen = 14', e.i64(), 14n);
+
+    eq('grant', e.x.atoll_component_grant(comp, 0, e.OUT), OK);
+    eq('grant index 0', e.i32(), 0);
+    eq('grant bad handle', e.x.atoll_component_grant(comp, 77, e.OUT), EINVAL);
+  });
+
+  group('env: clock, log, sys_info', () => {
+    const e = setup(dir);
+    e.k.clock = 123456789n;
+    eq('clock_ns', e.x.atoll_clock_ns(), 123456789n);
+    e.put(100, Buffer.from('hello\n'));
+    eq('log_write', e.x.atoll_log_write(0, 100n, 6n), OK);
+    eq('logged', e.k.log, 'hello\n');
+    eq('log_write too long', e.x.atoll_log_write(0, 0n, 65537n), EINVAL);
+    eq('log_write bad index', e.x.atoll_log_write(5, 0n, 1n), EINVAL);
+    eq('sys_info tick rate', e.x.atoll_sys_info(4), 100n);
+    eq('sys_info unknown key', e.x.atoll_sys_info(99), -1n);
+  });
+
+  group('env: a full SDK table drops the new handle and says 2', () => {
+    const e = setup(dir);
+    const max = 65536;
+    let st = OK;
+    for (let i = e.x.atoll_handle_count(); i < max && st === OK; i++) st = e.x.atoll_vma_create(1n, e.OUT);
+    eq('filled the table', e.x.atoll_handle_count(), max);
+    const drops = e.k.calls.handle_drop ?? 0;
+    e.setI32(-7);
+    eq('one more: internal error', e.x.atoll_vma_create(1n, e.OUT), EINTERNAL);
+    eq('the new handle was dropped', (e.k.calls.handle_drop ?? 0) - drops, 1);
+    eq('out untouched', e.i32(), -7);
+  });
+}

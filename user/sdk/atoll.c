@@ -1,0 +1,60 @@
+/*
+ * The SDK's helpers on top of the shim's calls: serial logging and names
+ * for result codes and trap kinds. Everything else a C program needs from a
+ * C library (memcpy, strlen, snprintf) is the kernel's lib/, built for wasm32.
+ */
+#include "user/sdk/atoll.h"
+
+#include <stdarg.h>
+
+/* log_write takes at most this many bytes per call. */
+#define LOG_WRITE_MAX 65536
+
+int32_t atoll_log(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        size_t part = n < LOG_WRITE_MAX ? n : LOG_WRITE_MAX;
+        int32_t r = atoll_log_write(ATOLL_SELF, atoll_off(s), (int64_t)part);
+        if (r != ATOLL_OK)
+            return r;
+        s += part;
+        n -= part;
+    }
+    return ATOLL_OK;
+}
+
+int32_t atoll_logf(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return atoll_log(buf);
+}
+
+const char *atoll_result_name(int32_t r)
+{
+    static const char *const names[] = {
+        "ok", "invalid parameters", "internal error", "unknown error", "trapped",
+    };
+    if (r < 0 || (size_t)r >= sizeof names / sizeof names[0])
+        return "?";
+    return names[r];
+}
+
+const char *atoll_trap_name(int64_t kind)
+{
+    static const char *const names[] = {
+        "?", "unreachable", "out of bounds memory access",
+        "integer divide by zero", "integer overflow",
+        "invalid conversion to integer", "undefined element",
+        "uninitialized element", "indirect call type mismatch",
+        "call stack exhausted", "out of bounds table access", "host",
+        "interrupted",
+    };
+    if (kind < 1 || kind >= (int64_t)(sizeof names / sizeof names[0]))
+        return "?";
+    return names[kind];
+}

@@ -1,0 +1,195 @@
+/*
+ * atoll.h — the Atoll SDK for C programs compiled to wasm32.
+ *
+ * A program reaches the kernel through the SDK shim (user/sdk/env.wat), an
+ * instance named "env" in the same component. The shim holds the kernel's
+ * handles (externrefs, which C cannot name) in its SDK table; C names them by
+ * index (atoll_handle). The program's memory is the shim's memory, imported
+ * (link with --import-memory), so handle ATOLL_SELF is the program's own
+ * memory as a VMA, and a C pointer is an offset into it.
+ *
+ * Every call returns a result code (enum atoll_result) unless said otherwise.
+ * A call that fails changes nothing: no handle is made, no out value is
+ * written. Out pointers must point into the program's memory, or the call
+ * returns ATOLL_EINVAL without reaching the kernel.
+ *
+ * Build (see mk/user.mk): clang --target=wasm32 -ffreestanding -nostdlib
+ * -I<repo root>, with user/sdk/atoll.c, lib/string.c and lib/fmt.c, linked
+ * with -Wl,--import-memory -Wl,--initial-memory=1048576 (the shim's memory
+ * has 16 pages; a program may ask for at most that).
+ */
+#ifndef ATOLL_H
+#define ATOLL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The kernel's freestanding string and printf code, built for wasm32 too:
+ * memcpy, strlen, strcmp..., fmt_snprintf and fmt_vsnprintf. Its z, t and j
+ * length modifiers read 64 bits, but size_t is 32 bits on wasm32: print a
+ * size_t with %u, or cast it to unsigned long long for %llu. */
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define ATOLL_SDK_VERSION "0.1"
+
+/* An index into the SDK table. Indices are never reused: after a drop the
+ * slot stays empty, so a stale index fails instead of naming another handle. */
+typedef int32_t atoll_handle;
+
+/* SDK table slots that exist from the start. */
+enum {
+    ATOLL_SELF = 0,    /* the program's own memory, a VMA */
+    ATOLL_GRANTED = 1, /* first granted handle: coral.handles[i] is 1 + i */
+};
+
+enum atoll_result {
+    ATOLL_OK = 0,
+    ATOLL_EINVAL = 1,   /* invalid parameters (a bad handle, index, range) */
+    ATOLL_EINTERNAL = 2,/* the kernel (or the shim) ran out of something */
+    ATOLL_EUNKNOWN = 3,
+    ATOLL_ETRAPPED = 4, /* component_call: the callee trapped */
+};
+
+enum atoll_kind {
+    ATOLL_KIND_INVALID = 0, /* a dropped handle, or none */
+    ATOLL_KIND_VMA = 1,     /* a memory area: a byte buffer */
+    ATOLL_KIND_MODULE = 2,  /* compiled Wasm code, instantiable */
+    ATOLL_KIND_COMPONENT = 3,
+};
+
+/* Trap kinds, the value component_call gives with ATOLL_ETRAPPED. */
+enum atoll_trap {
+    ATOLL_TRAP_UNREACHABLE = 1,
+    ATOLL_TRAP_MEMORY = 2,        /* out of bounds memory access */
+    ATOLL_TRAP_DIV_ZERO = 3,
+    ATOLL_TRAP_OVERFLOW = 4,      /* integer overflow */
+    ATOLL_TRAP_CONVERSION = 5,    /* invalid conversion to integer */
+    ATOLL_TRAP_UNDEFINED = 6,     /* undefined element */
+    ATOLL_TRAP_UNINITIALIZED = 7, /* uninitialized element */
+    ATOLL_TRAP_SIGNATURE = 8,     /* indirect call type mismatch */
+    ATOLL_TRAP_STACK = 9,         /* call stack exhausted */
+    ATOLL_TRAP_TABLE = 10,        /* out of bounds table access */
+    ATOLL_TRAP_HOST = 11,
+    ATOLL_TRAP_INTERRUPTED = 12,
+};
+
+/* Keys of atoll_sys_info. */
+enum atoll_info {
+    ATOLL_INFO_RAM_TOTAL = 0,   /* bytes */
+    ATOLL_INFO_RAM_FREE = 1,    /* bytes */
+    ATOLL_INFO_HEAP_USED = 2,   /* kernel heap bytes in use */
+    ATOLL_INFO_COMPONENTS = 3,  /* live components */
+    ATOLL_INFO_TICK_HZ = 4,     /* timer ticks per second */
+};
+
+#define ATOLL_IMPORT(name) \
+    __attribute__((import_module("env"), import_name(#name)))
+#define ATOLL_EXPORT(name) __attribute__((export_name(#name)))
+
+/* ---- Handles -------------------------------------------------------- */
+
+/* The number of SDK table slots; valid indices are below it. */
+ATOLL_IMPORT(atoll_handle_count) int32_t atoll_handle_count(void);
+
+/* The kind of handle h (enum atoll_kind); -1 if h is past the table. */
+ATOLL_IMPORT(atoll_handle_kind) int32_t atoll_handle_kind(atoll_handle h);
+
+/* Gives up this program's reference to h; its slot becomes empty (kind 0).
+ * The object lives on while other references exist (e.g. a module that an
+ * instance was made from). */
+ATOLL_IMPORT(atoll_handle_drop) int32_t atoll_handle_drop(atoll_handle h);
+
+/* ---- Memory areas (VMAs) -------------------------------------------- */
+
+/* Copies len bytes from src at src_off to dst at dst_off; both ranges are
+ * checked first, and nothing is copied if either is out of bounds. With
+ * src or dst ATOLL_SELF, an offset is a pointer: (int64_t)(uintptr_t)p. */
+ATOLL_IMPORT(atoll_vma_write)
+int32_t atoll_vma_write(atoll_handle src, atoll_handle dst, int64_t src_off,
+            int64_t dst_off, int64_t len);
+
+/* A new zeroed VMA of size bytes, 1 <= size <= 64 MiB, in *out. */
+ATOLL_IMPORT(atoll_vma_create)
+int32_t atoll_vma_create(int64_t size, atoll_handle *out);
+
+/* The size of a VMA in bytes, in *out. */
+ATOLL_IMPORT(atoll_vma_size)
+int32_t atoll_vma_size(atoll_handle vma, int64_t *out);
+
+/* ---- Modules and components ----------------------------------------- */
+
+/* Decodes, validates and compiles the Wasm bytes [off, off + len) of vma
+ * into a module, in *out. Invalid Wasm is ATOLL_EINVAL. The bytes are
+ * copied: the VMA may change afterwards. */
+ATOLL_IMPORT(atoll_module_create)
+int32_t atoll_module_create(atoll_handle vma, int64_t off, int64_t len,
+                atoll_handle *out);
+
+/* A new, empty component (its own thread and run queue entry), in *out. */
+ATOLL_IMPORT(atoll_component_create)
+int32_t atoll_component_create(atoll_handle *out);
+
+/* Appends h to the component's grant list; instances added afterwards find
+ * it in their imported coral.handles table at the index given in *index. */
+ATOLL_IMPORT(atoll_component_grant)
+int32_t atoll_component_grant(atoll_handle component, atoll_handle h,
+                  int32_t *index);
+
+/* Instantiates module inside component; its instance index in *instance.
+ * Imports from "coral" are the kernel's; any other module name is the most
+ * recent earlier instance added under that name (atoll_component_add_named),
+ * with full type checks. */
+ATOLL_IMPORT(atoll_component_add_instance)
+int32_t atoll_component_add_instance(atoll_handle component,
+                     atoll_handle module, int32_t *instance);
+
+/* Like atoll_component_add_instance, and names the instance (1..64 bytes
+ * at [name_off, name_off + name_len) of name_vma) for later imports. */
+ATOLL_IMPORT(atoll_component_add_named)
+int32_t atoll_component_add_named(atoll_handle component, atoll_handle module,
+                  atoll_handle name_vma, int64_t name_off,
+                  int64_t name_len, int32_t *instance);
+
+/* Runs export NAME of an instance of component, on that component's thread,
+ * and waits. The export takes (), (i32) or (i64) — arg is truncated for i32 —
+ * and returns nothing, i32 or i64 (sign-extended into *result; 0 for
+ * nothing). If it trapped: ATOLL_ETRAPPED and *result is the enum atoll_trap
+ * kind; the component stays usable. */
+ATOLL_IMPORT(atoll_component_call)
+int32_t atoll_component_call(atoll_handle component, int32_t instance,
+                 atoll_handle name_vma, int64_t name_off,
+                 int64_t name_len, int64_t arg, int64_t *result);
+
+/* ---- The system ----------------------------------------------------- */
+
+/* Nanoseconds since boot. */
+ATOLL_IMPORT(atoll_clock_ns) int64_t atoll_clock_ns(void);
+
+/* Writes len <= 65536 bytes of vma at off to the kernel's serial log. */
+ATOLL_IMPORT(atoll_log_write)
+int32_t atoll_log_write(atoll_handle vma, int64_t off, int64_t len);
+
+/* A number about the system (enum atoll_info); -1 for an unknown key. */
+ATOLL_IMPORT(atoll_sys_info) int64_t atoll_sys_info(int32_t key);
+
+/* ---- Helpers (atoll.c) ---------------------------------------------- */
+
+/* The offset of p in the program's memory, for calls on ATOLL_SELF. */
+static inline int64_t atoll_off(const void *p)
+{
+    return (int64_t)(uintptr_t)p;
+}
+
+/* Writes the NUL-terminated s (no newline added) to the serial log, in
+ * pieces of at most 65536 bytes. */
+int32_t atoll_log(const char *s);
+/* Formats (output past 255 bytes is cut) and writes to the serial log. */
+int32_t atoll_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A short name for a result code or a trap kind ("ok", "unreachable"...);
+ * "?" for a value outside the lists above. */
+const char *atoll_result_name(int32_t r);
+const char *atoll_trap_name(int64_t kind);
+
+#endif

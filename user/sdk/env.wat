@@ -1,0 +1,260 @@
+;; env.wat — the Atoll SDK shim: the kernel interface, for C.
+;;
+;; C compiled by clang 14 cannot name externref, so a C program cannot hold a
+;; kernel handle. This module holds them for it: it keeps every handle the
+;; program can reach in one externref table (the SDK table) and exports an
+;; i32-index version of each `coral` function. A C program imports these
+;; from the module "env" (clang's default import module), and imports its
+;; memory from here too, so that this instance's memory 0 *is* the C
+;; program's memory and SDK handle 0 names it.
+;;
+;; The SDK table:
+;;   0      this instance's memory 0 (= the C program's memory). The kernel
+;;          fills it: $sdk is the first externref table this module defines.
+;;   1+i    coral.handles[i], the handles granted to the component, copied
+;;          by the start function (index 1 of userboot is the screen).
+;;   after  handles the program made (module_create, vma_create, ...),
+;;          appended in order; dropped handles leave a null slot behind,
+;;          never reused, so a stale index cannot name a newer handle.
+;;
+;; Conventions of every export:
+;;   - A handle argument is an SDK index. An index past the table is refused
+;;     before the kernel is called: result 1, or -1 from handle_kind.
+;;     A dropped (null) slot goes to the kernel, which treats it as invalid.
+;;   - A second result is written through an out pointer into memory, only on
+;;     success (and for component_call also on a trap: the trap kind). An out
+;;     pointer that does not fit in memory is refused first: result 1, the
+;;     kernel is not called, so no handle is ever made and then lost.
+;;   - A new handle that cannot be stored (table full) is dropped again and
+;;     the call returns 2 (internal error).
+(module
+  ;; min 0: the kernel makes the table fit whatever was granted.
+  (import "coral" "handles" (table $granted 0 externref))
+  (import "coral" "handle_kind" (func $c_handle_kind (param externref) (result i32)))
+  (import "coral" "vma_write"
+    (func $c_vma_write (param externref externref i64 i64 i64) (result i32)))
+  (import "coral" "module_create"
+    (func $c_module_create (param externref i64 i64) (result i32 externref)))
+  (import "coral" "component_create"
+    (func $c_component_create (result i32 externref)))
+  (import "coral" "component_add_instance"
+    (func $c_component_add_instance (param externref externref) (result i32 i32)))
+  (import "coral" "handle_drop" (func $c_handle_drop (param externref) (result i32)))
+  (import "coral" "vma_create" (func $c_vma_create (param i64) (result i32 externref)))
+  (import "coral" "vma_size" (func $c_vma_size (param externref) (result i32 i64)))
+  (import "coral" "clock_ns" (func $c_clock_ns (result i64)))
+  (import "coral" "log_write" (func $c_log_write (param externref i64 i64) (result i32)))
+  (import "coral" "sys_info" (func $c_sys_info (param i32) (result i64)))
+  (import "coral" "component_grant"
+    (func $c_component_grant (param externref externref) (result i32 i32)))
+  (import "coral" "component_add_named"
+    (func $c_component_add_named (param externref externref externref i64 i64)
+                                 (result i32 i32)))
+  (import "coral" "component_call"
+    (func $c_component_call (param externref i32 externref i64 i64 i64)
+                            (result i32 i64)))
+
+  ;; The C program's memory. 16 pages is the minimum a program linked with
+  ;; --initial-memory=1048576 asks for; it may grow up to 1 GiB.
+  (memory (export "memory") 16 16384)
+
+  ;; The SDK table (see above). Exported so that a host without the kernel's
+  ;; "fill the first defined externref table" rule (the node mock in
+  ;; tests/user) can fill slot 0 itself; the start function never reads it.
+  (table $sdk (export "sdk_handles") 1 65536 externref)
+
+  (start $start)
+
+  ;; Copy the granted handles to 1..n, keeping coral.handles[i] at 1+i even
+  ;; if a null sits between granted entries; trailing nulls are not copied.
+  (func $start
+    (local $n i32) (local $i i32)
+    (local.set $n (table.size $granted))
+    (block $found
+      (loop $back
+        (br_if $found (i32.eqz (local.get $n)))
+        (br_if $found (i32.eqz (ref.is_null
+          (table.get $granted (i32.sub (local.get $n) (i32.const 1))))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $back)))
+    (if (i32.lt_s (table.grow $sdk (ref.null extern) (local.get $n)) (i32.const 0))
+      (then unreachable))  ;; more grants than the SDK table holds
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (table.set $sdk (i32.add (local.get $i) (i32.const 1))
+                        (table.get $granted (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; 1 if $i names a slot of the SDK table.
+  (func $ok (param $i i32) (result i32)
+    (i32.lt_u (local.get $i) (table.size $sdk)))
+
+  ;; 1 if [$p, $p + $n) lies inside memory 0.
+  (func $out_ok (param $p i32) (param $n i32) (result i32)
+    (i64.le_u
+      (i64.add (i64.extend_i32_u (local.get $p)) (i64.extend_i32_u (local.get $n)))
+      (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16))))
+
+  ;; Stores a handle the kernel just made and writes its index to $out
+  ;; (already checked). If the table is full the handle is dropped: 2.
+  (func $keep (param $h externref) (param $out i32) (result i32)
+    (local $i i32)
+    (local.set $i (table.grow $sdk (local.get $h) (i32.const 1)))
+    (if (i32.lt_s (local.get $i) (i32.const 0))
+      (then
+        (drop (call $c_handle_drop (local.get $h)))
+        (return (i32.const 2))))
+    (i32.store (local.get $out) (local.get $i))
+    (i32.const 0))
+
+  ;; () -> i32: the size of the SDK table (valid indices are below it).
+  (func (export "atoll_handle_count") (result i32)
+    (table.size $sdk))
+
+  ;; (h) -> i32: 0 invalid, 1 VMA, 2 module, 3 component; -1 no such index.
+  (func (export "atoll_handle_kind") (param $h i32) (result i32)
+    (if (i32.eqz (call $ok (local.get $h))) (then (return (i32.const -1))))
+    (call $c_handle_kind (table.get $sdk (local.get $h))))
+
+  ;; (h) -> i32: drops the kernel handle; on success the slot becomes null.
+  (func (export "atoll_handle_drop") (param $h i32) (result i32)
+    (local $st i32)
+    (if (i32.eqz (call $ok (local.get $h))) (then (return (i32.const 1))))
+    (local.set $st (call $c_handle_drop (table.get $sdk (local.get $h))))
+    (if (i32.eqz (local.get $st))
+      (then (table.set $sdk (local.get $h) (ref.null extern))))
+    (local.get $st))
+
+  (func (export "atoll_vma_write")
+    (param $src i32) (param $dst i32) (param $src_off i64) (param $dst_off i64)
+    (param $len i64) (result i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $src)) (call $ok (local.get $dst))))
+      (then (return (i32.const 1))))
+    (call $c_vma_write (table.get $sdk (local.get $src)) (table.get $sdk (local.get $dst))
+                       (local.get $src_off) (local.get $dst_off) (local.get $len)))
+
+  ;; (vma, off, len, *handle) -> i32
+  (func (export "atoll_module_create")
+    (param $vma i32) (param $off i64) (param $len i64) (param $out i32) (result i32)
+    (local $st i32) (local $h externref)
+    (if (i32.eqz (i32.and (call $ok (local.get $vma)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_module_create (table.get $sdk (local.get $vma)) (local.get $off) (local.get $len))
+    (local.set $h)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $h) (local.get $out)))
+
+  ;; (*handle) -> i32
+  (func (export "atoll_component_create") (param $out i32) (result i32)
+    (local $st i32) (local $h externref)
+    (if (i32.eqz (call $out_ok (local.get $out) (i32.const 4)))
+      (then (return (i32.const 1))))
+    (call $c_component_create)
+    (local.set $h)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $h) (local.get $out)))
+
+  ;; (component, module, *instance_index) -> i32
+  (func (export "atoll_component_add_instance")
+    (param $c i32) (param $m i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i32)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $c)) (call $ok (local.get $m)))
+                          (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_component_add_instance (table.get $sdk (local.get $c))
+                                    (table.get $sdk (local.get $m)))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i32.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  ;; (size, *handle) -> i32
+  (func (export "atoll_vma_create") (param $size i64) (param $out i32) (result i32)
+    (local $st i32) (local $h externref)
+    (if (i32.eqz (call $out_ok (local.get $out) (i32.const 4)))
+      (then (return (i32.const 1))))
+    (call $c_vma_create (local.get $size))
+    (local.set $h)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $h) (local.get $out)))
+
+  ;; (vma, *size) -> i32
+  (func (export "atoll_vma_size") (param $vma i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (call $ok (local.get $vma)) (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const 1))))
+    (call $c_vma_size (table.get $sdk (local.get $vma)))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  (func (export "atoll_clock_ns") (result i64)
+    (call $c_clock_ns))
+
+  (func (export "atoll_log_write")
+    (param $vma i32) (param $off i64) (param $len i64) (result i32)
+    (if (i32.eqz (call $ok (local.get $vma))) (then (return (i32.const 1))))
+    (call $c_log_write (table.get $sdk (local.get $vma)) (local.get $off) (local.get $len)))
+
+  (func (export "atoll_sys_info") (param $key i32) (result i64)
+    (call $c_sys_info (local.get $key)))
+
+  ;; (component, h, *grant_index) -> i32
+  (func (export "atoll_component_grant")
+    (param $c i32) (param $h i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i32)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $c)) (call $ok (local.get $h)))
+                          (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_component_grant (table.get $sdk (local.get $c)) (table.get $sdk (local.get $h)))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i32.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  ;; (component, module, name_vma, name_off, name_len, *instance_index) -> i32
+  (func (export "atoll_component_add_named")
+    (param $c i32) (param $m i32) (param $nv i32) (param $noff i64) (param $nlen i64)
+    (param $out i32) (result i32)
+    (local $st i32) (local $v i32)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $c)) (call $ok (local.get $m)))
+                          (i32.and (call $ok (local.get $nv))
+                                   (call $out_ok (local.get $out) (i32.const 4)))))
+      (then (return (i32.const 1))))
+    (call $c_component_add_named (table.get $sdk (local.get $c)) (table.get $sdk (local.get $m))
+                                 (table.get $sdk (local.get $nv))
+                                 (local.get $noff) (local.get $nlen))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i32.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  ;; (component, instance, name_vma, name_off, name_len, arg, *result) -> i32
+  ;; *result gets the export's result on 0 and the trap kind on 4.
+  (func (export "atoll_component_call")
+    (param $c i32) (param $inst i32) (param $nv i32) (param $noff i64) (param $nlen i64)
+    (param $arg i64) (param $out i32) (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $c)) (call $ok (local.get $nv)))
+                          (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const 1))))
+    (call $c_component_call (table.get $sdk (local.get $c)) (local.get $inst)
+                            (table.get $sdk (local.get $nv))
+                            (local.get $noff) (local.get $nlen) (local.get $arg))
+    (local.set $v)
+    (local.set $st)
+    (if (i32.and (i32.ne (local.get $st) (i32.const 0)) (i32.ne (local.get $st) (i32.const 4)))
+      (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (local.get $st))
+)

@@ -1,0 +1,63 @@
+/*
+ * userboot, the first program: a console with a shell on the screen. The
+ * kernel calls the three exports below, one at a time; each ends by
+ * flushing the console, so one event costs one screen write.
+ *
+ * Handles: ATOLL_SELF is this program's memory, ATOLL_GRANTED (SDK index
+ * 1, coral.handles[0]) is the screen.
+ */
+#include "user/sdk/atoll.h"
+#include "user/userboot/console.h"
+#include "user/userboot/kbd.h"
+#include "user/userboot/shell.h"
+#include "user/userboot/userboot.h"
+
+#define SCREEN ATOLL_GRANTED
+#define TITLE "Atoll " USERBOOT_VERSION " - userboot (type help)"
+/* Spinner steps per second, whatever the timer rate. */
+#define SPIN_PER_SECOND 8
+
+static struct kbd kbd;
+static uint64_t ticks;
+static uint64_t ticks_per_step = 1;
+static unsigned spin;
+
+uint64_t userboot_ticks(void)
+{
+    return ticks;
+}
+
+ATOLL_EXPORT(init) int32_t init(void)
+{
+    int64_t hz = atoll_sys_info(ATOLL_INFO_TICK_HZ);
+    if (hz >= SPIN_PER_SECOND)
+        ticks_per_step = (uint64_t)hz / SPIN_PER_SECOND;
+    if (!con_init(SCREEN))
+        atoll_log("userboot: handle 1 is not an 80x25 screen; serial only\n");
+    con_title(TITLE);
+    con_spinner('|');
+    atoll_log(TITLE "\n");
+    shell_start();
+    con_flush();
+    return 0;
+}
+
+ATOLL_EXPORT(tick) void tick(void)
+{
+    static const char frames[] = "|/-\\";
+    ticks++;
+    if (ticks % ticks_per_step == 0) {
+        spin = (spin + 1) % (sizeof frames - 1);
+        con_spinner(frames[spin]);
+        con_flush();
+    }
+}
+
+ATOLL_EXPORT(press_key) void press_key(int32_t scancode)
+{
+    int c = kbd_feed(&kbd, scancode);
+    if (c != KBD_NONE) {
+        shell_key(c);
+        con_flush();
+    }
+}
