@@ -3,6 +3,8 @@
 #   make user        $(USER_WASM): the SDK shim and userboot, the two boot
 #                    modules of the first program
 #   make test-user   both under a mock of the kernel in node (tests/user)
+#   make test-user-qemu  userboot on the real kernel in QEMU (not part of
+#                    make test: test-kernel's QEMU suites own that ground)
 #
 # A C program is freestanding (no libc): the SDK (user/sdk) plus the
 # kernel's own lib/string.c and lib/fmt.c built for wasm32. It imports its
@@ -27,7 +29,7 @@ USERBOOT_OBJS := $(patsubst %.c,$(USER_OUT)/obj/%.o,$(USERBOOT_SRCS)) \
 USER_WASM := $(USER_OUT)/env.wasm $(USER_OUT)/userboot.wasm
 ALL_TARGETS += $(USER_WASM)
 
-.PHONY: user test-user
+.PHONY: user test-user test-user-qemu
 user: $(USER_WASM)
 
 $(USER_OUT)/env.wasm: user/sdk/env.wat
@@ -55,9 +57,16 @@ $(USER_OUT)/obj/%.o: %.c | $(USER_OUT)/gen/demo_wasm.h
 $(USER_OUT)/userboot.wasm: $(USERBOOT_OBJS)
 	$(USER_CC) $(USER_LDFLAGS) -o $@ $^
 
--include $(USERBOOT_OBJS:.o=.d)
+# Calls every SDK function: the test checks atoll.h against env.wasm with it.
+$(USER_OUT)/sdk_all.wasm: $(USER_OUT)/obj/tests/user/sdk_all.o
+	$(USER_CC) $(USER_LDFLAGS) -o $@ $^
 
-test-user: $(USER_WASM) $(USER_OUT)/demo.wasm
+-include $(USERBOOT_OBJS:.o=.d) $(USER_OUT)/obj/tests/user/sdk_all.d
+
+test-user: $(USER_WASM) $(USER_OUT)/demo.wasm $(USER_OUT)/sdk_all.wasm
 	node tests/user/run.mjs $(USER_OUT)
 
 TEST_SUITES += test-user
+
+test-user-qemu: $(USER_WASM) $(BUILD)/atoll.elf
+	python3 tests/user/qemu_userboot.py $(USER_OUT)

@@ -8,6 +8,7 @@ import * as userboot from './test_userboot.mjs';
 
 const dir = process.argv[2] ?? 'build/user';
 env.run(dir);
+env.runHeader(dir);
 userboot.run(dir);
 console.log(`${results.passed} passed, ${results.failed} failed`);
 process.exit(results.failed ? 1 : 0);

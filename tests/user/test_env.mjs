@@ -195,3 +195,19 @@ export function run(dir) {
     eq('out untouched', e.i32(), -7);
   });
 }
+
+// atoll.h against env.wasm: sdk_all.wasm (tests/user/sdk_all.c) calls every
+// function the header declares.
+export function runHeader(dir) {
+  group('atoll.h matches env.wasm', () => {
+    const k = new Kernel();
+    const comp = new Component();
+    const env = new Module(loadWasm(dir, 'env.wasm'));
+    const all = new Module(loadWasm(dir, 'sdk_all.wasm'));
+    eq('env instantiates', k.addInstance(comp, env, 'env')[0], OK);
+    eq('every prototype links to the shim, types checked', k.addInstance(comp, all, undefined)[0], OK);
+    const declared = all.info.imports.filter((i) => i.kind === 'func').map((i) => `${i.module}.${i.name}`).sort();
+    const shim = env.info.exports.filter((e) => e.kind === 'func').map((e) => `env.${e.name}`).sort();
+    eq('the header declares every shim function', declared.join(' '), shim.join(' '));
+  });
+}

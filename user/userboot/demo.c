@@ -87,8 +87,8 @@ void cmd_demo(const char *args)
     call(comp, inst, "boom", 0, 0);
 
 out:
-    /* The component goes when its last handle does; the module may outlive
-     * the handle while the instance uses it. */
+    /* Our references only: the kernel frees each object once nothing
+     * (a handle, an instance made from the module) uses it any more. */
     if (comp >= 0)
         con_printf("demo: handle_drop(component) = %d\n", (int)atoll_handle_drop(comp));
     con_printf("demo: handle_drop(module) = %d\n", (int)atoll_handle_drop(mod));

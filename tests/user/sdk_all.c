@@ -1,0 +1,29 @@
+/*
+ * Calls every function atoll.h imports, so that the test can check the
+ * header against env.wasm: instantiating this against the shim type-checks
+ * every prototype, and its import list must name every shim export.
+ */
+#include "user/sdk/atoll.h"
+
+ATOLL_EXPORT(all) int64_t all(int32_t h)
+{
+    atoll_handle out;
+    int32_t i;
+    int64_t v = 0;
+    v += atoll_handle_count();
+    v += atoll_handle_kind(h);
+    v += atoll_handle_drop(h);
+    v += atoll_vma_write(h, h, 0, 0, 0);
+    v += atoll_vma_create(1, &out);
+    v += atoll_vma_size(h, &v);
+    v += atoll_module_create(h, 0, 0, &out);
+    v += atoll_component_create(&out);
+    v += atoll_component_grant(h, h, &i);
+    v += atoll_component_add_instance(h, h, &i);
+    v += atoll_component_add_named(h, h, h, 0, 1, &i);
+    v += atoll_component_call(h, 0, h, 0, 1, 0, &v);
+    v += atoll_clock_ns();
+    v += atoll_log_write(h, 0, 0);
+    v += atoll_sys_info(h);
+    return v;
+}
