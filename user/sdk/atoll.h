@@ -46,7 +46,7 @@ enum {
 enum atoll_result {
     ATOLL_OK = 0,
     ATOLL_EINVAL = 1,   /* invalid parameters (a bad handle, index, range) */
-    ATOLL_EINTERNAL = 2,/* the kernel (or the shim) ran out of something */
+    ATOLL_EINTERNAL = 2, /* the kernel (or the shim) ran out of something */
     ATOLL_EUNKNOWN = 3,
     ATOLL_ETRAPPED = 4, /* component_call: the callee trapped */
 };
@@ -83,11 +83,20 @@ enum atoll_info {
     ATOLL_INFO_TICK_HZ = 4,     /* timer ticks per second */
 };
 
+/* What the shim relies on: it stores an i32 index or an i64 at an out
+ * pointer, which is a 32-bit offset into the program's memory. */
+_Static_assert(sizeof(void *) == 4, "the SDK is for wasm32");
+_Static_assert(sizeof(atoll_handle) == 4 && sizeof(int64_t) == 8, "shim store sizes");
+
+/* A function of the shim (module "env"); the name is its export name. */
 #define ATOLL_IMPORT(name) \
     __attribute__((import_module("env"), import_name(#name)))
+/* Makes a C function an export of the program (init, tick, press_key). */
 #define ATOLL_EXPORT(name) __attribute__((export_name(#name)))
 
-/* ---- Handles -------------------------------------------------------- */
+/* ---- Handles -------------------------------------------------------- *
+ * A handle a call makes (in *out) is this program's until it drops it; the
+ * kernel frees an object once no handle or instance refers to it. */
 
 /* The number of SDK table slots; valid indices are below it. */
 ATOLL_IMPORT(atoll_handle_count) int32_t atoll_handle_count(void);
@@ -107,7 +116,7 @@ ATOLL_IMPORT(atoll_handle_drop) int32_t atoll_handle_drop(atoll_handle h);
  * src or dst ATOLL_SELF, an offset is a pointer: (int64_t)(uintptr_t)p. */
 ATOLL_IMPORT(atoll_vma_write)
 int32_t atoll_vma_write(atoll_handle src, atoll_handle dst, int64_t src_off,
-            int64_t dst_off, int64_t len);
+                        int64_t dst_off, int64_t len);
 
 /* A new zeroed VMA of size bytes, 1 <= size <= 64 MiB, in *out. */
 ATOLL_IMPORT(atoll_vma_create)
@@ -120,21 +129,23 @@ int32_t atoll_vma_size(atoll_handle vma, int64_t *out);
 /* ---- Modules and components ----------------------------------------- */
 
 /* Decodes, validates and compiles the Wasm bytes [off, off + len) of vma
- * into a module, in *out. Invalid Wasm is ATOLL_EINVAL. The bytes are
- * copied: the VMA may change afterwards. */
+ * into a module, in *out. Invalid Wasm is ATOLL_EINVAL (the kernel log says
+ * why). The module does not refer to the bytes: the VMA may change after. */
 ATOLL_IMPORT(atoll_module_create)
 int32_t atoll_module_create(atoll_handle vma, int64_t off, int64_t len,
-                atoll_handle *out);
+                            atoll_handle *out);
 
 /* A new, empty component (its own thread and run queue entry), in *out. */
 ATOLL_IMPORT(atoll_component_create)
 int32_t atoll_component_create(atoll_handle *out);
 
 /* Appends h to the component's grant list; instances added afterwards find
- * it in their imported coral.handles table at the index given in *index. */
+ * it in their imported coral.handles table at the index given in *index.
+ * The component gets its own reference: h stays this program's, to use or
+ * drop as before. */
 ATOLL_IMPORT(atoll_component_grant)
 int32_t atoll_component_grant(atoll_handle component, atoll_handle h,
-                  int32_t *index);
+                              int32_t *index);
 
 /* Instantiates module inside component; its instance index in *instance.
  * Imports from "coral" are the kernel's; any other module name is the most
@@ -142,14 +153,14 @@ int32_t atoll_component_grant(atoll_handle component, atoll_handle h,
  * with full type checks. */
 ATOLL_IMPORT(atoll_component_add_instance)
 int32_t atoll_component_add_instance(atoll_handle component,
-                     atoll_handle module, int32_t *instance);
+                                     atoll_handle module, int32_t *instance);
 
 /* Like atoll_component_add_instance, and names the instance (1..64 bytes
  * at [name_off, name_off + name_len) of name_vma) for later imports. */
 ATOLL_IMPORT(atoll_component_add_named)
 int32_t atoll_component_add_named(atoll_handle component, atoll_handle module,
-                  atoll_handle name_vma, int64_t name_off,
-                  int64_t name_len, int32_t *instance);
+                                  atoll_handle name_vma, int64_t name_off,
+                                  int64_t name_len, int32_t *instance);
 
 /* Runs export NAME of an instance of component, on that component's thread,
  * and waits. The export takes (), (i32) or (i64) — arg is truncated for i32 —
@@ -158,8 +169,8 @@ int32_t atoll_component_add_named(atoll_handle component, atoll_handle module,
  * kind; the component stays usable. */
 ATOLL_IMPORT(atoll_component_call)
 int32_t atoll_component_call(atoll_handle component, int32_t instance,
-                 atoll_handle name_vma, int64_t name_off,
-                 int64_t name_len, int64_t arg, int64_t *result);
+                             atoll_handle name_vma, int64_t name_off,
+                             int64_t name_len, int64_t arg, int64_t *result);
 
 /* ---- The system ----------------------------------------------------- */
 
