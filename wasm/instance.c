@@ -141,6 +141,14 @@ wasm_instance *wasm_instantiate(wasm_store *s, wasm_compiled *c,
                                 const wasm_extern *imports, uint32_t nimports,
                                 wasm_error *err, int *trap)
 {
+    return wasm_instantiate_with(s, c, imports, nimports, NULL, NULL, err, trap);
+}
+
+wasm_instance *wasm_instantiate_with(wasm_store *s, wasm_compiled *c,
+                                     const wasm_extern *imports, uint32_t nimports,
+                                     wasm_prestart_fn prestart, void *ctx,
+                                     wasm_error *err, int *trap)
+{
     const struct wasm_module *m = c->m;
     const struct wasm_layout *l = &c->layout;
     if (trap)
@@ -227,6 +235,8 @@ wasm_instance *wasm_instantiate(wasm_store *s, wasm_compiled *c,
     }
 
     int t = apply_segments(in);
+    if (!t && prestart && !prestart(ctx, in))
+        return fail(err, "instantiation refused by the host", 0), NULL;
     if (!t && m->has_start) {
         uint64_t none[1];
         t = wasm_run(s, wasm_vm_funcs(v, l)[m->start], none);
@@ -271,8 +281,50 @@ bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out)
         return false;
     const struct wasm_import *im = &m->imports[i];
     *out = (wasm_import_desc){ im->module.s, im->field.s, im->module.len,
-                               im->field.len, im->kind };
+                               im->field.len, im->kind, 0, false, 0, 0 };
+    const struct wasm_bounds *lim = NULL;
+    if (im->kind == WASM_EXT_TABLE) {
+        out->elem = m->tables[im->index].elem;
+        lim = &m->tables[im->index].lim;
+    } else if (im->kind == WASM_EXT_MEMORY) {
+        lim = &m->memories[im->index].lim;
+    }
+    if (lim) {
+        out->min = lim->min;
+        out->max = lim->max;
+        out->has_max = lim->has_max;
+    }
     return true;
+}
+
+bool wasm_instance_memory(const wasm_instance *in, wasm_extern *out)
+{
+    if (!in->vmctx->mem0)
+        return false;
+    *out = (wasm_extern){ WASM_EXT_MEMORY, in->vmctx->mem0 };
+    return true;
+}
+
+uint32_t wasm_instance_num_tables(const wasm_instance *in)
+{
+    return in->m->ntables;
+}
+
+bool wasm_instance_table(const wasm_instance *in, uint32_t i, wasm_extern *out,
+                         bool *imported)
+{
+    if (i >= in->m->ntables)
+        return false;
+    *out = (wasm_extern){ WASM_EXT_TABLE,
+                          wasm_vm_tables(in->vmctx, &in->c->layout)[i] };
+    if (imported)
+        *imported = i < in->m->ntable_imports;
+    return true;
+}
+
+const wasm_module *wasm_instance_module(const wasm_instance *in)
+{
+    return in->m;
 }
 
 uint32_t wasm_module_num_exports(const wasm_module *m)

@@ -113,3 +113,31 @@ int wasm_rt_elem_drop(struct wasm_vmctx *v, uint32_t seg)
     v->inst->elem_dropped[seg] = 1;
     return 0;
 }
+
+uint8_t wasm_table_elem(const wasm_extern *t)
+{
+    return ((const struct wasm_table_inst *)t->obj)->elem;
+}
+
+uint32_t wasm_table_size(const wasm_extern *t)
+{
+    return ((const struct wasm_table_inst *)t->obj)->size;
+}
+
+bool wasm_table_get(const wasm_extern *t, uint32_t i, uint64_t *val)
+{
+    const struct wasm_table_inst *ti = t->obj;
+    if (i >= ti->size)
+        return false;
+    *val = ti->elems[i];
+    return true;
+}
+
+bool wasm_table_set(const wasm_extern *t, uint32_t i, uint64_t val)
+{
+    struct wasm_table_inst *ti = t->obj;
+    if (i >= ti->size || ti->elem != WASM_EXTERNREF)
+        return false;
+    ti->elems[i] = val;
+    return true;
+}

@@ -51,6 +51,11 @@ int wasm_call(wasm_store *s, const wasm_extern *fn, uint64_t *vals)
     return wasm_run(s, fn->obj, vals);
 }
 
+const wasm_module *wasm_store_trap_module(const wasm_store *s)
+{
+    return s->trap_module;
+}
+
 const char *wasm_store_trap_func(const wasm_store *s, uint32_t *func)
 {
     if (func)

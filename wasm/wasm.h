@@ -122,6 +122,36 @@ wasm_instance *wasm_instantiate(wasm_store *s, wasm_compiled *c,
                                 const wasm_extern *imports, uint32_t nimports,
                                 wasm_error *err, int *trap);
 
+/* Like wasm_instantiate, but calls prestart(ctx, instance) once the
+ * instance exists and its segments are applied, before its start function
+ * runs: an embedder fills tables of the instance there (the kernel gives
+ * an instance handles to its own memory). If prestart returns false,
+ * instantiation fails with "instantiation refused by the host". NULL
+ * prestart is wasm_instantiate. */
+typedef bool (*wasm_prestart_fn)(void *ctx, wasm_instance *in);
+wasm_instance *wasm_instantiate_with(wasm_store *s, wasm_compiled *c,
+                                     const wasm_extern *imports, uint32_t nimports,
+                                     wasm_prestart_fn prestart, void *ctx,
+                                     wasm_error *err, int *trap);
+
+/* What an instance holds, by index: its memory 0 (false when it has
+ * none), and table i of its index space (imports first; *imported says
+ * which it is). The externs stay valid while the store lives. */
+bool wasm_instance_memory(const wasm_instance *in, wasm_extern *out);
+uint32_t wasm_instance_num_tables(const wasm_instance *in);
+bool wasm_instance_table(const wasm_instance *in, uint32_t i, wasm_extern *out,
+                         bool *imported);
+const wasm_module *wasm_instance_module(const wasm_instance *in);
+
+/* Tables from the host's side. Elements are 64-bit: null is 0, an
+ * externref is the host's value. wasm_table_set stores only into externref
+ * tables (a funcref is the engine's to make, never the host's); get and
+ * set return false for an index out of range. */
+uint8_t wasm_table_elem(const wasm_extern *t);
+uint32_t wasm_table_size(const wasm_extern *t);
+bool wasm_table_get(const wasm_extern *t, uint32_t i, uint64_t *val);
+bool wasm_table_set(const wasm_extern *t, uint32_t i, uint64_t val);
+
 /* Looks an export up by name (len bytes, any of them); false when there
  * is none. */
 bool wasm_instance_export(const wasm_instance *inst, const char *name, size_t len,
@@ -134,6 +164,11 @@ typedef struct wasm_import_desc {
     const char *module, *field;
     uint32_t module_len, field_len;
     uint8_t kind;
+    /* Tables: element type (0x70 funcref, 0x6f externref) and limits in
+     * elements; memories: limits in 64 KiB pages; 0 otherwise. */
+    uint8_t elem;
+    bool has_max;
+    uint32_t min, max;
 } wasm_import_desc;
 uint32_t wasm_module_num_imports(const wasm_module *m);
 bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out);
@@ -157,6 +192,9 @@ int wasm_call(wasm_store *s, const wasm_extern *fn, uint64_t *vals);
 /* The function of the last trap: its index, and its name from the name
  * section, else an export's name, else NULL. Valid until the next trap. */
 const char *wasm_store_trap_func(const wasm_store *s, uint32_t *func);
+/* The module of the function of the last trap (NULL when the trap was
+ * not in compiled code): an embedder maps it to the instance it named. */
+const wasm_module *wasm_store_trap_module(const wasm_store *s);
 
 /* Host objects, for imports (the spectest module, the kernel's coral).
  * A host function gets its env and the argument/result slots, as

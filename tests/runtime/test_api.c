@@ -5,6 +5,7 @@
  * leak when everything is freed. Run by make test-runtime with
  * build/runtime/api.wasm (tests/runtime/api.wat); ends "N passed, N failed".
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,111 @@ static int call1(const char *name, uint64_t arg, uint64_t *out)
     return t;
 }
 
+/* ---- tables and limits, from the embedder's side (api_tables.wat) ---- */
+
+static uint64_t seen_value;
+static int seen_calls;
+
+static int seen(void *env, uint64_t *v)
+{
+    (void)env;
+    seen_value = v[0];
+    seen_calls++;
+    return 0;
+}
+
+static int pair(void *env, uint64_t *v)
+{
+    (void)env;
+    uint32_t x = (uint32_t)v[0];
+    v[0] = x + 1;
+    v[1] = 0x1234500000000ull | x;
+    return 0;
+}
+
+static bool fill_self(void *ctx, wasm_instance *in)
+{
+    (void)ctx;
+    wasm_extern t, mem;
+    bool imported;
+    CHECK(wasm_instance_num_tables(in) == 3, "three tables");
+    CHECK(wasm_instance_table(in, 0, &t, &imported) && imported, "table 0 imported");
+    CHECK(wasm_instance_table(in, 1, &t, &imported) && !imported &&
+          wasm_table_elem(&t) == 0x70, "table 1 defined funcref");
+    CHECK(!wasm_table_set(&t, 0, 99), "funcref tables refuse host values");
+    CHECK(wasm_instance_table(in, 2, &t, &imported) && !imported &&
+          wasm_table_elem(&t) == 0x6f && wasm_table_size(&t) == 3, "table 2 externref");
+    CHECK(!wasm_instance_table(in, 3, &t, &imported), "no table 3");
+    CHECK(wasm_instance_memory(in, &mem), "memory 0");
+    CHECK(!wasm_table_set(&t, 3, 5), "set past the end");
+    return wasm_table_set(&t, 0, 0xabcdef);
+}
+
+static bool refuse(void *ctx, wasm_instance *in)
+{
+    (void)ctx;
+    (void)in;
+    return false;
+}
+
+static void test_tables(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    static unsigned char bytes[1 << 16];
+    size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
+    if (f)
+        fclose(f);
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    wasm_compiled *c = m ? wasm_compile(m, &err) : NULL;
+    wasm_store *s = wasm_store_new(0);
+    CHECK(m && c && s, "tables module");
+    if (!m || !c || !s)
+        return;
+    wasm_import_desc d;
+    CHECK(wasm_module_import(m, 0, &d) && d.kind == 1 && d.elem == 0x6f && d.min == 2 &&
+          d.has_max && d.max == 8, "import descriptor: table limits");
+    CHECK(wasm_module_import(m, 1, &d) && d.kind == 0 && d.min == 0 && !d.has_max,
+          "import descriptor: function");
+
+    const uint8_t ext[] = { 0x6f }, i32[] = { 0x7f }, pr[] = { 0x7f, 0x6f };
+    wasm_extern im[3];
+    CHECK(wasm_table_new(s, 0x6f, 4, 8, true, &im[0]), "table");
+    CHECK(wasm_table_set(&im[0], 1, 777) && wasm_table_size(&im[0]) == 4, "table set");
+    uint64_t v = 1;
+    CHECK(wasm_table_get(&im[0], 1, &v) && v == 777, "table get");
+    CHECK(!wasm_table_get(&im[0], 4, &v), "table get past the end");
+    CHECK(wasm_host_func_new(s, ext, 1, NULL, 0, seen, NULL, &im[1]), "host func");
+    CHECK(wasm_host_func_new(s, i32, 1, pr, 2, pair, NULL, &im[2]), "host func (i32, externref)");
+
+    int trap;
+    CHECK(!wasm_instantiate_with(s, c, im, 3, refuse, NULL, &err, &trap) &&
+          !strcmp(err.msg, "instantiation refused by the host") && seen_calls == 0,
+          "prestart refusing: no start function");
+    wasm_instance *in = wasm_instantiate_with(s, c, im, 3, fill_self, NULL, &err, &trap);
+    CHECK(in && seen_calls == 1 && seen_value == 0xabcdef, "prestart runs before start");
+    wasm_extern fn;
+    uint64_t vals[2] = { 1, 0 };
+    CHECK(in && wasm_instance_export(in, "get_ref", 7, &fn) && wasm_call(s, &fn, vals) == 0 &&
+          vals[0] == 777, "Wasm reads what the host set");
+    vals[0] = 5;
+    CHECK(in && wasm_instance_export(in, "pair_ref", 8, &fn) && wasm_call(s, &fn, vals) == 0 &&
+          vals[0] == (0x1234500000000ull | 5), "host function returning (i32, externref)");
+    vals[0] = 5;
+    CHECK(in && wasm_instance_export(in, "pair_status", 11, &fn) &&
+          wasm_call(s, &fn, vals) == 0 && (uint32_t)vals[0] == 6, "first of a pair");
+    CHECK(in && wasm_instance_module(in) == m, "instance module");
+    wasm_store_free(s);
+    wasm_compiled_free(c);
+    wasm_module_free(m);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2)
+    if (argc != 2 && argc != 3)
         return 2;
+    if (argc == 3)
+        test_tables(argv[2]);
     FILE *f = fopen(argv[1], "rb");
     static unsigned char bytes[1 << 16];
     size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
