@@ -14,6 +14,7 @@
 #include "kern/log.h"
 #include "kern/panic.h"
 #include "kern/thread.h"
+#include "kern/userboot.h"
 #include "kern/wasm_host.h"
 #include "dev/platform.h"
 #include "mm/kstack.h"
@@ -33,7 +34,7 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
     if (cmdline_get("test", spec, sizeof spec))
         ktest_run(spec);
 
-    pr_info("atoll: no userboot yet; idling\n");
+    userboot_start();
     for (;;)
         thread_sleep_ns(1000000000ull);
 }

@@ -11,6 +11,9 @@
  */
 #include "kern/thread.h"
 
+#include "kern/component.h"
+#include "kern/wasm_host.h"
+
 #include "arch/x86/cpu.h"
 #include "arch/x86/fpu.h"
 #include "dev/screen.h"
@@ -156,6 +159,12 @@ static void tick(struct trap_frame *f)
             p = &t->sleep_next;
         }
     }
+    component_tick_all();
+    /* A thread asked to end while in compiled Wasm code leaves it through
+     * the engine's trap path (its caller sees "interrupted" and cleans
+     * up); elsewhere in a stub or host function, we try again next tick. */
+    if (current->kill_requested && wasm_host_interrupt(f))
+        return;
     if (current->kill_requested && current->in_guest) {
         /* Guest code holds nothing of the kernel's: abandon its frames and
          * leave through thread_exit, on this same stack. */

@@ -114,6 +114,20 @@ static bool wasm_fault(struct trap_frame *f)
     return true;
 }
 
+bool wasm_host_interrupt(struct trap_frame *f)
+{
+    const struct vregion *r = vregion_find(f->rip);
+    if (!r || vregion_kind(r) != VR_CODE || !vregion_owner(r))
+        return false;
+    struct wasm_trap_regs regs = { .pc = f->rip, .sp = f->rsp, .rax = f->rax, .r15 = f->r15 };
+    if (!wasm_trap_interrupt(vregion_owner(r), &regs))
+        return false;
+    f->rip = regs.pc;
+    f->rsp = regs.sp;
+    f->rax = regs.rax;
+    return true;
+}
+
 void wasm_host_init(void)
 {
     static const int vectors[] = { VEC_PF, VEC_GP, VEC_SS, VEC_DE, VEC_UD };

@@ -1,0 +1,665 @@
+/*
+ * Components (see component.h): a thread serving a queue of work over one
+ * Wasm store.
+ *
+ * Locking, on one CPU: c->lock (an interrupt-masking spinlock) guards the
+ * handle space, the grant list and the request queue, which the
+ * component's own thread and other components' threads both touch; the
+ * list of all components has its own lock, taken by the timer tick. The
+ * store and the instance list are touched only by the component's thread
+ * (or by its creator through a request served on that thread).
+ */
+#include "kern/component.h"
+
+#include "arch/x86/cpu.h"
+#include "dev/keyboard.h"
+#include "kern/coral.h"
+#include "kern/log.h"
+#include "kern/thread.h"
+#include "kern/vma.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "mm/heap.h"
+
+/* The component's thread: its stack, and how much of it Wasm may use
+ * (the rest is for host functions, the trap path and interrupts). */
+#define COMPONENT_STACK      (1024 * 1024)
+#define COMPONENT_WASM_STACK (COMPONENT_STACK - 192 * 1024)
+#define MAX_PENDING_TICKS    4
+
+enum creq_kind { REQ_ADD, REQ_CALL };
+
+/* A request from another thread; it lives on the waiting caller's stack. */
+struct creq {
+    enum creq_kind kind;
+    struct creq *next;
+    struct thread *waiter;
+    volatile bool done;
+    int status;
+    uint32_t index;             /* instance: made (add) or called (call) */
+    /* add */
+    struct kmodule *mod;
+    const char *name;
+    size_t len;
+    char *why;
+    size_t why_size;
+    /* call */
+    uint64_t arg;
+    int64_t result;
+};
+
+static spinlock_t all_lock = SPINLOCK_INIT;
+static struct component *all_components;
+static uint64_t next_id = 1;
+static uint64_t live_components;
+
+/* ---- handles ---- */
+
+handle_t component_handle_make(struct component *c, struct kobj *obj)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    handle_t h = c->state == COMPONENT_DEAD ? HANDLE_NULL : handle_make(&c->handles, obj);
+    spin_unlock_irqrestore(&c->lock, f);
+    return h;
+}
+
+struct kobj *component_handle_get(struct component *c, handle_t h, enum kobj_kind kind)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, kind);
+    if (o)
+        kobj_get(o);
+    spin_unlock_irqrestore(&c->lock, f);
+    return o;
+}
+
+enum kobj_kind component_handle_kind(struct component *c, handle_t h)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    enum kobj_kind k = handle_kind(&c->handles, h);
+    spin_unlock_irqrestore(&c->lock, f);
+    return k;
+}
+
+bool component_handle_drop(struct component *c, handle_t h)
+{
+    /* The reference is put outside the lock: destroying an object may
+     * free memory or take other locks. */
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID);
+    if (o)
+        kobj_get(o);
+    bool ok = handle_drop(&c->handles, h);
+    spin_unlock_irqrestore(&c->lock, f);
+    kobj_put(o);
+    return ok;
+}
+
+int component_grant(struct component *c, struct kobj *obj, uint32_t *index)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    int status = CORAL_EINVAL;
+    if (c->state != COMPONENT_DEAD && c->ngrants < COMPONENT_MAX_GRANTS) {
+        handle_t h = handle_make(&c->handles, obj);
+        if (h == HANDLE_NULL) {
+            status = CORAL_EINTERNAL;
+        } else {
+            *index = c->ngrants;
+            c->grants[c->ngrants++] = h;
+            status = CORAL_OK;
+        }
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return status;
+}
+
+/* ---- memory areas on an instance's memory ---- */
+
+struct memwin {
+    struct component *c;        /* a reference: keeps the store alive */
+    wasm_extern mem;
+};
+
+static uint8_t *memwin_base(const struct vma *v)
+{
+    const struct memwin *w = v->ctx;
+    uint64_t size;
+    return wasm_memory_data(&w->mem, &size);
+}
+
+static uint64_t memwin_size(const struct vma *v)
+{
+    const struct memwin *w = v->ctx;
+    uint64_t size;
+    wasm_memory_data(&w->mem, &size);
+    return size;
+}
+
+static void memwin_release(struct vma *v)
+{
+    struct memwin *w = v->ctx;
+    kobj_put(&w->c->k);
+    kfree(w);
+}
+
+static const struct vma_source memwin_src = { memwin_base, memwin_size, memwin_release };
+
+/* Before the start function: the first externref table the module
+ * defines gets, at index 0, a handle to the instance's memory. */
+static bool fill_self(void *ctx, wasm_instance *in)
+{
+    struct component *c = ctx;
+    wasm_extern mem, t;
+    if (!wasm_instance_memory(in, &mem))
+        return true;
+    for (uint32_t i = 0; i < wasm_instance_num_tables(in); i++) {
+        bool imported;
+        if (!wasm_instance_table(in, i, &t, &imported) || imported ||
+            wasm_table_elem(&t) != 0x6f)
+            continue;
+        if (wasm_table_size(&t) == 0)
+            return true;
+        struct memwin *w = kzalloc(sizeof *w);
+        if (!w)
+            return false;
+        w->c = c;
+        w->mem = mem;
+        kobj_get(&c->k);
+        struct vma *v = vma_new_source("instance memory", &memwin_src, w,
+                                       VMA_READ | VMA_WRITE);
+        if (!v) {
+            kobj_put(&c->k);
+            kfree(w);
+            return false;
+        }
+        handle_t h = component_handle_make(c, &v->k);
+        kobj_put(&v->k);            /* the handle holds it now */
+        return h != HANDLE_NULL && wasm_table_set(&t, 0, h);
+    }
+    return true;
+}
+
+/* ---- instances ---- */
+
+static bool name_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int make_handles_table(struct component *c, const wasm_import_desc *d,
+                              wasm_extern *out, char *why, size_t ws)
+{
+    if (d->kind != 1 || d->elem != 0x6f) {
+        fmt_snprintf(why, ws, "coral.handles is a table of externref");
+        return CORAL_EINVAL;
+    }
+    if (d->min > 65536) {
+        fmt_snprintf(why, ws, "coral.handles: minimum size %u is too large", d->min);
+        return CORAL_EINVAL;
+    }
+    uint32_t n = c->ngrants;
+    uint32_t size = d->min > n ? d->min : n;
+    if (d->has_max && size > d->max)
+        size = d->max;
+    if (!wasm_table_new(c->store, 0x6f, size, d->max, d->has_max, out)) {
+        fmt_snprintf(why, ws, "out of memory");
+        return CORAL_EINTERNAL;
+    }
+    for (uint32_t i = 0; i < n && i < size; i++)
+        wasm_table_set(out, i, c->grants[i]);
+    return CORAL_OK;
+}
+
+static int resolve(struct component *c, const wasm_import_desc *d, wasm_extern *out,
+                   char *why, size_t ws)
+{
+    if (name_eq(d->module, d->module_len, "coral", 5)) {
+        if (name_eq(d->field, d->field_len, "handles", 7))
+            return make_handles_table(c, d, out, why, ws);
+        if (d->kind == 0 && coral_lookup(c, d->field, d->field_len, out))
+            return CORAL_OK;
+        fmt_snprintf(why, ws, "unknown import: coral has no %s \"%.*s\"",
+                     d->kind == 0 ? "function" : "such item", (int)d->field_len, d->field);
+        return CORAL_EINVAL;
+    }
+    for (uint32_t i = c->ninst; i-- > 0;) {
+        const struct component_instance *ci = &c->inst[i];
+        if (!name_eq(d->module, d->module_len, ci->name, ci->name_len))
+            continue;
+        if (wasm_instance_export(ci->inst, d->field, d->field_len, out))
+            return CORAL_OK;
+        fmt_snprintf(why, ws, "unknown import: instance \"%.*s\" exports no \"%.*s\"",
+                     (int)d->module_len, d->module, (int)d->field_len, d->field);
+        return CORAL_EINVAL;
+    }
+    fmt_snprintf(why, ws, "unknown import: no module \"%.*s\" (for \"%.*s\")",
+                 (int)d->module_len, d->module, (int)d->field_len, d->field);
+    return CORAL_EINVAL;
+}
+
+/* Whether fn has exactly the type params -> results. */
+static bool type_is(const wasm_extern *fn, const char *params, const char *results)
+{
+    uint32_t np, nr;
+    const uint8_t *p, *r;
+    wasm_func_type(fn, &np, &p, &nr, &r);
+    return np == strlen(params) && nr == strlen(results) &&
+           memcmp(p, params, np) == 0 && memcmp(r, results, nr) == 0;
+}
+
+static void find_events(struct component *c, wasm_instance *in)
+{
+    wasm_extern fn;
+    if (!c->has_tick && wasm_instance_export(in, "tick", 4, &fn) && fn.kind == 0) {
+        if (type_is(&fn, "", "")) {
+            c->on_tick = fn;
+            c->has_tick = true;
+        } else {
+            pr_warn("component %llu (%s): export tick is not () -> (): no ticks\n",
+                    (unsigned long long)c->id, c->name);
+        }
+    }
+    if (!c->has_key && wasm_instance_export(in, "press_key", 9, &fn) && fn.kind == 0) {
+        if (type_is(&fn, "\x7f", "")) {
+            c->on_key = fn;
+            c->has_key = true;
+        } else {
+            pr_warn("component %llu (%s): export press_key is not (i32) -> (): no keys\n",
+                    (unsigned long long)c->id, c->name);
+        }
+    }
+}
+
+static int do_add(struct component *c, struct kmodule *m, const char *name, size_t len,
+                  uint32_t *index, char *why, size_t ws)
+{
+    if (c->state == COMPONENT_DEAD || c->kill) {
+        fmt_snprintf(why, ws, "the component has ended");
+        return CORAL_EINVAL;
+    }
+    if (c->ninst == COMPONENT_MAX_INSTANCES) {
+        fmt_snprintf(why, ws, "the component has %u instances already", c->ninst);
+        return CORAL_EINVAL;
+    }
+    if (len > COMPONENT_NAME_MAX) {
+        fmt_snprintf(why, ws, "instance name longer than %u bytes", COMPONENT_NAME_MAX);
+        return CORAL_EINVAL;
+    }
+    uint32_t n = wasm_module_num_imports(m->m);
+    wasm_extern *imports = n ? kmalloc(n * sizeof *imports) : NULL;
+    if (n && !imports) {
+        fmt_snprintf(why, ws, "out of memory");
+        return CORAL_EINTERNAL;
+    }
+    int status = CORAL_OK;
+    for (uint32_t i = 0; i < n && status == CORAL_OK; i++) {
+        wasm_import_desc d;
+        wasm_module_import(m->m, i, &d);
+        status = resolve(c, &d, &imports[i], why, ws);
+    }
+    wasm_instance *in = NULL;
+    if (status == CORAL_OK) {
+        wasm_error err;
+        int trap = 0;
+        in = wasm_instantiate_with(c->store, m->c, imports, n, fill_self, c, &err, &trap);
+        if (!in) {
+            status = CORAL_EINVAL;
+            if (trap) {
+                uint32_t fi;
+                const char *fname = wasm_store_trap_func(c->store, &fi);
+                fmt_snprintf(why, ws, "start function trapped in function %u (%s): %s",
+                             fi, fname ? fname : "unnamed", wasm_trap_message(trap));
+            } else {
+                wasm_error_format(&err, m->m, why, ws);
+            }
+        }
+    }
+    kfree(imports);
+    if (!in)
+        return status;
+    struct component_instance *ci = &c->inst[c->ninst];
+    ci->inst = in;
+    ci->mod = (struct kmodule *)kobj_get(&m->k);
+    memcpy(ci->name, name, len);
+    ci->name_len = (uint32_t)len;
+    *index = c->ninst++;
+    find_events(c, in);
+    return CORAL_OK;
+}
+
+/* ---- running Wasm on the component's thread ---- */
+
+static const char *instance_of(struct component *c, const wasm_module *m, uint32_t *index)
+{
+    for (uint32_t i = 0; i < c->ninst; i++) {
+        if (wasm_instance_module(c->inst[i].inst) == m) {
+            *index = i;
+            return c->inst[i].name_len ? c->inst[i].name : "";
+        }
+    }
+    *index = UINT32_MAX;
+    return NULL;
+}
+
+/* A trap ends the component; the report names where it happened. */
+static void report_trap(struct component *c, int trap, const char *during)
+{
+    uint32_t fi = UINT32_MAX, ii;
+    const char *fname = wasm_store_trap_func(c->store, &fi);
+    const char *iname = instance_of(c, wasm_store_trap_module(c->store), &ii);
+    if (trap == WASM_TRAP_INTERRUPTED && c->kill) {
+        pr_info("atoll: component %llu (%s) killed during %s\n",
+                (unsigned long long)c->id, c->name, during);
+    } else {
+        pr_err("atoll: component %llu (%s) trapped: instance %d (%s), function %d (%s), "
+               "during %s: %s\n", (unsigned long long)c->id, c->name,
+               ii == UINT32_MAX ? -1 : (int)ii, iname && *iname ? iname : "unnamed",
+               fi == UINT32_MAX ? -1 : (int)fi, fname ? fname : "unnamed", during,
+               wasm_trap_message(trap));
+    }
+    c->trap = trap;
+    c->kill = true;
+}
+
+static int run(struct component *c, const wasm_extern *fn, uint64_t *vals, const char *during)
+{
+    c->calls++;
+    int t = wasm_call(c->store, fn, vals);
+    if (t)
+        report_trap(c, t, during);
+    return t;
+}
+
+static int do_call(struct component *c, uint32_t index, const char *name, size_t len,
+                   uint64_t arg, int64_t *result)
+{
+    *result = 0;
+    if (c->state == COMPONENT_DEAD || c->kill || index >= c->ninst)
+        return CORAL_EINVAL;
+    wasm_extern fn;
+    if (!wasm_instance_export(c->inst[index].inst, name, len, &fn) || fn.kind != 0)
+        return CORAL_EINVAL;
+    uint32_t np, nr;
+    const uint8_t *p, *r;
+    wasm_func_type(&fn, &np, &p, &nr, &r);
+    if (np > 1 || nr > 1 || (np && p[0] != 0x7f && p[0] != 0x7e) ||
+        (nr && r[0] != 0x7f && r[0] != 0x7e))
+        return CORAL_EINVAL;
+    uint64_t vals[1] = { np && p[0] == 0x7f ? (uint32_t)arg : arg };
+    char during[48];
+    fmt_snprintf(during, sizeof during, "a call of %.*s", (int)(len > 32 ? 32 : len), name);
+    int t = run(c, &fn, vals, during);
+    if (t) {
+        *result = t;
+        return CORAL_ETRAPPED;
+    }
+    if (nr)
+        *result = r[0] == 0x7f ? (int64_t)(int32_t)vals[0] : (int64_t)vals[0];
+    return CORAL_OK;
+}
+
+static void finish(struct creq *r)
+{
+    uint64_t f = irq_save();
+    r->done = true;
+    thread_wake(r->waiter);
+    irq_restore(f);
+}
+
+static void serve(struct component *c, struct creq *r)
+{
+    if (r->kind == REQ_ADD)
+        r->status = do_add(c, r->mod, r->name, r->len, &r->index, r->why, r->why_size);
+    else
+        r->status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
+    finish(r);
+}
+
+/* Queues r for c's thread and waits for it; false when c has ended. */
+static bool submit(struct component *c, struct creq *r)
+{
+    r->waiter = thread_current();
+    r->done = false;
+    r->next = NULL;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    if (c->state == COMPONENT_DEAD || c->kill) {
+        spin_unlock_irqrestore(&c->lock, f);
+        return false;
+    }
+    if (c->req_tail)
+        c->req_tail->next = r;
+    else
+        c->req_head = r;
+    c->req_tail = r;
+    spin_unlock_irqrestore(&c->lock, f);
+    thread_wake(c->thread);
+    irq_disable();
+    while (!r->done) {
+        thread_block();
+        irq_disable();
+    }
+    irq_enable();
+    return true;
+}
+
+int component_add(struct component *c, struct kmodule *m, const char *name,
+                  size_t len, uint32_t *index, char *why, size_t why_size)
+{
+    why[0] = 0;
+    if (c->thread == thread_current())
+        return do_add(c, m, name, len, index, why, why_size);
+    struct creq r = { .kind = REQ_ADD, .mod = m, .name = name, .len = len,
+                      .why = why, .why_size = why_size };
+    if (!submit(c, &r)) {
+        fmt_snprintf(why, why_size, "the component has ended");
+        return CORAL_EINVAL;
+    }
+    *index = r.index;
+    return r.status;
+}
+
+int component_call(struct component *c, uint32_t index, const char *name,
+                   size_t len, uint64_t arg, int64_t *result)
+{
+    if (c->thread == thread_current())
+        return do_call(c, index, name, len, arg, result);
+    struct creq r = { .kind = REQ_CALL, .index = index, .name = name, .len = len,
+                      .arg = arg };
+    if (!submit(c, &r)) {
+        *result = 0;
+        return CORAL_EINVAL;
+    }
+    *result = r.result;
+    return r.status;
+}
+
+/* ---- the component's thread ---- */
+
+static bool has_work(struct component *c)
+{
+    if (c->req_head || c->kill)
+        return true;
+    if (!c->events_on)
+        return false;
+    return (c->has_tick && c->pending_ticks) ||
+           (c->has_key && c->takes_keys && keyboard_pending());
+}
+
+static void die(struct component *c)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    c->state = COMPONENT_DEAD;
+    struct creq *r = c->req_head;
+    c->req_head = c->req_tail = NULL;
+    spin_unlock_irqrestore(&c->lock, f);
+    for (; r; r = r->next) {
+        r->status = CORAL_EINVAL;
+        if (r->kind == REQ_ADD)
+            fmt_snprintf(r->why, r->why_size, "the component has ended");
+        finish(r);
+    }
+    /* Its own handles go now: that breaks the cycle through memory areas
+     * on its own memories, which hold the component. */
+    struct handle_space hs;
+    f = spin_lock_irqsave(&c->lock);
+    hs = c->handles;
+    handle_space_init(&c->handles, 0);
+    spin_unlock_irqrestore(&c->lock, f);
+    handle_space_destroy(&hs);
+}
+
+static int component_main(void *arg)
+{
+    struct component *c = arg;
+    for (;;) {
+        irq_disable();
+        while (!has_work(c)) {
+            c->state = COMPONENT_IDLE;
+            thread_block();
+            irq_disable();
+        }
+        c->state = COMPONENT_BUSY;
+        irq_enable();
+        if (c->kill)
+            break;
+        uint64_t f = spin_lock_irqsave(&c->lock);
+        struct creq *r = c->req_head;
+        if (r) {
+            c->req_head = r->next;
+            if (!c->req_head)
+                c->req_tail = NULL;
+        }
+        spin_unlock_irqrestore(&c->lock, f);
+        if (r) {
+            serve(c, r);
+            continue;
+        }
+        uint8_t code;
+        if (c->has_key && c->takes_keys && keyboard_pop(&code)) {
+            uint64_t vals[1] = { code };
+            run(c, &c->on_key, vals, "press_key");
+            continue;
+        }
+        if (c->has_tick && c->pending_ticks) {
+            __atomic_fetch_sub(&c->pending_ticks, 1, __ATOMIC_RELAXED);
+            uint64_t vals[1];
+            run(c, &c->on_tick, vals, "tick");
+        }
+    }
+    die(c);
+    kobj_put(&c->k);            /* the thread's reference */
+    return 0;
+}
+
+static void component_destroy(struct kobj *o)
+{
+    struct component *c = (struct component *)o;
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    for (struct component **p = &all_components; *p; p = &(*p)->all_next) {
+        if (*p == c) {
+            *p = c->all_next;
+            break;
+        }
+    }
+    live_components--;
+    spin_unlock_irqrestore(&all_lock, f);
+    handle_space_destroy(&c->handles);
+    wasm_store_free(c->store);
+    for (uint32_t i = 0; i < c->ninst; i++)
+        kobj_put(&c->inst[i].mod->k);
+    kfree(c->coral);
+    kfree(c);
+}
+
+static const struct kobj_ops component_ops = { "component", component_destroy };
+
+struct component *component_create(const char *name)
+{
+    struct component *c = kzalloc(sizeof *c);
+    if (!c)
+        return NULL;
+    c->store = wasm_store_new(COMPONENT_WASM_STACK);
+    if (!c->store || !coral_make(c)) {
+        wasm_store_free(c->store);
+        kfree(c->coral);
+        kfree(c);
+        return NULL;
+    }
+    kobj_init(&c->k, KOBJ_COMPONENT, &component_ops);
+    handle_space_init(&c->handles, COMPONENT_MAX_HANDLES);
+    size_t n = strnlen(name, sizeof c->name - 1);
+    memcpy(c->name, name, n);
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    c->id = next_id++;
+    spin_unlock_irqrestore(&all_lock, f);
+    c->thread = thread_create(c->name, component_main, c, COMPONENT_STACK, false);
+    if (!c->thread) {
+        wasm_store_free(c->store);
+        kfree(c->coral);
+        kfree(c);
+        return NULL;
+    }
+    kobj_get(&c->k);            /* the thread's reference */
+    f = spin_lock_irqsave(&all_lock);
+    c->all_next = all_components;
+    all_components = c;
+    live_components++;
+    spin_unlock_irqrestore(&all_lock, f);
+    thread_start(c->thread);
+    return c;
+}
+
+static void wake_key_consumer(void)
+{
+    for (struct component *c = all_components; c; c = c->all_next)
+        if (c->takes_keys && c->state != COMPONENT_DEAD)
+            thread_wake(c->thread);
+}
+
+void component_start_events(struct component *c, bool takes_keys)
+{
+    uint64_t f = irq_save();
+    c->takes_keys = takes_keys;
+    c->events_on = true;
+    irq_restore(f);
+    if (takes_keys)
+        keyboard_set_notify(wake_key_consumer);
+    thread_wake(c->thread);
+}
+
+void component_kill(struct component *c)
+{
+    c->kill = true;
+    thread_kill(c->thread);
+    thread_wake(c->thread);
+}
+
+struct component *component_current(void)
+{
+    struct thread *t = thread_current();
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    struct component *c = all_components;
+    while (c && c->thread != t)
+        c = c->all_next;
+    spin_unlock_irqrestore(&all_lock, f);
+    return c;
+}
+
+void component_tick_all(void)
+{
+    /* Interrupt context, interrupts off: the list cannot change under
+     * us on this CPU, and all_lock is never held with interrupts on. */
+    for (struct component *c = all_components; c; c = c->all_next) {
+        if (!c->events_on || !c->has_tick || c->state == COMPONENT_DEAD)
+            continue;
+        if (c->pending_ticks < MAX_PENDING_TICKS)
+            c->pending_ticks++;
+        if (c->state == COMPONENT_IDLE)
+            thread_wake(c->thread);
+    }
+}
+
+uint64_t component_count(void)
+{
+    return live_components;
+}

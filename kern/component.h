@@ -1,0 +1,142 @@
+/*
+ * Components: the unit the scheduler runs (DESIGN.md). A component is one
+ * kernel thread with its own stack, one Wasm store holding its instances,
+ * one handle space, and a queue of work: requests from other components
+ * (add an instance, call an export) and events (timer ticks, keys). Its
+ * thread does the work one item at a time, so Wasm code of a component is
+ * never reentered by an event.
+ *
+ * A trap ends the component: it is reported on the log (component,
+ * instance, function, trap kind), its thread exits, its handles are
+ * dropped; every other component goes on. Objects others still hold (a
+ * memory area on one of its memories) stay valid until they are dropped.
+ */
+#ifndef KERN_COMPONENT_H
+#define KERN_COMPONENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kern/handle.h"
+#include "kern/kmodule.h"
+#include "kern/object.h"
+#include "kern/spinlock.h"
+#include "wasm/wasm.h"
+
+#define COMPONENT_MAX_INSTANCES 32
+#define COMPONENT_MAX_GRANTS    64
+#define COMPONENT_MAX_HANDLES   4096
+#define COMPONENT_NAME_MAX      64
+
+/* Result codes (DESIGN.md), and the extension calls' "it trapped". */
+enum { CORAL_OK = 0, CORAL_EINVAL = 1, CORAL_EINTERNAL = 2, CORAL_EUNKNOWN = 3,
+       CORAL_ETRAPPED = 4 };
+
+enum component_state {
+    COMPONENT_IDLE,         /* waiting for work */
+    COMPONENT_BUSY,         /* running a request or an event */
+    COMPONENT_DEAD,         /* trapped or killed: does nothing more */
+};
+
+struct component_instance {
+    wasm_instance *inst;
+    struct kmodule *mod;                /* a reference */
+    char name[COMPONENT_NAME_MAX];
+    uint32_t name_len;                  /* 0: unnamed */
+};
+
+struct creq;
+
+struct component {
+    struct kobj k;
+    uint64_t id;
+    char name[32];
+    volatile enum component_state state;
+    struct thread *thread;
+    wasm_store *store;
+    spinlock_t lock;                    /* handles, grants, queue */
+    struct handle_space handles;
+    handle_t grants[COMPONENT_MAX_GRANTS];
+    uint32_t ngrants;
+    struct component_instance inst[COMPONENT_MAX_INSTANCES];
+    uint32_t ninst;
+    /* The coral functions, made once in this component's store. */
+    wasm_extern *coral;
+    /* Work. */
+    struct creq *req_head, *req_tail;
+    volatile uint32_t pending_ticks;
+    bool takes_keys;                    /* the keyboard's consumer */
+    wasm_extern on_tick, on_key;
+    bool has_tick, has_key;
+    bool events_on;                     /* deliver events (after init) */
+    volatile bool kill;
+    int trap;                           /* what ended it, if it trapped */
+    uint64_t calls;                     /* exports called (events included) */
+    struct component *all_next;
+};
+
+/*
+ * A new, empty component named `name` (copied, truncated), with its thread
+ * started and idle. Returns it with one reference for the caller, or NULL
+ * when out of memory.
+ */
+struct component *component_create(const char *name);
+
+/*
+ * Instantiates module m as the component's next instance, named name
+ * (len bytes, 0 for none) for later instances' imports. Imports from
+ * "coral" get the kernel's functions and a `handles` table of the granted
+ * handles; other module names resolve to the most recent instance with
+ * that name; types are checked by the engine. The first externref table
+ * the module defines gets a handle to the instance's memory at index 0.
+ * The start function runs. Runs on the component's thread (the caller
+ * waits) unless the caller is that thread. Returns CORAL_OK and *index,
+ * or CORAL_EINVAL (link error, start trapped, too many instances, dead
+ * component) / CORAL_EINTERNAL (out of memory), with a reason in why.
+ * May block.
+ */
+int component_add(struct component *c, struct kmodule *m, const char *name,
+                  size_t len, uint32_t *index, char *why, size_t why_size);
+
+/*
+ * Calls export `name` of instance `index` on the component's thread and
+ * waits for it. The export takes () or one i32/i64 (given arg) and returns
+ * nothing or one i32/i64 (*result, sign-extended). CORAL_ETRAPPED when it
+ * trapped (*result: the trap kind; the component is dead then).
+ * May block.
+ */
+int component_call(struct component *c, uint32_t index, const char *name,
+                   size_t len, uint64_t arg, int64_t *result);
+
+/* Adds obj to the grant list: instances added afterwards find it at
+ * *index of their `handles` table. CORAL_EINVAL when the list is full or
+ * the component is dead, CORAL_EINTERNAL out of memory. */
+int component_grant(struct component *c, struct kobj *obj, uint32_t *index);
+
+/* Makes the component's `tick` and `press_key` exports receive events;
+ * keys go to the one component marked as their consumer. */
+void component_start_events(struct component *c, bool takes_keys);
+
+/* Asks the component to end: compiled code is interrupted at the next
+ * timer tick, queued work is refused. Does not wait. */
+void component_kill(struct component *c);
+
+/* Handle operations in the component's space, under its lock. */
+handle_t component_handle_make(struct component *c, struct kobj *obj);
+/* The object behind h (of kind, unless KOBJ_INVALID) with a new
+ * reference, or NULL. */
+struct kobj *component_handle_get(struct component *c, handle_t h, enum kobj_kind kind);
+enum kobj_kind component_handle_kind(struct component *c, handle_t h);
+bool component_handle_drop(struct component *c, handle_t h);
+
+/* The component whose thread is running, or NULL. */
+struct component *component_current(void);
+
+/* Called by the timer on every tick (interrupt context). */
+void component_tick_all(void);
+
+/* Live components (not yet destroyed), for sys_info and tests. */
+uint64_t component_count(void);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * Module objects (see kmodule.h).
+ */
+#include "kern/kmodule.h"
+
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "mm/heap.h"
+
+static void kmodule_destroy(struct kobj *o)
+{
+    struct kmodule *km = (struct kmodule *)o;
+    wasm_compiled_free(km->c);
+    wasm_module_free(km->m);
+    kfree(km);
+}
+
+static const struct kobj_ops kmodule_ops = { "module", kmodule_destroy };
+
+struct kmodule *kmodule_create(const void *bytes, uint64_t len, int *status,
+                               char *why, size_t why_size)
+{
+    *status = 1;
+    if (len == 0 || len > KMODULE_MAX_BYTES) {
+        fmt_snprintf(why, why_size, "size %llu is not in 1..%u bytes",
+                 (unsigned long long)len, KMODULE_MAX_BYTES);
+        return NULL;
+    }
+    struct kmodule *km = kzalloc(sizeof *km);
+    void *copy = kmalloc((size_t)len);
+    if (!km || !copy) {
+        kfree(km);
+        kfree(copy);
+        *status = 2;
+        fmt_snprintf(why, why_size, "out of memory");
+        return NULL;
+    }
+    memcpy(copy, bytes, (size_t)len);
+    wasm_error err;
+    km->m = wasm_module_decode(copy, (size_t)len, NULL, &err);
+    kfree(copy);
+    if (!km->m) {
+        wasm_error_format(&err, NULL, why, why_size);
+        kfree(km);
+        return NULL;
+    }
+    km->c = wasm_compile(km->m, &err);
+    if (!km->c) {
+        *status = 2;
+        wasm_error_format(&err, km->m, why, why_size);
+        wasm_module_free(km->m);
+        kfree(km);
+        return NULL;
+    }
+    km->size = len;
+    kobj_init(&km->k, KOBJ_MODULE, &kmodule_ops);
+    *status = 0;
+    return km;
+}

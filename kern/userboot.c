@@ -1,0 +1,173 @@
+/*
+ * userboot (see userboot.h). Boot modules are named by their command line
+ * (see module_name), so GRUB's `module2 /boot/userboot.wasm userboot`
+ * and QEMU's `-initrd "build/x.wasm userboot"` both name one "userboot".
+ *
+ * userboot's imports from a module other than "coral" are satisfied by the
+ * boot module of that name, instantiated first in the same component: a
+ * program written in C comes with its SDK instance ("env") that way,
+ * while a program built for Coral's interface alone imports only "coral".
+ */
+#include "kern/userboot.h"
+
+#include "boot/bootinfo.h"
+#include "dev/console.h"
+#include "dev/screen.h"
+#include "kern/clock.h"
+#include "kern/component.h"
+#include "kern/kmodule.h"
+#include "kern/log.h"
+#include "kern/vma.h"
+#include "lib/string.h"
+#include "mm/vmm.h"
+
+/* The name a boot module goes by: [*name, *name + *len). Its command line
+ * is "FILE" or "FILE NAME" (QEMU's -initrd and GRUB's module lines give
+ * the file first); the name is NAME if given, else FILE, without
+ * directories or a ".wasm" suffix. */
+static void module_name(const struct boot_module *bm, const char **name, size_t *len)
+{
+    const char *s = bm->cmdline;
+    while (*s == ' ')
+        s++;
+    const char *end = s;
+    while (*end && *end != ' ')
+        end++;
+    const char *next = end;
+    while (*next == ' ')
+        next++;
+    if (*next) {
+        s = next;
+        for (end = s; *end && *end != ' '; end++)
+            ;
+    }
+    for (const char *p = s; p < end; p++)
+        if (*p == '/')
+            s = p + 1;
+    if (end - s > 5 && memcmp(end - 5, ".wasm", 5) == 0)
+        end -= 5;
+    *name = s;
+    *len = (size_t)(end - s);
+}
+
+static const struct boot_module *find_module(const char *name, size_t len)
+{
+    for (int i = 0; i < bootinfo.module_count; i++) {
+        const char *n;
+        size_t l;
+        module_name(&bootinfo.modules[i], &n, &l);
+        if (l == len && memcmp(n, name, len) == 0)
+            return &bootinfo.modules[i];
+    }
+    return NULL;
+}
+
+static struct kmodule *compile_module(const struct boot_module *bm, const char *name,
+                                      size_t len)
+{
+    int status;
+    char why[160];
+    struct kmodule *km = kmodule_create(phys_to_virt(bm->start), bm->end - bm->start,
+                                        &status, why, sizeof why);
+    if (!km)
+        pr_err("atoll: userboot: boot module \"%.*s\" refused: %s\n", (int)len, name, why);
+    return km;
+}
+
+/* Adds the boot module `name` to c; false after reporting. */
+static bool add_module(struct component *c, struct kmodule *km, const char *name, size_t len,
+                       uint32_t *index)
+{
+    char why[160];
+    int status = component_add(c, km, name, len, index, why, sizeof why);
+    if (status)
+        pr_err("atoll: userboot: cannot instantiate \"%.*s\": %s\n", (int)len, name, why);
+    return status == CORAL_OK;
+}
+
+/* The instances userboot imports from, in the order of its imports. */
+static bool add_dependencies(struct component *c, struct kmodule *ub)
+{
+    uint32_t n = wasm_module_num_imports(ub->m);
+    for (uint32_t i = 0; i < n; i++) {
+        wasm_import_desc d;
+        wasm_module_import(ub->m, i, &d);
+        if ((d.module_len == 5 && memcmp(d.module, "coral", 5) == 0))
+            continue;
+        bool seen = false;
+        for (uint32_t j = 0; j < c->ninst && !seen; j++)
+            seen = c->inst[j].name_len == d.module_len &&
+                   memcmp(c->inst[j].name, d.module, d.module_len) == 0;
+        if (seen)
+            continue;
+        const struct boot_module *bm = find_module(d.module, d.module_len);
+        if (!bm) {
+            pr_err("atoll: userboot imports from \"%.*s\", but no boot module has that name\n",
+                   (int)d.module_len, d.module);
+            return false;
+        }
+        struct kmodule *km = compile_module(bm, d.module, d.module_len);
+        uint32_t index;
+        bool ok = km && add_module(c, km, d.module, d.module_len, &index);
+        kobj_put(km ? &km->k : NULL);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The screen's cells as a memory area, granted as handle 0. */
+static bool grant_screen(struct component *c)
+{
+    uint16_t *cells = screen_cells();
+    struct vma *v = cells ? vma_new_fixed("screen", cells, SCREEN_BYTES, VMA_READ | VMA_WRITE)
+                          : vma_new_buffer("screen (none)", SCREEN_BYTES);
+    if (!cells)
+        pr_warn("atoll: no screen: userboot draws into a buffer nobody sees\n");
+    uint32_t index;
+    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == 0;
+    kobj_put(v ? &v->k : NULL);
+    return ok;
+}
+
+int userboot_start(void)
+{
+    const struct boot_module *bm = find_module("userboot", 8);
+    if (!bm) {
+        pr_info("atoll: no userboot among the boot modules; idling\n");
+        return -1;
+    }
+    struct kmodule *ub = compile_module(bm, "userboot", 8);
+    if (!ub)
+        return -1;
+    struct component *c = component_create("userboot");
+    uint32_t index = 0;
+    bool ok = c && grant_screen(c) && add_dependencies(c, ub);
+    if (c && !ok)
+        pr_err("atoll: userboot: cannot build its component\n");
+    /* The screen is userboot's from its first instruction on: the
+     * kernel's log stays on serial (a panic takes the screen back). */
+    if (ok)
+        console_detach();
+    ok = ok && add_module(c, ub, "userboot", 8, &index);
+    kobj_put(&ub->k);
+    if (!ok) {
+        if (c) {
+            component_kill(c);
+            kobj_put(&c->k);
+        }
+        console_attach();
+        return -1;
+    }
+    int64_t result;
+    int status = component_call(c, index, "init", 4, 0, &result);
+    uint64_t ms = clock_ns() / 1000000;
+    if (status == CORAL_OK)
+        pr_info("atoll: userboot: init returned %lld, %llu ms after kernel entry\n",
+                (long long)result, (unsigned long long)ms);
+    else if (status == CORAL_EINVAL)
+        pr_warn("atoll: userboot: no init() -> i32 export; events only\n");
+    component_start_events(c, true);
+    /* The kernel keeps its reference: userboot is never dropped. */
+    return 0;
+}

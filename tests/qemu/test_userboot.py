@@ -1,0 +1,115 @@
+"""userboot and the Coral interface end to end: the kernel boots a Wasm
+program as its first component, hands it the screen and the keyboard,
+and keeps it and every other component apart.
+
+- A userboot written for Coral's interface alone (wasm/coral_userboot.wat,
+  shaped like Coral's own) draws its title, sees the kinds of its handles,
+  spins on ticks and echoes keys: read back from the VGA text cells, and
+  from the framebuffer under UEFI.
+- Hostile arguments to every coral function (wasm/hostile_userboot.wat)
+  get result 1 (or 2 at a kernel limit) and the kernel goes on.
+- A child that never returns and a child that traps
+  (wasm/containment_userboot.wat): the trap is reported with component,
+  instance, function and kind; userboot's ticks and keys go on.
+"""
+import os
+import re
+import shutil
+import time
+
+from atollqemu import Boot, make_iso
+import screen_ocr
+import userboot_programs as programs
+
+UEFI_TIMEOUT = 90
+
+
+def boot_userboot(path, **kw):
+    return Boot(append="loglevel=2", modules=[path + " userboot"], timeout=90, **kw)
+
+
+def lines(boot, mode="text"):
+    """The 25 rows, padded to 80 columns."""
+    return [l.ljust(80) for l in screen_ocr.read_screen(boot, mode)["lines"]]
+
+
+def wait_line(boot, pred, timeout=15, mode="text"):
+    deadline = time.monotonic() + timeout
+    while True:
+        ls = lines(boot, mode)
+        if any(pred(l) for l in ls) or time.monotonic() > deadline:
+            return ls
+        time.sleep(0.3)
+
+
+def check_coral_screen(boot, mode):
+    ls = wait_line(boot, lambda l: "Coral - userboot" in l, mode=mode,
+                   timeout=UEFI_TIMEOUT if mode != "text" else 15)
+    shown = "\n".join(ls)
+    assert ls[1].startswith(" Coral - userboot"), "no title; screen:\n" + shown
+    assert ls[2] == "_" * 80, "no underline; screen:\n" + shown
+    # handles[0] the screen (1, a memory area), its own memory (1), an empty
+    # granted slot (0, null), and a handles table sized to its minimum (2)
+    assert ls[3].rstrip() == "k 1102", "handle kinds: %r" % ls[3]
+    spin = ls[1][78]
+    deadline = time.monotonic() + 10
+    while lines(boot, mode)[1][78] == spin:
+        assert time.monotonic() < deadline, "the spinner does not move: tick is not delivered"
+        time.sleep(0.2)
+    boot.send_keys(["h", "e", "l", "l", "o"])
+    ls = wait_line(boot, lambda l: l.startswith("hello"), mode=mode)
+    assert ls[4].rstrip() == "hello", "echo: %r; screen:\n%s" % (ls[4], "\n".join(ls))
+
+
+def test_coral_userboot_on_vga_text():
+    path = programs.build("coral_userboot")
+    with boot_userboot(path) as b:
+        assert b.wait_for("init returned 42", 20), "init not called:\n" + b.serial
+        check_coral_screen(b, "text")
+        assert "panic" not in b.serial, b.serial
+
+
+def test_coral_userboot_on_uefi_framebuffer():
+    path = programs.build("coral_userboot")
+    iso = make_iso(cmdline="loglevel=2", modules=[(path, "userboot")])
+    try:
+        with Boot(iso=iso, uefi=True, timeout=UEFI_TIMEOUT + 60) as b:
+            assert b.wait_for("init returned 42", UEFI_TIMEOUT), "init not called:\n" + b.serial
+            check_coral_screen(b, "framebuffer")
+    finally:
+        shutil.rmtree(os.path.dirname(iso), ignore_errors=True)
+
+
+def test_hostile_arguments_get_result_1():
+    path = programs.with_children("hostile_userboot", [
+        "child_answer", "child_importer", "child_unlinkable", "child_start_traps"])
+    with boot_userboot(path) as b:
+        assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial
+        m = re.search(r"hostile: (\d+) passed, (\d+) failed", b.serial)
+        assert m, "no hostile summary:\n" + b.serial
+        assert int(m.group(2)) == 0 and int(m.group(1)) >= 100, b.serial
+        # the child whose call trapped is reported, by name
+        assert re.search(r"component \d+ \(child of 1\) trapped: instance 0 \(unnamed\), "
+                         r"function \d+ \(boom\), during a call of boom: integer divide by zero",
+                         b.serial), b.serial
+        assert "init returned 0" in b.serial
+        assert "panic" not in b.serial, b.serial
+
+
+def test_trap_and_endless_loop_are_contained():
+    path = programs.with_children("containment_userboot", ["child_spin", "child_trap_tick"])
+    with boot_userboot(path) as b:
+        assert b.wait_for("init returned 0", 20), "init failed:\n" + b.serial
+        assert b.wait_for("during tick: integer divide by zero", 20), b.serial
+        assert re.search(r"component \d+ \(child of 1\) trapped: instance 0 \(unnamed\), "
+                         r"function 0 \(deep\), during tick: integer divide by zero", b.serial), \
+            b.serial
+        # the spinning child runs all along; userboot's ticks still count
+        first = int(wait_line(b, lambda l: l.strip().isdigit())[0])
+        time.sleep(1.5)
+        second = int(lines(b)[0])
+        assert second > first + 20, "ticks %d then %d: userboot starved" % (first, second)
+        b.send_keys(["h", "i"])
+        ls = wait_line(b, lambda l: l.rstrip() == "hi")
+        assert ls[1].rstrip() == "hi", "keys not delivered while a child spins: %r" % ls[1]
+        assert "panic" not in b.serial, b.serial

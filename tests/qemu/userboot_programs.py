@@ -1,0 +1,55 @@
+"""Builds the Wasm programs the userboot tests boot (tests/qemu/wasm/*.wat)
+with wabt's wat2wasm, into a temporary folder."""
+import os
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WAT_DIR = os.path.join(HERE, "wasm")
+_tmp = None
+
+
+def _dir():
+    global _tmp
+    if _tmp is None:
+        _tmp = tempfile.mkdtemp(prefix="atoll-wasm-")
+    return _tmp
+
+
+def wat2wasm(src, name):
+    """src: WAT text; returns the path of the binary."""
+    wat = os.path.join(_dir(), name + ".wat")
+    out = os.path.join(_dir(), name + ".wasm")
+    with open(wat, "w") as f:
+        f.write(src)
+    r = subprocess.run(["wat2wasm", "--debug-names", wat, "-o", out], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    assert r.returncode == 0, "wat2wasm %s:\n%s" % (name, r.stdout.decode())
+    return out
+
+
+def build(name):
+    with open(os.path.join(WAT_DIR, name + ".wat")) as f:
+        return wat2wasm(f.read(), name)
+
+
+def wat_bytes(data):
+    return "".join("\\%02x" % b for b in data)
+
+
+def with_children(name, children, base=16384):
+    """Builds WAT program `name` with the child programs' bytes in its
+    memory: @CHILDREN@ becomes data segments and $<child>_off/_len
+    globals (the "child_" prefix dropped)."""
+    parts, off = [], base
+    for child in children:
+        with open(build(child), "rb") as f:
+            data = f.read()
+        short = child[len("child_"):] if child.startswith("child_") else child
+        parts.append('(global $%s_off i64 (i64.const %d)) (global $%s_len i64 (i64.const %d))'
+                     % (short, off, short, len(data)))
+        parts.append('(data (i32.const %d) "%s")' % (off, wat_bytes(data)))
+        off += (len(data) + 15) & ~15
+    with open(os.path.join(WAT_DIR, name + ".wat")) as f:
+        src = f.read().replace("@CHILDREN@", "\n  ".join(parts))
+    return wat2wasm(src, name)
