@@ -245,6 +245,26 @@ export function run(dir) {
     eq('c after Ctrl is released', m.row(1), PROMPT + 'xyc');
   });
 
+  group('userboot (hostile): 20000 random scancodes and ticks', () => {
+    const m = boot(dir);
+    let seed = 12345; // a fixed xorshift sequence, so a failure repeats
+    const next = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return seed >>> 0; };
+    for (let i = 0; i < 20000; i++) {
+      if (next() % 16 === 0) m.x.tick();
+      else m.x.press_key(next() % 7 === 0 ? SC.ENTER : next() & 0xff);
+    }
+    check('title kept', m.row(0).startsWith(' Atoll 0.1'), m.row(0));
+    eq('exactly one cursor cell', m.screen.filter((b, i) => i % 2 === 1 && b === 0x70).length, 1);
+    // Back to a known state: bytes that a pending 0xE0/0xE1 prefix may
+    // swallow (breaks of unused keys), modifiers let go, the line emptied.
+    m.keys([0xd0, 0xd0, SC.LSHIFT | 0x80, SC.RSHIFT | 0x80, SC.LCTRL | 0x80]);
+    m.type('\b'.repeat(80) + 'a');
+    const [r, c] = m.cursor();
+    if (m.row(r)[c - 1] === 'A') m.keys([SC.CAPS, SC.CAPS | 0x80]); // Caps Lock was on
+    m.type('\b\nclear\necho alive\n');
+    eq('the shell still answers', m.row(2), 'alive');
+  });
+
   group('userboot (hostile): no screen, or one too small', () => {
     for (const size of [0, 100]) {
       const m = boot(dir, { screenBytes: size });
