@@ -32,21 +32,20 @@ bool cc_fail(struct cc *c, const char *msg)
     return false;
 }
 
-void cc_trap_site(struct cc *c, uint8_t kind)
+/* cc_trap_site with the table full: grows it, then records. */
+void cc_trap_site_grow(struct cc *c, uint8_t kind)
 {
-    if (c->ntraps == c->captraps) {
-        uint32_t cap = c->captraps ? 2 * c->captraps : 256;
-        struct wasm_trap_site *t = wasm_host_alloc(cap * sizeof *t);
-        if (!t) {
-            cc_fail(c, "out of memory");
-            return;
-        }
-        if (c->ntraps)
-            memcpy(t, c->traps, c->ntraps * sizeof *t);
-        wasm_host_free(c->traps, c->captraps * sizeof *t);
-        c->traps = t;
-        c->captraps = cap;
+    uint32_t cap = c->captraps ? 2 * c->captraps : 256;
+    struct wasm_trap_site *t = wasm_host_alloc(cap * sizeof *t);
+    if (!t) {
+        cc_fail(c, "out of memory");
+        return;
     }
+    if (c->ntraps)
+        memcpy(t, c->traps, c->ntraps * sizeof *t);
+    wasm_host_free(c->traps, c->captraps * sizeof *t);
+    c->traps = t;
+    c->captraps = cap;
     c->traps[c->ntraps++] = (struct wasm_trap_site){ x64_pos(&c->a), kind };
 }
 
@@ -82,17 +81,12 @@ int32_t cc_s32(struct cc *c)
     return (int32_t)cc_s64(c);
 }
 
-/* The side entry of the instruction being compiled: they come in code
- * order, and each names its instruction's pc, which is checked, so a
- * compiler and validator out of step fail loudly instead of miscompiling. */
-const struct wasm_side *cc_side(struct cc *c)
+/* cc_side's failure (compile.h). */
+const struct wasm_side *cc_side_out_of_step(struct cc *c)
 {
     static const struct wasm_side none = { 0, 0, 0, 0 };
-    if (c->si >= c->f->nside || c->f->side[c->si].pc != c->ipc) {
-        cc_fail(c, "side table out of step");
-        return &none;
-    }
-    return &c->f->side[c->si++];
+    cc_fail(c, "side table out of step");
+    return &none;
 }
 
 /* Skips the immediates of an instruction in dead code, consuming the
@@ -134,52 +128,83 @@ static void skip(struct cc *c, const struct wasm_opinfo *oi)
     }
 }
 
-static bool instr(struct cc *c, const struct wasm_opinfo *oi)
+/* Dispatch: one handler per instruction kind, from one of two tables:
+ * live code goes to the kind's class; dead code (after an unconditional
+ * branch, to its block's end) only to control flow, which ends it and
+ * consumes side entries, every other kind just skipping immediates. */
+typedef bool (*cc_handler)(struct cc *c, const struct wasm_opinfo *oi);
+
+static bool illegal(struct cc *c, const struct wasm_opinfo *oi)
 {
-    switch (oi->kind) {
-    case WASM_K_UNREACHABLE: case WASM_K_NOP: case WASM_K_BLOCK: case WASM_K_LOOP:
-    case WASM_K_IF: case WASM_K_ELSE: case WASM_K_END: case WASM_K_BR:
-    case WASM_K_BR_IF: case WASM_K_BR_TABLE: case WASM_K_RETURN: case WASM_K_CALL:
-    case WASM_K_CALL_INDIRECT: case WASM_K_DROP: case WASM_K_SELECT:
-    case WASM_K_SELECT_T:
-        return cc_control(c, oi);
-    default:
-        break;
-    }
-    if (c->dead) {
-        skip(c, oi);
-        return true;
-    }
-    switch (oi->kind) {
-    case WASM_K_MEM: case WASM_K_MEMORY_SIZE: case WASM_K_MEMORY_GROW:
-    case WASM_K_MEMORY_INIT: case WASM_K_DATA_DROP: case WASM_K_MEMORY_COPY:
-    case WASM_K_MEMORY_FILL:
-        return cc_memory(c, oi);
-    case WASM_K_LOCAL_GET: case WASM_K_LOCAL_SET: case WASM_K_LOCAL_TEE:
-    case WASM_K_GLOBAL_GET: case WASM_K_GLOBAL_SET:
-        return cc_variable(c, oi);
-    case WASM_K_TABLE_GET: case WASM_K_TABLE_SET: case WASM_K_TABLE_INIT:
-    case WASM_K_ELEM_DROP: case WASM_K_TABLE_COPY: case WASM_K_TABLE_GROW:
-    case WASM_K_TABLE_SIZE: case WASM_K_TABLE_FILL: case WASM_K_REF_NULL:
-    case WASM_K_REF_IS_NULL: case WASM_K_REF_FUNC:
-        return cc_table(c, oi);
-    case WASM_K_I32_CONST: case WASM_K_I64_CONST:
-        return cc_int(c, oi);
-    case WASM_K_F32_CONST: case WASM_K_F64_CONST:
-        return cc_float(c, oi);
-    case WASM_K_SIMPLE:
-        if (oi->prefix == 0xfd)
-            break;
-        /* Float if it touches a float, except the integer-only rows. */
-        if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
-            oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
-            return cc_float(c, oi);
-        return cc_int(c, oi);
-    default:
-        break;
-    }
+    (void)oi;
+    return cc_fail(c, "unknown opcode");
+}
+
+static bool simd(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
     return cc_fail(c, "SIMD instructions are not compiled yet");
 }
+
+static bool dead(struct cc *c, const struct wasm_opinfo *oi)
+{
+    skip(c, oi);
+    return true;
+}
+
+/* A fixed signature, no immediate: float if it touches a float (the
+ * integer-only rows have no float operand). */
+static bool simple(struct cc *c, const struct wasm_opinfo *oi)
+{
+    if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
+        oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
+        return cc_float(c, oi);
+    return cc_int(c, oi);
+}
+
+#define CONTROL_KINDS()                                                     \
+    [WASM_K_UNREACHABLE] = cc_control, [WASM_K_NOP] = cc_control,            \
+    [WASM_K_BLOCK] = cc_control, [WASM_K_LOOP] = cc_control,                 \
+    [WASM_K_IF] = cc_control, [WASM_K_ELSE] = cc_control,                    \
+    [WASM_K_END] = cc_control, [WASM_K_BR] = cc_control,                     \
+    [WASM_K_BR_IF] = cc_control, [WASM_K_BR_TABLE] = cc_control,             \
+    [WASM_K_RETURN] = cc_control, [WASM_K_CALL] = cc_control,                \
+    [WASM_K_CALL_INDIRECT] = cc_control, [WASM_K_DROP] = cc_control,         \
+    [WASM_K_SELECT] = cc_control, [WASM_K_SELECT_T] = cc_control
+
+#define OTHER_KINDS(mem, var, tab, num, flt, simple, simd)                   \
+    [WASM_K_MEM] = mem, [WASM_K_MEMORY_SIZE] = mem,                          \
+    [WASM_K_MEMORY_GROW] = mem, [WASM_K_MEMORY_INIT] = mem,                  \
+    [WASM_K_DATA_DROP] = mem, [WASM_K_MEMORY_COPY] = mem,                    \
+    [WASM_K_MEMORY_FILL] = mem,                                              \
+    [WASM_K_LOCAL_GET] = var, [WASM_K_LOCAL_SET] = var,                      \
+    [WASM_K_LOCAL_TEE] = var, [WASM_K_GLOBAL_GET] = var,                     \
+    [WASM_K_GLOBAL_SET] = var,                                               \
+    [WASM_K_TABLE_GET] = tab, [WASM_K_TABLE_SET] = tab,                      \
+    [WASM_K_TABLE_INIT] = tab, [WASM_K_ELEM_DROP] = tab,                     \
+    [WASM_K_TABLE_COPY] = tab, [WASM_K_TABLE_GROW] = tab,                    \
+    [WASM_K_TABLE_SIZE] = tab, [WASM_K_TABLE_FILL] = tab,                    \
+    [WASM_K_REF_NULL] = tab, [WASM_K_REF_IS_NULL] = tab,                     \
+    [WASM_K_REF_FUNC] = tab,                                                 \
+    [WASM_K_I32_CONST] = num, [WASM_K_I64_CONST] = num,                      \
+    [WASM_K_F32_CONST] = flt, [WASM_K_F64_CONST] = flt,                      \
+    [WASM_K_SIMPLE] = simple,                                                \
+    [WASM_K_LANE] = simd, [WASM_K_MEM_LANE] = simd,                          \
+    [WASM_K_SHUFFLE] = simd, [WASM_K_V128_CONST] = simd
+
+#define NKINDS (WASM_K_TABLE_FILL + 1)
+
+static const cc_handler live_code[NKINDS] = {
+    [WASM_K_ILLEGAL] = illegal,
+    CONTROL_KINDS(),
+    OTHER_KINDS(cc_memory, cc_variable, cc_table, cc_int, cc_float, simple, simd),
+};
+
+static const cc_handler dead_code[NKINDS] = {
+    [WASM_K_ILLEGAL] = illegal,
+    CONTROL_KINDS(),
+    OTHER_KINDS(dead, dead, dead, dead, dead, dead, dead),
+};
 
 /* Grows the code buffer (the encoder asks before it runs out). */
 static void *grow(void *ctx, void *old, size_t used, size_t *cap)
@@ -225,21 +250,22 @@ static bool compile_func(struct cc *c, uint32_t fi)
     memcpy(c->cand, f->hot, f->nhot * sizeof *c->cand);
     if (!cc_prologue(c))
         return false;
+    static const struct wasm_opinfo none = { .kind = WASM_K_ILLEGAL };
     while (c->p < c->end && !c->failed) {
         c->ipc = (uint32_t)(c->p - c->code);
         uint8_t b = *c->p++;
-        const struct wasm_opinfo *oi;
-        if (b == 0xfc) {
-            uint32_t code = cc_u32(c);
-            oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : NULL;
-        } else if (b == 0xfd) {
-            return cc_fail(c, "SIMD instructions are not compiled yet");
-        } else {
-            oi = &wasm_ops_base[b];
+        const struct wasm_opinfo *oi = &wasm_ops_base[b];
+        if (__builtin_expect(b >= 0xfc, 0)) {
+            if (b == 0xfd)
+                return cc_fail(c, "SIMD instructions are not compiled yet");
+            if (b == 0xfc) {
+                uint32_t code = cc_u32(c);
+                oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : &none;
+            }
         }
-        if (!oi || !oi->kind)
+        if (oi->kind >= NKINDS)
             return cc_fail(c, "unknown opcode");
-        if (!instr(c, oi))
+        if (!(c->dead ? dead_code : live_code)[oi->kind](c, oi))
             return false;
     }
     if (c->failed)

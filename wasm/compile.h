@@ -106,9 +106,19 @@ struct cc {
     uint32_t ntraps, captraps;
 };
 
-/* compile.c */
+/* compile.c. The small helpers every instruction calls are inline here
+ * (the compiler's files are separate units: calls between them are not
+ * inlined), with their rare paths out of line. */
 bool cc_fail(struct cc *c, const char *msg);
-void cc_trap_site(struct cc *c, uint8_t kind);     /* at the current position */
+void cc_trap_site_grow(struct cc *c, uint8_t kind);
+static inline void cc_trap_site(struct cc *c, uint8_t kind)  /* at the current position */
+{
+    if (__builtin_expect(c->ntraps == c->captraps, 0)) {
+        cc_trap_site_grow(c, kind);
+        return;
+    }
+    c->traps[c->ntraps++] = (struct wasm_trap_site){ x64_pos(&c->a), kind };
+}
 uint32_t cc_u32_long(struct cc *c);                /* LEB128 immediates */
 static inline uint32_t cc_u32(struct cc *c)
 {
@@ -121,15 +131,34 @@ static inline uint32_t cc_u32(struct cc *c)
 }
 int32_t cc_s32(struct cc *c);
 int64_t cc_s64(struct cc *c);
-const struct wasm_side *cc_side(struct cc *c);     /* next side entry */
+/* The side entry of the instruction being compiled: they come in code
+ * order, and each names its instruction's pc, which is checked, so a
+ * compiler and validator out of step fail loudly instead of miscompiling. */
+const struct wasm_side *cc_side_out_of_step(struct cc *c);
+static inline const struct wasm_side *cc_side(struct cc *c)
+{
+    if (__builtin_expect(c->si >= c->f->nside || c->f->side[c->si].pc != c->ipc, 0))
+        return cc_side_out_of_step(c);
+    return &c->f->side[c->si++];
+}
 
 /* compile_stack.c: the register cache and the frame. */
 static inline x64_sz cc_sz(uint8_t type)
 {
     return type == WASM_I32 || type == WASM_F32 ? X64_S32 : X64_S64;
 }
-x64_mem cc_slot(const struct cc *c, uint32_t pos);     /* home slot */
-x64_mem cc_local(const struct cc *c, uint32_t local);   /* its stack slot */
+/* A local's stack slot; the home slot of operand-stack position pos. */
+static inline x64_mem cc_local(const struct cc *c, uint32_t local)
+{
+    if (local < c->nparams)
+        return x64_mb(X64_RBP, (int32_t)(16 + 8 * local));
+    return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (local - c->nparams)));
+}
+static inline x64_mem cc_slot(const struct cc *c, uint32_t pos)
+{
+    return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (c->nlocals - c->nparams) +
+                                      8 * pos));
+}
 /* The register a local lives in, or -1 (then it lives in its slot). */
 static inline int cc_pin(const struct cc *c, uint32_t local, bool x)
 {
@@ -146,15 +175,53 @@ static inline bool cc_local_mem(const struct cc *c, uint32_t local)
     return cc_pinned(c, local) < 0 && cc_xpinned(c, local) < 0;
 }
 void cc_set_local(struct cc *c, const struct val *v, uint32_t local);
-bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm);
-bool cc_push_reg(struct cc *c, uint8_t type, int reg);
-bool cc_push_local(struct cc *c, uint32_t local);
-bool cc_push_mem(struct cc *c, uint8_t type);
-struct val *cc_top(struct cc *c, uint32_t depth);  /* 0 = top */
-void cc_drop(struct cc *c, uint32_t n);            /* frees their registers */
+bool cc_push_overflow(struct cc *c);
+static inline bool cc_push(struct cc *c, struct val v)
+{
+    if (__builtin_expect(c->nvs == c->capvs, 0))
+        return cc_push_overflow(c);
+    c->vs[c->nvs++] = v;
+    return true;
+}
+static inline bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm)
+{
+    if (cc_sz(type) == X64_S32)
+        imm = (uint32_t)imm;
+    return cc_push(c, (struct val){ .kind = V_CONST, .type = type, .imm = imm });
+}
+static inline bool cc_push_reg(struct cc *c, uint8_t type, int reg)
+{
+    return cc_push(c, (struct val){ .kind = V_REG, .type = type, .reg = (uint8_t)reg });
+}
+static inline bool cc_push_local(struct cc *c, uint32_t local)
+{
+    return cc_push(c, (struct val){ .kind = V_LOCAL, .type = c->ltype[local], .local = local });
+}
+static inline bool cc_push_mem(struct cc *c, uint8_t type)
+{
+    return cc_push(c, (struct val){ .kind = V_MEM, .type = type });
+}
+static inline struct val *cc_top(struct cc *c, uint32_t depth)  /* 0 = top */
+{
+    return &c->vs[c->nvs - 1 - depth];
+}
+/* Pops n values, freeing their registers. */
+static inline void cc_drop(struct cc *c, uint32_t n)
+{
+    while (n--) {
+        struct val *v = &c->vs[--c->nvs];
+        if (v->kind == V_REG)
+            c->free |= X64_BIT(v->reg);
+        else if (v->kind == V_XREG)
+            c->xfree |= X64_BIT(v->reg);
+    }
+}
 int cc_alloc(struct cc *c);                        /* a free register, spilling */
 int cc_alloc_not(struct cc *c, x64_regset avoid);
-void cc_free_reg(struct cc *c, int r);
+static inline void cc_free_reg(struct cc *c, int r)
+{
+    c->free |= X64_BIT(r);
+}
 void cc_evict(struct cc *c, int r);                /* r made free */
 int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some GPR */
 int cc_in_xmm(struct cc *c, uint32_t depth);       /* ... into some xmm register */
@@ -167,7 +234,16 @@ void cc_spill_regs(struct cc *c);                  /* before calls */
 void cc_flush(struct cc *c);                       /* before merges: all in slots */
 void cc_local_written(struct cc *c, uint32_t local);
 /* Pops n values and pushes `r` (which one of them may own) as the result. */
-bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r);
+static inline bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        struct val *v = cc_top(c, k);
+        if (v->kind == V_REG && v->reg == r)
+            v->kind = V_CONST;          /* r passes to the result */
+    }
+    cc_drop(c, n);
+    return cc_push_reg(c, type, r);
+}
 bool cc_xresult(struct cc *c, uint32_t n, uint8_t type, int x);
 /* dst = dst op top-of-stack value (immediate, register or memory form). */
 void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst);

@@ -15,19 +15,6 @@
 #include "compile.h"
 #include "x64/xmm.h"
 
-x64_mem cc_local(const struct cc *c, uint32_t local)
-{
-    if (local < c->nparams)
-        return x64_mb(X64_RBP, (int32_t)(16 + 8 * local));
-    return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (local - c->nparams)));
-}
-
-x64_mem cc_slot(const struct cc *c, uint32_t pos)
-{
-    return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (c->nlocals - c->nparams) +
-                                      8 * pos));
-}
-
 void cc_set_local(struct cc *c, const struct val *v, uint32_t local)
 {
     int r = cc_pinned(c, local), x = cc_xpinned(c, local);
@@ -39,57 +26,6 @@ void cc_set_local(struct cc *c, const struct val *v, uint32_t local)
         cc_xload(c, v, x);
     else
         cc_store_val(c, v, cc_local(c, local));
-}
-
-static bool push(struct cc *c, struct val v)
-{
-    if (c->nvs == c->capvs)
-        return cc_fail(c, "operand stack deeper than validated");
-    c->vs[c->nvs++] = v;
-    return true;
-}
-
-bool cc_push_const(struct cc *c, uint8_t type, uint64_t imm)
-{
-    if (cc_sz(type) == X64_S32)
-        imm = (uint32_t)imm;
-    return push(c, (struct val){ .kind = V_CONST, .type = type, .imm = imm });
-}
-
-bool cc_push_reg(struct cc *c, uint8_t type, int reg)
-{
-    return push(c, (struct val){ .kind = V_REG, .type = type, .reg = (uint8_t)reg });
-}
-
-bool cc_push_local(struct cc *c, uint32_t local)
-{
-    return push(c, (struct val){ .kind = V_LOCAL, .type = c->ltype[local], .local = local });
-}
-
-bool cc_push_mem(struct cc *c, uint8_t type)
-{
-    return push(c, (struct val){ .kind = V_MEM, .type = type });
-}
-
-struct val *cc_top(struct cc *c, uint32_t depth)
-{
-    return &c->vs[c->nvs - 1 - depth];
-}
-
-void cc_free_reg(struct cc *c, int r)
-{
-    c->free |= X64_BIT(r);
-}
-
-void cc_drop(struct cc *c, uint32_t n)
-{
-    while (n--) {
-        struct val *v = &c->vs[--c->nvs];
-        if (v->kind == V_REG)
-            cc_free_reg(c, v->reg);
-        else if (v->kind == V_XREG)
-            c->xfree |= X64_BIT(v->reg);
-    }
 }
 
 /* Stores an xmm register's low 4 or 8 bytes. */
@@ -340,15 +276,9 @@ void cc_local_written(struct cc *c, uint32_t local)
     }
 }
 
-bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r)
+bool cc_push_overflow(struct cc *c)
 {
-    for (uint32_t k = 0; k < n; k++) {
-        struct val *v = cc_top(c, k);
-        if (v->kind == V_REG && v->reg == r)
-            v->kind = V_CONST;          /* r passes to the result */
-    }
-    cc_drop(c, n);
-    return cc_push_reg(c, type, r);
+    return cc_fail(c, "operand stack deeper than validated");
 }
 
 bool cc_xresult(struct cc *c, uint32_t n, uint8_t type, int x)
