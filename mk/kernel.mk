@@ -70,19 +70,35 @@ $(BUILD)/atoll.elf: $(KERNEL_OBJS) $(KENGINE_LIB) $(KOBJ)/ksyms.o $(KOBJ)/kernel
 
 # ---- The ISO (GRUB, Multiboot2, BIOS and UEFI) ----
 
-# Extra boot modules for the ISO, as "path" or "path:name" (name = the
-# module's command line; default: the file's base name).
+# Boot modules of the ISO, each "path" or "path:name" (the name the kernel
+# knows it by; default: the file's name). The first program is USERBOOT,
+# booted as the module named "userboot" (DESIGN.md); USERBOOT_ENV, the C
+# SDK's instance, goes with it and is instantiated only if userboot imports
+# from "env". MODULES adds more.
+USERBOOT     ?= $(BUILD)/user/userboot.wasm
+USERBOOT_ENV ?= $(BUILD)/user/env.wasm
 MODULES ?=
 CMDLINE ?=
+BOOT_MODULES = $(USERBOOT):userboot $(USERBOOT_ENV):env $(MODULES)
+BOOT_MODULE_FILES = $(foreach m,$(BOOT_MODULES),$(firstword $(subst :, ,$m)))
 
 ISO_DIR := $(BUILD)/iso
-ISO_MODULE_LINES = $(foreach m,$(MODULES),  module2 /boot/modules/$(notdir $(firstword $(subst :, ,$m))) $(or $(word 2,$(subst :, ,$m)),$(notdir $(firstword $(subst :, ,$m))))\n)
 
-$(BUILD)/atoll.iso: $(BUILD)/atoll.elf $(filter-out :%,$(foreach m,$(MODULES),$(firstword $(subst :, ,$m)))) FORCE
+# Module i is copied as boot/modules/i-FILE, so two files of one name
+# cannot collide.
+$(BUILD)/atoll.iso: $(BUILD)/atoll.elf $(BOOT_MODULE_FILES) FORCE
 	@rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/boot/modules
 	cp $(BUILD)/atoll.elf $(ISO_DIR)/boot/atoll.elf
-	@for m in $(MODULES); do cp "$${m%%:*}" $(ISO_DIR)/boot/modules/; done
-	@printf 'set timeout=0\nset default=0\ninsmod all_video\nmenuentry "Atoll" {\n  multiboot2 /boot/atoll.elf $(CMDLINE)\n$(ISO_MODULE_LINES)  boot\n}\n' > $(ISO_DIR)/boot/grub/grub.cfg
+	@{ printf 'set timeout=0\nset default=0\ninsmod all_video\nmenuentry "Atoll" {\n'; \
+	   printf '  multiboot2 /boot/atoll.elf %s\n' '$(CMDLINE)'; \
+	   i=0; for m in $(BOOT_MODULES); do \
+	     i=$$((i + 1)); f="$${m%%:*}"; n="$${m#*:}"; \
+	     [ "$$n" = "$$m" ] && n="$$(basename "$$f")"; \
+	     b="$$i-$$(basename "$$f")"; \
+	     cp "$$f" "$(ISO_DIR)/boot/modules/$$b" || exit 1; \
+	     printf '  module2 /boot/modules/%s %s\n' "$$b" "$$n"; \
+	   done; \
+	   printf '  boot\n}\n'; } > $(ISO_DIR)/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(ISO_DIR) 2>$(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 .PHONY: FORCE kernel

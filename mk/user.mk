@@ -3,8 +3,7 @@
 #   make user        $(USER_WASM): the SDK shim and userboot, the two boot
 #                    modules of the first program
 #   make test-user   both under a mock of the kernel in node (tests/user)
-#   make test-user-qemu  userboot on the real kernel in QEMU (not part of
-#                    make test: test-kernel's QEMU suites own that ground)
+#   (on the real kernel in QEMU: tests/qemu/test_shell.py, in test-kernel)
 #
 # A C program is freestanding (no libc): the SDK (user/sdk) plus the
 # kernel's own lib/string.c and lib/fmt.c built for wasm32. It imports its
@@ -29,7 +28,7 @@ USERBOOT_OBJS := $(patsubst %.c,$(USER_OUT)/obj/%.o,$(USERBOOT_SRCS)) \
 USER_WASM := $(USER_OUT)/env.wasm $(USER_OUT)/userboot.wasm
 ALL_TARGETS += $(USER_WASM)
 
-.PHONY: user test-user test-user-qemu
+.PHONY: user test-user
 user: $(USER_WASM)
 
 $(USER_OUT)/env.wasm: user/sdk/env.wat
@@ -67,6 +66,3 @@ test-user: $(USER_WASM) $(USER_OUT)/demo.wasm $(USER_OUT)/sdk_all.wasm
 	node tests/user/run.mjs $(USER_OUT)
 
 TEST_SUITES += test-user
-
-test-user-qemu: $(USER_WASM) $(BUILD)/atoll.elf
-	python3 tests/user/qemu_userboot.py $(USER_OUT)
