@@ -114,14 +114,20 @@ int fmt_vformat(fmt_putc_fn putc, void *ctx, const char *fmt, va_list ap)
                     prec = prec * 10 + (*p++ - '0');
             }
         }
-        int len = 0; /* 0 int, 1 long, 2 long long/size_t/ptrdiff/intmax, -1 short, -2 char */
+        int len = 0; /* 0 int, 1 long/size_t/ptrdiff, 2 long long/intmax, -1 short, -2 char */
         if (*p == 'h') {
             len = -1;
             if (*++p == 'h') { len = -2; p++; }
         } else if (*p == 'l') {
             len = 1;
             if (*++p == 'l') { len = 2; p++; }
-        } else if (*p == 'z' || *p == 't' || *p == 'j') {
+        } else if (*p == 'z' || *p == 't') {
+            /* size_t and ptrdiff_t have the size of long on x86-64 and on
+             * wasm32 (where this file is built for user programs too). */
+            _Static_assert(sizeof(size_t) == sizeof(long), "size_t is long-sized");
+            len = 1;
+            p++;
+        } else if (*p == 'j') {
             len = 2;
             p++;
         }

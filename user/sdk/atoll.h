@@ -25,9 +25,8 @@
 #include <stdint.h>
 
 /* The kernel's freestanding string and printf code, built for wasm32 too:
- * memcpy, strlen, strcmp..., fmt_snprintf and fmt_vsnprintf. Its z, t and j
- * length modifiers read 64 bits, but size_t is 32 bits on wasm32: print a
- * size_t with %u, or cast it to unsigned long long for %llu. */
+ * memcpy, strlen, strcmp..., fmt_snprintf and fmt_vsnprintf (%zu is a
+ * size_t on both targets). */
 #include "lib/fmt.h"
 #include "lib/string.h"
 
