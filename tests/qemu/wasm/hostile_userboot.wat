@@ -51,6 +51,7 @@
   (data (i32.const 176) "check ")
   (data (i32.const 192) ": got ")
   (data (i32.const 208) ", want ")
+  (data (i32.const 224) "recurse")
   @CHILDREN@
 
   ;; ---- output ----
@@ -269,6 +270,14 @@
                  (i64.const 0) (i32.const 1) (i64.const 0))
     (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 0)) (i32.const 1) (i32.const 0))
     (call $check32 (call $kind (table.get $h (i32.const 1))) (i32.const 3))
+    ;; endless recursion in a child: "call stack exhausted" (kind 9) ends
+    ;; it on its own stack, nothing else
+    (call $cc (i32.const 7))
+    (call $addc (table.get $h (i32.const 7)) (table.get $h (i32.const 0)) (i32.const 0) (i32.const 0))
+    (call $callc (table.get $h (i32.const 7)) (i32.const 0) (i64.const 224) (i64.const 7)
+                 (i64.const 0) (i32.const 4) (i64.const 9))
+    (call $callc (table.get $h (i32.const 7)) (i32.const 0) (i64.const 0) (i64.const 6)
+                 (i64.const 0) (i32.const 1) (i64.const 0))
     ;; stale handles
     (call $check32 (call $drop (table.get $h (i32.const 0))) (i32.const 0))
     (call $check32 (call $kind (table.get $h (i32.const 0))) (i32.const 0))
