@@ -129,8 +129,16 @@ static inline uint32_t cc_u32(struct cc *c)
     }
     return cc_u32_long(c);
 }
-int32_t cc_s32(struct cc *c);
 int64_t cc_s64(struct cc *c);
+static inline int32_t cc_s32(struct cc *c)
+{
+    uint8_t b = *c->p;
+    if (b < 0x80) {                    /* -64..63: one byte */
+        c->p++;
+        return b & 0x40 ? (int32_t)b - 128 : (int32_t)b;
+    }
+    return (int32_t)cc_s64(c);
+}
 /* The side entry of the instruction being compiled: they come in code
  * order, and each names its instruction's pc, which is checked, so a
  * compiler and validator out of step fail loudly instead of miscompiling. */
