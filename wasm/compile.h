@@ -15,7 +15,7 @@
 #include "module.h"
 #include "opcodes.h"
 #include "runtime.h"
-#include "x64/asm.h"
+#include "x64/asm.h"     /* the encoder; its frequent memory forms are inline */
 
 /* Where an operand-stack value is. */
 enum { V_CONST, V_REG, V_LOCAL, V_MEM, V_XREG };

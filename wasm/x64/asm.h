@@ -153,6 +153,44 @@ static inline uint32_t x64_pos(const x64_asm *a) { return a->pos; }
 /* X64_ERR_* bits, 0 when the code in the buffer is complete and right. */
 static inline uint32_t x64_failed(const x64_asm *a) { return a->err; }
 
+/* ---- Fast path of the frequent memory forms ----
+ * A 32- or 64-bit operation with a one-byte opcode between a register (or
+ * /digit) and [base + index*scale + disp], maybe an imm32 after (ilen 0 or
+ * 4): the loads, stores and ALU forms compiled code is made of (frame
+ * slots, vmctx fields, linear memory). Inline, so that an operand known
+ * where it is made (a frame slot: rbp, no index) folds at compile time;
+ * true when emitted, false (nothing emitted) for a RIP-relative or
+ * base-less operand or a nearly full buffer, which take the general path.
+ * The bytes are those the general path writes (test-x64 checks both). */
+static inline bool x64__rm_fast(x64_asm *a, uint8_t opc, bool w, unsigned reg,
+                                x64_mem m, unsigned ilen, int32_t imm)
+{
+    if (m.base < 0 || a->pos + X64_MAX_INSN > a->cap)
+        return false;
+    uint8_t *s = a->buf + a->pos, *p = s;
+    unsigned b = (unsigned)m.base;
+    unsigned x = m.index == X64_NOREG ? 4u : (unsigned)m.index;   /* 4: none */
+    unsigned rex = (w ? 8u : 0u) | (reg & 8) >> 1 | (x & 8) >> 2 | (b & 8) >> 3;
+    *p = (uint8_t)(0x40 | rex);
+    p += rex != 0;
+    *p++ = opc;
+    b &= 7;
+    /* rm 100 (rsp, r12 as base, or any index) means a SIB byte; base 101
+     * (rbp, r13) has no mod-00 form. */
+    bool sib = x != 4 || b == 4;
+    unsigned mod = (m.disp == 0 && b != 5) ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
+    p[0] = (uint8_t)(mod << 6 | (reg & 7) << 3 | (sib ? 4 : b));
+    p[1] = (uint8_t)(m.scale << 6 | (x & 7) << 3 | b);
+    p += 1 + sib;
+    uint32_t d = (uint32_t)m.disp, i = (uint32_t)imm;
+    p[0] = (uint8_t)d; p[1] = (uint8_t)(d >> 8); p[2] = (uint8_t)(d >> 16); p[3] = (uint8_t)(d >> 24);
+    p += mod == 2 ? 4 : mod;
+    p[0] = (uint8_t)i; p[1] = (uint8_t)(i >> 8); p[2] = (uint8_t)(i >> 16); p[3] = (uint8_t)(i >> 24);
+    a->pos += (uint32_t)(p + ilen - s);
+    return true;
+}
+static inline bool x64__wide(x64_sz sz) { return sz == X64_S32 || sz == X64_S64; }
+
 /* ---- Labels, jumps and calls (asm_ctl.c) ---- */
 
 /* Binds `l` at the current position and patches every use chained so far.
@@ -226,8 +264,20 @@ typedef enum x64_alu {
 } x64_alu;
 void x64_alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src);
 void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm);
-void x64_alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m);
-void x64_alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src);
+void x64__alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m);
+void x64__alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src);
+static inline void x64_alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m)
+{
+    if (!x64__wide(sz) ||
+        !x64__rm_fast(a, (uint8_t)(op << 3 | 3), sz == X64_S64, (unsigned)dst, m, 0, 0))
+        x64__alu_rm(a, op, sz, dst, m);
+}
+static inline void x64_alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src)
+{
+    if (!x64__wide(sz) ||
+        !x64__rm_fast(a, (uint8_t)(op << 3 | 1), sz == X64_S64, (unsigned)src, m, 0, 0))
+        x64__alu_mr(a, op, sz, m, src);
+}
 void x64_alu_mi(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int32_t imm);
 /* Always the imm32 form (81 /op id, never the accumulator form), for a
  * value known later, such as the frame size in a prologue: returns the
@@ -273,11 +323,26 @@ void x64_mov_ri(x64_asm *a, x64_sz sz, int dst, int64_t imm);
 uint32_t x64_movabs(x64_asm *a, int dst, uint64_t imm);
 void x64_zero(x64_asm *a, int r);   /* xor r32,r32: clobbers flags */
 /* Loads: sz 1/2 zero-extend (movzx), 4 zero-extends, 8 plain. */
-void x64_load(x64_asm *a, x64_sz sz, int dst, x64_mem m);
+void x64__load(x64_asm *a, x64_sz sz, int dst, x64_mem m);
+static inline void x64_load(x64_asm *a, x64_sz sz, int dst, x64_mem m)
+{
+    if (!x64__wide(sz) || !x64__rm_fast(a, 0x8B, sz == X64_S64, (unsigned)dst, m, 0, 0))
+        x64__load(a, sz, dst, m);
+}
 /* Sign-extending loads: from 1/2/4 bytes into a `to`-sized register (4 or 8). */
 void x64_loads(x64_asm *a, x64_sz from, x64_sz to, int dst, x64_mem m);
-void x64_store(x64_asm *a, x64_sz sz, x64_mem m, int src);
-void x64_store_i(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm);
+void x64__store(x64_asm *a, x64_sz sz, x64_mem m, int src);
+static inline void x64_store(x64_asm *a, x64_sz sz, x64_mem m, int src)
+{
+    if (!x64__wide(sz) || !x64__rm_fast(a, 0x89, sz == X64_S64, (unsigned)src, m, 0, 0))
+        x64__store(a, sz, m, src);
+}
+void x64__store_i(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm);
+static inline void x64_store_i(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm)
+{
+    if (!x64__wide(sz) || !x64__rm_fast(a, 0xC7, sz == X64_S64, 0, m, 4, imm))
+        x64__store_i(a, sz, m, imm);
+}
 /* Register extensions: movzx from 1/2 bytes (to 32 bits, which clears
  * the top), movsx from 1/2/4 into `to` (4 or 8; 4->8 is movsxd). */
 void x64_movzx(x64_asm *a, x64_sz from, int dst, int src);

@@ -19,26 +19,15 @@ void x64_alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src)
     emit_rr(a, OP(0, 0, sized(op << 3 | 1, sz)) | op_sz(sz), (unsigned)src, (unsigned)dst);
 }
 
-/* The hot memory forms below try emit_rm_fast first; their general path
- * stays out of line so the fast one needs no saved registers. */
-#define NOINLINE __attribute__((noinline))
-static inline bool wide(x64_sz sz) { return sz == X64_S32 || sz == X64_S64; }
-
-static NOINLINE void alu_rm(x64_asm *a, uint32_t opc, x64_sz sz, int r, x64_mem m)
+/* The general paths of x64_alu_rm/mr (asm.h has their fast path). */
+void x64__alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m)
 {
-    emit_rm(a, OP(0, 0, sized(opc, sz)) | op_sz(sz), (unsigned)r, m);
+    emit_rm(a, OP(0, 0, sized(op << 3 | 3, sz)) | op_sz(sz), (unsigned)dst, m);
 }
 
-void x64_alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m)
+void x64__alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src)
 {
-    if (!wide(sz) || !emit_rm_fast(a, (uint8_t)(op << 3 | 3), sz == X64_S64, (unsigned)dst, m, 0, 0))
-        alu_rm(a, op << 3 | 3, sz, dst, m);
-}
-
-void x64_alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src)
-{
-    if (!wide(sz) || !emit_rm_fast(a, (uint8_t)(op << 3 | 1), sz == X64_S64, (unsigned)src, m, 0, 0))
-        alu_rm(a, op << 3 | 1, sz, src, m);
+    emit_rm(a, OP(0, 0, sized(op << 3 | 1, sz)) | op_sz(sz), (unsigned)src, m);
 }
 
 void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm)
@@ -152,7 +141,8 @@ uint32_t x64_movabs(x64_asm *a, int dst, uint64_t imm)
 
 void x64_zero(x64_asm *a, int r) { x64_alu_rr(a, X64_XOR, X64_S32, r, r); }
 
-static NOINLINE void load(x64_asm *a, x64_sz sz, int dst, x64_mem m)
+/* The general paths of x64_load, x64_store and x64_store_i (asm.h). */
+void x64__load(x64_asm *a, x64_sz sz, int dst, x64_mem m)
 {
     if (sz == X64_S8)
         emit_rm(a, OP(0, 1, 0xB6), (unsigned)dst, m);
@@ -173,27 +163,14 @@ void x64_loads(x64_asm *a, x64_sz from, x64_sz to, int dst, x64_mem m)
         emit_rm(a, OP(0, 0, 0x63) | OP_W, (unsigned)dst, m);
 }
 
-void x64_load(x64_asm *a, x64_sz sz, int dst, x64_mem m)
+void x64__store(x64_asm *a, x64_sz sz, x64_mem m, int src)
 {
-    if (!wide(sz) || !emit_rm_fast(a, 0x8B, sz == X64_S64, (unsigned)dst, m, 0, 0))
-        load(a, sz, dst, m);
+    emit_rm(a, OP(0, 0, sized(0x89, sz)) | op_sz(sz), (unsigned)src, m);
 }
 
-void x64_store(x64_asm *a, x64_sz sz, x64_mem m, int src)
-{
-    if (!wide(sz) || !emit_rm_fast(a, 0x89, sz == X64_S64, (unsigned)src, m, 0, 0))
-        alu_rm(a, 0x89, sz, src, m);
-}
-
-static NOINLINE void store_i(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm)
+void x64__store_i(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm)
 {
     emit_rmi(a, OP(0, 0, sized(0xC7, sz)) | op_szd(sz), 0, m, izlen(sz), imm);
-}
-
-void x64_store_i(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm)
-{
-    if (!wide(sz) || !emit_rm_fast(a, 0xC7, sz == X64_S64, 0, m, 4, imm))
-        store_i(a, sz, m, imm);
 }
 
 void x64_movzx(x64_asm *a, x64_sz from, int dst, int src)

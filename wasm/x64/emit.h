@@ -210,38 +210,6 @@ X64_INLINE void emit_rmi(x64_asm *a, uint32_t op, unsigned reg, x64_mem m,
     uint8_t *s = x64__begin(a);
     x64__end(a, s, put_imm(x64__rm(a, s, s, op, reg, m), ilen, imm));
 }
-/* The most frequent shape in compiled code, a 32- or 64-bit operation
- * with a one-byte opcode between a register (or /digit) and [base +
- * index*scale + disp] (frame slots, vmctx fields, linear memory), maybe
- * an immediate (ilen bytes of imm) after: emitted here, straight-line,
- * and true; false (nothing emitted) for a RIP-relative or base-less
- * operand or when the buffer is nearly full: the general path then. */
-X64_INLINE bool emit_rm_fast(x64_asm *a, uint8_t opc, bool w, unsigned reg,
-                             x64_mem m, unsigned ilen, int32_t imm)
-{
-    if (m.base < 0 || a->pos + X64_MAX_INSN > a->cap)
-        return false;
-    uint8_t *s = a->buf + a->pos, *p = s;
-    unsigned b = (unsigned)m.base;
-    unsigned x = m.index == X64_NOREG ? 4u : (unsigned)m.index;   /* 4: none */
-    unsigned rex = (w ? 8u : 0u) | (reg & 8) >> 1 | (x & 8) >> 2 | (b & 8) >> 3;
-    *p = (uint8_t)(0x40 | rex);
-    p += rex != 0;
-    *p++ = opc;
-    b &= 7;
-    /* rm 100 (rsp, r12 as base, or any index) means a SIB byte. */
-    bool sib = x != 4 || b == 4;
-    unsigned mod = (m.disp == 0 && b != 5) ? 0 : fits8(m.disp) ? 1 : 2;
-    p[0] = (uint8_t)(mod << 6 | (reg & 7) << 3 | (sib ? 4 : b));
-    p[1] = (uint8_t)(m.scale << 6 | (x & 7) << 3 | b);
-    p += 1 + sib;
-    put32(p, (uint32_t)m.disp);
-    p += mod == 2 ? 4 : mod;
-    put32(p, (uint32_t)imm);
-    a->pos += (uint32_t)(p + ilen - s);
-    return true;
-}
-
 /* Raw bytes (n <= X64_MAX_INSN). */
 void x64__raw(x64_asm *a, const uint8_t *b, unsigned n);
 
