@@ -99,7 +99,7 @@ int component_grant(struct component *c, struct kobj *obj, uint32_t *index)
 {
     uint64_t f = spin_lock_irqsave(&c->lock);
     int status = CORAL_EINVAL;
-    if (c->state != COMPONENT_DEAD && c->ngrants < COMPONENT_MAX_GRANTS) {
+    if (c->state != COMPONENT_DEAD && !c->kill && c->ngrants < COMPONENT_MAX_GRANTS) {
         handle_t h = handle_make(&c->handles, obj);
         if (h == HANDLE_NULL) {
             status = CORAL_EINTERNAL;
@@ -320,7 +320,8 @@ static int do_add(struct component *c, struct kmodule *m, const char *name, size
     struct component_instance *ci = &c->inst[c->ninst];
     ci->inst = in;
     ci->mod = (struct kmodule *)kobj_get(&m->k);
-    memcpy(ci->name, name, len);
+    if (len)
+        memcpy(ci->name, name, len);
     ci->name_len = (uint32_t)len;
     *index = c->ninst++;
     find_events(c, in);
@@ -413,6 +414,22 @@ static void serve(struct component *c, struct creq *r)
     else
         r->status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
     finish(r);
+}
+
+int component_tick(struct component *c)
+{
+    if (!c->has_tick || c->kill)
+        return CORAL_EINVAL;
+    uint64_t vals[1];
+    return run(c, &c->on_tick, vals, "tick") ? CORAL_ETRAPPED : CORAL_OK;
+}
+
+int component_press_key(struct component *c, uint8_t code)
+{
+    if (!c->has_key || c->kill)
+        return CORAL_EINVAL;
+    uint64_t vals[1] = { code };
+    return run(c, &c->on_key, vals, "press_key") ? CORAL_ETRAPPED : CORAL_OK;
 }
 
 /* Queues r for c's thread and waits for it; false when c has ended. */
@@ -536,14 +553,12 @@ static int component_main(void *arg)
         }
         uint8_t code;
         if (c->has_key && c->takes_keys && keyboard_pop(&code)) {
-            uint64_t vals[1] = { code };
-            run(c, &c->on_key, vals, "press_key");
+            component_press_key(c, code);
             continue;
         }
         if (c->has_tick && c->pending_ticks) {
             __atomic_fetch_sub(&c->pending_ticks, 1, __ATOMIC_RELAXED);
-            uint64_t vals[1];
-            run(c, &c->on_tick, vals, "tick");
+            component_tick(c);
         }
     }
     die(c);
@@ -571,7 +586,15 @@ static void component_destroy(struct kobj *o)
     kfree(c);
 }
 
-static const struct kobj_ops component_ops = { "component", component_destroy };
+/* Nobody can reach it any more (its creator dropped the last handle):
+ * it ends, which drops its own handles and so may end its children. */
+static void component_unreachable(struct kobj *o)
+{
+    component_kill((struct component *)o);
+}
+
+static const struct kobj_ops component_ops = { "component", component_destroy,
+                                                component_unreachable };
 
 struct component *component_create(const char *name)
 {

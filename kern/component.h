@@ -118,6 +118,14 @@ int component_grant(struct component *c, struct kobj *obj, uint32_t *index);
  * keys go to the one component marked as their consumer. */
 void component_start_events(struct component *c, bool takes_keys);
 
+/* Delivers one event now, on the calling thread, which must be the
+ * component's own (its loop does this; the hosted tool, where everything
+ * runs on one thread, calls them directly). CORAL_EINVAL when the
+ * component has no such export or has ended, CORAL_ETRAPPED when the call
+ * trapped (the component has ended then). */
+int component_tick(struct component *c);
+int component_press_key(struct component *c, uint8_t code);
+
 /* Asks the component to end: compiled code is interrupted at the next
  * timer tick, queued work is refused. Does not wait. */
 void component_kill(struct component *c);

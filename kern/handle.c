@@ -24,6 +24,8 @@ void handle_space_destroy(struct handle_space *s)
     for (uint32_t i = 0; i < s->cap; i++) {
         struct kobj *o = s->slots[i].obj;
         s->slots[i].obj = NULL;
+        if (o)
+            kobj_handle_remove(o);
         kobj_put(o);
     }
     kfree(s->slots);
@@ -66,6 +68,7 @@ handle_t handle_make(struct handle_space *s, struct kobj *obj)
     s->free_head = slot->next_free;
     slot->next_free = 0;
     slot->obj = kobj_get(obj);
+    kobj_handle_add(obj);
     s->used++;
     return ((uint64_t)slot->gen << 32) | (uint64_t)(i + 1);
 }
@@ -110,6 +113,7 @@ bool handle_drop(struct handle_space *s, handle_t h)
     slot->next_free = s->free_head;
     s->free_head = (uint32_t)(slot - s->slots) + 1;
     s->used--;
+    kobj_handle_remove(o);
     kobj_put(o);
     return true;
 }

@@ -15,7 +15,7 @@ static void kmodule_destroy(struct kobj *o)
     kfree(km);
 }
 
-static const struct kobj_ops kmodule_ops = { "module", kmodule_destroy };
+static const struct kobj_ops kmodule_ops = { "module", kmodule_destroy, NULL };
 
 struct kmodule *kmodule_create(const void *bytes, uint64_t len, int *status,
                                char *why, size_t why_size)

@@ -14,6 +14,7 @@ void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops)
     ASSERT(kind > KOBJ_INVALID && kind < KOBJ_KIND_COUNT);
     o->kind = kind;
     o->refs = 1;
+    o->handles = 0;
     o->ops = ops;
     __atomic_add_fetch(&live[kind], 1, __ATOMIC_RELAXED);
 }
@@ -39,6 +40,21 @@ void kobj_put(struct kobj *o)
         o->ops->destroy(o);
         __atomic_sub_fetch(&live[kind], 1, __ATOMIC_RELAXED);
     }
+}
+
+void kobj_handle_add(struct kobj *o)
+{
+    __atomic_add_fetch(&o->handles, 1, __ATOMIC_RELAXED);
+}
+
+void kobj_handle_remove(struct kobj *o)
+{
+    uint32_t old = __atomic_fetch_sub(&o->handles, 1, __ATOMIC_ACQ_REL);
+    if (old == 0)
+        panic("kobj_handle_remove: %s object %p has no handles", kobj_kind_name(o->kind),
+              (void *)o);
+    if (old == 1 && o->ops->unreachable)
+        o->ops->unreachable(o);
 }
 
 uint64_t kobj_live(enum kobj_kind kind)

@@ -26,11 +26,17 @@ struct kobj;
 struct kobj_ops {
     const char *name;               /* "memory area", for reports */
     void (*destroy)(struct kobj *o); /* frees the object; called once */
+    /* Optional: called when the last guest handle to the object goes
+     * (kernel references may keep it alive). A component ends then: no
+     * one can reach it any more. Called with a handle space's lock held:
+     * must not block or take that lock. */
+    void (*unreachable)(struct kobj *o);
 };
 
 struct kobj {
     enum kobj_kind kind;
     uint32_t refs;                  /* atomic */
+    uint32_t handles;               /* atomic: guest handles naming it */
     const struct kobj_ops *ops;
 };
 
@@ -42,6 +48,11 @@ struct kobj *kobj_get(struct kobj *o);
 
 /* Drops a reference; the last one destroys the object. NULL is allowed. */
 void kobj_put(struct kobj *o);
+
+/* Handle accounting, for kern/handle.c: a handle naming o was made or
+ * dropped (the last drop calls ops->unreachable). */
+void kobj_handle_add(struct kobj *o);
+void kobj_handle_remove(struct kobj *o);
 
 /* Live objects per kind (leak accounting for tests). */
 uint64_t kobj_live(enum kobj_kind kind);

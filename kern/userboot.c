@@ -130,16 +130,16 @@ static bool grant_screen(struct component *c)
     return ok;
 }
 
-int userboot_start(void)
+struct component *userboot_start(void)
 {
     const struct boot_module *bm = find_module("userboot", 8);
     if (!bm) {
         pr_info("atoll: no userboot among the boot modules; idling\n");
-        return -1;
+        return NULL;
     }
     struct kmodule *ub = compile_module(bm, "userboot", 8);
     if (!ub)
-        return -1;
+        return NULL;
     struct component *c = component_create("userboot");
     uint32_t index = 0;
     bool ok = c && grant_screen(c) && add_dependencies(c, ub);
@@ -157,7 +157,7 @@ int userboot_start(void)
             kobj_put(&c->k);
         }
         console_attach();
-        return -1;
+        return NULL;
     }
     int64_t result;
     int status = component_call(c, index, "init", 4, 0, &result);
@@ -169,5 +169,5 @@ int userboot_start(void)
         pr_warn("atoll: userboot: no init() -> i32 export; events only\n");
     component_start_events(c, true);
     /* The kernel keeps its reference: userboot is never dropped. */
-    return 0;
+    return c;
 }

@@ -6,9 +6,12 @@
 #ifndef KERN_USERBOOT_H
 #define KERN_USERBOOT_H
 
-/* Builds and starts the userboot component, then returns (the component
- * runs on its own thread). Returns 0, or -1 after reporting why there is
- * no userboot (none among the boot modules, or it could not start). */
-int userboot_start(void);
+struct component;
+
+/* Builds and starts the userboot component, then returns it (it runs on
+ * its own thread; the kernel keeps this reference for good). NULL after
+ * reporting why there is no userboot (none among the boot modules, or it
+ * could not start). */
+struct component *userboot_start(void);
 
 #endif

@@ -35,3 +35,10 @@ bench-quick: bench-atoll-run
 TEST_SUITES += test-bench
 test-bench:
 	@python3 bench/harness/check.py --build $(BUILD)
+
+# What the Coral interface costs (a coral call, module_create, a component
+# spawn) in the hosted build and in the kernel under TCG, and kernel entry
+# to the shell prompt: bench/coral/measure.py.
+.PHONY: bench-coral
+bench-coral: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(USER_WASM)
+	python3 bench/coral/measure.py -n 3

@@ -60,3 +60,31 @@ $(BUILD)/fuzz-run: tests/runtime/fuzz_run.c $(HOST_OBJS) $(RT_LINK_OBJS)
 .PHONY: fuzz-diff
 fuzz-diff: $(BUILD)/fuzz-run
 	@python3 tests/runtime/fuzz_diff.py $(BUILD)/fuzz-run $(FUZZ_COUNT)
+
+# The kernel's Coral layer on Linux (host/atoll_coral.c): userboot,
+# components, the coral module, modules, handles and memory areas, built
+# from kern/ unchanged over the hosted services of host/kernel_host.c.
+CORAL_KERN_SRCS := kern/component.c kern/coral.c kern/kmodule.c kern/userboot.c \
+                   kern/handle.c kern/vma.c kern/object.c lib/fmt.c boot/bootinfo.c
+CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c
+CORAL_CFLAGS    := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
+                   -Itests/unit/shim -I. -Ihost
+$(BUILD)/atoll-coral: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) \
+                      $(wildcard kern/*.h) $(ENGINE_HDRS)
+	$(HOST_CC) $(CORAL_CFLAGS) $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) \
+	    $(RT_LINK_OBJS) -o $@
+ALL_TARGETS += $(BUILD)/atoll-coral
+
+# The same under ASan and UBSan, for its test: the userboots of
+# tests/qemu/wasm (hostile arguments included) and the C shell, natively.
+$(BUILD)/atoll-coral-asan: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) \
+                           $(RT_HOST_SRCS) host/host_linux.c host/file.c \
+                           $(wildcard kern/*.h) $(ENGINE_HDRS)
+	$(HOST_CC) $(CORAL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) \
+	    host/host_linux.c host/file.c -o $@
+
+TEST_SUITES += test-coral
+.PHONY: test-coral
+test-coral: $(BUILD)/atoll-coral-asan $(USER_WASM)
+	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user

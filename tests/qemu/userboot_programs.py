@@ -28,8 +28,8 @@ def wat2wasm(src, name):
     return out
 
 
-def build(name):
-    with open(os.path.join(WAT_DIR, name + ".wat")) as f:
+def build(name, wat_dir=WAT_DIR):
+    with open(os.path.join(wat_dir, name + ".wat")) as f:
         return wat2wasm(f.read(), name)
 
 
@@ -37,19 +37,19 @@ def wat_bytes(data):
     return "".join("\\%02x" % b for b in data)
 
 
-def with_children(name, children, base=16384):
+def with_children(name, children, base=16384, wat_dir=WAT_DIR):
     """Builds WAT program `name` with the child programs' bytes in its
     memory: @CHILDREN@ becomes data segments and $<child>_off/_len
     globals (the "child_" prefix dropped)."""
     parts, off = [], base
     for child in children:
-        with open(build(child), "rb") as f:
+        with open(build(child, wat_dir), "rb") as f:
             data = f.read()
         short = child[len("child_"):] if child.startswith("child_") else child
         parts.append('(global $%s_off i64 (i64.const %d)) (global $%s_len i64 (i64.const %d))'
                      % (short, off, short, len(data)))
         parts.append('(data (i32.const %d) "%s")' % (off, wat_bytes(data)))
         off += (len(data) + 15) & ~15
-    with open(os.path.join(WAT_DIR, name + ".wat")) as f:
+    with open(os.path.join(wat_dir, name + ".wat")) as f:
         src = f.read().replace("@CHILDREN@", "\n  ".join(parts))
     return wat2wasm(src, name)

@@ -17,7 +17,7 @@ static void dummy_destroy(struct kobj *o)
     free(d);
 }
 
-static const struct kobj_ops dummy_ops = { "dummy", dummy_destroy };
+static const struct kobj_ops dummy_ops = { "dummy", dummy_destroy, NULL };
 
 static struct kobj *dummy(enum kobj_kind kind, int *destroyed)
 {
@@ -115,4 +115,38 @@ TEST(kobj_misuse_panics)
     copy.k.refs = 0;
     EXPECT_PANIC(kobj_put(&copy.k));
     EXPECT_PANIC(kobj_get(&copy.k));
+}
+
+static int unreachable_calls;
+
+static void count_unreachable(struct kobj *o)
+{
+    (void)o;
+    unreachable_calls++;
+}
+
+static const struct kobj_ops watched_ops = { "watched", dummy_destroy, count_unreachable };
+
+TEST(handle_last_drop_makes_unreachable)
+{
+    heap_init();
+    int gone = 0;
+    struct handle_space a, b;
+    handle_space_init(&a, 10);
+    handle_space_init(&b, 10);
+    struct dummy *d = calloc(1, sizeof *d);
+    kobj_init(&d->k, KOBJ_COMPONENT, &watched_ops);
+    d->destroyed = &gone;
+    unreachable_calls = 0;
+    handle_t ha = handle_make(&a, &d->k), hb = handle_make(&b, &d->k);
+    CHECK(d->k.handles == 2);
+    CHECK(handle_drop(&a, ha));
+    CHECK(unreachable_calls == 0);       /* b still names it */
+    handle_space_destroy(&b);            /* the last handle goes with b */
+    CHECK(unreachable_calls == 1 && d->k.handles == 0);
+    CHECK(gone == 0);                    /* our reference keeps it */
+    (void)hb;
+    kobj_put(&d->k);
+    CHECK(gone == 1);
+    handle_space_destroy(&a);
 }

@@ -1,5 +1,6 @@
-/* Host stand-in for arch/x86/cpu.h: unit tests run in user space, where
- * cli/sti are not allowed and not needed (no interrupts, one thread). */
+/* Host stand-in for arch/x86/cpu.h: unit tests and the hosted coral tool
+ * (host/atoll_coral.c) run in user space, where cli/sti are not allowed and
+ * not needed (no interrupts, one thread). */
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
 
@@ -7,6 +8,8 @@
 
 static inline uint64_t irq_save(void) { return 0; }
 static inline void irq_restore(uint64_t flags) { (void)flags; }
+static inline void irq_disable(void) {}
+static inline void irq_enable(void) {}
 static inline void cpu_relax(void) {}
 
 #endif

@@ -1,0 +1,177 @@
+/*
+ * The kernel services that kern/'s Coral layer calls (component, coral,
+ * kmodule, userboot, handles, memory areas), implemented on Linux for the
+ * hosted build (host/atoll_coral.c). One thread runs everything: a
+ * component's "thread" is this thread, so requests between components run
+ * inline, as a component calling into itself does in the kernel. The
+ * engine's own host interface is host/host_linux.c and friends.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dev/keyboard.h"
+#include "dev/screen.h"
+#include "kern/clock.h"
+#include "kern/log.h"
+#include "kern/panic.h"
+#include "kern/thread.h"
+#include "mm/heap.h"
+#include "mm/phys.h"
+#include "mm/pmm.h"
+
+/* Physical addresses are host addresses here (boot modules are buffers). */
+uintptr_t phys_map_base;
+enum log_level log_threshold = LOG_INFO;
+
+/* ---- heap: malloc, with the counts sys_info reports ---- */
+
+static uint64_t live_allocs;
+
+void *kmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (p)
+        live_allocs++;
+    return p;
+}
+
+void *kzalloc(size_t size)
+{
+    void *p = kmalloc(size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void *kcalloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return kzalloc(n * size);
+}
+
+void kfree(void *p)
+{
+    if (p)
+        live_allocs--;
+    free(p);
+}
+
+void heap_get_stats(struct heap_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->live_allocs = live_allocs;
+}
+
+void pmm_get_stats(struct pmm_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->total_frames = 65536;
+    st->free_frames = 65536;
+}
+
+/* ---- log, panic ---- */
+
+void vklog(enum log_level level, const char *fmt, va_list ap)
+{
+    if (level > log_threshold)
+        return;
+    vfprintf(stderr, fmt, ap);
+}
+
+void klog(enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vklog(level, fmt, ap);
+    va_end(ap);
+}
+
+void kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "atoll-coral: panic: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* A program's log_write output: standard output. */
+void serial_write(const char *s, size_t n)
+{
+    fwrite(s, 1, n, stdout);
+    fflush(stdout);
+}
+
+/* ---- time ---- */
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t start_ns;
+
+uint64_t clock_ns(void)
+{
+    if (!start_ns)
+        start_ns = mono_ns();
+    return mono_ns() - start_ns;
+}
+
+unsigned timer_hz(void)
+{
+    return 100;
+}
+
+/* ---- one thread ---- */
+
+static struct thread the_thread = { .name = "hosted" };
+
+struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
+                             size_t stack_size, bool joinable)
+{
+    (void)name, (void)entry, (void)arg, (void)stack_size, (void)joinable;
+    return &the_thread;
+}
+
+void thread_start(struct thread *t) { (void)t; }
+struct thread *thread_current(void) { return &the_thread; }
+void thread_wake(struct thread *t) { (void)t; }
+void thread_kill(struct thread *t) { (void)t; }
+
+void thread_block(void)
+{
+    panic("thread_block: nothing else could run in the hosted build");
+}
+
+/* ---- keyboard, screen, console ---- */
+
+void keyboard_set_notify(void (*fn)(void)) { (void)fn; }
+bool keyboard_pop(uint8_t *code) { (void)code; return false; }
+unsigned keyboard_pending(void) { return 0; }
+
+static uint16_t cells[SCREEN_CELLS];
+
+uint16_t *screen_cells(void)
+{
+    return cells;
+}
+
+void console_detach(void) {}
+void console_attach(void) {}

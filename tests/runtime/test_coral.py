@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""make test-coral: the kernel's Coral layer (kern/userboot, component,
+coral, kmodule, handles, memory areas) built for Linux under ASan and UBSan
+(build/atoll-coral-asan), running the userboots the QEMU tests boot: the
+hostile-argument program, the Coral-shaped one, and the C shell with typed
+commands. Ends with "N passed, N failed".
+
+    tests/runtime/test_coral.py ATOLL_CORAL BUILD/user
+"""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "qemu"))
+import userboot_programs as programs  # noqa: E402
+
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, ok, detail=""):
+    results["passed" if ok else "failed"] += 1
+    if not ok:
+        print("FAIL %s: %s" % (name, detail[-3000:]))
+
+
+def run(tool, args):
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    return subprocess.run([tool] + args, capture_output=True, text=True, timeout=300, env=env)
+
+
+def main():
+    tool, user = sys.argv[1], sys.argv[2]
+
+    hostile = programs.with_children("hostile_userboot", [
+        "child_answer", "child_importer", "child_unlinkable", "child_start_traps"])
+    p = run(tool, [hostile])
+    m = re.search(r"hostile: (\d+) passed, (\d+) failed", p.stdout)
+    check("hostile arguments", p.returncode == 0 and m and m.group(2) == "0"
+          and int(m.group(1)) >= 100, p.stdout + p.stderr)
+    check("a trapping child is reported by name",
+          "function 4 (boom), during a call of boom: integer divide by zero" in p.stderr,
+          p.stderr)
+    check("stack exhaustion in a child", "during a call of recurse: call stack exhausted"
+          in p.stderr, p.stderr)
+
+    coral = programs.build("coral_userboot")
+    p = run(tool, ["--keys", "hello", "--ticks", "4", "--screen", coral])
+    lines = p.stdout.splitlines()
+    check("Coral-shaped userboot", p.returncode == 0 and len(lines) >= 5 and
+          lines[1].startswith(" Coral - userboot") and lines[3] == "k 1102" and
+          lines[4] == "hello", p.stdout + p.stderr)
+    check("its spinner turned", len(lines) > 1 and lines[1].rstrip().endswith("+"),
+          p.stdout)
+
+    env = os.path.join(user, "env.wasm")
+    ub = os.path.join(user, "userboot.wasm")
+    p = run(tool, ["--module", "env=" + env, "--keys", "echo Hi!\\ndemo\\nnope\\n",
+                   "--screen", ub])
+    out = p.stdout
+    check("C shell starts", p.returncode == 0 and "init returned 0" in p.stderr,
+          out + p.stderr)
+    check("C shell: echo", "atoll> echo Hi!\nHi!\n" in out, out)
+    check("C shell: demo", "call answer() = 0 ok, result 42" in out and
+          "call boom() = 4 trapped, trap 1 (unreachable)" in out, out)
+    check("C shell: unknown command", "unknown command: nope" in out, out)
+
+    p = run(tool, ["--module", "env=" + env, ub + ".missing"])
+    check("a missing file is an error", p.returncode == 1 and "cannot read" in p.stderr,
+          p.stderr)
+    with open(os.path.join(programs._dir(), "garbage.wasm"), "wb") as f:
+        f.write(b"\0asm\1\0\0\0\xff\xff")
+    p = run(tool, [os.path.join(programs._dir(), "garbage.wasm")])
+    check("invalid userboot bytes are refused with a reason",
+          p.returncode == 1 and "refused" in p.stderr, p.stderr)
+    p = run(tool, [ub])
+    check("userboot importing env without an env module",
+          p.returncode == 1 and "no boot module has that name" in p.stderr, p.stderr)
+
+    print("%d passed, %d failed" % (results["passed"], results["failed"]))
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
