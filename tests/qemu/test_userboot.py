@@ -8,9 +8,10 @@ and keeps it and every other component apart.
   from the framebuffer under UEFI.
 - Hostile arguments to every coral function (wasm/hostile_userboot.wat)
   get result 1 (or 2 at a kernel limit) and the kernel goes on.
-- A child that never returns and a child that traps
-  (wasm/containment_userboot.wat): the trap is reported with component,
-  instance, function and kind; userboot's ticks and keys go on.
+- A child that never returns, one that traps and one that spins until its
+  last handle is dropped (wasm/containment_userboot.wat): the trap is
+  reported with component, instance, function and kind, the dropped one is
+  interrupted in compiled code and ends; userboot's ticks and keys go on.
 """
 import os
 import re
@@ -109,6 +110,9 @@ def test_trap_and_endless_loop_are_contained():
         time.sleep(1.5)
         second = int(lines(b)[0])
         assert second > first + 20, "ticks %d then %d: userboot starved" % (first, second)
+        # the child whose last handle userboot dropped, spinning in compiled
+        # code, was interrupted at a tick and ended
+        assert b.wait_for("killed during tick", 20), b.serial[-2000:]
         b.send_keys(["h", "i"])
         ls = wait_line(b, lambda l: l.rstrip() == "hi")
         assert ls[1].rstrip() == "hi", "keys not delivered while a child spins: %r" % ls[1]

@@ -1,8 +1,10 @@
-;; A userboot that starts two children and goes on with its own work: one
-;; child never returns from tick (preemption must keep the rest running),
-;; the other traps in tick (it must be reported and end alone). Its own
-;; tick counts on screen row 0 and its keys echo on row 1, so a test sees
-;; that it still runs.
+;; A userboot that starts three children and goes on with its own work:
+;; one never returns from tick (preemption must keep the rest running), one
+;; traps in tick (it must be reported and end alone), and one also spins
+;; until userboot drops its last handle to it at its 50th tick: the kernel
+;; must then interrupt its compiled code and end it. Userboot's own tick
+;; counts on screen row 0 and its keys echo on row 1, so a test sees that
+;; it still runs.
 (module
   (import "coral" "handles" (table $handles 1 externref))
   (import "coral" "vma_write"
@@ -12,8 +14,10 @@
   (import "coral" "component_create" (func $component_create (result i32 externref)))
   (import "coral" "component_add_instance"
     (func $add (param externref externref) (result i32 i32)))
+  (import "coral" "handle_drop" (func $drop (param externref) (result i32)))
   (memory 1)
   (table $self 1 externref)
+  (table $victim 1 externref)
   (global $ticks (mut i32) (i32.const 0))
   (global $x (mut i32) (i32.const 0))
   (data (i32.const 64) "qwertyuiop....asdfghjkl.....zxcvbnm")
@@ -37,7 +41,10 @@
       (local.set $col (i32.sub (local.get $col) (i32.const 1)))
       (br_if $d (local.get $v))))
   (func $spawn (param $off i64) (param $len i64) (result i32)
-    (local $m externref) (local $c externref) (local $st i32)
+    (drop (call $spawn_c (local.get $off) (local.get $len)))
+    (i32.const 0))
+  (func $spawn_c (param $off i64) (param $len i64) (result externref)
+    (local $m externref) (local $c externref)
     (call $module_create (table.get $self (i32.const 0)) (local.get $off) (local.get $len))
     (local.set $m)
     (drop)
@@ -45,7 +52,9 @@
     (local.set $c)
     (drop)
     (call $add (local.get $c) (local.get $m))
-    (drop))
+    (drop)
+    (drop)
+    (local.get $c))
   (func (export "init") (result i32)
     (local $i i32)
     (loop $blank
@@ -53,11 +62,15 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $blank (i32.lt_u (local.get $i) (i32.const 2000))))
     (call $flush)
+    (table.set $victim (i32.const 0)
+      (call $spawn_c (global.get $spin_off) (global.get $spin_len)))
     (i32.add
       (call $spawn (global.get $spin_off) (global.get $spin_len))
       (call $spawn (global.get $trap_tick_off) (global.get $trap_tick_len))))
   (func (export "tick")
     (global.set $ticks (i32.add (global.get $ticks) (i32.const 1)))
+    (if (i32.eq (global.get $ticks) (i32.const 50))
+      (then (drop (call $drop (table.get $victim (i32.const 0))))))
     (call $show_ticks (global.get $ticks))
     (call $flush))
   (func (export "press_key") (param $code i32)
