@@ -129,8 +129,6 @@ static void skip(struct cc *c, const struct wasm_opinfo *oi)
  * live code goes to the kind's class; dead code (after an unconditional
  * branch, to its block's end) only to control flow, which ends it and
  * consumes side entries, every other kind just skipping immediates. */
-typedef bool (*cc_handler)(struct cc *c, const struct wasm_opinfo *oi);
-
 static bool illegal(struct cc *c, const struct wasm_opinfo *oi)
 {
     (void)oi;
@@ -159,23 +157,23 @@ static bool simple(struct cc *c, const struct wasm_opinfo *oi)
     return cc_int(c, oi);
 }
 
-#define CONTROL_KINDS()                                                     \
-    [WASM_K_UNREACHABLE] = cc_control, [WASM_K_NOP] = cc_control,            \
-    [WASM_K_BLOCK] = cc_control, [WASM_K_LOOP] = cc_control,                 \
-    [WASM_K_IF] = cc_control, [WASM_K_ELSE] = cc_control,                    \
-    [WASM_K_END] = cc_control, [WASM_K_BR] = cc_control,                     \
-    [WASM_K_BR_IF] = cc_control, [WASM_K_BR_TABLE] = cc_control,             \
-    [WASM_K_RETURN] = cc_control, [WASM_K_CALL] = cc_control,                \
-    [WASM_K_CALL_INDIRECT] = cc_control, [WASM_K_DROP] = cc_control,         \
-    [WASM_K_SELECT] = cc_control, [WASM_K_SELECT_T] = cc_control
+#define CONTROL_KINDS()                                                      \
+    [WASM_K_UNREACHABLE] = cc_k_unreachable, [WASM_K_NOP] = cc_k_nop,        \
+    [WASM_K_BLOCK] = cc_k_block, [WASM_K_LOOP] = cc_k_block,                 \
+    [WASM_K_IF] = cc_k_if, [WASM_K_ELSE] = cc_k_else,                        \
+    [WASM_K_END] = cc_k_end, [WASM_K_BR] = cc_k_br,                          \
+    [WASM_K_BR_IF] = cc_k_br_if, [WASM_K_BR_TABLE] = cc_k_br_table,          \
+    [WASM_K_RETURN] = cc_k_return, [WASM_K_CALL] = cc_k_call,                \
+    [WASM_K_CALL_INDIRECT] = cc_k_call_indirect, [WASM_K_DROP] = cc_k_drop,  \
+    [WASM_K_SELECT] = cc_k_select, [WASM_K_SELECT_T] = cc_k_select
 
-#define OTHER_KINDS(mem, var, tab, num, flt, simple, simd)                   \
-    [WASM_K_MEM] = mem, [WASM_K_MEMORY_SIZE] = mem,                          \
+#define OTHER_KINDS(memacc, mem, set, var, tab, num, flt, simple, simd)      \
+    [WASM_K_MEM] = memacc, [WASM_K_MEMORY_SIZE] = mem,                          \
     [WASM_K_MEMORY_GROW] = mem, [WASM_K_MEMORY_INIT] = mem,                  \
     [WASM_K_DATA_DROP] = mem, [WASM_K_MEMORY_COPY] = mem,                    \
     [WASM_K_MEMORY_FILL] = mem,                                              \
-    [WASM_K_LOCAL_GET] = var, [WASM_K_LOCAL_SET] = var,                      \
-    [WASM_K_LOCAL_TEE] = var, [WASM_K_GLOBAL_GET] = var,                     \
+    [WASM_K_LOCAL_GET] = var, [WASM_K_LOCAL_SET] = set,                      \
+    [WASM_K_LOCAL_TEE] = set, [WASM_K_GLOBAL_GET] = var,                     \
     [WASM_K_GLOBAL_SET] = var,                                               \
     [WASM_K_TABLE_GET] = tab, [WASM_K_TABLE_SET] = tab,                      \
     [WASM_K_TABLE_INIT] = tab, [WASM_K_ELEM_DROP] = tab,                     \
@@ -191,17 +189,38 @@ static bool simple(struct cc *c, const struct wasm_opinfo *oi)
 
 #define NKINDS (WASM_K_TABLE_FILL + 1)
 
-static const cc_handler live_code[NKINDS] = {
+static const cc_handler live_kinds[NKINDS] = {
     [WASM_K_ILLEGAL] = illegal,
     CONTROL_KINDS(),
-    OTHER_KINDS(cc_memory, cc_variable, cc_table, cc_int, cc_float, simple, simd),
+    OTHER_KINDS(cc_k_mem, cc_memory, cc_k_local_set, cc_variable, cc_table, cc_int,
+                cc_float, simple, simd),
 };
 
-static const cc_handler dead_code[NKINDS] = {
+static const cc_handler dead_kinds[NKINDS] = {
     [WASM_K_ILLEGAL] = illegal,
     CONTROL_KINDS(),
-    OTHER_KINDS(dead, dead, dead, dead, dead, dead, dead),
+    OTHER_KINDS(dead, dead, dead, dead, dead, dead, dead, dead, dead),
 };
+
+/* The per-byte tables of one-byte opcodes (prefixed ones use the kind
+ * tables): the kind's handler, but a fixed-signature instruction goes
+ * straight to its class, or to a handler of its own (cc_int_handler). */
+static void make_dispatch(cc_handler *live, cc_handler *dead)
+{
+    for (unsigned b = 0; b < 256; b++) {
+        const struct wasm_opinfo *oi = &wasm_ops_base[b];
+        unsigned k = oi->kind < NKINDS ? oi->kind : WASM_K_ILLEGAL;
+        live[b] = live_kinds[k];
+        dead[b] = dead_kinds[k];
+        if (k != WASM_K_SIMPLE)
+            continue;
+        if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
+            oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
+            live[b] = cc_float;
+        else
+            live[b] = cc_int_handler(oi->op) ? cc_int_handler(oi->op) : cc_int;
+    }
+}
 
 /* Grows the code buffer (the encoder asks before it runs out). */
 static void *grow(void *ctx, void *old, size_t used, size_t *cap)
@@ -233,6 +252,9 @@ static bool compile_func(struct cc *c, uint32_t fi)
     c->nlocals = f->nlocals;
     for (uint32_t r = 0; r < f->nlocal_runs; r++)
         memset(c->ltype + f->locals[r].first, f->locals[r].type, f->locals[r].count);
+    for (uint32_t k = 0; k < c->npin; k++)      /* the last function's pins */
+        c->lpin[c->pin_local[k]] = 0;
+    c->npin = 0;
     c->nvs = c->ncs = 0;
     c->free = CC_REGS;
     c->xfree = CC_XREGS;
@@ -247,7 +269,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
     memcpy(c->cand, f->hot, f->nhot * sizeof *c->cand);
     if (!cc_prologue(c))
         return false;
-    static const struct wasm_opinfo none = { .kind = WASM_K_ILLEGAL };
+    static const struct wasm_opinfo none = { .kind = WASM_K_ILLEGAL, .prefix = 0xfc };
     while (c->p < c->end && !c->failed) {
         c->ipc = (uint32_t)(c->p - c->code);
         uint8_t b = *c->p++;
@@ -272,9 +294,14 @@ static bool compile_func(struct cc *c, uint32_t fi)
                 oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : &none;
             }
         }
-        if (oi->kind >= NKINDS)
+        cc_handler h;
+        if (__builtin_expect(oi->prefix == 0, 1))
+            h = (c->dead ? c->hdead : c->hlive)[b];
+        else if (oi->kind < NKINDS)
+            h = (c->dead ? dead_kinds : live_kinds)[oi->kind];
+        else
             return cc_fail(c, "unknown opcode");
-        if (!(c->dead ? dead_code : live_code)[oi->kind](c, oi))
+        if (!h(c, oi))
             return false;
     }
     if (c->failed)
@@ -343,11 +370,18 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
         cap = X64_MAX_CODE;
     uint8_t *buf = wasm_host_alloc(cap);
     c->ltype = wasm_host_alloc(maxl);
+    c->lpin = wasm_host_alloc(maxl);
+    c->hlive = wasm_host_alloc(2 * 256 * sizeof *c->hlive);
+    c->hdead = c->hlive ? c->hlive + 256 : NULL;
+    if (c->hlive)
+        make_dispatch(c->hlive, c->hdead);
+    if (c->lpin)
+        memset(c->lpin, 0, maxl);
     c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);
     c->cs = wasm_host_alloc(c->capcs * sizeof *c->cs);
     c->funcs = wasm_host_alloc((ndef + 1) * sizeof *c->funcs);
     out->code.func_off = wasm_host_alloc((ndef + 1) * sizeof(uint32_t));
-    bool ok = buf && c->ltype && c->vs && c->cs && c->funcs && out->code.func_off;
+    bool ok = buf && c->ltype && c->lpin && c->hlive && c->vs && c->cs && c->funcs && out->code.func_off;
     if (buf)
         x64_init(&c->a, buf, cap, grow, NULL);
     if (!ok)
@@ -391,6 +425,8 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     }
     wasm_host_free(c->a.buf, c->a.cap);
     wasm_host_free(c->ltype, maxl);
+    wasm_host_free(c->lpin, maxl);
+    wasm_host_free(c->hlive, 2 * 256 * sizeof *c->hlive);
     wasm_host_free(c->vs, c->capvs * sizeof *c->vs);
     wasm_host_free(c->cs, c->capcs * sizeof *c->cs);
     wasm_host_free(c->funcs, (ndef + 1) * sizeof *c->funcs);

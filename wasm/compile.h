@@ -61,8 +61,15 @@ struct ctl {
 #define VMCTX    X64_R15
 #define MEMBASE  X64_R14
 
+struct cc;
+/* A handler compiles one instruction (its opcode already read; it reads
+ * its immediates): false on error, with c->err set. */
+typedef bool (*cc_handler)(struct cc *c, const struct wasm_opinfo *oi);
+
 struct cc {
     x64_asm a;
+    cc_handler *hlive, *hdead;   /* per opcode byte (compile.c): in live
+                                    and in dead code */
     const struct wasm_module *m;
     const struct wasm_layout *layout;
     wasm_error *err;
@@ -82,6 +89,8 @@ struct cc {
     uint32_t pin_local[CC_NPIN];
     int pin_reg[CC_NPIN];
     bool pin_x[CC_NPIN];         /* an xmm register, else a GPR */
+    uint8_t *lpin;               /* per local: 0, 1 + its GPR, or 17 + its
+                                    xmm register (zero between functions) */
     uint32_t ncand, cand[CC_NPIN];   /* the locals to pin: the function's
                                         hot locals (module.h) */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
@@ -170,10 +179,10 @@ static inline x64_mem cc_slot(const struct cc *c, uint32_t pos)
 /* The register a local lives in, or -1 (then it lives in its slot). */
 static inline int cc_pin(const struct cc *c, uint32_t local, bool x)
 {
-    for (uint32_t k = 0; k < c->npin; k++)
-        if (c->pin_local[k] == local)
-            return c->pin_x[k] == x ? c->pin_reg[k] : -1;
-    return -1;
+    unsigned v = c->lpin[local];
+    if (!v)
+        return -1;
+    return (v > 16) == x ? (int)((v - 1) & 15) : -1;
 }
 static inline int cc_pinned(const struct cc *c, uint32_t local) { return cc_pin(c, local, false); }
 static inline int cc_xpinned(const struct cc *c, uint32_t local) { return cc_pin(c, local, true); }
@@ -256,8 +265,22 @@ bool cc_xresult(struct cc *c, uint32_t n, uint8_t type, int x);
 /* dst = dst op top-of-stack value (immediate, register or memory form). */
 void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst);
 
-/* The instruction classes; each returns false on error (c->err set). */
-bool cc_control(struct cc *c, const struct wasm_opinfo *oi);
+/* The instruction classes; each returns false on error (c->err set).
+ * compile_ctl.c: a handler per control kind, run in dead code too. */
+bool cc_k_unreachable(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_nop(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_block(struct cc *c, const struct wasm_opinfo *oi);     /* and loop */
+bool cc_k_if(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_else(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_end(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_br(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_br_if(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_br_table(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_return(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_call(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_call_indirect(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_drop(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_select(struct cc *c, const struct wasm_opinfo *oi);   /* both forms */
 bool cc_push_ctl(struct cc *c, uint8_t kind, bool live, bool merge,
                  uint32_t np, const uint8_t *params,
                  uint32_t nr, const uint8_t *results);
@@ -266,10 +289,16 @@ bool cc_prologue(struct cc *c);                    /* pushes the body's ctl */
 void cc_return(struct cc *c);                      /* results, epilogue, ret */
 bool cc_call(struct cc *c, uint32_t func);
 bool cc_call_indirect(struct cc *c, uint32_t type, uint32_t table);
+/* compile_mem.c; loads and stores, local.set and local.tee have their
+ * own handlers (the rest of their class goes through the class's). */
+bool cc_k_mem(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_memory(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_k_local_set(struct cc *c, const struct wasm_opinfo *oi);   /* and tee */
 bool cc_variable(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_table(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_int(struct cc *c, const struct wasm_opinfo *oi);
+/* The handler of one frequent integer instruction, or NULL (cc_int). */
+cc_handler cc_int_handler(uint16_t op);
 bool cc_float(struct cc *c, const struct wasm_opinfo *oi);
 /* A call to runtime helper h with the top `nargs` values after `nimm`
  * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */

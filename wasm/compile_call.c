@@ -73,6 +73,7 @@ bool cc_prologue(struct cc *c)
         c->pin_local[c->npin] = j;
         c->pin_reg[c->npin] = r;
         c->pin_x[c->npin++] = x;
+        c->lpin[j] = (uint8_t)(x ? 17 + r : 1 + r);
         if (x) {
             x64_movsd_store(a, save, r);
             if (j >= c->nparams)

@@ -197,141 +197,186 @@ static x64_cc cond(struct cc *c)
     return cc;
 }
 
-bool cc_control(struct cc *c, const struct wasm_opinfo *oi)
+/* One handler per control kind (compile.c dispatches on the kind); they
+ * run in dead code too, where they only consume immediates and side
+ * entries and keep the control stack. */
+bool cc_k_unreachable(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    if (c->dead)
+        return true;
+    cc_trap_site(c, WASM_TRAP_UNREACHABLE);
+    x64_ud2(&c->a);
+    set_dead(c);
+    return true;
+}
+
+bool cc_k_nop(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)c, (void)oi;
+    return true;
+}
+
+/* block and loop. */
+bool cc_k_block(struct cc *c, const struct wasm_opinfo *oi)
+{
+    uint32_t np, nr;
+    const uint8_t *params, *results;
+    const struct wasm_side *s = cc_side(c);
+    blocktype(c, &np, &params, &nr, &results);
+    if (c->dead)
+        return cc_push_ctl(c, oi->kind, false, false, np, params, nr, results);
+    if (s->c > 0)
+        cc_flush(c);
+    if (!cc_push_ctl(c, oi->kind, true, s->c > 0, np, params, nr, results))
+        return false;
+    if (oi->kind == WASM_K_LOOP && s->c > 0)
+        x64_bind(&c->a, &c->cs[c->ncs - 1].label);
+    return true;
+}
+
+bool cc_k_if(struct cc *c, const struct wasm_opinfo *oi)
+{
+    uint32_t np, nr;
+    const uint8_t *params, *results;
+    cc_side(c);
+    blocktype(c, &np, &params, &nr, &results);
+    if (c->dead)
+        return cc_push_ctl(c, oi->kind, false, false, np, params, nr, results);
+    x64_cc cc = cond(c);
+    cc_flush(c);                   /* moves only: the flags survive */
+    if (!cc_push_ctl(c, WASM_K_IF, true, true, np, params, nr, results))
+        return false;
+    x64_jcc(&c->a, x64_cc_not(cc), &c->cs[c->ncs - 1].els);
+    return true;
+}
+
+bool cc_k_else(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    struct ctl *t = &c->cs[c->ncs - 1];
+    if (t->live) {
+        if (!c->dead) {
+            transfer(c, t->nr, t->height);
+            x64_jmp(&c->a, &t->label);
+        }
+        x64_bind(&c->a, &t->els);
+    }
+    cc_drop(c, c->nvs - t->height);
+    t->kind = WASM_K_ELSE;
+    c->dead = !t->live;
+    if (t->live)
+        for (uint32_t k = 0; k < t->np; k++)
+            if (!cc_push_mem(c, t->params[k]))
+                return false;
+    return true;
+}
+
+bool cc_k_end(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    return end(c);
+}
+
+bool cc_k_br(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    uint32_t x = cc_u32(c);
+    const struct wasm_side *s = cc_side(c);
+    if (c->dead)
+        return true;
+    branch(c, x, s->a, s->b);
+    set_dead(c);
+    return true;
+}
+
+bool cc_k_br_if(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    uint32_t x = cc_u32(c);
+    const struct wasm_side *s = cc_side(c);
+    if (c->dead)
+        return true;
+    x64_cc cc = cond(c);
+    if (x != c->ncs - 1 && !transfer_needed(c, s->a, s->b)) {
+        x64_jcc(&c->a, cc, &c->cs[c->ncs - 1 - x].label);
+    } else {
+        x64_label skip = { 0, 0 };
+        x64_jcc(&c->a, x64_cc_not(cc), &skip);
+        branch(c, x, s->a, s->b);
+        x64_bind(&c->a, &skip);
+    }
+    return true;
+}
+
+bool cc_k_br_table(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    return br_table(c);
+}
+
+bool cc_k_return(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    if (c->dead)
+        return true;
+    cc_return(c);
+    set_dead(c);
+    return true;
+}
+
+bool cc_k_call(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    uint32_t x = cc_u32(c);
+    return c->dead || cc_call(c, x);
+}
+
+bool cc_k_call_indirect(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    uint32_t x = cc_u32(c);
+    uint32_t y = cc_u32(c);
+    return c->dead || cc_call_indirect(c, x, y);
+}
+
+bool cc_k_drop(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    cc_side(c);
+    if (!c->dead)
+        cc_drop(c, 1);
+    return true;
+}
+
+/* select and select t. */
+bool cc_k_select(struct cc *c, const struct wasm_opinfo *oi)
 {
     x64_asm *a = &c->a;
-    uint32_t np, nr, x, y;
-    const uint8_t *params, *results;
-    const struct wasm_side *s;
-    switch (oi->kind) {
-    case WASM_K_UNREACHABLE:
-        if (c->dead)
-            return true;
-        cc_trap_site(c, WASM_TRAP_UNREACHABLE);
-        x64_ud2(a);
-        set_dead(c);
+    if (oi->kind == WASM_K_SELECT_T)
+        c->p += cc_u32(c);
+    const struct wasm_side *s = cc_side(c);
+    if (c->dead)
         return true;
-    case WASM_K_NOP:
-        return true;
-    case WASM_K_BLOCK:
-    case WASM_K_LOOP:
-        s = cc_side(c);
-        blocktype(c, &np, &params, &nr, &results);
-        if (c->dead)
-            return cc_push_ctl(c, oi->kind, false, false, np, params, nr, results);
-        if (s->c > 0)
-            cc_flush(c);
-        if (!cc_push_ctl(c, oi->kind, true, s->c > 0, np, params, nr, results))
-            return false;
-        if (oi->kind == WASM_K_LOOP && s->c > 0)
-            x64_bind(a, &c->cs[c->ncs - 1].label);
-        return true;
-    case WASM_K_IF: {
-        s = cc_side(c);
-        blocktype(c, &np, &params, &nr, &results);
-        if (c->dead)
-            return cc_push_ctl(c, oi->kind, false, false, np, params, nr, results);
-        x64_cc cc = cond(c);
-        cc_flush(c);                   /* moves only: the flags survive */
-        if (!cc_push_ctl(c, WASM_K_IF, true, true, np, params, nr, results))
-            return false;
-        x64_jcc(a, x64_cc_not(cc), &c->cs[c->ncs - 1].els);
-        return true;
+    uint8_t ty = (uint8_t)s->a;
+    x64_sz sz = cc_sz(ty);
+    int rc = cc_in_reg(c, 0);
+    int ra = cc_own(c, 2);
+    struct val *b = cc_top(c, 1);
+    x64_test_rr(a, X64_S32, rc, rc);
+    if (b->kind == V_REG)
+        x64_cmov_rr(a, X64_E, sz, ra, b->reg);
+    else if (b->kind == V_LOCAL && cc_pinned(c, b->local) >= 0)
+        x64_cmov_rr(a, X64_E, sz, ra, cc_pinned(c, b->local));
+    else if (b->kind == V_LOCAL && cc_local_mem(c, b->local))
+        x64_cmov_rm(a, X64_E, sz, ra, cc_local(c, b->local));
+    else if (b->kind == V_MEM)
+        x64_cmov_rm(a, X64_E, sz, ra, cc_slot(c, c->nvs - 2));
+    else {
+        cc_load(c, b, SCRATCH);
+        x64_cmov_rr(a, X64_E, sz, ra, SCRATCH);
     }
-    case WASM_K_ELSE: {
-        struct ctl *t = &c->cs[c->ncs - 1];
-        if (t->live) {
-            if (!c->dead) {
-                transfer(c, t->nr, t->height);
-                x64_jmp(a, &t->label);
-            }
-            x64_bind(a, &t->els);
-        }
-        cc_drop(c, c->nvs - t->height);
-        t->kind = WASM_K_ELSE;
-        c->dead = !t->live;
-        if (t->live)
-            for (uint32_t k = 0; k < t->np; k++)
-                if (!cc_push_mem(c, t->params[k]))
-                    return false;
-        return true;
-    }
-    case WASM_K_END:
-        return end(c);
-    case WASM_K_BR:
-        x = cc_u32(c);
-        s = cc_side(c);
-        if (c->dead)
-            return true;
-        branch(c, x, s->a, s->b);
-        set_dead(c);
-        return true;
-    case WASM_K_BR_IF: {
-        x = cc_u32(c);
-        s = cc_side(c);
-        if (c->dead)
-            return true;
-        x64_cc cc = cond(c);
-        if (x != c->ncs - 1 && !transfer_needed(c, s->a, s->b)) {
-            x64_jcc(a, cc, &c->cs[c->ncs - 1 - x].label);
-        } else {
-            x64_label skip = { 0, 0 };
-            x64_jcc(a, x64_cc_not(cc), &skip);
-            branch(c, x, s->a, s->b);
-            x64_bind(a, &skip);
-        }
-        return true;
-    }
-    case WASM_K_BR_TABLE:
-        return br_table(c);
-    case WASM_K_RETURN:
-        if (c->dead)
-            return true;
-        cc_return(c);
-        set_dead(c);
-        return true;
-    case WASM_K_CALL:
-        x = cc_u32(c);
-        return c->dead || cc_call(c, x);
-    case WASM_K_CALL_INDIRECT:
-        x = cc_u32(c);
-        y = cc_u32(c);
-        return c->dead || cc_call_indirect(c, x, y);
-    case WASM_K_DROP:
-        cc_side(c);
-        if (!c->dead)
-            cc_drop(c, 1);
-        return true;
-    case WASM_K_SELECT:
-    case WASM_K_SELECT_T: {
-        if (oi->kind == WASM_K_SELECT_T)
-            c->p += cc_u32(c);
-        s = cc_side(c);
-        if (c->dead)
-            return true;
-        uint8_t ty = (uint8_t)s->a;
-        x64_sz sz = cc_sz(ty);
-        int rc = cc_in_reg(c, 0);
-        int ra = cc_own(c, 2);
-        struct val *b = cc_top(c, 1);
-        x64_test_rr(a, X64_S32, rc, rc);
-        if (b->kind == V_REG)
-            x64_cmov_rr(a, X64_E, sz, ra, b->reg);
-        else if (b->kind == V_LOCAL && cc_pinned(c, b->local) >= 0)
-            x64_cmov_rr(a, X64_E, sz, ra, cc_pinned(c, b->local));
-        else if (b->kind == V_LOCAL && cc_local_mem(c, b->local))
-            x64_cmov_rm(a, X64_E, sz, ra, cc_local(c, b->local));
-        else if (b->kind == V_MEM)
-            x64_cmov_rm(a, X64_E, sz, ra, cc_slot(c, c->nvs - 2));
-        else {
-            cc_load(c, b, SCRATCH);
-            x64_cmov_rr(a, X64_E, sz, ra, SCRATCH);
-        }
-        cc_top(c, 2)->kind = V_CONST;    /* ra is the result's now */
-        cc_drop(c, 3);
-        return cc_push_reg(c, ty, ra);
-    }
-    default:
-        return cc_fail(c, "not a control instruction");
-    }
+    cc_top(c, 2)->kind = V_CONST;    /* ra is the result's now */
+    cc_drop(c, 3);
+    return cc_push_reg(c, ty, ra);
 }

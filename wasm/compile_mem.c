@@ -96,15 +96,22 @@ static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     return true;
 }
 
+/* A load or a store (kind MEM), dispatched to directly: the most
+ * frequent memory instructions. */
+bool cc_k_mem(struct cc *c, const struct wasm_opinfo *oi)
+{
+    cc_u32(c);                              /* alignment: a hint */
+    uint32_t offset = cc_u32(c);
+    return oi->push ? load(c, oi, offset) : store(c, oi, offset);
+}
+
+/* The other memory instructions. */
 bool cc_memory(struct cc *c, const struct wasm_opinfo *oi)
 {
     uint32_t imm[2];
     switch (oi->kind) {
-    case WASM_K_MEM: {
-        cc_u32(c);                          /* alignment: a hint */
-        uint32_t offset = cc_u32(c);
-        return oi->push ? load(c, oi, offset) : store(c, oi, offset);
-    }
+    case WASM_K_MEM:
+        return cc_k_mem(c, oi);
     case WASM_K_MEMORY_SIZE: {
         c->p++;
         int r = cc_alloc(c);
@@ -133,19 +140,25 @@ bool cc_memory(struct cc *c, const struct wasm_opinfo *oi)
     }
 }
 
+/* local.set and local.tee, dispatched to directly. */
+bool cc_k_local_set(struct cc *c, const struct wasm_opinfo *oi)
+{
+    uint32_t idx = cc_u32(c);
+    cc_local_written(c, idx);
+    cc_set_local(c, cc_top(c, 0), idx);
+    if (oi->kind == WASM_K_LOCAL_SET)
+        cc_drop(c, 1);
+    return true;
+}
+
 bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
 {
+    if (oi->kind == WASM_K_LOCAL_SET || oi->kind == WASM_K_LOCAL_TEE)
+        return cc_k_local_set(c, oi);
     uint32_t idx = cc_u32(c);
     switch (oi->kind) {
     case WASM_K_LOCAL_GET:
         return cc_push_local(c, idx);
-    case WASM_K_LOCAL_SET:
-    case WASM_K_LOCAL_TEE:
-        cc_local_written(c, idx);
-        cc_set_local(c, cc_top(c, 0), idx);
-        if (oi->kind == WASM_K_LOCAL_SET)
-            cc_drop(c, 1);
-        return true;
     case WASM_K_GLOBAL_GET: {
         uint8_t ty = c->m->globals[idx].type;
         x64_load(&c->a, X64_S64, SCRATCH,
