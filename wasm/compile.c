@@ -248,6 +248,8 @@ static bool compile_func(struct cc *c, uint32_t fi)
     c->code = c->p = f->code;
     c->end = f->code + f->code_len;
     c->si = 0;
+    c->side = f->side;
+    c->nside = f->nside;
     c->nparams = c->ft->nparams;
     c->nlocals = f->nlocals;
     for (uint32_t r = 0; r < f->nlocal_runs; r++)

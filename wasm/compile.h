@@ -80,6 +80,8 @@ struct cc {
     const struct wasm_func *f;
     const struct wasm_functype *ft;
     const uint8_t *code, *p, *end;
+    const struct wasm_side *side;    /* f's side table (module.h) */
+    uint32_t nside;
     uint32_t si;                 /* side-table cursor */
     uint32_t ipc;                /* offset of the instruction being compiled */
     uint8_t *ltype;              /* type of each local */
@@ -154,9 +156,9 @@ static inline int32_t cc_s32(struct cc *c)
 const struct wasm_side *cc_side_out_of_step(struct cc *c);
 static inline const struct wasm_side *cc_side(struct cc *c)
 {
-    if (__builtin_expect(c->si >= c->f->nside || c->f->side[c->si].pc != c->ipc, 0))
+    if (__builtin_expect(c->si >= c->nside || c->side[c->si].pc != c->ipc, 0))
         return cc_side_out_of_step(c);
-    return &c->f->side[c->si++];
+    return &c->side[c->si++];
 }
 
 /* compile_stack.c: the register cache and the frame. */
