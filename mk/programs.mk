@@ -1,0 +1,55 @@
+# mk/programs.mk: the programs of the boot image (docs/programs.md).
+#
+#   make programs        the examples (user/examples, built by their own
+#                        Makefiles with user/sdk/program.mk) and
+#                        $(PROGRAMS_TAR), the archive the kernel hands to
+#                        userboot: a flat ustar of env.wasm, the examples
+#                        and every file of PROGRAMS="a.wasm b.wasm"
+#   make test-programs   each example launched as the shell does, under
+#                        the mock of the kernel in node (tests/user)
+#
+# A file of PROGRAMS named $(PROGRAMS_OUT)/NAME.wasm whose folder
+# user/examples/NAME has a Makefile is (re)built first, so a program made
+# from the README's steps needs no separate make.
+
+PROGRAMS       ?=
+PROGRAMS_OUT   := $(BUILD)/user/programs
+PROGRAMS_TAR   := $(BUILD)/user/programs.tar
+PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin
+PROGRAMS_EXAMPLE_WASM := $(PROGRAMS_EXAMPLES:%=$(PROGRAMS_OUT)/%.wasm)
+
+programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
+    $(if $(wildcard user/examples/$(basename $(notdir $p))/Makefile),$p))
+programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_EXAMPLE_WASM) \
+    $(filter-out $(PROGRAMS_EXAMPLE_WASM),$(PROGRAMS))
+programs_names := $(notdir $(programs_files))
+
+# The sub-makes decide what is out of date; the archive is rewritten only
+# when one of its files changed.
+$(PROGRAMS_EXAMPLE_WASM) $(programs_own) &: programs-force
+	$(MAKE) -C user/examples PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+	$(foreach p,$(programs_own),$(MAKE) -C user/examples/$(basename $(notdir $p)) \
+	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT)) &&) true
+
+$(PROGRAMS_TAR): $(programs_files)
+	$(if $(filter-out $(words $(programs_names)),$(words $(sort $(programs_names)))),\
+	    $(error PROGRAMS: two files named alike: $(programs_names)))
+	$(if $(filter-out %.wasm,$(programs_names)),\
+	    $(error PROGRAMS: not .wasm files: $(filter-out %.wasm,$(programs_names))))
+	tar --format=ustar --owner=0 --group=0 --numeric-owner --mode=0644 \
+	    --transform='s,.*/,,' -cf $@ $^
+
+# A test program (not in the archive): output floods, exit statuses, traps.
+$(PROGRAMS_OUT)/programs_test.wasm: programs-force
+	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=programs_test \
+	    SRCS=programs_test.c PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
+.PHONY: programs programs-force test-programs
+programs-force:
+programs: $(PROGRAMS_TAR)
+ALL_TARGETS += $(PROGRAMS_TAR)
+
+test-programs: $(PROGRAMS_TAR) $(PROGRAMS_OUT)/programs_test.wasm
+	node tests/user/test_programs.mjs $(USER_OUT)
+
+TEST_SUITES += test-programs

@@ -1,0 +1,390 @@
+// test_programs.mjs — make test-programs: the program model
+// (user/sdk/program_abi.h, docs/programs.md) under the mock of the kernel.
+//   node tests/user/test_programs.mjs BUILD/user
+//
+// Each program is launched as the shell launches it: from the programs
+// archive, in a new component, env first, then the modules it imports from
+// by name, then the program; its console (a memory area laid out as
+// program_abi.h says) granted as handle 0; then atoll_start is called. The
+// launcher's side is played here: it reads the output ring and moves tail.
+// Ends with "N passed, N failed".
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { Kernel, Handle, Vma, Module, Component, OK, ETRAPPED } from './coral_mock.mjs';
+import { wasmInfo, exportFuncType } from './wasm_info.mjs';
+import { results, group, check, eq } from './harness.mjs';
+
+// ---- The layout, read from the header itself ----
+
+// program_abi.h's #defines, evaluated (values refer to earlier names).
+function abiConstants() {
+  const text = readFileSync(new URL('../../user/sdk/program_abi.h', import.meta.url), 'latin1');
+  const c = {};
+  for (const m of text.matchAll(/^#define[ \t]+(ATOLL_\w+)[ \t]+(.+?)[ \t]*(?:\/\*.*)?$/gm)) {
+    let v = m[2].trim();
+    if (v.startsWith('"')) { c[m[1]] = JSON.parse(v); continue; }
+    v = v.replace(/\b(0x[0-9a-f]+|\d+)u\b/gi, '$1').replace(/\bATOLL_\w+\b/g, (n) => {
+      if (!(n in c)) throw new Error(`program_abi.h: ${n} used before it is defined`);
+      return String(c[n]);
+    });
+    if (!/^[\d\sx()+\-*a-f]+$/i.test(v)) throw new Error(`program_abi.h: cannot read ${m[1]}`);
+    c[m[1]] = Function(`return (${v});`)();
+  }
+  return c;
+}
+const A = abiConstants();
+
+// ---- The programs archive (ustar) ----
+
+// { name: bytes } of a ustar archive; throws on anything but flat files.
+function readTar(bytes) {
+  const files = {};
+  for (let off = 0; off + 512 <= bytes.length;) {
+    const h = bytes.subarray(off, off + 512);
+    if (h.every((b) => b === 0)) break;
+    const str = (a, n) => Buffer.from(h.subarray(a, a + n)).toString('latin1').replace(/\0.*$/s, '');
+    if (str(257, 6) !== 'ustar') throw new Error(`tar: no ustar magic at ${off}`);
+    const name = str(345, 155) ? `${str(345, 155)}/${str(0, 100)}` : str(0, 100);
+    const size = parseInt(str(124, 12).trim(), 8);
+    const type = String.fromCharCode(h[156] || 0x30);
+    if (type !== '0') throw new Error(`tar: ${name} is not a plain file (type ${type})`);
+    files[name] = bytes.slice(off + 512, off + 512 + size);
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+// ---- The launcher ----
+
+// A kernel whose vma_write lets the test watch the console: a read of tail
+// (the program waiting for room) and a write of head (the program
+// publishing bytes) call the launcher's hooks first.
+class WatchedKernel extends Kernel {
+  coral(comp, info) {
+    const imports = super.coral(comp, info);
+    if (!imports) return imports;
+    const write = imports.vma_write;
+    imports.vma_write = (src, dst, srcOff, dstOff, len) => {
+      const con = this.console;
+      if (con && src === con.handle && srcOff === BigInt(A.ATOLL_CON_OFF_TAIL)) con.onTailRead(len);
+      if (con && dst === con.handle) con.onWrite(src, srcOff, dstOff, len, this);
+      return write(src, dst, srcOff, dstOff, len);
+    };
+    return imports;
+  }
+}
+
+// A console memory area with these arguments; what the program wrote is
+// collected in `out` as the launcher drains the ring.
+class Console {
+  // opts.ringLen: the ring's size (header and area); opts.bytes: a buffer
+  // (a SharedArrayBuffer's view, for the spin test); opts.header: changes
+  // to the header fields before the start.
+  constructor(args, { ringLen = A.ATOLL_CON_RING_SIZE, bytes, header = {}, drain = 'full' } = {}) {
+    this.bytes = bytes ?? new Uint8Array(A.ATOLL_CON_OFF_RING + ringLen);
+    this.dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.handle = new Handle(new Vma(this.bytes));
+    this.ringLen = ringLen;
+    const block = Buffer.concat(args.map((a) => Buffer.concat([Buffer.from(a, 'utf8'), Buffer.from([0])])));
+    if (block.length > A.ATOLL_CON_ARGS_MAX) throw new Error('arguments too long');
+    this.bytes.set(block, A.ATOLL_CON_OFF_ARGS);
+    const h = { magic: A.ATOLL_CON_MAGIC, argc: args.length, args_len: block.length,
+                ring_len: ringLen, head: 0, tail: 0, ...header };
+    this.set(A.ATOLL_CON_OFF_MAGIC, h.magic);
+    this.set(A.ATOLL_CON_OFF_ARGC, h.argc);
+    this.set(A.ATOLL_CON_OFF_ARGS_LEN, h.args_len);
+    this.set(A.ATOLL_CON_OFF_RING_LEN, h.ring_len);
+    this.set(A.ATOLL_CON_OFF_HEAD, h.head);
+    this.set(A.ATOLL_CON_OFF_TAIL, h.tail);
+    this.drainWhen = drain; // 'full': only when the ring is full; 'never'
+    this.chunks = [];
+    this.waits = 0;        // tail reads that found the ring full
+    this.published = h.head;
+    this.errors = [];      // protocol breaches the program made
+  }
+  get(off) { return this.dv.getUint32(off, true); }
+  set(off, v) { this.dv.setUint32(off, v >>> 0, true); }
+  get head() { return this.get(A.ATOLL_CON_OFF_HEAD); }
+  get tail() { return this.get(A.ATOLL_CON_OFF_TAIL); }
+
+  // The launcher's read: everything between tail and head, then tail = head.
+  drain() {
+    let tail = this.tail;
+    const head = this.head;
+    while (tail !== head) {
+      this.chunks.push(this.bytes[A.ATOLL_CON_OFF_RING + (tail & (this.ringLen - 1))]);
+      tail = (tail + 1) >>> 0;
+    }
+    this.set(A.ATOLL_CON_OFF_TAIL, tail);
+  }
+  get out() { this.drain(); return Buffer.from(this.chunks); }
+  get text() { return this.out.toString('utf8'); }
+
+  onTailRead(len) {
+    if (len !== 4n) this.errors.push(`tail read of ${len} bytes`);
+    if (((this.head - this.tail) >>> 0) === this.ringLen) {
+      this.waits++;
+      if (this.waits > 1e6) throw new Error('the program waits forever');
+      // Drain at every third read that finds it full, so that the program
+      // sees a full ring twice and must wait, as for a launcher's tick.
+      if (this.drainWhen === 'full' && this.waits % 3 === 0) this.drain();
+    }
+  }
+
+  // Every write into the console must go to the free part of the ring
+  // right after what was written before, or be the one 4-byte head write;
+  // a head write may publish only bytes already in the ring.
+  onWrite(src, srcOff, dstOff, len, k) {
+    const off = Number(dstOff), n = Number(len);
+    this.next ??= this.published;
+    if (off === A.ATOLL_CON_OFF_HEAD && n === 4) {
+      const from = k.range(src, srcOff, 4n);
+      if (!from) return;
+      const head = new DataView(from.buffer, from.byteOffset, 4).getUint32(0, true);
+      if (head !== this.next) this.errors.push(`head ${head} publishes to ${this.next}`);
+      if (((head - this.tail) >>> 0) > this.ringLen) this.errors.push(`head ${head} past the ring`);
+      this.published = head;
+      return;
+    }
+    const at = A.ATOLL_CON_OFF_RING + (this.next & (this.ringLen - 1));
+    if (off !== at || off + n > A.ATOLL_CON_OFF_RING + this.ringLen)
+      this.errors.push(`write of ${n} bytes at ${off}, not at ${at} in the ring`);
+    const used = (this.next - this.tail) >>> 0;
+    if (n > this.ringLen - used) this.errors.push(`write of ${n} bytes with ${this.ringLen - used} free`);
+    this.next = (this.next + n) >>> 0;
+  }
+}
+
+// The launcher: every module the program imports from (but coral and env)
+// comes from the archive as NAME.wasm, added under its name, after env and
+// before the program. Returns { status, value, con, comp, k }.
+function launch(files, name, args = [name], opts = {}) {
+  const k = new WatchedKernel();
+  const comp = new Component();
+  k.components.push(comp);
+  const con = opts.noConsole ? null : new Console(args, opts);
+  comp.grants = opts.grants ?? (con ? [con.handle] : []);
+  k.console = con;
+  const mod = (n) => {
+    if (!files[`${n}.wasm`]) throw new Error(`launch: no ${n}.wasm`);
+    return new Module(files[`${n}.wasm`]);
+  };
+  const prog = mod(name);
+  const deps = [...new Set(prog.info.imports.map((i) => i.module))].filter((m) => m !== 'coral' && m !== 'env');
+  for (const [n, m] of [['env', mod('env')], ...deps.map((d) => [d, mod(d)])]) {
+    const [st] = k.addInstance(comp, m, n);
+    if (st !== OK) throw new Error(`launch: adding ${n} failed: ${st}`);
+  }
+  const [st, index] = k.addInstance(comp, prog, name);
+  if (st !== OK) throw new Error(`launch: adding ${name} failed: ${st}`);
+  const [status, value] = k.call(comp.instances[index], A.ATOLL_ENTRY, 0n);
+  return { status, value: Number(value), con, comp, k, deps };
+}
+
+const EXAMPLES = ['hello', 'rust-hello', 'pair', 'pairlib', 'spin'];
+
+// ---- The spin test's worker: launches spin on its own thread ----
+
+if (!isMainThread) {
+  const { dir, conBuf, flag } = workerData;
+  const files = programFiles(dir);
+  const f = new Int32Array(flag);
+  try {
+    launch(files, 'spin', ['spin'], { bytes: new Uint8Array(conBuf), drain: 'never' });
+    Atomics.store(f, 0, 1); // returned: it should not
+  } catch (e) {
+    Atomics.store(f, 0, 2);
+  }
+} else {
+  main(process.argv[2] ?? 'build/user');
+}
+
+function programFiles(dir) {
+  const files = readTar(readFileSync(join(dir, 'programs.tar')));
+  files['programs_test.wasm'] = readFileSync(join(dir, 'programs', 'programs_test.wasm'));
+  return files;
+}
+
+function sleep(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
+
+function main(dir) {
+  let files;
+  group('programs.tar: ustar, flat, env and every example', () => {
+    const tar = readTar(readFileSync(join(dir, 'programs.tar')));
+    for (const n of ['env', ...EXAMPLES]) check(`archive holds ${n}.wasm`, `${n}.wasm` in tar);
+    for (const n of Object.keys(tar)) check(`${n}: a flat .wasm name`, /^[^/]+\.wasm$/.test(n));
+    eq('env.wasm is the built shim', Buffer.compare(tar['env.wasm'], readFileSync(join(dir, 'env.wasm'))), 0);
+    files = programFiles(dir);
+  });
+  if (!files) return finish();
+
+  group('examples: entry, imports, memory', () => {
+    for (const n of ['hello', 'rust-hello', 'pair', 'spin']) {
+      const info = wasmInfo(files[`${n}.wasm`]);
+      const t = exportFuncType(info, A.ATOLL_ENTRY);
+      check(`${n} exports ${A.ATOLL_ENTRY}() -> i32`, t && t.params.length === 0 &&
+            t.results.length === 1 && t.results[0] === 'i32');
+      const mem = info.imports.find((i) => i.kind === 'memory');
+      check(`${n} imports env.memory`, mem && mem.module === 'env' && mem.name === 'memory');
+      check(`${n} asks for at most env's 16 pages`, mem && mem.memory.min <= 16);
+      const mods = new Set(info.imports.map((i) => i.module));
+      const want = n === 'pair' ? ['env', 'pairlib'] : ['env'];
+      eq(`${n} imports from ${want.join(', ')}`, [...mods].sort().join(','), want.join(','));
+    }
+    const lib = wasmInfo(files['pairlib.wasm']);
+    eq('pairlib imports nothing', lib.imports.length, 0);
+    check('pairlib has its own memory', lib.memories.length === 1 && !lib.memories[0].imported);
+  });
+
+  group('hello: greeting, arguments, status 0', () => {
+    let r = launch(files, 'hello');
+    eq('hello returns', r.status, OK);
+    eq('exit status', r.value, 0);
+    eq('output', r.con.text, 'Hello, World!\n');
+    eq('no protocol breach', r.con.errors.join('; '), '');
+    r = launch(files, 'hello', ['hello', 'one', 'two words', '']);
+    eq('with arguments', r.con.text, 'Hello, World!\nargv[1] = one\nargv[2] = two words\nargv[3] = \n');
+    eq('logged nothing', r.k.log, '');
+  });
+
+  group('rust-hello: std (Vec, format!) and arguments', () => {
+    let r = launch(files, 'rust-hello');
+    eq('returns', r.status, OK);
+    eq('exit status', r.value, 0);
+    eq('output', r.con.text, 'Hello from Rust!\nthe first 10 squares add up to 385\n');
+    r = launch(files, 'rust-hello', ['rust-hello', 'a', 'é']);
+    eq('with arguments', r.con.text,
+       'Hello from Rust!\nthe first 10 squares add up to 385\narg 1: a\narg 2: é\n');
+    r = launch(files, 'rust-hello', ['rust-hello', 'x'.repeat(40)], { ringLen: 16 });
+    eq('through a 16-byte ring', r.con.text,
+       `Hello from Rust!\nthe first 10 squares add up to 385\narg 1: ${'x'.repeat(40)}\n`);
+    check('it waited for room', r.con.waits > 0);
+    eq('no protocol breach', r.con.errors.join('; '), '');
+    r = launch(files, 'rust-hello', [], { noConsole: true });
+    eq('no console: to the log', r.k.log, 'Hello from Rust!\nthe first 10 squares add up to 385\n');
+  });
+
+  group('pair: a call across two instances of one component', () => {
+    const r = launch(files, 'pair');
+    eq('the launcher adds pairlib', r.deps.join(','), 'pairlib');
+    eq('instances: env, pairlib, pair', r.comp.instances.map((i) => i.name).join(','), 'env,pairlib,pair');
+    eq('returns', r.status, OK);
+    eq('exit status', r.value, 0);
+    eq('output', r.con.text,
+       'pairlib says 6 * 7 = 42\npairlib says gcd(1071, 462) = 21\npairlib counted 2 calls\n');
+    const [env, lib] = r.comp.instances.map((i) => i.instance.exports);
+    check('pairlib\'s memory is its own', lib.memory !== env.memory);
+    eq('pairlib kept its count', lib.calls(), 2);
+  });
+
+  group('arguments: argc, argv[argc], the header\'s argc and block', () => {
+    const t = (args, opts) => launch(files, 'programs_test', args, opts);
+    let r = t(['programs_test', 'args', '', 'sp ace', 'ünï']);
+    eq('all arguments', r.con.text, '[programs_test]\n[args]\n[]\n[sp ace]\n[ünï]\n');
+    eq('status = argc, argv[argc] NULL', r.value, 5);
+    r = t(['programs_test', 'args', 'x', 'y'], { header: { argc: 3 } });
+    eq('header argc 3 of 4 strings', r.con.text, '[programs_test]\n[args]\n[x]\n');
+    r = t(['programs_test', 'args', 'x'], { header: { argc: 50 } });
+    eq('header argc past the strings: the strings', r.value, 3);
+    r = t(['programs_test', 'args', 'abc'], { header: { args_len: 20 } });
+    eq('block cut inside a string: whole strings', r.con.text, '[programs_test]\n[args]\n[a]\n');
+    r = t(['programs_test', 'args', 'x'], { header: { args_len: A.ATOLL_CON_ARGS_MAX + 1 } });
+    eq('block too long: argc 1, no name', r.value, 2);
+    check('...its usage line', r.con.text.startsWith('programs_test: args'));
+    r = t(['programs_test', 'args', 'x'], { header: { argc: 0 } });
+    eq('argc 0', r.value, 2);
+    check('...its usage line', r.con.text.startsWith('programs_test: args'));
+    const many = Array.from({ length: 1000 }, (_, i) => String(i % 10));
+    r = t(['programs_test', 'args', ...many]);
+    eq('1002 arguments', r.value, 1002);
+    eq('...all printed', r.con.text.split('\n').length, 1003);
+  });
+
+  group('exit status', () => {
+    for (const [arg, want] of [['0', 0], ['42', 42], ['300', 300], ['2147483647', 2147483647]]) {
+      const r = launch(files, 'programs_test', ['programs_test', 'exit', arg]);
+      eq(`exit ${arg}`, r.value, want);
+    }
+    eq('main returning -1', launch(files, 'programs_test', ['programs_test', 'exit']).value, -1);
+  });
+
+  group('output: the ring wraps, fills and waits for the launcher', () => {
+    // 64000 bytes through a 32 KiB ring drained only when full.
+    let r = launch(files, 'programs_test', ['programs_test', 'flood', '1000']);
+    const lines = r.con.text.split('\n');
+    eq('1000 lines and the end', lines.length, 1001);
+    check('every line in order', lines.slice(0, 1000).every((l, i) =>
+      l === `line ${String(i).padStart(6)} ${'.'.repeat(51)}`), lines[999]);
+    check('it waited for room', r.con.waits > 0);
+    eq('head counts every byte', r.con.head, 64000);
+    eq('no protocol breach', r.con.errors.join('; '), '');
+    // Exact bytes, a ring of 64, pieces of 4096 split around the wrap.
+    r = launch(files, 'programs_test', ['programs_test', 'bytes', '10000'], { ringLen: 64 });
+    const out = r.con.out;
+    eq('10000 bytes', out.length, 10000);
+    check('in order', out.every((b, i) => b === i % 251));
+    eq('no protocol breach', r.con.errors.join('; '), '');
+    // head and tail near 2^32: the counters wrap too.
+    r = launch(files, 'programs_test', ['programs_test', 'bytes', '300'],
+               { ringLen: 128, header: { head: 0xffffff80, tail: 0xffffff80 } });
+    eq('across head = 2^32', r.con.out.length, 300);
+    check('...in order', r.con.out.every((b, i) => b === i % 251));
+    eq('head wrapped', r.con.head, (0xffffff80 + 300) >>> 0);
+    // printf has no length limit.
+    r = launch(files, 'programs_test', ['programs_test', 'printf']);
+    eq('a 612-byte printf', r.con.text, `start|${'0'.repeat(598)}42|end\n`);
+  });
+
+  group('output: no console means the serial log', () => {
+    let r = launch(files, 'hello', [], { noConsole: true });
+    eq('no grant: status', r.value, 0);
+    eq('no grant: log', r.k.log, 'Hello, World!\n');
+    r = launch(files, 'programs_test', ['x'], { grants: [new Handle(new Vma(new Uint8Array(4000)))], noConsole: true });
+    eq('a screen, not a console: no arguments', r.value, 2);
+    check('...usage to the log', r.k.log.startsWith('programs_test: args'));
+    for (const [what, header, ringLen] of [['bad magic', { magic: 0x12345678 }],
+      ['ring length 0', { ring_len: 0 }], ['ring length 100', { ring_len: 100 }],
+      ['ring past the area', { ring_len: 2 * A.ATOLL_CON_RING_SIZE }], ['ring 64 in 64', {}, 64]]) {
+      r = launch(files, 'programs_test', ['programs_test', 'console'], { header, ringLen });
+      const log = r.k.log, text = r.con.text;
+      if (what === 'ring 64 in 64') eq(`${what}: a console`, text, 'console=1\n');
+      else check(`${what}: the log, and no arguments`, log.startsWith('programs_test: args') && text === '',
+                 `${log}|${text}`);
+    }
+  });
+
+  group('trap: output before it is kept, the trap kind is reported', () => {
+    const r = launch(files, 'programs_test', ['programs_test', 'trap']);
+    eq('status: trapped', r.status, ETRAPPED);
+    eq('kind: integer divide by zero', r.value, 3);
+    eq('the line before it', r.con.text, 'about to divide by zero\n');
+  });
+
+  group('spin: prints its line, then loops (on a thread of its own)', () => {
+    const conBuf = new SharedArrayBuffer(A.ATOLL_CON_SIZE);
+    const flag = new SharedArrayBuffer(4);
+    const con = new Uint8Array(conBuf);
+    const dv = new DataView(conBuf);
+    const worker = new Worker(new URL(import.meta.url), { workerData: { dir, conBuf, flag } });
+    // The worker writes the header itself; wait for spin's line.
+    let text = '';
+    for (let t = 0; t < 200 && !text.includes('\n'); t++) {
+      sleep(25);
+      const head = dv.getUint32(A.ATOLL_CON_OFF_HEAD, true);
+      text = Buffer.from(con.subarray(A.ATOLL_CON_OFF_RING, A.ATOLL_CON_OFF_RING + head)).toString();
+    }
+    eq('its line', text, 'spin: looping forever (kill me)\n');
+    sleep(300);
+    eq('still running 300 ms later', Atomics.load(new Int32Array(flag), 0), 0);
+    worker.terminate();
+  });
+
+  finish();
+}
+
+function finish() {
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  process.exit(results.failed ? 1 : 0);
+}

@@ -1,0 +1,205 @@
+/*
+ * program.c — the C runtime of a program: the entry the launcher starts,
+ * the arguments, and output through the console (user/sdk/program_abi.h,
+ * docs/programs.md).
+ *
+ * The console is SDK handle ATOLL_GRANTED + ATOLL_CONSOLE_GRANT, a memory
+ * area the launcher made. This file reads its header once, copies the
+ * arguments into this program's memory, and appends output to its ring:
+ * bytes first, then head, each with atoll_vma_write. Only the launcher
+ * moves tail, so a full ring is waited on by re-reading tail. A handle
+ * that is not a console (none granted, or the screen when the program is
+ * booted as userboot) sends output to the serial log instead.
+ */
+#include "user/sdk/program.h"
+
+#define CONSOLE (ATOLL_GRANTED + ATOLL_CONSOLE_GRANT)
+#define LOG_WRITE_MAX 65536 /* log_write's limit per call */
+
+/* The program's (program.h); int main(void) links to it as well. */
+int main(int argc, char **argv);
+
+enum { OUT_UNKNOWN, OUT_CONSOLE, OUT_LOG };
+
+/* The console header's first fields, as laid out at offset 0. */
+struct con_header {
+    uint32_t magic, argc, args_len, ring_len, head, tail;
+};
+_Static_assert(sizeof(struct con_header) == ATOLL_CON_OFF_TAIL + 4, "header layout");
+
+static int out = OUT_UNKNOWN;
+static uint32_t ring_len; /* a power of two */
+static uint32_t head;     /* bytes written in all; ours alone to change */
+
+/* Reads the 4-byte field at off of the console. */
+static int32_t con_read32(int64_t off, uint32_t *v)
+{
+    return atoll_vma_write(CONSOLE, ATOLL_SELF, off, atoll_off(v), 4);
+}
+
+/* Decides where output goes: the console if handle CONSOLE is a memory
+ * area holding a well-formed header, else the log. */
+static void out_open(struct con_header *h)
+{
+    int64_t size;
+    out = OUT_LOG;
+    if (atoll_handle_kind(CONSOLE) != ATOLL_KIND_VMA ||
+        atoll_vma_size(CONSOLE, &size) != ATOLL_OK || size < ATOLL_CON_OFF_RING ||
+        atoll_vma_write(CONSOLE, ATOLL_SELF, 0, atoll_off(h), sizeof *h) != ATOLL_OK)
+        return;
+    if (h->magic != ATOLL_CON_MAGIC || h->ring_len == 0 ||
+        (h->ring_len & (h->ring_len - 1)) != 0 ||
+        (int64_t)h->ring_len > size - ATOLL_CON_OFF_RING)
+        return;
+    ring_len = h->ring_len;
+    head = h->head;
+    out = OUT_CONSOLE;
+}
+
+static void out_init(void)
+{
+    struct con_header h;
+    if (out == OUT_UNKNOWN)
+        out_open(&h);
+}
+
+int atoll_has_console(void)
+{
+    out_init();
+    return out == OUT_CONSOLE;
+}
+
+/* Appends n bytes of p to the ring, waiting while it is full. */
+static int32_t con_write(const char *p, size_t n)
+{
+    while (n > 0) {
+        uint32_t tail, used, room, at, part, first;
+        int32_t r = con_read32(ATOLL_CON_OFF_TAIL, &tail);
+        if (r != ATOLL_OK)
+            return r;
+        used = head - tail;
+        if (used > ring_len)
+            return ATOLL_EINVAL; /* the launcher broke the protocol */
+        room = ring_len - used;
+        if (room == 0)
+            continue; /* full: the launcher drains at least every tick */
+        part = n < room ? (uint32_t)n : room;
+        at = head & (ring_len - 1);
+        first = part < ring_len - at ? part : ring_len - at;
+        r = atoll_vma_write(ATOLL_SELF, CONSOLE, atoll_off(p), ATOLL_CON_OFF_RING + at, first);
+        if (r == ATOLL_OK && part > first)
+            r = atoll_vma_write(ATOLL_SELF, CONSOLE, atoll_off(p + first),
+                                ATOLL_CON_OFF_RING, part - first);
+        if (r != ATOLL_OK)
+            return r;
+        head += part; /* the bytes are in: now publish them */
+        r = atoll_vma_write(ATOLL_SELF, CONSOLE, atoll_off(&head), ATOLL_CON_OFF_HEAD, 4);
+        if (r != ATOLL_OK)
+            return r;
+        p += part;
+        n -= part;
+    }
+    return ATOLL_OK;
+}
+
+static int32_t log_write(const char *p, size_t n)
+{
+    while (n > 0) {
+        size_t part = n < LOG_WRITE_MAX ? n : LOG_WRITE_MAX;
+        int32_t r = atoll_log_write(ATOLL_SELF, atoll_off(p), (int64_t)part);
+        if (r != ATOLL_OK)
+            return r;
+        p += part;
+        n -= part;
+    }
+    return ATOLL_OK;
+}
+
+int32_t atoll_write(const void *p, size_t n)
+{
+    out_init();
+    return out == OUT_CONSOLE ? con_write(p, n) : log_write(p, n);
+}
+
+int32_t atoll_puts(const char *s)
+{
+    int32_t r = atoll_write(s, strlen(s));
+    return r != ATOLL_OK ? r : atoll_write("\n", 1);
+}
+
+/* printf's output is gathered in pieces of this size, one write each. */
+struct pbuf {
+    size_t n;
+    char b[256];
+};
+
+static void pbuf_putc(char c, void *ctx)
+{
+    struct pbuf *pb = ctx;
+    pb->b[pb->n++] = c;
+    if (pb->n == sizeof pb->b) {
+        atoll_write(pb->b, pb->n);
+        pb->n = 0;
+    }
+}
+
+int atoll_vprintf(const char *fmt, va_list ap)
+{
+    struct pbuf pb;
+    int n;
+    pb.n = 0;
+    n = fmt_vformat(pbuf_putc, &pb, fmt, ap);
+    atoll_write(pb.b, pb.n);
+    return n;
+}
+
+int atoll_printf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = atoll_vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* Counts the whole strings of the argument block, at most the header's
+ * argc: the program's argc. */
+static uint32_t args_count(const struct con_header *h, const char *args)
+{
+    uint32_t n = 0, pos = 0;
+    while (n < h->argc && pos < h->args_len) {
+        pos += (uint32_t)strlen(&args[pos]) + 1;
+        n++;
+    }
+    return n;
+}
+
+/* The entry (ATOLL_ENTRY): arguments in, main, exit status out. The
+ * arguments live on this function's stack (imported memory is not known to
+ * be zero, so static arrays would be stored in the .wasm file as zeroes);
+ * every argument takes at least its NUL, which bounds argc. Output is
+ * unbuffered, so nothing is left to flush when main returns. */
+ATOLL_EXPORT(atoll_start) int32_t atoll_start(void)
+{
+    static char no_name[] = "";
+    struct con_header h;
+    out_open(&h);
+    if (out != OUT_CONSOLE || h.args_len > ATOLL_CON_ARGS_MAX) {
+        char *argv[] = {no_name, NULL};
+        return main(1, argv);
+    }
+    char args[h.args_len + 1];
+    if (atoll_vma_write(CONSOLE, ATOLL_SELF, ATOLL_CON_OFF_ARGS, atoll_off(args),
+                        h.args_len) != ATOLL_OK)
+        h.args_len = 0;
+    args[h.args_len] = '\0';
+    uint32_t argc = args_count(&h, args);
+    char *argv[argc + 1];
+    for (uint32_t i = 0, pos = 0; i < argc; i++) {
+        argv[i] = &args[pos];
+        pos += (uint32_t)strlen(&args[pos]) + 1;
+    }
+    argv[argc] = NULL;
+    return main((int)argc, argv);
+}

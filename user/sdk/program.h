@@ -1,0 +1,52 @@
+/*
+ * program.h — the C runtime of an Atoll program (docs/programs.md).
+ *
+ * A program is an ordinary C file with
+ *
+ *     int main(int argc, char **argv)      (or int main(void))
+ *
+ * linked with user/sdk/program.c, which exports the entry the launcher
+ * starts (ATOLL_ENTRY, "atoll_start"): it reads the arguments from the
+ * console its launcher granted, calls main, and returns main's result as
+ * the exit status. Output goes to that console's ring, as
+ * user/sdk/program_abi.h lays it out; a program started with no console
+ * (no grant, or not a console) writes to the kernel's serial log instead.
+ *
+ * Writes are not buffered: each call has reached the console (or the log)
+ * when it returns, so a program that then loops or traps loses nothing.
+ * A write waits while the ring is full, until the launcher drains it.
+ *
+ * Build with user/sdk/program.mk (a two-line Makefile); see
+ * user/examples/hello.
+ */
+#ifndef ATOLL_PROGRAM_H
+#define ATOLL_PROGRAM_H
+
+#include <stdarg.h>
+
+#include "user/sdk/atoll.h"
+#include "user/sdk/program_abi.h"
+
+/* The program defines main, as int main(int argc, char **argv) or
+ * int main(void) (clang gives both the same symbol on wasm32, which is why
+ * it is not declared here). atoll_start calls it once; argv[argc] is NULL;
+ * argv[0] is the name the program was started as ("" with no console).
+ * Its result is the program's exit status. */
+
+/* Writes n bytes of p to the program's output. Returns ATOLL_OK, or the
+ * result of the call that failed (output is then lost, not retried). */
+int32_t atoll_write(const void *p, size_t n);
+
+/* Writes s and a newline, as puts does. */
+int32_t atoll_puts(const char *s);
+
+/* Formats as printf does (lib/fmt.h: no floats) and writes the result,
+ * with no length limit. Returns the number of bytes produced. */
+int atoll_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int atoll_vprintf(const char *fmt, va_list ap);
+
+/* 1 if output goes to a console, 0 if to the serial log. Valid once
+ * atoll_start has begun (that is, anywhere in main). */
+int atoll_has_console(void);
+
+#endif
