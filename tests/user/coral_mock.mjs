@@ -12,6 +12,10 @@
 //    function never reads slot 0).
 //  - component_call runs the export at once on the caller's JS stack instead
 //    of on the component's own thread.
+//  - component_start queues the call; it runs when the test calls
+//    Kernel.step() (a scheduler round), all at once, unless the test holds
+//    the component (Kernel.held: instance names whose components do not
+//    run, like a program in an endless loop). CPU time is 1 ms a call.
 
 import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 
@@ -43,11 +47,35 @@ export class Module {
   }
 }
 
+// Component states (component_status).
+export const IDLE = 0, RUNNING = 1, TRAPPED = 2, KILLED = 3;
+
 export class Component {
-  constructor() {
+  constructor(id = 0) {
     this.kind = KIND_COMPONENT;
+    this.id = id;
     this.grants = [];    // Handles, in grant order
     this.instances = []; // { instance, info, name }
+    this.queue = [];     // started calls not yet run: { inst, name, arg }
+    this.state = IDLE;   // IDLE, RUNNING (while queue is not empty), TRAPPED, KILLED
+    this.value = 0n;     // last result (IDLE) or trap kind (TRAPPED)
+    this.why = '';       // component_describe's text after a trap
+    this.cpuNs = 0n;
+    this.calls = 0;      // exports called
+  }
+  get ended() { return this.state === TRAPPED || this.state === KILLED; }
+  // Bytes of linear memory its instances define (an imported memory is
+  // counted where it is defined).
+  get memoryBytes() {
+    let n = 0;
+    for (const i of this.instances) {
+      for (const e of i.info.exports) {
+        if (e.kind !== 'memory') continue;
+        const m = i.info.memories[e.index];
+        if (m && !m.imported) n += i.instance.exports[e.name].buffer.byteLength;
+      }
+    }
+    return BigInt(n);
   }
 }
 
@@ -58,6 +86,18 @@ const TRAPS = [
   ['float unrepresentable', 5], ['table index is out of bounds', 10],
   ['null function', 8], ['signature mismatch', 8], ['element segment', 6],
 ];
+
+// Trap kinds' names, as the kernel words them (docs/abi.md, Traps).
+export const TRAP_NAMES = ['?', 'unreachable', 'out of bounds memory access',
+  'integer divide by zero', 'integer overflow', 'invalid conversion to integer',
+  'undefined element', 'uninitialized element', 'indirect call type mismatch',
+  'call stack exhausted', 'out of bounds table access', 'host', 'interrupted'];
+
+// The innermost Wasm frame of a trap's stack: [function index, name or ''].
+function trapFrame(e) {
+  const m = /at (?:(\S+) \()?wasm:\/\/wasm\/[^:]*:wasm-function\[(\d+)\]/.exec(e.stack ?? '');
+  return m ? [Number(m[2]), m[1] ?? ''] : [-1, ''];
+}
 
 export function trapKind(e) {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 9;
@@ -77,6 +117,30 @@ export class Kernel {
     this.calls = {};     // how often each coral function was called
     this.components = [];
     this.failModuleCreate = false; // to test userboot's error paths
+    this.held = new Set();         // instance names whose components do not run
+    this.nextId = 1;               // component numbers, as the kernel's
+  }
+
+  newComponent() {
+    const c = new Component(this.nextId++);
+    this.components.push(c);
+    return c;
+  }
+
+  // A scheduler round: every component that is not held runs the calls
+  // started on it (component_start), in order.
+  step() {
+    for (const c of this.components) {
+      if (c.instances.some((i) => this.held.has(i.name))) continue;
+      while (c.queue.length && !c.ended) {
+        const { inst, name, arg } = c.queue.shift();
+        const [st, v] = this.call(c.instances[inst], name, arg, c, inst);
+        if (st === OK) {
+          c.state = c.queue.length ? RUNNING : IDLE;
+          c.value = v;
+        }
+      }
+    }
   }
 
   get log() { return Buffer.from(this.logBytes).toString('latin1'); }
@@ -133,30 +197,72 @@ export class Kernel {
         }
       },
       component_create() {
-        const c = new Component();
-        k.components.push(c);
-        return [OK, new Handle(c)];
+        return [OK, new Handle(k.newComponent())];
       },
       component_grant(c, h) {
-        if (!k.valid(c, KIND_COMPONENT) || !k.valid(h)) return [EINVAL, 0];
+        if (!k.valid(c, KIND_COMPONENT) || !k.valid(h) || c.obj.ended) return [EINVAL, 0];
         c.obj.grants.push(h);
         return [OK, c.obj.grants.length - 1];
       },
       component_add_instance(c, m) {
-        if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE)) return [EINVAL, 0];
+        if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE) || c.obj.ended) return [EINVAL, 0];
         return k.addInstance(c.obj, m.obj, undefined);
       },
       component_add_named(c, m, nameVma, off, len) {
         const name = k.range(nameVma, off, len);
         if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE) || !name ||
-            len < 1n || len > NAME_MAX) return [EINVAL, 0];
+            len < 1n || len > NAME_MAX || c.obj.ended) return [EINVAL, 0];
         return k.addInstance(c.obj, m.obj, Buffer.from(name).toString('utf8'));
       },
       component_call(c, inst, nameVma, off, len, arg) {
         const name = k.range(nameVma, off, len);
-        if (!k.valid(c, KIND_COMPONENT) || !name || inst < 0 || inst >= c.obj.instances.length)
+        if (!k.valid(c, KIND_COMPONENT) || !name || inst < 0 || inst >= c.obj.instances.length ||
+            c.obj.state === KILLED)
           return [EINVAL, 0n];
         return k.call(c.obj.instances[inst], Buffer.from(name).toString('utf8'), arg);
+      },
+      component_start(c, inst, nameVma, off, len, arg) {
+        const name = k.range(nameVma, off, len);
+        if (!k.valid(c, KIND_COMPONENT) || !name || len < 1n || len > NAME_MAX ||
+            inst < 0 || inst >= c.obj.instances.length || c.obj.ended)
+          return EINVAL;
+        const text = Buffer.from(name).toString('utf8');
+        if (!k.callable(c.obj.instances[inst], text)) return EINVAL;
+        c.obj.queue.push({ inst, name: text, arg });
+        c.obj.state = RUNNING;
+        return OK;
+      },
+      component_status(c) {
+        if (!k.valid(c, KIND_COMPONENT)) return [-1, 0n];
+        const o = c.obj;
+        return [o.state, o.state === IDLE || o.state === TRAPPED ? o.value : 0n];
+      },
+      component_kill(c) {
+        if (!k.valid(c, KIND_COMPONENT)) return EINVAL;
+        if (!c.obj.ended) { c.obj.state = KILLED; c.obj.value = 0n; c.obj.queue = []; }
+        return OK;
+      },
+      component_info(c, key) {
+        if (!k.valid(c, KIND_COMPONENT)) return [EINVAL, 0n];
+        const o = c.obj;
+        switch (key) {
+          case 0: return [OK, BigInt(o.id)];
+          case 1: return [OK, BigInt(o.state)];
+          case 2: return [OK, o.cpuNs];
+          case 3: return [OK, o.memoryBytes];
+          case 4: return [OK, BigInt(o.instances.length)];
+          case 5: return [OK, BigInt(o.calls)];
+          default: return [EINVAL, 0n];
+        }
+      },
+      component_describe(c, vma, off, len) {
+        const to = k.range(vma, off, len);
+        if (!k.valid(c, KIND_COMPONENT) || !to) return [EINVAL, 0n];
+        const o = c.obj;
+        const text = Buffer.from(o.state === TRAPPED ? o.why : ['idle', 'running', '', 'killed'][o.state]);
+        const n = Math.min(text.length, to.length);
+        to.set(text.subarray(0, n));
+        return [OK, BigInt(n)];
       },
       clock_ns() { return k.clock; },
       log_write(vma, off, len) {
@@ -231,20 +337,41 @@ export class Kernel {
     });
   }
 
-  // component_call on one instance: the type rules of the ABI, then the call.
-  call(inst, name, arg) {
+  // The type rules of component_call: () or one i32/i64 in, nothing or one out.
+  callable(inst, name) {
     const type = exportFuncType(inst.info, name);
-    if (!type) return [EINVAL, 0n];
+    if (!type) return null;
     const p = type.params, r = type.results;
     if (p.length > 1 || (p.length === 1 && p[0] !== 'i32' && p[0] !== 'i64') ||
         r.length > 1 || (r.length === 1 && r[0] !== 'i32' && r[0] !== 'i64'))
-      return [EINVAL, 0n];
+      return null;
+    return type;
+  }
+
+  // component_call on one instance: the type rules of the ABI, then the call.
+  // With comp (a started call), a trap ends comp and words its report as
+  // component_describe gives it.
+  call(inst, name, arg, comp, index) {
+    const type = this.callable(inst, name);
+    if (!type) return [EINVAL, 0n];
+    const p = type.params, r = type.results;
     const args = p.length === 0 ? [] : p[0] === 'i32' ? [Number(BigInt.asIntN(32, arg))] : [arg];
+    if (comp) { comp.calls++; comp.cpuNs += 1000000n; }
     try {
       const v = inst.instance.exports[name](...args);
       return [OK, r.length === 0 ? 0n : BigInt(v)];
     } catch (e) {
-      return [ETRAPPED, BigInt(trapKind(e))];
+      const kind = trapKind(e);
+      if (comp) {
+        let [fn, fname] = trapFrame(e);
+        if (!fname) fname = inst.info.exports.find((x) => x.kind === 'func' && x.index === fn)?.name ?? '';
+        comp.state = TRAPPED;
+        comp.value = BigInt(kind);
+        comp.queue = [];
+        comp.why = `trapped in instance ${index} (${inst.name ?? 'unnamed'}), function ${fn}` +
+          `${fname ? ` (${fname})` : ''}: ${TRAP_NAMES[kind]}`;
+      }
+      return [ETRAPPED, BigInt(kind)];
     }
   }
 
@@ -252,8 +379,7 @@ export class Kernel {
   // module names of `first` other than "coral" are instantiated first, under
   // their names, in the same component; `grants` are its handles.
   boot(bootModules, first, grants) {
-    const comp = new Component();
-    this.components.push(comp);
+    const comp = this.newComponent();
     comp.grants = grants.slice();
     const mods = {};
     for (const [name, bytes] of Object.entries(bootModules)) mods[name] = new Module(bytes);

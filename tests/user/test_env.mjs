@@ -36,7 +36,9 @@ export function run(dir) {
       'atoll_handle_drop', 'atoll_vma_write', 'atoll_module_create',
       'atoll_component_create', 'atoll_component_add_instance', 'atoll_vma_create',
       'atoll_vma_size', 'atoll_clock_ns', 'atoll_log_write', 'atoll_sys_info',
-      'atoll_component_grant', 'atoll_component_add_named', 'atoll_component_call'];
+      'atoll_component_grant', 'atoll_component_add_named', 'atoll_component_call',
+      'atoll_component_start', 'atoll_component_status', 'atoll_component_kill',
+      'atoll_component_info', 'atoll_component_describe'];
     for (const name of want) check(`env exports ${name}`, name in x);
     eq('memory is 16 pages', x.memory.buffer.byteLength, 16 * 65536);
   });
@@ -167,6 +169,69 @@ export function run(dir) {
     eq('grant', e.x.atoll_component_grant(comp, 0, e.OUT), OK);
     eq('grant index 0', e.i32(), 0);
     eq('grant bad handle', e.x.atoll_component_grant(comp, 77, e.OUT), EINVAL);
+  });
+
+  group('env: component_start, status, info, describe, kill', () => {
+    const e = setup(dir);
+    const prog = wat(`(module
+      (func (export "five") (result i32) (i32.const 5))
+      (func (export "div0") (result i32) (i32.div_s (i32.const 1) (i32.const 0)))
+      (func (export "f32") (result f32) (f32.const 1)))`);
+    e.put(4096, prog);
+    const str = (p, s) => { e.put(p, Buffer.from(s)); return [BigInt(p), BigInt(s.length)]; };
+    e.x.atoll_module_create(0, 4096n, BigInt(prog.length), e.OUT);
+    const mod = e.i32();
+    const fresh = () => {
+      e.x.atoll_component_create(e.OUT);
+      const c = e.i32();
+      e.x.atoll_component_add_instance(c, mod, e.OUT);
+      return c;
+    };
+    const start = (c, name, inst = 0) => { const [o, l] = str(8192, name); return e.x.atoll_component_start(c, inst, 0, o, l, 0n); };
+    const comp = fresh();
+    eq('status before any start: idle', e.x.atoll_component_status(comp, e.OUT), 0);
+    eq('...value 0', e.i64(), 0n);
+    eq('start five', start(comp, 'five'), OK);
+    eq('status: running (queued)', e.x.atoll_component_status(comp, e.OUT), 1);
+    e.k.step();
+    eq('status after it ran: idle', e.x.atoll_component_status(comp, e.OUT), 0);
+    eq('...with its result', e.i64(), 5n);
+    eq('start a missing export', start(comp, 'nope'), EINVAL);
+    eq('start an f32 export', start(comp, 'f32'), EINVAL);
+    eq('start on a bad instance', start(comp, 'five', 3), EINVAL);
+    eq('start on a bad index', e.x.atoll_component_start(99, 0, 0, 8192n, 4n, 0n), EINVAL);
+    eq('start with a module handle', start(mod, 'five'), EINVAL);
+    eq('info id', e.x.atoll_component_info(comp, 0, e.OUT), OK);
+    check('...a number', e.i64() > 0n);
+    eq('info instances', e.x.atoll_component_info(comp, 4, e.OUT), OK);
+    eq('...1', e.i64(), 1n);
+    eq('info calls', e.x.atoll_component_info(comp, 5, e.OUT), OK);
+    eq('...1', e.i64(), 1n);
+    eq('info bad key', e.x.atoll_component_info(comp, 6, e.OUT), EINVAL);
+    eq('info bad handle', e.x.atoll_component_info(0, 0, e.OUT), EINVAL);
+    eq('info out past memory', e.x.atoll_component_info(comp, 0, 16 * 65536 - 4), EINVAL);
+    eq('describe', e.x.atoll_component_describe(comp, 0, 9000n, 64n, e.OUT), OK);
+    eq('...4 bytes', e.i64(), 4n);
+    eq('...idle', Buffer.from(e.mem().subarray(9000, 9004)).toString(), 'idle');
+    const boom = fresh();
+    start(boom, 'div0');
+    e.k.step();
+    eq('a trap: status 2', e.x.atoll_component_status(boom, e.OUT), 2);
+    eq('...kind 3', e.i64(), 3n);
+    eq('describe, cut to 10 bytes', e.x.atoll_component_describe(boom, 0, 9000n, 10n, e.OUT), OK);
+    eq('...10', e.i64(), 10n);
+    eq('...text', Buffer.from(e.mem().subarray(9000, 9010)).toString(), 'trapped in');
+    eq('describe out of range', e.x.atoll_component_describe(boom, 0, BigInt(16 * 65536 - 2), 10n, e.OUT), EINVAL);
+    eq('start after the trap: refused', start(boom, 'five'), EINVAL);
+    const k2 = fresh();
+    eq('kill', e.x.atoll_component_kill(k2), OK);
+    eq('status: killed', e.x.atoll_component_status(k2, e.OUT), 3);
+    eq('kill a VMA', e.x.atoll_component_kill(0), EINVAL);
+    eq('kill a bad index', e.x.atoll_component_kill(99), EINVAL);
+    e.setI32(-7);
+    eq('status of a VMA: -1', e.x.atoll_component_status(0, e.OUT), -1);
+    eq('...out untouched', e.i32(), -7);
+    eq('status with a bad out pointer: -1', e.x.atoll_component_status(comp, 16 * 65536 - 4), -1);
   });
 
   group('env: clock, log, sys_info', () => {

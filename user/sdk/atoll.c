@@ -1,7 +1,8 @@
 /*
  * The SDK's helpers on top of the shim's calls: serial logging and names
- * for result codes and trap kinds. Everything else a C program needs from a
- * C library (memcpy, strlen, snprintf) is the kernel's lib/, built for wasm32.
+ * for result codes, trap kinds and component states. Everything else a C
+ * program needs from a C library (memcpy, strlen, snprintf) is the kernel's
+ * lib/, built for wasm32.
  */
 #include "user/sdk/atoll.h"
 
@@ -57,4 +58,12 @@ const char *atoll_trap_name(int64_t kind)
     if (kind < 1 || kind >= (int64_t)(sizeof names / sizeof names[0]))
         return "?";
     return names[kind];
+}
+
+const char *atoll_state_name(int32_t state)
+{
+    static const char *const names[] = { "idle", "running", "trapped", "killed" };
+    if (state < 0 || (size_t)state >= sizeof names / sizeof names[0])
+        return "?";
+    return names[state];
 }

@@ -165,11 +165,70 @@ int32_t atoll_component_add_named(atoll_handle component, atoll_handle module,
  * and waits. The export takes (), (i32) or (i64) — arg is truncated for i32 —
  * and returns nothing, i32 or i64 (sign-extended into *result; 0 for
  * nothing). If it trapped: ATOLL_ETRAPPED and *result is the enum atoll_trap
- * kind; the component stays usable. */
+ * kind; the callee component has then ended (docs/abi.md, Traps). */
 ATOLL_IMPORT(atoll_component_call)
 int32_t atoll_component_call(atoll_handle component, int32_t instance,
                              atoll_handle name_vma, int64_t name_off,
                              int64_t name_len, int64_t arg, int64_t *result);
+
+/* ---- Running components (programs) --------------------------------- *
+ * A launcher starts a program's entry export with atoll_component_start and
+ * returns to its own work; it learns how the call ended by polling
+ * atoll_component_status (e.g. at every tick). */
+
+/* States of a component, as atoll_component_status returns them. */
+enum atoll_state {
+    ATOLL_STATE_IDLE = 0,    /* value: the last started call's result */
+    ATOLL_STATE_RUNNING = 1, /* a started call is queued or running */
+    ATOLL_STATE_TRAPPED = 2, /* value: the trap kind (enum atoll_trap); ended */
+    ATOLL_STATE_KILLED = 3,  /* atoll_component_kill ended it */
+};
+
+/* Keys of atoll_component_info. */
+enum atoll_component_key {
+    ATOLL_COMP_ID = 0,        /* the kernel's component number */
+    ATOLL_COMP_STATE = 1,     /* enum atoll_state */
+    ATOLL_COMP_CPU_NS = 2,    /* CPU time used, ns */
+    ATOLL_COMP_MEMORY = 3,    /* bytes of its instances' linear memories */
+    ATOLL_COMP_INSTANCES = 4, /* number of instances */
+    ATOLL_COMP_CALLS = 5,     /* exports called so far */
+};
+
+/* As atoll_component_call (same export types), but only queues the call on
+ * the component's thread and returns at once: ATOLL_OK queued, or
+ * ATOLL_EINVAL (bad handles or name, no such instance or export, a type
+ * outside those, a component that has ended). */
+ATOLL_IMPORT(atoll_component_start)
+int32_t atoll_component_start(atoll_handle component, int32_t instance,
+                              atoll_handle name_vma, int64_t name_off,
+                              int64_t name_len, int64_t arg);
+
+/* How the component stands: returns its enum atoll_state and writes the
+ * state's value (see the enum) to *value; -1 for a handle that is not a
+ * component (or a bad index or out pointer), *value not written. */
+ATOLL_IMPORT(atoll_component_status)
+int32_t atoll_component_status(atoll_handle component, int64_t *value);
+
+/* Ends the component: compiled code is interrupted at the next timer tick;
+ * its status becomes ATOLL_STATE_KILLED. ATOLL_OK, or ATOLL_EINVAL for a
+ * handle that is not a component. The handle stays ours to drop. */
+ATOLL_IMPORT(atoll_component_kill)
+int32_t atoll_component_kill(atoll_handle component);
+
+/* A number about the component (enum atoll_component_key) in *value;
+ * ATOLL_EINVAL for a bad handle or key. */
+ATOLL_IMPORT(atoll_component_info)
+int32_t atoll_component_info(atoll_handle component, int32_t key,
+                             int64_t *value);
+
+/* Writes one line of text (no newline, no NUL) saying how the component
+ * stands or how it ended into [off, off + len) of vma, cut to len bytes,
+ * and the number of bytes written in *written. For a trap: "trapped in
+ * instance 2 (hello), function 5 (main): integer divide by zero"; else
+ * "running", "idle" or "killed". */
+ATOLL_IMPORT(atoll_component_describe)
+int32_t atoll_component_describe(atoll_handle component, atoll_handle vma,
+                                 int64_t off, int64_t len, int64_t *written);
 
 /* ---- The system ----------------------------------------------------- */
 
@@ -201,5 +260,7 @@ int32_t atoll_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "?" for a value outside the lists above. */
 const char *atoll_result_name(int32_t r);
 const char *atoll_trap_name(int64_t kind);
+/* "idle", "running", "trapped", "killed"; "?" for anything else. */
+const char *atoll_state_name(int32_t state);
 
 #endif

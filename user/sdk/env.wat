@@ -53,6 +53,15 @@
   (import "coral" "component_call"
     (func $c_component_call (param externref i32 externref i64 i64 i64)
                             (result i32 i64)))
+  (import "coral" "component_start"
+    (func $c_component_start (param externref i32 externref i64 i64 i64) (result i32)))
+  (import "coral" "component_status"
+    (func $c_component_status (param externref) (result i32 i64)))
+  (import "coral" "component_kill" (func $c_component_kill (param externref) (result i32)))
+  (import "coral" "component_info"
+    (func $c_component_info (param externref i32) (result i32 i64)))
+  (import "coral" "component_describe"
+    (func $c_component_describe (param externref externref i64 i64) (result i32 i64)))
 
   ;; The C program's memory. 16 pages is the minimum a program linked with
   ;; --initial-memory=1048576 asks for; it may grow up to 1 GiB.
@@ -257,4 +266,63 @@
       (then (return (local.get $st))))
     (i64.store (local.get $out) (local.get $v))
     (local.get $st))
+
+  ;; (component, instance, name_vma, name_off, name_len, arg) -> i32
+  ;; Queues the call on the component's thread and returns at once.
+  (func (export "atoll_component_start")
+    (param $c i32) (param $inst i32) (param $nv i32) (param $noff i64) (param $nlen i64)
+    (param $arg i64) (result i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $c)) (call $ok (local.get $nv))))
+      (then (return (i32.const 1))))
+    (call $c_component_start (table.get $sdk (local.get $c)) (local.get $inst)
+                             (table.get $sdk (local.get $nv))
+                             (local.get $noff) (local.get $nlen) (local.get $arg)))
+
+  ;; (component, *value) -> i32 state: 0 idle, 1 running, 2 trapped, 3
+  ;; killed, -1 not a component (or a bad index or out pointer: *value is
+  ;; then not written).
+  (func (export "atoll_component_status") (param $c i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (call $ok (local.get $c)) (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const -1))))
+    (call $c_component_status (table.get $sdk (local.get $c)))
+    (local.set $v)
+    (local.set $st)
+    (if (i32.lt_s (local.get $st) (i32.const 0)) (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (local.get $st))
+
+  ;; (component) -> i32
+  (func (export "atoll_component_kill") (param $c i32) (result i32)
+    (if (i32.eqz (call $ok (local.get $c))) (then (return (i32.const 1))))
+    (call $c_component_kill (table.get $sdk (local.get $c))))
+
+  ;; (component, key, *value) -> i32
+  (func (export "atoll_component_info")
+    (param $c i32) (param $key i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (call $ok (local.get $c)) (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const 1))))
+    (call $c_component_info (table.get $sdk (local.get $c)) (local.get $key))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  ;; (component, vma, off, len, *written) -> i32
+  (func (export "atoll_component_describe")
+    (param $c i32) (param $vma i32) (param $off i64) (param $len i64) (param $out i32)
+    (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $c)) (call $ok (local.get $vma)))
+                          (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const 1))))
+    (call $c_component_describe (table.get $sdk (local.get $c)) (table.get $sdk (local.get $vma))
+                                (local.get $off) (local.get $len))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (i32.const 0))
 )

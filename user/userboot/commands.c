@@ -1,9 +1,10 @@
 /*
  * The shell's commands, one function each, found by name in one table
- * (which `help` prints too).
+ * (which `help` prints too). The commands about programs are in jobs.c.
  */
 #include "user/userboot/console.h"
 #include "user/userboot/demo.h"
+#include "user/userboot/jobs.h"
 #include "user/userboot/shell.h"
 #include "user/userboot/userboot.h"
 
@@ -62,6 +63,10 @@ static const struct command commands[] = {
     { "mem", cmd_mem, "memory use (sys_info)" },
     { "uptime", cmd_uptime, "time since boot (clock_ns)" },
     { "demo", cmd_demo, "load a module into a new component and call it" },
+    { "ls", cmd_ls, "the programs in the boot image" },
+    { "run", cmd_run, "run NAME [ARGS] [&]: start a program (& in the background)" },
+    { "ps", cmd_ps, "the shell and its jobs: state, CPU time, memory" },
+    { "kill", cmd_kill, "kill ID: end a job" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

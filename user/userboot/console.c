@@ -158,6 +158,11 @@ void con_printf(const char *fmt, ...)
     va_end(ap);
 }
 
+int con_col(void)
+{
+    return col;
+}
+
 void con_clear(void)
 {
     for (int r = CON_TEXT_TOP; r < CON_ROWS; r++)

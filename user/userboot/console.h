@@ -32,6 +32,9 @@ void con_putc(char c);
 void con_write(const char *s);
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The cursor's column (0 at the start of a row). */
+int con_col(void);
+
 /* Empties the text area and puts the cursor at its top left. */
 void con_clear(void);
 

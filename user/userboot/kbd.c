@@ -2,9 +2,10 @@
  * PS/2 scancode set 1 decoding. A make code is the key number (bit 7
  * clear), its break code the same with bit 7 set. 0xE0 prefixes one byte of
  * the extended keys (arrows, right Ctrl, keypad Enter...), 0xE1 prefixes
- * two (Pause); a console with no cursor keys ignores them all, but must
- * swallow the byte after the prefix, which would otherwise read as another
- * key (0xE0 0x48, Up, is not '8' on the keypad).
+ * two (Pause). The byte after a prefix never reads as a key of its own
+ * (0xE0 0x48, Up, is not '8' on the keypad): only the Up and Down make
+ * codes mean something after 0xE0; everything else prefixed is swallowed
+ * (fake shifts of Print Screen, right Ctrl, keypad Enter...).
  */
 #include "user/userboot/kbd.h"
 
@@ -12,6 +13,9 @@
 #define SC_LSHIFT 0x2A
 #define SC_RSHIFT 0x36
 #define SC_CAPS 0x3A
+#define SC_C 0x2E
+#define SC_UP 0x48   /* after 0xE0 */
+#define SC_DOWN 0x50 /* after 0xE0 */
 #define SC_BREAK 0x80
 #define SC_E0 0xE0
 #define SC_E1 0xE1
@@ -39,8 +43,12 @@ int kbd_feed(struct kbd *k, int32_t scancode)
         k->skip--;
         return KBD_NONE;
     }
+    if (k->e0) {
+        k->e0 = false;
+        return sc == SC_UP ? KBD_UP : sc == SC_DOWN ? KBD_DOWN : KBD_NONE;
+    }
     if (sc == SC_E0) {
-        k->skip = 1;
+        k->e0 = true;
         return KBD_NONE;
     }
     if (sc == SC_E1) {
@@ -58,6 +66,8 @@ int kbd_feed(struct kbd *k, int32_t scancode)
             k->caps = !k->caps;
         return KBD_NONE;
     }
+    if (down && k->ctrl && key == SC_C)
+        return KBD_INTR;
     if (!down || key >= sizeof plain || k->ctrl)
         return KBD_NONE;
     bool shift = k->lshift || k->rshift;

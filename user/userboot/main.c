@@ -4,15 +4,20 @@
  * flushing the console, so one event costs one screen write.
  *
  * Handles: ATOLL_SELF is this program's memory, ATOLL_GRANTED (SDK index
- * 1, coral.handles[0]) is the screen.
+ * 1, coral.handles[0]) is the screen, SDK index 2 the programs archive
+ * (program_abi.h: ATOLL_BOOT_GRANT_*), when the image has one.
  */
 #include "user/sdk/atoll.h"
+#include "user/sdk/program_abi.h"
 #include "user/userboot/console.h"
+#include "user/userboot/jobs.h"
 #include "user/userboot/kbd.h"
+#include "user/userboot/programs.h"
 #include "user/userboot/shell.h"
 #include "user/userboot/userboot.h"
 
-#define SCREEN ATOLL_GRANTED
+#define SCREEN (ATOLL_GRANTED + ATOLL_BOOT_GRANT_SCREEN)
+#define PROGRAMS (ATOLL_GRANTED + ATOLL_BOOT_GRANT_PROGRAMS)
 #define TITLE "Atoll " USERBOOT_VERSION " - userboot (type help)"
 /* Spinner steps per second, whatever the timer rate. */
 #define SPIN_PER_SECOND 8
@@ -37,6 +42,7 @@ ATOLL_EXPORT(init) int32_t init(void)
     con_title(TITLE);
     con_spinner('|');
     atoll_log(TITLE "\n");
+    programs_init(PROGRAMS);
     shell_start();
     con_flush();
     return 0;
@@ -49,8 +55,9 @@ ATOLL_EXPORT(tick) void tick(void)
     if (ticks % ticks_per_step == 0) {
         spin = (spin + 1) % (sizeof frames - 1);
         con_spinner(frames[spin]);
-        con_flush();
     }
+    jobs_tick();
+    con_flush();
 }
 
 ATOLL_EXPORT(press_key) void press_key(int32_t scancode)

@@ -1,0 +1,358 @@
+/*
+ * The job table and the shell's commands about programs. A job is the
+ * component `run` built (programs.c) and started, with its console: a
+ * memory area that carries the arguments in and the program's output out,
+ * through a ring the program fills and the shell drains (program_abi.h).
+ * Nothing here waits for a program: run returns once the call is queued,
+ * and jobs_tick, at every timer tick, copies the output and polls
+ * component_status. A job that ended is reported once and forgotten: its
+ * handles are dropped, which lets the kernel free the component.
+ */
+#include "user/userboot/jobs.h"
+
+#include "user/sdk/program_abi.h"
+#include "user/userboot/console.h"
+#include "user/userboot/programs.h"
+#include "user/userboot/shell.h"
+
+/* Output copied per job per tick while it runs (all of it once it ended):
+ * a program printing without pause cannot starve the shell. */
+#define DRAIN_PER_TICK 8192
+#define ARGV_MAX 32
+#define SHELL_ID 1        /* userboot is the kernel's component 1 */
+#define SHELL_INSTANCES 2 /* env and userboot */
+
+struct job {
+    bool used;
+    bool fg;                      /* the prompt waits for it */
+    int64_t id;                   /* the kernel's component number */
+    char name[JOB_NAME_MAX + 1];
+    atoll_handle comp, con;       /* the component, its console */
+    uint32_t tail;                /* output bytes consumed, mod 2^32 */
+};
+
+static struct job jobs[JOBS_MAX];
+static uint8_t chunk[ATOLL_CON_RING_SIZE];
+
+_Static_assert((ATOLL_CON_RING_SIZE & (ATOLL_CON_RING_SIZE - 1)) == 0,
+               "the ring size is a power of two");
+
+bool jobs_foreground(void)
+{
+    for (int i = 0; i < JOBS_MAX; i++)
+        if (jobs[i].used && jobs[i].fg)
+            return true;
+    return false;
+}
+
+/* A program's byte on the console: '\r' is dropped, '\t' moves to the
+ * next multiple of 8 columns, other control bytes show as '?'. */
+static void put_output(uint8_t c)
+{
+    if (c == '\r')
+        return;
+    if (c == '\t') {
+        do
+            con_putc(' ');
+        while (con_col() % 8);
+        return;
+    }
+    con_putc(c == '\n' || (c >= 0x20 && c <= 0x7E) ? (char)c : '?');
+}
+
+/* Copies at most max bytes of j's output to the console; returns how
+ * many. A head more than a ring ahead of tail is a program's lie: the
+ * bytes it claims and cannot have kept are skipped. */
+static uint32_t drain(struct job *j, uint32_t max)
+{
+    static uint32_t head;
+    if (atoll_vma_write(j->con, ATOLL_SELF, ATOLL_CON_OFF_HEAD, atoll_off(&head), 4) != ATOLL_OK)
+        return 0;
+    uint32_t n = head - j->tail;
+    if (n > ATOLL_CON_RING_SIZE) {
+        j->tail = head - ATOLL_CON_RING_SIZE;
+        n = ATOLL_CON_RING_SIZE;
+    }
+    if (n > max)
+        n = max;
+    if (n == 0)
+        return 0;
+    uint32_t start = j->tail % ATOLL_CON_RING_SIZE;
+    uint32_t first = n < ATOLL_CON_RING_SIZE - start ? n : ATOLL_CON_RING_SIZE - start;
+    atoll_vma_write(j->con, ATOLL_SELF, ATOLL_CON_OFF_RING + start, atoll_off(chunk), first);
+    if (n > first)
+        atoll_vma_write(j->con, ATOLL_SELF, ATOLL_CON_OFF_RING, atoll_off(chunk + first),
+                        n - first);
+    shell_hide();
+    for (uint32_t i = 0; i < n; i++)
+        put_output(chunk[i]);
+    j->tail += n;
+    atoll_vma_write(ATOLL_SELF, j->con, atoll_off(&j->tail), ATOLL_CON_OFF_TAIL, 4);
+    return n;
+}
+
+/* Reports how j ended and forgets it. */
+static void finish(struct job *j, int32_t state, int64_t value)
+{
+    char pre[24] = "";
+    if (!j->fg)
+        fmt_snprintf(pre, sizeof pre, "[%lld] ", (long long)j->id);
+    shell_hide();
+    if (con_col() != 0)
+        con_putc('\n'); /* the program's last line had no newline */
+    if (state == ATOLL_STATE_IDLE) {
+        int status = (int)(int32_t)value;
+        if (!j->fg)
+            con_printf("%s%s exited with status %d\n", pre, j->name, status);
+        else if (status != 0)
+            con_printf("%s: exit status %d\n", j->name, status);
+    } else if (state == ATOLL_STATE_TRAPPED) {
+        static char text[160];
+        int64_t n = 0;
+        if (atoll_component_describe(j->comp, ATOLL_SELF, atoll_off(text),
+                                     (int64_t)sizeof text - 1, &n) != ATOLL_OK || n < 0)
+            n = fmt_snprintf(text, sizeof text, "trapped: %s", atoll_trap_name(value));
+        if (n > (int64_t)sizeof text - 1)
+            n = sizeof text - 1;
+        text[n] = 0;
+        con_printf("%s%s: %s\n", pre, j->name, text);
+    } else if (state == ATOLL_STATE_KILLED) {
+        con_printf("%s%s%s\n", pre, j->name, j->fg ? ": killed" : " killed");
+    } else {
+        con_printf("%s%s: lost (component_status %d)\n", pre, j->name, (int)state);
+    }
+    atoll_handle_drop(j->comp);
+    atoll_handle_drop(j->con);
+    memset(j, 0, sizeof *j);
+}
+
+void jobs_tick(void)
+{
+    for (int i = 0; i < JOBS_MAX; i++) {
+        struct job *j = &jobs[i];
+        if (!j->used)
+            continue;
+        int64_t value = 0;
+        int32_t state = atoll_component_status(j->comp, &value);
+        if (state == ATOLL_STATE_RUNNING) {
+            drain(j, DRAIN_PER_TICK);
+            continue;
+        }
+        /* It ended: everything it wrote is in the ring now. */
+        for (int k = 0; k < 2 && drain(j, ATOLL_CON_RING_SIZE) > 0; k++)
+            ;
+        finish(j, state, value);
+    }
+    shell_show();
+}
+
+void jobs_interrupt(void)
+{
+    for (int i = 0; i < JOBS_MAX; i++) {
+        if (jobs[i].used && jobs[i].fg) {
+            con_write("^C\n");
+            atoll_component_kill(jobs[i].comp);
+        }
+    }
+}
+
+/* ---- commands ---- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+void cmd_ls(const char *args)
+{
+    (void)args;
+    int shown = 0;
+    for (int i = 0; i < programs_count(); i++) {
+        const struct tar_entry *e = programs_entry(i);
+        if (!ends_with(e->name, ".wasm") || strcmp(e->name, "env.wasm") == 0)
+            continue;
+        char name[TAR_NAME_MAX + 1];
+        size_t n = strlen(e->name) - 5;
+        memcpy(name, e->name, n);
+        name[n] = 0;
+        con_printf("  %-16s %8lld bytes%s\n", name, (long long)e->size,
+                   programs_is_program(e) ? "" : "  (library)");
+        shown++;
+    }
+    if (!shown)
+        con_printf("no programs%s\n", programs_count() ? "" : " in this image");
+    if (programs_problem()[0] && strcmp(programs_problem(), "no archive") != 0)
+        con_printf("programs archive: %s\n", programs_problem());
+}
+
+/* The console's first block: header and arguments. */
+static uint8_t con_head[ATOLL_CON_OFF_ARGS + ATOLL_CON_ARGS_MAX];
+
+static void put32(uint32_t off, uint32_t v)
+{
+    memcpy(con_head + off, &v, 4); /* wasm32 is little-endian */
+}
+
+/* A new console holding argv; false if there is no memory for it. */
+static bool make_console(int argc, char **argv, atoll_handle *out)
+{
+    uint32_t len = 0;
+    memset(con_head, 0, sizeof con_head);
+    for (int i = 0; i < argc; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        if (len + n > ATOLL_CON_ARGS_MAX)
+            return false;
+        memcpy(con_head + ATOLL_CON_OFF_ARGS + len, argv[i], n);
+        len += (uint32_t)n;
+    }
+    put32(ATOLL_CON_OFF_MAGIC, ATOLL_CON_MAGIC);
+    put32(ATOLL_CON_OFF_ARGC, (uint32_t)argc);
+    put32(ATOLL_CON_OFF_ARGS_LEN, len);
+    put32(ATOLL_CON_OFF_RING_LEN, ATOLL_CON_RING_SIZE);
+    if (atoll_vma_create(ATOLL_CON_SIZE, out) != ATOLL_OK)
+        return false;
+    if (atoll_vma_write(ATOLL_SELF, *out, atoll_off(con_head), 0,
+                        ATOLL_CON_OFF_ARGS + len) != ATOLL_OK) {
+        atoll_handle_drop(*out);
+        return false;
+    }
+    return true;
+}
+
+void cmd_run(const char *args)
+{
+    static char buf[SHELL_LINE_MAX + 1];
+    char *argv[ARGV_MAX];
+    int argc = 0;
+    size_t n = strlen(args);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, args, n);
+    buf[n] = 0;
+    while (n > 0 && buf[n - 1] == ' ')
+        buf[--n] = 0;
+    bool fg = true;
+    if (n > 0 && buf[n - 1] == '&') {
+        fg = false;
+        buf[--n] = 0;
+    }
+    for (char *p = buf; *p;) {
+        while (*p == ' ')
+            *p++ = 0;
+        if (!*p)
+            break;
+        if (argc == ARGV_MAX) {
+            con_printf("run: more than %d arguments\n", ARGV_MAX - 1);
+            return;
+        }
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    if (argc == 0) {
+        con_printf("usage: run NAME [ARGS...] [&]\n");
+        return;
+    }
+    char *name = argv[0];
+    if (ends_with(name, ".wasm"))
+        name[strlen(name) - 5] = 0;
+    if (!*name || strlen(name) > JOB_NAME_MAX) {
+        con_printf("run: %s: no such program\n", argv[0]);
+        return;
+    }
+    struct job *j = NULL;
+    for (int i = 0; i < JOBS_MAX && !j; i++)
+        if (!jobs[i].used)
+            j = &jobs[i];
+    if (!j) {
+        con_printf("run: %d jobs already run; wait for one or kill one\n", JOBS_MAX);
+        return;
+    }
+
+    atoll_handle con, comp;
+    int32_t index;
+    char why[128];
+    if (!make_console(argc, argv, &con)) {
+        con_printf("run: %s: no memory for its console\n", name);
+        return;
+    }
+    if (!programs_build(name, con, &comp, &index, why, sizeof why)) {
+        con_printf("run: %s: %s\n", name, why);
+        atoll_handle_drop(con);
+        return;
+    }
+    int32_t r = atoll_component_start(comp, index, ATOLL_SELF, atoll_off(ATOLL_ENTRY),
+                                      (int64_t)strlen(ATOLL_ENTRY), 0);
+    if (r != ATOLL_OK) {
+        con_printf("run: %s: component_start: %s\n", name, atoll_result_name(r));
+        atoll_handle_drop(comp);
+        atoll_handle_drop(con);
+        return;
+    }
+    int64_t id = 0;
+    atoll_component_info(comp, ATOLL_COMP_ID, &id);
+    *j = (struct job){ .used = true, .fg = fg, .id = id, .comp = comp, .con = con };
+    memcpy(j->name, name, strlen(name) + 1);
+    if (!fg)
+        con_printf("[%lld] %s\n", (long long)id, name);
+}
+
+static void ps_line(long long id, const char *name, const char *state, int64_t cpu_ns,
+                    int64_t mem, int64_t inst)
+{
+    char cpu[24] = "-";
+    if (cpu_ns >= 0)
+        fmt_snprintf(cpu, sizeof cpu, "%lld", (long long)(cpu_ns / 1000000));
+    con_printf("%4lld  %-16s %-8s %8s %8lld %5lld\n", id, name, state, cpu,
+               (long long)(mem / 1024), (long long)inst);
+}
+
+void cmd_ps(const char *args)
+{
+    (void)args;
+    int64_t self = 0;
+    atoll_vma_size(ATOLL_SELF, &self);
+    con_printf("%4s  %-16s %-8s %8s %8s %5s\n", "ID", "NAME", "STATE", "CPU ms", "MEM KiB",
+               "INST");
+    /* The shell holds no handle to its own component: what it knows of
+     * itself is its memory (env's, shared) and its two instances. */
+    ps_line(SHELL_ID, "userboot", "running", -1, self, SHELL_INSTANCES);
+    for (int i = 0; i < JOBS_MAX; i++) {
+        struct job *j = &jobs[i];
+        if (!j->used)
+            continue;
+        int64_t v, cpu = -1, mem = 0, inst = 0;
+        int32_t state = atoll_component_status(j->comp, &v);
+        atoll_component_info(j->comp, ATOLL_COMP_CPU_NS, &cpu);
+        atoll_component_info(j->comp, ATOLL_COMP_MEMORY, &mem);
+        atoll_component_info(j->comp, ATOLL_COMP_INSTANCES, &inst);
+        ps_line(j->id, j->name, atoll_state_name(state), cpu, mem, inst);
+    }
+}
+
+void cmd_kill(const char *args)
+{
+    long long id = 0;
+    const char *p = args;
+    for (; *p >= '0' && *p <= '9' && id < 1000000000; p++)
+        id = id * 10 + (*p - '0');
+    if (p == args || (*p && *p != ' ')) {
+        con_printf("usage: kill ID (the ID that ps shows)\n");
+        return;
+    }
+    if (id == SHELL_ID) {
+        con_printf("kill: %lld is the shell\n", id);
+        return;
+    }
+    for (int i = 0; i < JOBS_MAX; i++) {
+        struct job *j = &jobs[i];
+        if (j->used && j->id == id) {
+            int32_t r = atoll_component_kill(j->comp);
+            if (r != ATOLL_OK)
+                con_printf("kill: %lld: %s\n", id, atoll_result_name(r));
+            return;
+        }
+    }
+    con_printf("kill: no job %lld\n", id);
+}

@@ -1,0 +1,29 @@
+/*
+ * Jobs: the programs the shell started (run), each a component with a
+ * console (program_abi.h). At every tick the shell copies what they wrote
+ * to the screen and the serial log, and reports the ones that ended.
+ */
+#ifndef USERBOOT_JOBS_H
+#define USERBOOT_JOBS_H
+
+#include <stdbool.h>
+
+#define JOBS_MAX 16
+#define JOB_NAME_MAX 32
+
+/* Drains every job's console and reports the jobs that ended (their
+ * handles are dropped then); called at every tick. */
+void jobs_tick(void);
+
+/* True while a foreground job runs (the prompt waits for it). */
+bool jobs_foreground(void);
+/* Ctrl+C: kills the foreground job, if any. */
+void jobs_interrupt(void);
+
+/* The shell commands (commands.c's table). */
+void cmd_ls(const char *args);
+void cmd_run(const char *args);
+void cmd_ps(const char *args);
+void cmd_kill(const char *args);
+
+#endif
