@@ -3,10 +3,11 @@
  *
  *   bench-compile [-n RUNS] FILE.wasm...
  *
- * Decodes each module once, then compiles it RUNS times (default 50):
- * best and median of wasm_compile alone (code section bytes / time, and
- * whole-module bytes / time), and the same for decode+validate+compile,
- * in thread CPU time (the machine is shared). Not a test: it prints.
+ * Decodes and compiles each module RUNS times (default 50): best and
+ * median of wasm_compile alone and of decode+validate+compile, as whole-
+ * module bytes / time, in thread CPU time (the machine is shared).
+ * docs/compiler.md ("Compile speed") keeps the figures. Not a test: it
+ * prints.
  */
 #include <malloc.h>
 #include <stdio.h>
