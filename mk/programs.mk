@@ -29,7 +29,7 @@ programs_names := $(notdir $(programs_files))
 $(PROGRAMS_EXAMPLE_WASM) $(programs_own) &: programs-force
 	$(MAKE) -C user/examples PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 	$(foreach p,$(programs_own),$(MAKE) -C user/examples/$(basename $(notdir $p)) \
-	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT)) &&) true
+	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT)) || exit 1;)
 
 $(PROGRAMS_TAR): $(programs_files)
 	$(if $(filter-out $(words $(programs_names)),$(words $(sort $(programs_names)))),\
