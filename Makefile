@@ -23,6 +23,7 @@ include mk/kernel.mk
 -include mk/host.mk
 include mk/tests.mk
 include mk/user.mk
+include mk/programs.mk
 
 all: deps $(ALL_TARGETS)
 
