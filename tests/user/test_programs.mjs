@@ -100,9 +100,10 @@ class Console {
     this.set(A.ATOLL_CON_OFF_TAIL, h.tail);
     this.drainWhen = drain; // 'full': only when the ring is full; 'never'
     this.chunks = [];
-    this.waits = 0;        // tail reads that found the ring full
-    this.published = h.head;
-    this.errors = [];      // protocol breaches the program made
+    this.waits = 0;          // tail reads that found the ring full
+    this.published = h.head; // head as the program last wrote it
+    this.next = h.head;      // where its next ring write must start
+    this.errors = [];        // protocol breaches the program made
   }
   get(off) { return this.dv.getUint32(off, true); }
   set(off, v) { this.dv.setUint32(off, v >>> 0, true); }
@@ -138,7 +139,6 @@ class Console {
   // a head write may publish only bytes already in the ring.
   onWrite(src, srcOff, dstOff, len, k) {
     const off = Number(dstOff), n = Number(len);
-    this.next ??= this.published;
     if (off === A.ATOLL_CON_OFF_HEAD && n === 4) {
       const from = k.range(src, srcOff, 4n);
       if (!from) return;
