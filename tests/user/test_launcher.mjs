@@ -365,14 +365,30 @@ export function run(dir) {
     m.type('run spinner\n');
     m.ticks(2);
     m.type('echo x\n');
-    eq('keys are ignored', m.last(), PROMPT + 'run spinner');
+    eq('keys typed meanwhile are not shown', m.last(), PROMPT + 'run spinner');
     m.keys(CTRL_C);
     m.ticks(1);
     const rows = m.rows();
     check('^C and the report', rows.includes('^C') && rows.includes('spinner: killed'), rows.join('\n'));
-    eq('prompt back', m.last(), PROMPT.trimEnd());
+    eq('prompt back, the keys typed ahead dropped', m.last(), PROMPT.trimEnd());
+    check('echo x did not run', !m.rows().includes('x'), m.text());
     m.type('echo back\n');
     check('the shell goes on', m.rows().includes('back'), m.text());
+  });
+
+  group('launcher: keys typed during a foreground job run after it', () => {
+    const m = boot(dir, archive);
+    m.type('run echoargs 1\nrun hi\necho ahead\nech');
+    eq('nothing shown yet', m.last(), PROMPT + 'run echoargs 1');
+    m.ticks(1);
+    eq('the first job ended, the second started', m.last(), PROMPT + 'run hi');
+    m.ticks(1);
+    const rows = m.rows();
+    check('all ran in order', rows.join('|').includes(
+      'echoargs 1|echoargs: exit status 2|atoll> run hi|hi there|atoll> echo ahead|ahead|atoll> ech'),
+      rows.join('\n'));
+    m.type('o done\n');
+    check('the partly typed line goes on', m.rows().includes('done'), m.text());
   });
 
   group('launcher: background output does not mix with the line being typed', () => {

@@ -3,7 +3,9 @@
  * as it is typed, so screen and line always agree. The history keeps the
  * last SHELL_HISTORY lines run; Up and Down replace the line being typed
  * with one of them (the line that was being typed comes back below the
- * newest).
+ * newest). Keys typed while a foreground job runs wait in a small queue
+ * and are replayed when the prompt comes back (type-ahead); Ctrl+C kills
+ * the job and drops them.
  */
 #include "user/userboot/shell.h"
 
@@ -21,6 +23,10 @@ static char history[SHELL_HISTORY][SHELL_LINE_MAX + 1];
 static int hist_n;     /* lines kept, oldest at 0 */
 static int hist_pos;   /* the line shown: hist_n is the draft */
 static char draft[SHELL_LINE_MAX + 1];
+
+#define TYPEAHEAD_MAX 128
+static int typeahead[TYPEAHEAD_MAX]; /* keys typed during a foreground job */
+static int ntypeahead;
 
 static void prompt(void)
 {
@@ -59,6 +65,12 @@ void shell_show(void)
     if (con_col() != 0)
         con_putc('\n');
     prompt();
+    /* Keys typed ahead, until one of them starts another foreground job. */
+    int i = 0;
+    while (i < ntypeahead && !jobs_foreground())
+        shell_key(typeahead[i++]);
+    memmove(typeahead, typeahead + i, sizeof typeahead[0] * (size_t)(ntypeahead - i));
+    ntypeahead -= i;
 }
 
 static void remember(void)
@@ -100,9 +112,13 @@ static void recall(int step)
 void shell_key(int c)
 {
     if (jobs_foreground()) {
-        if (c == KBD_INTR)
+        if (c == KBD_INTR) {
+            ntypeahead = 0;
             jobs_interrupt();
-        return; /* no prompt: other keys are dropped */
+        } else if (ntypeahead < TYPEAHEAD_MAX) {
+            typeahead[ntypeahead++] = c;
+        }
+        return;
     }
     if (c == '\n') {
         con_putc('\n');
