@@ -10,6 +10,10 @@
  *   atoll-coral [--module NAME=FILE]... [--keys TEXT] [--ticks N] [--screen]
  *               USERBOOT.wasm
  *
+ * Components take turns on one thread: a component_start'ed call runs
+ * after the event that started it returns, and runs to its end (no
+ * preemption: an endless loop stays endless here).
+ *
  * --module adds a boot module (userboot's imports from NAME resolve to it,
  * as in the kernel); --keys types TEXT on a US keyboard (PS/2 set-1 make
  * and break codes; \n is Enter); output of log_write goes to standard
@@ -71,6 +75,7 @@ static int type_text(struct component *c, const char *text)
         r |= component_press_key(c, (uint8_t)code);
         r |= component_press_key(c, (uint8_t)(code | 0x80));
         if (shift) r |= component_press_key(c, 0xaa);
+        component_serve_queued();
         if (c->kill)
             return -1;
         (void)r;
@@ -151,10 +156,13 @@ int main(int argc, char **argv)
     struct component *c = userboot_start();
     if (!c)
         return 1;
+    component_serve_queued();
     if (keys && type_text(c, keys))
         return 1;
-    for (long i = 0; i < ticks && !c->kill; i++)
+    for (long i = 0; i < ticks && !c->kill; i++) {
         component_tick(c);
+        component_serve_queued();
+    }
     if (screen)
         print_screen();
     return c->kill ? 1 : 0;

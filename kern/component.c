@@ -27,9 +27,10 @@
 #define COMPONENT_WASM_STACK (COMPONENT_STACK - 192 * 1024)
 #define MAX_PENDING_TICKS    4
 
-enum creq_kind { REQ_ADD, REQ_CALL };
+enum creq_kind { REQ_ADD, REQ_CALL, REQ_START };
 
-/* A request from another thread; it lives on the waiting caller's stack. */
+/* A request from another thread. It lives on the waiting caller's stack,
+ * except a start (nobody waits), which is allocated and freed when done. */
 struct creq {
     enum creq_kind kind;
     struct creq *next;
@@ -43,15 +44,27 @@ struct creq {
     size_t len;
     char *why;
     size_t why_size;
-    /* call */
+    /* call, start */
     uint64_t arg;
     int64_t result;
+    char name_copy[COMPONENT_NAME_MAX];     /* start: the name is ours */
 };
 
 static spinlock_t all_lock = SPINLOCK_INIT;
 static struct component *all_components;
 static uint64_t next_id = 1;
 static uint64_t live_components;
+
+/* Wakes c's thread unless it has exited (its struct may be freed then).
+ * Interrupts are off across the check and the wake: on one CPU the
+ * thread cannot exit in between. */
+static void wake(struct component *c)
+{
+    uint64_t f = irq_save();
+    if (!c->thread_gone)
+        thread_wake(c->thread);
+    irq_restore(f);
+}
 
 /* ---- handles ---- */
 
@@ -352,6 +365,10 @@ static void report_trap(struct component *c, int trap, const char *during)
         pr_info("atoll: component %llu (%s) killed during %s\n",
                 (unsigned long long)c->id, c->name, during);
     } else {
+        fmt_snprintf(c->why, sizeof c->why, "trapped in instance %d (%s), function %d (%s): %s",
+                     ii == UINT32_MAX ? -1 : (int)ii, iname && *iname ? iname : "unnamed",
+                     fi == UINT32_MAX ? -1 : (int)fi, fname ? fname : "unnamed",
+                     wasm_trap_message(trap));
         pr_err("atoll: component %llu (%s) trapped: instance %d (%s), function %d (%s), "
                "during %s: %s\n", (unsigned long long)c->id, c->name,
                ii == UINT32_MAX ? -1 : (int)ii, iname && *iname ? iname : "unnamed",
@@ -371,21 +388,31 @@ static int run(struct component *c, const wasm_extern *fn, uint64_t *vals, const
     return t;
 }
 
+/* The export `name` of instance `index`, if its type is one a call from
+ * another component can make: () or (i32|i64) -> () or i32|i64. */
+static bool callable(struct component *c, uint32_t index, const char *name, size_t len,
+                     wasm_extern *fn)
+{
+    if (index >= c->ninst || !wasm_instance_export(c->inst[index].inst, name, len, fn) ||
+        fn->kind != 0)
+        return false;
+    uint32_t np, nr;
+    const uint8_t *p, *r;
+    wasm_func_type(fn, &np, &p, &nr, &r);
+    return np <= 1 && nr <= 1 && (!np || p[0] == 0x7f || p[0] == 0x7e) &&
+           (!nr || r[0] == 0x7f || r[0] == 0x7e);
+}
+
 static int do_call(struct component *c, uint32_t index, const char *name, size_t len,
                    uint64_t arg, int64_t *result)
 {
     *result = 0;
-    if (c->state == COMPONENT_DEAD || c->kill || index >= c->ninst)
-        return CORAL_EINVAL;
     wasm_extern fn;
-    if (!wasm_instance_export(c->inst[index].inst, name, len, &fn) || fn.kind != 0)
+    if (c->state == COMPONENT_DEAD || c->kill || !callable(c, index, name, len, &fn))
         return CORAL_EINVAL;
     uint32_t np, nr;
     const uint8_t *p, *r;
     wasm_func_type(&fn, &np, &p, &nr, &r);
-    if (np > 1 || nr > 1 || (np && p[0] != 0x7f && p[0] != 0x7e) ||
-        (nr && r[0] != 0x7f && r[0] != 0x7e))
-        return CORAL_EINVAL;
     uint64_t vals[1] = { np && p[0] == 0x7f ? (uint32_t)arg : arg };
     char during[48];
     fmt_snprintf(during, sizeof during, "a call of %.*s", (int)(len > 32 ? 32 : len), name);
@@ -409,11 +436,38 @@ static void finish(struct creq *r)
 
 static void serve(struct component *c, struct creq *r)
 {
+    if (r->kind == REQ_START) {
+        int status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
+        if (status == CORAL_OK)
+            c->last_result = r->result;
+        __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
+        kfree(r);
+        return;
+    }
     if (r->kind == REQ_ADD)
         r->status = do_add(c, r->mod, r->name, r->len, &r->index, r->why, r->why_size);
     else
         r->status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
     finish(r);
+}
+
+/* Queues r for c's thread without waiting; false when c has ended. */
+static bool enqueue(struct component *c, struct creq *r)
+{
+    r->next = NULL;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    if (c->state == COMPONENT_DEAD || c->kill) {
+        spin_unlock_irqrestore(&c->lock, f);
+        return false;
+    }
+    if (c->req_tail)
+        c->req_tail->next = r;
+    else
+        c->req_head = r;
+    c->req_tail = r;
+    spin_unlock_irqrestore(&c->lock, f);
+    wake(c);
+    return true;
 }
 
 int component_tick(struct component *c)
@@ -437,19 +491,8 @@ static bool submit(struct component *c, struct creq *r)
 {
     r->waiter = thread_current();
     r->done = false;
-    r->next = NULL;
-    uint64_t f = spin_lock_irqsave(&c->lock);
-    if (c->state == COMPONENT_DEAD || c->kill) {
-        spin_unlock_irqrestore(&c->lock, f);
+    if (!enqueue(c, r))
         return false;
-    }
-    if (c->req_tail)
-        c->req_tail->next = r;
-    else
-        c->req_head = r;
-    c->req_tail = r;
-    spin_unlock_irqrestore(&c->lock, f);
-    thread_wake(c->thread);
     irq_disable();
     while (!r->done) {
         thread_block();
@@ -490,6 +533,115 @@ int component_call(struct component *c, uint32_t index, const char *name,
     return r.status;
 }
 
+int component_start(struct component *c, uint32_t index, const char *name, size_t len,
+                    uint64_t arg)
+{
+    wasm_extern fn;
+    /* Checked here too, so the caller learns of a bad name at once; the
+     * instance list only grows, so it stays true when the call is served. */
+    if (len == 0 || len > COMPONENT_NAME_MAX || c->state == COMPONENT_DEAD || c->kill ||
+        !callable(c, index, name, len, &fn))
+        return CORAL_EINVAL;
+    struct creq *r = kzalloc(sizeof *r);
+    if (!r)
+        return CORAL_EINTERNAL;
+    r->kind = REQ_START;
+    r->index = index;
+    memcpy(r->name_copy, name, len);
+    r->name = r->name_copy;
+    r->len = len;
+    r->arg = arg;
+    __atomic_fetch_add(&c->started, 1, __ATOMIC_ACQUIRE);
+    if (!enqueue(c, r)) {
+        __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
+        kfree(r);
+        return CORAL_EINVAL;
+    }
+    return CORAL_OK;
+}
+
+int component_status(struct component *c, int64_t *value)
+{
+    *value = 0;
+    if (c->trap && c->trap != WASM_TRAP_INTERRUPTED) {
+        *value = c->trap;
+        return COMPONENT_STATUS_TRAPPED;
+    }
+    if (c->kill || c->state == COMPONENT_DEAD)
+        return COMPONENT_STATUS_KILLED;
+    if (__atomic_load_n(&c->started, __ATOMIC_ACQUIRE))
+        return COMPONENT_STATUS_RUNNING;
+    *value = c->last_result;
+    return COMPONENT_STATUS_IDLE;
+}
+
+int component_info(struct component *c, int key, int64_t *value)
+{
+    int64_t v = 0;
+    switch (key) {
+    case COMPONENT_INFO_ID: v = (int64_t)c->id; break;
+    case COMPONENT_INFO_STATE: v = component_status(c, &v); break;
+    case COMPONENT_INFO_CPU_NS: {
+        uint64_t f = irq_save();
+        v = (int64_t)(c->thread_gone ? c->cpu_ns : c->thread->cpu_ns);
+        irq_restore(f);
+        break;
+    }
+    case COMPONENT_INFO_MEMORY:
+        for (uint32_t i = 0; i < c->ninst; i++) {
+            wasm_extern mem;
+            uint64_t size = 0;
+            if (wasm_instance_memory(c->inst[i].inst, &mem))
+                wasm_memory_data(&mem, &size);
+            v += (int64_t)size;
+        }
+        break;
+    case COMPONENT_INFO_INSTANCES: v = c->ninst; break;
+    case COMPONENT_INFO_CALLS: v = (int64_t)c->calls; break;
+    default: return CORAL_EINVAL;
+    }
+    *value = v;
+    return CORAL_OK;
+}
+
+size_t component_describe(struct component *c, char *buf, size_t size)
+{
+    int64_t v;
+    int st = component_status(c, &v);
+    const char *text = st == COMPONENT_STATUS_TRAPPED ? c->why
+                     : st == COMPONENT_STATUS_KILLED ? "killed"
+                     : st == COMPONENT_STATUS_RUNNING ? "running" : "idle";
+    size_t n = strnlen(text, sizeof c->why);
+    if (n > size)
+        n = size;
+    memcpy(buf, text, n);
+    return n;
+}
+
+void component_serve_queued(void)
+{
+    struct thread *t = thread_current();
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (struct component *c = all_components; c; c = c->all_next) {
+            if (c->thread_gone || c->thread != t)
+                continue;
+            uint64_t f = spin_lock_irqsave(&c->lock);
+            struct creq *r = c->req_head;
+            if (r) {
+                c->req_head = r->next;
+                if (!c->req_head)
+                    c->req_tail = NULL;
+            }
+            spin_unlock_irqrestore(&c->lock, f);
+            if (r) {
+                serve(c, r);
+                progress = true;
+            }
+        }
+    }
+}
+
 /* ---- the component's thread ---- */
 
 static bool has_work(struct component *c)
@@ -509,11 +661,18 @@ static void die(struct component *c)
     struct creq *r = c->req_head;
     c->req_head = c->req_tail = NULL;
     spin_unlock_irqrestore(&c->lock, f);
-    for (; r; r = r->next) {
-        r->status = CORAL_EINVAL;
-        if (r->kind == REQ_ADD)
-            fmt_snprintf(r->why, r->why_size, "the component has ended");
-        finish(r);
+    while (r) {
+        struct creq *next = r->next;
+        if (r->kind == REQ_START) {
+            __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
+            kfree(r);
+        } else {
+            r->status = CORAL_EINVAL;
+            if (r->kind == REQ_ADD)
+                fmt_snprintf(r->why, r->why_size, "the component has ended");
+            finish(r);
+        }
+        r = next;
     }
     /* Its own handles go now: that breaks the cycle through memory areas
      * on its own memories, which hold the component. */
@@ -562,6 +721,10 @@ static int component_main(void *arg)
         }
     }
     die(c);
+    uint64_t f = irq_save();
+    c->cpu_ns = thread_current()->cpu_ns;
+    c->thread_gone = true;      /* the reaper may free the thread from now */
+    irq_restore(f);
     kobj_put(&c->k);            /* the thread's reference */
     return 0;
 }
@@ -635,7 +798,7 @@ struct component *component_create(const char *name)
 static void wake_key_consumer(void)
 {
     for (struct component *c = all_components; c; c = c->all_next)
-        if (c->takes_keys && c->state != COMPONENT_DEAD)
+        if (c->takes_keys && c->state != COMPONENT_DEAD && !c->thread_gone)
             thread_wake(c->thread);
 }
 
@@ -647,14 +810,18 @@ void component_start_events(struct component *c, bool takes_keys)
     irq_restore(f);
     if (takes_keys)
         keyboard_set_notify(wake_key_consumer);
-    thread_wake(c->thread);
+    wake(c);
 }
 
 void component_kill(struct component *c)
 {
     c->kill = true;
-    thread_kill(c->thread);
-    thread_wake(c->thread);
+    uint64_t f = irq_save();
+    if (!c->thread_gone) {
+        thread_kill(c->thread);
+        thread_wake(c->thread);
+    }
+    irq_restore(f);
 }
 
 struct component *component_current(void)
@@ -662,7 +829,7 @@ struct component *component_current(void)
     struct thread *t = thread_current();
     uint64_t f = spin_lock_irqsave(&all_lock);
     struct component *c = all_components;
-    while (c && c->thread != t)
+    while (c && (c->thread_gone || c->thread != t))
         c = c->all_next;
     spin_unlock_irqrestore(&all_lock, f);
     return c;
@@ -673,7 +840,7 @@ void component_tick_all(void)
     /* Interrupt context, interrupts off: the list cannot change under
      * us on this CPU, and all_lock is never held with interrupts on. */
     for (struct component *c = all_components; c; c = c->all_next) {
-        if (!c->events_on || !c->has_tick || c->state == COMPONENT_DEAD)
+        if (!c->events_on || !c->has_tick || c->state == COMPONENT_DEAD || c->thread_gone)
             continue;
         if (c->pending_ticks < MAX_PENDING_TICKS)
             c->pending_ticks++;

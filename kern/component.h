@@ -72,7 +72,12 @@ struct component {
     bool events_on;                     /* deliver events (after init) */
     volatile bool kill;
     int trap;                           /* what ended it, if it trapped */
+    char why[128];                      /* the trap, in words */
     uint64_t calls;                     /* exports called (events included) */
+    uint32_t started;                   /* component_start calls not done */
+    int64_t last_result;                /* of the last started call */
+    volatile bool thread_gone;          /* exited: c->thread may be freed */
+    uint64_t cpu_ns;                    /* the thread's CPU time, once gone */
     struct component *all_next;
 };
 
@@ -109,6 +114,37 @@ int component_add(struct component *c, struct kmodule *m, const char *name,
 int component_call(struct component *c, uint32_t index, const char *name,
                    size_t len, uint64_t arg, int64_t *result);
 
+/* Like component_call, without waiting: queues the call on the
+ * component's thread and returns CORAL_OK, or CORAL_EINVAL (no such
+ * instance or export, a type it cannot call, a name of 0 or more than
+ * COMPONENT_NAME_MAX bytes, the component ended) / CORAL_EINTERNAL. Its
+ * result shows in component_status. Never blocks. */
+int component_start(struct component *c, uint32_t index, const char *name, size_t len,
+                    uint64_t arg);
+
+/* How the component stands (ABI: docs/abi.md, component_status). */
+enum {
+    COMPONENT_STATUS_IDLE = 0,      /* *value: result of the last started call */
+    COMPONENT_STATUS_RUNNING = 1,   /* a started call is queued or running */
+    COMPONENT_STATUS_TRAPPED = 2,   /* *value: the trap kind */
+    COMPONENT_STATUS_KILLED = 3,
+};
+int component_status(struct component *c, int64_t *value);
+
+/* Figures for listings (ABI: component_info keys). CORAL_EINVAL for an
+ * unknown key. */
+enum {
+    COMPONENT_INFO_ID = 0, COMPONENT_INFO_STATE = 1, COMPONENT_INFO_CPU_NS = 2,
+    COMPONENT_INFO_MEMORY = 3, COMPONENT_INFO_INSTANCES = 4, COMPONENT_INFO_CALLS = 5,
+};
+int component_info(struct component *c, int key, int64_t *value);
+
+/* One line (no newline, not NUL-terminated) saying how the component
+ * stands or how it ended: "trapped in instance 2 (hello), function 5
+ * (main): integer divide by zero", "killed", "running" or "idle". Writes
+ * at most size bytes; returns how many. */
+size_t component_describe(struct component *c, char *buf, size_t size);
+
 /* Adds obj to the grant list: instances added afterwards find it at
  * *index of their `handles` table. CORAL_EINVAL when the list is full or
  * the component is dead, CORAL_EINTERNAL out of memory. */
@@ -125,6 +161,11 @@ void component_start_events(struct component *c, bool takes_keys);
  * trapped (the component has ended then). */
 int component_tick(struct component *c);
 int component_press_key(struct component *c, uint8_t code);
+
+/* Serves the queued requests of every component whose thread is the
+ * caller's, until none is left: for the hosted build (host/atoll_coral.c),
+ * where one thread stands for every component's. */
+void component_serve_queued(void);
 
 /* Asks the component to end: compiled code is interrupted at the next
  * timer tick, queued work is refused. Does not wait. */

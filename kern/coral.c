@@ -289,6 +289,81 @@ static int sys_component_call(void *env, uint64_t *vals)
     return c->kill ? WASM_TRAP_INTERRUPTED : 0;
 }
 
+static struct component *get_component(struct component *c, handle_t h)
+{
+    return (struct component *)component_handle_get(c, h, KOBJ_COMPONENT);
+}
+
+static int sys_component_start(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    char name[COMPONENT_NAME_MAX];
+    int64_t len = (int64_t)vals[4];
+    struct component *target = get_component(c, arg_handle(vals, 0));
+    int status = CORAL_EINVAL;
+    if (target && read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name))
+        status = component_start(target, (uint32_t)vals[1], name, (size_t)len, vals[5]);
+    kobj_put(target ? &target->k : NULL);
+    vals[0] = (uint32_t)status;
+    return 0;
+}
+
+static int sys_component_status(void *env, uint64_t *vals)
+{
+    struct component *target = get_component(env, arg_handle(vals, 0));
+    int64_t value = 0;
+    int state = target ? component_status(target, &value) : -1;
+    kobj_put(target ? &target->k : NULL);
+    vals[0] = (uint32_t)state;
+    vals[1] = (uint64_t)value;
+    return 0;
+}
+
+static int sys_component_kill(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct component *target = get_component(c, arg_handle(vals, 0));
+    if (target)
+        component_kill(target);
+    kobj_put(target ? &target->k : NULL);
+    vals[0] = target ? CORAL_OK : CORAL_EINVAL;
+    /* Killing ourselves: leave compiled code now. */
+    return target == c ? WASM_TRAP_INTERRUPTED : 0;
+}
+
+static int sys_component_info(void *env, uint64_t *vals)
+{
+    struct component *target = get_component(env, arg_handle(vals, 0));
+    int64_t value = 0;
+    int status = target ? component_info(target, (int32_t)vals[1], &value) : CORAL_EINVAL;
+    kobj_put(target ? &target->k : NULL);
+    vals[0] = (uint32_t)status;
+    vals[1] = (uint64_t)value;
+    return 0;
+}
+
+static int sys_component_describe(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct component *target = get_component(c, arg_handle(vals, 0));
+    struct vma *v = get_vma(c, arg_handle(vals, 1));
+    int64_t off = (int64_t)vals[2], len = (int64_t)vals[3];
+    vals[0] = CORAL_EINVAL;
+    vals[1] = 0;
+    if (target && v && (v->access & VMA_WRITE) && vma_range_ok(vma_size(v), off, len)) {
+        char text[sizeof target->why];
+        size_t n = component_describe(target, text, sizeof text);
+        if ((uint64_t)len < n)
+            n = (size_t)len;
+        memcpy(vma_base(v) + off, text, n);
+        vals[0] = CORAL_OK;
+        vals[1] = n;
+    }
+    kobj_put(target ? &target->k : NULL);
+    kobj_put(v ? &v->k : NULL);
+    return 0;
+}
+
 /* ---- the table ---- */
 
 struct coral_func {
@@ -314,6 +389,11 @@ static const struct coral_func funcs[] = {
     { "component_grant", EXT EXT, I32 I32, sys_component_grant },
     { "component_add_named", EXT EXT EXT I64 I64, I32 I32, sys_component_add_named },
     { "component_call", EXT I32 EXT I64 I64 I64, I32 I64, sys_component_call },
+    { "component_start", EXT I32 EXT I64 I64 I64, I32, sys_component_start },
+    { "component_status", EXT, I32 I64, sys_component_status },
+    { "component_kill", EXT, I32, sys_component_kill },
+    { "component_info", EXT I32, I32 I64, sys_component_info },
+    { "component_describe", EXT EXT I64 I64, I32 I64, sys_component_describe },
 };
 #define NFUNCS (sizeof funcs / sizeof funcs[0])
 

@@ -116,7 +116,7 @@ static bool add_dependencies(struct component *c, struct kmodule *ub)
     return true;
 }
 
-/* The screen's cells as a memory area, granted as handle 0. */
+/* The screen's cells as a memory area, granted first (handles[0]). */
 static bool grant_screen(struct component *c)
 {
     uint16_t *cells = screen_cells();
@@ -126,6 +126,22 @@ static bool grant_screen(struct component *c)
         pr_warn("atoll: no screen: userboot draws into a buffer nobody sees\n");
     uint32_t index;
     bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == 0;
+    kobj_put(v ? &v->k : NULL);
+    return ok;
+}
+
+/* The programs of the boot image (a ustar archive of .wasm files, the boot
+ * module named "programs"), read-only, as grant 1; nothing when the image
+ * has none. userboot reads the archive itself: the kernel has no files. */
+static bool grant_programs(struct component *c)
+{
+    const struct boot_module *bm = find_module("programs", 8);
+    if (!bm)
+        return true;
+    struct vma *v = vma_new_fixed("programs", phys_to_virt(bm->start), bm->end - bm->start,
+                                  VMA_READ);
+    uint32_t index;
+    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == 1;
     kobj_put(v ? &v->k : NULL);
     return ok;
 }
@@ -142,7 +158,7 @@ struct component *userboot_start(void)
         return NULL;
     struct component *c = component_create("userboot");
     uint32_t index = 0;
-    bool ok = c && grant_screen(c) && add_dependencies(c, ub);
+    bool ok = c && grant_screen(c) && grant_programs(c) && add_dependencies(c, ub);
     if (c && !ok)
         pr_err("atoll: userboot: cannot build its component\n");
     /* The screen is userboot's from its first instruction on: the

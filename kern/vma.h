@@ -59,7 +59,8 @@ enum { VMA_OK = 0, VMA_EINVAL = 1 };
  * Copies len bytes from src at src_off to dst at dst_off. Offsets and
  * length are the guest's signed 64-bit values: negative, overflowing or
  * out-of-range ones are refused (VMA_EINVAL) before anything is copied.
- * Overlap (the same area, or windows on the same memory) is handled.
+ * Overlap (the same area, or windows on the same memory) is handled. A
+ * copy of 4 or 8 bytes between addresses aligned to that size is atomic.
  */
 int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off, int64_t len);
 

@@ -79,14 +79,20 @@ USERBOOT     ?= $(BUILD)/user/userboot.wasm
 USERBOOT_ENV ?= $(BUILD)/user/env.wasm
 MODULES ?=
 CMDLINE ?=
-BOOT_MODULES = $(USERBOOT):userboot $(USERBOOT_ENV):env $(MODULES)
+# The programs of the image, granted to userboot: the archive mk/programs.mk
+# builds (PROGRAMS= adds to it), as the module named "programs".
+PROGRAMS_TAR ?=
+BOOT_MODULES = $(USERBOOT):userboot $(USERBOOT_ENV):env \
+               $(if $(PROGRAMS_TAR),$(PROGRAMS_TAR):programs) $(MODULES)
 BOOT_MODULE_FILES = $(foreach m,$(BOOT_MODULES),$(firstword $(subst :, ,$m)))
 
 ISO_DIR := $(BUILD)/iso
 
 # Module i is copied as boot/modules/i-FILE, so two files of one name
-# cannot collide.
-$(BUILD)/atoll.iso: $(BUILD)/atoll.elf $(BOOT_MODULE_FILES) FORCE
+# cannot collide. The module list is expanded once every makefile is read
+# (PROGRAMS_TAR comes from a later one).
+.SECONDEXPANSION:
+$(BUILD)/atoll.iso: $(BUILD)/atoll.elf $$(BOOT_MODULE_FILES) FORCE
 	@rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub $(ISO_DIR)/boot/modules
 	cp $(BUILD)/atoll.elf $(ISO_DIR)/boot/atoll.elf
 	@{ printf 'set timeout=0\nset default=0\ninsmod all_video\nmenuentry "Atoll" {\n'; \

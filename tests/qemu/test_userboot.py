@@ -7,7 +7,8 @@ and keeps it and every other component apart.
   spins on ticks and echoes keys: read back from the VGA text cells, and
   from the framebuffer under UEFI.
 - Hostile arguments to every coral function (wasm/hostile_userboot.wat)
-  get result 1 (or 2 at a kernel limit) and the kernel goes on.
+  get result 1 (or 2 at a kernel limit) and the kernel goes on; started
+  calls, their status, description and kill (wasm/started_userboot.wat).
 - A child that never returns, one that traps and one that spins until its
   last handle is dropped (wasm/containment_userboot.wat): the trap is
   reported with component, instance, function and kind, the dropped one is
@@ -94,6 +95,16 @@ def test_hostile_arguments_get_result_1():
                          r"function \d+ \(boom\), during a call of boom: integer divide by zero",
                          b.serial), b.serial
         assert "init returned 0" in b.serial
+        assert "panic" not in b.serial, b.serial
+
+
+def test_started_calls_status_info_describe_kill():
+    path = programs.with_children("started_userboot", ["child_answer", "child_spin"])
+    with boot_userboot(path) as b:
+        assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial
+        m = re.search(r"started: (\d+) passed, (\d+) failed", b.serial)
+        assert m, "no summary:\n" + b.serial
+        assert int(m.group(2)) == 0 and int(m.group(1)) >= 40, b.serial
         assert "panic" not in b.serial, b.serial
 
 

@@ -40,7 +40,8 @@ def wat_bytes(data):
 def with_children(name, children, base=16384, wat_dir=WAT_DIR):
     """Builds WAT program `name` with the child programs' bytes in its
     memory: @CHILDREN@ becomes data segments and $<child>_off/_len
-    globals (the "child_" prefix dropped)."""
+    globals (the "child_" prefix dropped), and @LIB@ the shared helpers of
+    wasm/lib_checks.wat."""
     parts, off = [], base
     for child in children:
         with open(build(child, wat_dir), "rb") as f:
@@ -52,4 +53,7 @@ def with_children(name, children, base=16384, wat_dir=WAT_DIR):
         off += (len(data) + 15) & ~15
     with open(os.path.join(wat_dir, name + ".wat")) as f:
         src = f.read().replace("@CHILDREN@", "\n  ".join(parts))
+    if "@LIB@" in src:
+        with open(os.path.join(WAT_DIR, "lib_checks.wat")) as f:
+            src = src.replace("@LIB@", f.read())
     return wat2wasm(src, name)

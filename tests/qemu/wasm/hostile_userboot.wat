@@ -4,9 +4,11 @@
 ;; modules, traps in children. Every check compares a result with the one
 ;; docs/abi.md promises; the total goes to the serial log as
 ;; "hostile: N passed, N failed" (failures one per line before it).
-;; tests/qemu/userboot_programs.py puts the child modules' bytes in
-;; place of the marker in the module body, with globals $<name>_off and
-;; $<name>_len (i64).
+;; Started calls, which need components running side by side, are checked
+;; by started_userboot.wat. tests/qemu/userboot_programs.py puts the child
+;; modules' bytes in place of the children marker, with globals
+;; $<name>_off and $<name>_len (i64), and lib_checks.wat in place of the
+;; library marker.
 (module
   (import "coral" "handles" (table $handles 1 externref))
   (import "coral" "handle_kind" (func $kind (param externref) (result i32)))
@@ -32,11 +34,6 @@
   (memory 2)
   (table $self 1 externref)
   (table $h 16 externref)
-  (global $passed (mut i32) (i32.const 0))
-  (global $failed (mut i32) (i32.const 0))
-  (global $n (mut i32) (i32.const 0))
-  (global $pos (mut i32) (i32.const 4096))
-  (global $st (mut i32) (i32.const 0))      ;; first result of the last pair
   (data (i32.const 0) "answer")
   (data (i32.const 16) "self_kind")
   (data (i32.const 32) "add1")
@@ -46,84 +43,12 @@
   (data (i32.const 96) "twice")
   (data (i32.const 112) "nothing")
   (data (i32.const 128) "hostile: ")
-  (data (i32.const 144) " passed, ")
-  (data (i32.const 160) " failed\n")
-  (data (i32.const 176) "check ")
-  (data (i32.const 192) ": got ")
-  (data (i32.const 208) ", want ")
   (data (i32.const 224) "recurse")
   @CHILDREN@
 
-  ;; ---- output ----
-  (func $emit (param $p i32) (param $len i32)
-    (memory.copy (global.get $pos) (local.get $p) (local.get $len))
-    (global.set $pos (i32.add (global.get $pos) (local.get $len))))
-  (func $emit_char (param $c i32)
-    (i32.store8 (global.get $pos) (local.get $c))
-    (global.set $pos (i32.add (global.get $pos) (i32.const 1))))
-  (func $emit_num (param $v i64)
-    (local $digits i32) (local $u i64)
-    (if (i64.lt_s (local.get $v) (i64.const 0))
-      (then (call $emit_char (i32.const 45))
-            (local.set $v (i64.sub (i64.const 0) (local.get $v)))))
-    (local.set $u (local.get $v))
-    ;; digits backwards at 3000.., then copied forwards
-    (loop $d
-      (i32.store8 (i32.add (i32.const 3000) (local.get $digits))
-        (i32.wrap_i64 (i64.add (i64.const 48) (i64.rem_u (local.get $u) (i64.const 10)))))
-      (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
-      (local.set $u (i64.div_u (local.get $u) (i64.const 10)))
-      (br_if $d (i64.ne (local.get $u) (i64.const 0))))
-    (loop $c
-      (local.set $digits (i32.sub (local.get $digits) (i32.const 1)))
-      (call $emit_char (i32.load8_u (i32.add (i32.const 3000) (local.get $digits))))
-      (br_if $c (local.get $digits))))
-  (func $line
-    (call $emit_char (i32.const 10))
-    (drop (call $log (table.get $self (i32.const 0)) (i64.const 4096)
-                (i64.extend_i32_u (i32.sub (global.get $pos) (i32.const 4096)))))
-    (global.set $pos (i32.const 4096)))
+  @LIB@
 
-  (func $check (param $got i64) (param $want i64)
-    (global.set $n (i32.add (global.get $n) (i32.const 1)))
-    (if (i64.eq (local.get $got) (local.get $want))
-      (then (global.set $passed (i32.add (global.get $passed) (i32.const 1))))
-      (else
-        (global.set $failed (i32.add (global.get $failed) (i32.const 1)))
-        (call $emit (i32.const 128) (i32.const 9))
-        (call $emit (i32.const 176) (i32.const 6))
-        (call $emit_num (i64.extend_i32_u (global.get $n)))
-        (call $emit (i32.const 192) (i32.const 6))
-        (call $emit_num (local.get $got))
-        (call $emit (i32.const 208) (i32.const 7))
-        (call $emit_num (local.get $want))
-        (call $line))))
-  (func $check32 (param $got i32) (param $want i32)
-    (call $check (i64.extend_i32_s (local.get $got)) (i64.extend_i32_s (local.get $want))))
 
-  ;; ---- calls that return pairs: the status goes to $st, checked ----
-  (func $mc (param $vma externref) (param $off i64) (param $len i64) (param $slot i32)
-            (param $want i32)
-    (local $e externref)
-    (call $module_create (local.get $vma) (local.get $off) (local.get $len))
-    (local.set $e)
-    (global.set $st)
-    (call $check32 (global.get $st) (local.get $want))
-    (table.set $h (local.get $slot) (local.get $e)))
-  (func $cc (param $slot i32)
-    (local $e externref)
-    (call $component_create)
-    (local.set $e)
-    (global.set $st)
-    (call $check32 (global.get $st) (i32.const 0))
-    (table.set $h (local.get $slot) (local.get $e)))
-  (func $addc (param $c externref) (param $m externref) (param $want i32) (param $want_index i32)
-    (local $i i32)
-    (call $add (local.get $c) (local.get $m))
-    (local.set $i)
-    (call $check32 (local.get $want))
-    (if (i32.eqz (local.get $want))
-      (then (call $check32 (local.get $i) (local.get $want_index)))))
   (func $callc (param $c externref) (param $inst i32) (param $name i64) (param $len i64)
                (param $arg i64) (param $want i32) (param $want_result i64)
     (local $r i64)
@@ -148,6 +73,7 @@
     (call $check32 (local.get $want))
     (if (i32.eqz (local.get $want))
       (then (call $check32 (local.get $i) (local.get $want_index)))))
+
 
   (func (export "init") (result i32)
     (local $self externref) (local $screen externref) (local $i i32) (local $full i32)
@@ -328,13 +254,5 @@
       (br_if $many (i32.lt_u (local.get $i) (i32.const 5000))))
     (call $check32 (i32.gt_u (local.get $full) (i32.const 0)) (i32.const 1))
     (call $check32 (call $kind (local.get $self)) (i32.const 1))
-    ;; total
-    (call $emit (i32.const 128) (i32.const 9))
-    (call $emit_num (i64.extend_i32_u (global.get $passed)))
-    (call $emit (i32.const 144) (i32.const 9))
-    (call $emit_num (i64.extend_i32_u (global.get $failed)))
-    (call $emit (i32.const 160) (i32.const 8))
-    (drop (call $log (local.get $self) (i64.const 4096)
-                (i64.extend_i32_u (i32.sub (global.get $pos) (i32.const 4096)))))
-    (global.get $failed))
+    (call $summary))
 )

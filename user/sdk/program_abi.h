@@ -1,0 +1,62 @@
+/*
+ * The program model's shared layout (docs/programs.md): what a launcher
+ * (the shell) and a program agree on, beyond the coral interface. Plain
+ * constants, so C, Rust (user/sdk/rust) and the tests can all follow them.
+ *
+ * A program is a component its launcher builds: the SDK instance "env",
+ * then the modules the program imports from by name, then the program's
+ * own module, last. Its handles table (SDK handles ATOLL_GRANTED + i) holds
+ * what the launcher grants: index 0 is its console. The launcher then
+ * starts the program's export `atoll_start() -> i32` (component_start);
+ * its result is the program's exit status; a trap ends it with the trap's
+ * kind (component_status, component_describe).
+ *
+ * The console is a memory area of ATOLL_CON_SIZE bytes (vma_create) that
+ * the launcher fills with the arguments before the start and reads the
+ * program's output from while it runs:
+ *
+ *   offset  size  field
+ *   0       4     magic, ATOLL_CON_MAGIC
+ *   4       4     argc: number of arguments; argv[0] is the program's name
+ *   8       4     bytes of the argument block
+ *   12      4     bytes of the output ring, ATOLL_CON_RING_SIZE
+ *   16      4     head: bytes the program has written, in all (mod 2^32)
+ *   20      4     tail: bytes the launcher has consumed, in all (mod 2^32)
+ *   64      ...   the argument block: argc NUL-terminated strings
+ *   4096    ...   the output ring: byte n of the stream is at 4096 + n % size
+ *
+ * All integers little-endian. Only the program writes head, only the
+ * launcher writes tail; each is written with one 4-byte vma_write at its
+ * aligned offset, which the kernel performs as one store (docs/abi.md), so
+ * the other side never sees half of it. The program writes bytes into the
+ * ring first, then advances head; when the ring is full (head - tail ==
+ * size) it waits, re-reading tail, for the launcher to drain it (the
+ * launcher reads at least at every tick).
+ */
+#ifndef ATOLL_PROGRAM_ABI_H
+#define ATOLL_PROGRAM_ABI_H
+
+#define ATOLL_CON_MAGIC        0x314e4f43u   /* "CON1" */
+#define ATOLL_CON_OFF_MAGIC    0
+#define ATOLL_CON_OFF_ARGC     4
+#define ATOLL_CON_OFF_ARGS_LEN 8
+#define ATOLL_CON_OFF_RING_LEN 12
+#define ATOLL_CON_OFF_HEAD     16
+#define ATOLL_CON_OFF_TAIL     20
+#define ATOLL_CON_OFF_ARGS     64
+#define ATOLL_CON_ARGS_MAX     (4096 - 64)
+#define ATOLL_CON_OFF_RING     4096
+#define ATOLL_CON_RING_SIZE    32768         /* a power of two */
+#define ATOLL_CON_SIZE         (ATOLL_CON_OFF_RING + ATOLL_CON_RING_SIZE)
+
+/* The program's entry export, and the console's place among its grants. */
+#define ATOLL_ENTRY            "atoll_start"
+#define ATOLL_CONSOLE_GRANT    0
+
+/* userboot's grants: the screen, then the programs of the boot image (a
+ * read-only memory area holding a ustar archive of .wasm files, or null
+ * when the image has none). */
+#define ATOLL_BOOT_GRANT_SCREEN   0
+#define ATOLL_BOOT_GRANT_PROGRAMS 1
+
+#endif
