@@ -190,6 +190,25 @@ static inline bool x64__rm_fast(x64_asm *a, uint8_t opc, bool w, unsigned reg,
     return true;
 }
 static inline bool x64__wide(x64_sz sz) { return sz == X64_S32 || sz == X64_S64; }
+/* The same between two registers (ModRM mod 11), maybe an immediate of
+ * ilen (0, 1 or 4) bytes after; false only when the buffer is nearly full. */
+static inline bool x64__rr_fast(x64_asm *a, uint8_t opc, bool w, unsigned reg,
+                                unsigned rm, unsigned ilen, int32_t imm)
+{
+    if (a->pos + X64_MAX_INSN > a->cap)
+        return false;
+    uint8_t *s = a->buf + a->pos, *p = s;
+    unsigned rex = (w ? 8u : 0u) | (reg & 8) >> 1 | (rm & 8) >> 3;
+    *p = (uint8_t)(0x40 | rex);
+    p += rex != 0;
+    p[0] = opc;
+    p[1] = (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7));
+    p += 2;
+    uint32_t i = (uint32_t)imm;
+    p[0] = (uint8_t)i; p[1] = (uint8_t)(i >> 8); p[2] = (uint8_t)(i >> 16); p[3] = (uint8_t)(i >> 24);
+    a->pos += (uint32_t)(p + ilen - s);
+    return true;
+}
 
 /* ---- Labels, jumps and calls (asm_ctl.c) ---- */
 
@@ -262,8 +281,24 @@ void x64_relocate(const x64_asm *a, void *code, uint64_t base);
 typedef enum x64_alu {
     X64_ADD, X64_OR, X64_ADC, X64_SBB, X64_AND, X64_SUB, X64_XOR, X64_CMP,
 } x64_alu;
-void x64_alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src);
-void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm);
+void x64__alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src);
+static inline void x64_alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src)
+{
+    if (!x64__wide(sz) ||
+        !x64__rr_fast(a, (uint8_t)(op << 3 | 1), sz == X64_S64, (unsigned)src, (unsigned)dst, 0, 0))
+        x64__alu_rr(a, op, sz, dst, src);
+}
+void x64__alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm);
+static inline void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm)
+{
+    /* imm8 (83 /op ib), or imm32 (81 /op id) but for the accumulator's
+     * shorter form, which the general path picks. */
+    bool i8 = imm >= -128 && imm <= 127;
+    if (!x64__wide(sz) || (!i8 && dst == X64_RAX) ||
+        !x64__rr_fast(a, i8 ? 0x83 : 0x81, sz == X64_S64, (unsigned)op, (unsigned)dst,
+                      i8 ? 1 : 4, imm))
+        x64__alu_ri(a, op, sz, dst, imm);
+}
 void x64__alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m);
 void x64__alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src);
 static inline void x64_alu_rm(x64_asm *a, x64_alu op, x64_sz sz, int dst, x64_mem m)
@@ -286,7 +321,12 @@ uint32_t x64_alu_ri32(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm);
 /* Overwrites 4 bytes at `off` (an offset returned above, or any field the
  * caller knows); nothing is written once X64_ERR_SPACE is set. */
 void x64_patch32(x64_asm *a, uint32_t off, uint32_t v);
-void x64_test_rr(x64_asm *a, x64_sz sz, int r1, int r2);
+void x64__test_rr(x64_asm *a, x64_sz sz, int r1, int r2);
+static inline void x64_test_rr(x64_asm *a, x64_sz sz, int r1, int r2)
+{
+    if (!x64__wide(sz) || !x64__rr_fast(a, 0x85, sz == X64_S64, (unsigned)r2, (unsigned)r1, 0, 0))
+        x64__test_rr(a, sz, r1, r2);
+}
 void x64_test_ri(x64_asm *a, x64_sz sz, int r, int32_t imm);
 void x64_test_mr(x64_asm *a, x64_sz sz, x64_mem m, int r);
 void x64_test_mi(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm);
@@ -317,7 +357,12 @@ X64_ALU_NAMED(cmp, X64_CMP)
 
 /* Moves. x64_mov_ri picks the shortest of: mov r32,imm32 (zero-extends),
  * mov r64,simm32, movabs; it never touches the flags (x64_zero does). */
-void x64_mov_rr(x64_asm *a, x64_sz sz, int dst, int src);
+void x64__mov_rr(x64_asm *a, x64_sz sz, int dst, int src);
+static inline void x64_mov_rr(x64_asm *a, x64_sz sz, int dst, int src)
+{
+    if (!x64__wide(sz) || !x64__rr_fast(a, 0x89, sz == X64_S64, (unsigned)src, (unsigned)dst, 0, 0))
+        x64__mov_rr(a, sz, dst, src);
+}
 void x64_mov_ri(x64_asm *a, x64_sz sz, int dst, int64_t imm);
 /* Always the 10-byte movabs; returns the offset of the imm64 (to patch). */
 uint32_t x64_movabs(x64_asm *a, int dst, uint64_t imm);

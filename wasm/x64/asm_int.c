@@ -14,7 +14,9 @@ static inline unsigned izlen(x64_sz sz) { return sz == X64_S16 ? 2 : sz == X64_S
 
 /* ---- ALU group ---- */
 
-void x64_alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src)
+/* The general paths of x64_alu_rr/ri, x64_test_rr, x64_mov_rr (asm.h
+ * has their fast paths for 32/64-bit operands). */
+void x64__alu_rr(x64_asm *a, x64_alu op, x64_sz sz, int dst, int src)
 {
     emit_rr(a, OP(0, 0, sized(op << 3 | 1, sz)) | op_sz(sz), (unsigned)src, (unsigned)dst);
 }
@@ -30,7 +32,7 @@ void x64__alu_mr(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int src)
     emit_rm(a, OP(0, 0, sized(op << 3 | 1, sz)) | op_sz(sz), (unsigned)src, m);
 }
 
-void x64_alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm)
+void x64__alu_ri(x64_asm *a, x64_alu op, x64_sz sz, int dst, int32_t imm)
 {
     if (sz == X64_S8) {
         if (dst == X64_RAX) {
@@ -71,7 +73,7 @@ void x64_alu_mi(x64_asm *a, x64_alu op, x64_sz sz, x64_mem m, int32_t imm)
         emit_rmi(a, OP(0, 0, 0x81) | op_szd(sz), op, m, izlen(sz), imm);
 }
 
-void x64_test_rr(x64_asm *a, x64_sz sz, int r1, int r2)
+void x64__test_rr(x64_asm *a, x64_sz sz, int r1, int r2)
 {
     emit_rr(a, OP(0, 0, sized(0x85, sz)) | op_sz(sz), (unsigned)r2, (unsigned)r1);
 }
@@ -103,7 +105,7 @@ void x64_test_mi(x64_asm *a, x64_sz sz, x64_mem m, int32_t imm)
 
 /* ---- Moves ---- */
 
-void x64_mov_rr(x64_asm *a, x64_sz sz, int dst, int src)
+void x64__mov_rr(x64_asm *a, x64_sz sz, int dst, int src)
 {
     emit_rr(a, OP(0, 0, sized(0x89, sz)) | op_sz(sz), (unsigned)src, (unsigned)dst);
 }
