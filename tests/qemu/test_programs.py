@@ -1,0 +1,217 @@
+"""Programs from the boot image, started by the shell (issue 6): the image
+`make iso` writes carries build/user/programs.tar, which the kernel grants
+userboot; its shell lists them (ls), runs them in the foreground and in the
+background (run NAME [ARGS] [&]), shows its jobs (ps) and ends them (kill).
+
+Keys are typed through the QEMU monitor; each check reads the serial log,
+where userboot mirrors every screen line, and the VGA text screen.
+
+Needs build/atoll.iso (make iso) with the programs archive; the trapping
+program is a WAT module of this file, booted in an archive of its own
+with the same kernel (Multiboot1, SeaBIOS).
+"""
+import os
+import re
+import tarfile
+import tempfile
+import time
+
+from atollqemu import BUILD, ISO, Boot
+import screen_ocr
+from userboot_programs import wat2wasm
+
+PROMPT = "atoll>"
+USER = os.path.join(BUILD, "user")
+# QEMU monitor key names for the characters typed here.
+NAMED = {" ": "spc", "\n": "ret", "-": "minus", "&": "shift-7", ".": "dot"}
+
+
+def keys_for(text):
+    return [NAMED.get(c) or ("shift-" + c.lower() if c.isupper() else c) for c in text]
+
+
+def screen(boot):
+    return [l.rstrip() for l in screen_ocr.read_screen(boot, "text")["lines"]]
+
+
+def wait_serial(boot, pred, timeout=20):
+    """Waits until pred(serial) is true; returns the serial log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        s = boot.serial
+        if pred(s) or time.monotonic() > deadline:
+            return s
+        time.sleep(0.1)
+
+
+KERNEL_LOG = re.compile(r"^\[\s*\d+\.\d+\] .*\n?", re.M)
+
+
+def user_lines(text):
+    """text without the kernel's own log lines ("[   1.234] ..."), which
+    share the serial port with userboot's mirror of the screen."""
+    return KERNEL_LOG.sub("", text)
+
+
+def last_row(boot):
+    rows = [l for l in screen(boot) if l]
+    return rows[-1] if rows else ""
+
+
+def command(boot, line, done=lambda out: True, prompt=True, timeout=30):
+    """Types line and Enter, then waits until done(text after the command's
+    echo on serial) holds and, with prompt, the prompt is back on screen
+    (serial gets the prompt's line only once it ends); returns that text."""
+    mark = len(boot.serial)
+    boot.send_keys(keys_for(line + "\n"), gap=0.1)
+    echo = PROMPT + " " + line + "\n"
+
+    def after(s):
+        i = s.find(echo, mark)
+        return user_lines(s[i + len(echo):]) if i >= 0 else None
+    deadline = time.monotonic() + timeout
+    while True:
+        out = after(boot.serial)
+        ok = out is not None and done(out) and (not prompt or last_row(boot) == PROMPT)
+        if ok or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert ok, "after %r: serial shows:\n%s\nscreen:\n%s" % (
+        line, boot.serial[-3000:], "\n".join(screen(boot)))
+    return out
+
+
+def start(boot, timeout=60):
+    assert boot.wait_for("userboot: init returned 0", timeout), \
+        "userboot did not start:\n" + boot.serial[-3000:]
+    assert "files in the programs archive" in boot.serial, \
+        "userboot found no programs archive:\n" + boot.serial[-3000:]
+
+
+def ps_jobs(out):
+    """{name: (id, state)} of a ps output."""
+    jobs = {}
+    for m in re.finditer(r"^\s*(\d+)\s+(\S+)\s+(\w+)\s", out, re.M):
+        jobs[m.group(2)] = (int(m.group(1)), m.group(3))
+    return jobs
+
+
+def need_iso():
+    assert os.path.exists(ISO), "%s is missing: run make iso" % ISO
+
+
+def test_programs_from_the_boot_image():
+    need_iso()
+    with Boot(iso=ISO, timeout=240) as b:
+        start(b)
+        out = command(b, "ls", lambda o: "spin" in o)
+        for name in ["hello", "rust-hello", "pair", "spin"]:
+            assert re.search(r"^  %s\s+\d+ bytes$" % re.escape(name), out, re.M), \
+                "ls lacks %s:\n%s" % (name, out)
+        assert re.search(r"^  pairlib\s+\d+ bytes  \(library\)$", out, re.M), out
+
+        out = command(b, "run hello")
+        assert out.startswith("Hello, World!\n"), out
+        ls = screen(b)
+        assert "Hello, World!" in ls, "not on screen:\n" + "\n".join(ls)
+
+        out = command(b, "run hello a bc")
+        assert "argv[1] = a\n" in out and "argv[2] = bc\n" in out, out
+
+        out = command(b, "run rust-hello")
+        assert "Hello from Rust!" in out, out
+
+        out = command(b, "run pair")
+        assert "pairlib says 6 * 7 = 42" in out, out
+        assert "pairlib says gcd(1071, 462) = 21" in out, out
+
+        # A program that never ends, in the background: the prompt comes
+        # back at once and the shell keeps answering.
+        out = command(b, "run spin &", lambda o: re.search(r"^\[\d+\] spin$", o, re.M))
+        spin_id = int(re.search(r"^\[(\d+)\] spin$", out, re.M).group(1))
+        wait_serial(b, lambda s: "spin: looping forever" in s, 20)
+        t0 = time.monotonic()
+        out = command(b, "ps", lambda o: "spin" in o, timeout=20)
+        answered = time.monotonic() - t0
+        jobs = ps_jobs(out)
+        assert jobs.get("spin") == (spin_id, "running"), out
+        assert jobs.get("userboot", (0,))[0] == 1, out
+        assert answered < 10, "ps took %.1f s while spin runs" % answered
+        command(b, "echo still here", lambda o: "still here\n" in o)
+
+        # CPU time goes to spin: a later ps shows more of it.
+        def cpu():
+            o = command(b, "ps", lambda o: "spin" in o)
+            return int(re.search(r"^\s*%d\s+spin\s+running\s+(\d+)" % spin_id, o, re.M).group(1))
+        first = cpu()
+        time.sleep(1)
+        second = cpu()
+        assert second > first, "spin's CPU time did not grow: %d then %d" % (first, second)
+
+        command(b, "kill %d" % spin_id, lambda o: "[%d] spin killed" % spin_id in o, timeout=20)
+        out = command(b, "ps", lambda o: "userboot" in o)
+        assert "spin" not in ps_jobs(out), out
+
+        # In the foreground, Ctrl+C ends it.
+        out = command(b, "run spin", lambda o: "spin: looping forever" in o, prompt=False)
+        b.send_keys(["ctrl-c"])
+        assert wait_serial(b, lambda s: "\nspin: killed\n" in s[-2000:]), b.serial[-3000:]
+
+        out = command(b, "run nosuch", lambda o: "no such program" in o)
+        assert out.startswith("run: nosuch: no such program\n"), out
+        # Up recalls the line.
+        mark = len(b.serial)
+        b.send_keys(["up", "ret"])
+        assert wait_serial(b, lambda s: "no such program" in s[mark:]), b.serial[-3000:]
+        assert "panic" not in b.serial, b.serial[-3000:]
+
+
+# The trapping program: prints a line, then divides by zero in $divide.
+BOOM_WAT = """(module
+  (import "env" "memory" (memory 16))
+  (import "env" "atoll_vma_write" (func $vw (param i32 i32 i64 i64 i64) (result i32)))
+  (data (i32.const 0x2000) "boom: about to divide by zero\\n")
+  (func $divide (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+  (func $main (export "atoll_start") (result i32)
+    ;; the console is SDK handle 1: bytes into its ring at 4096, then head
+    (drop (call $vw (i32.const 0) (i32.const 1) (i64.const 0x2000) (i64.const 4096) (i64.const 30)))
+    (i32.store (i32.const 0x3000) (i32.const 30))
+    (drop (call $vw (i32.const 0) (i32.const 1) (i64.const 0x3000) (i64.const 16) (i64.const 4)))
+    (call $divide (i32.const 0))))
+"""
+
+
+def boom_archive(folder):
+    """A programs archive of env.wasm, hello.wasm and boom.wasm."""
+    boom = wat2wasm(BOOM_WAT, "boom")
+    path = os.path.join(folder, "programs.tar")
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
+        for src, name in [(os.path.join(USER, "env.wasm"), "env.wasm"),
+                          (os.path.join(USER, "programs", "hello.wasm"), "hello.wasm"),
+                          (boom, "boom.wasm")]:
+            t.add(src, arcname=name)
+    return path
+
+
+def test_a_trapping_program_is_reported():
+    for f in ["env.wasm", "userboot.wasm", "programs/hello.wasm"]:
+        assert os.path.exists(os.path.join(USER, f)), "build/user/%s is missing: make" % f
+    folder = tempfile.mkdtemp(prefix="atoll-programs-")
+    archive = boom_archive(folder)
+    modules = [os.path.join(USER, "env.wasm") + " env",
+               os.path.join(USER, "userboot.wasm") + " userboot",
+               archive + " programs"]
+    with Boot(append="loglevel=2", modules=modules, timeout=180) as b:
+        start(b)
+        out = command(b, "run boom", lambda o: "trapped" in o)
+        assert out.startswith("boom: about to divide by zero\n"), out
+        m = re.search(r"^boom: trapped in instance \d+ \(boom\), function \d+ \(divide\): "
+                      r"integer divide by zero$", out, re.M)
+        assert m, "no trap report:\n" + out
+        out = command(b, "run boom &", lambda o: "integer divide by zero" in o)
+        assert re.search(r"^\[\d+\] boom: trapped in", out, re.M), out
+        out = command(b, "run hello")
+        assert out.startswith("Hello, World!\n"), "the shell did not go on:\n" + out
+        out = command(b, "ps", lambda o: "userboot" in o)
+        assert set(ps_jobs(out)) == {"userboot"}, out
+        assert "panic" not in b.serial, b.serial[-3000:]
