@@ -13,6 +13,7 @@
 
 #include "arch/x86/cpu.h"
 #include "dev/keyboard.h"
+#include "kern/clock.h"
 #include "kern/coral.h"
 #include "kern/log.h"
 #include "kern/thread.h"
@@ -835,8 +836,16 @@ struct component *component_current(void)
     return c;
 }
 
+static uint64_t last_tick_ns;
+
+uint64_t component_last_tick_ns(void)
+{
+    return __atomic_load_n(&last_tick_ns, __ATOMIC_RELAXED);
+}
+
 void component_tick_all(void)
 {
+    __atomic_store_n(&last_tick_ns, clock_ns(), __ATOMIC_RELAXED);
     /* Interrupt context, interrupts off: the list cannot change under
      * us on this CPU, and all_lock is never held with interrupts on. */
     for (struct component *c = all_components; c; c = c->all_next) {

@@ -185,6 +185,10 @@ struct component *component_current(void);
 /* Called by the timer on every tick (interrupt context). */
 void component_tick_all(void);
 
+/* clock_ns() at the latest tick's interrupt (sys_info key 5: a program
+ * measures event delivery latency against it). */
+uint64_t component_last_tick_ns(void);
+
 /* Live components (not yet destroyed), for sys_info and tests. */
 uint64_t component_count(void);
 

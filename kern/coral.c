@@ -223,6 +223,7 @@ static int sys_sys_info(void *env, uint64_t *vals)
     case 2: heap_get_stats(&hs); r = (int64_t)hs.live_bytes; break;
     case 3: r = (int64_t)component_count(); break;
     case 4: r = timer_hz(); break;
+    case 5: r = (int64_t)component_last_tick_ns(); break;
     }
     vals[0] = (uint64_t)r;
     return 0;

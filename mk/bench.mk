@@ -40,5 +40,5 @@ test-bench:
 # spawn) in the hosted build and in the kernel under TCG, and kernel entry
 # to the shell prompt: bench/coral/measure.py.
 .PHONY: bench-coral
-bench-coral: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(USER_WASM)
+bench-coral: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
 	python3 bench/coral/measure.py -n 3

@@ -86,5 +86,5 @@ $(BUILD)/atoll-coral-asan: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) 
 
 TEST_SUITES += test-coral
 .PHONY: test-coral
-test-coral: $(BUILD)/atoll-coral-asan $(USER_WASM)
+test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
 	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user
