@@ -215,6 +215,7 @@ export function run(dir) {
     for (const n of ['mathlib', 'mathbase'])
       check(`ls marks ${n} a library`, line(n) && line(n).endsWith('(library)'), rows.join('\n'));
     check('env is hidden', !line('env'), rows.join('\n'));
+    check('junk is marked', line('junk') && line('junk').endsWith('(not a module)'), rows.join('\n'));
     check('non-.wasm files are hidden', !rows.some((r) => r.includes('readme')), rows.join('\n'));
     check('help lists the new commands', (m.type('clear\nhelp\n'), ['ls', 'run', 'ps', 'kill'].every(
       (c) => new RegExp(`^  ${c} `, 'm').test(m.text()))), m.text());

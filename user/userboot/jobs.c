@@ -176,8 +176,10 @@ void cmd_ls(const char *args)
         size_t n = strlen(e->name) - 5;
         memcpy(name, e->name, n);
         name[n] = 0;
+        enum program_kind kind = programs_kind(e);
         con_printf("  %-16s %8lld bytes%s\n", name, (long long)e->size,
-                   programs_is_program(e) ? "" : "  (library)");
+                   kind == PROGRAM_MAIN ? "" : kind == PROGRAM_LIBRARY ? "  (library)"
+                                                                       : "  (not a module)");
         shown++;
     }
     if (!shown)

@@ -59,10 +59,12 @@ const char *programs_problem(void)
     return problem;
 }
 
-bool programs_is_program(const struct tar_entry *e)
+enum program_kind programs_kind(const struct tar_entry *e)
 {
     struct wasm_scan s;
-    return !wasm_scan(area, e->off, e->size, ATOLL_ENTRY, &s) && s.has_entry;
+    if (wasm_scan(area, e->off, e->size, ATOLL_ENTRY, &s))
+        return PROGRAM_BAD;
+    return s.has_entry ? PROGRAM_MAIN : PROGRAM_LIBRARY;
 }
 
 /* The module of file e, compiled once. */

@@ -26,9 +26,14 @@ const struct tar_entry *programs_find(const char *file);
  * the image has none. */
 const char *programs_problem(void);
 
-/* True if the file is a Wasm module exporting ATOLL_ENTRY, i.e. a program
- * rather than a library or the SDK shim. */
-bool programs_is_program(const struct tar_entry *e);
+/* What a file of the archive is, as far as its import and export
+ * sections tell (the kernel validates the rest when it is run). */
+enum program_kind {
+    PROGRAM_BAD = -1,    /* not a module the reader can follow */
+    PROGRAM_MAIN = 0,    /* exports ATOLL_ENTRY: a program */
+    PROGRAM_LIBRARY = 1, /* a module without it (a dependency, the shim) */
+};
+enum program_kind programs_kind(const struct tar_entry *e);
 
 /* Builds program `name`'s component, ready to start: a new component, the
  * grants (console at ATOLL_CONSOLE_GRANT), then instances: env.wasm as
