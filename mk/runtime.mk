@@ -71,6 +71,7 @@ CORAL_CFLAGS    := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
                    -Itests/unit/shim -I. -Ihost
 $(BUILD)/atoll-coral: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) \
                       $(wildcard kern/*.h) $(ENGINE_HDRS)
+	@mkdir -p $(@D)
 	$(HOST_CC) $(CORAL_CFLAGS) $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) \
 	    $(RT_LINK_OBJS) -o $@
 ALL_TARGETS += $(BUILD)/atoll-coral
@@ -80,6 +81,7 @@ ALL_TARGETS += $(BUILD)/atoll-coral
 $(BUILD)/atoll-coral-asan: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) \
                            $(RT_HOST_SRCS) host/host_linux.c host/file.c \
                            $(wildcard kern/*.h) $(ENGINE_HDRS)
+	@mkdir -p $(@D)
 	$(HOST_CC) $(CORAL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) \
 	    host/host_linux.c host/file.c -o $@
