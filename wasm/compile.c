@@ -229,11 +229,11 @@ static void *grow(void *ctx, void *old, size_t used, size_t *cap)
     size_t n = *cap * 2;
     if (n > X64_MAX_CODE)
         return NULL;
-    void *p = wasm_host_alloc(n);
+    void *p = wasm_host_code_alloc(n);
     if (!p)
         return NULL;
     memcpy(p, old, used);
-    wasm_host_free(old, *cap);
+    wasm_host_code_free(old, *cap);
     *cap = n;
     return p;
 }
@@ -365,12 +365,17 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     }
     c->capvs = maxs + 4;
     c->capcs = maxd + 2;
-    /* x86-64 code runs about 4-5 times the size of the Wasm code: sized
-     * once, the buffer rarely grows (each growth copies it). */
-    size_t cap = 4096 + (size_t)ndef * 64 + m->len * 5;
-    if (cap > X64_MAX_CODE)
-        cap = X64_MAX_CODE;
-    uint8_t *buf = wasm_host_alloc(cap);
+    /* The code is emitted straight into a code region (writable until
+     * sealed), sized from the bodies: x86-64 code runs about twice the
+     * size of the Wasm code (1.7 times for SQLite), so the region rarely
+     * grows (each growth copies it) and is rarely much too large (then
+     * the code is copied into one that fits, at the end). */
+    size_t code_bytes = 0;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        code_bytes += m->funcs[i].code_len;
+    size_t cap = 4096 + (size_t)ndef * 64 + 2 * code_bytes;
+    cap = cap > X64_MAX_CODE ? X64_MAX_CODE : (cap + 4095) & ~(size_t)4095;
+    uint8_t *buf = wasm_host_code_alloc(cap);
     c->ltype = wasm_host_alloc(maxl);
     c->lpin = wasm_host_alloc(maxl);
     c->hlive = wasm_host_alloc(2 * 256 * sizeof *c->hlive);
@@ -401,14 +406,21 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     if (ok && x64_failed(&c->a))
         ok = cc_fail(c, "code buffer overflow");
 
-    size_t size = (x64_pos(&c->a) + 4095) & ~(size_t)4095;
-    uint8_t *code = ok ? wasm_host_code_alloc(size ? size : 4096) : NULL;
-    if (ok && !code)
-        ok = cc_fail(c, "out of memory for code");
+    /* The region as it is, or (more than a quarter of it unused) the code
+     * copied into one that fits. */
+    size_t used = x64_pos(&c->a), size = c->a.cap;
+    size_t fit = used ? (used + 4095) & ~(size_t)4095 : 4096;
+    uint8_t *code = c->a.buf;
+    if (ok && size - fit > size / 4) {
+        uint8_t *small = wasm_host_code_alloc(fit);
+        if (small) {
+            memcpy(small, code, used);
+            wasm_host_code_free(code, size);
+            code = small;
+            size = fit;
+        }
+    }
     if (ok) {
-        if (!size)
-            size = 4096;
-        memcpy(code, c->a.buf, x64_pos(&c->a));
         out->code.base = code;
         out->code.size = size;
         out->code.traps = c->traps;
@@ -424,8 +436,9 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
             out->code.base = NULL;
             ok = cc_fail(c, "cannot seal code");
         }
+    } else if (code) {
+        wasm_host_code_free(code, size);
     }
-    wasm_host_free(c->a.buf, c->a.cap);
     wasm_host_free(c->ltype, maxl);
     wasm_host_free(c->lpin, maxl);
     wasm_host_free(c->hlive, 2 * 256 * sizeof *c->hlive);
