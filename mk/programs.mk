@@ -15,6 +15,7 @@
 PROGRAMS       ?=
 PROGRAMS_OUT   := $(BUILD)/user/programs
 PROGRAMS_TAR   := $(BUILD)/user/programs.tar
+# What user/examples/Makefile builds (pair's folder makes pairlib too).
 PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin
 PROGRAMS_EXAMPLE_WASM := $(PROGRAMS_EXAMPLES:%=$(PROGRAMS_OUT)/%.wasm)
 
