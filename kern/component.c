@@ -589,12 +589,20 @@ int component_info(struct component *c, int key, int64_t *value)
         break;
     }
     case COMPONENT_INFO_MEMORY:
+        /* Each memory once: a C program's memory is its env instance's,
+         * imported. */
         for (uint32_t i = 0; i < c->ninst; i++) {
-            wasm_extern mem;
+            wasm_extern mem, other;
             uint64_t size = 0;
-            if (wasm_instance_memory(c->inst[i].inst, &mem))
+            if (!wasm_instance_memory(c->inst[i].inst, &mem))
+                continue;
+            bool seen = false;
+            for (uint32_t j = 0; j < i && !seen; j++)
+                seen = wasm_instance_memory(c->inst[j].inst, &other) && other.obj == mem.obj;
+            if (!seen) {
                 wasm_memory_data(&mem, &size);
-            v += (int64_t)size;
+                v += (int64_t)size;
+            }
         }
         break;
     case COMPONENT_INFO_INSTANCES: v = c->ninst; break;

@@ -84,7 +84,7 @@ void clock_init(void)
         /* Median of three windows: one disturbed window cannot move it. */
         uint64_t h[3];
         for (int i = 0; i < 3; i++)
-            h[i] = calibrate_pit(10);
+            h[i] = calibrate_pit(3);
         uint64_t lo = h[0] < h[1] ? h[0] : h[1], hi = h[0] < h[1] ? h[1] : h[0];
         hz = h[2] < lo ? lo : h[2] > hi ? hi : h[2];
     }
