@@ -213,7 +213,7 @@ static int sys_log_write(void *env, uint64_t *vals)
 
 static int sys_sys_info(void *env, uint64_t *vals)
 {
-    (void)env;
+    struct component *self = env;
     struct pmm_stats ps;
     struct heap_stats hs;
     int64_t r = -1;
@@ -224,6 +224,8 @@ static int sys_sys_info(void *env, uint64_t *vals)
     case 3: r = (int64_t)component_count(); break;
     case 4: r = timer_hz(); break;
     case 5: r = (int64_t)component_last_tick_ns(); break;
+    case 6: component_info(self, COMPONENT_INFO_CPU_NS, &r); break;
+    case 7: r = (int64_t)self->id; break;
     }
     vals[0] = (uint64_t)r;
     return 0;

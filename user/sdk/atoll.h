@@ -80,6 +80,9 @@ enum atoll_info {
     ATOLL_INFO_HEAP_USED = 2,   /* kernel heap bytes in use */
     ATOLL_INFO_COMPONENTS = 3,  /* live components */
     ATOLL_INFO_TICK_HZ = 4,     /* timer ticks per second */
+    ATOLL_INFO_LAST_TICK_NS = 5, /* clock_ns of the latest timer interrupt */
+    ATOLL_INFO_SELF_CPU_NS = 6,  /* CPU time of the calling component */
+    ATOLL_INFO_SELF_ID = 7,      /* the calling component's number */
 };
 
 /* What the shim relies on: it stores an i32 index or an i64 at an out

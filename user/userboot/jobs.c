@@ -317,9 +317,10 @@ void cmd_ps(const char *args)
     atoll_vma_size(ATOLL_SELF, &self);
     con_printf("%4s  %-16s %-8s %8s %8s %5s\n", "ID", "NAME", "STATE", "CPU ms", "MEM KiB",
                "INST");
-    /* The shell holds no handle to its own component: what it knows of
-     * itself is its memory (env's, shared) and its two instances. */
-    ps_line(SHELL_ID, "userboot", "running", -1, self, SHELL_INSTANCES);
+    /* The shell holds no handle to its own component: sys_info tells its
+     * CPU time; its memory is env's (shared), its instances are two. */
+    ps_line(SHELL_ID, "userboot", "running", atoll_sys_info(ATOLL_INFO_SELF_CPU_NS), self,
+            SHELL_INSTANCES);
     for (int i = 0; i < JOBS_MAX; i++) {
         struct job *j = &jobs[i];
         if (!j->used)
