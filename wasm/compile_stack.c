@@ -113,20 +113,10 @@ void cc_evict(struct cc *c, int r)
 
 void cc_load(struct cc *c, const struct val *v, int reg)
 {
+    /* Tests, not a switch: a jump table's indirect branch predicts worse
+     * (locals and home slots are the usual sources). */
     x64_sz sz = cc_sz(v->type);
-    switch (v->kind) {
-    case V_CONST:
-        x64_mov_ri(&c->a, sz, reg, sz == X64_S32 ? (int64_t)(uint32_t)v->imm
-                                                 : (int64_t)v->imm);
-        break;
-    case V_REG:
-        if (v->reg != reg)
-            x64_mov_rr(&c->a, X64_S64, reg, v->reg);
-        break;
-    case V_XREG:
-        x64_movd_rx(&c->a, sz, reg, v->reg);
-        break;
-    case V_LOCAL: {
+    if (v->kind == V_LOCAL) {
         int p = cc_pinned(c, v->local), x = cc_xpinned(c, v->local);
         if (x >= 0)
             x64_movd_rx(&c->a, sz, reg, x);
@@ -134,11 +124,16 @@ void cc_load(struct cc *c, const struct val *v, int reg)
             x64_load(&c->a, sz, reg, cc_local(c, v->local));
         else if (p != reg)
             x64_mov_rr(&c->a, X64_S64, reg, p);
-        break;
-    }
-    case V_MEM:
+    } else if (v->kind == V_MEM) {
         x64_load(&c->a, sz, reg, cc_slot(c, (uint32_t)(v - c->vs)));
-        break;
+    } else if (v->kind == V_CONST) {
+        x64_mov_ri(&c->a, sz, reg, sz == X64_S32 ? (int64_t)(uint32_t)v->imm
+                                                 : (int64_t)v->imm);
+    } else if (v->kind == V_REG) {
+        if (v->reg != reg)
+            x64_mov_rr(&c->a, X64_S64, reg, v->reg);
+    } else {
+        x64_movd_rx(&c->a, sz, reg, v->reg);            /* V_XREG */
     }
 }
 
