@@ -48,29 +48,25 @@ static bool load(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     }
     int r = v->kind == V_REG ? v->reg : cc_alloc(c);
     cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
-    switch (oi->op) {
-    case WASM_OP_I32_LOAD8_S: x64_loads(a, X64_S8, X64_S32, r, m); break;
-    case WASM_OP_I32_LOAD16_S: x64_loads(a, X64_S16, X64_S32, r, m); break;
-    case WASM_OP_I64_LOAD8_S: x64_loads(a, X64_S8, X64_S64, r, m); break;
-    case WASM_OP_I64_LOAD16_S: x64_loads(a, X64_S16, X64_S64, r, m); break;
-    case WASM_OP_I64_LOAD32_S: x64_loads(a, X64_S32, X64_S64, r, m); break;
-    case WASM_OP_I32_LOAD8_U: case WASM_OP_I64_LOAD8_U: x64_load(a, X64_S8, r, m); break;
-    case WASM_OP_I32_LOAD16_U: case WASM_OP_I64_LOAD16_U: x64_load(a, X64_S16, r, m); break;
-    case WASM_OP_I64_LOAD32_U: x64_load(a, X64_S32, r, m); break;
-    default: x64_load(a, cc_sz(ty), r, m); break;
-    }
+    /* The integer loads are opcodes 0x28..0x35: the bytes read, and
+     * whether they are sign-extended (-), from a table, not a switch. */
+    static const int8_t bytes[14] = { 4, 8, 4, 8, -1, 1, -2, 2, -1, 1, -2, 2, -4, 4 };
+    unsigned k = (unsigned)oi->code - 0x28;
+    int n = oi->prefix == 0 && k < 14 ? bytes[k] : (int)cc_sz(ty);
+    if (n > 0)
+        x64_load(a, (x64_sz)n, r, m);
+    else
+        x64_loads(a, (x64_sz)-n, cc_sz(ty), r, m);
     return cc_result(c, 1, ty, r);
 }
 
 static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
 {
-    x64_sz sz;
-    switch (oi->op) {
-    case WASM_OP_I32_STORE8: case WASM_OP_I64_STORE8: sz = X64_S8; break;
-    case WASM_OP_I32_STORE16: case WASM_OP_I64_STORE16: sz = X64_S16; break;
-    case WASM_OP_I64_STORE32: sz = X64_S32; break;
-    default: sz = cc_sz(oi->pop[1]); break;
-    }
+    /* The stores are opcodes 0x36..0x3e: the bytes written, from a
+     * table, not a switch. */
+    static const uint8_t bytes[9] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
+    unsigned k = (unsigned)oi->code - 0x36;
+    x64_sz sz = oi->prefix == 0 && k < 9 ? (x64_sz)bytes[k] : cc_sz(oi->pop[1]);
     struct val *v = cc_top(c, 0);
     bool imm = v->kind == V_CONST && (sz < X64_S64 || (int64_t)v->imm == (int32_t)v->imm);
     int rv = -1;
