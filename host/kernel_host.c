@@ -19,6 +19,7 @@
 #include "kern/panic.h"
 #include "kern/thread.h"
 #include "mm/heap.h"
+#include "mm/kstack.h"
 #include "mm/phys.h"
 #include "mm/pmm.h"
 
@@ -150,6 +151,13 @@ struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
     return &the_thread;
 }
 
+struct thread *thread_create_lazy(const char *name, int (*entry)(void *), void *arg,
+                                  size_t stack_size, size_t backed, bool joinable)
+{
+    (void)backed;
+    return thread_create(name, entry, arg, stack_size, joinable);
+}
+
 void thread_start(struct thread *t) { (void)t; }
 struct thread *thread_current(void) { return &the_thread; }
 void thread_wake(struct thread *t) { (void)t; }
@@ -158,6 +166,13 @@ void thread_kill(struct thread *t) { (void)t; }
 void thread_block(void)
 {
     panic("thread_block: nothing else could run in the hosted build");
+}
+
+/* Linux backs its stacks itself. */
+bool kstack_reserve(size_t n)
+{
+    (void)n;
+    return true;
 }
 
 /* ---- keyboard, screen, console ---- */

@@ -21,12 +21,15 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "mm/kstack.h"
 
 /* The component's thread: its stack, and how much of it Wasm may use
  * (the rest is for host functions, the trap path and interrupts). */
 #define COMPONENT_STACK      (1024 * 1024)
 #define COMPONENT_WASM_STACK (COMPONENT_STACK - 192 * 1024)
 #define MAX_PENDING_TICKS    4
+#define KERNEL_HEADROOM      (24 * 1024)
+#define COMPONENT_STACK_BACKED (32 * 1024)
 
 enum creq_kind { REQ_ADD, REQ_CALL, REQ_START };
 
@@ -697,6 +700,9 @@ static int component_main(void *arg)
 {
     struct component *c = arg;
     for (;;) {
+        /* Kernel code below must not fault on its own stack while it
+         * holds a lock: keep headroom backed (Wasm frames below grow it). */
+        kstack_reserve(KERNEL_HEADROOM);
         irq_disable();
         while (!has_work(c)) {
             c->state = COMPONENT_IDLE;
@@ -787,7 +793,9 @@ struct component *component_create(const char *name)
     uint64_t f = spin_lock_irqsave(&all_lock);
     c->id = next_id++;
     spin_unlock_irqrestore(&all_lock, f);
-    c->thread = thread_create(c->name, component_main, c, COMPONENT_STACK, false);
+    /* 1 MiB of stack costs what its Wasm code uses: backed as touched. */
+    c->thread = thread_create_lazy(c->name, component_main, c, COMPONENT_STACK,
+                                   COMPONENT_STACK_BACKED, false);
     if (!c->thread) {
         wasm_store_free(c->store);
         kfree(c->coral);

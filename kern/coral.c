@@ -18,6 +18,7 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "mm/kstack.h"
 #include "mm/pmm.h"
 
 #define I32 "\x7f"
@@ -25,6 +26,7 @@
 #define EXT "\x6f"
 
 #define LOG_WRITE_MAX  65536
+#define CORAL_HEADROOM (24 * 1024)  /* stack the kernel side of a call may use */
 #define VMA_CREATE_MAX (64ull << 20)
 
 static handle_t arg_handle(const uint64_t *vals, int i)
@@ -400,16 +402,37 @@ static const struct coral_func funcs[] = {
 };
 #define NFUNCS (sizeof funcs / sizeof funcs[0])
 
+/* What a coral function's environment is: its component and its body. */
+struct coral_slot {
+    struct component *c;
+    wasm_host_fn fn;
+};
+
+/* Every coral function enters here. A component's stack is backed as it
+ * grows (mm/kstack.h): before kernel code that takes locks runs, make sure
+ * it cannot fault on its own stack, however deep the Wasm code called. */
+static int coral_entry(void *env, uint64_t *vals)
+{
+    struct coral_slot *slot = env;
+    if (!kstack_reserve(CORAL_HEADROOM))
+        return WASM_TRAP_STACK;
+    return slot->fn(slot->c, vals);
+}
+
 bool coral_make(struct component *c)
 {
-    c->coral = kzalloc(NFUNCS * sizeof *c->coral);
+    /* One block: the externs, then their environments (freed with it). */
+    c->coral = kzalloc(NFUNCS * (sizeof *c->coral + sizeof(struct coral_slot)));
     if (!c->coral)
         return false;
+    struct coral_slot *slots = (struct coral_slot *)(c->coral + NFUNCS);
     for (unsigned i = 0; i < NFUNCS; i++) {
         const struct coral_func *f = &funcs[i];
+        slots[i] = (struct coral_slot){ c, f->fn };
         if (!wasm_host_func_new(c->store, (const uint8_t *)f->params,
                                 (uint32_t)strlen(f->params), (const uint8_t *)f->results,
-                                (uint32_t)strlen(f->results), f->fn, c, &c->coral[i]))
+                                (uint32_t)strlen(f->results), coral_entry, &slots[i],
+                                &c->coral[i]))
             return false;
     }
     return true;

@@ -54,8 +54,10 @@ __attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)
     gdt_init();
     idt_init();
     probe_init();
-    wasm_host_init();
     mm_init();
+    /* After mm_init: a fault that grows a stack is tried before one that
+     * becomes a Wasm trap (handlers run in the order they were added). */
+    wasm_host_init();
 
     /* Leave the boot stack (no guard page) for one that has one. */
     if (kstack_alloc(&main_stack, 64 * 1024, "kmain"))

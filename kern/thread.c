@@ -203,7 +203,7 @@ static int thread_trampoline(void *arg)
     return t->entry(t->arg);
 }
 
-static struct thread *alloc_thread(const char *name, size_t stack_size)
+static struct thread *alloc_thread(const char *name, size_t stack_size, size_t backed)
 {
     struct thread *t = kzalloc(sizeof *t);
     if (!t)
@@ -217,7 +217,7 @@ static struct thread *alloc_thread(const char *name, size_t stack_size)
     fpu_state_init(t->fpu);
     size_t n = strnlen(name, sizeof t->name - 1);
     memcpy(t->name, name, n);
-    if (stack_size && kstack_alloc(&t->stack, stack_size, t->name)) {
+    if (stack_size && kstack_alloc_lazy(&t->stack, stack_size, backed, t->name)) {
         kfree(t->fpu_alloc);
         kfree(t);
         return NULL;
@@ -234,7 +234,14 @@ static struct thread *alloc_thread(const char *name, size_t stack_size)
 struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
                              size_t stack_size, bool joinable)
 {
-    struct thread *t = alloc_thread(name, stack_size ? stack_size : DEFAULT_STACK);
+    size_t size = stack_size ? stack_size : DEFAULT_STACK;
+    return thread_create_lazy(name, entry, arg, size, size, joinable);
+}
+
+struct thread *thread_create_lazy(const char *name, int (*entry)(void *), void *arg,
+                                  size_t stack_size, size_t backed, bool joinable)
+{
+    struct thread *t = alloc_thread(name, stack_size, backed);
     if (!t)
         return NULL;
     t->entry = entry;

@@ -62,6 +62,12 @@ void sched_init(void);
 struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
                              size_t stack_size, bool joinable);
 
+/* Like thread_create, but only the top `backed` bytes of the stack are
+ * committed at first; the rest as it is touched (mm/kstack.h: the thread
+ * must kstack_reserve headroom before kernel code that takes locks). */
+struct thread *thread_create_lazy(const char *name, int (*entry)(void *), void *arg,
+                                  size_t stack_size, size_t backed, bool joinable);
+
 /* Makes a created thread runnable. */
 void thread_start(struct thread *t);
 

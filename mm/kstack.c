@@ -1,17 +1,22 @@
 /* Kernel stacks as guarded regions (see kstack.h). */
 #include "mm/kstack.h"
 
+#include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
 #include "lib/fmt.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"
 
-int kstack_alloc(struct kstack *ks, size_t size, const char *name)
+int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const char *name)
 {
     size = align_up(size, PAGE_SIZE);
+    committed = align_up(committed, PAGE_SIZE);
+    if (committed > size)
+        committed = size;
     struct vregion *r = vregion_reserve(size + PAGE_SIZE, PAGE_SIZE, VR_STACK, name);
     if (!r)
         return -1;
-    if (vregion_commit(r, PAGE_SIZE, size, MMU_WRITE)) {
+    if (vregion_commit(r, PAGE_SIZE + size - committed, committed, MMU_WRITE)) {
         vregion_release(r);
         return -1;
     }
@@ -19,6 +24,52 @@ int kstack_alloc(struct kstack *ks, size_t size, const char *name)
     ks->bottom = vregion_base(r) + PAGE_SIZE;
     ks->top = vregion_base(r) + PAGE_SIZE + size;
     return 0;
+}
+
+int kstack_alloc(struct kstack *ks, size_t size, const char *name)
+{
+    return kstack_alloc_lazy(ks, size, size, name);
+}
+
+/* The page of addr, if it is an unbacked page of a stack above its guard. */
+static struct vregion *growable(uintptr_t addr)
+{
+    const struct vregion *r = vregion_find(addr);
+    if (!r || vregion_kind(r) != VR_STACK || addr < vregion_base(r) + PAGE_SIZE)
+        return NULL;
+    return mmu_query(mmu_active_root(), addr & ~(uintptr_t)(PAGE_SIZE - 1), NULL, NULL)
+               ? NULL : (struct vregion *)r;
+}
+
+bool kstack_grow(uintptr_t addr)
+{
+    struct vregion *r = growable(addr);
+    if (!r)
+        return false;
+    uintptr_t page = addr & ~(uintptr_t)(PAGE_SIZE - 1);
+    return vregion_commit(r, page - vregion_base(r), PAGE_SIZE, MMU_WRITE) == 0;
+}
+
+bool kstack_reserve(size_t n)
+{
+    char here;
+    uintptr_t sp = (uintptr_t)&here;
+    for (uintptr_t a = (sp - n) & ~(uintptr_t)(PAGE_SIZE - 1); a < sp; a += PAGE_SIZE)
+        if (growable(a) && !kstack_grow(a))
+            return false;
+    return true;
+}
+
+/* Only a not-present fault (error bit 0 clear) can be growth; anything
+ * else on a stack page stays a kernel fault. */
+static bool stack_fault(struct trap_frame *f)
+{
+    return !(f->error & 1) && kstack_grow(read_cr2());
+}
+
+void kstack_init(void)
+{
+    trap_add_fault_handler(VEC_PF, stack_fault);
 }
 
 void kstack_free(struct kstack *ks)

@@ -19,6 +19,28 @@ struct kstack {
 /* Allocates a stack of size bytes (rounded to pages) plus a guard page.
  * Returns 0, or -1 when out of memory or address space. */
 int kstack_alloc(struct kstack *ks, size_t size, const char *name);
+
+/* Like kstack_alloc, but only the top `committed` bytes are backed at
+ * first; the rest is committed a page at a time when first touched, by
+ * the page-fault handler (kstack_grow). For the big stacks of components,
+ * whose Wasm code may recurse deep but mostly does not. A thread on such a
+ * stack must keep kstack_reserve'd headroom before running kernel code
+ * that takes locks (the fault path takes the frame and region locks). */
+int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const char *name);
+
+/* Page-fault hook (registered by kstack_init): commits the page of addr
+ * when it lies in a kernel stack above its guard and is not yet backed.
+ * False otherwise, or when memory is exhausted. */
+bool kstack_grow(uintptr_t addr);
+
+/* Commits whatever is not yet backed of the n bytes below the current
+ * stack pointer, so that code running next (kernel code that may take
+ * locks) cannot fault on its own stack. A no-op on fully backed stacks.
+ * Returns false when memory is exhausted. */
+bool kstack_reserve(size_t n);
+
+/* Routes not-present faults on stack pages to kstack_grow. */
+void kstack_init(void);
 void kstack_free(struct kstack *ks);
 
 /* True when addr lies in the guard page of some kernel stack; names it. */

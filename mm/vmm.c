@@ -6,6 +6,8 @@
  */
 #include "mm/vmm.h"
 
+#include "mm/kstack.h"
+
 #include "boot/boot.h"
 #include "arch/x86/cpu.h"
 #include "boot/bootinfo.h"
@@ -111,6 +113,7 @@ void mm_init(void)
     vregion_init(kernel_root, VREGION_SPACE_BASE, VREGION_SPACE_SIZE);
     mmu_switch_root(kernel_root);
     heap_init();
+    kstack_init();
 }
 
 void *vmm_map_device(paddr_t pa, size_t len, bool wc, const char *name)

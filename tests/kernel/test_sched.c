@@ -2,7 +2,7 @@
  * In-kernel tests of threads and the scheduler: many threads created and
  * joined with no leak, a thread that never yields preempted by the tick,
  * vector registers preserved across preemption, kills of busy and
- * sleeping threads.
+ * sleeping threads, a stack backed as it grows.
  */
 #include "arch/x86/cpu.h"
 #include "kern/clock.h"
@@ -178,5 +178,41 @@ KTEST(sched_kill_sleeping)
     int code = thread_join(t);
     KCHECK(code == 7, "sleeper returned %d", code);
     KCHECK(clock_ns() - t0 < 1000000000ull, "kill took too long to act");
+    return true;
+}
+
+/* Touches `depth` frames of about 1 KiB each, so the stack grows down a
+ * page at a time; returns a sum the compiler cannot skip. */
+static __attribute__((noinline)) uint64_t deep(unsigned depth)
+{
+    volatile uint8_t frame[1000];
+    frame[0] = (uint8_t)depth;
+    frame[999] = (uint8_t)(depth >> 8);
+    uint64_t below = depth ? deep(depth - 1) : 0;
+    return below + frame[0] + frame[999];
+}
+
+static int grow_stack(void *arg)
+{
+    unsigned depth = (unsigned)(uintptr_t)arg;
+    return deep(depth) ? 0 : 1;
+}
+
+KTEST(sched_lazy_stack_grows_on_touch)
+{
+    /* A 1 MiB stack with 32 KiB backed costs little until used, then
+     * grows a page per fault; afterwards everything is given back. */
+    uint64_t before = frames_used();
+    struct thread *t = thread_create_lazy("lazy", grow_stack, (void *)600, 1024 * 1024,
+                                          32 * 1024, true);
+    KCHECK(t, "create failed");
+    uint64_t created = frames_used();
+    KCHECK(created - before < 16 + 1024 * 1024 / 4096 / 4,
+           "a lazy 1 MiB stack took %llu frames at creation",
+           (unsigned long long)(created - before));
+    thread_start(t);
+    KCHECK(thread_join(t) == 0, "the deep recursion did not complete");
+    KCHECK(frames_used() <= before + 2, "frames not returned: %llu before, %llu after",
+           (unsigned long long)before, (unsigned long long)frames_used());
     return true;
 }
