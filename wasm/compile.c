@@ -1,8 +1,8 @@
 /* compile.c: the compiler's driver. wasm_compile reads as the pipeline:
  *
- *   lay out the vmctx  ->  for each defined function: prologue, one pass
- *   over its code (each instruction to its class's emitter), trap stubs,
- *   frame size  ->  copy into a code region  ->  seal it (executable,
+ *   lay out the vmctx  ->  for each defined function, straight into a
+ *   code region: prologue, one pass over its code (each instruction to
+ *   its handler), trap stubs, frame size  ->  seal the region (executable,
  *   never writable again) with the trap table as its owner.
  *
  * One pass per function, no IR: the side table (module.h) resolves block
@@ -125,10 +125,12 @@ static void skip(struct cc *c, const struct wasm_opinfo *oi)
     }
 }
 
-/* Dispatch: one handler per instruction kind, from one of two tables:
- * live code goes to the kind's class; dead code (after an unconditional
- * branch, to its block's end) only to control flow, which ends it and
- * consumes side entries, every other kind just skipping immediates. */
+/* Dispatch: a handler per instruction kind, in two tables: live code
+ * goes to the kind's handler; dead code (after an unconditional branch,
+ * to its block's end) only to control flow, which ends it and consumes
+ * side entries, every other kind just skipping immediates. One-byte
+ * opcodes are dispatched from per-byte tables made from these
+ * (make_dispatch). */
 static bool illegal(struct cc *c, const struct wasm_opinfo *oi)
 {
     (void)oi;
@@ -157,7 +159,7 @@ static bool simple(struct cc *c, const struct wasm_opinfo *oi)
     return cc_int(c, oi);
 }
 
-#define CONTROL_KINDS()                                                      \
+#define CONTROL_KINDS                                                        \
     [WASM_K_UNREACHABLE] = cc_k_unreachable, [WASM_K_NOP] = cc_k_nop,        \
     [WASM_K_BLOCK] = cc_k_block, [WASM_K_LOOP] = cc_k_block,                 \
     [WASM_K_IF] = cc_k_if, [WASM_K_ELSE] = cc_k_else,                        \
@@ -168,7 +170,7 @@ static bool simple(struct cc *c, const struct wasm_opinfo *oi)
     [WASM_K_SELECT] = cc_k_select, [WASM_K_SELECT_T] = cc_k_select
 
 #define OTHER_KINDS(memacc, mem, set, var, tab, num, flt, simple, simd)      \
-    [WASM_K_MEM] = memacc, [WASM_K_MEMORY_SIZE] = mem,                          \
+    [WASM_K_MEM] = memacc, [WASM_K_MEMORY_SIZE] = mem,                       \
     [WASM_K_MEMORY_GROW] = mem, [WASM_K_MEMORY_INIT] = mem,                  \
     [WASM_K_DATA_DROP] = mem, [WASM_K_MEMORY_COPY] = mem,                    \
     [WASM_K_MEMORY_FILL] = mem,                                              \
@@ -191,14 +193,14 @@ static bool simple(struct cc *c, const struct wasm_opinfo *oi)
 
 static const cc_handler live_kinds[NKINDS] = {
     [WASM_K_ILLEGAL] = illegal,
-    CONTROL_KINDS(),
+    CONTROL_KINDS,
     OTHER_KINDS(cc_k_mem, cc_memory, cc_k_local_set, cc_variable, cc_table, cc_int,
                 cc_float, simple, simd),
 };
 
 static const cc_handler dead_kinds[NKINDS] = {
     [WASM_K_ILLEGAL] = illegal,
-    CONTROL_KINDS(),
+    CONTROL_KINDS,
     OTHER_KINDS(dead, dead, dead, dead, dead, dead, dead, dead, dead),
 };
 
