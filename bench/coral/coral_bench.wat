@@ -1,11 +1,17 @@
 ;; Costs of the Coral interface, measured from inside a program with
-;; clock_ns: a coral import call (handle_kind, and a 64-byte vma_write), a
-;; plain Wasm call for comparison, module_create of a small module, and a
-;; component spawn (component_create + component_add_instance +
-;; component_call of its export + handle_drop). Runs as userboot (in the
-;; kernel under QEMU, or on Linux through build/atoll-coral); prints one
-;; line per figure, "coral-bench: NAME N ns", for bench/coral/measure.py.
-;; The child module's bytes replace the marker in the body
+;; clock_ns: a coral import call (handle_kind; vma_write of 64 bytes and of
+;; 4 KiB), a plain Wasm call for comparison, module_create of a small
+;; module, instantiation alone (component_add_instance into a fresh
+;; component), a component spawn (component_create + component_add_instance
+;; + component_call of its export + handle_drop), a component_call
+;; ping-pong with another component (two switches per round trip), the
+;; kernel memory an idle component holds (sys_info 1 and 2 around N idle
+;; components), and, from the tick export, the event delivery latency
+;; (clock_ns in tick minus sys_info 5, the clock at the timer interrupt).
+;; Runs as userboot (in the kernel under QEMU, or on Linux through
+;; build/atoll-coral); prints one line per figure,
+;; "coral-bench: NAME N ns|bytes", for bench/coral/measure.py. The child
+;; module's bytes replace the marker in the body
 ;; (tests/qemu/userboot_programs.py).
 (module
   (import "coral" "handle_kind" (func $kind (param externref) (result i32)))
@@ -21,18 +27,42 @@
   (import "coral" "handle_drop" (func $drop (param externref) (result i32)))
   (import "coral" "log_write" (func $log (param externref i64 i64) (result i32)))
   (import "coral" "clock_ns" (func $clock (result i64)))
+  (import "coral" "sys_info" (func $sys_info (param i32) (result i64)))
   (memory 2)
   (table $self 1 externref)
+  ;; the idle components, kept alive while measured
+  (table $idle 64 externref)
   (global $pos (mut i32) (i32.const 4096))
   (global $sink (mut i32) (i32.const 0))
+  ;; tick: samples seen, and the sum, min and max of the latencies
+  (global $ticks (mut i32) (i32.const 0))
+  (global $lat_sum (mut i64) (i64.const 0))
+  (global $lat_min (mut i64) (i64.const 0x7fffffffffffffff))
+  (global $lat_max (mut i64) (i64.const 0))
   (data (i32.const 0) "answer")
+  (data (i32.const 8) "pong")
   (data (i32.const 16) "coral-bench: ")
   (data (i32.const 32) " ns\n")
+  (data (i32.const 40) " bytes\n")
   (data (i32.const 48) "handle_kind")
   (data (i32.const 64) "vma_write_64")
   (data (i32.const 80) "wasm_call")
   (data (i32.const 96) "module_create")
   (data (i32.const 112) "spawn")
+  (data (i32.const 128) "vma_write_4k")
+  (data (i32.const 144) "instantiate")
+  (data (i32.const 160) "pingpong_round_trip")
+  (data (i32.const 192) "idle_component_heap")
+  (data (i32.const 224) "idle_component_ram")
+  (data (i32.const 256) "tick_latency_mean")
+  (data (i32.const 288) "tick_latency_min")
+  (data (i32.const 320) "tick_latency_max")
+  (data (i32.const 352) "done")
+  (data (i32.const 384) "spawn_create")
+  (data (i32.const 400) "spawn_add")
+  (data (i32.const 416) "spawn_call")
+  (data (i32.const 432) "spawn_drop")
+  (data (i32.const 448) "wasm_call_x1000")
   @CHILDREN@
 
   (func $emit (param $p i32) (param $len i32)
@@ -50,25 +80,47 @@
       (local.set $digits (i32.sub (local.get $digits) (i32.const 1)))
       (call $emit (i32.add (i32.const 3000) (local.get $digits)) (i32.const 1))
       (br_if $c (local.get $digits))))
-  ;; "coral-bench: NAME <total/n> ns"
-  (func $report (param $name i32) (param $len i32) (param $total i64) (param $n i64)
+  ;; "coral-bench: NAME <total/n> UNIT": signed, the unit text at $unit
+  (func $report_unit (param $name i32) (param $len i32) (param $total i64) (param $n i64)
+                     (param $unit i32) (param $ulen i32)
     (call $emit (i32.const 16) (i32.const 13))
     (call $emit (local.get $name) (local.get $len))
     (call $emit (i32.const 30) (i32.const 1))
+    (if (i64.lt_s (local.get $total) (i64.const 0))
+      (then
+        (call $emit (i32.const 31) (i32.const 1))
+        (local.set $total (i64.sub (i64.const 0) (local.get $total)))))
     (call $emit_num (i64.div_u (local.get $total) (local.get $n)))
-    (call $emit (i32.const 32) (i32.const 4))
+    (call $emit (local.get $unit) (local.get $ulen))
     (drop (call $log (table.get $self (i32.const 0)) (i64.const 4096)
                 (i64.extend_i32_u (i32.sub (global.get $pos) (i32.const 4096)))))
     (global.set $pos (i32.const 4096)))
+  (func $report (param $name i32) (param $len i32) (param $total i64) (param $n i64)
+    (call $report_unit (local.get $name) (local.get $len) (local.get $total) (local.get $n)
+      (i32.const 32) (i32.const 4)))
 
   (func $nothing (param $x i32) (result i32)
     (i32.add (local.get $x) (i32.const 1)))
 
+  ;; A new component with one instance of the child, or null.
+  (func $spawn_idle (param $self externref) (param $m externref) (result externref)
+    (local $c externref)
+    (call $component_create)
+    (local.set $c)
+    (drop)
+    (call $add (local.get $c) (local.get $m))
+    (drop)
+    (drop)
+    (local.get $c))
+
   (func (export "init") (result i32)
     (local $i i32) (local $t i64) (local $self externref) (local $m externref)
-    (local $c externref) (local $st i32)
+    (local $c externref) (local $st i32) (local $acc i64) (local $t0 i64)
+    (local $heap i64) (local $free i64) (local $t1 i64)
+    (local $c_create i64) (local $c_add i64) (local $c_call i64) (local $c_drop i64)
     (local.set $self (table.get $self (i32.const 0)))
     (i32.store8 (i32.const 30) (i32.const 32))
+    (i32.store8 (i32.const 31) (i32.const 45))
     ;; a coral call that only looks a handle up
     (local.set $t (call $clock))
     (loop $l
@@ -88,6 +140,17 @@
       (br_if $l (i32.lt_u (local.get $i) (i32.const 100000))))
     (call $report (i32.const 64) (i32.const 12)
       (i64.sub (call $clock) (local.get $t)) (i64.const 100000))
+    ;; a coral call that copies 4 KiB (page-aligned, no overlap)
+    (local.set $i (i32.const 0))
+    (local.set $t (call $clock))
+    (loop $l
+      (global.set $sink (i32.add (global.get $sink)
+        (call $vma_write (local.get $self) (local.get $self)
+              (i64.const 65536) (i64.const 81920) (i64.const 4096))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 50000))))
+    (call $report (i32.const 128) (i32.const 12)
+      (i64.sub (call $clock) (local.get $t)) (i64.const 50000))
     ;; a Wasm call, for scale
     (local.set $i (i32.const 0))
     (local.set $t (call $clock))
@@ -95,8 +158,10 @@
       (global.set $sink (call $nothing (global.get $sink)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))
-    (call $report (i32.const 80) (i32.const 9)
-      (i64.sub (call $clock) (local.get $t)) (i64.const 1000000))
+    (local.set $t (i64.sub (call $clock) (local.get $t)))
+    (call $report (i32.const 80) (i32.const 9) (local.get $t) (i64.const 1000000))
+    ;; the same per 1000 calls: enough digits to rate instructions per ns
+    (call $report (i32.const 448) (i32.const 15) (local.get $t) (i64.const 1000))
     ;; module_create of the child (decode, validate, compile), then drop
     (local.set $i (i32.const 0))
     (local.set $t (call $clock))
@@ -109,28 +174,123 @@
       (br_if $l (i32.lt_u (local.get $i) (i32.const 200))))
     (call $report (i32.const 96) (i32.const 13)
       (i64.sub (call $clock) (local.get $t)) (i64.const 200))
-    ;; spawn: create, add an instance of the compiled child, run its
-    ;; export, drop
     (call $module_create (local.get $self) (global.get $child_off) (global.get $child_len))
     (local.set $m)
     (drop)
+    ;; instantiate alone: component_add_instance into a fresh component
+    ;; (its creation and drop not timed)
     (local.set $i (i32.const 0))
-    (local.set $t (call $clock))
+    (local.set $acc (i64.const 0))
     (loop $l
       (call $component_create)
       (local.set $c)
       (drop)
+      (local.set $t (call $clock))
       (call $add (local.get $c) (local.get $m))
       (drop)
       (drop)
+      (local.set $acc (i64.add (local.get $acc) (i64.sub (call $clock) (local.get $t))))
+      (drop (call $drop (local.get $c)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 200))))
+    (call $report (i32.const 144) (i32.const 11) (local.get $acc) (i64.const 200))
+    ;; spawn: create, add an instance of the compiled child, run its
+    ;; export, drop; each step's time summed apart too
+    (local.set $i (i32.const 0))
+    (local.set $t (call $clock))
+    (local.set $c_create (i64.const 0))
+    (local.set $c_add (i64.const 0))
+    (local.set $c_call (i64.const 0))
+    (local.set $c_drop (i64.const 0))
+    (loop $l
+      (local.set $t0 (call $clock))
+      (call $component_create)
+      (local.set $c)
+      (drop)
+      (local.set $t1 (call $clock))
+      (local.set $c_create (i64.add (local.get $c_create) (i64.sub (local.get $t1) (local.get $t0))))
+      (call $add (local.get $c) (local.get $m))
+      (drop)
+      (drop)
+      (local.set $t0 (call $clock))
+      (local.set $c_add (i64.add (local.get $c_add) (i64.sub (local.get $t0) (local.get $t1))))
       (call $call (local.get $c) (i32.const 0) (local.get $self) (i64.const 0) (i64.const 6)
                   (i64.const 0))
       (drop)
       (drop)
+      (local.set $t1 (call $clock))
+      (local.set $c_call (i64.add (local.get $c_call) (i64.sub (local.get $t1) (local.get $t0))))
       (drop (call $drop (local.get $c)))
+      (local.set $c_drop (i64.add (local.get $c_drop) (i64.sub (call $clock) (local.get $t1))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 200))))
     (call $report (i32.const 112) (i32.const 5)
       (i64.sub (call $clock) (local.get $t)) (i64.const 200))
+    (call $report (i32.const 384) (i32.const 12) (local.get $c_create) (i64.const 200))
+    (call $report (i32.const 400) (i32.const 9) (local.get $c_add) (i64.const 200))
+    (call $report (i32.const 416) (i32.const 10) (local.get $c_call) (i64.const 200))
+    (call $report (i32.const 432) (i32.const 10) (local.get $c_drop) (i64.const 200))
+    ;; ping-pong: component_call of the other component's pong, which
+    ;; returns its argument + 1, and back (after a first call not timed)
+    (local.set $c (call $spawn_idle (local.get $self) (local.get $m)))
+    (call $call (local.get $c) (i32.const 0) (local.get $self) (i64.const 8) (i64.const 4)
+                (i64.const 0))
+    (local.set $acc)
+    (drop)
+    (local.set $i (i32.const 0))
+    (local.set $t (call $clock))
+    (loop $l
+      (call $call (local.get $c) (i32.const 0) (local.get $self) (i64.const 8) (i64.const 4)
+                  (local.get $acc))
+      (local.set $acc)
+      (drop)
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 5000))))
+    (local.set $t (i64.sub (call $clock) (local.get $t)))
+    ;; a wrong sum shows as a figure no one would believe
+    (if (i64.ne (local.get $acc) (i64.const 5001))
+      (then (local.set $t (i64.const 0))))
+    (call $report (i32.const 160) (i32.const 19) (local.get $t) (i64.const 5000))
+    (drop (call $drop (local.get $c)))
+    ;; kernel memory per idle component: 64 of them, each with one
+    ;; instance of the child (no memory of its own), kept alive
+    (local.set $heap (call $sys_info (i32.const 2)))
+    (local.set $free (call $sys_info (i32.const 1)))
+    (local.set $i (i32.const 0))
+    (loop $l
+      (table.set $idle (local.get $i) (call $spawn_idle (local.get $self) (local.get $m)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 64))))
+    (call $report_unit (i32.const 192) (i32.const 19)
+      (i64.sub (call $sys_info (i32.const 2)) (local.get $heap)) (i64.const 64)
+      (i32.const 40) (i32.const 7))
+    (call $report_unit (i32.const 224) (i32.const 18)
+      (i64.sub (local.get $free) (call $sys_info (i32.const 1))) (i64.const 64)
+      (i32.const 40) (i32.const 7))
+    (local.set $i (i32.const 0))
+    (loop $l
+      (drop (call $drop (table.get $idle (local.get $i))))
+      (table.set $idle (local.get $i) (ref.null extern))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 64))))
+    (drop (call $drop (local.get $m)))
     (i32.const 0))
+
+  ;; Event delivery: the first 4 ticks are skipped (boot work still going
+  ;; on), the next 100 measured, then the figures are printed and "done".
+  (func (export "tick")
+    (local $d i64)
+    (global.set $ticks (i32.add (global.get $ticks) (i32.const 1)))
+    (if (i32.le_u (global.get $ticks) (i32.const 4)) (then (return)))
+    (if (i32.gt_u (global.get $ticks) (i32.const 104)) (then (return)))
+    (local.set $d (i64.sub (call $clock) (call $sys_info (i32.const 5))))
+    (global.set $lat_sum (i64.add (global.get $lat_sum) (local.get $d)))
+    (if (i64.lt_s (local.get $d) (global.get $lat_min)) (then (global.set $lat_min (local.get $d))))
+    (if (i64.gt_s (local.get $d) (global.get $lat_max)) (then (global.set $lat_max (local.get $d))))
+    (if (i32.eq (global.get $ticks) (i32.const 104))
+      (then
+        (call $report (i32.const 256) (i32.const 17) (global.get $lat_sum) (i64.const 100))
+        (call $report (i32.const 288) (i32.const 16) (global.get $lat_min) (i64.const 1))
+        (call $report (i32.const 320) (i32.const 16) (global.get $lat_max) (i64.const 1))
+        (call $report (i32.const 352) (i32.const 4) (i64.const 0) (i64.const 1)))))
 )

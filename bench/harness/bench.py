@@ -11,6 +11,11 @@ writes the report and the chart (report.py).
 
 --quick: one run at 1/8 of each size, for development; its figures are
 noisy and not for the committed report.
+
+Then, unless --quick or --no-system, the other parts of issue 7 (compile
+speed, kernel primitives, memory: system.py) are measured with
+--system-runs runs (default: --runs) and appended to the report.
+--system-only skips the execution part (its goal row says not measured).
 """
 import argparse
 import os
@@ -20,6 +25,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
 import report  # noqa: E402
+import system  # noqa: E402
 import suite  # noqa: E402
 
 
@@ -44,11 +50,21 @@ def main():
     ap.add_argument('--engines', default='native,v8,liftoff,atoll')
     ap.add_argument('--out', default='bench/results.md')
     ap.add_argument('--chart', default='bench/results.png')
+    ap.add_argument('--no-system', action='store_true')
+    ap.add_argument('--system-only', action='store_true')
+    ap.add_argument('--system-runs', type=int, default=None)
     ap.add_argument('programs', nargs='*')
     args = ap.parse_args()
     runs = 1 if args.quick else args.runs
     started = time.time()
     args.load_start = os.getloadavg()[0]
+    sys_runs = args.system_runs or args.runs
+    if args.system_only:
+        with open(args.out, 'w') as f:
+            f.write('# Benchmarks (system parts only: bench.py --system-only)\n')
+        system.append(args.out, args.build, sys_runs, (None, 0, 0))
+        print('bench: wrote %s' % args.out, file=sys.stderr)
+        return 0
 
     progs = suite.discover(args.programs)
     suite.build_all(args.build, progs, log=lambda s: print('  ' + s, file=sys.stderr))
@@ -94,6 +110,12 @@ def main():
                     cells[(p.name, True, 'native')] = cells[(p.name, False, 'native')]
     no_chart = report.write(args, progs, rows, size, engs, missing, cells, runs,
                             time.time() - started)
+    if not args.quick and not args.no_system:
+        main_rows = report._main_rows(rows)
+        _, ratios = report._table(main_rows, size, engs, missing, cells)
+        got = ratios.get('atoll', [])
+        system.append(args.out, args.build, sys_runs,
+                      (report.geomean(got), len(got), len(main_rows)))
     print('bench: wrote %s%s' % (args.out, '' if no_chart else ' and ' + args.chart),
           file=sys.stderr)
     return 0

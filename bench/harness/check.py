@@ -3,9 +3,12 @@
 
 Builds every program natively and to Wasm, runs each at its tiny test
 size natively and under node (and its -msimd128 build, when it has one),
-and compares the checksums with the native one. One line per program,
-then "N passed, N failed". Never asserts a time: benchmarks are measured
-by `make bench`, not tested.
+and compares the checksums with the native one. Then the other parts'
+programs: bench/coral/coral_bench.wat in the hosted build (every figure
+printed, the ping-pong's sum right) when build/atoll-coral exists, and
+bench/compile/v8_compile.mjs on one program under node. One line per
+check, then "N passed, N failed". Never asserts a time: benchmarks are
+measured by `make bench`, not tested.
 
     check.py [--build DIR] [PROGRAM...]
 """
@@ -16,6 +19,37 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
 import suite  # noqa: E402
+
+
+def check_coral(build):
+    import importlib.util
+    path = os.path.join(suite.ROOT, 'bench', 'coral', 'measure.py')
+    spec = importlib.util.spec_from_file_location('coral_measure', path)
+    coral = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(coral)
+    if not os.path.exists(os.path.join(build, 'atoll-coral')):
+        return 'skipped: no %s/atoll-coral' % build
+    figs = coral.hosted(os.path.abspath(build), coral.build_program())
+    want = [k for k, _, _ in coral.ROWS if not k.startswith('tick') and k != 'switch']
+    missing = [k for k in want if k not in figs]
+    if missing:
+        raise RuntimeError('coral_bench printed no %s' % ', '.join(missing))
+    if figs['pingpong_round_trip'] <= 0:
+        raise RuntimeError('coral_bench: the ping-pong sum is wrong')
+    return 'coral_bench in atoll-coral: %d figures' % len(figs)
+
+
+def check_v8_compile(build, progs):
+    import json
+    import subprocess
+    wasm = suite.wasm_path(build, progs[0])
+    out = subprocess.run(['node', '--liftoff-only', '--no-wasm-lazy-compilation',
+                          os.path.join(suite.ROOT, 'bench', 'compile', 'v8_compile.mjs'), wasm],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    r = json.loads(out)
+    if r['bytes'] != os.path.getsize(wasm):
+        raise RuntimeError('v8_compile.mjs read %d bytes' % r['bytes'])
+    return 'v8_compile.mjs on %s' % os.path.basename(wasm)
 
 
 def main():
@@ -55,6 +89,15 @@ def main():
             passed += 1
             print('PASS %-10s n=%d checksum %d (native, %s)' %
                   (p.name, p.test_n, want, ', '.join(r[0] for r in runs)))
+    for name, fn in (('coral', lambda: check_coral(args.build)),
+                     ('v8-compile', lambda: check_v8_compile(args.build, progs))):
+        try:
+            msg = fn()
+            passed += 1
+            print('PASS %-10s %s' % (name, msg))
+        except Exception as e:  # noqa: BLE001 -- reported as a failure
+            failed += 1
+            print('FAIL %-10s %s' % (name, str(e).strip().splitlines()[0] if str(e).strip() else e))
     print('%d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
 
