@@ -22,6 +22,7 @@
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/kstack.h"
+#include "mm/pmm.h"
 
 /* The component's thread: its stack, and how much of it Wasm may use
  * (the rest is for host functions, the trap path and interrupts). */
@@ -294,8 +295,8 @@ static int do_add(struct component *c, struct kmodule *m, const char *name, size
         fmt_snprintf(why, ws, "the component has ended");
         return CORAL_EINVAL;
     }
-    if (c->ninst == COMPONENT_MAX_INSTANCES) {
-        fmt_snprintf(why, ws, "the component has %u instances already", c->ninst);
+    if (c->ninst >= c->max_instances) {
+        fmt_snprintf(why, ws, "the component has %u instances, its limit", c->ninst);
         return CORAL_EINVAL;
     }
     if (len > COMPONENT_NAME_MAX) {
@@ -537,6 +538,36 @@ int component_call(struct component *c, uint32_t index, const char *name,
     return r.status;
 }
 
+int component_set_limit(struct component *c, int key, uint64_t value)
+{
+    int status = CORAL_EINVAL;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    switch (key) {
+    case COMPONENT_LIMIT_PAGES: {
+        if (value >= wasm_store_pages(c->store) && value <= c->page_limit) {
+            c->page_limit = value;
+            wasm_store_set_page_limit(c->store, value);
+            status = CORAL_OK;
+        }
+        break;
+    }
+    case COMPONENT_LIMIT_HANDLES:
+        if (value >= c->handles.used && value <= c->handles.limit) {
+            c->handles.limit = (uint32_t)value;
+            status = CORAL_OK;
+        }
+        break;
+    case COMPONENT_LIMIT_INSTANCES:
+        if (value >= c->ninst && value <= c->max_instances) {
+            c->max_instances = (uint32_t)value;
+            status = CORAL_OK;
+        }
+        break;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return status;
+}
+
 int component_start(struct component *c, uint32_t index, const char *name, size_t len,
                     uint64_t arg)
 {
@@ -668,6 +699,7 @@ static bool has_work(struct component *c)
 
 static void die(struct component *c)
 {
+    pr_debug("component %llu (%s) ends\n", (unsigned long long)c->id, c->name);
     uint64_t f = spin_lock_irqsave(&c->lock);
     c->state = COMPONENT_DEAD;
     struct creq *r = c->req_head;
@@ -686,6 +718,20 @@ static void die(struct component *c)
         }
         r = next;
     }
+    /* The components it created end with it, whoever else holds them:
+     * otherwise two that hold handles to each other (or one granted to
+     * itself) would outlive everyone who could reach them. */
+    f = spin_lock_irqsave(&all_lock);
+    for (struct component *k = all_components; k; k = k->all_next) {
+        if (k->creator == c->id && !k->kill) {
+            k->kill = true;
+            if (!k->thread_gone) {
+                thread_kill(k->thread);
+                thread_wake(k->thread);
+            }
+        }
+    }
+    spin_unlock_irqrestore(&all_lock, f);
     /* Its own handles go now: that breaks the cycle through memory areas
      * on its own memories, which hold the component. */
     struct handle_space hs;
@@ -747,6 +793,7 @@ static int component_main(void *arg)
 static void component_destroy(struct kobj *o)
 {
     struct component *c = (struct component *)o;
+    pr_debug("component %llu (%s) destroyed\n", (unsigned long long)c->id, c->name);
     uint64_t f = spin_lock_irqsave(&all_lock);
     for (struct component **p = &all_components; *p; p = &(*p)->all_next) {
         if (*p == c) {
@@ -774,7 +821,7 @@ static void component_unreachable(struct kobj *o)
 static const struct kobj_ops component_ops = { "component", component_destroy,
                                                 component_unreachable };
 
-struct component *component_create(const char *name)
+struct component *component_create(const char *name, uint64_t creator)
 {
     struct component *c = kzalloc(sizeof *c);
     if (!c)
@@ -788,10 +835,20 @@ struct component *component_create(const char *name)
     }
     kobj_init(&c->k, KOBJ_COMPONENT, &component_ops);
     handle_space_init(&c->handles, COMPONENT_MAX_HANDLES);
+    c->max_instances = COMPONENT_MAX_INSTANCES;
+    /* Half of RAM in Wasm pages at most: two greedy components cannot
+     * take it all (and the kernel's reserve is kept anyway). */
+    struct pmm_stats ps;
+    pmm_get_stats(&ps);
+    c->page_limit = ps.total_frames * 4096 / 2 / 65536;
+    wasm_store_set_page_limit(c->store, c->page_limit);
+    /* Table elements are kernel heap (8 bytes each): 1 M of them, 8 MiB. */
+    wasm_store_set_elem_limit(c->store, 1u << 20);
     size_t n = strnlen(name, sizeof c->name - 1);
     memcpy(c->name, name, n);
     uint64_t f = spin_lock_irqsave(&all_lock);
     c->id = next_id++;
+    c->creator = creator;
     spin_unlock_irqrestore(&all_lock, f);
     /* 1 MiB of stack costs what its Wasm code uses: backed as touched. */
     c->thread = thread_create_lazy(c->name, component_main, c, COMPONENT_STACK,

@@ -51,6 +51,7 @@ struct creq;
 struct component {
     struct kobj k;
     uint64_t id;
+    uint64_t creator;                   /* id of the component that made it, 0: the kernel */
     char name[32];
     volatile enum component_state state;
     struct thread *thread;
@@ -78,15 +79,20 @@ struct component {
     int64_t last_result;                /* of the last started call */
     volatile bool thread_gone;          /* exited: c->thread may be freed */
     uint64_t cpu_ns;                    /* the thread's CPU time, once gone */
+    /* Limits its creator set (component_limit); defaults keep the system
+     * alive with a few greedy components. */
+    uint32_t max_instances;
+    uint64_t page_limit;                /* Wasm memory pages, in all */
     struct component *all_next;
 };
 
 /*
  * A new, empty component named `name` (copied, truncated), with its thread
- * started and idle. Returns it with one reference for the caller, or NULL
- * when out of memory.
+ * started and idle, made by component `creator` (0: the kernel): it ends
+ * when its creator ends, or when the last handle to it goes. Returns it
+ * with one reference for the caller, or NULL when out of memory.
  */
-struct component *component_create(const char *name);
+struct component *component_create(const char *name, uint64_t creator);
 
 /*
  * Instantiates module m as the component's next instance, named name
@@ -144,6 +150,15 @@ int component_info(struct component *c, int key, int64_t *value);
  * (main): integer divide by zero", "killed", "running" or "idle". Writes
  * at most size bytes; returns how many. */
 size_t component_describe(struct component *c, char *buf, size_t size);
+
+/* Limits (ABI: component_limit keys). A limit can only be lowered, and
+ * never below what the component already holds. */
+enum {
+    COMPONENT_LIMIT_PAGES = 0,      /* Wasm memory pages (64 KiB) in all */
+    COMPONENT_LIMIT_HANDLES = 1,    /* live handles */
+    COMPONENT_LIMIT_INSTANCES = 2,
+};
+int component_set_limit(struct component *c, int key, uint64_t value);
 
 /* Adds obj to the grant list: instances added afterwards find it at
  * *index of their `handles` table. CORAL_EINVAL when the list is full or

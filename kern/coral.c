@@ -12,6 +12,7 @@
 #include "kern/component.h"
 #include "kern/kmodule.h"
 #include "kern/log.h"
+#include "kern/reserve.h"
 #include "kern/vma.h"
 #include "dev/serial.h"
 #include "dev/timer.h"
@@ -82,9 +83,12 @@ static int make_module(struct component *c, handle_t vh, int64_t off, int64_t le
                  (unsigned long long)c->id);
         return CORAL_EINVAL;
     }
-    int status;
-    char why[160];
-    *out = kmodule_create(vma_base(v) + off, (uint64_t)len, &status, why, sizeof why);
+    int status = CORAL_EINTERNAL;
+    char why[160] = "out of memory (the kernel's reserve)";
+    /* Decoding and compiling take a few times the module's size. */
+    *out = reserve_guest_may_take(8 * (uint64_t)len)
+               ? kmodule_create(vma_base(v) + off, (uint64_t)len, &status, why, sizeof why)
+               : NULL;
     kobj_put(&v->k);
     if (!*out)
         pr_info("coral: module_create (component %llu): %s\n",
@@ -111,7 +115,7 @@ static int sys_component_create(void *env, uint64_t *vals)
     struct component *c = env;
     char name[32];
     fmt_snprintf(name, sizeof name, "child of %llu", (unsigned long long)c->id);
-    struct component *child = component_create(name);
+    struct component *child = component_create(name, c->id);
     if (!child) {
         vals[0] = CORAL_EINTERNAL;
         vals[1] = HANDLE_NULL;
@@ -168,7 +172,8 @@ static int sys_vma_create(void *env, uint64_t *vals)
         vals[1] = HANDLE_NULL;
         return 0;
     }
-    struct vma *v = vma_new_buffer("buffer", (uint64_t)size);
+    struct vma *v = reserve_guest_may_take((uint64_t)size)
+                        ? vma_new_buffer("buffer", (uint64_t)size) : NULL;
     if (!v) {
         vals[0] = CORAL_EINTERNAL;
         vals[1] = HANDLE_NULL;
@@ -369,6 +374,18 @@ static int sys_component_describe(void *env, uint64_t *vals)
     return 0;
 }
 
+static int sys_component_limit(void *env, uint64_t *vals)
+{
+    struct component *target = get_component(env, arg_handle(vals, 0));
+    int64_t value = (int64_t)vals[2];
+    int status = target && value >= 0
+                     ? component_set_limit(target, (int32_t)vals[1], (uint64_t)value)
+                     : CORAL_EINVAL;
+    kobj_put(target ? &target->k : NULL);
+    vals[0] = (uint32_t)status;
+    return 0;
+}
+
 /* ---- the table ---- */
 
 struct coral_func {
@@ -399,6 +416,7 @@ static const struct coral_func funcs[] = {
     { "component_kill", EXT, I32, sys_component_kill },
     { "component_info", EXT I32, I32 I64, sys_component_info },
     { "component_describe", EXT EXT I64 I64, I32 I64, sys_component_describe },
+    { "component_limit", EXT I32 I64, I32, sys_component_limit },
 };
 #define NFUNCS (sizeof funcs / sizeof funcs[0])
 

@@ -16,6 +16,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
+#include "kern/reserve.h"
 #include "mm/heap.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"
@@ -81,7 +82,7 @@ void *wasm_host_mem_reserve(size_t size)
 _Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
 {
     struct vregion *r = region_at(base, VR_WASM);
-    if (!r || to < from)
+    if (!r || to < from || !reserve_guest_may_take(to - from))
         return 0;
     return vregion_commit(r, from, to - from, MMU_WRITE) == 0;
 }

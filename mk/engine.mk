@@ -12,7 +12,7 @@ FUZZ_SECONDS   ?= 60
 WAST2JSON      ?= wast2json
 
 ENGINE_SRCS := $(sort $(wildcard wasm/*.c))
-ENGINE_HDRS := $(wildcard wasm/*.h wasm/*.def)
+ENGINE_HDRS := $(wildcard wasm/*.h wasm/*.def wasm/x64/*.h)
 ENGINE_OBJ  := $(BUILD)/engine
 HOST_CC     ?= gcc
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE

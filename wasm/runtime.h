@@ -68,6 +68,11 @@ struct wasm_store {
     struct wasm_functype *sigs;
     uint32_t nsigs, capsigs;
     struct wasm_obj *objs;
+    /* Linear-memory pages the store's memories may hold in all (0: no
+     * limit beyond each memory's maximum), and hold now. */
+    uint64_t page_limit, pages;
+    /* The same for table elements (8 bytes of host memory each). */
+    uint64_t elem_limit, elems;
 };
 
 struct wasm_instance {

@@ -15,9 +15,12 @@
 bool wasm_memory_make(struct wasm_store *s, uint32_t min, uint32_t max,
                       struct wasm_memory_inst **out)
 {
+    if (s->page_limit && min > s->page_limit - s->pages)
+        return false;
     struct wasm_memory_inst *m = wasm_store_obj(s, WASM_EXT_MEMORY, sizeof *m);
     if (!m)
         return false;
+    m->store = s;
     m->max = max > WASM_PAGE_LIMIT ? WASM_PAGE_LIMIT : max;
     m->base = wasm_host_mem_reserve(WASM_MEM_RESERVE);
     if (!m->base)
@@ -25,6 +28,7 @@ bool wasm_memory_make(struct wasm_store *s, uint32_t min, uint32_t max,
     if (!wasm_host_mem_commit(m->base, 0, (size_t)(min * PAGE)))
         return false;
     m->pages = min;
+    s->pages += min;
     *out = m;
     return true;
 }
@@ -38,13 +42,19 @@ void wasm_memory_release(struct wasm_memory_inst *m)
 static uint32_t memory_grow(struct wasm_vmctx *v, uint32_t delta)
 {
     struct wasm_memory_inst *m = v->mem0;
+    struct wasm_store *s = m->store;
     uint32_t old = m->pages;
     if (delta > m->max - old)
+        return UINT32_MAX;
+    /* The owning store's budget (an imported memory counts in its
+     * creator's store, whoever grows it). */
+    if (s->page_limit && delta > s->page_limit - s->pages)
         return UINT32_MAX;
     if (!wasm_host_mem_commit(m->base, (size_t)(old * PAGE),
                               (size_t)((old + (uint64_t)delta) * PAGE)))
         return UINT32_MAX;
     m->pages = old + delta;
+    s->pages += delta;
     return old;
 }
 

@@ -30,9 +30,12 @@ static bool reserve(struct wasm_table_inst *t, uint32_t n)
 bool wasm_table_make(struct wasm_store *s, uint8_t elem, uint32_t min, uint32_t max,
                      struct wasm_table_inst **out)
 {
+    if (s->elem_limit && min > s->elem_limit - s->elems)
+        return false;
     struct wasm_table_inst *t = wasm_store_obj(s, WASM_EXT_TABLE, sizeof *t);
     if (!t)
         return false;
+    t->store = s;
     t->elem = elem;
     t->max = max;
     if (!reserve(t, min))
@@ -40,6 +43,7 @@ bool wasm_table_make(struct wasm_store *s, uint8_t elem, uint32_t min, uint32_t 
     if (min)
         memset(t->elems, 0, (size_t)min * 8);
     t->size = min;
+    s->elems += min;
     *out = t;
     return true;
 }
@@ -63,11 +67,15 @@ uint32_t wasm_rt_table_grow(struct wasm_vmctx *v, uint32_t ti, uint64_t init, ui
     uint32_t max = t->max < 10000000u ? t->max : 10000000u;
     if (delta > max - old || (old > max))
         return UINT32_MAX;
+    struct wasm_store *s = t->store;
+    if (s->elem_limit && delta > s->elem_limit - s->elems)
+        return UINT32_MAX;
     if (!reserve(t, old + delta))
         return UINT32_MAX;
     for (uint32_t i = 0; i < delta; i++)
         t->elems[old + i] = init;
     t->size = old + delta;
+    s->elems += delta;
     return old;
 }
 

@@ -41,6 +41,21 @@ wasm_store *wasm_store_new(size_t stack_budget)
     return s;
 }
 
+void wasm_store_set_page_limit(wasm_store *s, uint64_t pages)
+{
+    s->page_limit = pages;
+}
+
+void wasm_store_set_elem_limit(wasm_store *s, uint64_t elems)
+{
+    s->elem_limit = elems;
+}
+
+uint64_t wasm_store_pages(const wasm_store *s)
+{
+    return s->pages;
+}
+
 void wasm_store_free(wasm_store *s)
 {
     if (!s)

@@ -97,6 +97,7 @@ struct wasm_table_inst {
     uint32_t max;        /* UINT32_MAX when unbounded */
     uint32_t cap;        /* allocated entries */
     uint8_t elem;        /* WASM_FUNCREF or WASM_EXTERNREF */
+    struct wasm_store *store;   /* whose element budget it counts in */
 };
 #define TABLE_ELEMS 0
 #define TABLE_SIZE  8
@@ -107,6 +108,7 @@ struct wasm_memory_inst {
     uint8_t *base;       /* reservation of WASM_MEM_RESERVE bytes */
     uint32_t pages;      /* committed, in 64 KiB pages */
     uint32_t max;        /* in pages, <= WASM_PAGE_LIMIT */
+    struct wasm_store *store;   /* whose page budget it counts in */
 };
 #define MEMORY_PAGES 8
 _Static_assert(offsetof(struct wasm_memory_inst, pages) == MEMORY_PAGES, "memory");

@@ -103,6 +103,16 @@ typedef struct wasm_extern {
  * caller's stack below the outermost entry (0: 4 MiB) before they trap
  * with "call stack exhausted". NULL when out of memory. */
 wasm_store *wasm_store_new(size_t stack_budget);
+/* Caps the linear-memory pages (64 KiB) the store's memories hold in all
+ * (0: no cap beyond each memory's maximum): a memory that would pass it is
+ * not made (instantiation fails, "out of memory") and memory.grow returns
+ * -1. wasm_store_pages tells how many they hold now. */
+void wasm_store_set_page_limit(wasm_store *s, uint64_t pages);
+uint64_t wasm_store_pages(const wasm_store *s);
+/* The same for table elements (each costs the host 8 bytes): a table
+ * past it is not made, table.grow returns -1. */
+void wasm_store_set_elem_limit(wasm_store *s, uint64_t elems);
+
 /* Frees the store and every instance and host object in it. */
 void wasm_store_free(wasm_store *s);
 

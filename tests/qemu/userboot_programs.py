@@ -40,20 +40,25 @@ def wat_bytes(data):
 def with_children(name, children, base=16384, wat_dir=WAT_DIR):
     """Builds WAT program `name` with the child programs' bytes in its
     memory: @CHILDREN@ becomes data segments and $<child>_off/_len
-    globals (the "child_" prefix dropped), and @LIB@ the shared helpers of
-    wasm/lib_checks.wat."""
+    globals (the "child_" prefix dropped; a (name, bytes) pair is taken as
+    it is), and @LIB@ / @LIB_STARTED@ the shared helpers of
+    wasm/lib_checks.wat and wasm/lib_started.wat."""
     parts, off = [], base
     for child in children:
-        with open(build(child, wat_dir), "rb") as f:
-            data = f.read()
-        short = child[len("child_"):] if child.startswith("child_") else child
+        if isinstance(child, tuple):        # (name, bytes): made by the caller
+            short, data = child
+        else:
+            with open(build(child, wat_dir), "rb") as f:
+                data = f.read()
+            short = child[len("child_"):] if child.startswith("child_") else child
         parts.append('(global $%s_off i64 (i64.const %d)) (global $%s_len i64 (i64.const %d))'
                      % (short, off, short, len(data)))
         parts.append('(data (i32.const %d) "%s")' % (off, wat_bytes(data)))
         off += (len(data) + 15) & ~15
     with open(os.path.join(wat_dir, name + ".wat")) as f:
         src = f.read().replace("@CHILDREN@", "\n  ".join(parts))
-    if "@LIB@" in src:
-        with open(os.path.join(WAT_DIR, "lib_checks.wat")) as f:
-            src = src.replace("@LIB@", f.read())
+    for marker, lib in (("@LIB@", "lib_checks.wat"), ("@LIB_STARTED@", "lib_started.wat")):
+        if marker in src:
+            with open(os.path.join(WAT_DIR, lib)) as f:
+                src = src.replace(marker, f.read())
     return wat2wasm(src, name)

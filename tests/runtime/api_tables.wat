@@ -16,6 +16,7 @@
     (local $r externref)
     (call $pair (local.get 0)) (local.set $r) (drop)
     (local.get $r))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "pair_status") (param i32) (result i32)
     (call $pair (local.get 0)) (drop))
 )

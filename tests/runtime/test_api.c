@@ -159,6 +159,15 @@ static void test_tables(const char *path)
     CHECK(in && wasm_instance_export(in, "pair_status", 11, &fn) &&
           wasm_call(s, &fn, vals) == 0 && (uint32_t)vals[0] == 6, "first of a pair");
     CHECK(in && wasm_instance_module(in) == m, "instance module");
+    /* The store's page budget: 2 pages in all, though the memory's
+     * maximum is 3 (and the refused instantiation above made one). */
+    wasm_store_set_page_limit(s, wasm_store_pages(s) + 1);
+    vals[0] = 1;
+    CHECK(in && wasm_instance_export(in, "grow", 4, &fn) && wasm_call(s, &fn, vals) == 0 &&
+          (uint32_t)vals[0] == 1, "grow within the store's page limit");
+    vals[0] = 1;
+    CHECK(in && wasm_call(s, &fn, vals) == 0 && (uint32_t)vals[0] == UINT32_MAX,
+          "grow past the store's page limit returns -1");
     wasm_store_free(s);
     wasm_compiled_free(c);
     wasm_module_free(m);
