@@ -4,7 +4,8 @@
 #
 #   make test-spec       spec suite (core/ + core/simd) through atoll-spec
 #   make test-kcheck     wasm/*.c compiled with the kernel's exact flags
-#   make fuzz            libFuzzer over decode+validate, FUZZ_SECONDS long
+#   make fuzz            libFuzzer over decode+validate, then over compile
+#                        and run, FUZZ_SECONDS each
 #   make bench-decode    decode+validate throughput (MB/s), not a test
 
 WASM_TESTSUITE ?= ../shared/wasm-testsuite
@@ -95,12 +96,29 @@ $(BUILD)/fuzz/fuzz_decode: tests/fuzz/fuzz_decode.c $(ENGINE_SRCS) host/host_lin
 	@mkdir -p $(@D)
 	$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) tests/fuzz/fuzz_decode.c $(ENGINE_SRCS) host/host_linux.c -o $@
 
-fuzz: $(BUILD)/fuzz/fuzz_decode spec-json
-	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/seeds $(BUILD)/fuzz/crashes
+# The same over compile and run (tests/fuzz/fuzz_compile.c): valid inputs
+# are compiled, instantiated and their exports called, each call bounded
+# by the engine's interrupt, which takes SIGALRM from libFuzzer's own
+# timeout (so -timeout=0). Its corpus is $(BUILD)/fuzz/corpus-compile.
+FUZZ_RT_SRCS = $(RT_X64_SRCS) $(RT_HOST_SRCS)
+$(BUILD)/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(ENGINE_SRCS) host/host_linux.c \
+                            $(wildcard wasm/x64/*.c) host/linux_memory.c host/linux_trap.c \
+                            host/spectest.c $(ENGINE_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_FUZZ_CC) $(HOST_FUZZ_CFLAGS) -D_DEFAULT_SOURCE tests/fuzz/fuzz_compile.c \
+	    $(ENGINE_SRCS) $(FUZZ_RT_SRCS) host/host_linux.c -o $@
+
+# Both targets, FUZZ_SECONDS each, one after the other.
+fuzz: $(BUILD)/fuzz/fuzz_decode $(BUILD)/fuzz/fuzz_compile spec-json
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-compile $(BUILD)/fuzz/seeds \
+	    $(BUILD)/fuzz/crashes
 	@cp -n $(BUILD)/spec/*/*.wasm $(BUILD)/fuzz/seeds/ 2>/dev/null || true
 	$(BUILD)/fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	    -rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/crashes/ \
 	    -print_final_stats=1 $(BUILD)/fuzz/corpus $(BUILD)/fuzz/seeds
+	$(BUILD)/fuzz/fuzz_compile -max_total_time=$(FUZZ_SECONDS) -timeout=0 \
+	    -rss_limit_mb=4096 -malloc_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/crashes/compile- \
+	    -print_final_stats=1 $(BUILD)/fuzz/corpus-compile $(BUILD)/fuzz/seeds
 
 # Host unit tests of the engine, with AddressSanitizer and UBSan; the
 # fuzzer's past crashes are replayed by the same binary.

@@ -53,13 +53,17 @@ $(BUILD)/bench/bench-compile: bench/compile/bench_compile.c $(HOST_OBJS) $(RT_LI
 bench-compile: $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm
 	@$(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm $(BENCH_WASM)
 
-# Differential fuzzing against node (not in make test): FUZZ_COUNT modules.
-FUZZ_COUNT ?= 100
+# Differential fuzzing against node (not in make test): random modules of
+# seed FUZZ_SEED for FUZZ_SECONDS on two workers, or exactly FUZZ_COUNT
+# modules when that is set. Log of the runs: tests/runtime/FUZZING.md.
+FUZZ_SEED  ?= 1
+FUZZ_COUNT ?=
 $(BUILD)/fuzz-run: tests/runtime/fuzz_run.c $(HOST_OBJS) $(RT_LINK_OBJS)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 .PHONY: fuzz-diff
 fuzz-diff: $(BUILD)/fuzz-run
-	@python3 tests/runtime/fuzz_diff.py $(BUILD)/fuzz-run $(FUZZ_COUNT)
+	@python3 tests/runtime/fuzz_diff.py $(BUILD)/fuzz-run --seed $(FUZZ_SEED) \
+	    $(if $(FUZZ_COUNT),--count $(FUZZ_COUNT),--seconds $(FUZZ_SECONDS))
 
 # The kernel's Coral layer on Linux (host/atoll_coral.c): userboot,
 # components, the coral module, modules, handles and memory areas, built

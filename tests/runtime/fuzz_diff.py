@@ -1,50 +1,307 @@
 #!/usr/bin/env python3
-"""Differential fuzzer: random modules from binaryen (wasm-opt -ttf) run
-by Atoll (fuzz-run) and by node's baseline tier; their outputs must agree.
+"""Differential fuzzer: random valid modules from binaryen (wasm-opt -ttf)
+run by Atoll (fuzz-run: the engine on Linux) and by node (V8); their
+outputs must agree.
 
-    tests/runtime/fuzz_diff.py FUZZ_RUN [COUNT] [SEED]
+    tests/runtime/fuzz_diff.py FUZZ_RUN [--seconds N] [--count N] [--seed S]
+                               [--jobs J] [--batch B] [--tier both|liftoff|turbofan]
 
-Keeps each disagreeing module in build/fuzz-diff/. Not part of make test:
-run it by hand (make fuzz-diff)."""
-import os, random, subprocess, sys
+Module i of seed S is made from bytes drawn from Random(S * 2**32 + i), so
+a seed names the same modules on every machine and every run; the modules
+go in batches of B (one fuzz-run and one node process per batch), handed
+to J workers (default 2: both cores) in order until the time or the count
+is spent. A batch started is finished, so a run covers modules 0..N-1.
+
+What is compared, module by module (fuzz_run.c prints it, fuzz_diff.js
+the same from node):
+  - instantiation (a trap during it, and its kind);
+  - every exported function, called in export order with zero arguments:
+    the sequence of fuzzing-support.log-* calls with their argument, then
+    its results or that it trapped and the trap's class (fuzz_run.c folds
+    Atoll's kinds into the classes V8's messages tell apart);
+  - then every exported global's value and a hash of each exported memory
+    (its size and every byte).
+Floats that cross to JavaScript compare as bits, except that every NaN is
+"nan": the spec lets an arithmetic NaN have any payload and sign, and a JS
+number cannot carry a signalling NaN, so nothing more can be told there.
+Bytes in memory compare exactly; when only a NaN could explain a
+difference the module is re-run after `wasm-opt --denan` (which turns
+every NaN into a number), and if the two then agree it is reported as a
+NaN difference to judge by hand rather than a divergence.
+Both sides run out of stack at different depths: when either side's call
+ends in "call stack exhausted" (V8: RangeError), the module is compared up
+to that call and counted as exhausted.
+
+The node tier alternates by batch: even batches run V8's baseline
+(--liftoff-only), odd ones its optimizing tier (--no-liftoff); --tier picks
+one. A module Atoll does not compile (SIMD, issue 9) is skipped and
+counted; 1 in 16 modules is made with SIMD enabled so that these stay
+visible.
+
+Every divergent module is kept in build/fuzz-diff/ with both outputs
+(diverge-SEED-I.wasm, .atoll, .node). The last line is
+"N modules, N divergences"; the exit status is 1 when there are any.
+"""
+import argparse, os, random, re, shutil, subprocess, sys, threading, time
+
+FEATURES = ["--enable-sign-ext", "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int", "--enable-bulk-memory",
+            "--enable-multivalue"]
+# Not --enable-reference-types: binaryen 108 then types ref.func as the
+# typed-function-references proposal's non-nullable (ref func) and writes
+# modules that V8 and Atoll both refuse.
+HERE = os.path.dirname(os.path.abspath(__file__))
+TIERS = {"liftoff": ["--liftoff-only"], "turbofan": ["--no-liftoff"]}
+
+
+def make_module(seed, i, path):
+    """Module i of `seed` at path; False when binaryen refuses the bytes."""
+    rng = random.Random(seed * 2**32 + i)
+    raw = bytes(rng.getrandbits(8) for _ in range(rng.randrange(100, 8000)))
+    with open(path + ".bin", "wb") as f:
+        f.write(raw)
+    feats = FEATURES + (["--enable-simd"] if i % 16 == 15 else [])
+    r = subprocess.run(["wasm-opt", "-ttf", path + ".bin", "-o", path, "--quiet"] + feats,
+                       capture_output=True)
+    os.unlink(path + ".bin")
+    return r.returncode == 0
+
+
+def sections(text):
+    """'module FILE' sections of a batch's output: {FILE: [lines]}."""
+    out, cur = {}, None
+    for line in text.splitlines():
+        if line.startswith("module "):
+            cur = out.setdefault(line[7:], [])
+        elif cur is not None:
+            cur.append(line)
+    return out
+
+
+def run(cmd, timeout):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        return r.returncode, r.stdout, r.stderr
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return "timeout", out, ""
+
+
+def split_calls(lines):
+    """head (before the first call), [call blocks], tail (globals, memory)."""
+    head, calls, tail = [], [], []
+    for line in lines:
+        if line.startswith("call "):
+            calls.append([line])
+        elif line.startswith(("global ", "memory ")):
+            tail.append(line)
+        elif calls:
+            calls[-1].append(line)
+        else:
+            head.append(line)
+    return head, calls, tail
+
+
+def norm(line):
+    return "instantiate: error" if line.startswith("instantiate: error") else line
+
+
+def same_line(x, y):
+    """V8 says "float unrepresentable in integer range" both where the spec
+    says "integer overflow" (a truncation out of range) and "invalid
+    conversion to integer" (of a NaN); its "divide result unrepresentable"
+    is the overflow of a signed division."""
+    return x == y or (x == "trap overflow" and y == "trap convert")
+
+
+def same_block(x, y):
+    return len(x) == len(y) and all(same_line(p, q) for p, q in zip(x, y))
+
+
+def compare(a, b):
+    """(verdict, detail): verdict is same, exhausted, timeout or differ."""
+    a, b = [norm(x) for x in a], [norm(x) for x in b]
+    if "trap timeout" in a:
+        return "timeout", "Atoll's call ran past its time limit"
+    if a[:1] and b[:1] and a[0].startswith("invalid") and b[0].startswith("invalid"):
+        return "invalid", "both refuse it: %s" % a[0]
+    ha, ca, ta = split_calls(a)
+    hb, cb, tb = split_calls(b)
+    if not same_block(ha, hb):
+        return "differ", "instantiation: %s vs %s" % (ha, hb)
+    for x, y in zip(ca, cb):
+        if x[-1] == "trap stack" or y[-1] == "trap stack":
+            return "exhausted", x[0]
+        if not same_block(x, y):
+            for k, (p, q) in enumerate(zip(x, y)):
+                if not same_line(p, q):
+                    return "differ", "%s, line %d: atoll %r, node %r" % (x[0], k, p, q)
+            return "differ", "%s: atoll %d lines, node %d" % (x[0], len(x), len(y))
+    if len(ca) != len(cb):
+        return "differ", "atoll made %d calls, node %d" % (len(ca), len(cb))
+    if ta != tb:
+        return "differ", "final state: atoll %s, node %s" % (ta, tb)
+    return "same", ""
+
+
+class Fuzz:
+    def __init__(self, args):
+        self.a = args
+        self.work = os.path.join(os.path.dirname(os.path.abspath(args.fuzz_run)), "fuzz-diff")
+        os.makedirs(self.work, exist_ok=True)
+        self.lock = threading.Lock()
+        self.next_batch = 0
+        self.deadline = time.time() + args.seconds if args.seconds else None
+        self.counts = dict(same=0, exhausted=0, timeout=0, skipped=0, ungenerated=0,
+                           nan=0, differ=0, invalid=0)
+        self.found = []          # (index, detail, kept path)
+        self.done = 0            # batches finished
+        self.t0 = time.time()
+
+    def take(self):
+        with self.lock:
+            b = self.next_batch
+            if self.deadline and time.time() >= self.deadline:
+                return None
+            if self.a.count and b * self.a.batch >= self.a.count:
+                return None
+            self.next_batch += 1
+            return b
+
+    def tier(self, b):
+        if self.a.tier != "both":
+            return TIERS[self.a.tier]
+        return TIERS["liftoff"] if b % 2 == 0 else TIERS["turbofan"]
+
+    def atoll(self, files, wdir):
+        """Atoll's sections for files; a crash ends a batch, so the modules
+        it did not finish are rerun one by one."""
+        rc, out, err = run([self.a.fuzz_run, "--timeout", "10000"] + files, 300)
+        got = sections(out)
+        if rc != 0 and len(files) > 1:
+            for f in files:
+                if f not in got or f == list(got)[-1]:
+                    got.update(self.atoll([f], wdir))
+        elif rc != 0:
+            got.setdefault(files[0], []).append("crash: %s %s" % (rc, err.strip()[-200:]))
+        return got
+
+    def node(self, files, tier, sigf):
+        rc, out, err = run(["node"] + tier + [os.path.join(HERE, "fuzz_diff.js"), sigf] + files,
+                           300)
+        got = sections(out)
+        if rc != 0 and len(files) > 1:
+            for f in files:
+                if f not in got or f == list(got)[-1]:
+                    got.update(self.node([f], tier, sigf))
+        elif rc != 0:
+            got.setdefault(files[0], []).append("crash: %s %s" % (rc, err.strip()[-200:]))
+        return got
+
+    def both(self, files, tier, wdir):
+        """Atoll's and node's sections for files (a batch, or one module)."""
+        sigf = os.path.join(wdir, "sigs")
+        _, sig, _ = run([self.a.fuzz_run, "--sig"] + files, 120)
+        with open(sigf, "w") as f:
+            f.write(sig)
+        return self.atoll(files, wdir), self.node(files, tier, sigf)
+
+    def judge(self, i, f, mine, node, tier, wdir):
+        a, b = mine.get(f, ["missing"]), node.get(f, ["missing"])
+        if a and a[0].startswith("skip:"):
+            return "skipped", ""
+        verdict, detail = compare(a, b)
+        if verdict != "differ":
+            return verdict, detail
+        # Could a NaN's payload explain it? Rerun both without NaNs.
+        dn = f + ".denan.wasm"
+        if subprocess.run(["wasm-opt", f, "--denan", "-o", dn, "--quiet"] + FEATURES +
+                          ["--enable-simd"], capture_output=True).returncode == 0:
+            m2, n2 = self.both([dn], tier, wdir)
+            if compare(m2.get(dn, ["missing"]), n2.get(dn, ["missing"]))[0] != "differ":
+                verdict = "nan"
+        keep = os.path.join(self.work, "%s-%d-%d" % ("nan" if verdict == "nan" else "diverge",
+                                                      self.a.seed, i))
+        shutil.copy(f, keep + ".wasm")
+        with open(keep + ".atoll", "w") as g:
+            g.write("\n".join(a) + "\n")
+        with open(keep + ".node", "w") as g:
+            g.write("\n".join(b) + "\n")
+        with open(keep + ".tier", "w") as g:
+            g.write(" ".join(tier) + "\n")
+        return verdict, "%s (%s)" % (detail, keep + ".wasm")
+
+    def worker(self, k):
+        wdir = os.path.join(self.work, "w%d" % k)
+        os.makedirs(wdir, exist_ok=True)
+        while True:
+            b = self.take()
+            if b is None:
+                return
+            idx = range(b * self.a.batch, (b + 1) * self.a.batch)
+            if self.a.count:
+                idx = [i for i in idx if i < self.a.count]
+            files, results = {}, {}
+            for i in idx:
+                p = os.path.join(wdir, "m%d.wasm" % i)
+                if make_module(self.a.seed, i, p):
+                    files[p] = i
+                else:
+                    results[i] = ("ungenerated", "")
+            tier = self.tier(b)
+            if files:
+                mine, node = self.both(list(files), tier, wdir)
+                for f, i in files.items():
+                    results[i] = self.judge(i, f, mine, node, tier, wdir)
+            for f in os.listdir(wdir):
+                os.unlink(os.path.join(wdir, f))
+            with self.lock:
+                self.done += 1
+                if self.done % 200 == 0:
+                    print("... %d modules made, %.0f s" % (self.done * self.a.batch,
+                          time.time() - self.t0), file=sys.stderr, flush=True)
+                for i, (v, d) in sorted(results.items()):
+                    self.counts[v] += 1
+                    if v in ("differ", "nan"):
+                        self.found.append((i, v, d))
+                        print("%s module %d: %s" % ("DIVERGE" if v == "differ" else "NAN", i, d),
+                              flush=True)
+
+    def main(self):
+        t0 = self.t0
+        ws = [threading.Thread(target=self.worker, args=(k,)) for k in range(self.a.jobs)]
+        for w in ws:
+            w.start()
+        for w in ws:
+            w.join()
+        c = self.counts
+        ran = c["same"] + c["exhausted"] + c["timeout"] + c["nan"] + c["differ"]
+        print("seed %d, modules 0..%d, %.0f s, node tier %s: %d agree, %d stack-exhausted "
+              "(compared up to it), %d timed out, %d NaN-only differences, %d skipped "
+              "(not compiled), %d refused by both, %d not generated"
+              % (self.a.seed, self.next_batch * self.a.batch - 1, time.time() - t0, self.a.tier,
+                 c["same"], c["exhausted"], c["timeout"], c["nan"], c["skipped"],
+                 c["invalid"], c["ungenerated"]))
+        print("%d modules, %d divergences" % (ran, c["differ"]))
+        return 1 if c["differ"] else 0
+
 
 def main():
-    run = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else None)
-    here = os.path.dirname(os.path.abspath(__file__))
-    work = os.path.join(os.path.dirname(run), "fuzz-diff")
-    os.makedirs(work, exist_ok=True)
-    same = differ = skipped = 0
-    for i in range(count):
-        seed, wasm = os.path.join(work, "seed.bin"), os.path.join(work, "cur.wasm")
-        with open(seed, "wb") as f:
-            f.write(bytes(rng.getrandbits(8) for _ in range(rng.randrange(100, 8000))))
-        if subprocess.run(["wasm-opt", "-ttf", seed, "-o", wasm, "--quiet"],
-                          capture_output=True).returncode:
-            skipped += 1
-            continue
-        sig = subprocess.run([run, "--sig", wasm], capture_output=True, text=True)
-        if sig.returncode:
-            skipped += 1          # not compiled (SIMD) or refused
-            continue
-        with open(os.path.join(work, "cur.sig"), "w") as f:
-            f.write(sig.stdout)
-        ours = subprocess.run([run, wasm], capture_output=True, text=True, timeout=60)
-        node = subprocess.run(["node", "--liftoff-only", os.path.join(here, "fuzz_diff.js"),
-                               wasm, os.path.join(work, "cur.sig")],
-                              capture_output=True, text=True, timeout=60)
-        if node.returncode:
-            skipped += 1
-            continue
-        if ours.stdout.strip() == node.stdout.strip():
-            same += 1
-        else:
-            differ += 1
-            keep = os.path.join(work, "differ-%d.wasm" % i)
-            os.rename(wasm, keep)
-            print("DIFFER", keep)
-    print("%d passed, %d failed, %d skipped" % (same, differ, skipped))
-    sys.exit(1 if differ else 0)
+    p = argparse.ArgumentParser()
+    p.add_argument("fuzz_run")
+    p.add_argument("count_compat", nargs="?", type=int, default=None)
+    p.add_argument("--seconds", type=float, default=0)
+    p.add_argument("--count", type=int, default=0)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--batch", type=int, default=25)
+    p.add_argument("--tier", choices=["both", "liftoff", "turbofan"], default="both")
+    a = p.parse_args()
+    if a.count_compat:
+        a.count = a.count_compat
+    if not a.seconds and not a.count:
+        a.seconds = 60
+    sys.exit(Fuzz(a).main())
+
 
 main()

@@ -1,22 +1,55 @@
 /* fuzz_run.c: the Atoll side of the differential fuzzer (fuzz_diff.py).
  *
- *   fuzz-run FILE.wasm          the run
- *   fuzz-run --sig FILE.wasm    the exported functions' types, one per
- *                               line: NAME PARAMS RESULTS (as i/I/f/F/r)
+ *   fuzz-run [--timeout MS] FILE.wasm...   the runs
+ *   fuzz-run --sig FILE.wasm...            the exported functions' types
+ *   fuzz-run --dump PREFIX FILE.wasm       the run, and each exported memory's
+ *                                          final bytes in PREFIX.NAME
  *
- * Instantiates a module made by `wasm-opt -ttf` (its fuzzing-support.log-*
- * imports print their argument), then calls every exported function in
- * order with zero arguments, printing each result or "trap". fuzz_diff.js
- * prints the same lines from node; the two must agree. Floats print as
- * bits, every NaN as "nan" (its payload is not deterministic).
+ * Each module's output starts with a line "module FILE". --sig prints one
+ * line per exported function, NAME -PARAMS -RESULTS (as i/I/f/F/r/v), and
+ * per exported global, "global NAME T", for fuzz_diff.js, which cannot read
+ * a function's or a global's type in node 20.
+ *
+ * A run instantiates a module made by `wasm-opt -ttf` (its
+ * fuzzing-support.log-* imports print their argument), calls every exported
+ * function in export order with zero arguments, printing what it logs and
+ * its result or "trap KIND", then prints each exported global and a hash
+ * of each exported memory. fuzz_diff.js prints the same lines from node;
+ * the two must agree, up to what fuzz_diff.py forgives.
+ *
+ * Values that cross to JavaScript print every NaN as "nan": JavaScript
+ * numbers quiet a signalling NaN, and an arithmetic NaN's payload and sign
+ * are not deterministic. Memory keeps exact bits (the memory hash).
+ * Trap kinds are folded into the classes V8's messages can tell apart.
+ * A module that does not compile (SIMD, issue 9) prints "skip: WHY".
  */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
+#include "../../host/linux_trap.h"
 #include "../../wasm/wasm.h"
+
+static const char *trap_class(int t)
+{
+    switch (t) {
+    case WASM_TRAP_UNREACHABLE:    return "unreachable";
+    case WASM_TRAP_MEMORY_OOB:     return "memory";
+    case WASM_TRAP_DIV_ZERO:       return "div";
+    case WASM_TRAP_INT_OVERFLOW:   return "overflow";
+    case WASM_TRAP_BAD_CONVERSION: return "convert";
+    case WASM_TRAP_UNDEF_ELEM:     /* V8: "table index is out of bounds" */
+    case WASM_TRAP_TABLE_OOB:      return "table";
+    case WASM_TRAP_UNINIT_ELEM:    /* V8: "null function or function signature mismatch" */
+    case WASM_TRAP_SIG_MISMATCH:   return "indirect";
+    case WASM_TRAP_STACK:          return "stack";
+    case WASM_TRAP_INTERRUPTED:    return "timeout";
+    default:                       return "host";
+    }
+}
 
 static void show(uint64_t v, uint8_t t)
 {
@@ -31,7 +64,7 @@ static void show(uint64_t v, uint8_t t)
         ((v & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (v & 0xfffffffffffffull))
             ? printf(" nan") : printf(" f64:%016" PRIx64, v);
     else
-        printf(" ref");
+        printf(v ? " ref" : " null");
 }
 
 static int logger(void *env, uint64_t *vals)
@@ -44,90 +77,78 @@ static int logger(void *env, uint64_t *vals)
 
 static char code(uint8_t t)
 {
-    return t == 0x7f ? 'i' : t == 0x7e ? 'I' : t == 0x7d ? 'f' : t == 0x7c ? 'F' : 'r';
+    return t == 0x7f ? 'i' : t == 0x7e ? 'I' : t == 0x7d ? 'f' : t == 0x7c ? 'F'
+         : t == 0x7b ? 'v' : 'r';
 }
 
-int main(int argc, char **argv)
+/* FNV-1a over the bytes; fuzz_diff.js computes the same. */
+static uint32_t hash(const uint8_t *p, uint64_t n)
 {
-    bool sig = argc == 3 && !strcmp(argv[1], "--sig");
-    if (sig)
-        argv++, argc--;
-    if (argc != 2)
-        return 2;
-    FILE *f = fopen(argv[1], "rb");
-    if (!f)
-        return 2;
-    static unsigned char bytes[1 << 24];
-    size_t len = fread(bytes, 1, sizeof bytes, f);
-    fclose(f);
-    wasm_error err;
-    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
-    if (!m) {
-        printf("invalid\n");
-        return 0;
-    }
-    wasm_compiled *c = wasm_compile(m, &err);
-    if (!c) {
-        printf("not compiled: %s\n", err.msg);
-        return 3;
-    }
-    wasm_store *s = wasm_store_new(0);
-    uint32_t n = wasm_module_num_imports(m);
-    wasm_extern *im = calloc(n + 1, sizeof *im);
-    for (uint32_t i = 0; i < n; i++) {
-        wasm_import_desc d;
-        wasm_module_import(m, i, &d);
-        uint8_t t = d.field_len == 7 && !memcmp(d.field, "log-i32", 7) ? 0x7f
-                  : d.field_len == 7 && !memcmp(d.field, "log-i64", 7) ? 0x7e
-                  : d.field_len == 7 && !memcmp(d.field, "log-f32", 7) ? 0x7d : 0x7c;
-        if (!wasm_host_func_new(s, &t, 1, NULL, 0, logger, (void *)(uintptr_t)t, &im[i]))
-            return 2;
-    }
-    int trap;
-    wasm_instance *in = wasm_instantiate(s, c, im, n, &err, &trap);
-    if (sig && in) {
-        for (uint32_t i = 0; i < wasm_module_num_exports(m); i++) {
-            const char *name;
-            uint32_t nlen, np, nr;
-            uint8_t kind;
-            const uint8_t *params, *results;
-            wasm_extern fn;
-            wasm_module_export(m, i, &name, &nlen, &kind);
-            if (kind != 0 || !wasm_instance_export(in, name, nlen, &fn))
-                continue;
-            wasm_func_type(&fn, &np, &params, &nr, &results);
-            printf("%.*s -", (int)nlen, name);
-            for (uint32_t k = 0; k < np; k++)
-                putchar(code(params[k]));
-            printf(" -");
-            for (uint32_t k = 0; k < nr; k++)
-                putchar(code(results[k]));
-            printf("\n");
-        }
-        return 0;
-    }
-    if (!in) {
-        printf("instantiate: %s\n", trap ? "trap" : err.msg);
-        return 0;
-    }
+    uint32_t h = 2166136261u;
+    for (uint64_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static const char *dump;          /* --dump PREFIX */
+
+static void disarm(void)
+{
+    struct itimerval t = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void print_sigs(const wasm_module *m, wasm_instance *in)
+{
     for (uint32_t i = 0; i < wasm_module_num_exports(m); i++) {
         const char *name;
-        uint32_t nlen;
+        uint32_t nlen, np, nr;
         uint8_t kind;
-        wasm_module_export(m, i, &name, &nlen, &kind);
+        const uint8_t *params, *results;
         wasm_extern fn;
+        wasm_module_export(m, i, &name, &nlen, &kind);
+        if (kind == 3 && wasm_instance_export(in, name, nlen, &fn)) {
+            uint8_t type;
+            wasm_global_value(&fn, &type);
+            printf("global %.*s %c\n", (int)nlen, name, code(type));
+        }
         if (kind != 0 || !wasm_instance_export(in, name, nlen, &fn))
             continue;
-        uint32_t np, nr;
+        wasm_func_type(&fn, &np, &params, &nr, &results);
+        printf("%.*s -", (int)nlen, name);
+        for (uint32_t k = 0; k < np; k++)
+            putchar(code(params[k]));
+        printf(" -");
+        for (uint32_t k = 0; k < nr; k++)
+            putchar(code(results[k]));
+        printf("\n");
+    }
+}
+
+static void run_exports(wasm_store *s, const wasm_module *m, wasm_instance *in,
+                        unsigned timeout)
+{
+    uint32_t n = wasm_module_num_exports(m);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *name;
+        uint32_t nlen, np, nr;
+        uint8_t kind;
         const uint8_t *params, *results;
+        wasm_extern fn;
+        wasm_module_export(m, i, &name, &nlen, &kind);
+        if (kind != 0 || !wasm_instance_export(in, name, nlen, &fn))
+            continue;
         wasm_func_type(&fn, &np, &params, &nr, &results);
         uint64_t vals[64] = { 0 };
-        if (np > 64 || nr > 64)
-            continue;
+        if (np > 64 || nr > 64 || memchr(params, 0x7b, np) || memchr(results, 0x7b, nr))
+            continue;                       /* JavaScript cannot call it */
         printf("call %.*s\n", (int)nlen, name);
+        if (timeout)
+            linux_trap_timeout(timeout);
         int t = wasm_call(s, &fn, vals);
+        disarm();
         if (t) {
-            printf("trap\n");
+            printf("trap %s\n", trap_class(t));
             continue;
         }
         printf("result");
@@ -135,5 +156,117 @@ int main(int argc, char **argv)
             show(vals[k], results[k]);
         printf("\n");
     }
+    for (uint32_t i = 0; i < n; i++) {
+        const char *name;
+        uint32_t nlen;
+        uint8_t kind, type;
+        wasm_extern x;
+        wasm_module_export(m, i, &name, &nlen, &kind);
+        if ((kind != 2 && kind != 3) || !wasm_instance_export(in, name, nlen, &x))
+            continue;
+        if (kind == 3) {
+            uint64_t v = wasm_global_value(&x, &type);
+            if (type == 0x7b)
+                continue;
+            printf("global %.*s", (int)nlen, name);
+            show(v, type);
+            printf("\n");
+        } else {
+            uint64_t size;
+            uint8_t *p = wasm_memory_data(&x, &size);
+            printf("memory %.*s %" PRIu64 " %08" PRIx32 "\n", (int)nlen, name,
+                   size >> 16, hash(p, size));
+            char path[4096];
+            snprintf(path, sizeof path, "%s.%.*s", dump ? dump : "", (int)nlen, name);
+            FILE *f = dump ? fopen(path, "wb") : NULL;
+            if (f) {
+                fwrite(p, 1, size, f);
+                fclose(f);
+            }
+        }
+    }
+}
+
+static void run_one(const char *path, bool sig, unsigned timeout)
+{
+    static unsigned char bytes[1 << 24];
+    printf("module %s\n", path);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        printf("skip: cannot read\n");
+        return;
+    }
+    size_t len = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    if (!m) {
+        printf("invalid: %s\n", err.msg);
+        return;
+    }
+    wasm_compiled *c = wasm_compile(m, &err);
+    if (!c) {
+        printf("skip: not compiled: %s\n", err.msg);
+        wasm_module_free(m);
+        return;
+    }
+    wasm_store *s = wasm_store_new(0);
+    uint32_t n = wasm_module_num_imports(m);
+    wasm_extern *im = calloc(n + 1, sizeof *im);
+    static uint8_t types[4] = { 0x7f, 0x7e, 0x7d, 0x7c };
+    for (uint32_t i = 0; s && im && i < n; i++) {
+        wasm_import_desc d;
+        wasm_module_import(m, i, &d);
+        int k = d.field_len == 7 && !memcmp(d.field, "log-i32", 7) ? 0
+              : d.field_len == 7 && !memcmp(d.field, "log-i64", 7) ? 1
+              : d.field_len == 7 && !memcmp(d.field, "log-f32", 7) ? 2 : 3;
+        if (!wasm_host_func_new(s, &types[k], 1, NULL, 0, logger,
+                                (void *)(uintptr_t)types[k], &im[i])) {
+            printf("skip: out of memory\n");
+            goto out;
+        }
+    }
+    int trap = 0;
+    if (timeout)
+        linux_trap_timeout(timeout);
+    wasm_instance *in = s && im ? wasm_instantiate(s, c, im, n, &err, &trap) : NULL;
+    disarm();
+    if (!in) {
+        if (trap)
+            printf("instantiate: trap %s\n", trap_class(trap));
+        else
+            printf("instantiate: error %s\n", err.msg);
+    } else if (sig) {
+        print_sigs(m, in);
+    } else {
+        run_exports(s, m, in, timeout);
+    }
+out:
+    fflush(stdout);
+    free(im);
+    wasm_store_free(s);
+    wasm_compiled_free(c);
+    wasm_module_free(m);
+}
+
+int main(int argc, char **argv)
+{
+    bool sig = false;
+    unsigned timeout = 0;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--sig"))
+            sig = true;
+        else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
+            dump = argv[++i];
+        else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+            timeout = (unsigned)atoi(argv[++i]);
+        else
+            return 2;
+    }
+    if (i == argc)
+        return 2;
+    for (; i < argc; i++)
+        run_one(argv[i], sig, timeout);
     return 0;
 }
