@@ -563,6 +563,14 @@ int component_set_limit(struct component *c, int key, uint64_t value)
             status = CORAL_OK;
         }
         break;
+    case COMPONENT_LIMIT_CPU:
+        if (value >= 1 && value <= c->cpu_share) {
+            c->cpu_share = (uint32_t)value;
+            if (!c->thread_gone)
+                thread_set_share(c->thread, value >= 100 ? 0 : (unsigned)value);
+            status = CORAL_OK;
+        }
+        break;
     }
     spin_unlock_irqrestore(&c->lock, f);
     return status;
@@ -836,6 +844,7 @@ struct component *component_create(const char *name, uint64_t creator)
     kobj_init(&c->k, KOBJ_COMPONENT, &component_ops);
     handle_space_init(&c->handles, COMPONENT_MAX_HANDLES);
     c->max_instances = COMPONENT_MAX_INSTANCES;
+    c->cpu_share = 100;
     /* Half of RAM in Wasm pages at most: two greedy components cannot
      * take it all (and the kernel's reserve is kept anyway). */
     struct pmm_stats ps;

@@ -83,6 +83,7 @@ struct component {
      * alive with a few greedy components. */
     uint32_t max_instances;
     uint64_t page_limit;                /* Wasm memory pages, in all */
+    uint32_t cpu_share;                 /* % of the CPU, 100: no limit */
     struct component *all_next;
 };
 
@@ -157,6 +158,7 @@ enum {
     COMPONENT_LIMIT_PAGES = 0,      /* Wasm memory pages (64 KiB) in all */
     COMPONENT_LIMIT_HANDLES = 1,    /* live handles */
     COMPONENT_LIMIT_INSTANCES = 2,
+    COMPONENT_LIMIT_CPU = 3,        /* % of the CPU, 1..100 */
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 

@@ -36,6 +36,9 @@ static struct thread *idle_thread;
 static struct thread *run_head, *run_tail;
 static struct thread *zombies;
 static struct thread *sleepers;
+static struct thread *throttled;    /* over their CPU share, by wake_at */
+
+#define SHARE_WINDOW_NS 100000000ull
 static struct thread *all_threads;
 static unsigned slice_used;
 static uint64_t next_id = 1;
@@ -140,6 +143,26 @@ static void wake_locked(struct thread *t)
         enqueue(t);
 }
 
+/* Counts the tick that interrupted the current thread against its CPU
+ * share; true when it is over it: then it is parked on the throttled list
+ * until its window ends (the caller schedules). */
+static bool charge_share(uint64_t now)
+{
+    struct thread *t = current;
+    if (now - t->share_window >= SHARE_WINDOW_NS) {
+        t->share_window = now;
+        t->share_used = 0;
+    }
+    t->share_used += 1000000000ull / (timer_hz() ? timer_hz() : 100);
+    if (t->share_used * 100 < SHARE_WINDOW_NS * t->share)
+        return false;
+    t->wake_at = t->share_window + SHARE_WINDOW_NS;
+    t->state = THREAD_THROTTLED;
+    t->sleep_next = throttled;
+    throttled = t;
+    return true;
+}
+
 /* Called by the timer on every tick, interrupts off, on the current stack. */
 static void tick(struct trap_frame *f)
 {
@@ -159,6 +182,17 @@ static void tick(struct trap_frame *f)
             p = &t->sleep_next;
         }
     }
+    for (struct thread **p = &throttled; *p;) {
+        struct thread *t = *p;
+        if (t->wake_at <= now) {
+            *p = t->sleep_next;
+            t->sleep_next = NULL;
+            t->state = THREAD_BLOCKED;
+            wake_locked(t);
+        } else {
+            p = &t->sleep_next;
+        }
+    }
     component_tick_all();
     /* A thread asked to end while in compiled Wasm code leaves it through
      * the engine's trap path (its caller sees "interrupted" and cleans
@@ -172,6 +206,11 @@ static void tick(struct trap_frame *f)
         f->rip = (uintptr_t)thread_exit;
         f->rdi = (uint64_t)-1;
         current->in_guest = false;
+        return;
+    }
+    if (current->share && current != idle_thread && charge_share(now)) {
+        stats.preemptions++;
+        schedule();
         return;
     }
     if (++slice_used >= sched_slice_ticks && run_head) {
@@ -331,6 +370,15 @@ void thread_kill(struct thread *t)
 {
     t->kill_requested = true;
     thread_wake(t);
+}
+
+void thread_set_share(struct thread *t, unsigned pct)
+{
+    uint64_t f = irq_save();
+    t->share = pct > 100 ? 100 : pct;
+    t->share_window = clock_ns();
+    t->share_used = 0;
+    irq_restore(f);
 }
 
 bool thread_should_stop(void)

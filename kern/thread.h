@@ -21,6 +21,7 @@ enum thread_state {
     THREAD_RUNNING,         /* the current thread */
     THREAD_BLOCKED,         /* waiting for thread_wake */
     THREAD_DEAD,            /* exited; waiting to be reaped or joined */
+    THREAD_THROTTLED,       /* used its CPU share; runnable again later */
 };
 
 struct thread {
@@ -41,6 +42,9 @@ struct thread {
      * a kill then ends the thread at the next tick, wherever it is. */
     volatile bool in_guest;
     uint64_t cpu_ns;            /* time spent running */
+    unsigned share;             /* % of the CPU it may use, 0: no limit */
+    uint64_t share_window;      /* clock_ns when its current window began */
+    uint64_t share_used;        /* ns it ran (ticks seen) in that window */
     uint64_t switched_in_ns;
     uint64_t switches;          /* times it was switched in */
     uint64_t wake_at;           /* clock_ns deadline while sleeping */
@@ -92,6 +96,11 @@ void thread_wake(struct thread *t);
  * in guest code is ended at the next tick. */
 void thread_kill(struct thread *t);
 bool thread_should_stop(void);
+
+/* Limits a thread to pct % of the CPU (1..100; 0 lifts the limit),
+ * measured in windows of 100 ms: once it has run its share of a window it
+ * is not scheduled again before the window ends. */
+void thread_set_share(struct thread *t, unsigned pct);
 
 /* Waits at least ns nanoseconds, letting others run. */
 void thread_sleep_ns(uint64_t ns);
