@@ -242,6 +242,10 @@ export class Kernel {
         if (!c.obj.ended) { c.obj.state = KILLED; c.obj.value = 0n; c.obj.queue = []; }
         return OK;
       },
+      component_limit(c, key, value) {
+        if (!k.valid(c, KIND_COMPONENT) || key < 0 || key > 3 || value < 0n) return EINVAL;
+        return OK;
+      },
       component_info(c, key) {
         if (!k.valid(c, KIND_COMPONENT)) return [EINVAL, 0n];
         const o = c.obj;

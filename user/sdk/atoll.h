@@ -218,6 +218,13 @@ int32_t atoll_component_status(atoll_handle component, int64_t *value);
 ATOLL_IMPORT(atoll_component_kill)
 int32_t atoll_component_kill(atoll_handle component);
 
+/* Lowers one of the component's limits (docs/abi.md, component_limit):
+ * key 0 Wasm memory pages in all, 1 live handles, 2 instances, 3 percent
+ * of the CPU. ATOLL_EINVAL for a bad handle or key, or a value above the
+ * current limit or below what the component holds. */
+ATOLL_IMPORT(atoll_component_limit)
+int32_t atoll_component_limit(atoll_handle component, int32_t key, int64_t value);
+
 /* A number about the component (enum atoll_component_key) in *value;
  * ATOLL_EINVAL for a bad handle or key. */
 ATOLL_IMPORT(atoll_component_info)

@@ -58,6 +58,8 @@
   (import "coral" "component_status"
     (func $c_component_status (param externref) (result i32 i64)))
   (import "coral" "component_kill" (func $c_component_kill (param externref) (result i32)))
+  (import "coral" "component_limit"
+    (func $c_component_limit (param externref i32 i64) (result i32)))
   (import "coral" "component_info"
     (func $c_component_info (param externref i32) (result i32 i64)))
   (import "coral" "component_describe"
@@ -296,6 +298,12 @@
   (func (export "atoll_component_kill") (param $c i32) (result i32)
     (if (i32.eqz (call $ok (local.get $c))) (then (return (i32.const 1))))
     (call $c_component_kill (table.get $sdk (local.get $c))))
+
+  ;; (component, key, value) -> i32
+  (func (export "atoll_component_limit")
+        (param $c i32) (param $key i32) (param $value i64) (result i32)
+    (if (i32.eqz (call $ok (local.get $c))) (then (return (i32.const 1))))
+    (call $c_component_limit (table.get $sdk (local.get $c)) (local.get $key) (local.get $value)))
 
   ;; (component, key, *value) -> i32
   (func (export "atoll_component_info")
