@@ -174,6 +174,10 @@ def estimate(res, key):
     return i / r if r and i is not None else None
 
 
+def _ratio(x):
+    return "%.0f×" % x if x >= 10 else "%.2g×" % x
+
+
 def _count(f):
     if f.median is None:
         return "—"
@@ -219,7 +223,7 @@ def markdown(res):
         row = [label, hosted_cell, cell(k), _count(ic), fmt_ns(est) if est else "—"]
         if lkey:
             lf = Fig(res["linux"], lkey)
-            ratio = ("%.2g×" % (lf.median / h.median)
+            ratio = (_ratio(lf.median / h.median)
                      if h.median and lf.median and not noswitch else "—")
             row += [LINUX_LABEL[lkey], cell(lf), ratio]
         else:

@@ -75,8 +75,10 @@ def _goals(res, exec_geo):
         a = c['atoll']
         mbs = c['bytes'] / (a['compile_ms'] / 1000) / 1e6
         mbs_all = c['bytes'] / (a['all_ms'] / 1000) / 1e6
-        rows.append(('compile ≥ 100 MB/s', '%.0f MB/s compile alone; %.0f MB/s with decode and '
-                     'validate (SQLite, one core)' % (mbs, mbs_all), _verdict(mbs >= 100)))
+        best = c['bytes'] / (a['compile_best_ms'] / 1000) / 1e6
+        rows.append(('compile ≥ 100 MB/s', '%.0f MB/s compile alone (best run %.0f); %.0f MB/s with '
+                     'decode and validate (SQLite, one core)' % (mbs, best, mbs_all),
+                     _verdict(mbs >= 100)))
     else:
         rows.append(('compile ≥ 100 MB/s', 'not measured: %s' % why, '—'))
     k, why = res['coral']
@@ -84,15 +86,17 @@ def _goals(res, exec_geo):
         F = coral.Fig
         h = lambda key: F(k['hosted'], key).median
         t = lambda key: F(k['kernel'], key).median
-        rows.append(('import call ≤ 10 ns', '%.0f ns (handle_kind, hosted, native); in the kernel '
-                     '%s instructions, est. ≥ %s; %.0f ns under TCG'
-                     % (h('handle_kind'), _n(F(k['icount'], 'handle_kind').median),
+        lo = lambda key: F(k['hosted'], key).lo
+        rows.append(('import call ≤ 10 ns', '%.0f ns (fastest run %.0f ns; handle_kind, hosted, '
+                     'native); in the kernel %s instructions, est. ≥ %s; %.0f ns under TCG'
+                     % (h('handle_kind'), lo('handle_kind'),
+                        _n(F(k['icount'], 'handle_kind').median),
                         coral.fmt_ns(coral.estimate(k, 'handle_kind')), t('handle_kind')),
                      _verdict(h('handle_kind') <= 10) + ' hosted; kernel est. ' +
                      _verdict((coral.estimate(k, 'handle_kind') or 1e9) <= 10)))
-        rows.append(('spawn ≤ 20 µs', '%.1f µs (hosted, native); in the kernel %s instructions, '
-                     'est. ≥ %s; %.0f µs under TCG'
-                     % (h('spawn') / 1000, _n(F(k['icount'], 'spawn').median),
+        rows.append(('spawn ≤ 20 µs', '%.1f µs (fastest run %.1f µs; hosted, native); in the '
+                     'kernel %s instructions, est. ≥ %s; %.0f µs under TCG'
+                     % (h('spawn') / 1000, lo('spawn') / 1000, _n(F(k['icount'], 'spawn').median),
                         coral.fmt_ns(coral.estimate(k, 'spawn')), t('spawn') / 1000),
                      _verdict(h('spawn') <= 20000) + ' hosted'))
 
@@ -163,6 +167,10 @@ def markdown(res, exec_geo):
     add('|---|---|---|')
     for g, m, v in _goals(res, exec_geo):
         add('| %s | %s | %s |' % (g, m, v))
+    add('')
+    add('Verdicts are on medians. The machine is shared (its load average is in the Machine '
+        'section): under load, native figures near a goal (the import call, spawn) can land on '
+        'either side of it from one run to the next; the fastest run is given beside them.')
     add('')
     add('"Under TCG" figures come from the kernel running in QEMU\'s emulator (nested KVM is '
         'unusable here, FACTS.md): they bound nothing on hardware and are never counted as a goal '
