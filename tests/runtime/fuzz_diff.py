@@ -6,7 +6,9 @@ outputs must agree.
     tests/runtime/fuzz_diff.py FUZZ_RUN [--seconds N] [--count N] [--seed S]
                                [--jobs J] [--batch B] [--tier both|liftoff|turbofan]
 
-Module i of seed S is made from bytes drawn from Random(S * 2**32 + i), so
+Module i of seed S is made from bytes drawn from Random(S * 2**32 + i)
+(which also picks binaryen's optimization level for it, none half the
+time), so
 a seed names the same modules on every machine and every run; the modules
 go in batches of B (one fuzz-run and one node process per batch), handed
 to J workers (default 2: both cores) in order until the time or the count
@@ -50,6 +52,9 @@ FEATURES = ["--enable-sign-ext", "--enable-mutable-globals",
 # Not --enable-reference-types: binaryen 108 then types ref.func as the
 # typed-function-references proposal's non-nullable (ref func) and writes
 # modules that V8 and Atoll both refuse.
+# Half the modules are optimized by binaryen after they are made, for the
+# shapes its optimizer leaves (coalesced locals, selects, br_if with values).
+OPTS = [[], [], [], ["-O1"], ["-O2"], ["-O3"], ["-Os"], ["-Oz"]]
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIERS = {"liftoff": ["--liftoff-only"], "turbofan": ["--no-liftoff"]}
 
@@ -61,7 +66,8 @@ def make_module(seed, i, path):
     with open(path + ".bin", "wb") as f:
         f.write(raw)
     feats = FEATURES + (["--enable-simd"] if i % 16 == 15 else [])
-    r = subprocess.run(["wasm-opt", "-ttf", path + ".bin", "-o", path, "--quiet"] + feats,
+    opt = OPTS[rng.randrange(len(OPTS))]
+    r = subprocess.run(["wasm-opt", "-ttf", path + ".bin", "-o", path, "--quiet"] + feats + opt,
                        capture_output=True)
     os.unlink(path + ".bin")
     return r.returncode == 0
