@@ -4,12 +4,12 @@
 ;;
 ;; A narrow integer store (i32.store8, i32.store16, i64.store8,
 ;; i64.store16) of i32/i64.reinterpret_f32/f64 of a float that is still in
-;; an xmm register (the result of f32.add, f32.convert_i64_s...) writes the
-;; whole 4 or 8 bytes (movd/movq) instead of 1 or 2: the bytes after the
-;; store's end are overwritten. (A reinterpreted float parameter, read
-;; from its slot, is stored right; i64.store32 is right, movd being 4
-;; bytes.) Each function stores at 0 of a zeroed memory and reads back 8
-;; bytes. Expected values: the spec (V8 agrees).
+;; an xmm register (the result of f32.add, f32.convert_i64_s...) writes
+;; 8 bytes instead of 1 or 2: store() in wasm/compile_mem.c writes a
+;; V_XREG value with movss for size 4 and movsd for any other size. (A
+;; reinterpreted float parameter, read from its slot, is stored right;
+;; i64.store32 is right, movss being 4 bytes.) Each function stores at 0
+;; of a zeroed memory and reads back 8 bytes. Expected: the spec (V8 agrees).
 ;;   -1e30 as f32 doubled: 0xf1c9f2ca; -1e300 as f64 doubled: 0xfe3fffff8800759c
 (module
   (memory 1)
