@@ -380,8 +380,10 @@ static void report_trap(struct component *c, int trap, const char *during)
                fi == UINT32_MAX ? -1 : (int)fi, fname ? fname : "unnamed", during,
                wasm_trap_message(trap));
     }
-    c->trap = trap;
-    c->kill = true;
+    /* The trap before the kill: component_status reads them the other way
+     * round, so whoever sees the kill also sees why. */
+    __atomic_store_n(&c->trap, trap, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->kill, true, __ATOMIC_RELEASE);
 }
 
 static int run(struct component *c, const wasm_extern *fn, uint64_t *vals, const char *during)
@@ -444,7 +446,8 @@ static void serve(struct component *c, struct creq *r)
     if (r->kind == REQ_START) {
         int status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
         if (status == CORAL_OK)
-            c->last_result = r->result;
+            __atomic_store_n(&c->last_result, r->result, __ATOMIC_RELAXED);
+        /* Last: component_status trusts what it sees once this drops. */
         __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
         kfree(r);
         return;
@@ -606,15 +609,22 @@ int component_start(struct component *c, uint32_t index, const char *name, size_
 int component_status(struct component *c, int64_t *value)
 {
     *value = 0;
-    if (c->trap && c->trap != WASM_TRAP_INTERRUPTED) {
-        *value = c->trap;
+    /* The component's thread may be ending a call right now (preemption
+     * can fall between two reads). It writes the trap, then the kill, then
+     * the count of started calls; read them the other way round, so a trap
+     * is never seen as a kill or as a call that returned. */
+    uint32_t started = __atomic_load_n(&c->started, __ATOMIC_ACQUIRE);
+    bool ended = __atomic_load_n(&c->kill, __ATOMIC_ACQUIRE) || c->state == COMPONENT_DEAD;
+    int trap = __atomic_load_n(&c->trap, __ATOMIC_RELAXED);
+    if (trap && trap != WASM_TRAP_INTERRUPTED) {
+        *value = trap;
         return COMPONENT_STATUS_TRAPPED;
     }
-    if (c->kill || c->state == COMPONENT_DEAD)
+    if (ended)
         return COMPONENT_STATUS_KILLED;
-    if (__atomic_load_n(&c->started, __ATOMIC_ACQUIRE))
+    if (started)
         return COMPONENT_STATUS_RUNNING;
-    *value = c->last_result;
+    *value = __atomic_load_n(&c->last_result, __ATOMIC_RELAXED);
     return COMPONENT_STATUS_IDLE;
 }
 
