@@ -170,9 +170,9 @@ void thread_block(void)
 }
 
 /* Linux backs its stacks itself. */
-bool kstack_reserve(size_t n)
+bool kstack_reserve(struct kstack *ks, size_t n)
 {
-    (void)n;
+    (void)ks, (void)n;
     return true;
 }
 

@@ -29,6 +29,9 @@
 #define COMPONENT_STACK      (1024 * 1024)
 #define COMPONENT_WASM_STACK (COMPONENT_STACK - 192 * 1024)
 #define MAX_PENDING_TICKS    4
+/* How long a caller waits for a busy component to take its request (one
+ * stuck in an endless loop never does) before it gets result 2. */
+#define REQUEST_WAIT_NS      2000000000ull
 #define KERNEL_HEADROOM      (24 * 1024)
 #define COMPONENT_STACK_BACKED (32 * 1024)
 
@@ -41,6 +44,8 @@ struct creq {
     struct creq *next;
     struct thread *waiter;
     volatile bool done;
+    volatile bool picked;       /* taken off the queue by the component */
+    uint64_t queued_at;         /* clock_ns */
     int status;
     uint32_t index;             /* instance: made (add) or called (call) */
     /* add */
@@ -494,20 +499,53 @@ int component_press_key(struct component *c, uint8_t code)
     return run(c, &c->on_key, vals, "press_key") ? CORAL_ETRAPPED : CORAL_OK;
 }
 
-/* Queues r for c's thread and waits for it; false when c has ended. */
-static bool submit(struct component *c, struct creq *r)
+/* Takes a request the component has not picked up back off its queue;
+ * false when it is too late (picked up, or never queued). */
+static bool withdraw(struct component *c, struct creq *r)
+{
+    bool found = false;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct creq *prev = NULL;
+    for (struct creq *q = c->req_head; q; prev = q, q = q->next) {
+        if (q != r)
+            continue;
+        if (prev)
+            prev->next = q->next;
+        else
+            c->req_head = q->next;
+        if (c->req_tail == q)
+            c->req_tail = prev;
+        found = true;
+        break;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return found;
+}
+
+enum submit_result { SUBMIT_DONE, SUBMIT_ENDED, SUBMIT_BUSY };
+
+/* Queues r for c's thread and waits for it. SUBMIT_ENDED when c has ended,
+ * SUBMIT_BUSY when c did not take it within REQUEST_WAIT_NS (the timer
+ * wakes us to look: component_tick_all). Once taken, we wait for the end. */
+static enum submit_result submit(struct component *c, struct creq *r)
 {
     r->waiter = thread_current();
     r->done = false;
+    r->picked = false;
+    r->queued_at = clock_ns();
     if (!enqueue(c, r))
-        return false;
+        return SUBMIT_ENDED;
     irq_disable();
     while (!r->done) {
+        if (!r->picked && clock_ns() - r->queued_at > REQUEST_WAIT_NS && withdraw(c, r)) {
+            irq_enable();
+            return SUBMIT_BUSY;
+        }
         thread_block();
         irq_disable();
     }
     irq_enable();
-    return true;
+    return SUBMIT_DONE;
 }
 
 int component_add(struct component *c, struct kmodule *m, const char *name,
@@ -516,11 +554,21 @@ int component_add(struct component *c, struct kmodule *m, const char *name,
     why[0] = 0;
     if (c->thread == thread_current())
         return do_add(c, m, name, len, index, why, why_size);
+    if (c->ninst >= c->max_instances) {
+        fmt_snprintf(why, why_size, "the component has %u instances, its limit", c->ninst);
+        return CORAL_EINVAL;
+    }
     struct creq r = { .kind = REQ_ADD, .mod = m, .name = name, .len = len,
                       .why = why, .why_size = why_size };
-    if (!submit(c, &r)) {
+    switch (submit(c, &r)) {
+    case SUBMIT_ENDED:
         fmt_snprintf(why, why_size, "the component has ended");
         return CORAL_EINVAL;
+    case SUBMIT_BUSY:
+        fmt_snprintf(why, why_size, "the component is busy (it took no request for 2 s)");
+        return CORAL_EINTERNAL;
+    case SUBMIT_DONE:
+        break;
     }
     *index = r.index;
     return r.status;
@@ -533,9 +581,10 @@ int component_call(struct component *c, uint32_t index, const char *name,
         return do_call(c, index, name, len, arg, result);
     struct creq r = { .kind = REQ_CALL, .index = index, .name = name, .len = len,
                       .arg = arg };
-    if (!submit(c, &r)) {
+    enum submit_result sr = submit(c, &r);
+    if (sr != SUBMIT_DONE) {
         *result = 0;
-        return CORAL_EINVAL;
+        return sr == SUBMIT_BUSY ? CORAL_EINTERNAL : CORAL_EINVAL;
     }
     *result = r.result;
     return r.status;
@@ -693,6 +742,7 @@ void component_serve_queued(void)
                 c->req_head = r->next;
                 if (!c->req_head)
                     c->req_tail = NULL;
+                r->picked = true;
             }
             spin_unlock_irqrestore(&c->lock, f);
             if (r) {
@@ -766,7 +816,7 @@ static int component_main(void *arg)
     for (;;) {
         /* Kernel code below must not fault on its own stack while it
          * holds a lock: keep headroom backed (Wasm frames below grow it). */
-        kstack_reserve(KERNEL_HEADROOM);
+        kstack_reserve(&thread_current()->stack, KERNEL_HEADROOM);
         irq_disable();
         while (!has_work(c)) {
             c->state = COMPONENT_IDLE;
@@ -783,6 +833,7 @@ static int component_main(void *arg)
             c->req_head = r->next;
             if (!c->req_head)
                 c->req_tail = NULL;
+            r->picked = true;
         }
         spin_unlock_irqrestore(&c->lock, f);
         if (r) {
@@ -948,6 +999,12 @@ void component_tick_all(void)
         if (c->state == COMPONENT_IDLE)
             thread_wake(c->thread);
     }
+    /* Callers waiting too long on a busy component: let them look. */
+    uint64_t now = last_tick_ns;
+    for (struct component *c = all_components; c; c = c->all_next)
+        for (struct creq *r = c->req_head; r; r = r->next)
+            if (r->kind != REQ_START && !r->picked && now - r->queued_at > REQUEST_WAIT_NS)
+                thread_wake(r->waiter);
 }
 
 uint64_t component_count(void)

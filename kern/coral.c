@@ -13,6 +13,7 @@
 #include "kern/kmodule.h"
 #include "kern/log.h"
 #include "kern/reserve.h"
+#include "kern/thread.h"
 #include "kern/vma.h"
 #include "dev/serial.h"
 #include "dev/timer.h"
@@ -432,7 +433,7 @@ struct coral_slot {
 static int coral_entry(void *env, uint64_t *vals)
 {
     struct coral_slot *slot = env;
-    if (!kstack_reserve(CORAL_HEADROOM))
+    if (!kstack_reserve(&thread_current()->stack, CORAL_HEADROOM))
         return WASM_TRAP_STACK;
     return slot->fn(slot->c, vals);
 }

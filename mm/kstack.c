@@ -23,6 +23,7 @@ int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const ch
     ks->region = r;
     ks->bottom = vregion_base(r) + PAGE_SIZE;
     ks->top = vregion_base(r) + PAGE_SIZE + size;
+    ks->backed = ks->top - committed;
     return 0;
 }
 
@@ -50,13 +51,21 @@ bool kstack_grow(uintptr_t addr)
     return vregion_commit(r, page - vregion_base(r), PAGE_SIZE, MMU_WRITE) == 0;
 }
 
-bool kstack_reserve(size_t n)
+bool kstack_reserve(struct kstack *ks, size_t n)
 {
     char here;
     uintptr_t sp = (uintptr_t)&here;
-    for (uintptr_t a = (sp - n) & ~(uintptr_t)(PAGE_SIZE - 1); a < sp; a += PAGE_SIZE)
+    uintptr_t want = (sp - n) & ~(uintptr_t)(PAGE_SIZE - 1);
+    if (want < ks->bottom)
+        want = ks->bottom;
+    if (want >= ks->backed)
+        return true;
+    /* Pages between want and the mark may have been backed by faults
+     * already (growable() skips those). */
+    for (uintptr_t a = want; a < ks->backed; a += PAGE_SIZE)
         if (growable(a) && !kstack_grow(a))
             return false;
+    ks->backed = want;
     return true;
 }
 

@@ -14,6 +14,7 @@ struct kstack {
     struct vregion *region;
     uintptr_t bottom;       /* lowest usable address (just above the guard) */
     uintptr_t top;          /* initial stack pointer */
+    uintptr_t backed;       /* everything from here to top is backed */
 };
 
 /* Allocates a stack of size bytes (rounded to pages) plus a guard page.
@@ -34,10 +35,11 @@ int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const ch
 bool kstack_grow(uintptr_t addr);
 
 /* Commits whatever is not yet backed of the n bytes below the current
- * stack pointer, so that code running next (kernel code that may take
- * locks) cannot fault on its own stack. A no-op on fully backed stacks.
- * Returns false when memory is exhausted. */
-bool kstack_reserve(size_t n);
+ * stack pointer, which must lie on ks, so that code running next (kernel
+ * code that may take locks) cannot fault on its own stack. One compare
+ * when that part is known to be backed. Returns false when memory is
+ * exhausted. */
+bool kstack_reserve(struct kstack *ks, size_t n);
 
 /* Routes not-present faults on stack pages to kstack_grow. */
 void kstack_init(void);

@@ -19,6 +19,8 @@
   (import "coral" "component_describe"
     (func $describe (param externref externref i64 i64) (result i32 i64)))
   (import "coral" "component_limit" (func $limit (param externref i32 i64) (result i32)))
+  (import "coral" "component_call"
+    (func $call (param externref i32 externref i64 i64 i64) (result i32 i64)))
   (import "coral" "clock_ns" (func $clock (result i64)))
   (memory 2)
   (table $self 1 externref)
@@ -107,26 +109,32 @@
     (drop)
     (call $check32 (i32.const 3))
     (call $startc (table.get $h (i32.const 9)) (i64.const 240) (i64.const 4) (i32.const 1))
-    ;; a CPU share: a spinning child held to 10 % gets about that much
-    ;; of a second (it would take half of it otherwise)
+    ;; a CPU share: a spinning child (its tick never returns) held to 10 %
+    ;; gets about that much of a second (it would take half of it
+    ;; otherwise); limits only go down, and an instance over the limit is
+    ;; refused at once, though the child is busy for good
     (call $cc (i32.const 11))
-    (call $addc (table.get $h (i32.const 11)) (table.get $h (i32.const 10)) (i32.const 0) (i32.const 0))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 3) (i64.const 0)) (i32.const 1))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 3) (i64.const 101)) (i32.const 1))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 3) (i64.const 10)) (i32.const 0))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 3) (i64.const 50)) (i32.const 1))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 9) (i64.const 1)) (i32.const 1))
+    (local.set $t0 (call $clock))
+    (call $addc (table.get $h (i32.const 11)) (table.get $h (i32.const 10)) (i32.const 0) (i32.const 0))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 2) (i64.const 0)) (i32.const 1))
     (call $check32 (call $limit (table.get $h (i32.const 11)) (i32.const 2) (i64.const 1)) (i32.const 0))
     (call $addc (table.get $h (i32.const 11)) (table.get $h (i32.const 10)) (i32.const 1) (i32.const 0))
-    (call $startc (table.get $h (i32.const 11)) (i64.const 240) (i64.const 4) (i32.const 0))
-    (local.set $t0 (call $clock))
     (loop $wait (br_if $wait (i64.lt_u (call $clock) (i64.add (local.get $t0) (i64.const 1000000000)))))
     (local.set $cpu (call $infoc (table.get $h (i32.const 11)) (i32.const 2) (i32.const 0)))
     (call $check32 (i64.lt_u (i64.mul (local.get $cpu) (i64.const 100))
                              (i64.mul (i64.sub (call $clock) (local.get $t0)) (i64.const 20)))
                    (i32.const 1))
     (call $check32 (i64.gt_u (local.get $cpu) (i64.const 0)) (i32.const 1))
+    ;; a component busy for good takes no request: a call gives up (2)
+    (call $call (table.get $h (i32.const 11)) (i32.const 0) (table.get $self (i32.const 0))
+                (i64.const 0) (i64.const 6) (i64.const 0))
+    (drop)
+    (call $check32 (i32.const 2))
     (call $check32 (call $kill (table.get $h (i32.const 11))) (i32.const 0))
     (call $summary))
 )
