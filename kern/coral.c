@@ -125,7 +125,12 @@ static int sys_component_create(void *env, uint64_t *vals)
     /* A child receives ticks from the start (there is no init to wait
      * for); keys stay with their one consumer. */
     component_start_events(child, false);
-    give(c, &child->k, vals);
+    handle_t h = component_handle_make(c, &child->k);
+    if (h == HANDLE_NULL)
+        component_kill(child);      /* unreachable from its birth */
+    kobj_put(&child->k);
+    vals[0] = h == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
+    vals[1] = h;
     return 0;
 }
 
