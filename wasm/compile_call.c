@@ -94,6 +94,13 @@ bool cc_prologue(struct cc *c)
             ng++;
         }
     }
+    /* Callee-saved registers that no local of ours holds are not scratch
+     * either: a caller's pinned locals live in them across this call, and
+     * only what we pinned is saved and restored. */
+    for (uint32_t k = ng; k < CC_NPIN_GPR; k++)
+        c->free &= (x64_regset)~X64_BIT(pins[k]);
+    for (uint32_t k = nx; k < 4; k++)
+        c->xfree &= (x64_regset)~X64_BIT(12 + k);
     uint32_t n = c->nlocals - c->nparams;
     if (n <= 8) {
         for (uint32_t j = c->nparams; j < c->nlocals; j++)

@@ -78,13 +78,21 @@ static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
         cc_load(c, v, SCRATCH2);
         rv = SCRATCH2;
     }
+    bool xmm = v->kind == V_XREG;
+    if (xmm && sz < X64_S32) {
+        /* A reinterpreted float stored narrow: movss/movsd would write 4
+         * or 8 bytes; go through a general register for 1 and 2. */
+        x64_movd_rx(&c->a, X64_S32, SCRATCH2, rv);
+        rv = SCRATCH2;
+        xmm = false;
+    }
     x64_mem m = address(c, 1, offset);
     cc_trap_site(c, WASM_TRAP_MEMORY_OOB);
     if (imm)
         x64_store_i(&c->a, sz, m, (int32_t)v->imm);
-    else if (v->kind == V_XREG && sz == X64_S32)
+    else if (xmm && sz == X64_S32)
         x64_movss_store(&c->a, m, rv);
-    else if (v->kind == V_XREG)
+    else if (xmm)
         x64_movsd_store(&c->a, m, rv);
     else
         x64_store(&c->a, sz, m, rv);
