@@ -728,6 +728,21 @@ size_t component_describe(struct component *c, char *buf, size_t size)
     return n;
 }
 
+/* The oldest queued request, taken off the queue (NULL: none). */
+static struct creq *take_request(struct component *c)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct creq *r = c->req_head;
+    if (r) {
+        c->req_head = r->next;
+        if (!c->req_head)
+            c->req_tail = NULL;
+        r->picked = true;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return r;
+}
+
 void component_serve_queued(void)
 {
     struct thread *t = thread_current();
@@ -736,15 +751,7 @@ void component_serve_queued(void)
         for (struct component *c = all_components; c; c = c->all_next) {
             if (c->thread_gone || c->thread != t)
                 continue;
-            uint64_t f = spin_lock_irqsave(&c->lock);
-            struct creq *r = c->req_head;
-            if (r) {
-                c->req_head = r->next;
-                if (!c->req_head)
-                    c->req_tail = NULL;
-                r->picked = true;
-            }
-            spin_unlock_irqrestore(&c->lock, f);
+            struct creq *r = take_request(c);
             if (r) {
                 serve(c, r);
                 progress = true;
@@ -827,15 +834,7 @@ static int component_main(void *arg)
         irq_enable();
         if (c->kill)
             break;
-        uint64_t f = spin_lock_irqsave(&c->lock);
-        struct creq *r = c->req_head;
-        if (r) {
-            c->req_head = r->next;
-            if (!c->req_head)
-                c->req_tail = NULL;
-            r->picked = true;
-        }
-        spin_unlock_irqrestore(&c->lock, f);
+        struct creq *r = take_request(c);
         if (r) {
             serve(c, r);
             continue;

@@ -41,6 +41,11 @@ static struct vma *get_vma(struct component *c, handle_t h)
     return (struct vma *)component_handle_get(c, h, KOBJ_VMA);
 }
 
+static struct component *get_component(struct component *c, handle_t h)
+{
+    return (struct component *)component_handle_get(c, h, KOBJ_COMPONENT);
+}
+
 /* Puts a new object in c's space: status and handle into vals[0], [1].
  * The object's creation reference is given to the handle. */
 static void give(struct component *c, struct kobj *o, uint64_t *vals)
@@ -138,7 +143,7 @@ static int sys_component_create(void *env, uint64_t *vals)
 static int add_instance(struct component *c, handle_t ch, handle_t mh, const char *name,
                         size_t len, uint64_t *vals)
 {
-    struct component *target = (struct component *)component_handle_get(c, ch, KOBJ_COMPONENT);
+    struct component *target = get_component(c, ch);
     struct kmodule *m = (struct kmodule *)component_handle_get(c, mh, KOBJ_MODULE);
     int status = CORAL_EINVAL;
     uint32_t index = 0;
@@ -247,8 +252,7 @@ static int sys_sys_info(void *env, uint64_t *vals)
 static int sys_component_grant(void *env, uint64_t *vals)
 {
     struct component *c = env;
-    struct component *target = (struct component *)component_handle_get(c, arg_handle(vals, 0),
-                                                                        KOBJ_COMPONENT);
+    struct component *target = get_component(c, arg_handle(vals, 0));
     struct kobj *o = component_handle_get(c, arg_handle(vals, 1), KOBJ_INVALID);
     uint32_t index = 0;
     int status = CORAL_EINVAL;
@@ -293,8 +297,7 @@ static int sys_component_call(void *env, uint64_t *vals)
     struct component *c = env;
     char name[COMPONENT_NAME_MAX];
     int64_t len = (int64_t)vals[4];
-    struct component *target = (struct component *)component_handle_get(c, arg_handle(vals, 0),
-                                                                        KOBJ_COMPONENT);
+    struct component *target = get_component(c, arg_handle(vals, 0));
     int64_t result = 0;
     int status = CORAL_EINVAL;
     if (target && read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name))
@@ -303,11 +306,6 @@ static int sys_component_call(void *env, uint64_t *vals)
     vals[0] = (uint32_t)status;
     vals[1] = (uint64_t)result;
     return c->kill ? WASM_TRAP_INTERRUPTED : 0;
-}
-
-static struct component *get_component(struct component *c, handle_t h)
-{
-    return (struct component *)component_handle_get(c, h, KOBJ_COMPONENT);
 }
 
 static int sys_component_start(void *env, uint64_t *vals)
