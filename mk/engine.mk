@@ -8,7 +8,15 @@
 #                        and run, FUZZ_SECONDS each
 #   make bench-decode    decode+validate throughput (MB/s), not a test
 
-WASM_TESTSUITE ?= ../shared/wasm-testsuite
+# The official suite lives beside the repository (../shared). A clone made
+# elsewhere (a temporary directory) finds it beside the repository it was
+# cloned from, when that is a local path.
+ifeq ($(origin WASM_TESTSUITE),undefined)
+WASM_TESTSUITE_ORIGIN := $(shell git config --get remote.origin.url 2>/dev/null)
+WASM_TESTSUITE := $(firstword $(wildcard ../shared/wasm-testsuite \
+                      $(WASM_TESTSUITE_ORIGIN)/../shared/wasm-testsuite) \
+                      ../shared/wasm-testsuite)
+endif
 FUZZ_SECONDS   ?= 60
 WAST2JSON      ?= wast2json
 
