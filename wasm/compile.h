@@ -302,6 +302,11 @@ bool cc_int(struct cc *c, const struct wasm_opinfo *oi);
 /* The handler of one frequent integer instruction, or NULL (cc_int). */
 cc_handler cc_int_handler(uint16_t op);
 bool cc_float(struct cc *c, const struct wasm_opinfo *oi);
+/* 0xfd (SIMD) instructions of kind WASM_K_SIMPLE, WASM_K_LANE and
+ * WASM_K_SHUFFLE: compile_simd_float.c takes those named f32x4.* and
+ * f64x2.* and i32x4.trunc_sat_f*; compile_simd_int.c the others. */
+bool cc_simd_int(struct cc *c, const struct wasm_opinfo *oi);
+bool cc_simd_float(struct cc *c, const struct wasm_opinfo *oi);
 /* A call to runtime helper h with the top `nargs` values after `nimm`
  * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */
 bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,
