@@ -13,6 +13,7 @@
 
 #include "arch/x86/cpu.h"
 #include "dev/keyboard.h"
+#include "kern/account.h"
 #include "kern/clock.h"
 #include "kern/coral.h"
 #include "kern/log.h"
@@ -623,6 +624,9 @@ int component_set_limit(struct component *c, int key, uint64_t value)
             status = CORAL_OK;
         }
         break;
+    case COMPONENT_LIMIT_AREAS:
+        status = account_lower(c->areas, value) ? CORAL_OK : CORAL_EINVAL;
+        break;
     }
     spin_unlock_irqrestore(&c->lock, f);
     return status;
@@ -708,6 +712,7 @@ int component_info(struct component *c, int key, int64_t *value)
         break;
     case COMPONENT_INFO_INSTANCES: v = c->ninst; break;
     case COMPONENT_INFO_CALLS: v = (int64_t)c->calls; break;
+    case COMPONENT_INFO_AREAS: v = (int64_t)account_used(c->areas); break;
     default: return CORAL_EINVAL;
     }
     *value = v;
@@ -875,6 +880,7 @@ static void component_destroy(struct kobj *o)
     wasm_store_free(c->store);
     for (uint32_t i = 0; i < c->ninst; i++)
         kobj_put(&c->inst[i].mod->k);
+    account_put(c->areas);      /* areas it made and handed on keep it */
     kfree(c->coral);
     kfree(c);
 }
@@ -894,9 +900,15 @@ struct component *component_create(const char *name, uint64_t creator)
     struct component *c = kzalloc(sizeof *c);
     if (!c)
         return NULL;
+    /* Half of RAM, as for pages: bounds what one component can pin in
+     * areas it hands on (the reserve is kept anyway). */
+    struct pmm_stats ps;
+    pmm_get_stats(&ps);
+    c->areas = account_new(ps.total_frames * 4096 / 2);
     c->store = wasm_store_new(COMPONENT_WASM_STACK);
-    if (!c->store || !coral_make(c)) {
+    if (!c->areas || !c->store || !coral_make(c)) {
         wasm_store_free(c->store);
+        account_put(c->areas);
         kfree(c->coral);
         kfree(c);
         return NULL;
@@ -907,8 +919,6 @@ struct component *component_create(const char *name, uint64_t creator)
     c->cpu_share = 100;
     /* Half of RAM in Wasm pages at most: two greedy components cannot
      * take it all (and the kernel's reserve is kept anyway). */
-    struct pmm_stats ps;
-    pmm_get_stats(&ps);
     c->page_limit = ps.total_frames * 4096 / 2 / 65536;
     wasm_store_set_page_limit(c->store, c->page_limit);
     /* Table elements are kernel heap (8 bytes each): 1 M of them, 8 MiB. */
@@ -924,6 +934,7 @@ struct component *component_create(const char *name, uint64_t creator)
                                    COMPONENT_STACK_BACKED, false);
     if (!c->thread) {
         wasm_store_free(c->store);
+        account_put(c->areas);
         kfree(c->coral);
         kfree(c);
         return NULL;

@@ -84,6 +84,8 @@ struct component {
     uint32_t max_instances;
     uint64_t page_limit;                /* Wasm memory pages, in all */
     uint32_t cpu_share;                 /* % of the CPU, 100: no limit */
+    struct account *areas;              /* bytes of memory areas it made
+                                           (they may outlive it) */
     struct component *all_next;
 };
 
@@ -143,6 +145,7 @@ int component_status(struct component *c, int64_t *value);
 enum {
     COMPONENT_INFO_ID = 0, COMPONENT_INFO_STATE = 1, COMPONENT_INFO_CPU_NS = 2,
     COMPONENT_INFO_MEMORY = 3, COMPONENT_INFO_INSTANCES = 4, COMPONENT_INFO_CALLS = 5,
+    COMPONENT_INFO_AREAS = 6,
 };
 int component_info(struct component *c, int key, int64_t *value);
 
@@ -159,6 +162,7 @@ enum {
     COMPONENT_LIMIT_HANDLES = 1,    /* live handles */
     COMPONENT_LIMIT_INSTANCES = 2,
     COMPONENT_LIMIT_CPU = 3,        /* % of the CPU, 1..100 */
+    COMPONENT_LIMIT_AREAS = 4,      /* bytes of memory areas it made, live */
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 

@@ -183,8 +183,9 @@ static int sys_vma_create(void *env, uint64_t *vals)
         vals[1] = HANDLE_NULL;
         return 0;
     }
+    struct component *c = env;
     struct vma *v = reserve_guest_may_take((uint64_t)size)
-                        ? vma_new_buffer("buffer", (uint64_t)size) : NULL;
+                        ? vma_new_buffer("buffer", (uint64_t)size, c->areas) : NULL;
     if (!v) {
         vals[0] = CORAL_EINTERNAL;
         vals[1] = HANDLE_NULL;

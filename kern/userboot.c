@@ -121,7 +121,7 @@ static bool grant_screen(struct component *c)
 {
     uint16_t *cells = screen_cells();
     struct vma *v = cells ? vma_new_fixed("screen", cells, SCREEN_BYTES, VMA_READ | VMA_WRITE)
-                          : vma_new_buffer("screen (none)", SCREEN_BYTES);
+                          : vma_new_buffer("screen (none)", SCREEN_BYTES, NULL);
     if (!cells)
         pr_warn("atoll: no screen: userboot draws into a buffer nobody sees\n");
     uint32_t index;

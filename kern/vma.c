@@ -5,6 +5,7 @@
  */
 #include "kern/vma.h"
 
+#include "kern/account.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 
@@ -12,7 +13,14 @@
 
 static uint8_t *fixed_base(const struct vma *v) { return v->fixed_base; }
 static uint64_t fixed_size(const struct vma *v) { return v->fixed_size; }
-static void buffer_release(struct vma *v) { kfree(v->fixed_base); }
+static void buffer_release(struct vma *v)
+{
+    kfree(v->fixed_base);
+    if (v->ctx) {                       /* its payer's account */
+        account_credit(v->ctx, v->fixed_size);
+        account_put(v->ctx);
+    }
+}
 
 static const struct vma_source fixed_src = { fixed_base, fixed_size, NULL };
 static const struct vma_source buffer_src = { fixed_base, fixed_size, buffer_release };
@@ -50,20 +58,23 @@ struct vma *vma_new_fixed(const char *name, void *base, uint64_t size, int acces
     return v;
 }
 
-struct vma *vma_new_buffer(const char *name, uint64_t size)
+struct vma *vma_new_buffer(const char *name, uint64_t size, struct account *acct)
 {
     if (size == 0 || size > VMA_BUFFER_MAX)
         return NULL;
-    uint8_t *mem = kzalloc((size_t)size);
-    if (!mem)
+    if (acct && !account_charge(acct, size))
         return NULL;
-    struct vma *v = alloc(name, &buffer_src, VMA_READ | VMA_WRITE);
+    uint8_t *mem = kzalloc((size_t)size);
+    struct vma *v = mem ? alloc(name, &buffer_src, VMA_READ | VMA_WRITE) : NULL;
     if (!v) {
         kfree(mem);
+        if (acct)
+            account_credit(acct, size);
         return NULL;
     }
     v->fixed_base = mem;
     v->fixed_size = size;
+    v->ctx = acct ? account_get(acct) : NULL;
     return v;
 }
 

@@ -43,8 +43,11 @@ struct vma {
 struct vma *vma_new_fixed(const char *name, void *base, uint64_t size, int access);
 
 /* A zeroed buffer of size bytes that the area owns (freed with it). NULL
- * when out of memory or size is 0 or absurd. */
-struct vma *vma_new_buffer(const char *name, uint64_t size);
+ * when out of memory or size is 0 or absurd. With an account (may be
+ * NULL), size is charged to it first (NULL when the charge is refused) and
+ * credited when the area goes; the area holds a reference to it. */
+struct account;
+struct vma *vma_new_buffer(const char *name, uint64_t size, struct account *acct);
 
 /* An area whose bytes another object provides (a linear memory). */
 struct vma *vma_new_source(const char *name, const struct vma_source *src, void *ctx, int access);

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kern/account.h"
 #include "kern/vma.h"
 #include "mm/heap.h"
 #include "unit.h"
@@ -38,7 +39,7 @@ TEST(vma_copy_bounds)
 TEST(vma_overlap_and_buffers)
 {
     heap_init();
-    struct vma *b = vma_new_buffer("buf", 100);
+    struct vma *b = vma_new_buffer("buf", 100, NULL);
     CHECK(b && vma_size(b) == 100);
     uint8_t *p = vma_base(b);
     for (int i = 0; i < 100; i++)
@@ -49,10 +50,43 @@ TEST(vma_overlap_and_buffers)
     CHECK(p[10] == 0 && p[59] == 49);
     CHECK(vma_copy(b, b, 20, 0, 50) == VMA_OK);                /* overlapping, backward */
     CHECK(p[0] == 10);
-    CHECK(vma_new_buffer("zero", 0) == NULL);
-    CHECK(vma_new_buffer("huge", 1ull << 40) == NULL);
+    CHECK(vma_new_buffer("zero", 0, NULL) == NULL);
+    CHECK(vma_new_buffer("huge", 1ull << 40, NULL) == NULL);
     struct heap_stats st;
     kobj_put(&b->k);
     heap_get_stats(&st);
     CHECK(st.live_allocs == 0);                                /* buffer and area freed */
+}
+
+/* A component's areas are charged to its account, which lives as long as
+ * the last area it paid for: the component may be gone by then. */
+TEST(vma_buffers_charge_their_account)
+{
+    heap_init();
+    struct account *acct = account_new(1000);
+    CHECK(acct);
+    struct vma *a = vma_new_buffer("a", 600, acct);
+    CHECK(a && account_used(acct) == 600);
+    CHECK(vma_new_buffer("b", 401, acct) == NULL);            /* past the limit */
+    CHECK(account_used(acct) == 600);                         /* a refusal charges nothing */
+    struct vma *b = vma_new_buffer("b", 400, acct);
+    CHECK(b && account_used(acct) == 1000);
+    CHECK(vma_new_buffer("c", 1, acct) == NULL);
+    CHECK(vma_new_buffer("huge", 1ull << 40, acct) == NULL);
+    CHECK(account_used(acct) == 1000);
+    CHECK(!account_lower(acct, 999));                         /* below what is held */
+    CHECK(!account_lower(acct, 1001));                        /* limits only go down */
+    kobj_put(&a->k);                                          /* credited as it goes */
+    CHECK(account_used(acct) == 400);
+    CHECK(account_lower(acct, 500));
+    CHECK(vma_new_buffer("d", 101, acct) == NULL);
+    account_put(acct);                                        /* the component ends */
+    CHECK(vma_size(b) == 400);                                /* its area lives on */
+    kobj_put(&b->k);                                          /* and frees the account */
+    struct heap_stats st;
+    heap_get_stats(&st);
+    CHECK(st.live_allocs == 0);
+    struct account *none = account_new(0);                    /* a limit of 0: nothing */
+    CHECK(none && vma_new_buffer("e", 1, none) == NULL && account_used(none) == 0);
+    account_put(none);
 }

@@ -30,6 +30,7 @@
   (data (i32.const 112) "nothing")
   (data (i32.const 128) "started: ")
   (data (i32.const 240) "tick")
+  (data (i32.const 400) "run")
   (data (i32.const 256) "trapped in instance 0 (unnamed), function 4 (boom): integer divide by zero")
   @CHILDREN@
   @LIB@
@@ -136,5 +137,36 @@
     (drop)
     (call $check32 (i32.const 2))
     (call $check32 (call $kill (table.get $h (i32.const 11))) (i32.const 0))
+    ;; memory areas are charged to the component that makes them: a child
+    ;; allowed 10 MiB gets two areas of 4 MiB, then is refused; its
+    ;; allowance only goes down, not below what it holds; it is credited
+    ;; back once the child ends and its areas go
+    (call $mc (local.get $self) (global.get $vmas_off) (global.get $vmas_len)
+              (i32.const 12) (i32.const 0))
+    (call $cc (i32.const 13))
+    (call $check32 (call $limit (table.get $h (i32.const 13)) (i32.const 4) (i64.const 10485760))
+                   (i32.const 0))
+    (call $check32 (call $limit (table.get $h (i32.const 13)) (i32.const 4) (i64.const 10485761))
+                   (i32.const 1))
+    (call $addc (table.get $h (i32.const 13)) (table.get $h (i32.const 12)) (i32.const 0) (i32.const 0))
+    (call $call (table.get $h (i32.const 13)) (i32.const 0) (table.get $self (i32.const 0))
+                (i64.const 400) (i64.const 3) (i64.const 0))
+    (call $check (i64.const 2))
+    (call $check32 (i32.const 0))
+    (call $check (call $infoc (table.get $h (i32.const 13)) (i32.const 6) (i32.const 0))
+                 (i64.const 8388608))
+    (call $check32 (call $limit (table.get $h (i32.const 13)) (i32.const 4) (i64.const 8388607))
+                   (i32.const 1))
+    (call $check32 (call $limit (table.get $h (i32.const 13)) (i32.const 4) (i64.const 8388608))
+                   (i32.const 0))
+    (call $check32 (call $kill (table.get $h (i32.const 13))) (i32.const 0))
+    (local.set $t0 (call $clock))
+    (loop $wait
+      (call $info (table.get $h (i32.const 13)) (i32.const 6))
+      (local.set $sz)
+      (drop)
+      (br_if $wait (i32.and (i64.ne (local.get $sz) (i64.const 0))
+                            (i64.lt_u (call $clock) (i64.add (local.get $t0) (i64.const 2000000000))))))
+    (call $check (call $infoc (table.get $h (i32.const 13)) (i32.const 6) (i32.const 0)) (i64.const 0))
     (call $summary))
 )
