@@ -154,38 +154,78 @@ static wasm_instance *instantiate(struct run *r, wasm_store *s, const uint8_t *b
     return inst;
 }
 
+/* One expected result: its type, NaN pattern (for a v128, what its lanes
+ * are: 0 bits, 4 f32 lanes, 2 f64 lanes, with a pattern per lane) and
+ * bits (a v128's two words). */
+struct expected {
+    uint8_t type, pattern, lane_pats[4];
+    uint64_t bits[2];
+};
+
+static bool result_ok(const struct expected *e, const uint64_t *slot)
+{
+    if (e->type == 0x7b) {
+        if (e->pattern == 0)
+            return slot[0] == e->bits[0] && slot[1] == e->bits[1];
+        for (unsigned lane = 0; lane < e->pattern; lane++) {
+            bool f32 = e->pattern == 4;
+            unsigned w = f32 ? 32 : 64, word = lane * w / 64, shift = lane * w % 64;
+            uint64_t got = slot[word] >> shift, want = e->bits[word] >> shift;
+            if (f32)
+                got = (uint32_t)got, want = (uint32_t)want;
+            bool ok = e->lane_pats[lane] ? nan_matches(f32 ? 0x7d : 0x7c, e->lane_pats[lane], got)
+                                         : got == want;
+            if (!ok)
+                return false;
+        }
+        return true;
+    }
+    uint64_t v = e->type == 0x7f || e->type == 0x7d ? (uint32_t)slot[0] : slot[0];
+    return e->pattern ? nan_matches(e->type, e->pattern, v) : v == e->bits[0];
+}
+
 static void invoke(struct run *r, wasm_store *s, wasm_instance *inst, struct cursor *c)
 {
     uint32_t line = (uint32_t)take(c, 4);
     uint16_t nlen = (uint16_t)take(c, 2);
     const char *name = (const char *)take_bytes(c, nlen);
     unsigned nargs = (unsigned)take(c, 1);
-    uint64_t vals[MAX_SLOTS] = { 0 };
+    /* A v128 takes two slots of vals, as wasm_call has them. */
+    uint64_t vals[MAX_SLOTS + 1] = { 0 };
+    unsigned slots = 0;
     for (unsigned i = 0; i < nargs; i++) {
-        take(c, 1);
-        uint64_t bits = take(c, 8);
-        if (i < MAX_SLOTS)
-            vals[i] = bits;
+        unsigned words = take(c, 1) == 0x7b ? 2 : 1;
+        for (unsigned w = 0; w < words; w++, slots++) {
+            uint64_t bits = take(c, 8);
+            if (slots < MAX_SLOTS)
+                vals[slots] = bits;
+        }
     }
     unsigned expect = (unsigned)take(c, 1);
-    uint8_t types[MAX_SLOTS], pats[MAX_SLOTS];
-    uint64_t want[MAX_SLOTS];
+    struct expected want[MAX_SLOTS];
     unsigned nres = 0;
     const char *text = NULL;
     uint16_t tlen = 0;
     if (expect == 0) {
         nres = (unsigned)take(c, 1);
         for (unsigned i = 0; i < nres; i++) {
-            uint8_t t = (uint8_t)take(c, 1), p = (uint8_t)take(c, 1);
-            uint64_t b = take(c, 8);
+            struct expected e = { 0 };
+            e.type = (uint8_t)take(c, 1);
+            e.pattern = (uint8_t)take(c, 1);
+            if (e.type == 0x7b)
+                for (unsigned l = 0; l < 4; l++)
+                    e.lane_pats[l] = (uint8_t)take(c, 1);
+            e.bits[0] = take(c, 8);
+            if (e.type == 0x7b)
+                e.bits[1] = take(c, 8);
             if (i < MAX_SLOTS)
-                types[i] = t, pats[i] = p, want[i] = b;
+                want[i] = e;
         }
     } else if (expect == 1) {
         tlen = (uint16_t)take(c, 2);
         text = (const char *)take_bytes(c, tlen);
     }
-    if (c->bad || nargs > MAX_SLOTS || nres > MAX_SLOTS)
+    if (c->bad || slots > MAX_SLOTS || nres > MAX_SLOTS / 2)
         return;
     if (!inst) {
         fail(r, line, "no instance to invoke", NULL);
@@ -210,13 +250,12 @@ static void invoke(struct run *r, wasm_store *s, wasm_instance *inst, struct cur
         fail(r, line, "unexpected trap", wasm_trap_message(trap));
         return;
     }
-    for (unsigned i = 0; expect == 0 && i < nres; i++) {
-        uint64_t v = types[i] == 0x7f || types[i] == 0x7d ? (uint32_t)vals[i] : vals[i];
-        bool ok = pats[i] ? nan_matches(types[i], pats[i], v) : v == want[i];
-        if (!ok) {
+    for (unsigned i = 0, slot = 0; expect == 0 && i < nres; i++) {
+        if (!result_ok(&want[i], &vals[slot])) {
             fail(r, line, "wrong result", NULL);
             return;
         }
+        slot += want[i].type == 0x7b ? 2 : 1;
     }
     r->passed++;
 }

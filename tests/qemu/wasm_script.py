@@ -11,9 +11,13 @@ Format (little-endian):
                 results: u8 n, n x (u8 type, u8 pattern, u64 bits)
                          pattern 0 exact, 1 canonical NaN, 2 arithmetic NaN
                 trap:    u16 len + the expected message
+A v128 (type 0x7b) has two u64 words, low first, where others have bits;
+as a result its pattern byte says what its lanes are (0 bits compared
+exactly, 4 four f32 lanes, 2 two f64 lanes) and four lane patterns follow
+it (NaN patterns as above, per lane; unused ones 0).
 Only what the kernel's runner supports is encoded: modules without imports
-(or importing only spectest, which the runner provides), no v128, no
-commands on named or registered modules.
+(or importing only spectest, which the runner provides), no commands on
+named or registered modules; v128 values only when asked (simd=True).
 """
 import json
 import os
@@ -23,7 +27,31 @@ TYPES = {"i32": 0x7f, "i64": 0x7e, "f32": 0x7d, "f64": 0x7c,
          "funcref": 0x70, "externref": 0x6f}
 
 
-def _value(v):
+LANE_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64}
+
+
+def _v128(v):
+    """(0x7b, lane kind, lane patterns, 128-bit value) of a JSON v128."""
+    width = LANE_BITS[v["lane_type"]]
+    lanes = v["value"]
+    floats = v["lane_type"] in ("f32", "f64")
+    bits, pats = 0, []
+    for i, lane in enumerate(lanes):
+        if lane in ("nan:canonical", "nan:arithmetic"):
+            pats.append(1 if lane == "nan:canonical" else 2)
+            x = 0
+        else:
+            pats.append(0)
+            x = int(lane) & ((1 << width) - 1)
+        bits |= x << (width * i)
+    kind = (4 if width == 32 else 2) if floats and any(pats) else 0
+    pats = (pats + [0, 0, 0, 0])[:4] if kind else [0, 0, 0, 0]
+    return (0x7b, kind, pats, bits)
+
+
+def _value(v, simd=False):
+    if v["type"] == "v128":
+        return _v128(v) if simd else None
     t = TYPES.get(v["type"])
     if t is None:
         return None
@@ -92,7 +120,24 @@ def _imports_ok(wasm):
         return False
 
 
-def encode(json_path, limit=None):
+def _arg(value):
+    if value[0] == 0x7b:
+        bits = value[3]
+        return struct.pack("<BQQ", 0x7b, bits & 0xffffffffffffffff, bits >> 64)
+    t, _, bits = value
+    return struct.pack("<BQ", t, bits & 0xffffffffffffffff)
+
+
+def _result(value):
+    if value[0] == 0x7b:
+        _, kind, pats, bits = value
+        return (struct.pack("<BB", 0x7b, kind) + bytes(pats) +
+                struct.pack("<QQ", bits & 0xffffffffffffffff, bits >> 64))
+    t, pat, bits = value
+    return struct.pack("<BBQ", t, pat, bits & 0xffffffffffffffff)
+
+
+def encode(json_path, limit=None, simd=False):
     """The script for one .json file, and how many invocations it holds."""
     folder = os.path.dirname(json_path)
     out = bytearray(b"AWTS" + struct.pack("<I", 1))
@@ -114,22 +159,22 @@ def encode(json_path, limit=None):
         act = c.get("action", {})
         if not usable or act.get("type") != "invoke" or act.get("module"):
             continue
-        args = [_value(a) for a in act.get("args", [])]
+        args = [_value(a, simd) for a in act.get("args", [])]
         if any(a is None for a in args):
             continue
         name = act["field"].encode()
         rec = struct.pack("<BIH", 2, c["line"], len(name)) + name + struct.pack("<B", len(args))
-        for t, _, bits in args:
-            rec += struct.pack("<BQ", t, bits & 0xffffffffffffffff)
+        for a in args:
+            rec += _arg(a)
         if kind == "action":
             rec += struct.pack("<B", 2)
         elif kind == "assert_return":
-            exp = [_value(e) for e in c.get("expected", [])]
+            exp = [_value(e, simd) for e in c.get("expected", [])]
             if any(e is None for e in exp):
                 continue
             rec += struct.pack("<BB", 0, len(exp))
-            for t, pat, bits in exp:
-                rec += struct.pack("<BBQ", t, pat, bits & 0xffffffffffffffff)
+            for e in exp:
+                rec += _result(e)
         else:
             text = c["text"].encode()
             rec += struct.pack("<BH", 1, len(text)) + text
