@@ -42,7 +42,16 @@ static void disarm(void)
     setitimer(ITIMER_REAL, &t, NULL);
 }
 
-/* Any imported function: zero results. env is the number of results. */
+/* The slots of vals a list of types takes: a v128 takes two. */
+static uint32_t slots(const uint8_t *types, uint32_t n)
+{
+    uint32_t k = n;
+    for (uint32_t i = 0; i < n; i++)
+        k += types[i] == 0x7b;
+    return k;
+}
+
+/* Any imported function: zero results. env is the number of their slots. */
 static int dummy(void *env, uint64_t *vals)
 {
     memset(vals, 0, (size_t)(uintptr_t)env * sizeof *vals);
@@ -60,7 +69,7 @@ static bool make_import(wasm_store *s, const wasm_module *m, uint32_t i, wasm_ex
     case 0: {
         const struct wasm_functype *t = &m->types[m->funcs[imp->index].type];
         return wasm_host_func_new(s, t->params, t->nparams, t->results, t->nresults, dummy,
-                                  (void *)(uintptr_t)t->nresults, out);
+                                  (void *)(uintptr_t)slots(t->results, t->nresults), out);
     }
     case 1:
         return d.min <= 100000 && wasm_table_new(s, d.elem, d.min, d.max, d.has_max, out);
@@ -105,7 +114,8 @@ static void run(const wasm_module *m, wasm_compiled *c)
             continue;
         check(wasm_instance_export(in, name, nlen, &fn));
         wasm_func_type(&fn, &np, &params, &nr, &results);
-        uint64_t *vals = calloc((np > nr ? np : nr) + 1, sizeof *vals);
+        uint32_t sp = slots(params, np), sr = slots(results, nr);
+        uint64_t *vals = calloc((sp > sr ? sp : sr) + 1, sizeof *vals);
         check(vals != NULL);
         calls++;
         linux_trap_timeout(CALL_MS);
