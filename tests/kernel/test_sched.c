@@ -127,30 +127,35 @@ KTEST(sched_preempts_busy_thread)
     return true;
 }
 
-/* Loads 16 distinct values into xmm0..15, spins across several ticks,
- * and checks they are still there. */
+/* Loads 16 distinct 128-bit values into xmm0..15 (a v128 in compiled
+ * Wasm uses all of a register), spins across several ticks, and checks
+ * they are still there. */
 static int vector_worker(void *arg)
 {
     uint64_t seed = (uintptr_t)arg;
-    uint64_t in[16], out[16];
-    for (int i = 0; i < 16; i++)
-        in[i] = seed * 0x100000001ull + (uint64_t)i;
+    uint64_t in[32] __attribute__((aligned(16))), out[32] __attribute__((aligned(16)));
+    for (int i = 0; i < 32; i++)
+        in[i] = seed * 0x100000001ull + (uint64_t)i * 0x0101010101ull;
     __asm__ volatile(
-        "movq 0(%0), %%xmm0\n movq 8(%0), %%xmm1\n movq 16(%0), %%xmm2\n movq 24(%0), %%xmm3\n"
-        "movq 32(%0), %%xmm4\n movq 40(%0), %%xmm5\n movq 48(%0), %%xmm6\n movq 56(%0), %%xmm7\n"
-        "movq 64(%0), %%xmm8\n movq 72(%0), %%xmm9\n movq 80(%0), %%xmm10\n movq 88(%0), %%xmm11\n"
-        "movq 96(%0), %%xmm12\n movq 104(%0), %%xmm13\n movq 112(%0), %%xmm14\n movq 120(%0), %%xmm15\n"
+        "movdqu 0(%0), %%xmm0\n movdqu 16(%0), %%xmm1\n movdqu 32(%0), %%xmm2\n"
+        "movdqu 48(%0), %%xmm3\n movdqu 64(%0), %%xmm4\n movdqu 80(%0), %%xmm5\n"
+        "movdqu 96(%0), %%xmm6\n movdqu 112(%0), %%xmm7\n movdqu 128(%0), %%xmm8\n"
+        "movdqu 144(%0), %%xmm9\n movdqu 160(%0), %%xmm10\n movdqu 176(%0), %%xmm11\n"
+        "movdqu 192(%0), %%xmm12\n movdqu 208(%0), %%xmm13\n movdqu 224(%0), %%xmm14\n"
+        "movdqu 240(%0), %%xmm15\n"
         : : "r"(in) : "memory");
     uint64_t ticks_end = clock_ns() + 60000000ull;
     while (clock_ns() < ticks_end)
         cpu_relax();
     __asm__ volatile(
-        "movq %%xmm0, 0(%0)\n movq %%xmm1, 8(%0)\n movq %%xmm2, 16(%0)\n movq %%xmm3, 24(%0)\n"
-        "movq %%xmm4, 32(%0)\n movq %%xmm5, 40(%0)\n movq %%xmm6, 48(%0)\n movq %%xmm7, 56(%0)\n"
-        "movq %%xmm8, 64(%0)\n movq %%xmm9, 72(%0)\n movq %%xmm10, 80(%0)\n movq %%xmm11, 88(%0)\n"
-        "movq %%xmm12, 96(%0)\n movq %%xmm13, 104(%0)\n movq %%xmm14, 112(%0)\n movq %%xmm15, 120(%0)\n"
+        "movdqu %%xmm0, 0(%0)\n movdqu %%xmm1, 16(%0)\n movdqu %%xmm2, 32(%0)\n"
+        "movdqu %%xmm3, 48(%0)\n movdqu %%xmm4, 64(%0)\n movdqu %%xmm5, 80(%0)\n"
+        "movdqu %%xmm6, 96(%0)\n movdqu %%xmm7, 112(%0)\n movdqu %%xmm8, 128(%0)\n"
+        "movdqu %%xmm9, 144(%0)\n movdqu %%xmm10, 160(%0)\n movdqu %%xmm11, 176(%0)\n"
+        "movdqu %%xmm12, 192(%0)\n movdqu %%xmm13, 208(%0)\n movdqu %%xmm14, 224(%0)\n"
+        "movdqu %%xmm15, 240(%0)\n"
         : : "r"(out) : "memory");
-    for (int i = 0; i < 16; i++)
+    for (int i = 0; i < 32; i++)
         if (in[i] != out[i])
             return 1;
     return 0;
