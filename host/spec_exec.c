@@ -202,13 +202,53 @@ static uint8_t valtype(const char *t)
     if (!strcmp(t, "f64")) return 0x7c;
     if (!strcmp(t, "externref")) return 0x6f;
     if (!strcmp(t, "funcref")) return 0x70;
-    return 0;   /* v128 and others: not run yet */
+    if (!strcmp(t, "v128")) return 0x7b;
+    return 0;
 }
 
-/* An argument's bits: externref N is the host value N + 1 (0 is null). */
+/* Bytes per lane of a v128's lane_type (0: unknown). */
+static unsigned lane_bytes(const char *lt)
+{
+    if (!lt) return 0;
+    if (!strcmp(lt, "i8")) return 1;
+    if (!strcmp(lt, "i16")) return 2;
+    if (!strcmp(lt, "i32") || !strcmp(lt, "f32")) return 4;
+    if (!strcmp(lt, "i64") || !strcmp(lt, "f64")) return 8;
+    return 0;
+}
+
+/* A lane's text as its bits: unsigned or negative decimal. */
+static uint64_t lane_value(const char *s)
+{
+    return *s == '-' ? (uint64_t)strtoll(s, NULL, 10) : strtoull(s, NULL, 10);
+}
+
+/* The lanes of a v128 value (wast2json: lane_type and one string per lane)
+ * as its two 64-bit slots, low first; false if malformed. */
+static bool v128_bits(const struct json *v, uint64_t out[2])
+{
+    unsigned w = lane_bytes(str(v, "lane_type"));
+    const struct json *lanes = json_get(v, "value");
+    uint8_t b[16];
+    if (!w || !lanes || lanes->type != JSON_ARRAY || lanes->n != 16 / w)
+        return false;
+    for (size_t i = 0; i < lanes->n; i++) {
+        if (lanes->items[i].type != JSON_STRING)
+            return false;
+        uint64_t x = lane_value(lanes->items[i].str);
+        memcpy(b + i * w, &x, w);             /* little-endian host */
+    }
+    memcpy(out, b, 16);
+    return true;
+}
+
+/* An argument's bits: externref N is the host value N + 1 (0 is null);
+ * a v128 fills two slots. */
 static bool arg_bits(const struct json *v, uint64_t *out)
 {
     uint8_t t = valtype(str(v, "type"));
+    if (t == 0x7b)
+        return v128_bits(v, out);
     const char *s = str(v, "value");
     if (!t || !s)
         return false;
@@ -240,7 +280,8 @@ static int act(struct spec_exec *x, const struct json *action, uint64_t *vals, s
         return snprintf(msg, size, "no export %.*s", (int)flen, field), SPEC_FAIL;
     if (!strcmp(type, "get")) {
         static uint8_t gt;
-        vals[0] = wasm_global_value(&e, &gt);
+        wasm_global_value(&e, &gt);
+        wasm_global_bits(&e, vals);
         *types = &gt;
         *nres = 1;
         return SPEC_PASS;
@@ -249,27 +290,77 @@ static int act(struct spec_exec *x, const struct json *action, uint64_t *vals, s
     const uint8_t *params;
     wasm_func_type(&e, &np, &params, &nr, types);
     *nres = nr;
-    if (np > cap || nr > cap)
+    if (2 * np > cap || 2 * nr > cap)
         return snprintf(msg, size, "too many values"), SPEC_SKIP;
     const struct json *args = json_get(action, "args");
     size_t nargs = args && args->type == JSON_ARRAY ? args->n : 0;
-    for (size_t i = 0; i < nargs; i++)
-        if (i >= np || !arg_bits(&args->items[i], &vals[i]))
+    size_t slot = 0;
+    for (size_t i = 0; i < nargs; i++) {
+        if (i >= np || !arg_bits(&args->items[i], &vals[slot]))
             return snprintf(msg, size, "argument not supported"), SPEC_SKIP;
-    for (uint32_t k = 0; k < nr; k++)
-        if ((*types)[k] == 0x7b)
-            return snprintf(msg, size, "v128 result"), SPEC_SKIP;
+        slot += params[i] == 0x7b ? 2 : 1;
+    }
     *trap = wasm_call(x->store, &e, vals);
     return SPEC_PASS;
 }
 
-/* Compares one result with its expectation (NaN patterns included). */
-static bool same(const struct json *want, uint64_t got, uint8_t type)
+static bool same_float(const char *s, uint64_t got, uint8_t t);
+
+/* A v128 result, lane by lane (float lanes may expect NaN patterns). */
+static bool same_v128(const struct json *want, const uint64_t *got)
+{
+    const char *lt = str(want, "lane_type");
+    unsigned w = lane_bytes(lt);
+    const struct json *lanes = json_get(want, "value");
+    uint8_t b[16];
+    if (!w || !lanes || lanes->type != JSON_ARRAY || lanes->n != 16 / w)
+        return false;
+    memcpy(b, got, 16);
+    for (size_t i = 0; i < lanes->n; i++) {
+        const char *s = lanes->items[i].str;
+        uint64_t x = 0, mask = w == 8 ? ~0ull : (1ull << (8 * w)) - 1;
+        memcpy(&x, b + i * w, w);
+        if (lanes->items[i].type != JSON_STRING)
+            return false;
+        if (lt[0] == 'f') {
+            if (!same_float(s, x, w == 4 ? 0x7d : 0x7c))
+                return false;
+        } else if (x != (lane_value(s) & mask)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A float's bits against an expectation (a NaN pattern or bits). */
+static bool same_float(const char *s, uint64_t got, uint8_t t)
+{
+    if (t == 0x7d) {
+        uint32_t b = (uint32_t)got;
+        if (!strcmp(s, "nan:canonical"))
+            return (b & 0x7fffffff) == 0x7fc00000;
+        if (!strcmp(s, "nan:arithmetic"))
+            return (b & 0x7fc00000) == 0x7fc00000;
+        return b == (uint32_t)strtoull(s, NULL, 10);
+    }
+    if (!strcmp(s, "nan:canonical"))
+        return (got & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+    if (!strcmp(s, "nan:arithmetic"))
+        return (got & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+    return got == strtoull(s, NULL, 10);
+}
+
+/* Compares one result (its slots: two for a v128) with its expectation
+ * (NaN patterns included). */
+static bool same(const struct json *want, const uint64_t *slots, uint8_t type)
 {
     uint8_t t = valtype(str(want, "type"));
     const char *s = str(want, "value");
+    uint64_t got = slots[0];
     if (t != type)
         return false;
+    if (t == 0x7b)
+        return same_v128(want, slots);
     if (t == 0x70 || t == 0x6f) {
         if (!s)
             return got != 0;
@@ -279,21 +370,8 @@ static bool same(const struct json *want, uint64_t got, uint8_t type)
     }
     if (!s)
         return false;
-    if (t == 0x7d) {
-        uint32_t b = (uint32_t)got;
-        if (!strcmp(s, "nan:canonical"))
-            return (b & 0x7fffffff) == 0x7fc00000;
-        if (!strcmp(s, "nan:arithmetic"))
-            return (b & 0x7fc00000) == 0x7fc00000;
-        return b == (uint32_t)strtoull(s, NULL, 10);
-    }
-    if (t == 0x7c) {
-        if (!strcmp(s, "nan:canonical"))
-            return (got & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
-        if (!strcmp(s, "nan:arithmetic"))
-            return (got & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
-        return got == strtoull(s, NULL, 10);
-    }
+    if (t == 0x7d || t == 0x7c)
+        return same_float(s, got, t);
     if (t == 0x7f)
         return (uint32_t)got == (uint32_t)strtoull(s, NULL, 10);
     return got == strtoull(s, NULL, 10);
@@ -371,14 +449,20 @@ int spec_exec_command(struct spec_exec *x, const char *dir, const struct json *c
             return snprintf(msg, size, "trap \"%s\"", wasm_trap_message(trap)), SPEC_FAIL;
         const struct json *exp = json_get(cmd, "expected");
         size_t nexp = exp && exp->type == JSON_ARRAY ? exp->n : 0;
-        uint32_t i = 0;
+        uint32_t i = 0, slot = 0;
         for (size_t k = 0; k < nexp; k++) {
             const struct json *e = &exp->items[k];
             if (!valtype(str(e, "type")))
                 return snprintf(msg, size, "expected type not supported"), SPEC_SKIP;
-            if (i >= nres || !same(e, vals[i], types[i]))
+            if (i >= nres || !same(e, &vals[slot], types[i])) {
+                if (i < nres && types[i] == 0x7b)
+                    return snprintf(msg, size, "result %u is 0x%016llx%016llx", i,
+                                    (unsigned long long)vals[slot + 1],
+                                    (unsigned long long)vals[slot]), SPEC_FAIL;
                 return snprintf(msg, size, "result %u is 0x%llx", i,
-                                i < nres ? (unsigned long long)vals[i] : 0ull), SPEC_FAIL;
+                                i < nres ? (unsigned long long)vals[slot] : 0ull), SPEC_FAIL;
+            }
+            slot += types[i] == 0x7b ? 2 : 1;
             i++;
         }
         return i == nres ? SPEC_PASS : SPEC_FAIL;

@@ -140,7 +140,7 @@ static bool illegal(struct cc *c, const struct wasm_opinfo *oi)
 static bool simd(struct cc *c, const struct wasm_opinfo *oi)
 {
     (void)oi;
-    return cc_fail(c, "SIMD instructions are not compiled yet");
+    return cc_fail(c, "SIMD instruction outside the 0xfd table");
 }
 
 static bool dead(struct cc *c, const struct wasm_opinfo *oi)
@@ -224,6 +224,57 @@ static void make_dispatch(cc_handler *live, cc_handler *dead)
     }
 }
 
+/* The 0xfd table: memory instructions and v128.const to compile_simd_mem.c,
+ * the f32x4, f64x2 and float-to-int ones to compile_simd_float.c, the
+ * other instructions to compile_simd_int.c (compile.h). Decided once from
+ * the names, not per instruction. */
+static bool starts(const char *s, const char *prefix)
+{
+    while (*prefix)
+        if (*s++ != *prefix++)
+            return false;
+    return true;
+}
+
+static bool simd_float_name(const char *n)
+{
+    static const char *const conv[] = {
+        "i32x4.trunc_sat_f32x4_s", "i32x4.trunc_sat_f32x4_u",
+        "i32x4.trunc_sat_f64x2_s_zero", "i32x4.trunc_sat_f64x2_u_zero",
+    };
+    if (starts(n, "f32x4.") || starts(n, "f64x2."))
+        return true;
+    for (unsigned i = 0; i < sizeof conv / sizeof *conv; i++)
+        if (starts(n, conv[i]) && starts(conv[i], n))      /* equal */
+            return true;
+    return false;
+}
+
+static void make_simd_dispatch(cc_handler *live)
+{
+    for (unsigned k = 0; k < 256; k++) {
+        const struct wasm_opinfo *oi = &wasm_ops_fd[k];
+        switch (oi->kind) {
+        case WASM_K_MEM: case WASM_K_MEM_LANE: case WASM_K_V128_CONST:
+            live[k] = cc_simd_mem;
+            break;
+        case WASM_K_SIMPLE: case WASM_K_LANE: case WASM_K_SHUFFLE:
+            live[k] = simd_float_name(oi->name) ? cc_simd_float : cc_simd_int;
+            break;
+        default:
+            live[k] = illegal;
+        }
+    }
+}
+
+bool cc_cpu_simd(void)
+{
+    uint32_t a = 1, b, cx = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
+    (void)b, (void)d;
+    return (cx & (1u << 19)) && (cx & (1u << 9));    /* SSE4.1, SSSE3 */
+}
+
 /* Grows the code buffer (the encoder asks before it runs out). */
 static void *grow(void *ctx, void *old, size_t used, size_t *cap)
 {
@@ -238,6 +289,53 @@ static void *grow(void *ctx, void *old, size_t used, size_t *cap)
     wasm_host_code_free(old, *cap);
     *cap = n;
     return p;
+}
+
+/* Does the function hold v128 values anywhere? (Its operand stack can
+ * only get one from a v128 local, a 0xfd instruction, or a global or
+ * function type of the module.) */
+static bool has_v128(const struct cc *c, const struct wasm_func *f)
+{
+    if (c->mod_v128 || f->simd)
+        return true;
+    for (uint32_t r = 0; r < f->nlocal_runs; r++)
+        if (f->locals[r].type == WASM_V128)
+            return true;
+    return false;
+}
+
+static bool module_v128(const struct wasm_module *m)
+{
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const struct wasm_functype *t = &m->types[i];
+        if (cc_nslots(t->params, t->nparams) != t->nparams ||
+            cc_nslots(t->results, t->nresults) != t->nresults)
+            return true;
+    }
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (m->globals[i].type == WASM_V128)
+            return true;
+    return false;
+}
+
+/* The 16-byte layout (compile.h): params at [rbp + 16 + 8 * slot], a
+ * v128 taking two slots; declared locals below the save area, 8 or 16
+ * bytes each; then 16-byte home slots. */
+static void layout_v16(struct cc *c)
+{
+    int32_t up = 16, down = 8 + SAVE_AREA;
+    for (uint32_t j = 0; j < c->nlocals; j++) {
+        int32_t size = c->ltype[j] == WASM_V128 ? 16 : 8;
+        if (j < c->nparams) {
+            c->loff[j] = up;
+            up += size;
+        } else {
+            down += size;
+            c->loff[j] = -down;
+        }
+    }
+    c->lbytes = (uint32_t)(down - 8 - SAVE_AREA);
+    c->slot0 = -(down + 16);
 }
 
 static bool compile_func(struct cc *c, uint32_t fi)
@@ -267,6 +365,13 @@ static bool compile_func(struct cc *c, uint32_t fi)
     c->out_slots = 0;
     memset(c->trap, 0, sizeof c->trap);
     memset(&c->dyn_trap, 0, sizeof c->dyn_trap);
+    c->v16 = has_v128(c, f);
+    if (c->v16) {
+        if (!c->simd_ok && !cc_cpu_simd())
+            return cc_fail(c, "SIMD (v128) needs a CPU with SSE4.1 and SSSE3");
+        c->simd_ok = true;
+        layout_v16(c);
+    }
 
     /* The locals to pin: the validator counted their uses (module.h). */
     c->ncand = f->nhot;
@@ -291,8 +396,14 @@ static bool compile_func(struct cc *c, uint32_t fi)
         }
         const struct wasm_opinfo *oi = &wasm_ops_base[b];
         if (__builtin_expect(b >= 0xfc, 0)) {
-            if (b == 0xfd)
-                return cc_fail(c, "SIMD instructions are not compiled yet");
+            if (b == 0xfd) {
+                uint32_t code = cc_u32(c);
+                if (code >= 256)
+                    return cc_fail(c, "unknown opcode");
+                if (!(c->dead ? dead : c->hfd[code])(c, &wasm_ops_fd[code]))
+                    return false;
+                continue;
+            }
             if (b == 0xfc) {
                 uint32_t code = cc_u32(c);
                 oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : &none;
@@ -327,6 +438,9 @@ static bool compile_func(struct cc *c, uint32_t fi)
     }
     uint64_t frame = 8 + SAVE_AREA + 8 * (uint64_t)(c->nlocals - c->nparams) +
                      8 * ((uint64_t)f->max_stack + 1) + 8 * (uint64_t)c->out_slots;
+    if (c->v16)
+        frame = 8 + SAVE_AREA + (uint64_t)c->lbytes + 16 * ((uint64_t)f->max_stack + 1) +
+                8 * (uint64_t)c->out_slots;
     frame = (frame + 15) & ~(uint64_t)15;
     if (frame > INT32_MAX / 2)
         return cc_fail(c, "frame too large");
@@ -380,17 +494,22 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     uint8_t *buf = wasm_host_code_alloc(cap);
     c->ltype = wasm_host_alloc(maxl);
     c->lpin = wasm_host_alloc(maxl);
-    c->hlive = wasm_host_alloc(2 * 256 * sizeof *c->hlive);
+    c->hlive = wasm_host_alloc(3 * 256 * sizeof *c->hlive);
     c->hdead = c->hlive ? c->hlive + 256 : NULL;
-    if (c->hlive)
+    c->hfd = c->hlive ? c->hlive + 512 : NULL;
+    c->loff = wasm_host_alloc(maxl * sizeof *c->loff);
+    c->mod_v128 = module_v128(m);
+    if (c->hlive) {
         make_dispatch(c->hlive, c->hdead);
+        make_simd_dispatch(c->hfd);
+    }
     if (c->lpin)
         memset(c->lpin, 0, maxl);
     c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);
     c->cs = wasm_host_alloc(c->capcs * sizeof *c->cs);
     c->funcs = wasm_host_alloc((ndef + 1) * sizeof *c->funcs);
     out->code.func_off = wasm_host_alloc((ndef + 1) * sizeof(uint32_t));
-    bool ok = buf && c->ltype && c->lpin && c->hlive && c->vs && c->cs && c->funcs && out->code.func_off;
+    bool ok = buf && c->ltype && c->lpin && c->loff && c->hlive && c->vs && c->cs && c->funcs && out->code.func_off;
     if (buf)
         x64_init(&c->a, buf, cap, grow, NULL);
     if (!ok)
@@ -443,7 +562,8 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     }
     wasm_host_free(c->ltype, maxl);
     wasm_host_free(c->lpin, maxl);
-    wasm_host_free(c->hlive, 2 * 256 * sizeof *c->hlive);
+    wasm_host_free(c->hlive, 3 * 256 * sizeof *c->hlive);
+    wasm_host_free(c->loff, maxl * sizeof *c->loff);
     wasm_host_free(c->vs, c->capvs * sizeof *c->vs);
     wasm_host_free(c->cs, c->capcs * sizeof *c->cs);
     wasm_host_free(c->funcs, (ndef + 1) * sizeof *c->funcs);

@@ -3,7 +3,9 @@
  * Internal to wasm/. One `struct cc` compiles a whole module, one function
  * at a time (compile.c drives; compile_stack.c is the register cache and
  * frame; compile_ctl.c control flow and calls; compile_mem.c memory,
- * globals and tables; compile_int.c integers; compile_float.c floats).
+ * globals and tables; compile_int.c integers; compile_float.c floats;
+ * compile_simd_mem.c, compile_simd_int.c and compile_simd_float.c the
+ * 0xfd instructions).
  * docs/compiler.md describes the code it makes.
  */
 #ifndef ATOLL_WASM_COMPILE_H
@@ -93,6 +95,17 @@ struct cc {
     bool pin_x[CC_NPIN];         /* an xmm register, else a GPR */
     uint8_t *lpin;               /* per local: 0, 1 + its GPR, or 17 + its
                                     xmm register (zero between functions) */
+    /* A function with v128 values (any v128 local, param or result, any
+     * 0xfd instruction, or a module with v128 types or globals) has the
+     * 16-byte layout: a slot per local from loff, 16-byte home slots from
+     * slot0 down. Other functions keep the 8-byte layout and its code. */
+    bool v16;
+    int32_t *loff;               /* v16: each local's rbp offset */
+    int32_t slot0;               /* v16: rbp offset of home slot 0 */
+    uint32_t lbytes;             /* v16: bytes of the declared locals */
+    bool mod_v128;               /* the module has v128 types or globals */
+    bool simd_ok;                /* the CPU was checked for SIMD */
+    cc_handler *hfd;             /* per 0xfd code, in live code (compile.c) */
     uint32_t ncand, cand[CC_NPIN];   /* the locals to pin: the function's
                                         hot locals (module.h) */
     uint32_t frame_patch;        /* imm32 of the prologue's sub rsp */
@@ -169,12 +182,16 @@ static inline x64_sz cc_sz(uint8_t type)
 /* A local's stack slot; the home slot of operand-stack position pos. */
 static inline x64_mem cc_local(const struct cc *c, uint32_t local)
 {
+    if (__builtin_expect(c->v16, 0))
+        return x64_mb(X64_RBP, c->loff[local]);
     if (local < c->nparams)
         return x64_mb(X64_RBP, (int32_t)(16 + 8 * local));
     return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (local - c->nparams)));
 }
 static inline x64_mem cc_slot(const struct cc *c, uint32_t pos)
 {
+    if (__builtin_expect(c->v16, 0))
+        return x64_mb(X64_RBP, c->slot0 - 16 * (int32_t)pos);
     return x64_mb(X64_RBP, -(int32_t)(16 + SAVE_AREA + 8 * (c->nlocals - c->nparams) +
                                       8 * pos));
 }
@@ -243,9 +260,36 @@ static inline void cc_free_reg(struct cc *c, int r)
 }
 void cc_evict(struct cc *c, int r);                /* r made free */
 int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some GPR */
-int cc_in_xmm(struct cc *c, uint32_t depth);       /* ... into some xmm register */
-int cc_xalloc(struct cc *c);                       /* a free xmm register */
-void cc_xload(struct cc *c, const struct val *v, int x); /* copy into xmm x */
+/* The xmm side, for floats and v128 (a v128 value is always V_XREG,
+ * V_LOCAL or V_MEM, never V_REG or V_CONST; xmm0 and xmm1 are scratch,
+ * never cached, never pinned):
+ * cc_in_xmm: the value at depth (0 = top) into an xmm register the caller
+ *   may overwrite, which the stack position then owns (all 16 bytes of a
+ *   v128); pair it with cc_xresult.
+ * cc_xalloc: a free cache register (xmm2..15), spilling the deepest xmm
+ *   value if none is free (never one of the top three entries).
+ * cc_xload: copies a value into xmm x (16 bytes for v128), changing no
+ *   compiler state.
+ * cc_vsrc: an xmm register holding the value at depth that the caller
+ *   must NOT overwrite: its own register if V_XREG, else a copy loaded
+ *   into `scratch` (0 or 1). For a read-only second operand.
+ * cc_vconst: the 128-bit constant (lo, hi) into xmm x (clobbers r11). */
+int cc_in_xmm(struct cc *c, uint32_t depth);
+int cc_xalloc(struct cc *c);
+void cc_xload(struct cc *c, const struct val *v, int x);
+int cc_vsrc(struct cc *c, uint32_t depth, int scratch);
+void cc_vconst(struct cc *c, int x, uint64_t lo, uint64_t hi);
+/* 16 bytes from src to dst, both frame or memory operands (through r11,
+ * so the xmm registers and the compiler state are untouched). */
+void cc_copy16(struct cc *c, x64_mem dst, x64_mem src);
+/* Argument and result slots (8 bytes each, two for a v128) of n types. */
+static inline uint32_t cc_nslots(const uint8_t *types, uint32_t n)
+{
+    uint32_t s = n;
+    for (uint32_t k = 0; k < n; k++)
+        s += types[k] == WASM_V128;
+    return s;
+}
 int cc_own(struct cc *c, uint32_t depth);          /* ... one it may overwrite */
 void cc_load(struct cc *c, const struct val *v, int reg); /* copy into reg */
 void cc_store_val(struct cc *c, const struct val *v, x64_mem dst);
@@ -263,6 +307,9 @@ static inline bool cc_result(struct cc *c, uint32_t n, uint8_t type, int r)
     cc_drop(c, n);
     return cc_push_reg(c, type, r);
 }
+/* Pops n values and pushes xmm x as the result (any xmm type, v128
+ * included; x may be one of the popped values' registers, or one from
+ * cc_xalloc). */
 bool cc_xresult(struct cc *c, uint32_t n, uint8_t type, int x);
 /* dst = dst op top-of-stack value (immediate, register or memory form). */
 void cc_alu_top(struct cc *c, x64_alu op, x64_sz sz, int dst);
@@ -294,6 +341,9 @@ bool cc_call_indirect(struct cc *c, uint32_t type, uint32_t table);
 /* compile_mem.c; loads and stores, local.set and local.tee have their
  * own handlers (the rest of their class goes through the class's). */
 bool cc_k_mem(struct cc *c, const struct wasm_opinfo *oi);
+/* The operand of an access at (the i32 at depth) + offset: uses GPRs
+ * (cc_in_reg) and r11, never an xmm register. */
+x64_mem cc_address(struct cc *c, uint32_t depth, uint32_t offset);
 bool cc_memory(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_k_local_set(struct cc *c, const struct wasm_opinfo *oi);   /* and tee */
 bool cc_variable(struct cc *c, const struct wasm_opinfo *oi);
@@ -307,6 +357,11 @@ bool cc_float(struct cc *c, const struct wasm_opinfo *oi);
  * f64x2.* and i32x4.trunc_sat_f*; compile_simd_int.c the others. */
 bool cc_simd_int(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_simd_float(struct cc *c, const struct wasm_opinfo *oi);
+/* compile_simd_mem.c: the other 0xfd kinds: v128 loads and stores
+ * (WASM_K_MEM, WASM_K_MEM_LANE) and v128.const. */
+bool cc_simd_mem(struct cc *c, const struct wasm_opinfo *oi);
+/* The CPU runs SSE4.1 and SSSE3 (cpuid). */
+bool cc_cpu_simd(void);
 /* A call to runtime helper h with the top `nargs` values after `nimm`
  * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */
 bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,

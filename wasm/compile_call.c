@@ -16,16 +16,25 @@
 void cc_return(struct cc *c)
 {
     uint32_t n = c->ft->nresults;
+    /* The results' bytes, [rbp + 16, rbp + 16 + 8 * slots): a param there
+     * may be overwritten before it is read. */
+    int32_t end = 16 + 8 * (int32_t)(c->v16 ? cc_nslots(c->ft->results, n) : n);
     for (uint32_t k = 0; k < n; k++) {
         struct val *v = &c->vs[c->nvs - n + k];
-        if (v->kind == V_LOCAL && v->local < n && v->local < c->nparams)
+        if (v->kind == V_LOCAL && v->local < c->nparams && cc_local(c, v->local).disp < end)
             cc_store_val(c, v, cc_slot(c, c->nvs - n + k));
     }
+    int32_t off = 16;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t pos = c->nvs - n + k;
         struct val *v = &c->vs[pos];
-        x64_mem dst = x64_mb(X64_RBP, (int32_t)(16 + 8 * k));
-        if (v->kind == V_LOCAL && v->local < n && v->local < c->nparams) {
+        x64_mem dst = x64_mb(X64_RBP, off);
+        off += v->type == WASM_V128 ? 16 : 8;
+        if (v->kind == V_LOCAL && v->local < c->nparams && cc_local(c, v->local).disp < end) {
+            if (v->type == WASM_V128) {
+                cc_copy16(c, dst, cc_slot(c, pos));
+                continue;
+            }
             x64_load(&c->a, cc_sz(v->type), SCRATCH, cc_slot(c, pos));
             x64_store(&c->a, cc_sz(v->type), dst, SCRATCH);
         } else {
@@ -101,11 +110,14 @@ bool cc_prologue(struct cc *c)
         c->free &= (x64_regset)~X64_BIT(pins[k]);
     for (uint32_t k = nx; k < 4; k++)
         c->xfree &= (x64_regset)~X64_BIT(12 + k);
-    uint32_t n = c->nlocals - c->nparams;
+    uint32_t n = c->v16 ? c->lbytes / 8 : c->nlocals - c->nparams;  /* qwords */
     if (n <= 8) {
         for (uint32_t j = c->nparams; j < c->nlocals; j++)
-            if (cc_pinned(c, j) < 0 && cc_xpinned(c, j) < 0)
+            if (cc_pinned(c, j) < 0 && cc_xpinned(c, j) < 0) {
                 x64_store_i(a, X64_S64, cc_local(c, j), 0);
+                if (c->ltype[j] == WASM_V128)
+                    x64_store_i(a, X64_S64, x64_mb(X64_RBP, c->loff[j] + 8), 0);
+            }
     } else {
         static const uint8_t rep_stosq[] = { 0xf3, 0x48, 0xab };
         x64_zero(a, X64_RAX);
@@ -120,15 +132,19 @@ bool cc_prologue(struct cc *c)
 /* After a call: results from the outgoing area onto the stack. */
 static bool push_results(struct cc *c, const struct wasm_functype *t)
 {
+    int32_t off = 0;
     for (uint32_t k = 0; k < t->nresults; k++) {
         uint8_t ty = t->results[k];
-        x64_mem src = x64_mb(X64_RSP, (int32_t)(8 * k));
-        if (k < 4 && (ty == WASM_F32 || ty == WASM_F64)) {
+        x64_mem src = x64_mb(X64_RSP, off);
+        off += ty == WASM_V128 ? 16 : 8;
+        if (k < 4 && (ty == WASM_F32 || ty == WASM_F64 || ty == WASM_V128)) {
             int x = cc_xalloc(c);
             if (ty == WASM_F32)
                 x64_movd_xm(&c->a, x, src);
-            else
+            else if (ty == WASM_F64)
                 x64_movq_x_m(&c->a, x, src);
+            else
+                x64_movdqu_m(&c->a, x, src);
             if (!cc_xresult(c, 0, ty, x))
                 return false;
         } else if (k < 4) {
@@ -137,8 +153,12 @@ static bool push_results(struct cc *c, const struct wasm_functype *t)
             if (!cc_push_reg(c, ty, r))
                 return false;
         } else {
-            x64_load(&c->a, cc_sz(ty), SCRATCH, src);
-            x64_store(&c->a, cc_sz(ty), cc_slot(c, c->nvs), SCRATCH);
+            if (ty == WASM_V128) {
+                cc_copy16(c, cc_slot(c, c->nvs), src);
+            } else {
+                x64_load(&c->a, cc_sz(ty), SCRATCH, src);
+                x64_store(&c->a, cc_sz(ty), cc_slot(c, c->nvs), SCRATCH);
+            }
             if (!cc_push_mem(c, ty))
                 return false;
         }
@@ -151,9 +171,13 @@ static bool push_results(struct cc *c, const struct wasm_functype *t)
 static void store_args(struct cc *c, const struct wasm_functype *t, uint32_t skip)
 {
     uint32_t np = t->nparams;
-    for (uint32_t k = 0; k < np; k++)
-        cc_store_val(c, &c->vs[c->nvs - skip - np + k], x64_mb(X64_RSP, (int32_t)(8 * k)));
-    uint32_t slots = np > t->nresults ? np : t->nresults;
+    int32_t off = 0;
+    for (uint32_t k = 0; k < np; k++) {
+        cc_store_val(c, &c->vs[c->nvs - skip - np + k], x64_mb(X64_RSP, off));
+        off += t->params[k] == WASM_V128 ? 16 : 8;
+    }
+    uint32_t sp = (uint32_t)off / 8, sr = cc_nslots(t->results, t->nresults);
+    uint32_t slots = sp > sr ? sp : sr;
     if (slots > c->out_slots)
         c->out_slots = slots;
 }

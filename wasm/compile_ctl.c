@@ -11,6 +11,7 @@
 #include "compile.h"
 #include "host.h"
 #include "libc.h"
+#include "x64/xmm.h"
 
 bool cc_push_ctl(struct cc *c, uint8_t kind, bool live, bool merge,
                      uint32_t np, const uint8_t *params,
@@ -349,6 +350,20 @@ bool cc_k_drop(struct cc *c, const struct wasm_opinfo *oi)
     return true;
 }
 
+/* select of v128 values: no cmov for xmm registers, a branch. */
+static bool select_v128(struct cc *c)
+{
+    int rc = cc_in_reg(c, 0);
+    int xa = cc_in_xmm(c, 2);
+    int xb = cc_vsrc(c, 1, 0);
+    x64_label keep = { 0, 0 };
+    x64_test_rr(&c->a, X64_S32, rc, rc);
+    x64_jcc(&c->a, X64_NE, &keep);
+    x64_sse_rr(&c->a, x64_op_movaps, xa, xb);
+    x64_bind(&c->a, &keep);
+    return cc_xresult(c, 3, WASM_V128, xa);
+}
+
 /* select and select t. */
 bool cc_k_select(struct cc *c, const struct wasm_opinfo *oi)
 {
@@ -359,6 +374,8 @@ bool cc_k_select(struct cc *c, const struct wasm_opinfo *oi)
     if (c->dead)
         return true;
     uint8_t ty = (uint8_t)s->a;
+    if (ty == WASM_V128)
+        return select_v128(c);
     x64_sz sz = cc_sz(ty);
     int rc = cc_in_reg(c, 0);
     int ra = cc_own(c, 2);

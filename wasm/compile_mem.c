@@ -31,6 +31,11 @@ static x64_mem address(struct cc *c, uint32_t depth, uint32_t offset)
     return x64_mbi(MEMBASE, SCRATCH, 1, 0);
 }
 
+x64_mem cc_address(struct cc *c, uint32_t depth, uint32_t offset)
+{
+    return address(c, depth, offset);
+}
+
 static bool load(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
 {
     x64_asm *a = &c->a;
@@ -167,9 +172,11 @@ bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
         uint8_t ty = c->m->globals[idx].type;
         x64_load(&c->a, X64_S64, SCRATCH,
                  x64_mb(VMCTX, (int32_t)(c->layout->globals + 8 * idx)));
-        if (ty == WASM_F32 || ty == WASM_F64) {
+        if (ty == WASM_F32 || ty == WASM_F64 || ty == WASM_V128) {
             int x = cc_xalloc(c);
-            if (ty == WASM_F32)
+            if (ty == WASM_V128)
+                x64_movdqu_m(&c->a, x, x64_mb(SCRATCH, 0));
+            else if (ty == WASM_F32)
                 x64_movd_xm(&c->a, x, x64_mb(SCRATCH, 0));
             else
                 x64_movq_x_m(&c->a, x, x64_mb(SCRATCH, 0));
@@ -181,6 +188,14 @@ bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
     }
     case WASM_K_GLOBAL_SET: {
         struct val *v = cc_top(c, 0);
+        if (v->type == WASM_V128) {
+            int xv = cc_vsrc(c, 0, 0);
+            x64_load(&c->a, X64_S64, SCRATCH,
+                     x64_mb(VMCTX, (int32_t)(c->layout->globals + 8 * idx)));
+            x64_movdqu_store(&c->a, x64_mb(SCRATCH, 0), xv);
+            cc_drop(c, 1);
+            return true;
+        }
         x64_sz sz = cc_sz(v->type);
         bool imm = v->kind == V_CONST && (sz == X64_S32 || (int64_t)v->imm == (int32_t)v->imm);
         int rv = -1;

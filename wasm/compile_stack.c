@@ -10,7 +10,11 @@
  * used last). The top three entries are never chosen, so an instruction
  * may hold its operands in registers while it asks for one more.
  * The frame (docs/compiler.md): [rbp+16+8i] params, [rbp-8] vmctx,
- * declared locals, then the home slots.
+ * declared locals, then the home slots; 16 bytes for a v128 in functions
+ * that have any (cc_local, cc_slot). A v128 is only ever in an xmm
+ * register, a local or a home slot, and moves between memory operands
+ * through r11 (cc_copy16), so the xmm registers an instruction holds
+ * survive a flush.
  */
 #include "compile.h"
 #include "x64/xmm.h"
@@ -37,10 +41,29 @@ static void xstore(struct cc *c, x64_sz sz, x64_mem m, int x)
         x64_movsd_store(&c->a, m, x);
 }
 
+void cc_copy16(struct cc *c, x64_mem dst, x64_mem src)
+{
+    x64_load(&c->a, X64_S64, SCRATCH, src);
+    x64_store(&c->a, X64_S64, dst, SCRATCH);
+    src.disp += 8;
+    dst.disp += 8;
+    x64_load(&c->a, X64_S64, SCRATCH, src);
+    x64_store(&c->a, X64_S64, dst, SCRATCH);
+}
+
+/* Where a v128 value that is not in a register lives (V_LOCAL: v128
+ * locals are never pinned). */
+static x64_mem vmem(const struct cc *c, const struct val *v)
+{
+    return v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, (uint32_t)(v - c->vs));
+}
+
 static void spill(struct cc *c, struct val *v)
 {
     x64_mem slot = cc_slot(c, (uint32_t)(v - c->vs));
-    if (v->kind == V_XREG)
+    if (v->type == WASM_V128)
+        x64_movdqu_store(&c->a, slot, v->reg);
+    else if (v->kind == V_XREG)
         xstore(c, cc_sz(v->type), slot, v->reg);
     else
         x64_store(&c->a, cc_sz(v->type), slot, v->reg);
@@ -145,7 +168,12 @@ static bool fits32(uint64_t imm, x64_sz sz)
 void cc_store_val(struct cc *c, const struct val *v, x64_mem dst)
 {
     x64_sz sz = cc_sz(v->type);
-    if (v->kind == V_CONST && fits32(v->imm, sz)) {
+    if (__builtin_expect(v->type == WASM_V128, 0)) {
+        if (v->kind == V_XREG)
+            x64_movdqu_store(&c->a, dst, v->reg);
+        else
+            cc_copy16(c, dst, vmem(c, v));
+    } else if (v->kind == V_CONST && fits32(v->imm, sz)) {
         x64_store_i(&c->a, sz, dst, (int32_t)v->imm);
     } else if (v->kind == V_REG) {
         x64_store(&c->a, sz, dst, v->reg);
@@ -174,6 +202,10 @@ int cc_in_reg(struct cc *c, uint32_t depth)
 void cc_xload(struct cc *c, const struct val *v, int x)
 {
     x64_sz sz = cc_sz(v->type);
+    if (__builtin_expect(v->type == WASM_V128, 0) && v->kind != V_XREG) {
+        x64_movdqu_m(&c->a, x, vmem(c, v));
+        return;
+    }
     switch (v->kind) {
     case V_XREG:
         if (v->reg != x)
@@ -224,6 +256,34 @@ int cc_in_xmm(struct cc *c, uint32_t depth)
     v->kind = V_XREG;
     v->reg = (uint8_t)x;
     return x;
+}
+
+int cc_vsrc(struct cc *c, uint32_t depth, int scratch)
+{
+    struct val *v = cc_top(c, depth);
+    if (v->kind == V_XREG)
+        return v->reg;
+    cc_xload(c, v, scratch);
+    return scratch;
+}
+
+void cc_vconst(struct cc *c, int x, uint64_t lo, uint64_t hi)
+{
+    if (lo == hi && (lo == 0 || lo == ~(uint64_t)0)) {
+        x64_sse_rr(&c->a, lo ? x64_op_pcmpeqd : x64_op_pxor, x, x);
+        return;
+    }
+    if (lo == 0)
+        x64_pxor(&c->a, x, x);
+    else {
+        x64_mov_ri(&c->a, X64_S64, SCRATCH, (int64_t)lo);
+        x64_movd_xr(&c->a, X64_S64, x, SCRATCH);
+    }
+    if (hi != 0) {
+        if (hi != lo)
+            x64_mov_ri(&c->a, X64_S64, SCRATCH, (int64_t)hi);
+        x64_pinsrq(&c->a, x, SCRATCH, 1);
+    }
 }
 
 int cc_own(struct cc *c, uint32_t depth)

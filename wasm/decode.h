@@ -28,6 +28,7 @@ struct dec {
     const wasm_limits *lim;
     wasm_error *err;
     uint32_t func;            /* function being read, for errors */
+    bool simd;                /* it has a 0xfd instruction (so far) */
     uint32_t nfunc_decls;     /* entries of the function section */
     uint32_t ncodes;          /* entries of the code section */
     uint8_t *declared;        /* bitset: functions ref.func may name */

@@ -111,6 +111,7 @@ struct wasm_func {
      * order, used or not. Counted by the validator as it reads the body. */
     uint32_t hot[WASM_HOT_INT + WASM_HOT_FLOAT];
     uint32_t nhot;
+    bool simd;                /* the body has a 0xfd (SIMD) instruction */
 };
 
 struct wasm_table {

@@ -186,6 +186,13 @@ uint64_t wasm_global_value(const wasm_extern *g, uint8_t *type)
     return gi->bits[0];
 }
 
+void wasm_global_bits(const wasm_extern *g, uint64_t out[2])
+{
+    const struct wasm_global_inst *gi = g->obj;
+    out[0] = gi->bits[0];
+    out[1] = gi->bits[1];
+}
+
 void wasm_func_type(const wasm_extern *fn, uint32_t *np, const uint8_t **params,
                     uint32_t *nr, const uint8_t **results)
 {

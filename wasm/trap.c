@@ -33,6 +33,10 @@ const char *wasm_trap_message(int trap)
 int wasm_run(struct wasm_store *s, struct wasm_funcinst *f, uint64_t *vals)
 {
     uint32_t np = f->type->nparams, nr = f->type->nresults;
+    for (uint32_t k = 0; k < f->type->nparams; k++)     /* a v128: two slots */
+        np += f->type->params[k] == WASM_V128;
+    for (uint32_t k = 0; k < f->type->nresults; k++)
+        nr += f->type->results[k] == WASM_V128;
     if (s->depth == 0) {
         /* The stack below this frame, less the budget, is the limit; the
          * address of a local stands for the stack pointer. */

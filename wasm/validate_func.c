@@ -388,6 +388,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
     V v = { .d = d, .vs = vs, .code = d->p, .at = d->p };
     const struct wasm_functype *ft = &m->types[f->type];
     TRY(load_locals(&v, f));
+    d->simd = false;
     if (!vs->vals)
         TRY(wasm_vals_init(&v));
     TRY(wasm_push_ctrl(&v, WASM_K_BLOCK, NULL, 0, ft->results, ft->nresults, WASM_NONE));
@@ -708,6 +709,7 @@ slow:
 
 done:
     hot_locals(vs, f);
+    f->simd = d->simd;
     f->max_stack = v.max_vals;
     f->max_depth = v.max_ctrls;
     f->nside = v.nside;

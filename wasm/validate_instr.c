@@ -138,6 +138,7 @@ bool wasm_rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out)
             oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : NULL;
         else
             oi = code < 256 ? &wasm_ops_fd[code] : NULL;
+        d->simd |= b == 0xfd;
         if (!oi || !oi->kind)
             return wasm_dec_malformed(d, at, "illegal opcode %02x %x", b, code);
     } else if (!oi->kind) {

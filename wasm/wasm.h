@@ -193,8 +193,10 @@ void wasm_func_type(const wasm_extern *fn, uint32_t *np, const uint8_t **params,
                     uint32_t *nr, const uint8_t **results);
 
 /* Calls a function. vals holds its arguments on entry and its results on
- * return (max(params, results) slots; i32 in the low 32 bits, floats as
- * bit patterns, references as their 64-bit value, null 0). Returns
+ * return, in 8-byte slots, as many as the larger of the two lists takes:
+ * i32 in the low 32 bits, floats as bit patterns, references as their
+ * 64-bit value (null 0), and a v128 in TWO consecutive slots, its low 64
+ * bits (lanes 0.. in little-endian order) first. Returns
  * WASM_TRAP_NONE or the trap that ended the call; wasm_store_trap_func
  * names the function that trapped. */
 int wasm_call(wasm_store *s, const wasm_extern *fn, uint64_t *vals);
@@ -208,7 +210,7 @@ const wasm_module *wasm_store_trap_module(const wasm_store *s);
 
 /* Host objects, for imports (the spectest module, the kernel's coral).
  * A host function gets its env and the argument/result slots, as
- * wasm_call's vals; it returns WASM_TRAP_NONE or a trap. Types are strings
+ * wasm_call's vals (a v128 in two slots); it returns WASM_TRAP_NONE or a trap. Types are strings
  * of valtype bytes (e.g. "\x7f\x7f" for two i32). All belong to the store;
  * each returns false when out of memory. */
 typedef int (*wasm_host_fn)(void *env, uint64_t *vals);
@@ -221,8 +223,10 @@ bool wasm_memory_new(wasm_store *s, uint32_t min, uint32_t max, bool has_max,
                      wasm_extern *out);
 bool wasm_table_new(wasm_store *s, uint8_t elem, uint32_t min, uint32_t max,
                     bool has_max, wasm_extern *out);
-/* A global's value and type. */
+/* A global's value and type (a v128's low 64 bits); wasm_global_bits
+ * gives all 16 bytes of its cell, low half first. */
 uint64_t wasm_global_value(const wasm_extern *g, uint8_t *type);
+void wasm_global_bits(const wasm_extern *g, uint64_t out[2]);
 /* A memory's bytes and current size in bytes: valid until it grows (the
  * base does not move, but bytes past *size are not accessible). */
 uint8_t *wasm_memory_data(const wasm_extern *mem, uint64_t *size);
