@@ -186,23 +186,47 @@ static uint8_t lane(struct cc *c)
     return *c->p++;
 }
 
+/* A constant splats at compile time (f32x4.splat (f32.const k) is the
+ * usual way to write a vector constant). */
 static bool splat(struct cc *c, const struct vrow *r)
 {
-    int x = cc_in_xmm(c, 0);
-    x64_sse_rri(&c->a, r->op, x, x, 0);        /* lane 0 everywhere */
+    const struct val *v = cc_top(c, 0);
+    int x;
+    if (v->kind == V_CONST) {
+        uint64_t k = r->d ? v->imm : (uint64_t)(uint32_t)v->imm * 0x100000001;
+        x = cc_xalloc(c);
+        cc_vconst(c, x, k, k);
+    } else {
+        x = cc_in_xmm(c, 0);
+        x64_sse_rri(&c->a, r->op, x, x, 0);    /* lane 0 everywhere */
+    }
     return cc_xresult(c, 1, V, x);
 }
 
-/* The lane moves to lane 0; the bits above a scalar are never read. */
+/* The lane moves to lane 0; the bits above a scalar are never read. A
+ * vector in memory (a local, a home slot) gives just the lane. */
 static bool extract(struct cc *c, const struct vrow *r)
 {
     uint8_t n = lane(c);
-    int x = cc_in_xmm(c, 0);
+    const struct val *v = cc_top(c, 0);
+    uint8_t ty = r->d ? WASM_F64 : WASM_F32;
+    int x;
+    if (v->kind == V_LOCAL || v->kind == V_MEM) {
+        x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, c->nvs - 1);
+        m.disp += n << (r->d ? 3 : 2);
+        x = cc_xalloc(c);
+        if (r->d)
+            x64_movq_x_m(&c->a, x, m);
+        else
+            x64_movd_xm(&c->a, x, m);
+        return cc_xresult(c, 1, ty, x);
+    }
+    x = cc_in_xmm(c, 0);
     if (n && r->d)
         x64_movhlps(&c->a, x, x);
     else if (n)
         x64_sse_rri(&c->a, r->op, x, x, n);
-    return cc_xresult(c, 1, r->d ? WASM_F64 : WASM_F32, x);
+    return cc_xresult(c, 1, ty, x);
 }
 
 static bool replace(struct cc *c, const struct vrow *r)
