@@ -211,7 +211,7 @@ static bool extract(struct cc *c, const struct vrow *r)
     const struct val *v = cc_top(c, 0);
     uint8_t ty = r->d ? WASM_F64 : WASM_F32;
     int x;
-    if (v->kind == V_LOCAL || v->kind == V_MEM) {
+    if ((v->kind == V_LOCAL && cc_local_mem(c, v->local)) || v->kind == V_MEM) {
         x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, c->nvs - 1);
         m.disp += n << (r->d ? 3 : 2);
         x = cc_xalloc(c);
