@@ -1,8 +1,8 @@
 /* compile_simd_int.c: integer and bitwise v128 instructions, lanes,
  * splats, shuffles (issue 9).
  *
- * The baseline is SSE4.1 (the engine checks CPUID); nothing here needs
- * SSE4.2 or AVX. The left operand is taken into an xmm register it may
+ * The baseline is SSE4.1 and SSSE3 (the engine checks CPUID); nothing
+ * here needs SSE4.2 or AVX. The left operand is taken into an xmm register it may
  * overwrite (cc_in_xmm), which becomes the result; the right one is read
  * where it is (cc_vsrc, a copy in xmm1 when it is not in a register).
  * xmm0 and xmm1 are the temporaries; a sequence that needs more takes
@@ -271,12 +271,24 @@ static bool splat(struct cc *c, unsigned size)
     return cc_xresult(c, 1, V, x);
 }
 
+/* A lane of a vector in memory (a local or a home slot) is loaded from
+ * there; of one in a register, extracted. */
 static bool extract_lane(struct cc *c, unsigned size, bool sign)
 {
     x64_asm *a = &c->a;
     uint8_t l = *c->p++;
-    int x = cc_vsrc(c, 0, X0);
+    struct val *v = cc_top(c, 0);
     int r = cc_alloc(c);
+    if (v->kind == V_LOCAL || v->kind == V_MEM) {
+        x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, c->nvs - 1);
+        m.disp += (int32_t)(l * size);
+        if (sign)
+            x64_loads(a, (x64_sz)size, X64_S32, r, m);
+        else
+            x64_load(a, (x64_sz)size, r, m);
+        return cc_result(c, 1, size == 8 ? WASM_I64 : WASM_I32, r);
+    }
+    int x = v->reg;
     switch (size) {
     case 1:
         x64_pextrb(a, r, x, l);
@@ -324,30 +336,127 @@ static bool replace_lane(struct cc *c, unsigned size)
     return cc_xresult(c, 2, V, x);
 }
 
-/* pshufb takes the byte its index names, or zero where the index has bit
- * 7 set: each operand is shuffled with the indices into it (the others
- * zero), and the two ORed. One operand alone when all come from it. */
+/* i8x16.shuffle. Indices 0..15 name bytes of the first operand, 16..31
+ * of the second. Patterns one x86 instruction makes are matched first:
+ * those the unpacks, palignr, pshufd (a dword permutation of one operand)
+ * and shufps (two dwords of each) make; anything else is a pshufb of each
+ * operand with a mask from the lane indices into it (bit 7 set, which
+ * pshufb turns into zero, for the lanes from the other), the two ORed. */
+
+/* The unpacks: elements of `e` bytes from the low or high half (h) of
+ * dst and src, interleaved, dst's first. */
+static const struct unpack {
+    uint8_t e, h;
+    uint16_t op;
+} unpacks[] = {
+    { 1, 0, x64_op_punpcklbw }, { 2, 0, x64_op_punpcklwd },
+    { 4, 0, x64_op_punpckldq }, { 8, 0, x64_op_punpcklqdq },
+    { 1, 1, x64_op_punpckhbw }, { 2, 1, x64_op_punpckhwd },
+    { 4, 1, x64_op_punpckhdq }, { 8, 1, x64_op_punpckhqdq },
+};
+
+/* An unpack of dst (the first operand, or the second when `swap`) with
+ * the other. */
+static bool is_unpack(const uint8_t *idx, const struct unpack *u, unsigned swap)
+{
+    unsigned db = swap ? 16 : 0, sb = swap ? 0 : 16;
+    for (unsigned k = 0; k < 16; k++) {
+        unsigned i = k / u->e;
+        if (idx[k] != (i & 1 ? sb : db) + (u->h * (8u / u->e) + i / 2) * u->e + k % u->e)
+            return false;
+    }
+    return true;
+}
+
+/* Bytes n..n+15 of the 32 the two operands make, the first (or, `swap`,
+ * the second) below: palignr of the top half by the bottom one. */
+static unsigned align_of(const uint8_t *idx, unsigned swap)
+{
+    unsigned n = (idx[0] - (swap ? 16u : 0u)) & 31;
+    for (unsigned k = 0; k < 16; k++)
+        if (idx[k] != ((swap ? 16 : 0) + n + k) % 32)
+            return 0;
+    return n < 16 ? n : 0;
+}
+
+/* Whole dwords: the dword index (0..7) of each, in *q; false if not. */
+static bool dwords(const uint8_t *idx, unsigned q[4])
+{
+    for (unsigned j = 0; j < 4; j++) {
+        q[j] = idx[4 * j] / 4u;
+        for (unsigned b = 0; b < 4; b++)
+            if (idx[4 * j + b] != 4 * q[j] + b)
+                return false;
+    }
+    return true;
+}
+
+/* dst = op(dst, src) with dst the first operand's register, or the
+ * second's when `swap`. */
+static bool two_op(struct cc *c, x64_xop op, bool imm, uint8_t i, unsigned swap)
+{
+    int x = cc_in_xmm(c, swap ? 0 : 1);
+    int s = cc_vsrc(c, swap ? 1 : 0, X1);
+    if (imm)
+        x64_sse_rri(&c->a, op, x, s, i);
+    else
+        rr(c, op, x, s);
+    return cc_xresult(c, 2, V, x);
+}
+
+static bool shuffle_one(struct cc *c, const uint8_t *idx, unsigned from)
+{
+    x64_asm *a = &c->a;
+    uint64_t m[2] = { 0, 0 };
+    uint8_t own[16];
+    unsigned q[4];
+    bool ident = true;
+    for (unsigned k = 0; k < 16; k++) {
+        own[k] = idx[k] & 15;
+        ident &= own[k] == k;
+        m[k >> 3] |= (uint64_t)own[k] << (8 * (k & 7));
+    }
+    int x = cc_in_xmm(c, 1 - from);
+    if (dwords(own, q)) {
+        if (!ident)
+            x64_pshufd(a, x, x, (uint8_t)(q[0] | q[1] << 2 | q[2] << 4 | q[3] << 6));
+    } else {
+        cc_vconst(c, X0, m[0], m[1]);
+        x64_pshufb(a, x, X0);
+    }
+    return cc_xresult(c, 2, V, x);
+}
+
 static bool shuffle(struct cc *c)
 {
     x64_asm *a = &c->a;
+    uint8_t idx[16];
     uint64_t m[2][2] = { { 0, 0 }, { 0, 0 } };   /* [operand][half] */
-    bool use[2] = { false, false }, ident = true;
-    for (unsigned i = 0; i < 16; i++) {
-        unsigned idx = c->p[i] & 31, from = idx >> 4;
-        use[from] = true;
-        ident &= (idx & 15) == i;
+    bool use[2] = { false, false };
+    unsigned q[4];
+    for (unsigned k = 0; k < 16; k++) {
+        idx[k] = c->p[k] & 31;
+        use[idx[k] >> 4] = true;
         for (unsigned o = 0; o < 2; o++)
-            m[o][i >> 3] |= (uint64_t)(o == from ? idx & 15 : 0x80) << (8 * (i & 7));
+            m[o][k >> 3] |= (uint64_t)(o == idx[k] >> 4u ? idx[k] & 15 : 0x80) << (8 * (k & 7));
     }
     c->p += 16;
-    if (!use[0] || !use[1]) {
-        unsigned o = use[1];
-        int x = cc_in_xmm(c, 1 - o);
-        if (!ident) {
-            cc_vconst(c, X0, m[o][0], m[o][1]);
-            x64_pshufb(a, x, X0);
-        }
-        return cc_xresult(c, 2, V, x);
+    if (!use[0] || !use[1])
+        return shuffle_one(c, idx, use[1]);
+    for (unsigned swap = 0; swap < 2; swap++) {
+        for (unsigned u = 0; u < sizeof unpacks / sizeof unpacks[0]; u++)
+            if (is_unpack(idx, &unpacks[u], swap))
+                return two_op(c, unpacks[u].op, false, 0, swap);
+        unsigned n = align_of(idx, swap);
+        if (n)        /* palignr's destination is the top half */
+            return two_op(c, x64_op_palignr, true, (uint8_t)n, !swap);
+        /* shufps: dwords 0 and 1 from dst, 2 and 3 from src. */
+        unsigned lo = swap ? 4 : 0, hi = swap ? 0 : 4;
+        if (dwords(idx, q) && q[0] / 4 == lo / 4 && q[1] / 4 == lo / 4 &&
+            q[2] / 4 == hi / 4 && q[3] / 4 == hi / 4)
+            return two_op(c, x64_op_shufps, true,
+                          (uint8_t)((q[0] & 3) | (q[1] & 3) << 2 | (q[2] & 3) << 4 |
+                                    (q[3] & 3) << 6), swap);
     }
     int x = cc_in_xmm(c, 1), y = cc_in_xmm(c, 0);
     cc_vconst(c, X0, m[0][0], m[0][1]);
