@@ -64,6 +64,26 @@ static uint64_t parse(const char *s, uint8_t type)
     return v;
 }
 
+/* A v128 argument: 0x and up to 32 hex digits, the value as one 128-bit
+ * number (lane 0 in the low bits), into two slots, low first. */
+static void parse_v128(const char *s, uint64_t *out)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 34 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+        die("bad v128 argument %s (0x and up to 32 hex digits)", s);
+    out[0] = out[1] = 0;
+    for (size_t i = 2; i < n; i++) {
+        char c = s[i];
+        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+        if (d > 15)
+            die("bad v128 argument %s", s);
+        out[1] = out[1] << 4 | out[0] >> 60;
+        out[0] = out[0] << 4 | d;
+    }
+}
+
 static void print(uint64_t v, uint8_t type)
 {
     float f;
@@ -177,9 +197,16 @@ int main(int argc, char **argv)
     wasm_func_type(&fn, &np, &params, &nr, &results);
     if ((int)np != argc - 4 && argc > 2)
         die("wrong number of arguments for %s", name);
-    uint64_t *vals = calloc((np > nr ? np : nr) + 1, 8);
-    for (uint32_t i = 0; i < np; i++)
-        vals[i] = parse(argv[4 + i], params[i]);
+    /* A v128 takes two slots (wasm.h). */
+    uint64_t *vals = calloc(2 * (np > nr ? np : nr) + 1, 8);
+    for (uint32_t i = 0, slot = 0; i < np; i++) {
+        if (params[i] == 0x7b) {
+            parse_v128(argv[4 + i], &vals[slot]);
+            slot += 2;
+        } else {
+            vals[slot++] = parse(argv[4 + i], params[i]);
+        }
+    }
     if (timeout && !linux_trap_timeout(timeout))
         die("%s", "cannot set the timer");
     t3 = now_ns();
@@ -194,7 +221,13 @@ int main(int argc, char **argv)
                 wasm_trap_message(t), where ? where : "?", fi);
         return 1;
     }
-    for (uint32_t i = 0; i < nr; i++)
-        print(vals[i], results[i]);
+    for (uint32_t i = 0, slot = 0; i < nr; i++) {
+        if (results[i] == 0x7b) {
+            printf("0x%016" PRIx64 "%016" PRIx64 " : v128\n", vals[slot + 1], vals[slot]);
+            slot += 2;
+        } else {
+            print(vals[slot++], results[i]);
+        }
+    }
     return 0;
 }

@@ -35,7 +35,8 @@ TEST_SUITES += test-runtime
 .PHONY: test-runtime
 test-runtime: $(BUILD)/atoll-run $(BUILD)/runtime/test-api
 	@python3 tests/runtime/run.py $(BUILD)/atoll-run tests/runtime \
-	    --also $(BUILD)/runtime/test-api $(BUILD)/runtime/api.wasm $(BUILD)/runtime/api_tables.wasm
+	    --also $(BUILD)/runtime/test-api $(BUILD)/runtime/api.wasm $(BUILD)/runtime/api_tables.wasm \
+	    $(BUILD)/runtime/api_simd.wasm
 
 # The embedding API from C, with ASan and UBSan (the engine built in).
 RT_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \

@@ -2,8 +2,10 @@
  * host functions, a host function calling back into Wasm (entries nest),
  * traps raised by host code and inside a nested call, exports of memory
  * and globals, a refused instantiation leaving the store usable, and no
- * leak when everything is freed. Run by make test-runtime with
- * build/runtime/api.wasm (tests/runtime/api.wat); ends "N passed, N failed".
+ * leak when everything is freed; v128 in host functions' and wasm_call's
+ * slots. Run by make test-runtime with
+ * build/runtime/api.wasm (tests/runtime/api.wat), api_tables.wasm and
+ * api_simd.wasm; ends "N passed, N failed".
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -173,12 +175,62 @@ static void test_tables(const char *path)
     wasm_module_free(m);
 }
 
+/* ---- v128 in the slots of host functions and wasm_call (api_simd.wat) ---- */
+
+/* (i32, v128, f64) -> (v128 with its halves swapped, i32 + the f64's bits). */
+static int mix(void *env, uint64_t *v)
+{
+    (void)env;
+    uint64_t lo = v[1], hi = v[2], sum = (uint32_t)v[0] + v[3];
+    v[0] = hi;
+    v[1] = lo;
+    v[2] = sum;
+    return 0;
+}
+
+static void test_simd(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    static unsigned char bytes[1 << 16];
+    size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
+    if (f)
+        fclose(f);
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    wasm_compiled *c = m ? wasm_compile(m, &err) : NULL;
+    wasm_store *s = wasm_store_new(0);
+    CHECK(m && c && s, "simd module");
+    if (!m || !c || !s)
+        return;
+    const uint8_t params[] = { 0x7f, 0x7b, 0x7c }, results[] = { 0x7b, 0x7e };
+    wasm_extern im[1], fn, g;
+    CHECK(wasm_host_func_new(s, params, 3, results, 2, mix, NULL, &im[0]), "host func with v128");
+    int trap;
+    wasm_instance *in = wasm_instantiate(s, c, im, 1, &err, &trap);
+    CHECK(in, "instantiate simd module");
+    uint64_t vals[5] = { 7, 0x1111, 0x2222, 100, 0 };
+    CHECK(in && wasm_instance_export(in, "call_mix", 8, &fn) && wasm_call(s, &fn, vals) == 0 &&
+          vals[0] == 0x2222 && vals[1] == 0x1111 && vals[2] == 107 && vals[3] == 0x1111 &&
+          vals[4] == 0x2222, "v128 through a host function and wasm_call");
+    uint64_t bits[2];
+    CHECK(in && wasm_instance_export(in, "gv", 2, &g), "v128 global export");
+    if (in) {
+        wasm_global_bits(&g, bits);
+        CHECK(bits[0] == 0x1111 && bits[1] == 0x2222, "v128 global bits");
+    }
+    wasm_store_free(s);
+    wasm_compiled_free(c);
+    wasm_module_free(m);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2 && argc != 3)
+    if (argc < 2 || argc > 4)
         return 2;
-    if (argc == 3)
+    if (argc >= 3)
         test_tables(argv[2]);
+    if (argc >= 4)
+        test_simd(argv[3]);
     FILE *f = fopen(argv[1], "rb");
     static unsigned char bytes[1 << 16];
     size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
