@@ -2,11 +2,11 @@
  * splats, shuffles (issue 9).
  *
  * The baseline is SSE4.1 and SSSE3 (the engine checks CPUID); nothing
- * here needs SSE4.2 or AVX. The left operand is taken into an xmm register it may
- * overwrite (cc_in_xmm), which becomes the result; the right one is read
- * where it is (cc_vsrc, a copy in xmm1 when it is not in a register).
- * xmm0 and xmm1 are the temporaries; a sequence that needs more takes
- * both operands in registers of their own. Where x86 has no instruction
+ * here needs SSE4.2 or AVX. The left operand is taken into an xmm
+ * register it may overwrite (cc_in_xmm), which becomes the result; the
+ * right one is read where it is (cc_vsrc, a copy in xmm1 when it is not
+ * in a register). xmm0 and xmm1 are the temporaries; a sequence that
+ * needs more takes both operands in registers of their own. Where x86 has no instruction
  * or differs from Wasm, the emulation says why it is exact:
  *  - unsigned and non-strict compares go through min/max (x86 only has
  *    signed greater-than), i64x2 signed ones through 64-bit arithmetic
@@ -46,9 +46,23 @@ static uint64_t rep8(uint64_t b) { return (b & 0xff) * 0x0101010101010101ull; }
 static uint64_t rep16(uint64_t w) { return (w & 0xffff) * 0x0001000100010001ull; }
 static uint64_t rep32(uint64_t d) { return (d & 0xffffffffu) * 0x0000000100000001ull; }
 
-/* A constant with the same 64 bits in both halves. */
+/* A constant with the same 64 bits in both halves; those made from
+ * all-ones in one more instruction need no 64-bit immediates. */
 static void vconst2(struct cc *c, int x, uint64_t q)
 {
+    x64_asm *a = &c->a;
+    if (q == rep16(0x8000) || q == rep16(1) || q == rep8(1) || q == 1ull << 63) {
+        x64_pcmpeqd(a, x, x);
+        if (q == rep16(0x8000))
+            x64_psllw_i(a, x, 15);
+        else if (q == rep16(1))
+            x64_psrlw_i(a, x, 15);
+        else if (q == rep8(1))
+            x64_pabsb(a, x, x);                   /* |-1| */
+        else
+            x64_psllq_i(a, x, 63);
+        return;
+    }
     cc_vconst(c, x, q, q);
 }
 
@@ -391,6 +405,12 @@ static bool dwords(const uint8_t *idx, unsigned q[4])
     return true;
 }
 
+/* The imm8 of pshufd/shufps selecting dwords q (of either operand). */
+static uint8_t pshufd_imm(const unsigned q[4])
+{
+    return (uint8_t)((q[0] & 3) | (q[1] & 3) << 2 | (q[2] & 3) << 4 | (q[3] & 3) << 6);
+}
+
 /* dst = op(dst, src) with dst the first operand's register, or the
  * second's when `swap`. */
 static bool two_op(struct cc *c, x64_xop op, bool imm, uint8_t i, unsigned swap)
@@ -419,7 +439,7 @@ static bool shuffle_one(struct cc *c, const uint8_t *idx, unsigned from)
     int x = cc_in_xmm(c, 1 - from);
     if (dwords(own, q)) {
         if (!ident)
-            x64_pshufd(a, x, x, (uint8_t)(q[0] | q[1] << 2 | q[2] << 4 | q[3] << 6));
+            x64_pshufd(a, x, x, pshufd_imm(q));
     } else {
         cc_vconst(c, X0, m[0], m[1]);
         x64_pshufb(a, x, X0);
@@ -437,8 +457,10 @@ static bool shuffle(struct cc *c)
     for (unsigned k = 0; k < 16; k++) {
         idx[k] = c->p[k] & 31;
         use[idx[k] >> 4] = true;
-        for (unsigned o = 0; o < 2; o++)
-            m[o][k >> 3] |= (uint64_t)(o == idx[k] >> 4u ? idx[k] & 15 : 0x80) << (8 * (k & 7));
+        for (unsigned o = 0; o < 2; o++) {
+            unsigned b = o == idx[k] >> 4u ? idx[k] & 15u : 0x80u;
+            m[o][k >> 3] |= (uint64_t)b << (8 * (k & 7));
+        }
     }
     c->p += 16;
     if (!use[0] || !use[1])
@@ -451,12 +473,9 @@ static bool shuffle(struct cc *c)
         if (n)        /* palignr's destination is the top half */
             return two_op(c, x64_op_palignr, true, (uint8_t)n, !swap);
         /* shufps: dwords 0 and 1 from dst, 2 and 3 from src. */
-        unsigned lo = swap ? 4 : 0, hi = swap ? 0 : 4;
-        if (dwords(idx, q) && q[0] / 4 == lo / 4 && q[1] / 4 == lo / 4 &&
-            q[2] / 4 == hi / 4 && q[3] / 4 == hi / 4)
-            return two_op(c, x64_op_shufps, true,
-                          (uint8_t)((q[0] & 3) | (q[1] & 3) << 2 | (q[2] & 3) << 4 |
-                                    (q[3] & 3) << 6), swap);
+        if (dwords(idx, q) && q[0] / 4 == swap && q[1] / 4 == swap &&
+            q[2] / 4 != swap && q[3] / 4 != swap)
+            return two_op(c, x64_op_shufps, true, pshufd_imm(q), swap);
     }
     int x = cc_in_xmm(c, 1), y = cc_in_xmm(c, 0);
     cc_vconst(c, X0, m[0][0], m[0][1]);
@@ -851,7 +870,7 @@ static bool special(struct cc *c, uint16_t op)
     }
 }
 
-static bool widen(struct cc *c, uint16_t op)
+static bool widen_or_shift(struct cc *c, uint16_t op)
 {
     switch (op) {
     case WASM_OP_I16X8_EXTEND_HIGH_I8X16_S: return extend_high(c, x64_op_pmovsxbw, 0);
@@ -868,10 +887,14 @@ static bool widen(struct cc *c, uint16_t op)
     case WASM_OP_I16X8_EXTMUL_HIGH_I8X16_S: return extmul8(c, x64_op_pmovsxbw, true);
     case WASM_OP_I16X8_EXTMUL_LOW_I8X16_U: return extmul8(c, x64_op_pmovzxbw, false);
     case WASM_OP_I16X8_EXTMUL_HIGH_I8X16_U: return extmul8(c, x64_op_pmovzxbw, true);
-    case WASM_OP_I32X4_EXTMUL_LOW_I16X8_S: return extmul16(c, x64_op_pmulhw, x64_op_punpcklwd);
-    case WASM_OP_I32X4_EXTMUL_HIGH_I16X8_S: return extmul16(c, x64_op_pmulhw, x64_op_punpckhwd);
-    case WASM_OP_I32X4_EXTMUL_LOW_I16X8_U: return extmul16(c, x64_op_pmulhuw, x64_op_punpcklwd);
-    case WASM_OP_I32X4_EXTMUL_HIGH_I16X8_U: return extmul16(c, x64_op_pmulhuw, x64_op_punpckhwd);
+    case WASM_OP_I32X4_EXTMUL_LOW_I16X8_S:
+        return extmul16(c, x64_op_pmulhw, x64_op_punpcklwd);
+    case WASM_OP_I32X4_EXTMUL_HIGH_I16X8_S:
+        return extmul16(c, x64_op_pmulhw, x64_op_punpckhwd);
+    case WASM_OP_I32X4_EXTMUL_LOW_I16X8_U:
+        return extmul16(c, x64_op_pmulhuw, x64_op_punpcklwd);
+    case WASM_OP_I32X4_EXTMUL_HIGH_I16X8_U:
+        return extmul16(c, x64_op_pmulhuw, x64_op_punpckhwd);
     case WASM_OP_I64X2_EXTMUL_LOW_I32X4_S: return extmul32(c, x64_op_pmuldq, false);
     case WASM_OP_I64X2_EXTMUL_HIGH_I32X4_S: return extmul32(c, x64_op_pmuldq, true);
     case WASM_OP_I64X2_EXTMUL_LOW_I32X4_U: return extmul32(c, x64_op_pmuludq, false);
@@ -896,5 +919,5 @@ bool cc_simd_int(struct cc *c, const struct wasm_opinfo *oi)
 {
     if (oi->op >= WASM_OP_V128_LOAD && rows[oi->op - WASM_OP_V128_LOAD].form)
         return by_row(c, &rows[oi->op - WASM_OP_V128_LOAD]);
-    return widen(c, oi->op);
+    return widen_or_shift(c, oi->op);
 }
