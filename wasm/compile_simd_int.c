@@ -793,7 +793,9 @@ static bool shift8(struct cc *c, int kind)
         count(c, 8, 0, &n);
         const struct shop *s = &shops[0][kind];
         if (k) {
-            if (n) {
+            if (kind == SHL && n == 1) {
+                x64_paddb(a, x, x);                  /* x + x, per byte */
+            } else if (n) {
                 s->imm(a, x, (uint8_t)n);
                 vconst2(c, X1, rep8(kind == SHL ? 0xffu << n : 0xffu >> n));
                 x64_pand(a, x, X1);
