@@ -3,7 +3,9 @@
  * Internal to wasm/. One `struct cc` compiles a whole module, one function
  * at a time (compile.c drives; compile_stack.c is the register cache and
  * frame; compile_ctl.c control flow and calls; compile_mem.c memory,
- * globals and tables; compile_int.c integers; compile_float.c floats).
+ * globals and tables; compile_int.c integers; compile_float.c floats;
+ * compile_simd_mem.c, compile_simd_int.c and compile_simd_float.c the
+ * 0xfd instructions).
  * docs/compiler.md describes the code it makes.
  */
 #ifndef ATOLL_WASM_COMPILE_H

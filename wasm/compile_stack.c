@@ -10,7 +10,11 @@
  * used last). The top three entries are never chosen, so an instruction
  * may hold its operands in registers while it asks for one more.
  * The frame (docs/compiler.md): [rbp+16+8i] params, [rbp-8] vmctx,
- * declared locals, then the home slots.
+ * declared locals, then the home slots; 16 bytes for a v128 in functions
+ * that have any (cc_local, cc_slot). A v128 is only ever in an xmm
+ * register, a local or a home slot, and moves between memory operands
+ * through r11 (cc_copy16), so the xmm registers an instruction holds
+ * survive a flush.
  */
 #include "compile.h"
 #include "x64/xmm.h"

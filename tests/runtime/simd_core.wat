@@ -70,6 +70,24 @@
     (v128.store8_lane 3 (local.get 0) (local.get 1))
     (v128.store64_lane offset=8 1 (local.get 0) (local.get 1))
     (v128.load16_lane 7 (local.get 0) (v128.load (local.get 0))))
+  (func $id1 (param v128) (result v128) local.get 0)
+  (func (export "shift") (param v128 i32) (result v128)
+    (local v128 f64)
+    local.get 0
+    (loop $l (param v128) (result v128)
+      local.set 2
+      (v128.store (i32.const 1) (local.get 2))
+      (v128.load (i32.const 0))
+      (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))
+      br_if $l))
+  (func (export "across") (param v128 f64) (result v128 v128 f64)
+    (local f64)
+    (local.set 2 (f64.add (local.get 1) (local.get 1)))
+    (v128.load (i32.const 200))
+    (v128.const i32x4 1 2 3 4)
+    (call $id1 (local.get 0))
+    drop
+    (local.get 2))
   (func (export "oob") (param i32) (result v128) local.get 0 v128.load offset=65520)
   (func (export "spill") (param v128) (result v128)
     local.get 0 global.set $g
@@ -104,6 +122,8 @@
 ;; run: global_get => 0x00000004000000030000000200000001
 ;; run: mem 100 0x0f0e0d0c0b0a09080706050403020100 => 0x0f0e0d0c0b0a09080706050403020100 | 0x01010101010101010101010101010101 | 0x00000706000005040000030200000100 | 0x00000000000000000000000007060504
 ;; run: lanes 32 0x0f0e0d0c0b0a09080706050403020100 => 0x00030d0c0b0a09080000000000000003
+;; run: shift 0x0f0e0d0c0b0a09080706050403020100 3 => 0x0c0b0a09080706050403020100000000
+;; run: across 0x5 1.5 => 0x00000000000000000000000000000000 | 0x00000004000000030000000200000001 | 3
 ;; run: oob 0 => 0x00000000000000000000000000000000
 ;; run: oob 1 => trap: out of bounds memory access
 ;; run: spill 0x9 => 0x00000000000000000000000000000009
