@@ -285,15 +285,15 @@ static bool splat(struct cc *c, unsigned size)
     return cc_xresult(c, 1, V, x);
 }
 
-/* A lane of a vector in memory (a local or a home slot) is loaded from
- * there; of one in a register, extracted. */
+/* A lane of a vector in memory (a local in its slot or a home slot) is
+ * loaded from there; of one in a register, extracted. */
 static bool extract_lane(struct cc *c, unsigned size, bool sign)
 {
     x64_asm *a = &c->a;
     uint8_t l = *c->p++;
     struct val *v = cc_top(c, 0);
     int r = cc_alloc(c);
-    if (v->kind == V_LOCAL || v->kind == V_MEM) {
+    if ((v->kind == V_LOCAL && cc_local_mem(c, v->local)) || v->kind == V_MEM) {
         x64_mem m = v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, c->nvs - 1);
         m.disp += (int32_t)(l * size);
         if (sign)
@@ -302,7 +302,7 @@ static bool extract_lane(struct cc *c, unsigned size, bool sign)
             x64_load(a, (x64_sz)size, r, m);
         return cc_result(c, 1, size == 8 ? WASM_I64 : WASM_I32, r);
     }
-    int x = v->reg;
+    int x = cc_vsrc(c, 0, X0);
     switch (size) {
     case 1:
         x64_pextrb(a, r, x, l);
@@ -793,7 +793,9 @@ static bool shift8(struct cc *c, int kind)
         count(c, 8, 0, &n);
         const struct shop *s = &shops[0][kind];
         if (k) {
-            if (n) {
+            if (kind == SHL && n == 1) {
+                x64_paddb(a, x, x);                  /* x + x, per byte */
+            } else if (n) {
                 s->imm(a, x, (uint8_t)n);
                 vconst2(c, X1, rep8(kind == SHL ? 0xffu << n : 0xffu >> n));
                 x64_pand(a, x, X1);
