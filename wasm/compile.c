@@ -363,6 +363,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
     c->dead = false;
     c->fused = -1;
     c->out_slots = 0;
+    c->nvpool = 0;
     memset(c->trap, 0, sizeof c->trap);
     memset(&c->dyn_trap, 0, sizeof c->dyn_trap);
     c->v16 = has_v128(c, f);
@@ -436,6 +437,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
         cc_trap_site(c, WASM_TRAP_DYNAMIC);
         x64_ud2(&c->a);
     }
+    cc_vpool_emit(c);
     uint64_t frame = 8 + SAVE_AREA + 8 * (uint64_t)(c->nlocals - c->nparams) +
                      8 * ((uint64_t)f->max_stack + 1) + 8 * (uint64_t)c->out_slots;
     if (c->v16)
@@ -508,8 +510,10 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);
     c->cs = wasm_host_alloc(c->capcs * sizeof *c->cs);
     c->funcs = wasm_host_alloc((ndef + 1) * sizeof *c->funcs);
+    c->vpool = wasm_host_alloc(CC_VPOOL * sizeof *c->vpool);
     out->code.func_off = wasm_host_alloc((ndef + 1) * sizeof(uint32_t));
-    bool ok = buf && c->ltype && c->lpin && c->loff && c->hlive && c->vs && c->cs && c->funcs && out->code.func_off;
+    bool ok = buf && c->ltype && c->lpin && c->loff && c->hlive && c->vs && c->cs && c->funcs &&
+              c->vpool && out->code.func_off;
     if (buf)
         x64_init(&c->a, buf, cap, grow, NULL);
     if (!ok)
@@ -567,6 +571,7 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     wasm_host_free(c->vs, c->capvs * sizeof *c->vs);
     wasm_host_free(c->cs, c->capcs * sizeof *c->cs);
     wasm_host_free(c->funcs, (ndef + 1) * sizeof *c->funcs);
+    wasm_host_free(c->vpool, CC_VPOOL * sizeof *c->vpool);
     wasm_host_free(c->traps, c->captraps * sizeof *c->traps);
     if (!ok) {
         wasm_compiled_free(out);

@@ -124,6 +124,16 @@ struct cc {
     x64_regset free;             /* free cache registers */
     x64_regset xfree;            /* free xmm registers (xmm2..15) */
 
+    /* The function's 16-byte constants (masks, shuffle controls), emitted
+     * 16-aligned after its code and read RIP-relative: one load, or an
+     * SSE instruction's memory operand, instead of building each one in a
+     * register through r11 every time it is used. */
+    struct cc_vconst_entry {
+        uint64_t lo, hi;
+        x64_label at;
+    } *vpool;
+    uint32_t nvpool;
+
     /* Module-wide. */
     x64_label *funcs;            /* entry of each defined function */
     struct wasm_trap_site *traps;
@@ -273,12 +283,18 @@ int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some GPR */
  * cc_vsrc: an xmm register holding the value at depth that the caller
  *   must NOT overwrite: its own register if V_XREG, else a copy loaded
  *   into `scratch` (0 or 1). For a read-only second operand.
- * cc_vconst: the 128-bit constant (lo, hi) into xmm x (clobbers r11). */
+ * cc_vconst: the 128-bit constant (lo, hi) into xmm x (may clobber r11).
+ * cc_vpool: the constant (lo, hi) as a 16-byte aligned memory operand
+ *   (the function's constant pool) for any SSE instruction to read;
+ *   false when the pool is full (then build it with cc_vconst). */
 int cc_in_xmm(struct cc *c, uint32_t depth);
 int cc_xalloc(struct cc *c);
 void cc_xload(struct cc *c, const struct val *v, int x);
 int cc_vsrc(struct cc *c, uint32_t depth, int scratch);
 void cc_vconst(struct cc *c, int x, uint64_t lo, uint64_t hi);
+#define CC_VPOOL 128             /* constants per function */
+bool cc_vpool(struct cc *c, uint64_t lo, uint64_t hi, x64_mem *m);
+void cc_vpool_emit(struct cc *c);                  /* after the function */
 /* 16 bytes from src to dst, both frame or memory operands (through r11,
  * so the xmm registers and the compiler state are untouched). */
 void cc_copy16(struct cc *c, x64_mem dst, x64_mem src);

@@ -424,6 +424,18 @@ static bool two_op(struct cc *c, x64_xop op, bool imm, uint8_t i, unsigned swap)
     return cc_xresult(c, 2, V, x);
 }
 
+/* pshufb x by a constant control, read from the constant pool. */
+static void pshufb_const(struct cc *c, int x, const uint64_t m[2])
+{
+    x64_mem at;
+    if (cc_vpool(c, m[0], m[1], &at)) {
+        x64_pshufb_m(&c->a, x, at);
+        return;
+    }
+    cc_vconst(c, X0, m[0], m[1]);
+    x64_pshufb(&c->a, x, X0);
+}
+
 static bool shuffle_one(struct cc *c, const uint8_t *idx, unsigned from)
 {
     x64_asm *a = &c->a;
@@ -441,8 +453,7 @@ static bool shuffle_one(struct cc *c, const uint8_t *idx, unsigned from)
         if (!ident)
             x64_pshufd(a, x, x, pshufd_imm(q));
     } else {
-        cc_vconst(c, X0, m[0], m[1]);
-        x64_pshufb(a, x, X0);
+        pshufb_const(c, x, m);
     }
     return cc_xresult(c, 2, V, x);
 }
@@ -478,10 +489,8 @@ static bool shuffle(struct cc *c)
             return two_op(c, x64_op_shufps, true, pshufd_imm(q), swap);
     }
     int x = cc_in_xmm(c, 1), y = cc_in_xmm(c, 0);
-    cc_vconst(c, X0, m[0][0], m[0][1]);
-    x64_pshufb(a, x, X0);
-    cc_vconst(c, X0, m[1][0], m[1][1]);
-    x64_pshufb(a, y, X0);
+    pshufb_const(c, x, m[0]);
+    pshufb_const(c, y, m[1]);
     x64_por(a, x, y);
     return cc_xresult(c, 2, V, x);
 }

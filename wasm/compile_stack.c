@@ -273,6 +273,11 @@ void cc_vconst(struct cc *c, int x, uint64_t lo, uint64_t hi)
         x64_sse_rr(&c->a, lo ? x64_op_pcmpeqd : x64_op_pxor, x, x);
         return;
     }
+    x64_mem m;
+    if (cc_vpool(c, lo, hi, &m)) {
+        x64_movdqa_m(&c->a, x, m);
+        return;
+    }
     if (lo == 0)
         x64_pxor(&c->a, x, x);
     else {
@@ -284,6 +289,33 @@ void cc_vconst(struct cc *c, int x, uint64_t lo, uint64_t hi)
             x64_mov_ri(&c->a, X64_S64, SCRATCH, (int64_t)hi);
         x64_pinsrq(&c->a, x, SCRATCH, 1);
     }
+}
+
+bool cc_vpool(struct cc *c, uint64_t lo, uint64_t hi, x64_mem *m)
+{
+    uint32_t k = 0;
+    while (k < c->nvpool && (c->vpool[k].lo != lo || c->vpool[k].hi != hi))
+        k++;
+    if (k == c->nvpool) {
+        if (k == CC_VPOOL)
+            return false;
+        c->vpool[k] = (struct cc_vconst_entry){ lo, hi, { 0, 0 } };
+        c->nvpool++;
+    }
+    *m = x64_mlabel(&c->vpool[k].at);
+    return true;
+}
+
+void cc_vpool_emit(struct cc *c)
+{
+    if (!c->nvpool)
+        return;
+    x64_align(&c->a, 16, false);
+    for (uint32_t k = 0; k < c->nvpool; k++) {
+        x64_bind(&c->a, &c->vpool[k].at);
+        x64_data128(&c->a, c->vpool[k].lo, c->vpool[k].hi);
+    }
+    c->nvpool = 0;
 }
 
 int cc_own(struct cc *c, uint32_t depth)
