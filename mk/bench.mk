@@ -57,7 +57,7 @@ bench-quick: bench-atoll-run
 	    --chart $(BUILD)/bench/results-quick.png $(BENCH_ARGS)
 
 TEST_SUITES += test-bench
-test-bench:
+test-bench: $(BUILD)/atoll-run
 	@python3 bench/harness/check.py --build $(BUILD)
 
 # What the Coral interface costs (coral calls, vma_write, module_create,

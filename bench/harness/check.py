@@ -2,8 +2,9 @@
 """check.py: `make test-bench`, the benchmark programs' correctness check.
 
 Builds every program natively and to Wasm, runs each at its tiny test
-size natively and under node (and its -msimd128 build, when it has one),
-and compares the checksums with the native one. Then the other parts'
+size natively, under node and under Atoll (build/atoll-run), each Wasm
+build (and its -msimd128 build, when it has one), and compares the
+checksums with the native one. Then the other parts'
 programs: bench/coral/coral_bench.wat in the hosted build (every figure
 printed, the ping-pong's sum right) when build/atoll-coral exists, and
 bench/compile/v8_compile.mjs on one program under node. One line per
@@ -63,6 +64,11 @@ def main():
     native = engines.Native(args.build)
     node = engines.Node('node', 'node', [], warmup=False)
     why = node.available()
+    # build/atoll-run itself, not the copy `make bench` times.
+    atoll = engines.Atoll(args.build)
+    atoll.path = atoll.built
+    if not os.access(atoll.path, os.X_OK):
+        why = why or 'no %s' % atoll.path
     passed = failed = 0
     for p in progs:
         runs = [('node', suite.wasm_path(args.build, p))]
@@ -74,21 +80,25 @@ def main():
         except engines.EngineError as e:
             want, problems = None, ['native: %s' % e]
         if want is not None and why:
-            problems.append('node: %s' % why)
+            problems.append(why)
         for label, wasm in runs if want is not None and not why else []:
-            try:
-                got = node.run(p, p.test_n, wasm).checksum
-                if got != want:
-                    problems.append('%s: checksum %d, native %d' % (label, got, want))
-            except engines.EngineError as e:
-                problems.append('%s: %s' % (label, e))
+            for engine, tag in ((node, ''), (atoll, 'atoll ')):
+                try:
+                    if engine is atoll:
+                        got = atoll._invoke(wasm, p.test_n, False)[0]
+                    else:
+                        got = node.run(p, p.test_n, wasm).checksum
+                    if got != want:
+                        problems.append('%s%s: checksum %d, native %d' % (tag, label, got, want))
+                except engines.EngineError as e:
+                    problems.append('%s%s: %s' % (tag, label, e))
         if problems:
             failed += 1
             print('FAIL %-10s %s' % (p.name, '; '.join(problems)))
         else:
             passed += 1
-            print('PASS %-10s n=%d checksum %d (native, %s)' %
-                  (p.name, p.test_n, want, ', '.join(r[0] for r in runs)))
+            print('PASS %-10s n=%d checksum %d (native; node and atoll: %s)' %
+                  (p.name, p.test_n, want, ', '.join(r[0].replace('node', 'wasm') for r in runs)))
     for name, fn in (('coral', lambda: check_coral(args.build)),
                      ('v8-compile', lambda: check_v8_compile(args.build, progs))):
         try:
