@@ -54,6 +54,17 @@ $(BUILD)/bench/bench-compile: bench/compile/bench_compile.c $(HOST_OBJS) $(RT_LI
 bench-compile: $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm
 	@$(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm $(BENCH_WASM)
 
+# SIMD against V8: modules generated from fixed seeds cover every v128
+# instruction, node computes the expected results, atoll-spec checks them
+# (tests/runtime/simd_diff.py; files in build/simd-diff/). Other seeds:
+# make test-simd-diff SIMD_SEEDS=7-20 (or 3,9,27).
+SIMD_SEEDS ?=
+TEST_SUITES += test-simd-diff
+.PHONY: test-simd-diff
+test-simd-diff: $(BUILD)/atoll-spec
+	@python3 tests/runtime/simd_diff.py $(BUILD)/atoll-spec --dir $(BUILD)/simd-diff \
+	    --self-test $(if $(SIMD_SEEDS),--seeds $(SIMD_SEEDS))
+
 # Differential fuzzing against node (not in make test): random modules of
 # seed FUZZ_SEED for FUZZ_SECONDS on two workers, or exactly FUZZ_COUNT
 # modules when that is set. Log of the runs: tests/runtime/FUZZING.md.
