@@ -114,16 +114,28 @@ static bool refuse(void *ctx, wasm_instance *in)
     return false;
 }
 
-static void test_tables(const char *path)
+/* The module at path, decoded (NULL if not) and compiled into *c (NULL
+ * if not). The bytes stay in a static buffer, which the module reads. */
+static wasm_module *load(const char *path, wasm_compiled **c)
 {
+    static unsigned char bufs[3][1 << 16];
+    static unsigned next;
+    unsigned char *bytes = bufs[next++ % 3];
     FILE *f = fopen(path, "rb");
-    static unsigned char bytes[1 << 16];
-    size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
+    size_t len = f ? fread(bytes, 1, sizeof bufs[0], f) : 0;
     if (f)
         fclose(f);
     wasm_error err;
     wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
-    wasm_compiled *c = m ? wasm_compile(m, &err) : NULL;
+    *c = m ? wasm_compile(m, &err) : NULL;
+    return m;
+}
+
+static void test_tables(const char *path)
+{
+    wasm_error err;
+    wasm_compiled *c;
+    wasm_module *m = load(path, &c);
     wasm_store *s = wasm_store_new(0);
     CHECK(m && c && s, "tables module");
     if (!m || !c || !s)
@@ -190,14 +202,9 @@ static int mix(void *env, uint64_t *v)
 
 static void test_simd(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    static unsigned char bytes[1 << 16];
-    size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
-    if (f)
-        fclose(f);
     wasm_error err;
-    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
-    wasm_compiled *c = m ? wasm_compile(m, &err) : NULL;
+    wasm_compiled *c;
+    wasm_module *m = load(path, &c);
     wasm_store *s = wasm_store_new(0);
     CHECK(m && c && s, "simd module");
     if (!m || !c || !s)
@@ -231,15 +238,10 @@ int main(int argc, char **argv)
         test_tables(argv[2]);
     if (argc >= 4)
         test_simd(argv[3]);
-    FILE *f = fopen(argv[1], "rb");
-    static unsigned char bytes[1 << 16];
-    size_t len = f ? fread(bytes, 1, sizeof bytes, f) : 0;
-    if (f)
-        fclose(f);
     wasm_error err;
-    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    wasm_compiled *c;
+    wasm_module *m = load(argv[1], &c);
     CHECK(m, "decode");
-    wasm_compiled *c = m ? wasm_compile(m, &err) : NULL;
     CHECK(c, "compile");
     store = wasm_store_new(0);
     if (!c || !store)
