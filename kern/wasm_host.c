@@ -18,6 +18,7 @@
 #include "arch/x86/trap.h"
 #include "kern/reserve.h"
 #include "mm/heap.h"
+#include "mm/kstack.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"
 
@@ -93,6 +94,27 @@ void wasm_host_mem_release(void *base, size_t size)
     vregion_release(region_at(base, VR_WASM));
 }
 
+/* Compiled code touched a page of a lazily backed kernel stack (a
+ * component's) that is not backed: grown if it can be (whichever of the
+ * two fault handlers runs first), else, out of memory or on the guard
+ * page, the call ends as "call stack exhausted". A program recursing
+ * while others took the memory is stopped, not the kernel. */
+static bool stack_exhausted(struct trap_frame *f, void *owner, struct wasm_trap_regs *regs)
+{
+    if (f->error & 1)                   /* a protection fault, not absence */
+        return false;
+    const struct vregion *s = vregion_find(regs->fault_addr);
+    if (!s || vregion_kind(s) != VR_STACK)
+        return false;
+    if (kstack_grow(regs->fault_addr)) {
+        regs->pc = f->rip;              /* backed: run the access again */
+        regs->sp = f->rsp;
+        regs->rax = f->rax;
+        return true;
+    }
+    return wasm_trap_stack(owner, regs);
+}
+
 /* A fault in compiled code becomes a trap: the engine rewrites where the
  * interrupted context resumes (its unwind point) and we return into it. */
 static bool wasm_fault(struct trap_frame *f)
@@ -107,7 +129,8 @@ static bool wasm_fault(struct trap_frame *f)
         .pc = f->rip, .sp = f->rsp, .rax = f->rax, .r15 = f->r15,
         .fault_addr = f->vector == VEC_PF ? read_cr2() : 0,
     };
-    if (!wasm_trap_fault(vregion_owner(r), cause, &regs))
+    if (!wasm_trap_fault(vregion_owner(r), cause, &regs) &&
+        !(f->vector == VEC_PF && stack_exhausted(f, vregion_owner(r), &regs)))
         return false;
     f->rip = regs.pc;
     f->rsp = regs.sp;

@@ -77,4 +77,13 @@ _Bool wasm_trap_fault(void *owner, int cause, struct wasm_trap_regs *regs);
  * host tries again later. Same safety as wasm_trap_fault. */
 _Bool wasm_trap_interrupt(void *owner, struct wasm_trap_regs *regs);
 
+/* Implemented by the ENGINE, for a host whose stacks are backed lazily:
+ * compiled code touched a stack page the host could not back (out of
+ * memory). Like wasm_trap_interrupt, from any instruction of a module's
+ * compiled code, but the trap is WASM_TRAP_STACK ("call stack
+ * exhausted"): the call could not have the stack it needed. The unwind
+ * point is above the faulting page, so resuming there needs no new page.
+ * False outside compiled code. Same safety as wasm_trap_fault. */
+_Bool wasm_trap_stack(void *owner, struct wasm_trap_regs *regs);
+
 #endif

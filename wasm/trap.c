@@ -143,11 +143,22 @@ bool wasm_trap_fault(void *owner, int cause, struct wasm_trap_regs *regs)
     return unwind(c, (uint32_t)off, kind, regs);
 }
 
-bool wasm_trap_interrupt(void *owner, struct wasm_trap_regs *regs)
+/* A trap of `kind` at any instruction of a module's code (not a stub). */
+static bool trap_anywhere(void *owner, int kind, struct wasm_trap_regs *regs)
 {
     const struct wasm_code *c = owner;
     uint64_t off = regs->pc - (uintptr_t)c->base;
     if (!c->m || regs->pc < (uintptr_t)c->base || off >= c->size)
         return false;
-    return unwind(c, (uint32_t)off, WASM_TRAP_INTERRUPTED, regs);
+    return unwind(c, (uint32_t)off, kind, regs);
+}
+
+bool wasm_trap_interrupt(void *owner, struct wasm_trap_regs *regs)
+{
+    return trap_anywhere(owner, WASM_TRAP_INTERRUPTED, regs);
+}
+
+bool wasm_trap_stack(void *owner, struct wasm_trap_regs *regs)
+{
+    return trap_anywhere(owner, WASM_TRAP_STACK, regs);
 }
