@@ -105,7 +105,7 @@ def test_programs_from_the_boot_image():
     with Boot(iso=ISO, timeout=240) as b:
         start(b)
         out = command(b, "ls", lambda o: "spin" in o)
-        for name in ["hello", "rust-hello", "pair", "spin"]:
+        for name in ["hello", "rust-hello", "pair", "spin", "vectors"]:
             assert re.search(r"^  %s\s+\d+ bytes$" % re.escape(name), out, re.M), \
                 "ls lacks %s:\n%s" % (name, out)
         assert re.search(r"^  pairlib\s+\d+ bytes  \(library\)$", out, re.M), out
@@ -120,6 +120,12 @@ def test_programs_from_the_boot_image():
 
         out = command(b, "run rust-hello")
         assert "Hello from Rust!" in out, out
+
+        # Built with -msimd128: v128 code compiled by the kernel, the same
+        # output as under V8 (tests/user/test_programs.mjs).
+        out = command(b, "run vectors")
+        assert ('dot product 354.000, bytes 0x1b69, reversed "!DMIS olleh"\n'
+                "vectors: all 3 agree\n") in out, out
 
         out = command(b, "run pair")
         assert "pairlib says 6 * 7 = 42" in out, out

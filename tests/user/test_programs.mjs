@@ -183,7 +183,11 @@ function launch(files, name, args = [name], opts = {}) {
   return { status, value: Number(value), con, comp, k, deps };
 }
 
-const EXAMPLES = ['hello', 'rust-hello', 'pair', 'pairlib', 'spin'];
+// What user/examples/vectors prints (tests/qemu/test_programs.py expects
+// the same from the kernel).
+const VECTORS_OUT = 'dot product 354.000, bytes 0x1b69, reversed "!DMIS olleh"\nvectors: all 3 agree\n';
+
+const EXAMPLES = ['hello', 'rust-hello', 'pair', 'pairlib', 'spin', 'vectors'];
 
 // ---- The spin test's worker: launches spin on its own thread ----
 
@@ -221,7 +225,7 @@ function main(dir) {
   if (!files) return finish();
 
   group('examples: entry, imports, memory', () => {
-    for (const n of ['hello', 'rust-hello', 'pair', 'spin']) {
+    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors']) {
       const info = wasmInfo(files[`${n}.wasm`]);
       const t = exportFuncType(info, A.ATOLL_ENTRY);
       check(`${n} exports ${A.ATOLL_ENTRY}() -> i32`, t && t.params.length === 0 &&
@@ -264,6 +268,13 @@ function main(dir) {
     eq('no protocol breach', r.con.errors.join('; '), '');
     r = launch(files, 'rust-hello', [], { noConsole: true });
     eq('no console: to the log', r.k.log, 'Hello from Rust!\nthe first 10 squares add up to 385\n');
+  });
+
+  group('vectors: built with -msimd128, vector and scalar sums agree', () => {
+    const r = launch(files, 'vectors');
+    eq('returns', r.status, OK);
+    eq('exit status', r.value, 0);
+    eq('output', r.con.text, VECTORS_OUT);
   });
 
   group('pair: a call across two instances of one component', () => {
