@@ -901,7 +901,7 @@ struct component *component_create(const char *name, uint64_t creator)
     if (!c)
         return NULL;
     /* Half of RAM, as for pages: bounds what one component can pin in
-     * areas it hands on (the reserve is kept anyway). */
+     * areas and modules it hands on (the reserve is kept anyway). */
     struct pmm_stats ps;
     pmm_get_stats(&ps);
     c->areas = account_new(ps.total_frames * 4096 / 2);

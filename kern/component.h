@@ -84,8 +84,9 @@ struct component {
     uint32_t max_instances;
     uint64_t page_limit;                /* Wasm memory pages, in all */
     uint32_t cpu_share;                 /* % of the CPU, 100: no limit */
-    struct account *areas;              /* bytes of memory areas it made
-                                           (they may outlive it) */
+    struct account *areas;              /* bytes of the memory areas and
+                                           modules it made (they may
+                                           outlive it) */
     struct component *all_next;
 };
 
@@ -162,7 +163,8 @@ enum {
     COMPONENT_LIMIT_HANDLES = 1,    /* live handles */
     COMPONENT_LIMIT_INSTANCES = 2,
     COMPONENT_LIMIT_CPU = 3,        /* % of the CPU, 1..100 */
-    COMPONENT_LIMIT_AREAS = 4,      /* bytes of memory areas it made, live */
+    COMPONENT_LIMIT_AREAS = 4,      /* bytes of memory areas and modules it
+                                       made, still alive */
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 

@@ -93,7 +93,8 @@ static int make_module(struct component *c, handle_t vh, int64_t off, int64_t le
     char why[160] = "out of memory (the kernel's reserve)";
     /* Decoding and compiling take a few times the module's size. */
     *out = reserve_guest_may_take(8 * (uint64_t)len)
-               ? kmodule_create(vma_base(v) + off, (uint64_t)len, &status, why, sizeof why)
+               ? kmodule_create(vma_base(v) + off, (uint64_t)len, c->areas, &status, why,
+                                sizeof why)
                : NULL;
     kobj_put(&v->k);
     if (!*out)

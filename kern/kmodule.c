@@ -3,6 +3,7 @@
  */
 #include "kern/kmodule.h"
 
+#include "kern/account.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/heap.h"
@@ -12,13 +13,17 @@ static void kmodule_destroy(struct kobj *o)
     struct kmodule *km = (struct kmodule *)o;
     wasm_compiled_free(km->c);
     wasm_module_free(km->m);
+    if (km->acct) {
+        account_credit(km->acct, km->charged);
+        account_put(km->acct);
+    }
     kfree(km);
 }
 
 static const struct kobj_ops kmodule_ops = { "module", kmodule_destroy, NULL };
 
-struct kmodule *kmodule_create(const void *bytes, uint64_t len, int *status,
-                               char *why, size_t why_size)
+struct kmodule *kmodule_create(const void *bytes, uint64_t len, struct account *acct,
+                               int *status, char *why, size_t why_size)
 {
     *status = 1;
     if (len == 0 || len > KMODULE_MAX_BYTES) {
@@ -52,6 +57,21 @@ struct kmodule *kmodule_create(const void *bytes, uint64_t len, int *status,
         kfree(km);
         return NULL;
     }
+    /* The decoded module costs about what the binary does; the code is
+     * counted exactly. */
+    uint64_t cost = len + wasm_compiled_code_size(km->c);
+    if (acct && !account_charge(acct, cost)) {
+        *status = 2;
+        fmt_snprintf(why, why_size, "%llu bytes would pass the component's limit on memory "
+                     "areas and modules (%llu of %llu bytes in use)", (unsigned long long)cost,
+                     (unsigned long long)account_used(acct), (unsigned long long)acct->limit);
+        wasm_compiled_free(km->c);
+        wasm_module_free(km->m);
+        kfree(km);
+        return NULL;
+    }
+    km->acct = acct ? account_get(acct) : NULL;
+    km->charged = acct ? cost : 0;
     km->size = len;
     kobj_init(&km->k, KOBJ_MODULE, &kmodule_ops);
     *status = 0;

@@ -18,6 +18,8 @@ struct kmodule {
     wasm_module *m;
     wasm_compiled *c;
     uint64_t size;              /* bytes of the binary */
+    struct account *acct;       /* who pays for it, or NULL */
+    uint64_t charged;           /* what it was charged */
 };
 
 /* Largest binary module_create accepts. */
@@ -29,10 +31,14 @@ struct kmodule {
  * the kernel compile other bytes than it validated). On success returns a
  * module holding one reference. On failure returns NULL, sets *status to
  * 1 (the bytes are not a valid module, or too big) or 2 (out of memory,
- * or the compiler failed), and writes the reason into why. May take long
- * (compilation), never blocks on another thread.
+ * or the compiler failed, or past acct's limit), and writes the reason
+ * into why. With an account (may be NULL), the binary's size plus its
+ * machine code's are charged to it until the module goes (the module
+ * holds a reference). May take long (compilation), never blocks on
+ * another thread.
  */
-struct kmodule *kmodule_create(const void *bytes, uint64_t len, int *status,
-                               char *why, size_t why_size);
+struct account;
+struct kmodule *kmodule_create(const void *bytes, uint64_t len, struct account *acct,
+                               int *status, char *why, size_t why_size);
 
 #endif

@@ -67,7 +67,7 @@ static struct kmodule *compile_module(const struct boot_module *bm, const char *
 {
     int status;
     char why[160];
-    struct kmodule *km = kmodule_create(phys_to_virt(bm->start), bm->end - bm->start,
+    struct kmodule *km = kmodule_create(phys_to_virt(bm->start), bm->end - bm->start, NULL,
                                         &status, why, sizeof why);
     if (!km)
         pr_err("atoll: userboot: boot module \"%.*s\" refused: %s\n", (int)len, name, why);

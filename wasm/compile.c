@@ -580,6 +580,11 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     return out;
 }
 
+size_t wasm_compiled_code_size(const wasm_compiled *c)
+{
+    return c->code.size;
+}
+
 void wasm_compiled_free(wasm_compiled *c)
 {
     if (!c)

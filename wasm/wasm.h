@@ -120,6 +120,9 @@ void wasm_store_free(wasm_store *s);
  * which must outlive it. NULL on failure, with *err filled. */
 wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err);
 void wasm_compiled_free(wasm_compiled *c);
+/* Bytes of machine code c holds (its code region, whole pages), for a
+ * host that accounts for what a guest's modules cost it. */
+size_t wasm_compiled_code_size(const wasm_compiled *c);
 
 /* Instantiates per WebAssembly 2.0: imports[i] for the module's import i
  * (checked: "unknown import", "incompatible import type"), globals, tables

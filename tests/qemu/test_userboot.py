@@ -99,7 +99,7 @@ def test_hostile_arguments_get_result_1():
 
 
 def test_started_calls_status_info_describe_kill():
-    path = programs.with_children("started_userboot", ["child_answer", "child_spin", "child_vmas"])
+    path = programs.with_children("started_userboot", ["child_answer", "child_spin", "child_vmas", "child_churn"])
     with boot_userboot(path) as b:
         assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial
         m = re.search(r"started: (\d+) passed, (\d+) failed", b.serial)

@@ -168,5 +168,36 @@
       (br_if $wait (i32.and (i64.ne (local.get $sz) (i64.const 0))
                             (i64.lt_u (call $clock) (i64.add (local.get $t0) (i64.const 2000000000))))))
     (call $check (call $infoc (table.get $h (i32.const 13)) (i32.const 6) (i32.const 0)) (i64.const 0))
+    ;; modules count too: a child allowed 4000 bytes cannot make the
+    ;; 34-byte module of child_churn (its code takes a page); one allowed
+    ;; 1 MiB makes and drops it 100 times (the components it adds them to
+    ;; end when they can, so some may still hold theirs), and all is
+    ;; credited back once they have
+    (call $mc (local.get $self) (global.get $churn_off) (global.get $churn_len)
+              (i32.const 12) (i32.const 0))
+    (call $cc (i32.const 14))
+    (call $check32 (call $limit (table.get $h (i32.const 14)) (i32.const 4) (i64.const 4000))
+                   (i32.const 0))
+    (call $addc (table.get $h (i32.const 14)) (table.get $h (i32.const 12)) (i32.const 0) (i32.const 0))
+    (call $call (table.get $h (i32.const 14)) (i32.const 0) (table.get $self (i32.const 0))
+                (i64.const 400) (i64.const 3) (i64.const 0))
+    (call $check (i64.const 0))
+    (call $check32 (i32.const 0))
+    (call $cc (i32.const 15))
+    (call $check32 (call $limit (table.get $h (i32.const 15)) (i32.const 4) (i64.const 1048576))
+                   (i32.const 0))
+    (call $addc (table.get $h (i32.const 15)) (table.get $h (i32.const 12)) (i32.const 0) (i32.const 0))
+    (call $call (table.get $h (i32.const 15)) (i32.const 0) (table.get $self (i32.const 0))
+                (i64.const 400) (i64.const 3) (i64.const 0))
+    (call $check (i64.const 100))
+    (call $check32 (i32.const 0))
+    (local.set $t0 (call $clock))
+    (loop $wait
+      (call $info (table.get $h (i32.const 15)) (i32.const 6))
+      (local.set $sz)
+      (drop)
+      (br_if $wait (i32.and (i64.ne (local.get $sz) (i64.const 0))
+                            (i64.lt_u (call $clock) (i64.add (local.get $t0) (i64.const 2000000000))))))
+    (call $check (call $infoc (table.get $h (i32.const 15)) (i32.const 6) (i32.const 0)) (i64.const 0))
     (call $summary))
 )
