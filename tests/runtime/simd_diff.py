@@ -17,9 +17,10 @@ arguments on every run and machine:
          random lanes, and lanes at the edges (limits, -1, 0) paired;
   float  every f32x4/f64x2 instruction and trunc_sat in the same operand
          forms, on special values (NaNs of both kinds, infinities, signed
-         zeros, subnormals, conversion limits, halves), then random typed expression trees over vectors and
-         scalars (deep chains that spill, calls, local.tee, scalars in
-         general and xmm registers);
+         zeros, subnormals, conversion limits, halves), then random
+         typed expression trees over vectors and scalars (deep chains
+         that spill, calls, local.tee, scalars in general and xmm
+         registers);
   mem    every load and store width (v128, extending, splat, zero, lane)
          with constant, parameter and computed addresses, offsets and
          alignment hints, in the middle of memory and at its end, where
