@@ -288,8 +288,9 @@ int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some GPR */
  * cc_xload: copies a value into xmm x (16 bytes for v128), changing no
  *   compiler state.
  * cc_vsrc: an xmm register holding the value at depth that the caller
- *   must NOT overwrite: its own register if V_XREG, else a copy loaded
- *   into `scratch` (0 or 1). For a read-only second operand.
+ *   must NOT overwrite: its own register if V_XREG, a pinned local's
+ *   xmm12..15, else a copy loaded into `scratch` (0 or 1). For a
+ *   read-only second operand.
  * cc_vconst: the 128-bit constant (lo, hi) into xmm x (may clobber r11).
  * cc_vpool: the constant (lo, hi) as a 16-byte aligned memory operand
  *   (the function's constant pool) for any SSE instruction to read;
