@@ -51,13 +51,20 @@ struct ctl {
                  X64_BIT(X64_R8) | X64_BIT(X64_R9) | X64_BIT(X64_R12) |     \
                  X64_BIT(X64_R13))
 /* Up to three integer locals of a function live in rbx, r12, r13, and up
- * to four float locals in xmm12..xmm15, which Wasm functions save and
- * restore (callee-saved; the host trampoline saves the xmm ones around C,
- * helper calls put those locals back in their slots around the call). */
+ * to four f32/f64/v128 locals in xmm12..xmm15, which Wasm functions save
+ * and restore (callee-saved; the host trampoline saves the xmm ones around
+ * C, helper calls put those locals back in their slots around the call).
+ * The xmm saves keep all 128 bits: a caller's v128 may live in the
+ * register a callee pins an f64 in (and a movsd load zeroes the top). */
 #define CC_NPIN_GPR WASM_HOT_INT
 #define CC_NPIN_XMM WASM_HOT_FLOAT
 #define CC_NPIN (CC_NPIN_GPR + CC_NPIN_XMM)
-#define SAVE_AREA 56             /* their save slots below [rbp - 8] */
+/* The save slots below [rbp - 8]: the GPRs' at [rbp - 16 - 8k], then 8
+ * bytes of padding so that the xmm ones, [rbp - 48 - 16k], are 16-byte
+ * aligned (rbp is: calls are made with an aligned rsp). */
+#define SAVE_AREA 88
+#define CC_GPR_SAVE(k) (-(int32_t)(16 + 8 * (k)))
+#define CC_XMM_SAVE(k) (-(int32_t)(48 + 16 * (k)))
 #define SCRATCH  X64_R11
 #define SCRATCH2 X64_R10
 #define VMCTX    X64_R15
@@ -281,8 +288,9 @@ int cc_in_reg(struct cc *c, uint32_t depth);       /* value into some GPR */
  * cc_xload: copies a value into xmm x (16 bytes for v128), changing no
  *   compiler state.
  * cc_vsrc: an xmm register holding the value at depth that the caller
- *   must NOT overwrite: its own register if V_XREG, else a copy loaded
- *   into `scratch` (0 or 1). For a read-only second operand.
+ *   must NOT overwrite: its own register if V_XREG, a pinned local's
+ *   xmm12..15, else a copy loaded into `scratch` (0 or 1). For a
+ *   read-only second operand.
  * cc_vconst: the 128-bit constant (lo, hi) into xmm x (may clobber r11).
  * cc_vpool: the constant (lo, hi) as a 16-byte aligned memory operand
  *   (the function's constant pool) for any SSE instruction to read;

@@ -44,9 +44,9 @@ void cc_return(struct cc *c)
     uint32_t ng = 0, nx = 0;
     for (uint32_t k = 0; k < c->npin; k++) {
         if (c->pin_x[k])
-            x64_movq_x_m(&c->a, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(40 + 8 * nx++)));
+            x64_movdqu_m(&c->a, c->pin_reg[k], x64_mb(X64_RBP, CC_XMM_SAVE(nx++)));
         else
-            x64_load(&c->a, X64_S64, c->pin_reg[k], x64_mb(X64_RBP, -(int32_t)(16 + 8 * ng++)));
+            x64_load(&c->a, X64_S64, c->pin_reg[k], x64_mb(X64_RBP, CC_GPR_SAVE(ng++)));
     }
     x64_mov_rr(&c->a, X64_S64, X64_RSP, X64_RBP);
     x64_pop_r(&c->a, X64_RBP);
@@ -76,17 +76,19 @@ bool cc_prologue(struct cc *c)
     for (uint32_t i = 0; i < c->ncand; i++) {
         uint32_t j = c->cand[i];
         uint8_t t = c->ltype[j];
-        bool x = t == WASM_F32 || t == WASM_F64;
+        bool x = t == WASM_F32 || t == WASM_F64 || t == WASM_V128;
         int r = x ? 12 + (int)nx : pins[ng];
-        x64_mem save = x64_mb(X64_RBP, -(int32_t)(x ? 40 + 8 * nx : 16 + 8 * ng));
+        x64_mem save = x64_mb(X64_RBP, x ? CC_XMM_SAVE(nx) : CC_GPR_SAVE(ng));
         c->pin_local[c->npin] = j;
         c->pin_reg[c->npin] = r;
         c->pin_x[c->npin++] = x;
         c->lpin[j] = (uint8_t)(x ? 17 + r : 1 + r);
         if (x) {
-            x64_movsd_store(a, save, r);
+            x64_movdqu_store(a, save, r);        /* all 128 bits: see compile.h */
             if (j >= c->nparams)
                 x64_sse_rr(a, x64_op_xorps, r, r);
+            else if (t == WASM_V128)
+                x64_movdqu_m(a, r, cc_local(c, j));
             else if (t == WASM_F32)
                 x64_movd_xm(a, r, cc_local(c, j));
             else

@@ -305,14 +305,25 @@ bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,
         x64_mov_ri(a, X64_S32, arg[1 + i], imm[i]);
     for (uint32_t k = 0; k < nargs; k++)
         cc_load(c, &c->vs[c->nvs - nargs + k], arg[1 + nimm + k]);
-    /* C clobbers every xmm register: float locals wait in their slots. */
+    /* C clobbers every xmm register: float and v128 locals wait in their
+     * slots (a v128's is 16 bytes, an f32/f64's 8). */
     for (uint32_t k = 0; k < c->npin; k++)
-        if (c->pin_x[k])
-            x64_movsd_store(a, cc_local(c, c->pin_local[k]), c->pin_reg[k]);
+        if (c->pin_x[k]) {
+            x64_mem m = cc_local(c, c->pin_local[k]);
+            if (c->ltype[c->pin_local[k]] == WASM_V128)
+                x64_movdqu_store(a, m, c->pin_reg[k]);
+            else
+                x64_movsd_store(a, m, c->pin_reg[k]);
+        }
     x64_call_m(a, x64_mb(VMCTX, (int32_t)(VMCTX_HELPERS + 8 * h)));
     for (uint32_t k = 0; k < c->npin; k++)
-        if (c->pin_x[k])
-            x64_movq_x_m(a, c->pin_reg[k], cc_local(c, c->pin_local[k]));
+        if (c->pin_x[k]) {
+            x64_mem m = cc_local(c, c->pin_local[k]);
+            if (c->ltype[c->pin_local[k]] == WASM_V128)
+                x64_movdqu_m(a, c->pin_reg[k], m);
+            else
+                x64_movq_x_m(a, c->pin_reg[k], m);
+        }
     cc_drop(c, nargs);
     if (traps) {
         x64_test_rr(a, X64_S32, X64_RAX, X64_RAX);

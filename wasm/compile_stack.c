@@ -12,9 +12,9 @@
  * The frame (docs/compiler.md): [rbp+16+8i] params, [rbp-8] vmctx,
  * declared locals, then the home slots; 16 bytes for a v128 in functions
  * that have any (cc_local, cc_slot). A v128 is only ever in an xmm
- * register, a local or a home slot, and moves between memory operands
- * through r11 (cc_copy16), so the xmm registers an instruction holds
- * survive a flush.
+ * register, a local (its slot, or xmm12..15 when pinned) or a home slot,
+ * and moves between memory operands through r11 (cc_copy16), so the xmm
+ * registers an instruction holds survive a flush.
  */
 #include "compile.h"
 #include "x64/xmm.h"
@@ -51,11 +51,17 @@ void cc_copy16(struct cc *c, x64_mem dst, x64_mem src)
     x64_store(&c->a, X64_S64, dst, SCRATCH);
 }
 
-/* Where a v128 value that is not in a register lives (V_LOCAL: v128
- * locals are never pinned). */
+/* Where a v128 value that is not in a register lives (V_LOCAL: a local
+ * not pinned in xmm12..15; callers check cc_xpinned first). */
 static x64_mem vmem(const struct cc *c, const struct val *v)
 {
     return v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, (uint32_t)(v - c->vs));
+}
+
+/* The xmm register a V_LOCAL v128 value is pinned in, or -1. */
+static int vpin(const struct cc *c, const struct val *v)
+{
+    return v->kind == V_LOCAL ? cc_xpinned(c, v->local) : -1;
 }
 
 static void spill(struct cc *c, struct val *v)
@@ -169,8 +175,11 @@ void cc_store_val(struct cc *c, const struct val *v, x64_mem dst)
 {
     x64_sz sz = cc_sz(v->type);
     if (__builtin_expect(v->type == WASM_V128, 0)) {
+        int px = vpin(c, v);
         if (v->kind == V_XREG)
             x64_movdqu_store(&c->a, dst, v->reg);
+        else if (px >= 0)
+            x64_movdqu_store(&c->a, dst, px);
         else
             cc_copy16(c, dst, vmem(c, v));
     } else if (v->kind == V_CONST && fits32(v->imm, sz)) {
@@ -203,7 +212,11 @@ void cc_xload(struct cc *c, const struct val *v, int x)
 {
     x64_sz sz = cc_sz(v->type);
     if (__builtin_expect(v->type == WASM_V128, 0) && v->kind != V_XREG) {
-        x64_movdqu_m(&c->a, x, vmem(c, v));
+        int px = vpin(c, v);
+        if (px < 0)
+            x64_movdqu_m(&c->a, x, vmem(c, v));
+        else if (px != x)
+            x64_sse_rr(&c->a, x64_op_movaps, x, px);
         return;
     }
     switch (v->kind) {
@@ -263,6 +276,10 @@ int cc_vsrc(struct cc *c, uint32_t depth, int scratch)
     struct val *v = cc_top(c, depth);
     if (v->kind == V_XREG)
         return v->reg;
+    /* A pinned local is read where it lives: the caller only reads it. */
+    int px = v->kind == V_LOCAL ? cc_xpinned(c, v->local) : -1;
+    if (px >= 0)
+        return px;
     cc_xload(c, v, scratch);
     return scratch;
 }

@@ -104,7 +104,7 @@ struct wasm_func {
     uint32_t nside;
     const struct wasm_side *side;
     /* The locals worth keeping in registers, for the compiler: up to
-     * WASM_HOT_INT i32/i64 ones, then up to WASM_HOT_FLOAT f32/f64 ones,
+     * WASM_HOT_INT i32/i64 ones, then up to WASM_HOT_FLOAT f32/f64/v128 ones,
      * busiest first by uses (local.get/set/tee, each counting 8 times more
      * per enclosing loop, up to three), never one without uses. When the
      * function has no more such locals than that, all of them, in index

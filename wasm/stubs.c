@@ -85,15 +85,16 @@ bool wasm_stubs_make(struct wasm_store *s)
     uint32_t tramp = x64_pos(&a);
     x64_push_r(&a, RBP);
     x64_mov_rr(&a, X64_S64, RBP, RSP);
-    /* xmm12..15 are callee-saved in the Wasm ABI, not in C. */
-    x64_alu_ri(&a, X64_SUB, X64_S64, RSP, 32);
+    /* xmm12..15 are callee-saved in the Wasm ABI, not in C: all 128 bits
+     * (they may hold a caller's v128 locals). */
+    x64_alu_ri(&a, X64_SUB, X64_S64, RSP, 64);
     for (int k = 0; k < 4; k++)
-        x64_movsd_store(&a, x64_mb(RSP, 8 * k), 12 + k);
+        x64_movdqu_store(&a, x64_mb(RSP, 16 * k), 12 + k);
     x64_load(&a, X64_S64, RDI, x64_mb(R15, HOSTFUNC_ENV));
     x64_lea(&a, X64_S64, RSI, x64_mb(RBP, 16));
     x64_call_m(&a, x64_mb(R15, HOSTFUNC_FN));
     for (int k = 0; k < 4; k++)
-        x64_movq_x_m(&a, 12 + k, x64_mb(RSP, 8 * k));
+        x64_movdqu_m(&a, 12 + k, x64_mb(RSP, 16 * k));
     x64_test_rr(&a, X64_S32, RAX, RAX);
     x64_jcc(&a, X64_NE, &dyn);
     x64_mov_rr(&a, X64_S64, RSP, RBP);

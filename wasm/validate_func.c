@@ -139,12 +139,13 @@ static void hot_locals(const struct vstate *vs, struct wasm_func *f)
     f->nhot = 0;
     for (uint32_t j = 0; j < f->nlocals && ni <= WASM_HOT_INT && nf <= WASM_HOT_FLOAT; j++) {
         ni += ltype[j] == WASM_I32 || ltype[j] == WASM_I64;
-        nf += ltype[j] == WASM_F32 || ltype[j] == WASM_F64;
+        nf += ltype[j] == WASM_F32 || ltype[j] == WASM_F64 || ltype[j] == WASM_V128;
     }
     if (ni <= WASM_HOT_INT && nf <= WASM_HOT_FLOAT) {
         for (uint32_t j = 0; j < f->nlocals; j++) {
             uint8_t t = ltype[j];
-            if (t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64)
+            if (t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
+                t == WASM_V128)
                 f->hot[f->nhot++] = j;
         }
         return;
@@ -153,7 +154,7 @@ static void hot_locals(const struct vstate *vs, struct wasm_func *f)
     uint32_t gi[WASM_HOT_INT], ng = 0, xi[WASM_HOT_FLOAT], nx = 0;
     for (uint32_t j = 0; j < f->nlocals; j++) {
         uint8_t t = ltype[j];
-        bool x = t == WASM_F32 || t == WASM_F64;
+        bool x = t == WASM_F32 || t == WASM_F64 || t == WASM_V128;
         if (!w[j] || (!x && t != WASM_I32 && t != WASM_I64))
             continue;
         uint32_t *list = x ? xi : gi, *n = x ? &nx : &ng;
