@@ -112,6 +112,8 @@ static inline uint32_t *wasm_vm_sigs(struct wasm_vmctx *v, const struct wasm_lay
 }
 
 /* runtime_mem.c, runtime_table.c: objects and the helpers. */
+/* memmove that leaves xmm12..15 as they were (helpers' bulk copies). */
+void wasm_rt_copy(void *dst, const void *src, size_t n);
 bool wasm_memory_make(struct wasm_store *s, uint32_t min, uint32_t max,
                       struct wasm_memory_inst **out);
 bool wasm_table_make(struct wasm_store *s, uint8_t elem, uint32_t min, uint32_t max,

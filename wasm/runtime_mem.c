@@ -58,6 +58,30 @@ static uint32_t memory_grow(struct wasm_vmctx *v, uint32_t delta)
     return old;
 }
 
+/* Bulk copies keep xmm12..15. Compiled code may hold its callers' hot
+ * locals there across a helper call (docs/compiler.md: a function parks
+ * only its own pins), and a host's memmove may use them for a big block
+ * (glibc's SSE2 large-copy loop does; the kernel's never touches an xmm
+ * register). Below KEEP_XMM_FROM bytes no libc copy reaches such a loop,
+ * and saving would cost as much as the copy. */
+#define KEEP_XMM_FROM 4096
+
+void wasm_rt_copy(void *dst, const void *src, size_t n)
+{
+    if (n < KEEP_XMM_FROM) {
+        memmove(dst, src, n);
+        return;
+    }
+    uint8_t save[64] __attribute__((aligned(16)));
+    __asm__ volatile("movdqa %%xmm12, 0(%0)\n movdqa %%xmm13, 16(%0)\n"
+                     "movdqa %%xmm14, 32(%0)\n movdqa %%xmm15, 48(%0)"
+                     : : "r"(save) : "memory");
+    memmove(dst, src, n);
+    __asm__ volatile("movdqa 0(%0), %%xmm12\n movdqa 16(%0), %%xmm13\n"
+                     "movdqa 32(%0), %%xmm14\n movdqa 48(%0), %%xmm15"
+                     : : "r"(save) : "memory");
+}
+
 static uint64_t mem_bytes(const struct wasm_vmctx *v)
 {
     return v->mem0 ? (uint64_t)v->mem0->pages * PAGE : 0;
@@ -76,7 +100,7 @@ static int memory_copy(struct wasm_vmctx *v, uint32_t d, uint32_t s, uint32_t n)
     uint64_t size = mem_bytes(v);
     if ((uint64_t)d + n > size || (uint64_t)s + n > size)
         return WASM_TRAP_MEMORY_OOB;
-    memmove(v->mem0_base + d, v->mem0_base + s, n);
+    wasm_rt_copy(v->mem0_base + d, v->mem0_base + s, n);
     return 0;
 }
 
@@ -88,7 +112,7 @@ int wasm_rt_memory_init(struct wasm_vmctx *v, uint32_t seg, uint32_t d, uint32_t
     if ((uint64_t)s + n > len || (uint64_t)d + n > mem_bytes(v))
         return WASM_TRAP_MEMORY_OOB;
     if (n)
-        memcpy(v->mem0_base + d, ds->bytes + s, n);
+        wasm_rt_copy(v->mem0_base + d, ds->bytes + s, n);
     return 0;
 }
 

@@ -96,7 +96,7 @@ int wasm_rt_table_copy(struct wasm_vmctx *v, uint32_t dti, uint32_t sti, uint32_
     if ((uint64_t)d + n > dt->size || (uint64_t)s + n > st->size)
         return WASM_TRAP_TABLE_OOB;
     if (n)
-        memmove(dt->elems + d, st->elems + s, (size_t)n * 8);
+        wasm_rt_copy(dt->elems + d, st->elems + s, (size_t)n * 8);
     return 0;
 }
 

@@ -189,6 +189,28 @@ static void test_tables(const char *path)
 
 /* ---- v128 in the slots of host functions and wasm_call (api_simd.wat) ---- */
 
+/* The engine's bulk copies go through this memmove (it takes the libc's
+ * place in this program): for a big block it clobbers xmm12..15 first, as
+ * a libc's large-copy loop may (System V lets any function do so). A
+ * caller's locals pinned there must survive (wasm_rt_copy). */
+void *memmove(void *dst, const void *src, size_t n)
+{
+    if (n >= 4096)
+        __asm__ volatile("pcmpeqd %%xmm12, %%xmm12\n pcmpeqd %%xmm13, %%xmm13\n"
+                         "pcmpeqd %%xmm14, %%xmm14\n pcmpeqd %%xmm15, %%xmm15"
+                         : : : "xmm12", "xmm13", "xmm14", "xmm15");
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d <= s || d >= s + n) {
+        __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    } else {                            /* overlapping, dst above: backwards */
+        d += n - 1;
+        s += n - 1;
+        __asm__ volatile("std\n rep movsb\n cld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    }
+    return dst;
+}
+
 /* (i32, v128, f64) -> (v128 with its halves swapped, i32 + the f64's bits). */
 static int mix(void *env, uint64_t *v)
 {
@@ -225,6 +247,13 @@ static void test_simd(const char *path)
         wasm_global_bits(&g, bits);
         CHECK(bits[0] == 0x1111 && bits[1] == 0x2222, "v128 global bits");
     }
+    uint64_t kv[2] = { 0x0123456789abcdefull, 0xfedcba9876543210ull };
+    CHECK(in && wasm_instance_export(in, "keep_v128", 9, &fn) && wasm_call(s, &fn, kv) == 0 &&
+          kv[0] == 0x0123456789abcdefull && kv[1] == 0xfedcba9876543210ull,
+          "a caller's pinned v128 survives a callee's big memory.copy");
+    uint64_t kf[1] = { 0x400921fb54442d18ull };     /* pi */
+    CHECK(in && wasm_instance_export(in, "keep_f64", 8, &fn) && wasm_call(s, &fn, kf) == 0 &&
+          kf[0] == 0x400921fb54442d18ull, "a caller's pinned f64 survives a callee's big memory.copy");
     wasm_store_free(s);
     wasm_compiled_free(c);
     wasm_module_free(m);
