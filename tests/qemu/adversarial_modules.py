@@ -62,6 +62,31 @@ def section_past_end():
     return HEADER + bytes([1]) + leb(0x7fffffff) + b"\x60"
 
 
+V128_ZERO = b"\xfd\x0c" + bytes(16)
+
+
+def v128_locals():
+    # one declaration of 2^32-1 v128 locals: 16 bytes each in the frame
+    return HEADER + TYPE_V_V + FUNC_0 + code(b"", locals_=leb(1) + leb(0xffffffff) + b"\x7b")
+
+
+def v128_const_cut():
+    # v128.const with 5 of its 16 bytes, at the end of the code section
+    fn = b"\x00" + b"\xfd\x0c" + bytes(5)
+    return HEADER + TYPE_V_V + FUNC_0 + section(10, leb(1) + leb(len(fn) + 11) + fn)
+
+
+def shuffle_lane_32():
+    # i8x16.shuffle naming byte 32 of the two operands' 32
+    lanes = bytes(range(15)) + b"\x20"
+    return HEADER + TYPE_V_V + FUNC_0 + code(V128_ZERO * 2 + b"\xfd\x0d" + lanes + b"\x1a")
+
+
+def extract_lane_16():
+    # i8x16.extract_lane_s 16: one past the last lane
+    return HEADER + TYPE_V_V + FUNC_0 + code(V128_ZERO + b"\xfd\x15\x10" + b"\x1a")
+
+
 def truncated(n):
     good = HEADER + TYPE_V_V + FUNC_0 + code(b"\x41\x01\x1a")
     return good[:n]
@@ -73,7 +98,9 @@ def all_modules():
     mods = [("deep", deep_nesting()), ("types", huge_type_count()),
             ("locals", giant_locals()), ("groups", many_local_groups()),
             ("bigmem", huge_memory()), ("bigtable", huge_table()),
-            ("past", section_past_end())]
+            ("past", section_past_end()), ("vlocals", v128_locals()),
+            ("vcut", v128_const_cut()), ("vshuffle", shuffle_lane_32()),
+            ("vlane", extract_lane_16())]
     good = HEADER + TYPE_V_V + FUNC_0 + code(b"\x41\x01\x1a")
     for n in (9, 12, 15, 20, len(good) - 1):
         mods.append(("cut%d" % n, truncated(n)))

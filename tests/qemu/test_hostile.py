@@ -5,7 +5,8 @@ areas until refused, a wild memory index, a storm of 30 traps, module and
 component churn, a syscall fuzzer calling every coral import 20000 times
 with random arguments (wasm/child_fuzz.wat), and adversarial binaries
 (adversarial_modules.py: deep nesting, huge counts, giant locals,
-truncated sections, a 4 GiB memory, a 10M-element table). A companion
+truncated sections, a 4 GiB memory, a 10M-element table, and SIMD ones:
+2^32-1 v128 locals, a cut v128.const, lane indices past the end). A companion
 component counts its ticks throughout. Expected: no panic, each culprit
 stopped or refused as docs/abi.md says, the companion still counting, and
 afterwards the component count and kernel heap back at their baseline.
@@ -35,3 +36,4 @@ def test_hostile_programs_leave_the_kernel_and_others_running():
         assert "during a call of run: out of bounds memory access" in b.serial
         assert "blocks nested deeper than the limit" in b.serial
         assert "too many locals" in b.serial
+        assert "invalid lane index (at i8x16.shuffle)" in b.serial
