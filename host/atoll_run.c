@@ -1,6 +1,6 @@
 /* atoll_run.c: runs a WebAssembly module on Linux with Atoll's engine.
  *
- *   atoll-run [--time] [--timeout MS] FILE.wasm [--invoke NAME [ARG...]]
+ *   atoll-run [--time] [--timeout MS] [--sse] FILE.wasm [--invoke NAME [ARG...]]
  *
  * Decodes, validates, compiles and instantiates FILE (imports from the
  * `spectest` module are provided; any other import is an error), which
@@ -11,6 +11,8 @@
  * the function's name and exits with status 1; other errors exit with 2.
  * --timeout stops a call running longer than MS milliseconds (an
  * "interrupted" trap), the way the kernel's timer stops a runaway one.
+ * --sse compiles SIMD with the SSE4.1 encodings only, as on a CPU
+ * without AVX (to compare, or to test that path on an AVX machine).
  * --time prints to stderr how long decoding and compiling, instantiating
  * and the call took: "atoll-run: time: compile N ns, instantiate N ns,
  * call N ns" (monotonic clock; the benchmark harness reads the call's).
@@ -129,12 +131,16 @@ int main(int argc, char **argv)
             timed = true;
             argv++;
             argc--;
+        } else if (argc > 1 && !strcmp(argv[1], "--sse")) {
+            wasm_compile_use_avx(false);
+            argv++;
+            argc--;
         } else {
             break;
         }
     }
     if (argc < 2 || (argc > 2 && (strcmp(argv[2], "--invoke") || argc < 4))) {
-        fprintf(stderr, "usage: atoll-run [--time] [--timeout MS] FILE.wasm "
+        fprintf(stderr, "usage: atoll-run [--time] [--timeout MS] [--sse] FILE.wasm "
                         "[--invoke NAME [ARG...]]\n");
         return 2;
     }

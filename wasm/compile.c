@@ -275,6 +275,27 @@ bool cc_cpu_simd(void)
     return (cx & (1u << 19)) && (cx & (1u << 9));    /* SSE4.1, SSSE3 */
 }
 
+/* Tests turn the VEX forms off to run the legacy ones on an AVX CPU. */
+static bool avx_off;
+
+void wasm_compile_use_avx(bool on)
+{
+    avx_off = !on;
+}
+
+bool cc_cpu_avx(void)
+{
+    uint32_t a = 1, b, cx = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
+    (void)b, (void)d;
+    if (!(cx & (1u << 28)) || !(cx & (1u << 27)))   /* AVX, OSXSAVE */
+        return false;
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    (void)hi;
+    return (lo & 6) == 6;                   /* the OS saves xmm and ymm state */
+}
+
 /* Grows the code buffer (the encoder asks before it runs out). */
 static void *grow(void *ctx, void *old, size_t used, size_t *cap)
 {
@@ -371,6 +392,7 @@ static bool compile_func(struct cc *c, uint32_t fi)
         if (!c->simd_ok && !cc_cpu_simd())
             return cc_fail(c, "SIMD (v128) needs a CPU with SSE4.1 and SSSE3");
         c->simd_ok = true;
+        c->avx = !avx_off && cc_cpu_avx();
         layout_v16(c);
     }
 

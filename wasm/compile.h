@@ -112,6 +112,7 @@ struct cc {
     uint32_t lbytes;             /* v16: bytes of the declared locals */
     bool mod_v128;               /* the module has v128 types or globals */
     bool simd_ok;                /* the CPU was checked for SIMD */
+    bool avx;                    /* and has AVX: VEX three-operand forms */
     cc_handler *hfd;             /* per 0xfd code, in live code (compile.c) */
     uint32_t ncand, cand[CC_NPIN];   /* the locals to pin: the function's
                                         hot locals (module.h) */
@@ -302,6 +303,19 @@ int cc_vsrc(struct cc *c, uint32_t depth, int scratch);
 void cc_vconst(struct cc *c, int x, uint64_t lo, uint64_t hi);
 #define CC_VPOOL 128             /* constants per function */
 bool cc_vpool(struct cc *c, uint64_t lo, uint64_t hi, x64_mem *m);
+/* With AVX (c->avx), where the three-operand forms save a copy:
+ * cc_vmem: true, with *m, when the value at depth is a v128 in memory (a
+ *   local in its slot, a home slot): a VEX instruction reads it there
+ *   (no alignment needed, unlike the legacy forms).
+ * cc_vdst: the register for the result of an instruction that pops the
+ *   top n values: the first of them (deepest first) that is in a cache
+ *   register of its own, else a free one (cc_xalloc). */
+bool cc_vmem(struct cc *c, uint32_t depth, x64_mem *m);
+int cc_vdst(struct cc *c, uint32_t n);
+/* cc_vex_bin: dst = (value at depth `left`) op (value at depth `right`),
+ *   the two top values, in one VEX instruction (imm8 unless imm < 0):
+ *   neither operand is copied first. Returns dst for cc_xresult(c, 2). */
+int cc_vex_bin(struct cc *c, uint32_t op, int imm, uint32_t left, uint32_t right);  /* op: x64_xop */
 void cc_vpool_emit(struct cc *c);                  /* after the function */
 /* 16 bytes from src to dst, both frame or memory operands (through r11,
  * so the xmm registers and the compiler state are untouched). */
@@ -386,6 +400,7 @@ bool cc_simd_float(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_simd_mem(struct cc *c, const struct wasm_opinfo *oi);
 /* The CPU runs SSE4.1 and SSSE3 (cpuid). */
 bool cc_cpu_simd(void);
+bool cc_cpu_avx(void);          /* AVX, and the OS saves its state */
 /* A call to runtime helper h with the top `nargs` values after `nimm`
  * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */
 bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,

@@ -94,6 +94,8 @@ static void op_rr(struct cc *c, const struct vrow *r, int dst, int src)
 
 static bool bin(struct cc *c, const struct vrow *r)
 {
+    if (c->avx)
+        return cc_xresult(c, 2, V, cc_vex_bin(c, r->op, r->imm, 1, 0));
     int xa = cc_in_xmm(c, 1);
     int xb = cc_vsrc(c, 0, X1);
     op_rr(c, r, xa, xb);
@@ -102,6 +104,8 @@ static bool bin(struct cc *c, const struct vrow *r)
 
 static bool rbin(struct cc *c, const struct vrow *r)
 {
+    if (c->avx)
+        return cc_xresult(c, 2, V, cc_vex_bin(c, r->op, r->imm, 0, 1));
     int xb = cc_in_xmm(c, 0);
     int xa = cc_vsrc(c, 1, X1);
     op_rr(c, r, xb, xa);

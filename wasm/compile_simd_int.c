@@ -149,6 +149,10 @@ static bool by_row(struct cc *c, const struct row *r)
         rr(c, r->op, x, x);
         return cc_xresult(c, 1, V, x);
     }
+    if (c->avx && (r->form == F_BIN || r->form == F_REV)) {
+        bool rev = r->form == F_REV;
+        return cc_xresult(c, 2, V, cc_vex_bin(c, r->op, -1, rev ? 0 : 1, rev ? 1 : 0));
+    }
     if (r->form == F_REV) {
         int x = cc_in_xmm(c, 0);
         rr(c, r->op, x, cc_vsrc(c, 1, X1));
@@ -448,6 +452,13 @@ static bool shuffle_one(struct cc *c, const uint8_t *idx, unsigned from)
         ident &= own[k] == k;
         m[k >> 3] |= (uint64_t)own[k] << (8 * (k & 7));
     }
+    x64_mem at;
+    if (c->avx && !dwords(own, q) && cc_vpool(c, m[0], m[1], &at)) {
+        /* vpshufb reads the operand where it is (a pinned local too). */
+        int s = cc_vsrc(c, 1 - from, X0), d = cc_vdst(c, 2);
+        x64_vex_rm(a, x64_op_pshufb, false, d, s, at);
+        return cc_xresult(c, 2, V, d);
+    }
     int x = cc_in_xmm(c, 1 - from);
     if (dwords(own, q)) {
         if (!ident)
@@ -487,6 +498,16 @@ static bool shuffle(struct cc *c)
         if (dwords(idx, q) && q[0] / 4 == swap && q[1] / 4 == swap &&
             q[2] / 4 != swap && q[3] / 4 != swap)
             return two_op(c, x64_op_shufps, true, pshufd_imm(q), swap);
+    }
+    x64_mem at0, at1;
+    if (c->avx && cc_vpool(c, m[0][0], m[0][1], &at0) && cc_vpool(c, m[1][0], m[1][1], &at1)) {
+        /* The second operand's bytes into xmm1 first: the destination may
+         * be its register. */
+        int s1 = cc_vsrc(c, 1, X0), s2 = cc_vsrc(c, 0, X1), d = cc_vdst(c, 2);
+        x64_vex_rm(a, x64_op_pshufb, false, X1, s2, at1);
+        x64_vex_rm(a, x64_op_pshufb, false, d, s1, at0);
+        x64_vex_rr(a, x64_op_por, false, d, d, X1);
+        return cc_xresult(c, 2, V, d);
     }
     int x = cc_in_xmm(c, 1), y = cc_in_xmm(c, 0);
     pshufb_const(c, x, m[0]);

@@ -58,6 +58,44 @@ static x64_mem vmem(const struct cc *c, const struct val *v)
     return v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, (uint32_t)(v - c->vs));
 }
 
+bool cc_vmem(struct cc *c, uint32_t depth, x64_mem *m)
+{
+    struct val *v = cc_top(c, depth);
+    if (v->type != WASM_V128 || v->kind == V_XREG ||
+        (v->kind == V_LOCAL && cc_xpinned(c, v->local) >= 0))
+        return false;
+    *m = vmem(c, v);
+    return true;
+}
+
+int cc_vdst(struct cc *c, uint32_t n)
+{
+    for (uint32_t k = n; k-- > 0;) {
+        struct val *v = cc_top(c, k);
+        if (v->kind == V_XREG)
+            return v->reg;
+    }
+    return cc_xalloc(c);
+}
+
+int cc_vex_bin(struct cc *c, uint32_t op, int imm, uint32_t left, uint32_t right)
+{
+    int s1 = cc_vsrc(c, left, 0);
+    x64_mem m;
+    bool mem = cc_vmem(c, right, &m);
+    int s2 = mem ? -1 : cc_vsrc(c, right, 1);
+    int d = cc_vdst(c, 2);              /* spills nothing of the top two */
+    if (mem && imm < 0)
+        x64_vex_rm(&c->a, op, false, d, s1, m);
+    else if (mem)
+        x64_vex_rmi(&c->a, op, false, d, s1, m, (uint8_t)imm);
+    else if (imm < 0)
+        x64_vex_rr(&c->a, op, false, d, s1, s2);
+    else
+        x64_vex_rri(&c->a, op, false, d, s1, s2, (uint8_t)imm);
+    return d;
+}
+
 /* The xmm register a V_LOCAL v128 value is pinned in, or -1. */
 static int vpin(const struct cc *c, const struct val *v)
 {

@@ -120,6 +120,12 @@ void wasm_store_free(wasm_store *s);
  * which must outlive it. NULL on failure, with *err filled. */
 wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err);
 void wasm_compiled_free(wasm_compiled *c);
+/* SIMD code uses AVX's three-operand (VEX) forms where they save copies
+ * when the CPU has AVX; false makes later compiles use the SSE4.1 forms
+ * only (tests cover both on one machine). Not thread-safe: set it before
+ * compiling. */
+void wasm_compile_use_avx(bool on);
+
 /* Bytes of machine code c holds (its code region, whole pages), for a
  * host that accounts for what a guest's modules cost it. */
 size_t wasm_compiled_code_size(const wasm_compiled *c);

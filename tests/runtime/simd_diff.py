@@ -827,11 +827,12 @@ def make_commands(built, results):
     return cmds, where
 
 
-def run_atoll(atoll, json_path, ncmds):
+def run_atoll(atoll, json_path, ncmds, form=()):
     """atoll-spec -vv on one file: ({line: message} of the commands that
     failed or were skipped, its output), or (None, output) when it did not
-    finish or did not account for every command."""
-    r = run([atoll, "-vv", json_path])
+    finish or did not account for every command. form: ("--sse",) for
+    the SSE4.1 encodings alone (else AVX's where the CPU has it)."""
+    r = run([atoll, "-vv", *form, json_path])
     total = re.search(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", r.stdout, re.M)
     if r.returncode < 0 or not total:
         return None, r
@@ -923,25 +924,33 @@ def main():
         with open(json_path, "w") as f:
             json.dump({"source_filename": "simd_diff.wast", "commands": cmds}, f)
         ncases = len(cmds) - len(built)
-        fails, r = run_atoll(opt.atoll_spec, json_path, len(cmds))
-        if fails is None:
-            print(f"seed {seed}: atoll-spec did not finish (status {r.returncode}): {r.stderr.strip()[-500:]}\n"
-                  f"  rerun: {opt.atoll_spec} -v {json_path}")
-            failed += ncases
-            continue
-        bad = 0
-        for c in cmds:
-            if c["line"] in fails:
-                print(describe(seed, c, where, fails[c["line"]]))
-                bad += c["type"] != "module"
-        passed += ncases - bad
-        failed += bad
-        if opt.v:
-            print(f"seed {seed}: {ncases} results, {bad} failed ({time.time() - t0:.1f} s)")
-        if opt.self_test and si == 0:
+        # Both encodings of the compiler: AVX's (on a CPU with it) and
+        # the SSE4.1 ones, against the same expectations.
+        first = None                        # the default form's, for --self-test
+        for form in ((), ("--sse",)):
+            fails, r = run_atoll(opt.atoll_spec, json_path, len(cmds), form)
+            first = fails if not form else first
+            if fails is None:
+                print(f"seed {seed}: atoll-spec {' '.join(form)} did not finish (status "
+                      f"{r.returncode}): {r.stderr.strip()[-500:]}\n"
+                      f"  rerun: {opt.atoll_spec} -v {' '.join(form)} {json_path}")
+                failed += ncases
+                continue
+            bad = 0
+            for c in cmds:
+                if c["line"] in fails:
+                    print(("[--sse] " if form else "") + describe(seed, c, where, fails[c["line"]]))
+                    bad += c["type"] != "module"
+            passed += ncases - bad
+            failed += bad
+            if opt.v:
+                print(f"seed {seed}{' --sse' if form else ''}: {ncases} results, {bad} failed "
+                      f"({time.time() - t0:.1f} s)")
+        fails = first
+        if opt.self_test and si == 0 and fails is not None:
             ok &= self_test(opt.atoll_spec, seed, sdir, cmds, fails)
     print(f"simd-diff: seeds {','.join(map(str, seeds))}, {ninstr} SIMD instructions, "
-          f"{passed + failed} results compared with V8 in {time.time() - t0:.1f} s")
+          f"{passed + failed} results (each with both encodings) compared with V8 in {time.time() - t0:.1f} s")
     print(f"{passed} passed, {failed} failed")
     return 0 if ok and failed == 0 else 1
 
