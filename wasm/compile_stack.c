@@ -58,16 +58,6 @@ static x64_mem vmem(const struct cc *c, const struct val *v)
     return v->kind == V_LOCAL ? cc_local(c, v->local) : cc_slot(c, (uint32_t)(v - c->vs));
 }
 
-bool cc_vmem(struct cc *c, uint32_t depth, x64_mem *m)
-{
-    struct val *v = cc_top(c, depth);
-    if (v->type != WASM_V128 || v->kind == V_XREG ||
-        (v->kind == V_LOCAL && cc_xpinned(c, v->local) >= 0))
-        return false;
-    *m = vmem(c, v);
-    return true;
-}
-
 int cc_vdst(struct cc *c, uint32_t n)
 {
     for (uint32_t k = n; k-- > 0;) {
@@ -100,6 +90,15 @@ int cc_vex_bin(struct cc *c, uint32_t op, int imm, uint32_t left, uint32_t right
 static int vpin(const struct cc *c, const struct val *v)
 {
     return v->kind == V_LOCAL ? cc_xpinned(c, v->local) : -1;
+}
+
+bool cc_vmem(struct cc *c, uint32_t depth, x64_mem *m)
+{
+    struct val *v = cc_top(c, depth);
+    if (v->type != WASM_V128 || v->kind == V_XREG || vpin(c, v) >= 0)
+        return false;
+    *m = vmem(c, v);
+    return true;
 }
 
 static void spill(struct cc *c, struct val *v)
