@@ -47,6 +47,12 @@ void *kzalloc(size_t size)
     return p;
 }
 
+void *kzalloc_stoppable(size_t size, bool (*stop)(void))
+{
+    (void)stop;
+    return kzalloc(size);
+}
+
 void *kcalloc(size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
@@ -163,6 +169,8 @@ void thread_set_share(struct thread *t, unsigned pct) { (void)t, (void)pct; }
 struct thread *thread_current(void) { return &the_thread; }
 void thread_wake(struct thread *t) { (void)t; }
 void thread_kill(struct thread *t) { (void)t; }
+bool thread_should_stop(void) { return false; }
+uint64_t thread_cpu_ns(const struct thread *t) { (void)t; return clock_ns(); }
 
 void thread_block(void)
 {

@@ -33,32 +33,31 @@
 /* How long a caller waits for a busy component to take its request (one
  * stuck in an endless loop never does) before it gets result 2. */
 #define REQUEST_WAIT_NS      2000000000ull
-#define KERNEL_HEADROOM      (24 * 1024)
 #define COMPONENT_STACK_BACKED (32 * 1024)
 
 enum creq_kind { REQ_ADD, REQ_CALL, REQ_START };
 
-/* A request from another thread. It lives on the waiting caller's stack,
- * except a start (nobody waits), which is allocated and freed when done. */
+/* A request from another thread, on the heap: a caller that is killed
+ * while it waits leaves, and the request must outlive its stack. It holds
+ * copies of what it reads (the name) and room for what it writes (the
+ * reason of a failed add). c->lock of the serving component guards
+ * waiter, done and picked: the server frees a request nobody waits for
+ * any more (waiter NULL), the waiter frees one that is done. */
 struct creq {
     enum creq_kind kind;
     struct creq *next;
-    struct thread *waiter;
-    volatile bool done;
-    volatile bool picked;       /* taken off the queue by the component */
+    struct thread *waiter;      /* NULL: nobody waits (a start, or abandoned) */
+    bool done;
+    bool picked;                /* taken off the queue by the component */
     uint64_t queued_at;         /* clock_ns */
     int status;
     uint32_t index;             /* instance: made (add) or called (call) */
-    /* add */
-    struct kmodule *mod;
-    const char *name;
+    struct kmodule *mod;        /* add: a reference */
     size_t len;
-    char *why;
-    size_t why_size;
-    /* call, start */
-    uint64_t arg;
+    uint64_t arg;               /* call, start */
     int64_t result;
-    char name_copy[COMPONENT_NAME_MAX];     /* start: the name is ours */
+    char name[COMPONENT_NAME_MAX];
+    char why[160];              /* add: why it failed */
 };
 
 static spinlock_t all_lock = SPINLOCK_INIT;
@@ -301,8 +300,11 @@ static int do_add(struct component *c, struct kmodule *m, const char *name, size
         fmt_snprintf(why, ws, "the component has ended");
         return CORAL_EINVAL;
     }
-    if (c->ninst >= c->max_instances) {
-        fmt_snprintf(why, ws, "the component has %u instances, its limit", c->ninst);
+    /* Instances being made count: a start function may add to its own
+     * component (inline, on this thread) before its own add is done. */
+    if (c->ninst + c->adding >= c->max_instances) {
+        fmt_snprintf(why, ws, "the component has %u instances, its limit",
+                     c->ninst + c->adding);
         return CORAL_EINVAL;
     }
     if (len > COMPONENT_NAME_MAX) {
@@ -325,7 +327,9 @@ static int do_add(struct component *c, struct kmodule *m, const char *name, size
     if (status == CORAL_OK) {
         wasm_error err;
         int trap = 0;
+        c->adding++;
         in = wasm_instantiate_with(c->store, m->c, imports, n, fill_self, c, &err, &trap);
+        c->adding--;
         if (!in) {
             status = CORAL_EINVAL;
             if (trap) {
@@ -366,9 +370,17 @@ static const char *instance_of(struct component *c, const wasm_module *m, uint32
     return NULL;
 }
 
-/* A trap ends the component; the report names where it happened. */
+/* A trap ends the component; the report names where it happened. Only
+ * the first is reported and kept: when Wasm code nested through host
+ * calls (a start function adding to its own component, a call of its own
+ * export) traps, every level above it ends as "interrupted" on the way
+ * out, and those are the same event, not new ones. */
 static void report_trap(struct component *c, int trap, const char *during)
 {
+    if (__atomic_load_n(&c->trap, __ATOMIC_RELAXED) ||
+        (c->reported && __atomic_load_n(&c->kill, __ATOMIC_RELAXED)))
+        return;
+    c->reported = true;
     uint32_t fi = UINT32_MAX, ii;
     const char *fname = wasm_store_trap_func(c->store, &fi);
     const char *iname = instance_of(c, wasm_store_trap_module(c->store), &ii);
@@ -385,10 +397,10 @@ static void report_trap(struct component *c, int trap, const char *during)
                ii == UINT32_MAX ? -1 : (int)ii, iname && *iname ? iname : "unnamed",
                fi == UINT32_MAX ? -1 : (int)fi, fname ? fname : "unnamed", during,
                wasm_trap_message(trap));
+        /* The trap before the kill: component_status reads them the other
+         * way round, so whoever sees the kill also sees why. */
+        __atomic_store_n(&c->trap, trap, __ATOMIC_RELAXED);
     }
-    /* The trap before the kill: component_status reads them the other way
-     * round, so whoever sees the kill also sees why. */
-    __atomic_store_n(&c->trap, trap, __ATOMIC_RELAXED);
     __atomic_store_n(&c->kill, true, __ATOMIC_RELEASE);
 }
 
@@ -396,6 +408,10 @@ static int run(struct component *c, const wasm_extern *fn, uint64_t *vals, const
 {
     c->calls++;
     int t = wasm_call(c->store, fn, vals);
+    /* Killed: its code has stopped here (the report below writes to a
+     * serial port, whose pace is not the victim's doing). */
+    if (t && c->kill && !c->stop_cpu_ns)
+        c->stop_cpu_ns = thread_cpu_ns(thread_current());
     if (t)
         report_trap(c, t, during);
     return t;
@@ -431,7 +447,10 @@ static int do_call(struct component *c, uint32_t index, const char *name, size_t
     fmt_snprintf(during, sizeof during, "a call of %.*s", (int)(len > 32 ? 32 : len), name);
     int t = run(c, &fn, vals, during);
     if (t) {
-        *result = t;
+        /* What ended it first (a nested level's trap), not how this
+         * level unwound. */
+        int first = __atomic_load_n(&c->trap, __ATOMIC_RELAXED);
+        *result = first ? first : t;
         return CORAL_ETRAPPED;
     }
     if (nr)
@@ -439,12 +458,39 @@ static int do_call(struct component *c, uint32_t index, const char *name, size_t
     return CORAL_OK;
 }
 
-static void finish(struct creq *r)
+static struct creq *creq_new(enum creq_kind kind, const char *name, size_t len)
 {
-    uint64_t f = irq_save();
+    if (len > COMPONENT_NAME_MAX)
+        return NULL;
+    struct creq *r = kzalloc(sizeof *r);
+    if (!r)
+        return NULL;
+    r->kind = kind;
+    if (len)
+        memcpy(r->name, name, len);
+    r->len = len;
+    return r;
+}
+
+static void creq_free(struct creq *r)
+{
+    if (r->mod)
+        kobj_put(&r->mod->k);
+    kfree(r);
+}
+
+/* The server is done with r: tell its waiter, or free it when nobody
+ * waits any more (the waiter was killed and left). */
+static void finish(struct component *c, struct creq *r)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct thread *w = r->waiter;
     r->done = true;
-    thread_wake(r->waiter);
-    irq_restore(f);
+    if (w)
+        thread_wake(w);
+    spin_unlock_irqrestore(&c->lock, f);
+    if (!w)
+        creq_free(r);
 }
 
 static void serve(struct component *c, struct creq *r)
@@ -455,14 +501,14 @@ static void serve(struct component *c, struct creq *r)
             __atomic_store_n(&c->last_result, r->result, __ATOMIC_RELAXED);
         /* Last: component_status trusts what it sees once this drops. */
         __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
-        kfree(r);
+        creq_free(r);
         return;
     }
     if (r->kind == REQ_ADD)
-        r->status = do_add(c, r->mod, r->name, r->len, &r->index, r->why, r->why_size);
+        r->status = do_add(c, r->mod, r->name, r->len, &r->index, r->why, sizeof r->why);
     else
         r->status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
-    finish(r);
+    finish(c, r);
 }
 
 /* Queues r for c's thread without waiting; false when c has ended. */
@@ -500,12 +546,10 @@ int component_press_key(struct component *c, uint8_t code)
     return run(c, &c->on_key, vals, "press_key") ? CORAL_ETRAPPED : CORAL_OK;
 }
 
-/* Takes a request the component has not picked up back off its queue;
- * false when it is too late (picked up, or never queued). */
-static bool withdraw(struct component *c, struct creq *r)
+/* Takes a request the component has not picked up back off its queue
+ * (c->lock held); false when it is not there. */
+static bool unqueue(struct component *c, struct creq *r)
 {
-    bool found = false;
-    uint64_t f = spin_lock_irqsave(&c->lock);
     struct creq *prev = NULL;
     for (struct creq *q = c->req_head; q; prev = q, q = q->next) {
         if (q != r)
@@ -516,37 +560,55 @@ static bool withdraw(struct component *c, struct creq *r)
             c->req_head = q->next;
         if (c->req_tail == q)
             c->req_tail = prev;
-        found = true;
-        break;
+        return true;
     }
-    spin_unlock_irqrestore(&c->lock, f);
-    return found;
+    return false;
 }
 
-enum submit_result { SUBMIT_DONE, SUBMIT_ENDED, SUBMIT_BUSY };
+enum submit_result { SUBMIT_DONE, SUBMIT_ENDED, SUBMIT_BUSY, SUBMIT_KILLED };
 
-/* Queues r for c's thread and waits for it. SUBMIT_ENDED when c has ended,
- * SUBMIT_BUSY when c did not take it within REQUEST_WAIT_NS (the timer
- * wakes us to look: component_tick_all). Once taken, we wait for the end. */
+/* Queues r for c's thread and waits for it; on SUBMIT_DONE r is the
+ * caller's to read and free, otherwise it is gone. SUBMIT_ENDED when c has
+ * ended, SUBMIT_BUSY when c did not take it within REQUEST_WAIT_NS (the
+ * timer wakes us to look: component_tick_all), SUBMIT_KILLED when the
+ * caller was asked to end while it waited: it leaves at once, and a
+ * request c is already serving is freed by c when done. */
 static enum submit_result submit(struct component *c, struct creq *r)
 {
     r->waiter = thread_current();
-    r->done = false;
-    r->picked = false;
     r->queued_at = clock_ns();
-    if (!enqueue(c, r))
+    if (!enqueue(c, r)) {
+        creq_free(r);
         return SUBMIT_ENDED;
-    irq_disable();
-    while (!r->done) {
-        if (!r->picked && clock_ns() - r->queued_at > REQUEST_WAIT_NS && withdraw(c, r)) {
-            irq_enable();
-            return SUBMIT_BUSY;
-        }
-        thread_block();
-        irq_disable();
     }
-    irq_enable();
-    return SUBMIT_DONE;
+    /* Interrupts stay off from the check to the block, so a wake cannot
+     * fall in between (one CPU). */
+    uint64_t irq = irq_save();
+    enum submit_result res = SUBMIT_DONE;
+    for (;;) {
+        uint64_t f = spin_lock_irqsave(&c->lock);
+        bool done = r->done, leave = false, drop = false;
+        if (!done && thread_should_stop()) {
+            res = SUBMIT_KILLED;
+            leave = true;
+        } else if (!done && !r->picked &&
+                   clock_ns() - r->queued_at > REQUEST_WAIT_NS) {
+            res = SUBMIT_BUSY;
+            leave = true;
+        }
+        if (leave) {
+            drop = unqueue(c, r);       /* never picked: ours to free */
+            r->waiter = NULL;           /* else the server frees it */
+        }
+        spin_unlock_irqrestore(&c->lock, f);
+        if (drop)
+            creq_free(r);
+        if (done || leave)
+            break;
+        thread_block();
+    }
+    irq_restore(irq);
+    return res;
 }
 
 int component_add(struct component *c, struct kmodule *m, const char *name,
@@ -555,40 +617,61 @@ int component_add(struct component *c, struct kmodule *m, const char *name,
     why[0] = 0;
     if (c->thread == thread_current())
         return do_add(c, m, name, len, index, why, why_size);
-    if (c->ninst >= c->max_instances) {
+    if (c->ninst + c->adding >= c->max_instances) {
         fmt_snprintf(why, why_size, "the component has %u instances, its limit", c->ninst);
         return CORAL_EINVAL;
     }
-    struct creq r = { .kind = REQ_ADD, .mod = m, .name = name, .len = len,
-                      .why = why, .why_size = why_size };
-    switch (submit(c, &r)) {
+    struct creq *r = creq_new(REQ_ADD, name, len);
+    if (!r) {
+        fmt_snprintf(why, why_size, len > COMPONENT_NAME_MAX ? "instance name too long"
+                                                             : "out of memory");
+        return len > COMPONENT_NAME_MAX ? CORAL_EINVAL : CORAL_EINTERNAL;
+    }
+    r->mod = (struct kmodule *)kobj_get(&m->k);
+    switch (submit(c, r)) {
     case SUBMIT_ENDED:
         fmt_snprintf(why, why_size, "the component has ended");
         return CORAL_EINVAL;
     case SUBMIT_BUSY:
         fmt_snprintf(why, why_size, "the component is busy (it took no request for 2 s)");
         return CORAL_EINTERNAL;
+    case SUBMIT_KILLED:
+        fmt_snprintf(why, why_size, "the caller was killed while it waited");
+        return CORAL_EINTERNAL;
     case SUBMIT_DONE:
         break;
     }
-    *index = r.index;
-    return r.status;
+    *index = r->index;
+    int status = r->status;
+    fmt_snprintf(why, why_size, "%s", r->why);
+    creq_free(r);
+    return status;
 }
 
 int component_call(struct component *c, uint32_t index, const char *name,
                    size_t len, uint64_t arg, int64_t *result)
 {
+    *result = 0;
     if (c->thread == thread_current())
         return do_call(c, index, name, len, arg, result);
-    struct creq r = { .kind = REQ_CALL, .index = index, .name = name, .len = len,
-                      .arg = arg };
-    enum submit_result sr = submit(c, &r);
-    if (sr != SUBMIT_DONE) {
-        *result = 0;
-        return sr == SUBMIT_BUSY ? CORAL_EINTERNAL : CORAL_EINVAL;
+    struct creq *r = creq_new(REQ_CALL, name, len);
+    if (!r)
+        return len > COMPONENT_NAME_MAX ? CORAL_EINVAL : CORAL_EINTERNAL;
+    r->index = index;
+    r->arg = arg;
+    switch (submit(c, r)) {
+    case SUBMIT_ENDED:
+        return CORAL_EINVAL;
+    case SUBMIT_BUSY:
+    case SUBMIT_KILLED:
+        return CORAL_EINTERNAL;
+    case SUBMIT_DONE:
+        break;
     }
-    *result = r.result;
-    return r.status;
+    *result = r->result;
+    int status = r->status;
+    creq_free(r);
+    return status;
 }
 
 int component_set_limit(struct component *c, int key, uint64_t value)
@@ -611,7 +694,7 @@ int component_set_limit(struct component *c, int key, uint64_t value)
         }
         break;
     case COMPONENT_LIMIT_INSTANCES:
-        if (value >= c->ninst && value <= c->max_instances) {
+        if (value >= c->ninst + c->adding && value <= c->max_instances) {
             c->max_instances = (uint32_t)value;
             status = CORAL_OK;
         }
@@ -641,19 +724,15 @@ int component_start(struct component *c, uint32_t index, const char *name, size_
     if (len == 0 || len > COMPONENT_NAME_MAX || c->state == COMPONENT_DEAD || c->kill ||
         !callable(c, index, name, len, &fn))
         return CORAL_EINVAL;
-    struct creq *r = kzalloc(sizeof *r);
+    struct creq *r = creq_new(REQ_START, name, len);
     if (!r)
         return CORAL_EINTERNAL;
-    r->kind = REQ_START;
     r->index = index;
-    memcpy(r->name_copy, name, len);
-    r->name = r->name_copy;
-    r->len = len;
     r->arg = arg;
     __atomic_fetch_add(&c->started, 1, __ATOMIC_ACQUIRE);
     if (!enqueue(c, r)) {
         __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
-        kfree(r);
+        creq_free(r);
         return CORAL_EINVAL;
     }
     return CORAL_OK;
@@ -689,7 +768,7 @@ int component_info(struct component *c, int key, int64_t *value)
     case COMPONENT_INFO_STATE: v = component_status(c, &v); break;
     case COMPONENT_INFO_CPU_NS: {
         uint64_t f = irq_save();
-        v = (int64_t)(c->thread_gone ? c->cpu_ns : c->thread->cpu_ns);
+        v = (int64_t)(c->thread_gone ? c->cpu_ns : thread_cpu_ns(c->thread));
         irq_restore(f);
         break;
     }
@@ -713,6 +792,16 @@ int component_info(struct component *c, int key, int64_t *value)
     case COMPONENT_INFO_INSTANCES: v = c->ninst; break;
     case COMPONENT_INFO_CALLS: v = (int64_t)c->calls; break;
     case COMPONENT_INFO_AREAS: v = (int64_t)account_used(c->areas); break;
+    case COMPONENT_INFO_ENDED: v = __atomic_load_n(&c->thread_gone, __ATOMIC_ACQUIRE); break;
+    case COMPONENT_INFO_KILL_NS: {
+        /* Asked to end by a kill (not by a trap of its own): the CPU time
+         * it took to stop, its teardown excluded; -1 before that. */
+        uint64_t f = irq_save();
+        v = c->kill_timed && c->stop_cpu_ns && c->stop_cpu_ns >= c->kill_cpu_ns
+                ? (int64_t)(c->stop_cpu_ns - c->kill_cpu_ns) : -1;
+        irq_restore(f);
+        break;
+    }
     default: return CORAL_EINVAL;
     }
     *value = v;
@@ -767,6 +856,19 @@ void component_serve_queued(void)
 
 /* ---- the component's thread ---- */
 
+/* Interrupts off (the thread cannot exit meanwhile on one CPU). Notes its
+ * CPU time, for the kill latency (component_info key 8). */
+static void ask_to_end(struct component *c)
+{
+    if (!c->thread_gone) {
+        c->kill_cpu_ns = thread_cpu_ns(c->thread);
+        c->kill_timed = true;
+    }
+    c->kill = true;
+    if (!c->thread_gone)
+        thread_kill(c->thread);
+}
+
 static bool has_work(struct component *c)
 {
     if (c->req_head || c->kill)
@@ -789,12 +891,12 @@ static void die(struct component *c)
         struct creq *next = r->next;
         if (r->kind == REQ_START) {
             __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
-            kfree(r);
+            creq_free(r);
         } else {
             r->status = CORAL_EINVAL;
             if (r->kind == REQ_ADD)
-                fmt_snprintf(r->why, r->why_size, "the component has ended");
-            finish(r);
+                fmt_snprintf(r->why, sizeof r->why, "the component has ended");
+            finish(c, r);
         }
         r = next;
     }
@@ -802,15 +904,9 @@ static void die(struct component *c)
      * otherwise two that hold handles to each other (or one granted to
      * itself) would outlive everyone who could reach them. */
     f = spin_lock_irqsave(&all_lock);
-    for (struct component *k = all_components; k; k = k->all_next) {
-        if (k->creator == c->id && !k->kill) {
-            k->kill = true;
-            if (!k->thread_gone) {
-                thread_kill(k->thread);
-                thread_wake(k->thread);
-            }
-        }
-    }
+    for (struct component *k = all_components; k; k = k->all_next)
+        if (k->creator == c->id && !k->kill)
+            ask_to_end(k);
     spin_unlock_irqrestore(&all_lock, f);
     /* Its own handles go now: that breaks the cycle through memory areas
      * on its own memories, which hold the component. */
@@ -828,7 +924,7 @@ static int component_main(void *arg)
     for (;;) {
         /* Kernel code below must not fault on its own stack while it
          * holds a lock: keep headroom backed (Wasm frames below grow it). */
-        kstack_reserve(&thread_current()->stack, KERNEL_HEADROOM);
+        kstack_reserve(&thread_current()->stack, KSTACK_HEADROOM);
         irq_disable();
         while (!has_work(c)) {
             c->state = COMPONENT_IDLE;
@@ -854,9 +950,11 @@ static int component_main(void *arg)
             component_tick(c);
         }
     }
+    if (!c->stop_cpu_ns)
+        c->stop_cpu_ns = thread_cpu_ns(thread_current());
     die(c);
     uint64_t f = irq_save();
-    c->cpu_ns = thread_current()->cpu_ns;
+    c->cpu_ns = thread_cpu_ns(thread_current());
     c->thread_gone = true;      /* the reaper may free the thread from now */
     irq_restore(f);
     kobj_put(&c->k);            /* the thread's reference */
@@ -969,12 +1067,9 @@ void component_start_events(struct component *c, bool takes_keys)
 
 void component_kill(struct component *c)
 {
-    c->kill = true;
     uint64_t f = irq_save();
-    if (!c->thread_gone) {
-        thread_kill(c->thread);
-        thread_wake(c->thread);
-    }
+    if (!c->kill)
+        ask_to_end(c);
     irq_restore(f);
 }
 
@@ -1013,7 +1108,7 @@ void component_tick_all(void)
     uint64_t now = last_tick_ns;
     for (struct component *c = all_components; c; c = c->all_next)
         for (struct creq *r = c->req_head; r; r = r->next)
-            if (r->kind != REQ_START && !r->picked && now - r->queued_at > REQUEST_WAIT_NS)
+            if (r->waiter && !r->picked && now - r->queued_at > REQUEST_WAIT_NS)
                 thread_wake(r->waiter);
 }
 

@@ -62,6 +62,8 @@ struct component {
     uint32_t ngrants;
     struct component_instance inst[COMPONENT_MAX_INSTANCES];
     uint32_t ninst;
+    uint32_t adding;                    /* instantiations under way (their
+                                           start functions may add more) */
     /* The coral functions, made once in this component's store. */
     wasm_extern *coral;
     /* Work. */
@@ -72,6 +74,7 @@ struct component {
     bool has_tick, has_key;
     bool events_on;                     /* deliver events (after init) */
     volatile bool kill;
+    bool reported;                      /* its end is on the log (once) */
     int trap;                           /* what ended it, if it trapped */
     char why[128];                      /* the trap, in words */
     uint64_t calls;                     /* exports called (events included) */
@@ -79,6 +82,10 @@ struct component {
     int64_t last_result;                /* of the last started call */
     volatile bool thread_gone;          /* exited: c->thread may be freed */
     uint64_t cpu_ns;                    /* the thread's CPU time, once gone */
+    uint64_t kill_cpu_ns;               /* its CPU time when asked to end */
+    bool kill_timed;                    /* kill_cpu_ns was taken */
+    uint64_t stop_cpu_ns;               /* ... when it stopped running work
+                                           (0: not yet): kill latency */
     /* Limits its creator set (component_limit); defaults keep the system
      * alive with a few greedy components. */
     uint32_t max_instances;
@@ -146,7 +153,7 @@ int component_status(struct component *c, int64_t *value);
 enum {
     COMPONENT_INFO_ID = 0, COMPONENT_INFO_STATE = 1, COMPONENT_INFO_CPU_NS = 2,
     COMPONENT_INFO_MEMORY = 3, COMPONENT_INFO_INSTANCES = 4, COMPONENT_INFO_CALLS = 5,
-    COMPONENT_INFO_AREAS = 6,
+    COMPONENT_INFO_AREAS = 6, COMPONENT_INFO_ENDED = 7, COMPONENT_INFO_KILL_NS = 8,
 };
 int component_info(struct component *c, int key, int64_t *value);
 

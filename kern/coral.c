@@ -28,7 +28,6 @@
 #define EXT "\x6f"
 
 #define LOG_WRITE_MAX  65536
-#define CORAL_HEADROOM (24 * 1024)  /* stack the kernel side of a call may use */
 #define VMA_CREATE_MAX (64ull << 20)
 
 static handle_t arg_handle(const uint64_t *vals, int i)
@@ -434,13 +433,19 @@ struct coral_slot {
 
 /* Every coral function enters here. A component's stack is backed as it
  * grows (mm/kstack.h): before kernel code that takes locks runs, make sure
- * it cannot fault on its own stack, however deep the Wasm code called. */
+ * it cannot fault on its own stack, however deep the Wasm code called.
+ * A kill asked for before or during the call ends the caller on the way
+ * out, as a trap the tick would have made in compiled code: host calls
+ * are where a program that calls the kernel in a loop spends its time. */
 static int coral_entry(void *env, uint64_t *vals)
 {
     struct coral_slot *slot = env;
-    if (!kstack_reserve(&thread_current()->stack, CORAL_HEADROOM))
+    if (thread_should_stop())
+        return WASM_TRAP_INTERRUPTED;
+    if (!kstack_reserve(&thread_current()->stack, KSTACK_HEADROOM))
         return WASM_TRAP_STACK;
-    return slot->fn(slot->c, vals);
+    int t = slot->fn(slot->c, vals);
+    return t ? t : thread_should_stop() ? WASM_TRAP_INTERRUPTED : 0;
 }
 
 bool coral_make(struct component *c)

@@ -13,6 +13,11 @@ typedef struct {
     volatile uint32_t locked;
 } spinlock_t;
 
+/* Spinlocks held right now (one CPU: a count will do). The page-fault
+ * path reads it: a fault that would need a lock while one is held is a
+ * deadlock in the making, reported as a panic instead (mm/kstack.c). */
+extern volatile uint32_t spin_held;
+
 #define SPINLOCK_INIT { 0 }
 
 static inline uint64_t spin_lock_irqsave(spinlock_t *l)
@@ -21,11 +26,13 @@ static inline uint64_t spin_lock_irqsave(spinlock_t *l)
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (l->locked)
             cpu_relax();
+    spin_held++;
     return flags;
 }
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
 {
+    spin_held--;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     irq_restore(flags);
 }

@@ -163,6 +163,19 @@ static bool charge_share(uint64_t now)
     return true;
 }
 
+/* Switches away from the current thread at a tick. While it is switched
+ * out, its interrupted context is known: a kill can then send it straight
+ * to the engine's unwind point (thread_kill), so it runs no more guest
+ * code at all once it is killed. */
+static void preempt(struct trap_frame *f)
+{
+    struct thread *t = current;
+    stats.preemptions++;
+    t->preempted = f;
+    schedule();
+    t->preempted = NULL;
+}
+
 /* Called by the timer on every tick, interrupts off, on the current stack. */
 static void tick(struct trap_frame *f)
 {
@@ -196,27 +209,21 @@ static void tick(struct trap_frame *f)
     component_tick_all();
     /* A thread asked to end while in compiled Wasm code leaves it through
      * the engine's trap path (its caller sees "interrupted" and cleans
-     * up); elsewhere in a stub or host function, we try again next tick. */
+     * up); elsewhere in a stub or host function, we try again next tick
+     * (host functions also look when they return). */
     if (current->kill_requested && wasm_host_interrupt(f))
         return;
-    if (current->kill_requested && current->in_guest) {
-        /* Guest code holds nothing of the kernel's: abandon its frames and
-         * leave through thread_exit, on this same stack. */
-        f->rsp = (f->rsp & ~15ull) - 8;
-        f->rip = (uintptr_t)thread_exit;
-        f->rdi = (uint64_t)-1;
-        current->in_guest = false;
-        return;
-    }
-    if (current->share && current != idle_thread && charge_share(now)) {
-        stats.preemptions++;
-        schedule();
-        return;
-    }
-    if (++slice_used >= sched_slice_ticks && run_head) {
-        stats.preemptions++;
-        schedule();
-    }
+    if ((current->share && current != idle_thread && charge_share(now)) ||
+        (++slice_used >= sched_slice_ticks && run_head))
+        preempt(f);
+}
+
+/* Every interrupt starts here (arch/x86/trap.h). No lock is held where an
+ * interrupt can land (locks mask them), so backing pages is safe; out of
+ * memory, the handlers run on what there is. */
+static void irq_headroom(void)
+{
+    kstack_reserve(&current->stack, KSTACK_HEADROOM);
 }
 
 static int idle_loop(void *arg)
@@ -323,7 +330,6 @@ void thread_exit(int code)
         panic("thread_exit called by the %s thread", t->name);
     t->exit_code = code;
     t->state = THREAD_DEAD;
-    t->in_guest = false;
     if (t->joinable) {
         if (t->joiner)
             wake_locked(t->joiner);
@@ -368,8 +374,32 @@ void thread_wake(struct thread *t)
 
 void thread_kill(struct thread *t)
 {
+    uint64_t f = irq_save();
     t->kill_requested = true;
-    thread_wake(t);
+    /* Preempted in compiled code: resumes at the unwind point. */
+    if (t != current && t->preempted)
+        wasm_host_interrupt(t->preempted);
+    /* Over its CPU share: the rest of its window is not worth waiting. */
+    if (t->state == THREAD_THROTTLED) {
+        for (struct thread **p = &throttled; *p; p = &(*p)->sleep_next) {
+            if (*p == t) {
+                *p = t->sleep_next;
+                break;
+            }
+        }
+        t->sleep_next = NULL;
+        t->state = THREAD_BLOCKED;
+    }
+    wake_locked(t);
+    irq_restore(f);
+}
+
+uint64_t thread_cpu_ns(const struct thread *t)
+{
+    uint64_t f = irq_save();
+    uint64_t ns = t->cpu_ns + (t == current ? clock_ns() - t->switched_in_ns : 0);
+    irq_restore(f);
+    return ns;
 }
 
 void thread_set_share(struct thread *t, unsigned pct)
@@ -439,5 +469,6 @@ void sched_init(void)
     idle_thread = thread_create("idle", idle_loop, NULL, 16384, false);
     if (!idle_thread)
         panic("sched: cannot create the idle thread");
+    trap_irq_entry = irq_headroom;
     timer_set_tick_handler(tick);
 }

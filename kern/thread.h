@@ -38,9 +38,8 @@ struct thread {
     bool joinable;              /* freed by thread_join, not the reaper */
     struct thread *joiner;      /* blocked in thread_join on this thread */
     volatile bool kill_requested;
-    /* Set while running guest (Wasm) code, which holds no kernel state:
-     * a kill then ends the thread at the next tick, wherever it is. */
-    volatile bool in_guest;
+    /* While switched out by a tick: the context it was interrupted in. */
+    struct trap_frame *preempted;
     uint64_t cpu_ns;            /* time spent running */
     unsigned share;             /* % of the CPU it may use, 0: no limit */
     uint64_t share_window;      /* clock_ns when its current window began */
@@ -92,8 +91,10 @@ int thread_join(struct thread *t);
 void thread_block(void);
 void thread_wake(struct thread *t);
 
-/* Asks a thread to end. Kernel code polls thread_should_stop(); a thread
- * in guest code is ended at the next tick. */
+/* Asks a thread to end. Kernel code polls thread_should_stop() (waits and
+ * long host work); a thread in compiled Wasm code is sent to the engine's
+ * unwind point at once if it is switched out there, else at its next
+ * tick. Wakes it if it is blocked or throttled. Never blocks. */
 void thread_kill(struct thread *t);
 bool thread_should_stop(void);
 
@@ -101,6 +102,9 @@ bool thread_should_stop(void);
  * measured in windows of 100 ms: once it has run its share of a window it
  * is not scheduled again before the window ends. */
 void thread_set_share(struct thread *t, unsigned pct);
+
+/* CPU time t has used, its current slice included when it is running. */
+uint64_t thread_cpu_ns(const struct thread *t);
 
 /* Waits at least ns nanoseconds, letting others run. */
 void thread_sleep_ns(uint64_t ns);

@@ -6,10 +6,15 @@
 #include "kern/vma.h"
 
 #include "kern/account.h"
+#include "kern/thread.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 
 #define VMA_BUFFER_MAX (1ull << 32)   /* a guest's buffer: at most 4 GiB */
+/* A long copy goes in pieces of this size and looks for a kill between
+ * them: a program copying big areas in a loop spends its time here, not
+ * in compiled code, and must still end promptly when killed. */
+#define COPY_PIECE     (256 * 1024)
 
 static uint8_t *fixed_base(const struct vma *v) { return v->fixed_base; }
 static uint64_t fixed_size(const struct vma *v) { return v->fixed_size; }
@@ -64,7 +69,7 @@ struct vma *vma_new_buffer(const char *name, uint64_t size, struct account *acct
         return NULL;
     if (acct && !account_charge(acct, size))
         return NULL;
-    uint8_t *mem = kzalloc((size_t)size);
+    uint8_t *mem = kzalloc_stoppable((size_t)size, thread_should_stop);
     struct vma *v = mem ? alloc(name, &buffer_src, VMA_READ | VMA_WRITE) : NULL;
     if (!v) {
         kfree(mem);
@@ -104,6 +109,22 @@ bool vma_range_ok(uint64_t size, int64_t off, int64_t len)
     return (uint64_t)off + (uint64_t)len <= size;
 }
 
+/* memmove in pieces; overlapping ranges with d above s go from the end,
+ * as memmove would. */
+static int copy_pieces(uint8_t *d, const uint8_t *s, size_t len)
+{
+    bool backward = d > s && d < s + len;
+    for (size_t done = 0; done < len;) {
+        size_t n = len - done < COPY_PIECE ? len - done : COPY_PIECE;
+        size_t at = backward ? len - done - n : done;
+        memmove(d + at, s + at, n);
+        done += n;
+        if (done < len && thread_should_stop())
+            return VMA_EKILLED;
+    }
+    return VMA_OK;
+}
+
 int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off, int64_t len)
 {
     if (!src || !dst || !(src->access & VMA_READ) || !(dst->access & VMA_WRITE))
@@ -122,6 +143,6 @@ int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off,
         __atomic_store_n((uint64_t *)d, __atomic_load_n((const uint64_t *)s, __ATOMIC_ACQUIRE),
                          __ATOMIC_RELEASE);
     else if (len)
-        memmove(d, s, (size_t)len);
+        return copy_pieces(d, s, (size_t)len);
     return VMA_OK;
 }

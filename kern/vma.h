@@ -56,7 +56,9 @@ uint64_t vma_size(const struct vma *v);
 uint8_t *vma_base(const struct vma *v);
 
 /* Result codes, as the coral interface returns them (DESIGN.md). */
-enum { VMA_OK = 0, VMA_EINVAL = 1 };
+/* VMA_EKILLED: the calling thread was asked to end during a long copy,
+ * which stopped between two pieces (part of the range is copied). */
+enum { VMA_OK = 0, VMA_EINVAL = 1, VMA_EKILLED = 2 };
 
 /*
  * Copies len bytes from src at src_off to dst at dst_off. Offsets and

@@ -17,19 +17,35 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
 #include "kern/reserve.h"
+#include "kern/thread.h"
 #include "mm/heap.h"
 #include "mm/kstack.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"
 
+/* The engine reaches the kernel only through these functions (and host
+ * functions, kern/coral.c), often from a runtime helper that compiled
+ * code called at any depth of a lazily backed component stack. Kernel
+ * code below takes locks, and must not fault on its own stack while it
+ * holds one (mm/kstack.h): back the headroom first. The few frames
+ * between the compiled code and here take no lock, so a fault in them is
+ * plain growth. False when not even the kernel's reserve can back it. */
+static bool headroom(void)
+{
+    return kstack_reserve(&thread_current()->stack, KSTACK_HEADROOM);
+}
+
 void *wasm_host_alloc(size_t size)
 {
+    if (!headroom())
+        return NULL;
     return kmalloc(size);
 }
 
 void wasm_host_free(void *p, size_t size)
 {
     (void)size;
+    headroom();         /* freeing cannot fail: it goes on regardless */
     kfree(p);
 }
 
@@ -44,7 +60,7 @@ static struct vregion *region_at(const void *p, enum vregion_kind kind)
 
 void *wasm_host_code_alloc(size_t size)
 {
-    if (size == 0)
+    if (size == 0 || !headroom())
         return NULL;
     struct vregion *r = vregion_reserve(size, PAGE_SIZE, VR_CODE, "wasm code");
     if (!r)
@@ -58,6 +74,7 @@ void *wasm_host_code_alloc(size_t size)
 
 _Bool wasm_host_code_seal(void *p, size_t size, void *owner)
 {
+    headroom();
     struct vregion *r = region_at(p, VR_CODE);
     if (!r || size > vregion_size(r))
         return 0;
@@ -70,11 +87,14 @@ _Bool wasm_host_code_seal(void *p, size_t size, void *owner)
 void wasm_host_code_free(void *p, size_t size)
 {
     (void)size;
+    headroom();
     vregion_release(region_at(p, VR_CODE));
 }
 
 void *wasm_host_mem_reserve(size_t size)
 {
+    if (!headroom())
+        return NULL;
     /* 2 MiB alignment leaves room for large pages later. */
     struct vregion *r = vregion_reserve(size, LARGE_PAGE_SIZE, VR_WASM, "wasm memory");
     return r ? (void *)vregion_base(r) : NULL;
@@ -82,6 +102,8 @@ void *wasm_host_mem_reserve(size_t size)
 
 _Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
 {
+    if (!headroom())
+        return 0;
     struct vregion *r = region_at(base, VR_WASM);
     if (!r || to < from || !reserve_guest_may_take(to - from))
         return 0;
@@ -91,6 +113,7 @@ _Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
 void wasm_host_mem_release(void *base, size_t size)
 {
     (void)size;
+    headroom();
     vregion_release(region_at(base, VR_WASM));
 }
 
@@ -106,13 +129,20 @@ static bool stack_exhausted(struct trap_frame *f, void *owner, struct wasm_trap_
     const struct vregion *s = vregion_find(regs->fault_addr);
     if (!s || vregion_kind(s) != VR_STACK)
         return false;
-    if (kstack_grow(regs->fault_addr)) {
-        regs->pc = f->rip;              /* backed: run the access again */
-        regs->sp = f->rsp;
-        regs->rax = f->rax;
+    /* The guest's growth: held to the reserve, which the kernel's own
+     * stack headroom draws on. A stub (no module's code, so no trap can
+     * be made there) takes its few bytes from the reserve. */
+    if (reserve_guest_may_take(PAGE_SIZE) && kstack_grow(regs->fault_addr))
+        goto again;
+    if (wasm_trap_stack(owner, regs))
         return true;
-    }
-    return wasm_trap_stack(owner, regs);
+    if (!kstack_grow(regs->fault_addr))
+        return false;
+again:
+    regs->pc = f->rip;                  /* backed: run the access again */
+    regs->sp = f->rsp;
+    regs->rax = f->rax;
+    return true;
 }
 
 /* A fault in compiled code becomes a trap: the engine rewrites where the
@@ -129,8 +159,10 @@ static bool wasm_fault(struct trap_frame *f)
         .pc = f->rip, .sp = f->rsp, .rax = f->rax, .r15 = f->r15,
         .fault_addr = f->vector == VEC_PF ? read_cr2() : 0,
     };
-    if (!wasm_trap_fault(vregion_owner(r), cause, &regs) &&
-        !(f->vector == VEC_PF && stack_exhausted(f, vregion_owner(r), &regs)))
+    /* The stack first: an instruction that is a trap site for another
+     * reason (a div with a stack operand) may touch a new stack page. */
+    if (!(f->vector == VEC_PF && stack_exhausted(f, vregion_owner(r), &regs)) &&
+        !wasm_trap_fault(vregion_owner(r), cause, &regs))
         return false;
     f->rip = regs.pc;
     f->rsp = regs.sp;

@@ -91,8 +91,9 @@ void heap_init(void)
     memset(&stats, 0, sizeof stats);
 }
 
-void *kmalloc(size_t size)
+static void *alloc(size_t size, bool (*stop)(void), bool *zeroed)
 {
+    *zeroed = false;
     if (size == 0)
         size = 1;
     int c = class_of(size);
@@ -113,9 +114,10 @@ void *kmalloc(size_t size)
     } else if (size <= (1ull << 40)) {
         size_t bytes = (sizeof(struct large) + size + 4095) & ~4095ul;
         spin_unlock_irqrestore(&lock, irq);
-        struct large *l = heap_backend_large_alloc(bytes);
+        struct large *l = heap_backend_large_alloc(bytes, stop);
         irq = spin_lock_irqsave(&lock);
         if (l) {
+            *zeroed = true;             /* fresh frames */
             l->bytes = bytes;
             l->asked = size;
             h = &l->h;
@@ -136,10 +138,26 @@ void *kmalloc(size_t size)
     return h ? h + 1 : NULL;
 }
 
+void *kmalloc(size_t size)
+{
+    bool zeroed;
+    return alloc(size, NULL, &zeroed);
+}
+
 void *kzalloc(size_t size)
 {
-    void *p = kmalloc(size);
-    if (p)
+    bool zeroed;
+    void *p = alloc(size, NULL, &zeroed);
+    if (p && !zeroed)
+        memset(p, 0, size);
+    return p;
+}
+
+void *kzalloc_stoppable(size_t size, bool (*stop)(void))
+{
+    bool zeroed;
+    void *p = alloc(size, stop, &zeroed);
+    if (p && !zeroed)
         memset(p, 0, size);
     return p;
 }

@@ -73,14 +73,22 @@ bool heap_backend_is_slab(const void *p)
     return arena && va >= arena_base && va < arena_base + arena_used;
 }
 
-void *heap_backend_large_alloc(size_t bytes)
+/* Committed a step at a time, so that whoever may stop the allocation
+ * is asked often: at most a megabyte of work between two questions. */
+#define LARGE_STEP (1024 * 1024)
+
+void *heap_backend_large_alloc(size_t bytes, bool (*stop)(void))
 {
     struct vregion *r = vregion_reserve(bytes + PAGE_SIZE, PAGE_SIZE, VR_HEAP, "kmalloc (large)");
     if (!r)
         return NULL;
-    if (vregion_commit(r, 0, bytes, MMU_WRITE)) {
-        vregion_release(r);
-        return NULL;
+    for (size_t done = 0; done < bytes;) {
+        size_t n = bytes - done < LARGE_STEP ? bytes - done : LARGE_STEP;
+        if (vregion_commit(r, done, n, MMU_WRITE) || (stop && stop())) {
+            vregion_release(r);
+            return NULL;
+        }
+        done += n;
     }
     return (void *)vregion_base(r);
 }

@@ -3,6 +3,8 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
+#include "kern/panic.h"
+#include "kern/spinlock.h"
 #include "lib/fmt.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"
@@ -60,20 +62,50 @@ bool kstack_reserve(struct kstack *ks, size_t n)
         want = ks->bottom;
     if (want >= ks->backed)
         return true;
-    /* Pages between want and the mark may have been backed by faults
-     * already (growable() skips those). */
-    for (uintptr_t a = want; a < ks->backed; a += PAGE_SIZE)
-        if (growable(a) && !kstack_grow(a))
-            return false;
+    /* Touched from the top down, each page by a plain read: a page not
+     * yet backed faults, and stack_fault backs it while this code holds no
+     * lock. Committing them from here instead would run the commit's own
+     * frames (which take the frame and page-table locks) on the very
+     * pages not yet backed. */
+    for (uintptr_t a = sp & ~(uintptr_t)(PAGE_SIZE - 1); a > want;) {
+        a -= PAGE_SIZE;             /* the page of sp is backed: we run on it */
+        if (a < ks->backed)
+            (void)*(volatile char *)a;
+    }
     ks->backed = want;
     return true;
 }
 
 /* Only a not-present fault (error bit 0 clear) can be growth; anything
- * else on a stack page stays a kernel fault. */
+ * else on a stack page stays a kernel fault. Growth by compiled Wasm code
+ * is the guest's and is left to the engine's host (kern/wasm_host.c),
+ * which holds it to the kernel's reserve. Growth by kernel code with a
+ * lock held would take the frame and page-table locks again and spin for
+ * good with interrupts off: every way into kernel code from a lazily
+ * backed stack reserves headroom first (kstack_reserve), so this is a
+ * broken invariant, and it stops the kernel with a name instead of
+ * freezing it. */
 static bool stack_fault(struct trap_frame *f)
 {
-    return !(f->error & 1) && kstack_grow(read_cr2());
+    if (f->error & 1)
+        return false;
+    uintptr_t addr = read_cr2();
+    const struct vregion *code = vregion_find(f->rip);
+    if (code && vregion_kind(code) == VR_CODE)
+        return false;
+    struct vregion *r = growable(addr);
+    if (!r)
+        return false;
+    if (spin_held)
+        panic("kernel stack '%s' grew at %#lx with %u lock(s) held (rip %#lx): "
+              "kernel code was entered without stack headroom", vregion_name(r),
+              (unsigned long)addr, (unsigned)spin_held, (unsigned long)f->rip);
+    /* Kernel code's growth draws on the reserve that guest allocations
+     * leave alone: with nothing left even there, the reserve was broken. */
+    if (!kstack_grow(addr))
+        panic("kernel stack '%s': no frame left to grow it at %#lx (the reserve is gone)",
+              vregion_name(r), (unsigned long)addr);
+    return true;
 }
 
 void kstack_init(void)

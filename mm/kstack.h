@@ -17,6 +17,11 @@ struct kstack {
     uintptr_t backed;       /* everything from here to top is backed */
 };
 
+/* Backed stack that kernel code entered from compiled Wasm code (host
+ * functions, the engine's host services, interrupts) reserves before it
+ * takes a lock: more than any such path uses. */
+#define KSTACK_HEADROOM (24 * 1024)
+
 /* Allocates a stack of size bytes (rounded to pages) plus a guard page.
  * Returns 0, or -1 when out of memory or address space. */
 int kstack_alloc(struct kstack *ks, size_t size, const char *name);
@@ -34,11 +39,13 @@ int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const ch
  * False otherwise, or when memory is exhausted. */
 bool kstack_grow(uintptr_t addr);
 
-/* Commits whatever is not yet backed of the n bytes below the current
+/* Backs whatever is not yet backed of the n bytes below the current
  * stack pointer, which must lie on ks, so that code running next (kernel
  * code that may take locks) cannot fault on its own stack. One compare
- * when that part is known to be backed. Returns false when memory is
- * exhausted. */
+ * when that part is known to be backed; else it touches each page, and a
+ * page fault (with no lock held) backs it, from the kernel's reserve. Call
+ * it with no lock held. True when done (out of frames altogether, the
+ * fault panics: guest allocations leave the reserve alone). */
 bool kstack_reserve(struct kstack *ks, size_t n);
 
 /* Routes not-present faults on stack pages to kstack_grow. */

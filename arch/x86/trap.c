@@ -145,6 +145,8 @@ static void unhandled_exception(struct trap_frame *f)
                        (unsigned long long)f->error);
 }
 
+void (*trap_irq_entry)(void);
+
 /* Depth of nested exceptions: a fault inside the fault path must not loop. */
 static volatile int exception_depth;
 
@@ -166,6 +168,8 @@ void trap_dispatch(struct trap_frame *f)
         }
         unhandled_exception(f);
     }
+    if (trap_irq_entry)
+        trap_irq_entry();
     /* EOI first: a handler may switch to another thread (the scheduler's
      * tick) and the controller must not wait for that thread to return. */
     if (v != VEC_SPURIOUS && trap_eoi)

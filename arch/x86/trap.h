@@ -48,6 +48,12 @@ void trap_set_irq_handler(int vector, irq_handler_fn fn, void *ctx);
  * installed by dev/ once it knows (PIC or local APIC). */
 extern void (*trap_eoi)(int vector);
 
+/* Called first on every interrupt (not exceptions), on the interrupted
+ * stack, before any handler: the scheduler backs stack headroom there, as
+ * an interrupt may land in compiled code deep in a lazily backed stack and
+ * its handlers take locks. */
+extern void (*trap_irq_entry)(void);
+
 void trap_dispatch(struct trap_frame *frame);
 
 /* Prints the report of an unhandled exception (no panic line). */

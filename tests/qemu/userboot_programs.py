@@ -41,8 +41,8 @@ def with_children(name, children, base=16384, wat_dir=WAT_DIR):
     """Builds WAT program `name` with the child programs' bytes in its
     memory: @CHILDREN@ becomes data segments and $<child>_off/_len
     globals (the "child_" prefix dropped; a (name, bytes) pair is taken as
-    it is), and @LIB@ / @LIB_STARTED@ the shared helpers of
-    wasm/lib_checks.wat and wasm/lib_started.wat."""
+    it is), and @LIB@ / @LIB_STARTED@ / @LIB_SPAWN@ the shared helpers of
+    wasm/lib_checks.wat, wasm/lib_started.wat and wasm/lib_spawn.wat."""
     parts, off = [], base
     for child in children:
         if isinstance(child, tuple):        # (name, bytes): made by the caller
@@ -57,7 +57,8 @@ def with_children(name, children, base=16384, wat_dir=WAT_DIR):
         off += (len(data) + 15) & ~15
     with open(os.path.join(wat_dir, name + ".wat")) as f:
         src = f.read().replace("@CHILDREN@", "\n  ".join(parts))
-    for marker, lib in (("@LIB@", "lib_checks.wat"), ("@LIB_STARTED@", "lib_started.wat")):
+    for marker, lib in (("@LIB@", "lib_checks.wat"), ("@LIB_STARTED@", "lib_started.wat"),
+                        ("@LIB_SPAWN@", "lib_spawn.wat")):
         if marker in src:
             with open(os.path.join(WAT_DIR, lib)) as f:
                 src = src.replace(marker, f.read())

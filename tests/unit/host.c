@@ -21,6 +21,16 @@ unsigned char *unit_phys;
 size_t unit_phys_size;
 uintptr_t phys_map_base;
 enum log_level log_threshold = LOG_WARN;
+int unit_stop_after = -1;
+
+/* The calling thread's kill, as long copies poll it: asked for after
+ * unit_stop_after more polls (-1: never). */
+bool thread_should_stop(void)
+{
+    if (unit_stop_after < 0)
+        return false;
+    return unit_stop_after-- == 0;
+}
 
 void unit_register(struct unit_test *t)
 {

@@ -48,12 +48,20 @@ bool heap_backend_is_slab(const void *p)
 
 static size_t large_live;
 
-void *heap_backend_large_alloc(size_t bytes)
+/* Like the kernel's: zeroed, and stop is asked after each megabyte. */
+void *heap_backend_large_alloc(size_t bytes, bool (*stop)(void))
 {
     if (bytes > (1ull << 32))
         return NULL;
-    large_live += bytes;
-    return aligned_alloc(4096, bytes);
+    for (size_t done = 0; done < bytes; done += 1024 * 1024)
+        if (stop && stop())
+            return NULL;
+    void *p = aligned_alloc(4096, bytes);
+    if (p) {
+        memset(p, 0, bytes);
+        large_live += bytes;
+    }
+    return p;
 }
 
 void heap_backend_large_free(void *p, size_t bytes)
@@ -162,4 +170,31 @@ TEST(heap_misuse_panics)
     char *big = kmalloc(10000);
     kfree(big);
     kfree(q);
+}
+
+static int stop_polls;
+static bool stop_on_third(void)
+{
+    return ++stop_polls == 3;
+}
+
+/* A big zeroed block gives up when told to, keeping nothing; a small one
+ * is zeroed like kzalloc's. */
+TEST(heap_stoppable_large_block)
+{
+    reset();
+    struct heap_stats s0, s1;
+    heap_get_stats(&s0);
+    stop_polls = 0;
+    CHECK(kzalloc_stoppable(8 << 20, stop_on_third) == NULL);
+    CHECK(stop_polls == 3);
+    heap_get_stats(&s1);
+    CHECK(s1.live_allocs == s0.live_allocs && large_live == 0);
+    unsigned char *p = kzalloc_stoppable(3 << 20, NULL);
+    CHECK(p && p[0] == 0 && p[(3 << 20) - 1] == 0);
+    kfree(p);
+    unsigned char *q = kzalloc_stoppable(100, stop_on_third);
+    CHECK(q && q[99] == 0);
+    kfree(q);
+    CHECK(large_live == 0);
 }

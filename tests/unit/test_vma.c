@@ -36,6 +36,32 @@ TEST(vma_copy_bounds)
     CHECK(kobj_live(KOBJ_VMA) == 0);
 }
 
+/* Copies longer than a piece go piece by piece, forwards or (overlapping,
+ * destination above) backwards, and end early when the caller is killed. */
+TEST(vma_copy_long_in_pieces)
+{
+    heap_init();
+    enum { N = 3 * 256 * 1024 + 12345 };
+    static uint8_t a[N + 4096], want[N + 4096];
+    for (size_t i = 0; i < sizeof a; i++)
+        a[i] = (uint8_t)(i * 7 + i / 251);
+    struct vma *v = vma_new_fixed("a", a, sizeof a, VMA_READ | VMA_WRITE);
+    CHECK(v);
+    memcpy(want, a, sizeof a);
+    memmove(want + 4000, want + 3, N);
+    CHECK(vma_copy(v, v, 3, 4000, N) == VMA_OK);        /* overlap, up */
+    CHECK(memcmp(a, want, sizeof a) == 0);
+    memmove(want + 1, want + 4001, N);
+    CHECK(vma_copy(v, v, 4001, 1, N) == VMA_OK);        /* overlap, down */
+    CHECK(memcmp(a, want, sizeof a) == 0);
+    unit_stop_after = 1;                                /* killed after two pieces */
+    CHECK(vma_copy(v, v, 0, 4096, N) == VMA_EKILLED);
+    CHECK(unit_stop_after == -1);
+    unit_stop_after = -1;
+    kobj_put(&v->k);
+    CHECK(kobj_live(KOBJ_VMA) == 0);
+}
+
 TEST(vma_overlap_and_buffers)
 {
     heap_init();

@@ -44,6 +44,10 @@ extern char unit_panic_msg[256];
         unit_panic_jmp = 0;                                                 \
     } while (0)
 
+/* thread_should_stop() answers true at its (n+1)th call from now; -1:
+ * never (the default). */
+extern int unit_stop_after;
+
 /* Fake physical memory for mm code (phys_map_base points at it). */
 void unit_fake_phys(size_t bytes);
 extern unsigned char *unit_phys;
