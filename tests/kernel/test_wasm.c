@@ -1,7 +1,7 @@
 /*
  * The engine's front end inside the kernel: every boot module whose
  * command line ends in " valid", " malformed" or " invalid" is decoded and
- * validated here, from the same sources as the Linux tools, and must give
+ * validated here (a module whose command line was lost fails the test), from the same sources as the Linux tools, and must give
  * that verdict; the heap must be back where it was afterwards. Manual: it
  * needs those modules, so test=all leaves it out.
  * tests/qemu/test_wasm_kernel.py passes spec-suite modules this way.
@@ -29,6 +29,11 @@ KTEST_MANUAL(wasm_decode_modules)
     uint64_t bytes = 0, ns = 0;
     for (int i = 0; i < bootinfo.module_count; i++) {
         const struct boot_module *bm = &bootinfo.modules[i];
+        /* Its verdict is in its command line: without it, this module
+         * would be skipped unseen. */
+        const char *lost = boot_module_cmdline_problem(bm);
+        KCHECK(!lost, "module %d's command line %s: cannot tell what it should decode to", i,
+               lost);
         const char *want = ends_with(bm->cmdline, " valid")       ? "valid"
                            : ends_with(bm->cmdline, " malformed") ? "malformed"
                            : ends_with(bm->cmdline, " invalid")   ? "invalid"
