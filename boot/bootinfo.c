@@ -19,12 +19,13 @@ static const void *phys(uint64_t p)
     return phys_to_virt(p);
 }
 
-/* Copies a loader string (bounded) into the pool; "" once the pool is full. */
-static const char *pool_str(const char *s, uint32_t max)
+/* Copies n bytes of a loader string into the pool, NUL-terminated. The
+ * pool has room for every module's longest command line, so this fails
+ * (NULL) only if that sizing is broken. */
+static const char *pool_str(const char *s, uint32_t n)
 {
-    uint32_t n = (uint32_t)strnlen(s, max);
     if (bootinfo.strpool_used + n + 1 > BOOT_STRPOOL_SIZE)
-        return "";
+        return NULL;
     char *d = &bootinfo.strpool[bootinfo.strpool_used];
     memcpy(d, s, n);
     d[n] = 0;
@@ -49,16 +50,53 @@ static void add_region(uint64_t base, uint64_t len, uint32_t type)
     r->type = type;
 }
 
-static void add_module(uint64_t start, uint64_t end, const char *cmd, uint32_t max)
+const char *boot_module_cmdline_problem(const struct boot_module *m)
+{
+    switch (m->cmdline_state) {
+    case BOOT_CMDLINE_OK:
+        return NULL;
+    case BOOT_CMDLINE_EMPTY:
+        return "is empty";
+    case BOOT_CMDLINE_TRUNCATED:
+        return "was cut (longer than the kernel keeps, or unterminated)";
+    case BOOT_CMDLINE_UNREADABLE:
+        return "lies outside the memory map (not read)";
+    }
+    return "is in an unknown state";
+}
+
+/* Adds a module whose command line is cmd, of which at most max bytes may
+ * be read (cmd NULL: the loader gave none; unreadable: its address is
+ * bad). A command line that is not kept whole is marked and reported
+ * here, by the module's index: it is the module's only name. */
+static void add_module(uint64_t start, uint64_t end, const char *cmd, uint64_t max,
+                       bool unreadable)
 {
     if (bootinfo.module_count >= BOOT_MAX_MODULES) {
         bootinfo.modules_dropped++;
         return;
     }
-    struct boot_module *m = &bootinfo.modules[bootinfo.module_count++];
+    int index = bootinfo.module_count++;
+    struct boot_module *m = &bootinfo.modules[index];
     m->start = start;
     m->end = end < start ? start : end;
-    m->cmdline = cmd ? pool_str(cmd, max) : "";
+    m->cmdline = "";
+    if (unreadable) {
+        m->cmdline_state = BOOT_CMDLINE_UNREADABLE;
+    } else if (!cmd || max == 0 || cmd[0] == 0) {
+        m->cmdline_state = BOOT_CMDLINE_EMPTY;
+    } else {
+        uint32_t keep = max < BOOT_MODULE_CMDLINE_MAX - 1 ? (uint32_t)max : BOOT_MODULE_CMDLINE_MAX - 1;
+        uint32_t n = (uint32_t)strnlen(cmd, keep);
+        /* Whole if its NUL is among the bytes we may read and keep. */
+        bool whole = n < keep || (keep < max && cmd[n] == 0);
+        const char *copy = pool_str(cmd, n);
+        m->cmdline = copy ? copy : "";
+        m->cmdline_state = whole && copy ? BOOT_CMDLINE_OK : BOOT_CMDLINE_TRUNCATED;
+    }
+    if (m->cmdline_state != BOOT_CMDLINE_OK)
+        pr_warn("boot: module %d's command line %s, so the module has no name\n", index,
+                boot_module_cmdline_problem(m));
 }
 
 /* ---- Multiboot2 ---- */
@@ -121,7 +159,7 @@ static int parse_mb2(uint64_t info_phys)
                 uint32_t s, e;
                 memcpy(&s, t + 8, 4);
                 memcpy(&e, t + 12, 4);
-                add_module(s, e, (const char *)t + 16, tag.size - 16);
+                add_module(s, e, (const char *)t + 16, tag.size - 16, false);
             }
             break;
         case 6: {
@@ -160,36 +198,47 @@ static int parse_mb2(uint64_t info_phys)
 
 /* ---- Multiboot1 ---- */
 
+/* How many bytes of a loader string at physical address p may be read: up
+ * to the end of the memory-map region that holds p (0 when none does), and
+ * never past 4 GiB, the end of the boot page tables' direct map. Multiboot1
+ * strings are bare pointers, so this is all that keeps a bad one from a
+ * wild read. Without a memory map, only the 4 GiB bound applies. */
+static uint64_t readable_from(uint64_t p)
+{
+    const uint64_t limit = 1ull << 32;
+    if (p >= limit)
+        return 0;
+    if (bootinfo.memmap_count == 0)
+        return limit - p;
+    for (int i = 0; i < bootinfo.memmap_count; i++) {
+        const struct mem_region *r = &bootinfo.memmap[i];
+        if (p >= r->base && p - r->base < r->len) {
+            uint64_t end = r->len > limit - r->base ? limit : r->base + r->len;
+            return end - p;
+        }
+    }
+    return 0;
+}
+
+/* Copies the MB1 string at p into dst (cap bytes), or leaves dst "" and
+ * reports when p is outside the memory map. */
+static void mb1_str(char *dst, uint32_t cap, uint32_t p, const char *what)
+{
+    uint64_t n = readable_from(p);
+    if (n == 0) {
+        pr_warn("boot: the loader's %s at %#x lies outside the memory map: ignored\n",
+                what, p);
+        return;
+    }
+    copy_str(dst, cap, phys(p), n < cap ? (uint32_t)n : cap);
+}
+
 static int parse_mb1(uint64_t info_phys)
 {
     const uint8_t *info = phys(info_phys);
     uint32_t flags;
     memcpy(&flags, info, 4);
-    if (flags & (1u << 2)) {
-        uint32_t p;
-        memcpy(&p, info + 16, 4);
-        copy_str(bootinfo.cmdline, sizeof bootinfo.cmdline, phys(p), BOOT_CMDLINE_MAX);
-    }
-    if (flags & (1u << 9)) {
-        uint32_t p;
-        memcpy(&p, info + 64, 4);
-        copy_str(bootinfo.loader, sizeof bootinfo.loader, phys(p), 64);
-    }
-    if (flags & (1u << 3)) {
-        uint32_t count, addr;
-        memcpy(&count, info + 20, 4);
-        memcpy(&addr, info + 24, 4);
-        if (count > 4096)
-            count = 4096;
-        for (uint32_t i = 0; i < count; i++) {
-            const uint8_t *m = phys(addr + 16ull * i);
-            uint32_t s, e, str;
-            memcpy(&s, m, 4);
-            memcpy(&e, m + 4, 4);
-            memcpy(&str, m + 8, 4);
-            add_module(s, e, str ? phys(str) : NULL, 256);
-        }
-    }
+    /* The memory map first: the strings below are checked against it. */
     if (flags & (1u << 6)) {
         uint32_t len, addr;
         memcpy(&len, info + 44, 4);
@@ -213,6 +262,32 @@ static int parse_mb1(uint64_t info_phys)
         memcpy(&upper, info + 8, 4);
         add_region(0, (uint64_t)lower * 1024, MEM_USABLE);
         add_region(0x100000, (uint64_t)upper * 1024, MEM_USABLE);
+    }
+    if (flags & (1u << 2)) {
+        uint32_t p;
+        memcpy(&p, info + 16, 4);
+        mb1_str(bootinfo.cmdline, sizeof bootinfo.cmdline, p, "command line");
+    }
+    if (flags & (1u << 9)) {
+        uint32_t p;
+        memcpy(&p, info + 64, 4);
+        mb1_str(bootinfo.loader, sizeof bootinfo.loader, p, "name");
+    }
+    if (flags & (1u << 3)) {
+        uint32_t count, addr;
+        memcpy(&count, info + 20, 4);
+        memcpy(&addr, info + 24, 4);
+        if (count > 4096)
+            count = 4096;
+        for (uint32_t i = 0; i < count; i++) {
+            const uint8_t *m = phys(addr + 16ull * i);
+            uint32_t s, e, str;
+            memcpy(&s, m, 4);
+            memcpy(&e, m + 4, 4);
+            memcpy(&str, m + 8, 4);
+            uint64_t max = str ? readable_from(str) : 0;
+            add_module(s, e, str ? phys(str) : NULL, max, str && max == 0);
+        }
     }
     /* QEMU's Multiboot1 path leaves the VGA in text mode. */
     bootinfo.fb.kind = FB_EGA_TEXT;

@@ -56,8 +56,10 @@ void banner_print(void)
             bootinfo.modules_dropped ? " (more were given than the kernel keeps)" : "");
     for (int i = 0; i < bootinfo.module_count; i++) {
         const struct boot_module *m = &bootinfo.modules[i];
-        kprintf("    module %d: %llu bytes at %#llx, \"%s\"\n", i,
-                (unsigned long long)(m->end - m->start), (unsigned long long)m->start, m->cmdline);
+        const char *lost = boot_module_cmdline_problem(m);
+        kprintf("    module %d: %llu bytes at %#llx, \"%s\"%s%s%s\n", i,
+                (unsigned long long)(m->end - m->start), (unsigned long long)m->start, m->cmdline,
+                lost ? " (its command line " : "", lost ? lost : "", lost ? ")" : "");
     }
     uint64_t us = hz ? ticks * 1000000 / hz : 0;
     kprintf("  boot time: %llu.%03llu ms since kernel entry (%llu TSC ticks)\n",

@@ -22,6 +22,15 @@ static void kmodule_destroy(struct kobj *o)
 
 static const struct kobj_ops kmodule_ops = { "module", kmodule_destroy, NULL };
 
+/* The engine reports an allocation that failed while decoding as an
+ * invalid module whose message starts "out of memory" (wasm_error has no
+ * field for it). That is the kernel running out (of memory, or of regions
+ * for large allocations), result 2, not bytes that are no module. */
+static bool engine_ran_out(const wasm_error *err)
+{
+    return strncmp(err->msg, "out of memory", 13) == 0;
+}
+
 struct kmodule *kmodule_create(const void *bytes, uint64_t len, struct account *acct,
                                int *status, char *why, size_t why_size)
 {
@@ -45,6 +54,7 @@ struct kmodule *kmodule_create(const void *bytes, uint64_t len, struct account *
     km->m = wasm_module_decode(copy, (size_t)len, NULL, &err);
     kfree(copy);
     if (!km->m) {
+        *status = engine_ran_out(&err) ? 2 : 1;
         wasm_error_format(&err, NULL, why, why_size);
         kfree(km);
         return NULL;

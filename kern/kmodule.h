@@ -30,8 +30,9 @@ struct kmodule {
  * they are copied first, so a guest changing them meanwhile cannot make
  * the kernel compile other bytes than it validated). On success returns a
  * module holding one reference. On failure returns NULL, sets *status to
- * 1 (the bytes are not a valid module, or too big) or 2 (out of memory,
- * or the compiler failed, or past acct's limit), and writes the reason
+ * 1 (the bytes are not a valid module, or too big) or 2 (the kernel ran
+ * out of memory or regions, while copying, decoding or compiling; or the
+ * compiler failed; or past acct's limit), and writes the reason
  * into why. With an account (may be NULL), the binary's size plus its
  * machine code's are charged to it until the module goes (the module
  * holds a reference). May take long (compilation), never blocks on

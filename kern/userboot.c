@@ -50,9 +50,14 @@ static void module_name(const struct boot_module *bm, const char **name, size_t 
     *len = (size_t)(end - s);
 }
 
+/* The module named `name`, or NULL. A module whose command line did not
+ * reach the kernel whole has no trustworthy name, so is never matched (a
+ * cut "x.wasm userboot-test" could read "x.wasm userboot"). */
 static const struct boot_module *find_module(const char *name, size_t len)
 {
     for (int i = 0; i < bootinfo.module_count; i++) {
+        if (boot_module_cmdline_problem(&bootinfo.modules[i]))
+            continue;
         const char *n;
         size_t l;
         module_name(&bootinfo.modules[i], &n, &l);
@@ -60,6 +65,23 @@ static const struct boot_module *find_module(const char *name, size_t len)
             return &bootinfo.modules[i];
     }
     return NULL;
+}
+
+/* After find_module(name) failed: reports each module that has no name
+ * because its command line was lost, as the one looked for may be among
+ * them. Returns how many there are. */
+static int report_unnamed(const char *name, size_t len)
+{
+    int n = 0;
+    for (int i = 0; i < bootinfo.module_count; i++) {
+        const char *why = boot_module_cmdline_problem(&bootinfo.modules[i]);
+        if (!why)
+            continue;
+        pr_err("atoll: userboot: no boot module is named \"%.*s\", and module %d's command line "
+               "%s: it may be that one\n", (int)len, name, i, why);
+        n++;
+    }
+    return n;
 }
 
 static struct kmodule *compile_module(const struct boot_module *bm, const char *name,
@@ -102,6 +124,7 @@ static bool add_dependencies(struct component *c, struct kmodule *ub)
             continue;
         const struct boot_module *bm = find_module(d.module, d.module_len);
         if (!bm) {
+            report_unnamed(d.module, d.module_len);
             pr_err("atoll: userboot imports from \"%.*s\", but no boot module has that name\n",
                    (int)d.module_len, d.module);
             return false;
@@ -136,8 +159,10 @@ static bool grant_screen(struct component *c)
 static bool grant_programs(struct component *c)
 {
     const struct boot_module *bm = find_module("programs", 8);
-    if (!bm)
+    if (!bm) {
+        report_unnamed("programs", 8);
         return true;
+    }
     struct vma *v = vma_new_fixed("programs", phys_to_virt(bm->start), bm->end - bm->start,
                                   VMA_READ);
     uint32_t index;
@@ -150,7 +175,10 @@ struct component *userboot_start(void)
 {
     const struct boot_module *bm = find_module("userboot", 8);
     if (!bm) {
-        pr_info("atoll: no userboot among the boot modules; idling\n");
+        if (report_unnamed("userboot", 8))
+            pr_err("atoll: userboot: not started; idling\n");
+        else
+            pr_info("atoll: no userboot among the boot modules; idling\n");
         return NULL;
     }
     struct kmodule *ub = compile_module(bm, "userboot", 8);

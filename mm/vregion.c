@@ -1,8 +1,39 @@
 /*
- * Region bookkeeping: a fixed pool of descriptors and an array of pointers
- * kept sorted by base address, searched first-fit for a gap. Simple and
- * bounded; the pool size is the limit on live regions (a named limit that
- * component limits will sit under).
+ * Region bookkeeping. The table grows with the number of live regions, in
+ * frames taken straight from the frame allocator and reached through the
+ * direct map (never from the heap: the heap is built on regions):
+ *
+ * - Descriptors are carved from whole frames, as many as fit in one, a
+ *   frame at a time when none is free. Released ones go on a free list and
+ *   are reused first.
+ * - The index, the live descriptors sorted by base address, is an array
+ *   split in leaves of one frame (512 entries); a fixed directory points to
+ *   the leaves, so growing it never copies or moves what readers look at.
+ *
+ * Frames of both stay once taken (like page tables: the table keeps its
+ * peak size), counted by vregion_table_frames().
+ *
+ * Costs: vregion_find is a binary search, O(log n) with two dependent loads
+ * a step and no lock. reserve is O(n) (a first-fit scan of the gaps, then
+ * shifting the index's tail by one entry) and release O(n) (the shift),
+ * with the lock held and interrupts off: some microseconds at 10,000
+ * regions. Memory: sizeof(struct vregion) + 8 bytes a region at the peak.
+ *
+ * What lock-free readers (vregion_find, from fault handlers) rely on:
+ * - Descriptor and leaf frames, once taken, are never freed or unmapped
+ *   (the direct map covers them), so a read of any index entry below
+ *   `count`, and of the descriptor it points to, never faults, even when
+ *   stale. A leaf is filled before `count` grows over it.
+ * - Every change to the index and to `count` is made under `lock` with
+ *   interrupts off. On one CPU a reader therefore sees the index whole,
+ *   unless the fault it handles was raised inside such a change itself (it
+ *   may then see one entry twice or miss the one being moved, never an
+ *   unbacked or out-of-order one).
+ * - With more CPUs (a later issue) that is no longer enough: a reader on
+ *   another CPU can see a shift half done or a descriptor being reused.
+ *   Readers will then need a sequence count around writers' changes (and
+ *   must not spin on it when the fault is inside the writer, on its own
+ *   CPU), or writers must publish a new copy of the index.
  */
 #include "mm/vregion.h"
 
@@ -10,8 +41,6 @@
 #include "lib/string.h"
 #include "mm/mmu.h"
 #include "mm/pmm.h"
-
-#define VREGION_MAX 4096
 
 struct vregion {
     uintptr_t base;
@@ -21,26 +50,114 @@ struct vregion {
     bool in_use;
     char name[27];
     void *owner;                /* the user's cookie */
+    struct vregion *next_free;  /* on the free list: the next one */
 };
 
 /* Page-table changes in the kernel root are serialized by pt_lock, taken
  * per page so that a large commit never masks interrupts for long. */
 static spinlock_t pt_lock = SPINLOCK_INIT;
 
-static struct vregion pool[VREGION_MAX];
-static struct vregion *sorted[VREGION_MAX];
-static int count;
+#define PER_FRAME   (PAGE_SIZE / sizeof(struct vregion))
+#define LEAF_SHIFT  9
+#define LEAF_SIZE   (1u << LEAF_SHIFT)      /* entries in a leaf: one frame */
+#define LEAVES      (VREGION_TABLE_MAX / LEAF_SIZE)
+_Static_assert(LEAF_SIZE * sizeof(struct vregion *) == PAGE_SIZE, "a leaf is one frame");
+
+static struct vregion **leaf[LEAVES];   /* the index's leaves, NULL past the peak */
+static struct vregion *free_list;       /* released descriptors */
+static struct vregion *fresh;           /* never-used descriptors in the newest frame */
+static uint32_t fresh_left;
+static uint64_t table_frames;
+
+static uint32_t count;          /* live regions: the entries of the index */
+static uint32_t limit = VREGION_TABLE_MAX;
 static uintptr_t space_base, space_end;
 static paddr_t kroot;
 static spinlock_t lock = SPINLOCK_INIT;
+
+/* Entry i of the index (i below the count, or at it when its leaf exists). */
+static inline struct vregion **slot(uint32_t i)
+{
+    return &leaf[i >> LEAF_SHIFT][i & (LEAF_SIZE - 1)];
+}
 
 void vregion_init(paddr_t root, uintptr_t base, uint64_t size)
 {
     kroot = root;
     space_base = base;
     space_end = base + size;
+    /* Forgets any earlier table (the unit tests start over on fresh memory). */
+    memset(leaf, 0, sizeof leaf);
+    free_list = fresh = NULL;
+    fresh_left = 0;
+    table_frames = 0;
     count = 0;
-    memset(pool, 0, sizeof pool);
+    limit = VREGION_TABLE_MAX;
+}
+
+/* Makes sure the index has room for one more entry. False when no frame is
+ * left. */
+static bool index_room(void)
+{
+    struct vregion ***l = &leaf[count >> LEAF_SHIFT];
+    if (*l)
+        return true;
+    paddr_t f = pmm_alloc(0);
+    if (!f)
+        return false;
+    table_frames++;
+    __atomic_store_n(l, (struct vregion **)phys_to_virt(f), __ATOMIC_RELEASE);
+    return true;
+}
+
+/* A descriptor to fill, or NULL when no frame is left. */
+static struct vregion *desc_alloc(void)
+{
+    struct vregion *r = free_list;
+    if (r) {
+        free_list = r->next_free;
+        return r;
+    }
+    if (!fresh_left) {
+        paddr_t f = pmm_alloc(PMM_ZERO);
+        if (!f)
+            return NULL;
+        table_frames++;
+        fresh = phys_to_virt(f);
+        fresh_left = PER_FRAME;
+    }
+    fresh_left--;
+    return fresh++;
+}
+
+/* Moves entries [from, count) one place up (insert) or down (remove). */
+static void shift_up(uint32_t from)
+{
+    for (uint32_t i = count; i > from; i--)
+        *slot(i) = *slot(i - 1);
+}
+
+static void shift_down(uint32_t from)
+{
+    for (uint32_t i = from; i + 1 < count; i++)
+        *slot(i) = *slot(i + 1);
+}
+
+/* The position of the first region whose end lies above va: the one
+ * holding va if any does; n if none (n: the entries to search). Regions do
+ * not overlap, so their ends are sorted as their bases are. */
+static uint32_t index_of(uintptr_t va, uint32_t n)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const struct vregion *r = *slot(mid);
+        if (va >= r->base && va - r->base >= r->size)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 struct vregion *vregion_reserve(size_t size, size_t align, enum vregion_kind kind, const char *name)
@@ -48,37 +165,40 @@ struct vregion *vregion_reserve(size_t size, size_t align, enum vregion_kind kin
     if (size == 0 || (align & (align - 1)))
         return NULL;
     size = align_up(size, PAGE_SIZE);
+    if (size == 0)
+        return NULL;
     if (align < PAGE_SIZE)
         align = PAGE_SIZE;
     uint64_t irq = spin_lock_irqsave(&lock);
     struct vregion *r = NULL;
-    for (int i = 0; i < VREGION_MAX; i++) {
-        if (!pool[i].in_use) {
-            r = &pool[i];
+    if (count >= limit)
+        goto out;
+    /* First fit: before the first region, between neighbours, or after
+     * the last. */
+    uintptr_t cand = align_up(space_base, align);
+    uint32_t at = 0;
+    for (; at < count; at++) {
+        const struct vregion *next = *slot(at);
+        if (cand + size <= next->base && cand + size > cand)
             break;
-        }
+        cand = align_up(next->base + next->size, align);
     }
+    if (cand < space_base || cand + size > space_end || cand + size < cand)
+        goto out;
+    /* The index's room first: a descriptor taken and then not used would
+     * have to be given back. */
+    if (!index_room())
+        goto out;
+    r = desc_alloc();
     if (!r)
         goto out;
-    /* First fit: before sorted[0], between neighbours, or after the last. */
-    uintptr_t cand = align_up(space_base, align);
-    int at = 0;
-    for (; at < count; at++) {
-        if (cand + size <= sorted[at]->base && cand + size > cand)
-            break;
-        cand = align_up(sorted[at]->base + sorted[at]->size, align);
-    }
-    if (cand + size > space_end || cand + size < cand) {
-        r = NULL;
-        goto out;
-    }
-    memmove(&sorted[at + 1], &sorted[at], (size_t)(count - at) * sizeof sorted[0]);
-    sorted[at] = r;
-    count++;
     *r = (struct vregion){ .base = cand, .size = size, .kind = kind, .in_use = true };
     size_t n = strnlen(name, sizeof r->name - 1);
     memcpy(r->name, name, n);
     r->name[n] = 0;
+    shift_up(at);
+    *slot(at) = r;
+    __atomic_store_n(&count, count + 1, __ATOMIC_RELEASE);
 out:
     spin_unlock_irqrestore(&lock, irq);
     return r;
@@ -168,15 +288,15 @@ void vregion_release(struct vregion *r)
         spin_unlock_irqrestore(&pt_lock, irq);
     }
     uint64_t irq = spin_lock_irqsave(&lock);
-    for (int i = 0; i < count; i++) {
-        if (sorted[i] == r) {
-            memmove(&sorted[i], &sorted[i + 1], (size_t)(count - i - 1) * sizeof sorted[0]);
-            count--;
-            break;
-        }
+    uint32_t i = index_of(r->base, count);
+    if (i < count && *slot(i) == r) {
+        shift_down(i);
+        __atomic_store_n(&count, count - 1, __ATOMIC_RELEASE);
+        r->in_use = false;
+        r->owner = NULL;
+        r->next_free = free_list;
+        free_list = r;
     }
-    r->in_use = false;
-    r->owner = NULL;
     spin_unlock_irqrestore(&lock, irq);
 }
 
@@ -187,31 +307,39 @@ const char *vregion_name(const struct vregion *r) { return r->name; }
 enum vregion_kind vregion_kind(const struct vregion *r) { return r->kind; }
 
 /* Lock-free on purpose: fault handlers call it, possibly while the lock is
- * held by the code that faulted. The sorted array only changes under the
- * lock with interrupts off, so on one CPU a reader here sees it whole. */
+ * held by the code that faulted. See the top of this file for what that
+ * relies on. */
 const struct vregion *vregion_find(uintptr_t va)
 {
-    int lo = 0, hi = count;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        const struct vregion *r = sorted[mid];
-        if (va < r->base)
-            hi = mid;
-        else if (va >= r->base + r->size)
-            lo = mid + 1;
-        else
-            return r;
-    }
-    return NULL;
+    uint32_t n = __atomic_load_n(&count, __ATOMIC_ACQUIRE);
+    uint32_t i = index_of(va, n);
+    if (i >= n)
+        return NULL;
+    const struct vregion *r = *slot(i);
+    return va - r->base < r->size ? r : NULL;
 }
 
 void vregion_stats(uint64_t *regions, uint64_t *committed_bytes)
 {
     uint64_t irq = spin_lock_irqsave(&lock);
     uint64_t c = 0;
-    for (int i = 0; i < count; i++)
-        c += sorted[i]->committed;
-    *regions = (uint64_t)count;
+    for (uint32_t i = 0; i < count; i++)
+        c += (*slot(i))->committed;
+    *regions = count;
     *committed_bytes = c;
     spin_unlock_irqrestore(&lock, irq);
+}
+
+uint64_t vregion_table_frames(void)
+{
+    return __atomic_load_n(&table_frames, __ATOMIC_RELAXED);
+}
+
+uint64_t vregion_set_limit(uint64_t max)
+{
+    uint64_t irq = spin_lock_irqsave(&lock);
+    uint64_t old = limit;
+    limit = max < VREGION_TABLE_MAX ? (uint32_t)max : VREGION_TABLE_MAX;
+    spin_unlock_irqrestore(&lock, irq);
+    return old;
 }

@@ -26,9 +26,16 @@ enum vregion_kind {
     VR_CODE,        /* compiled code */
 };
 
+/* The most regions that can be live at once (the size of the table's
+ * fixed directory). The table grows as regions are made, in frames from the
+ * frame allocator (about 80 bytes a region), so memory runs out first. */
+#define VREGION_TABLE_MAX (1u << 20)
+
 /* Reserves size bytes (rounded up to pages) of address space aligned to
  * align (a power of two >= 4096). Nothing is mapped. NULL when the address
- * space or the region table is exhausted. The name is copied (truncated). */
+ * space is exhausted, when no frame is left to grow the region table with,
+ * or at the ceiling on live regions (vregion_set_limit). The name is
+ * copied (truncated). Time: O(live regions), with interrupts masked. */
 struct vregion *vregion_reserve(size_t size, size_t align, enum vregion_kind kind, const char *name);
 
 enum vregion_kind vregion_kind(const struct vregion *r);
@@ -61,14 +68,26 @@ uintptr_t vregion_base(const struct vregion *r);
 size_t vregion_size(const struct vregion *r);
 size_t vregion_committed(const struct vregion *r);
 
-/* The region containing va, or NULL. Safe from fault handlers. */
+/* The region containing va, or NULL. Safe from fault handlers: takes no
+ * lock, O(log live regions). See vregion.c for what that relies on. */
 const struct vregion *vregion_find(uintptr_t va);
 const char *vregion_name(const struct vregion *r);
 
-/* Sets up the region allocator over [base, base+size) of the kernel root. */
+/* Sets up the region allocator over [base, base+size) of the kernel root,
+ * with an empty table (any earlier one is forgotten, not freed). */
 void vregion_init(paddr_t root, uintptr_t base, uint64_t size);
 
 /* Number of live regions and committed bytes (leak accounting). */
 void vregion_stats(uint64_t *regions, uint64_t *committed_bytes);
+
+/* Frames backing the region table itself. Like page tables they stay once
+ * taken (the table keeps its peak size and reuses its descriptors), so
+ * leak checks count them apart. */
+uint64_t vregion_table_frames(void);
+
+/* Sets the ceiling on live regions (at most VREGION_TABLE_MAX; below the
+ * live count it only refuses new ones) and returns the previous one. For
+ * tests that need region exhaustion without exhausting memory. */
+uint64_t vregion_set_limit(uint64_t max);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * In-kernel tests of memory management: the heap under a stress pattern
- * with no leak, regions reserved without backing, page protections as the
- * MMU enforces them (checked with fault-tolerant probes).
+ * with no leak, regions reserved without backing (thousands of them), page
+ * protections as the MMU enforces them (checked with fault-tolerant
+ * probes).
  */
 #include "arch/x86/probe.h"
 #include "kern/ktest.h"
@@ -23,14 +24,15 @@ static uint64_t rng(void)
     return rng_state;
 }
 
-/* Frames in use apart from page tables: intermediate tables stay after an
- * unmap (address space is reused first-fit, so they are bounded), and are
- * counted separately by mmu_table_frames(). */
+/* Frames in use apart from page tables and the region table: intermediate
+ * tables stay after an unmap (address space is reused first-fit, so they
+ * are bounded), and are counted separately by mmu_table_frames(); the
+ * region table keeps its peak size, counted by vregion_table_frames(). */
 static uint64_t frames_used(void)
 {
     struct pmm_stats st;
     pmm_get_stats(&st);
-    return st.total_frames - st.free_frames - mmu_table_frames();
+    return st.total_frames - st.free_frames - mmu_table_frames() - vregion_table_frames();
 }
 
 #define SLOTS 512
@@ -141,6 +143,47 @@ KTEST(region_8gib)
     vregion_release(r);
     KCHECK(arch_probe_read8(base) == -1, "released region still mapped");
     KCHECK(frames_used() == fb, "region leaked %lld frames", (long long)(frames_used() - fb));
+    return true;
+}
+
+/* More live regions than the old fixed table's 4096: the table grows from
+ * the frame allocator, every region is found again (as fault handlers look
+ * them up), committed pages in them work, and all of it, bar the table's
+ * own frames, comes back. */
+#define MANY_REGIONS 6000
+static struct vregion *many_regions[MANY_REGIONS];
+
+KTEST(regions_past_4096)
+{
+    uint64_t fb = frames_used(), n0, n, bytes;
+    vregion_stats(&n0, &bytes);
+    for (int i = 0; i < MANY_REGIONS; i++) {
+        many_regions[i] = vregion_reserve(PAGE_SIZE, PAGE_SIZE, VR_GENERIC, "test many");
+        KCHECK(many_regions[i], "region %d of %d not made (%llu live before)", i, MANY_REGIONS,
+               (unsigned long long)n0);
+        if (i % 97 == 0) {
+            KCHECK(vregion_commit(many_regions[i], 0, PAGE_SIZE, MMU_WRITE) == 0, "commit %d", i);
+            KCHECK(arch_probe_write8(vregion_base(many_regions[i]) + 7, (uint8_t)i) == 0,
+                   "region %d not writable", i);
+        }
+    }
+    vregion_stats(&n, &bytes);
+    KCHECK(n == n0 + MANY_REGIONS, "%llu live regions", (unsigned long long)n);
+    for (int i = 0; i < MANY_REGIONS; i++) {
+        uintptr_t b = vregion_base(many_regions[i]);
+        KCHECK(vregion_find(b) == many_regions[i] && vregion_find(b + PAGE_SIZE - 1) == many_regions[i],
+               "region %d not found at %#lx", i, (unsigned long)b);
+        if (i % 97 == 0)
+            KCHECK(arch_probe_read8(b + 7) == (i & 0xff), "region %d lost its byte", i);
+    }
+    kprintf("    %d regions live, the table in %llu frames\n", (int)n,
+            (unsigned long long)vregion_table_frames());
+    for (int i = 0; i < MANY_REGIONS; i++)
+        vregion_release(many_regions[i]);
+    vregion_stats(&n, &bytes);
+    KCHECK(n == n0, "%llu live regions after release, %llu before", (unsigned long long)n,
+           (unsigned long long)n0);
+    KCHECK(frames_used() == fb, "regions leaked %lld frames", (long long)(frames_used() - fb));
     return true;
 }
 

@@ -12,12 +12,13 @@
 #include "mm/heap.h"
 #include "mm/mmu.h"
 #include "mm/pmm.h"
+#include "mm/vregion.h"
 
 static uint64_t frames_used(void)
 {
     struct pmm_stats st;
     pmm_get_stats(&st);
-    return st.total_frames - st.free_frames - mmu_table_frames();
+    return st.total_frames - st.free_frames - mmu_table_frames() - vregion_table_frames();
 }
 
 static int square(void *arg)

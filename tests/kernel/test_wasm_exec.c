@@ -332,6 +332,8 @@ KTEST_MANUAL(wasm_spec_script)
     heap_get_stats(&hb);
     for (int i = 0; i < bootinfo.module_count; i++) {
         const struct boot_module *bm = &bootinfo.modules[i];
+        const char *lost = boot_module_cmdline_problem(bm);
+        KCHECK(!lost, "module %d's command line %s: cannot tell whether it is a script", i, lost);
         size_t n = strlen(bm->cmdline);
         if (n < 7 || strcmp(bm->cmdline + n - 7, " script"))
             continue;

@@ -43,6 +43,8 @@ class Boot:
         self.serial_path = os.path.join(self.tmp, "serial.log")
         self.timeout = timeout
         self.started = time.monotonic()
+        # The modules' command lines as the kernel receives them.
+        self.modules = self._stage_modules(modules) if modules and not iso else list(modules)
         args = ["qemu-system-x86_64", "-m", memory, "-display", "none", "-no-reboot",
                 "-smp", str(smp),
                 "-serial", "file:" + self.serial_path,
@@ -57,13 +59,17 @@ class Boot:
         if iso:
             args += ["-cdrom", iso]
         else:
-            args += ["-kernel", kernel]
+            # QEMU puts the kernel's file name first on its command line
+            # (512 bytes kept): a short link keeps that independent of
+            # where the build lies, as for modules below.
+            os.symlink(os.path.abspath(kernel), os.path.join(self.tmp, "atoll.elf"))
+            args += ["-kernel", "atoll.elf"]
             if append:
                 args += ["-append", append]
             if modules:
                 # QEMU's Multiboot1 -initrd: "file args,file args"; a comma
                 # in a path or argument is written ",,".
-                args += ["-initrd", ",".join(m.replace(",", ",,") for m in modules)]
+                args += ["-initrd", ",".join(m.replace(",", ",,") for m in self.modules)]
         args += list(extra)
         self.args = args
         self.proc = subprocess.Popen(args, cwd=self.tmp, stdin=subprocess.DEVNULL,
@@ -72,6 +78,23 @@ class Boot:
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
         self._mon = None
+
+    def _stage_modules(self, modules):
+        """Links each module "FILE ARGS" as <i>/<basename of FILE> in this
+        boot's folder (QEMU's working directory) and returns "<i>/<basename>
+        ARGS" for each. QEMU makes "FILE ARGS" the module's command line,
+        which the kernel keeps up to 255 bytes of: this way it is as long
+        wherever the repository or the temporary folder lies. The basename
+        stays, since a module with no NAME argument is named after it.
+        Relative FILEs are taken from the caller's working directory."""
+        staged = []
+        for i, m in enumerate(modules):
+            path, sep, rest = m.partition(" ")
+            os.mkdir(os.path.join(self.tmp, str(i)))
+            short = os.path.join(str(i), os.path.basename(path))
+            os.symlink(os.path.abspath(path), os.path.join(self.tmp, short))
+            staged.append(short + sep + rest)
+        return staged
 
     def _drain(self):
         for chunk in iter(lambda: self.proc.stdout.read(4096), b""):

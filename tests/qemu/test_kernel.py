@@ -99,7 +99,9 @@ def test_multiboot1_modules():
     b = make_module(tmp, "b.bin", 123)
     with Boot(append="loglevel=3", modules=[a + " first arg", b]) as q:
         expect(q.wait_for("boot time:", 60), "no banner", q.serial)
-        banner_checks(q.serial, [(5000, a + " first arg"), (123, b)])
+        # The harness passes each file by a short link to it (see Boot).
+        expect(q.modules == ["0/a.bin first arg", "1/b.bin"], "staged as %r" % q.modules, "")
+        banner_checks(q.serial, [(5000, "0/a.bin first arg"), (123, "1/b.bin")])
         expect("Multiboot1 from qemu" in q.serial, "wrong protocol", q.serial)
 
 
@@ -110,6 +112,55 @@ def test_many_modules_are_counted():
         expect(q.wait_for("boot time:", 60), "no banner", q.serial)
         expect("modules: 32 (more were given than the kernel keeps)" in q.serial,
                "dropped modules not reported", q.serial)
+
+
+# The smallest valid Wasm module: magic and version.
+EMPTY_WASM = b"\0asm\1\0\0\0"
+
+
+def test_module_deep_in_the_file_system():
+    # A module's command line does not depend on where its file lies: one
+    # more than 255 bytes of folders down is decoded like any other.
+    tmp = tempfile.mkdtemp()
+    deep = os.path.join(tmp, *["a-long-folder-name-%02d" % i for i in range(14)])
+    os.makedirs(deep)
+    path = os.path.join(deep, "empty.wasm")
+    with open(path, "wb") as f:
+        f.write(EMPTY_WASM)
+    assert len(path) > 300
+    with Boot(append="test=wasm_decode_modules", modules=[path + " valid"]) as q:
+        code = q.wait_exit(60)
+        expect(code == EXIT_PASS, "exit %s" % code, q.serial)
+        expect("    1 modules" in q.serial, "module not decoded", q.serial)
+
+
+def test_cut_module_command_line_is_an_error():
+    # A module whose command line is longer than the kernel keeps is named
+    # in a warning, and a test that reads verdicts from command lines fails
+    # on it instead of skipping it unseen.
+    tmp = tempfile.mkdtemp()
+    path = make_module(tmp, "m.wasm", 0)
+    with open(path, "wb") as f:
+        f.write(EMPTY_WASM)
+    mods = [path + " valid", path + " " + "x" * 300 + " valid"]
+    with Boot(append="test=wasm_decode_modules", modules=mods) as q:
+        code = q.wait_exit(60)
+        out = q.serial
+        expect(code == EXIT_FAIL, "exit %s" % code, out)
+        expect("warning: boot: module 1's command line was cut" in out, "no boot warning", out)
+        expect(re.search(r"module 1's command line was cut .*cannot tell what it should decode to",
+                         out), "the test did not fail on module 1", out)
+
+
+def test_userboot_with_a_cut_command_line_is_reported():
+    # userboot is found by name: when the module that might be it has no
+    # name, the kernel says which module and why, not just "no userboot".
+    tmp = tempfile.mkdtemp()
+    path = make_module(tmp, "userboot.wasm", 16)
+    with Boot(append="loglevel=2", modules=[path + " " + "y" * 300 + " userboot"]) as q:
+        expect(q.wait_for("userboot: not started; idling", 60), "no idling line", q.serial)
+        expect('no boot module is named "userboot", and module 0\'s command line was cut'
+               in q.serial, "module 0 not named", q.serial)
 
 
 def test_long_command_line():

@@ -62,9 +62,7 @@ EXEC_FILES = ["i32", "i64", "f32", "f64", "conversions", "fac", "traps", "addres
 
 
 # SIMD files whose commands the kernel runs (v128 in ring 0, across
-# preemption): every class of v128 instruction is among them. (With 30 of
-# these scripts, the last three modules reached the kernel with empty
-# command lines, so unnamed and not run: 26 keep clear of that.)
+# preemption): every class of v128 instruction is among them.
 SIMD_EXEC_FILES = ["simd_load", "simd_store", "simd_lane", "simd_splat", "simd_bitwise",
                    "simd_boolean", "simd_bit_shift", "simd_i8x16_arith", "simd_i8x16_sat_arith",
                    "simd_i16x8_arith", "simd_i16x8_q15mulr_sat_s", "simd_i32x4_arith",

@@ -161,3 +161,87 @@ TEST(mb1_basic)
     CHECK(bootinfo.memmap_count == 2 && bootinfo.memmap[1].base == 0x100000);
     CHECK(bootinfo.fb.kind == FB_EGA_TEXT);
 }
+
+/* An MB1 structure at INFO with a memory map (RAM below 2 MiB, where the
+ * fake physical memory is) and `count` modules whose command-line
+ * pointers are cmds[i]. */
+static void mb1_modules(const uint32_t *cmds, uint32_t count)
+{
+    unsigned char *info = at(INFO);
+    memset(info, 0, 120);
+    uint32_t flags = (1u << 3) | (1u << 6), mods = 0x12000, mmap = 0x13000;
+    memcpy(info, &flags, 4);
+    memcpy(info + 20, &count, 4);
+    memcpy(info + 24, &mods, 4);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t m[4] = { 0x100000 + i * 0x1000, 0x100800 + i * 0x1000, cmds[i], 0 };
+        memcpy(at(mods + 16 * i), m, 16);
+    }
+    uint32_t len = 24, sz = 20, ty = 1;
+    uint64_t b = 0, l = 1 << 21;
+    unsigned char e[24] = { 0 };
+    memcpy(e, &sz, 4), memcpy(e + 4, &b, 8), memcpy(e + 12, &l, 8), memcpy(e + 20, &ty, 4);
+    memcpy(at(mmap), e, 24);
+    memcpy(info + 44, &len, 4);
+    memcpy(info + 48, &mmap, 4);
+}
+
+/* A module's command line is its name: one that does not arrive whole is
+ * marked, whatever the reason, and never shortened silently. */
+TEST(module_cmdline_lost)
+{
+    unit_fake_phys(1 << 21);
+    char long_line[400];
+    memset(long_line, 'y', sizeof long_line - 1);
+    long_line[sizeof long_line - 1] = 0;
+    char just_fits[BOOT_MODULE_CMDLINE_MAX];
+    memset(just_fits, 'z', sizeof just_fits - 1);
+    just_fits[sizeof just_fits - 1] = 0;
+    strcpy((char *)at(0x14000), "a.wasm ok");
+    strcpy((char *)at(0x14100), long_line);
+    strcpy((char *)at(0x14300), "");
+    strcpy((char *)at(0x14400), just_fits);
+    /* 0: whole; 1: too long; 2: ""; 3: no pointer; 4: outside the map;
+     * 5: runs off the end of RAM unterminated; 6: the longest kept. */
+    memset(at((1 << 21) - 8), 'w', 8);
+    uint32_t cmds[] = { 0x14000, 0x14100, 0x14300, 0, 0x40000000, (1 << 21) - 8, 0x14400 };
+    mb1_modules(cmds, 7);
+    CHECK(bootinfo_parse(MB1_BOOT_MAGIC, INFO) == 0);
+    CHECK(bootinfo.module_count == 7);
+    const struct boot_module *m = bootinfo.modules;
+    CHECK(m[0].cmdline_state == BOOT_CMDLINE_OK && !boot_module_cmdline_problem(&m[0]));
+    CHECK(strcmp(m[0].cmdline, "a.wasm ok") == 0);
+    CHECK(m[1].cmdline_state == BOOT_CMDLINE_TRUNCATED && boot_module_cmdline_problem(&m[1]));
+    CHECK(strlen(m[1].cmdline) == BOOT_MODULE_CMDLINE_MAX - 1);
+    CHECK(m[2].cmdline_state == BOOT_CMDLINE_EMPTY && strcmp(m[2].cmdline, "") == 0);
+    CHECK(m[3].cmdline_state == BOOT_CMDLINE_EMPTY);
+    CHECK(m[4].cmdline_state == BOOT_CMDLINE_UNREADABLE && strcmp(m[4].cmdline, "") == 0);
+    CHECK(m[5].cmdline_state == BOOT_CMDLINE_TRUNCATED && strcmp(m[5].cmdline, "wwwwwwww") == 0);
+    CHECK(m[6].cmdline_state == BOOT_CMDLINE_OK && strcmp(m[6].cmdline, just_fits) == 0);
+
+    /* As many modules as are kept, each with the longest command line
+     * kept: every one arrives whole (the pool never runs out first). */
+    uint32_t many[BOOT_MAX_MODULES];
+    for (int i = 0; i < BOOT_MAX_MODULES; i++)
+        many[i] = 0x14400;
+    mb1_modules(many, BOOT_MAX_MODULES);
+    CHECK(bootinfo_parse(MB1_BOOT_MAGIC, INFO) == 0);
+    CHECK(bootinfo.module_count == BOOT_MAX_MODULES);
+    for (int i = 0; i < BOOT_MAX_MODULES; i++)
+        CHECK(bootinfo.modules[i].cmdline_state == BOOT_CMDLINE_OK &&
+              strcmp(bootinfo.modules[i].cmdline, just_fits) == 0);
+
+    /* Multiboot2: a module string with no NUL inside its tag is cut, and
+     * an empty one is marked. */
+    uint32_t off = 8;
+    unsigned char mod[8 + 4] = { 0, 0, 0x10, 0, 0, 8, 0x10, 0, 'a', 'b', 'c', 'd' };
+    off = tag(off, 3, mod, sizeof mod);
+    unsigned char empty[8 + 1] = { 0, 0, 0x10, 0, 0, 8, 0x10, 0, 0 };
+    off = tag(off, 3, empty, sizeof empty);
+    finish(off);
+    CHECK(bootinfo_parse(MB2_BOOT_MAGIC, INFO) == 0);
+    CHECK(bootinfo.module_count == 2);
+    CHECK(bootinfo.modules[0].cmdline_state == BOOT_CMDLINE_TRUNCATED);
+    CHECK(strcmp(bootinfo.modules[0].cmdline, "abcd") == 0);
+    CHECK(bootinfo.modules[1].cmdline_state == BOOT_CMDLINE_EMPTY);
+}
