@@ -17,6 +17,7 @@
 #include "kern/clock.h"
 #include "kern/coral.h"
 #include "kern/log.h"
+#include "kern/reserve.h"
 #include "kern/thread.h"
 #include "kern/vma.h"
 #include "lib/fmt.h"
@@ -68,6 +69,8 @@ static uint64_t live_components;
 /* Wakes c's thread unless it has exited (its struct may be freed then).
  * Interrupts are off across the check and the wake: on one CPU the
  * thread cannot exit in between. */
+static void collect_cycles(void);
+
 static void wake(struct component *c)
 {
     uint64_t f = irq_save();
@@ -115,6 +118,7 @@ bool component_handle_drop(struct component *c, handle_t h)
     bool ok = handle_drop(&c->handles, h);
     spin_unlock_irqrestore(&c->lock, f);
     kobj_put(o);
+    collect_cycles();
     return ok;
 }
 
@@ -710,6 +714,15 @@ int component_set_limit(struct component *c, int key, uint64_t value)
     case COMPONENT_LIMIT_AREAS:
         status = account_lower(c->areas, value) ? CORAL_OK : CORAL_EINVAL;
         break;
+    case COMPONENT_LIMIT_COMPONENTS: {
+        uint64_t g = spin_lock_irqsave(&all_lock);
+        if (value >= c->tree && value <= c->tree_limit) {
+            c->tree_limit = (uint32_t)value;
+            status = CORAL_OK;
+        }
+        spin_unlock_irqrestore(&all_lock, g);
+        break;
+    }
     }
     spin_unlock_irqrestore(&c->lock, f);
     return status;
@@ -792,6 +805,12 @@ int component_info(struct component *c, int key, int64_t *value)
     case COMPONENT_INFO_INSTANCES: v = c->ninst; break;
     case COMPONENT_INFO_CALLS: v = (int64_t)c->calls; break;
     case COMPONENT_INFO_AREAS: v = (int64_t)account_used(c->areas); break;
+    case COMPONENT_INFO_COMPONENTS: {
+        uint64_t f = spin_lock_irqsave(&all_lock);
+        v = c->tree;
+        spin_unlock_irqrestore(&all_lock, f);
+        break;
+    }
     case COMPONENT_INFO_ENDED: v = __atomic_load_n(&c->thread_gone, __ATOMIC_ACQUIRE); break;
     case COMPONENT_INFO_KILL_NS: {
         /* Asked to end by a kill (not by a trap of its own): the CPU time
@@ -916,6 +935,7 @@ static void die(struct component *c)
     handle_space_init(&c->handles, 0);
     spin_unlock_irqrestore(&c->lock, f);
     handle_space_destroy(&hs);
+    collect_cycles();
 }
 
 static int component_main(void *arg)
@@ -973,7 +993,11 @@ static void component_destroy(struct kobj *o)
         }
     }
     live_components--;
+    for (struct component *a = c->parent; a; a = a->parent)
+        a->tree--;
     spin_unlock_irqrestore(&all_lock, f);
+    if (c->parent)
+        kobj_put(&c->parent->k);
     handle_space_destroy(&c->handles);
     wasm_store_free(c->store);
     for (uint32_t i = 0; i < c->ninst; i++)
@@ -990,27 +1014,126 @@ static void component_unreachable(struct kobj *o)
     component_kill((struct component *)o);
 }
 
-static const struct kobj_ops component_ops = { "component", component_destroy,
-                                                component_unreachable };
+/* ---- components only a cycle of handles reaches ----
+ *
+ * Two components granted handles to each other keep each other's handle
+ * count above zero after everyone else let go. A component is alive while
+ * a path of handles leads to it from a root (a component the kernel made,
+ * userboot): a collection marks from the roots through the handle spaces
+ * of live components and ends every component it did not reach. It runs
+ * after a component handle goes that was not the last one (only then can
+ * a component be left with handles from a cycle alone), once the handle
+ * space's lock is released: in handle_drop and after a component's own
+ * handles go at its end. Cost: one pass over the live components and the
+ * handle slots of those reached, with all_lock held (interrupts off). */
+static volatile bool gc_pending;
+static uint32_t gc_epoch;
 
-struct component *component_create(const char *name, uint64_t creator)
+static void component_handle_dropped(struct kobj *o)
 {
-    struct component *c = kzalloc(sizeof *c);
-    if (!c)
+    (void)o;
+    __atomic_store_n(&gc_pending, true, __ATOMIC_RELEASE);
+}
+
+static void push_marked(struct component *x, struct component **work)
+{
+    if (x->gc_epoch == gc_epoch)
+        return;
+    x->gc_epoch = gc_epoch;
+    if (x->kill || x->state == COMPONENT_DEAD)
+        return;                 /* dying: what it holds goes anyway */
+    x->gc_next = *work;
+    *work = x;
+}
+
+static void collect_cycles(void)
+{
+    if (!__atomic_exchange_n(&gc_pending, false, __ATOMIC_ACQ_REL))
+        return;
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    gc_epoch++;
+    struct component *work = NULL;
+    for (struct component *c = all_components; c; c = c->all_next)
+        if (!c->parent)
+            push_marked(c, &work);
+    while (work) {
+        struct component *r = work;
+        work = r->gc_next;
+        uint64_t g = spin_lock_irqsave(&r->lock);
+        for (uint32_t i = 0; i < r->handles.cap; i++) {
+            struct kobj *o = r->handles.slots[i].obj;
+            if (o && o->kind == KOBJ_COMPONENT)
+                push_marked((struct component *)o, &work);
+        }
+        spin_unlock_irqrestore(&r->lock, g);
+    }
+    for (struct component *c = all_components; c; c = c->all_next) {
+        if (c->gc_epoch == gc_epoch || c->kill || c->thread_gone)
+            continue;
+        pr_info("atoll: component %llu (%s) ends: only a cycle of handles reaches it\n",
+                (unsigned long long)c->id, c->name);
+        ask_to_end(c);
+    }
+    spin_unlock_irqrestore(&all_lock, f);
+}
+
+static const struct kobj_ops component_ops = { "component", component_destroy,
+                                                component_unreachable,
+                                                component_handle_dropped };
+
+/* What an idle component costs the kernel (its structure, store, coral
+ * functions and the backed top of its stack), claimed against the reserve
+ * when a guest makes one. */
+#define COMPONENT_COST (64 * 1024)
+
+/* Counts a new member of every subtree it joins (all_lock held): false,
+ * counting nothing, when one of its ancestors is at its limit. */
+static bool join_tree(struct component *parent)
+{
+    for (struct component *a = parent; a; a = a->parent)
+        if (a->tree >= a->tree_limit)
+            return false;
+    for (struct component *a = parent; a; a = a->parent)
+        a->tree++;
+    return true;
+}
+
+static void leave_tree(struct component *parent)
+{
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    for (struct component *a = parent; a; a = a->parent)
+        a->tree--;
+    spin_unlock_irqrestore(&all_lock, f);
+}
+
+static void free_parts(struct component *c)
+{
+    wasm_store_free(c->store);
+    account_put(c->areas);
+    kfree(c->coral);
+    kfree(c);
+}
+
+struct component *component_create(const char *name, struct component *parent, int *status)
+{
+    *status = CORAL_EINTERNAL;
+    if (parent && !reserve_guest_claim(COMPONENT_COST))
         return NULL;
-    /* Half of RAM, as for pages: bounds what one component can pin in
-     * areas and modules it hands on (the reserve is kept anyway). */
+    struct component *c = kzalloc(sizeof *c);
     struct pmm_stats ps;
     pmm_get_stats(&ps);
-    c->areas = account_new(ps.total_frames * 4096 / 2);
-    c->store = wasm_store_new(COMPONENT_WASM_STACK);
-    if (!c->areas || !c->store || !coral_make(c)) {
-        wasm_store_free(c->store);
-        account_put(c->areas);
-        kfree(c->coral);
-        kfree(c);
-        return NULL;
+    if (c) {
+        /* Half of RAM, as for pages: bounds what one component can pin
+         * in areas and modules it hands on (the reserve is kept anyway). */
+        c->areas = account_new(ps.total_frames * 4096 / 2);
+        c->store = wasm_store_new(COMPONENT_WASM_STACK);
     }
+    if (c && (!c->areas || !c->store || !coral_make(c))) {
+        free_parts(c);
+        c = NULL;
+    }
+    if (!c)
+        goto out;
     kobj_init(&c->k, KOBJ_COMPONENT, &component_ops);
     handle_space_init(&c->handles, COMPONENT_MAX_HANDLES);
     c->max_instances = COMPONENT_MAX_INSTANCES;
@@ -1021,22 +1144,36 @@ struct component *component_create(const char *name, uint64_t creator)
     wasm_store_set_page_limit(c->store, c->page_limit);
     /* Table elements are kernel heap (8 bytes each): 1 M of them, 8 MiB. */
     wasm_store_set_elem_limit(c->store, 1u << 20);
+    /* Its subtree: as many idle components as a quarter of RAM holds. */
+    c->tree_limit = (uint32_t)(ps.total_frames * 4096 / 4 / COMPONENT_COST);
     size_t n = strnlen(name, sizeof c->name - 1);
     memcpy(c->name, name, n);
     uint64_t f = spin_lock_irqsave(&all_lock);
-    c->id = next_id++;
-    c->creator = creator;
+    bool joined = join_tree(parent);
+    if (joined) {
+        c->id = next_id++;
+        c->creator = parent ? parent->id : 0;
+        c->parent = parent ? (struct component *)kobj_get(&parent->k) : NULL;
+    }
     spin_unlock_irqrestore(&all_lock, f);
+    if (!joined) {
+        *status = CORAL_EINVAL;
+        free_parts(c);
+        c = NULL;
+        goto out;
+    }
     /* 1 MiB of stack costs what its Wasm code uses: backed as touched. */
     c->thread = thread_create_lazy(c->name, component_main, c, COMPONENT_STACK,
                                    COMPONENT_STACK_BACKED, false);
     if (!c->thread) {
-        wasm_store_free(c->store);
-        account_put(c->areas);
-        kfree(c->coral);
-        kfree(c);
-        return NULL;
+        leave_tree(parent);
+        if (parent)
+            kobj_put(&parent->k);
+        free_parts(c);
+        c = NULL;
+        goto out;
     }
+    c->thread->guest = true;
     kobj_get(&c->k);            /* the thread's reference */
     f = spin_lock_irqsave(&all_lock);
     c->all_next = all_components;
@@ -1044,6 +1181,10 @@ struct component *component_create(const char *name, uint64_t creator)
     live_components++;
     spin_unlock_irqrestore(&all_lock, f);
     thread_start(c->thread);
+    *status = CORAL_OK;
+out:
+    if (parent)
+        reserve_guest_done(COMPONENT_COST);
     return c;
 }
 

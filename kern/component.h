@@ -95,15 +95,27 @@ struct component {
                                            modules it made (they may
                                            outlive it) */
     struct component *all_next;
+    /* Its creator (a reference; NULL: the kernel's), and the components
+     * of its subtree alive now, all depths (all_lock): a tree of
+     * components making components is bounded by each ancestor's limit. */
+    struct component *parent;
+    uint32_t tree, tree_limit;
+    /* The collection of cycles (all_lock): reached in epoch, work list. */
+    uint32_t gc_epoch;
+    struct component *gc_next;
 };
 
 /*
  * A new, empty component named `name` (copied, truncated), with its thread
- * started and idle, made by component `creator` (0: the kernel): it ends
- * when its creator ends, or when the last handle to it goes. Returns it
- * with one reference for the caller, or NULL when out of memory.
+ * started and idle, made by component `parent` (NULL: the kernel): it ends
+ * when its parent ends, or when the last handle to it goes. Returns it
+ * with one reference for the caller and *status CORAL_OK; or NULL with
+ * CORAL_EINVAL when the parent or one of its ancestors has as many
+ * components in its subtree as its limit (COMPONENT_LIMIT_COMPONENTS), or
+ * CORAL_EINTERNAL out of memory (a guest's component is held to the
+ * kernel's reserve). Never blocks.
  */
-struct component *component_create(const char *name, uint64_t creator);
+struct component *component_create(const char *name, struct component *parent, int *status);
 
 /*
  * Instantiates module m as the component's next instance, named name
@@ -154,6 +166,7 @@ enum {
     COMPONENT_INFO_ID = 0, COMPONENT_INFO_STATE = 1, COMPONENT_INFO_CPU_NS = 2,
     COMPONENT_INFO_MEMORY = 3, COMPONENT_INFO_INSTANCES = 4, COMPONENT_INFO_CALLS = 5,
     COMPONENT_INFO_AREAS = 6, COMPONENT_INFO_ENDED = 7, COMPONENT_INFO_KILL_NS = 8,
+    COMPONENT_INFO_COMPONENTS = 9,
 };
 int component_info(struct component *c, int key, int64_t *value);
 
@@ -172,6 +185,8 @@ enum {
     COMPONENT_LIMIT_CPU = 3,        /* % of the CPU, 1..100 */
     COMPONENT_LIMIT_AREAS = 4,      /* bytes of memory areas and modules it
                                        made, still alive */
+    COMPONENT_LIMIT_COMPONENTS = 5, /* components in its subtree (children,
+                                       theirs, ...) alive at once */
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 

@@ -121,9 +121,10 @@ static int sys_component_create(void *env, uint64_t *vals)
     struct component *c = env;
     char name[32];
     fmt_snprintf(name, sizeof name, "child of %llu", (unsigned long long)c->id);
-    struct component *child = component_create(name, c->id);
+    int status;
+    struct component *child = component_create(name, c, &status);
     if (!child) {
-        vals[0] = CORAL_EINTERNAL;
+        vals[0] = (uint32_t)status;
         vals[1] = HANDLE_NULL;
         return 0;
     }
@@ -184,8 +185,11 @@ static int sys_vma_create(void *env, uint64_t *vals)
         return 0;
     }
     struct component *c = env;
-    struct vma *v = reserve_guest_may_take((uint64_t)size)
-                        ? vma_new_buffer("buffer", (uint64_t)size, c->areas) : NULL;
+    struct vma *v = NULL;
+    if (reserve_guest_claim((uint64_t)size)) {
+        v = vma_new_buffer("buffer", (uint64_t)size, c->areas);
+        reserve_guest_done((uint64_t)size);
+    }
     if (!v) {
         vals[0] = CORAL_EINTERNAL;
         vals[1] = HANDLE_NULL;
@@ -245,6 +249,8 @@ static int sys_sys_info(void *env, uint64_t *vals)
     case 5: r = (int64_t)component_last_tick_ns(); break;
     case 6: component_info(self, COMPONENT_INFO_CPU_NS, &r); break;
     case 7: r = (int64_t)self->id; break;
+    case 8: r = (int64_t)reserve_bytes(); break;
+    case 9: r = (int64_t)reserve_low_water(); break;
     }
     vals[0] = (uint64_t)r;
     return 0;

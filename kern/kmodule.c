@@ -4,6 +4,7 @@
 #include "kern/kmodule.h"
 
 #include "kern/account.h"
+#include "kern/reserve.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/heap.h"
@@ -20,7 +21,7 @@ static void kmodule_destroy(struct kobj *o)
     kfree(km);
 }
 
-static const struct kobj_ops kmodule_ops = { "module", kmodule_destroy, NULL };
+static const struct kobj_ops kmodule_ops = { .name = "module", .destroy = kmodule_destroy };
 
 /* The engine reports an allocation that failed while decoding as an
  * invalid module whose message starts "out of memory" (wasm_error has no
@@ -56,6 +57,20 @@ struct kmodule *kmodule_create(const void *bytes, uint64_t len, struct account *
     if (!km->m) {
         *status = engine_ran_out(&err) ? 2 : 1;
         wasm_error_format(&err, NULL, why, why_size);
+        kfree(km);
+        return NULL;
+    }
+    /* Compiling is the guest's doing too: refused up front when what it
+     * would take passes the reserve or the component's limit. */
+    uint64_t est = wasm_compile_estimate(km->m);
+    if (acct && (!reserve_guest_may_take(est) ||
+                 account_used(acct) + len + est > acct->limit)) {
+        *status = 2;
+        fmt_snprintf(why, why_size, "compiling it would take about %llu bytes: more than %s "
+                     "allows", (unsigned long long)est,
+                     reserve_guest_may_take(est) ? "the component's limit on memory areas "
+                                                   "and modules" : "the kernel's reserve");
+        wasm_module_free(km->m);
         kfree(km);
         return NULL;
     }

@@ -55,6 +55,8 @@ void kobj_handle_remove(struct kobj *o)
               (void *)o);
     if (old == 1 && o->ops->unreachable)
         o->ops->unreachable(o);
+    else if (old > 1 && o->ops->handle_dropped)
+        o->ops->handle_dropped(o);
 }
 
 uint64_t kobj_live(enum kobj_kind kind)

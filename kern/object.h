@@ -31,6 +31,10 @@ struct kobj_ops {
      * one can reach it any more. Called with a handle space's lock held:
      * must not block or take that lock. */
     void (*unreachable)(struct kobj *o);
+    /* Optional: called when a guest handle to the object goes and others
+     * remain (a component may now be reachable only through a cycle).
+     * Same constraints as unreachable. */
+    void (*handle_dropped)(struct kobj *o);
 };
 
 struct kobj {

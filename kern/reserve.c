@@ -1,9 +1,14 @@
 /* The kernel's memory reserve (see reserve.h): 1/16 of RAM, at least 4 MiB. */
 #include "kern/reserve.h"
 
+#include "kern/spinlock.h"
 #include "mm/pmm.h"
 
 #define FRAME 4096ull
+
+static spinlock_t lock = SPINLOCK_INIT;
+static uint64_t claimed;            /* bytes claimed and not yet taken */
+static uint64_t low_water = UINT64_MAX;
 
 uint64_t reserve_bytes(void)
 {
@@ -13,10 +18,64 @@ uint64_t reserve_bytes(void)
     return r < (4ull << 20) ? 4ull << 20 : r;
 }
 
-bool reserve_guest_may_take(uint64_t bytes)
+/* Free RAM less the claims; lock held. Notes the low-water mark. */
+static uint64_t available(void)
 {
     struct pmm_stats st;
     pmm_get_stats(&st);
     uint64_t free = st.free_frames * FRAME;
-    return free >= bytes && free - bytes >= reserve_bytes();
+    if (free < low_water)
+        low_water = free;
+    return free > claimed ? free - claimed : 0;
+}
+
+static bool fits(uint64_t bytes, uint64_t floor)
+{
+    uint64_t avail = available();
+    return avail >= bytes && avail - bytes >= floor;
+}
+
+bool reserve_guest_claim(uint64_t bytes)
+{
+    uint64_t r = reserve_bytes();
+    uint64_t f = spin_lock_irqsave(&lock);
+    bool ok = fits(bytes, r);
+    if (ok)
+        claimed += bytes;
+    spin_unlock_irqrestore(&lock, f);
+    return ok;
+}
+
+void reserve_guest_done(uint64_t bytes)
+{
+    uint64_t f = spin_lock_irqsave(&lock);
+    claimed -= bytes;
+    available();                    /* the low-water mark, now it is taken */
+    spin_unlock_irqrestore(&lock, f);
+}
+
+bool reserve_guest_may_take(uint64_t bytes)
+{
+    uint64_t r = reserve_bytes();
+    uint64_t f = spin_lock_irqsave(&lock);
+    bool ok = fits(bytes, r);
+    spin_unlock_irqrestore(&lock, f);
+    return ok;
+}
+
+bool reserve_stack_may_take(uint64_t bytes)
+{
+    uint64_t r = reserve_bytes();
+    uint64_t f = spin_lock_irqsave(&lock);
+    bool ok = fits(bytes, r / 2);
+    spin_unlock_irqrestore(&lock, f);
+    return ok;
+}
+
+uint64_t reserve_low_water(void)
+{
+    uint64_t f = spin_lock_irqsave(&lock);
+    uint64_t v = low_water;
+    spin_unlock_irqrestore(&lock, f);
+    return v;
 }

@@ -38,6 +38,9 @@ struct thread {
     bool joinable;              /* freed by thread_join, not the reaper */
     struct thread *joiner;      /* blocked in thread_join on this thread */
     volatile bool kill_requested;
+    /* Runs guest work (a component's thread): what the engine allocates
+     * for it is guest-driven and held to the reserve (kern/reserve.h). */
+    bool guest;
     /* While switched out by a tick: the context it was interrupted in. */
     struct trap_frame *preempted;
     uint64_t cpu_ns;            /* time spent running */

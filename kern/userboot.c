@@ -184,7 +184,8 @@ struct component *userboot_start(void)
     struct kmodule *ub = compile_module(bm, "userboot", 8);
     if (!ub)
         return NULL;
-    struct component *c = component_create("userboot", 0);
+    int made;
+    struct component *c = component_create("userboot", NULL, &made);
     uint32_t index = 0;
     bool ok = c && grant_screen(c) && grant_programs(c) && add_dependencies(c, ub);
     if (c && !ok)

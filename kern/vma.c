@@ -38,7 +38,7 @@ static void vma_destroy(struct kobj *o)
     kfree(v);
 }
 
-static const struct kobj_ops vma_ops = { "memory area", vma_destroy, NULL };
+static const struct kobj_ops vma_ops = { .name = "memory area", .destroy = vma_destroy };
 
 static struct vma *alloc(const char *name, const struct vma_source *src, int access)
 {

@@ -35,11 +35,28 @@ static bool headroom(void)
     return kstack_reserve(&thread_current()->stack, KSTACK_HEADROOM);
 }
 
+/* On a component's thread, what the engine allocates (tables, instances,
+ * compiled code, compilation's scratch) is the guest's doing: claimed
+ * against the reserve in the same step. Elsewhere (the kernel compiling
+ * userboot, in-kernel tests) it is the kernel's own. */
+static bool claim(size_t size)
+{
+    return !thread_current()->guest || reserve_guest_claim(size);
+}
+
+static void claimed(size_t size)
+{
+    if (thread_current()->guest)
+        reserve_guest_done(size);
+}
+
 void *wasm_host_alloc(size_t size)
 {
-    if (!headroom())
+    if (!headroom() || !claim(size))
         return NULL;
-    return kmalloc(size);
+    void *p = kmalloc(size);
+    claimed(size);
+    return p;
 }
 
 void wasm_host_free(void *p, size_t size)
@@ -60,16 +77,15 @@ static struct vregion *region_at(const void *p, enum vregion_kind kind)
 
 void *wasm_host_code_alloc(size_t size)
 {
-    if (size == 0 || !headroom())
+    if (size == 0 || !headroom() || !claim(size))
         return NULL;
     struct vregion *r = vregion_reserve(size, PAGE_SIZE, VR_CODE, "wasm code");
-    if (!r)
-        return NULL;
-    if (vregion_commit(r, 0, vregion_size(r), MMU_WRITE)) {
+    if (r && vregion_commit(r, 0, vregion_size(r), MMU_WRITE)) {
         vregion_release(r);
-        return NULL;
+        r = NULL;
     }
-    return (void *)vregion_base(r);
+    claimed(size);
+    return r ? (void *)vregion_base(r) : NULL;
 }
 
 _Bool wasm_host_code_seal(void *p, size_t size, void *owner)
@@ -105,9 +121,11 @@ _Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
     if (!headroom())
         return 0;
     struct vregion *r = region_at(base, VR_WASM);
-    if (!r || to < from || !reserve_guest_may_take(to - from))
+    if (!r || to < from || !reserve_guest_claim(to - from))
         return 0;
-    return vregion_commit(r, from, to - from, MMU_WRITE) == 0;
+    bool ok = vregion_commit(r, from, to - from, MMU_WRITE) == 0;
+    reserve_guest_done(to - from);
+    return ok;
 }
 
 void wasm_host_mem_release(void *base, size_t size)
@@ -129,10 +147,10 @@ static bool stack_exhausted(struct trap_frame *f, void *owner, struct wasm_trap_
     const struct vregion *s = vregion_find(regs->fault_addr);
     if (!s || vregion_kind(s) != VR_STACK)
         return false;
-    /* The guest's growth: held to the reserve, which the kernel's own
-     * stack headroom draws on. A stub (no module's code, so no trap can
+    /* The guest's growth: held to the upper half of the reserve
+     * (kern/reserve.h), the lower half being the kernel's. A stub (no module's code, so no trap can
      * be made there) takes its few bytes from the reserve. */
-    if (reserve_guest_may_take(PAGE_SIZE) && kstack_grow(regs->fault_addr))
+    if (reserve_stack_may_take(PAGE_SIZE) && kstack_grow(regs->fault_addr))
         goto again;
     if (wasm_trap_stack(owner, regs))
         return true;

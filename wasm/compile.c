@@ -480,6 +480,29 @@ static bool compile_func(struct cc *c, uint32_t fi)
     return !c->failed;
 }
 
+/* The code region compile starts with, sized from the bodies: x86-64
+ * code runs about twice the size of the Wasm code (1.7 times for SQLite),
+ * so the region rarely grows (each growth copies it) and is rarely much
+ * too large (then the code is copied into one that fits, at the end). */
+static size_t initial_code_cap(const wasm_module *m)
+{
+    size_t code_bytes = 0;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        code_bytes += m->funcs[i].code_len;
+    size_t ndef = m->nfuncs - m->nfunc_imports;
+    size_t cap = 4096 + ndef * 64 + 2 * code_bytes;
+    return cap > X64_MAX_CODE ? X64_MAX_CODE : (cap + 4095) & ~(size_t)4095;
+}
+
+size_t wasm_compile_estimate(const wasm_module *m)
+{
+    size_t ndef = m->nfuncs - m->nfunc_imports;
+    /* The code region, the per-function labels and offsets, and the trap
+     * table (a few sites a function); the per-function scratch is small. */
+    return initial_code_cap(m) + (ndef + 1) * (sizeof(x64_label) + sizeof(uint32_t)) +
+           ndef * 4 * 8 + 64 * 1024;
+}
+
 wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
 {
     struct cc cc, *c = &cc;
@@ -506,15 +529,8 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     c->capvs = maxs + 4;
     c->capcs = maxd + 2;
     /* The code is emitted straight into a code region (writable until
-     * sealed), sized from the bodies: x86-64 code runs about twice the
-     * size of the Wasm code (1.7 times for SQLite), so the region rarely
-     * grows (each growth copies it) and is rarely much too large (then
-     * the code is copied into one that fits, at the end). */
-    size_t code_bytes = 0;
-    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
-        code_bytes += m->funcs[i].code_len;
-    size_t cap = 4096 + (size_t)ndef * 64 + 2 * code_bytes;
-    cap = cap > X64_MAX_CODE ? X64_MAX_CODE : (cap + 4095) & ~(size_t)4095;
+     * sealed). */
+    size_t cap = initial_code_cap(m);
     uint8_t *buf = wasm_host_code_alloc(cap);
     c->ltype = wasm_host_alloc(maxl);
     c->lpin = wasm_host_alloc(maxl);

@@ -126,6 +126,13 @@ void wasm_compiled_free(wasm_compiled *c);
  * compiling. */
 void wasm_compile_use_avx(bool on);
 
+/* What compiling m will take, in bytes, about (the code region it starts
+ * with, its tables, its scratch), known before compiling: a host checks
+ * it against what it can give. Growth past the first region is possible
+ * for code that expands more than usual; each allocation still goes
+ * through the host, which may refuse it. */
+size_t wasm_compile_estimate(const wasm_module *m);
+
 /* Bytes of machine code c holds (its code region, whole pages), for a
  * host that accounts for what a guest's modules cost it. */
 size_t wasm_compiled_code_size(const wasm_compiled *c);

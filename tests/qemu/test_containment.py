@@ -4,9 +4,11 @@ next to a companion counting its ticks (see its header): self-nesting
 instantiation, memory.grow / table.grow / a coral call at every offset of
 a fresh stack page, kills of components waiting in component_call and
 component_add, busy in a long host call and in compiled code, and
-self-nesting component_call. Expected: every check passes, no panic, the
-count and heap back at baseline, one log line for the nested trap, and
-the kill latencies printed.
+self-nesting component_call, a cycle of grants, a tree of components
+under a limit, and twelve components taking all the memory they may while
+the syscall fuzzer, a huge table and an innocent recursion run. Expected:
+every check passes, no panic, the count and heap back at baseline, one
+log line for the nested trap, and the kill latencies printed.
 """
 import re
 
@@ -14,7 +16,8 @@ from atollqemu import Boot
 import userboot_programs as programs
 
 CHILDREN = ["child_counter", "child_nest", "child_deep", "child_loop", "child_start_loops",
-            "child_waiter", "child_copier", "child_selfcall"]
+            "child_waiter", "child_copier", "child_selfcall", "child_bomb", "child_grow",
+            "child_fuzz", "child_table1m", "child_depth"]
 # Guest CPU time a victim may use after its kill (issue 14's bound).
 KILL_CPU_US = 10000
 

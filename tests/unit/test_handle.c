@@ -17,7 +17,7 @@ static void dummy_destroy(struct kobj *o)
     free(d);
 }
 
-static const struct kobj_ops dummy_ops = { "dummy", dummy_destroy, NULL };
+static const struct kobj_ops dummy_ops = { .name = "dummy", .destroy = dummy_destroy };
 
 static struct kobj *dummy(enum kobj_kind kind, int *destroyed)
 {
@@ -125,7 +125,8 @@ static void count_unreachable(struct kobj *o)
     unreachable_calls++;
 }
 
-static const struct kobj_ops watched_ops = { "watched", dummy_destroy, count_unreachable };
+static const struct kobj_ops watched_ops = { .name = "watched", .destroy = dummy_destroy,
+                                              .unreachable = count_unreachable };
 
 TEST(handle_last_drop_makes_unreachable)
 {

@@ -8,9 +8,13 @@
 ;; in a loop, and of one in an endless loop of compiled code (with the
 ;; victim's CPU time after the kill, and the wall time, printed as
 ;; "contain: kill latency ..."); calls of its own export through
-;; component_call without end (one trap, reported once). Afterwards the
-;; component count and the kernel heap are back where they started and
-;; the companion has counted on. Prints "contain: N passed, N failed".
+;; component_call without end (one trap, reported once); two components
+;; only a cycle of grants reaches; a tree of components making components
+;; under a limit, next to a bystander; twelve components taking all the
+;; memory they may at once, with the syscall fuzzer, a huge table and an
+;; innocent recursion run meanwhile. Afterwards the component count and
+;; the kernel heap are back where they started and the companion has
+;; counted on. Prints "contain: N passed, N failed".
 (module
   (import "coral" "handles" (table $handles 1 externref))
   (import "coral" "module_create"
@@ -31,9 +35,12 @@
   (import "coral" "component_grant"
     (func $grant (param externref externref) (result i32 i32)))
   (import "coral" "component_info" (func $info (param externref i32) (result i32 i64)))
+  (import "coral" "component_limit"
+    (func $limit (param externref i32 i64) (result i32)))
   (memory 8)
   (table $self 1 externref)
   (table $h 16 externref)
+  (table $g 12 externref)                      ;; the greedy ones
   (global $baseline (mut i64) (i64.const 0))
   (data (i32.const 0) "spin")
   (data (i32.const 16) "nest")
@@ -54,6 +61,9 @@
   (data (i32.const 368) "wait-add")
   (data (i32.const 384) ": stop ")
   (data (i32.const 400) " us, all cpu ")
+  (data (i32.const 416) "bomb")
+  (data (i32.const 432) "run")
+  (data (i32.const 448) "depth")
   @CHILDREN@
   @LIB@
   @LIB_STARTED@
@@ -211,6 +221,129 @@
     (call $wait_components (global.get $baseline))
     (call $check (call $sys_info (i32.const 3)) (global.get $baseline)))
 
+  ;; Two spinning components granted to each other, then both dropped:
+  ;; only the cycle reaches them, and they end.
+  (func $cycle
+    (call $spawn (global.get $loop_off) (global.get $loop_len) (i32.const 1))
+    (call $spawn (global.get $loop_off) (global.get $loop_len) (i32.const 3))
+    (call $grant_to (table.get $h (i32.const 1)) (table.get $h (i32.const 3)))
+    (call $grant_to (table.get $h (i32.const 3)) (table.get $h (i32.const 1)))
+    (call $startc (table.get $h (i32.const 1)) (i64.const 0) (i64.const 4) (i32.const 0))
+    (call $startc (table.get $h (i32.const 3)) (i64.const 0) (i64.const 4) (i32.const 0))
+    (call $sleep (i64.const 50000000))
+    (call $check32 (call $drop (table.get $h (i32.const 1))) (i32.const 0))
+    (call $check (call $sys_info (i32.const 3)) (i64.add (global.get $baseline) (i64.const 2)))
+    (call $check32 (call $drop (table.get $h (i32.const 3))) (i32.const 0))
+    (call $wait_components (global.get $baseline))
+    (call $check (call $sys_info (i32.const 3)) (global.get $baseline)))
+
+  ;; A tree of components making components, its root limited to 100
+  ;; below it: it stops there, a bystander (us) still makes modules and
+  ;; components, and killing the root ends the whole tree.
+  (func $bomb
+    (local $until i64)
+    (call $mc (table.get $self (i32.const 0)) (global.get $bomb_off) (global.get $bomb_len)
+              (i32.const 2) (i32.const 0))
+    (call $cc (i32.const 1))
+    (call $check32 (call $limit (table.get $h (i32.const 1)) (i32.const 5) (i64.const 100))
+                   (i32.const 0))
+    (call $grant_to (table.get $h (i32.const 1)) (table.get $h (i32.const 2)))
+    (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 2)) (i32.const 0)
+                (i32.const 0))
+    (call $startc (table.get $h (i32.const 1)) (i64.const 416) (i64.const 4) (i32.const 0))
+    (local.set $until (i64.add (call $clock) (i64.const 20000000000)))
+    (loop $w
+      (br_if $w (i32.and (i64.lt_u (call $info_of (table.get $h (i32.const 1)) (i32.const 9))
+                                   (i64.const 100))
+                         (i64.lt_u (call $clock) (local.get $until)))))
+    (call $check (call $info_of (table.get $h (i32.const 1)) (i32.const 9)) (i64.const 100))
+    (call $check32 (i64.le_u (call $sys_info (i32.const 3))
+                             (i64.add (global.get $baseline) (i64.const 101)))
+                   (i32.const 1))
+    ;; the bystander
+    (call $mc (table.get $self (i32.const 0)) (global.get $loop_off) (global.get $loop_len)
+              (i32.const 3) (i32.const 0))
+    (call $cc (i32.const 4))
+    (call $addc (table.get $h (i32.const 4)) (table.get $h (i32.const 3)) (i32.const 0)
+                (i32.const 0))
+    (drop (call $drop (table.get $h (i32.const 3))))
+    (drop (call $drop (table.get $h (i32.const 4))))
+    (drop (call $drop (table.get $h (i32.const 2))))
+    (call $check32 (call $kill (table.get $h (i32.const 1))) (i32.const 0))
+    (call $check32 (call $drop (table.get $h (i32.const 1))) (i32.const 0))
+    (call $wait_components (global.get $baseline))
+    (call $check (call $sys_info (i32.const 3)) (global.get $baseline)))
+
+  ;; Twelve components grow their memories at once until refused: the
+  ;; reserve holds (free RAM at or above it once they are done), and with
+  ;; the RAM so taken the syscall fuzzer runs without a trap, a table of a
+  ;; million externrefs is refused, and an innocent recursion 3000 deep
+  ;; still has its stack (all made beforehand: with the RAM taken, new
+  ;; components and modules are refused, as they should be). Then they
+  ;; go, and everything comes back.
+  (func $pressure
+    (local $i i32) (local $v i64)
+    (call $mc (table.get $self (i32.const 0)) (global.get $grow_off) (global.get $grow_len)
+              (i32.const 2) (i32.const 0))
+    (local.set $i (i32.const 0))
+    (loop $make
+      (call $cc (i32.const 1))
+      (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 2)) (i32.const 0)
+                  (i32.const 0))
+      (table.set $g (local.get $i) (table.get $h (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $make (i32.lt_u (local.get $i) (i32.const 12))))
+    (drop (call $drop (table.get $h (i32.const 2))))
+    (call $spawn (global.get $fuzz_off) (global.get $fuzz_len) (i32.const 1))
+    (call $spawn (global.get $depth_off) (global.get $depth_len) (i32.const 3))
+    (call $mc (table.get $self (i32.const 0)) (global.get $table1m_off)
+              (global.get $table1m_len) (i32.const 2) (i32.const 0))
+    (call $cc (i32.const 4))
+    ;; all at once
+    (local.set $i (i32.const 0))
+    (loop $go
+      (call $startc (table.get $g (local.get $i)) (i64.const 432) (i64.const 3) (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $go (i32.lt_u (local.get $i) (i32.const 12))))
+    (local.set $i (i32.const 0))
+    (loop $done
+      (drop (call $settle (table.get $g (local.get $i))))
+      (call $check32 (global.get $st) (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $done (i32.lt_u (local.get $i) (i32.const 12))))
+    (call $check32 (i64.ge_u (call $sys_info (i32.const 1)) (call $sys_info (i32.const 8)))
+                   (i32.const 1))
+    ;; the fuzzer, on what is left
+    (call $startc (table.get $h (i32.const 1)) (i64.const 432) (i64.const 3) (i32.const 0))
+    (call $check (call $settle (table.get $h (i32.const 1))) (i64.const 20000))
+    (call $check32 (global.get $st) (i32.const 0))
+    ;; a million-element table: refused
+    (call $add (table.get $h (i32.const 4)) (table.get $h (i32.const 2)))
+    (drop)
+    (call $check32 (i32.ne (i32.const 0)) (i32.const 1))
+    ;; the innocent recursion
+    (call $call (table.get $h (i32.const 3)) (i32.const 0) (table.get $self (i32.const 0))
+                (i64.const 448) (i64.const 5) (i64.const 3000))
+    (local.set $v)
+    (call $check32 (i32.const 0))
+    (call $check (local.get $v) (i64.const 3000))
+    ;; the kernel's half of the reserve was never touched
+    (call $check32 (i64.ge_u (call $sys_info (i32.const 9))
+                             (i64.div_u (call $sys_info (i32.const 8)) (i64.const 2)))
+                   (i32.const 1))
+    (local.set $i (i32.const 1))
+    (loop $drop_h
+      (drop (call $drop (table.get $h (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $drop_h (i32.lt_u (local.get $i) (i32.const 5))))
+    (local.set $i (i32.const 0))
+    (loop $free
+      (drop (call $drop (table.get $g (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $free (i32.lt_u (local.get $i) (i32.const 12))))
+    (call $wait_components (global.get $baseline))
+    (call $check (call $sys_info (i32.const 3)) (global.get $baseline)))
+
   (func (export "init") (result i32)
     (local $heap i64) (local $c1 i64) (local $v i64)
     (call $spawn (global.get $counter_off) (global.get $counter_len) (i32.const 0))
@@ -227,6 +360,9 @@
     (call $busy (global.get $copier_off) (global.get $copier_len) (i32.const 336) (i32.const 9))
     (call $busy (global.get $loop_off) (global.get $loop_len) (i32.const 320) (i32.const 13))
     (call $selfcall)
+    (call $cycle)
+    (call $bomb)
+    (call $pressure)
     (call $check32 (i64.gt_u (call $count) (local.get $c1)) (i32.const 1))
     (call $wait_components (global.get $baseline))
     (call $check (call $sys_info (i32.const 3)) (global.get $baseline))
