@@ -714,6 +714,15 @@ int component_set_limit(struct component *c, int key, uint64_t value)
     case COMPONENT_LIMIT_AREAS:
         status = account_lower(c->areas, value) ? CORAL_OK : CORAL_EINVAL;
         break;
+    case COMPONENT_LIMIT_SPACE: {
+        uint64_t g = spin_lock_irqsave(&all_lock);
+        if (value >= c->space && value <= c->space_limit) {
+            c->space_limit = value;
+            status = CORAL_OK;
+        }
+        spin_unlock_irqrestore(&all_lock, g);
+        break;
+    }
     case COMPONENT_LIMIT_COMPONENTS: {
         uint64_t g = spin_lock_irqsave(&all_lock);
         if (value >= c->tree && value <= c->tree_limit) {
@@ -805,6 +814,12 @@ int component_info(struct component *c, int key, int64_t *value)
     case COMPONENT_INFO_INSTANCES: v = c->ninst; break;
     case COMPONENT_INFO_CALLS: v = (int64_t)c->calls; break;
     case COMPONENT_INFO_AREAS: v = (int64_t)account_used(c->areas); break;
+    case COMPONENT_INFO_SPACE: {
+        uint64_t f = spin_lock_irqsave(&all_lock);
+        v = (int64_t)c->space;
+        spin_unlock_irqrestore(&all_lock, f);
+        break;
+    }
     case COMPONENT_INFO_COMPONENTS: {
         uint64_t f = spin_lock_irqsave(&all_lock);
         v = c->tree;
@@ -996,15 +1011,35 @@ static void component_destroy(struct kobj *o)
     for (struct component *a = c->parent; a; a = a->parent)
         a->tree--;
     spin_unlock_irqrestore(&all_lock, f);
-    if (c->parent)
-        kobj_put(&c->parent->k);
     handle_space_destroy(&c->handles);
-    wasm_store_free(c->store);
+    wasm_store_free(c->store);  /* credits its memories' address space */
+    if (c->parent)              /* ... to its ancestors too: last */
+        kobj_put(&c->parent->k);
     for (uint32_t i = 0; i < c->ninst; i++)
         kobj_put(&c->inst[i].mod->k);
     account_put(c->areas);      /* areas it made and handed on keep it */
     kfree(c->coral);
     kfree(c);
+}
+
+bool component_space_charge(struct component *c, uint64_t bytes)
+{
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    bool ok = true;
+    for (struct component *a = c; a && ok; a = a->parent)
+        ok = a->space_limit - a->space >= bytes && a->space <= a->space_limit;
+    for (struct component *a = c; a && ok; a = a->parent)
+        a->space += bytes;
+    spin_unlock_irqrestore(&all_lock, f);
+    return ok;
+}
+
+void component_space_credit(struct component *c, uint64_t bytes)
+{
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    for (struct component *a = c; a; a = a->parent)
+        a->space -= bytes;
+    spin_unlock_irqrestore(&all_lock, f);
 }
 
 /* Nobody can reach it any more (its creator dropped the last handle):
@@ -1146,6 +1181,7 @@ struct component *component_create(const char *name, struct component *parent, i
     wasm_store_set_elem_limit(c->store, 1u << 20);
     /* Its subtree: as many idle components as a quarter of RAM holds. */
     c->tree_limit = (uint32_t)(ps.total_frames * 4096 / 4 / COMPONENT_COST);
+    c->space_limit = COMPONENT_SPACE_LIMIT;
     size_t n = strnlen(name, sizeof c->name - 1);
     memcpy(c->name, name, n);
     uint64_t f = spin_lock_irqsave(&all_lock);
@@ -1174,6 +1210,7 @@ struct component *component_create(const char *name, struct component *parent, i
         goto out;
     }
     c->thread->guest = true;
+    c->thread->owner = c;
     kobj_get(&c->k);            /* the thread's reference */
     f = spin_lock_irqsave(&all_lock);
     c->all_next = all_components;

@@ -28,6 +28,10 @@
 #define COMPONENT_MAX_GRANTS    64
 #define COMPONENT_MAX_HANDLES   4096
 #define COMPONENT_NAME_MAX      64
+/* Address space a component's subtree may reserve for memories by
+ * default: 4 TiB, an eighth of the kernel's 32 TiB of regions (512
+ * memories), so one tree cannot take the room others need. */
+#define COMPONENT_SPACE_LIMIT   (4ull << 40)
 
 /* Result codes (DESIGN.md), and the extension calls' "it trapped". */
 enum { CORAL_OK = 0, CORAL_EINVAL = 1, CORAL_EINTERNAL = 2, CORAL_EUNKNOWN = 3,
@@ -100,6 +104,9 @@ struct component {
      * components making components is bounded by each ancestor's limit. */
     struct component *parent;
     uint32_t tree, tree_limit;
+    /* Kernel address space its memories and its subtree's reserve (8 GiB
+     * and 64 KiB each), charged at every ancestor (all_lock). */
+    uint64_t space, space_limit;
     /* The collection of cycles (all_lock): reached in epoch, work list. */
     uint32_t gc_epoch;
     struct component *gc_next;
@@ -166,7 +173,7 @@ enum {
     COMPONENT_INFO_ID = 0, COMPONENT_INFO_STATE = 1, COMPONENT_INFO_CPU_NS = 2,
     COMPONENT_INFO_MEMORY = 3, COMPONENT_INFO_INSTANCES = 4, COMPONENT_INFO_CALLS = 5,
     COMPONENT_INFO_AREAS = 6, COMPONENT_INFO_ENDED = 7, COMPONENT_INFO_KILL_NS = 8,
-    COMPONENT_INFO_COMPONENTS = 9,
+    COMPONENT_INFO_COMPONENTS = 9, COMPONENT_INFO_SPACE = 10,
 };
 int component_info(struct component *c, int key, int64_t *value);
 
@@ -187,6 +194,8 @@ enum {
                                        made, still alive */
     COMPONENT_LIMIT_COMPONENTS = 5, /* components in its subtree (children,
                                        theirs, ...) alive at once */
+    COMPONENT_LIMIT_SPACE = 6,      /* bytes of address space its subtree's
+                                       memories reserve */
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 
@@ -206,6 +215,12 @@ void component_start_events(struct component *c, bool takes_keys);
  * trapped (the component has ended then). */
 int component_tick(struct component *c);
 int component_press_key(struct component *c, uint8_t code);
+
+/* Address space for one of c's memories (kern/wasm_host.c): charged to c
+ * and to every ancestor, or refused (false, nothing charged) when one of
+ * them would pass its limit (COMPONENT_LIMIT_SPACE). Never blocks. */
+bool component_space_charge(struct component *c, uint64_t bytes);
+void component_space_credit(struct component *c, uint64_t bytes);
 
 /* Serves the queued requests of every component whose thread is the
  * caller's, until none is left: for the hosted build (host/atoll_coral.c),

@@ -41,6 +41,7 @@ struct thread {
     /* Runs guest work (a component's thread): what the engine allocates
      * for it is guest-driven and held to the reserve (kern/reserve.h). */
     bool guest;
+    void *owner;                /* the component it runs (kern/component.h) */
     /* While switched out by a tick: the context it was interrupted in. */
     struct trap_frame *preempted;
     uint64_t cpu_ns;            /* time spent running */

@@ -16,6 +16,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
+#include "kern/component.h"
 #include "kern/reserve.h"
 #include "kern/thread.h"
 #include "mm/heap.h"
@@ -107,13 +108,24 @@ void wasm_host_code_free(void *p, size_t size)
     vregion_release(region_at(p, VR_CODE));
 }
 
+/* A memory's address space is its component's (and its ancestors'),
+ * within their limits: the region remembers whom to credit. */
 void *wasm_host_mem_reserve(size_t size)
 {
     if (!headroom())
         return NULL;
+    struct component *c = thread_current()->owner;
+    if (c && !component_space_charge(c, size))
+        return NULL;
     /* 2 MiB alignment leaves room for large pages later. */
     struct vregion *r = vregion_reserve(size, LARGE_PAGE_SIZE, VR_WASM, "wasm memory");
-    return r ? (void *)vregion_base(r) : NULL;
+    if (!r) {
+        if (c)
+            component_space_credit(c, size);
+        return NULL;
+    }
+    vregion_set_owner(r, c);
+    return (void *)vregion_base(r);
 }
 
 _Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
@@ -130,9 +142,11 @@ _Bool wasm_host_mem_commit(void *base, size_t from, size_t to)
 
 void wasm_host_mem_release(void *base, size_t size)
 {
-    (void)size;
     headroom();
-    vregion_release(region_at(base, VR_WASM));
+    struct vregion *r = region_at(base, VR_WASM);
+    if (r && vregion_owner(r))
+        component_space_credit(vregion_owner(r), size);
+    vregion_release(r);
 }
 
 /* Compiled code touched a page of a lazily backed kernel stack (a

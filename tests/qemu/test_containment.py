@@ -16,7 +16,7 @@ from atollqemu import Boot
 import userboot_programs as programs
 
 CHILDREN = ["child_counter", "child_nest", "child_deep", "child_loop", "child_start_loops",
-            "child_waiter", "child_copier", "child_selfcall", "child_bomb", "child_grow",
+            "child_waiter", "child_copier", "child_selfcall", "child_bomb", "child_grow", "child_hog",
             "child_fuzz", "child_table1m", "child_depth"]
 # Guest CPU time a victim may use after its kill (issue 14's bound).
 KILL_CPU_US = 10000

@@ -237,6 +237,27 @@
     (call $wait_components (global.get $baseline))
     (call $check (call $sys_info (i32.const 3)) (global.get $baseline)))
 
+  ;; Address space: a child allowed two memories' worth gets two
+  ;; instances with a memory each, not a third.
+  (func $space
+    (call $mc (table.get $self (i32.const 0)) (global.get $grow_off) (global.get $grow_len)
+              (i32.const 2) (i32.const 0))
+    (call $cc (i32.const 1))
+    (call $check32 (call $limit (table.get $h (i32.const 1)) (i32.const 6)
+                                (i64.const 17180000256)) (i32.const 0))
+    (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 2)) (i32.const 0)
+                (i32.const 0))
+    (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 2)) (i32.const 0)
+                (i32.const 1))
+    (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 2)) (i32.const 1)
+                (i32.const 0))
+    (call $check (call $info_of (table.get $h (i32.const 1)) (i32.const 10))
+                 (i64.const 17180000256))
+    (drop (call $drop (table.get $h (i32.const 2))))
+    (call $check32 (call $drop (table.get $h (i32.const 1))) (i32.const 0))
+    (call $wait_components (global.get $baseline))
+    (call $check (call $sys_info (i32.const 3)) (global.get $baseline)))
+
   ;; A tree of components making components, its root limited to 100
   ;; below it: it stops there, a bystander (us) still makes modules and
   ;; components, and killing the root ends the whole tree.
@@ -283,7 +304,7 @@
   ;; go, and everything comes back.
   (func $pressure
     (local $i i32) (local $v i64)
-    (call $mc (table.get $self (i32.const 0)) (global.get $grow_off) (global.get $grow_len)
+    (call $mc (table.get $self (i32.const 0)) (global.get $hog_off) (global.get $hog_len)
               (i32.const 2) (i32.const 0))
     (local.set $i (i32.const 0))
     (loop $make
@@ -361,6 +382,7 @@
     (call $busy (global.get $loop_off) (global.get $loop_len) (i32.const 320) (i32.const 13))
     (call $selfcall)
     (call $cycle)
+    (call $space)
     (call $bomb)
     (call $pressure)
     (call $check32 (i64.gt_u (call $count) (local.get $c1)) (i32.const 1))
