@@ -69,6 +69,12 @@ bench-coral: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/user/env.wasm
              $(BUILD)/user/userboot.wasm bench-linux
 	python3 bench/coral/measure.py -n 3 --build $(BUILD)
 
+# Kill latency in the kernel: a victim in compiled code, in a long host
+# call and in waits (bench/kill/measure.py).
+.PHONY: bench-kill
+bench-kill: deps $(BUILD)/atoll.elf
+	python3 bench/kill/measure.py -n 5
+
 # Compile speed against V8 and memory, alone (make bench runs them too).
 .PHONY: bench-compile-v8 bench-memory
 bench-compile-v8: deps $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm

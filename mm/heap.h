@@ -15,8 +15,8 @@
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 
-/* kzalloc for a big block a guest asked for: a large block is backed a
- * megabyte at a time, and stop() is asked after each; true gives up
+/* kzalloc for a big block a guest asked for: a large block is backed
+ * 256 KiB at a time, and stop() is asked after each; true gives up
  * (NULL, nothing kept). So a killed thread does not spend long in it. */
 void *kzalloc_stoppable(size_t size, bool (*stop)(void));
 void *kcalloc(size_t n, size_t size);    /* NULL on overflow too */

@@ -74,8 +74,8 @@ bool heap_backend_is_slab(const void *p)
 }
 
 /* Committed a step at a time, so that whoever may stop the allocation
- * is asked often: at most a megabyte of work between two questions. */
-#define LARGE_STEP (1024 * 1024)
+ * is asked often: at most 256 KiB of work between two questions. */
+#define LARGE_STEP (256 * 1024)
 
 void *heap_backend_large_alloc(size_t bytes, bool (*stop)(void))
 {

@@ -16,7 +16,7 @@ void *heap_backend_slab_alloc(void);            /* NULL when exhausted */
 void heap_backend_slab_free(void *slab);
 /* A large block of bytes (a multiple of the page size), page-aligned and
  * zeroed; NULL when exhausted, or when stop (if not NULL) returned true:
- * it is asked after each megabyte committed. */
+ * it is asked after each 256 KiB committed. */
 void *heap_backend_large_alloc(size_t bytes, bool (*stop)(void));
 void heap_backend_large_free(void *p, size_t bytes);
 /* Whether p lies in memory handed out by heap_backend_slab_alloc. */

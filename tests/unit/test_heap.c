@@ -48,7 +48,7 @@ bool heap_backend_is_slab(const void *p)
 
 static size_t large_live;
 
-/* Like the kernel's: zeroed, and stop is asked after each megabyte. */
+/* Like the kernel's: zeroed, and stop is asked after each step (1 MiB here). */
 void *heap_backend_large_alloc(size_t bytes, bool (*stop)(void))
 {
     if (bytes > (1ull << 32))
