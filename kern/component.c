@@ -36,7 +36,9 @@
 #define REQUEST_WAIT_NS      2000000000ull
 #define COMPONENT_STACK_BACKED (32 * 1024)
 
-enum creq_kind { REQ_ADD, REQ_CALL, REQ_START };
+/* REQ_ADD_START: an add nobody waits for (component_add_start), counted
+ * in c->started as REQ_START is. */
+enum creq_kind { REQ_ADD, REQ_CALL, REQ_START, REQ_ADD_START };
 
 /* A request from another thread, on the heap: a caller that is killed
  * while it waits leaves, and the request must outlive its stack. It holds
@@ -497,12 +499,19 @@ static void finish(struct component *c, struct creq *r)
         creq_free(r);
 }
 
+static void serve_add_start(struct component *c, struct creq *r);
+
 static void serve(struct component *c, struct creq *r)
 {
+    if (r->kind == REQ_ADD_START) {
+        serve_add_start(c, r);
+        return;
+    }
     if (r->kind == REQ_START) {
         int status = do_call(c, r->index, r->name, r->len, r->arg, &r->result);
         if (status == CORAL_OK)
             __atomic_store_n(&c->last_result, r->result, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->add_failed, false, __ATOMIC_RELAXED);
         /* Last: component_status trusts what it sees once this drops. */
         __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
         creq_free(r);
@@ -760,6 +769,56 @@ int component_start(struct component *c, uint32_t index, const char *name, size_
     return CORAL_OK;
 }
 
+int component_add_start(struct component *c, struct kmodule *m, const char *name, size_t len)
+{
+    if (len > COMPONENT_NAME_MAX || c->state == COMPONENT_DEAD || c->kill)
+        return CORAL_EINVAL;
+    struct creq *r = creq_new(REQ_ADD_START, name, len);
+    if (!r)
+        return CORAL_EINTERNAL;
+    r->mod = (struct kmodule *)kobj_get(&m->k);
+    __atomic_fetch_add(&c->started, 1, __ATOMIC_ACQUIRE);
+    if (!enqueue(c, r)) {
+        __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
+        creq_free(r);
+        return CORAL_EINVAL;
+    }
+    return CORAL_OK;
+}
+
+/* On the component's thread. The outcome is published as a started
+ * call's is: value and reason first, the count of started work last. */
+static void serve_add_start(struct component *c, struct creq *r)
+{
+    uint32_t index = 0;
+    int status = do_add(c, r->mod, r->name, r->len, &index, r->why, sizeof r->why);
+    /* A kill lands in the start function as a trap of the instantiation:
+     * its code has stopped here (kill latency, component_info key 8). */
+    if (status && c->kill && !c->stop_cpu_ns)
+        c->stop_cpu_ns = thread_cpu_ns(thread_current());
+    if (status == CORAL_OK) {
+        __atomic_store_n(&c->last_result, (int64_t)index, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->add_failed, false, __ATOMIC_RELAXED);
+    } else if (c->kill) {
+        /* Its end is the kill, which component_status reports. */
+        if (!c->reported)
+            pr_info("atoll: component %llu (%s) killed during an add\n",
+                    (unsigned long long)c->id, c->name);
+        c->reported = true;
+    } else {
+        /* The component lives on (a start function's trap fails the add,
+         * not the component): its describe says why until the next
+         * started work is done. */
+        fmt_snprintf(c->why, sizeof c->why, "add failed: %s", r->why);
+        pr_info("atoll: component %llu (%s): add failed: %s\n",
+                (unsigned long long)c->id, c->name, r->why);
+        __atomic_store_n(&c->last_result, -(int64_t)status, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->add_failed, true, __ATOMIC_RELAXED);
+    }
+    __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
+    creq_free(r);
+}
+
 int component_status(struct component *c, int64_t *value)
 {
     *value = 0;
@@ -848,7 +907,8 @@ size_t component_describe(struct component *c, char *buf, size_t size)
     int st = component_status(c, &v);
     const char *text = st == COMPONENT_STATUS_TRAPPED ? c->why
                      : st == COMPONENT_STATUS_KILLED ? "killed"
-                     : st == COMPONENT_STATUS_RUNNING ? "running" : "idle";
+                     : st == COMPONENT_STATUS_RUNNING ? "running"
+                     : __atomic_load_n(&c->add_failed, __ATOMIC_RELAXED) ? c->why : "idle";
     size_t n = strnlen(text, sizeof c->why);
     if (n > size)
         n = size;
@@ -923,7 +983,7 @@ static void die(struct component *c)
     spin_unlock_irqrestore(&c->lock, f);
     while (r) {
         struct creq *next = r->next;
-        if (r->kind == REQ_START) {
+        if (r->kind == REQ_START || r->kind == REQ_ADD_START) {
             __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
             creq_free(r);
         } else {

@@ -84,6 +84,8 @@ struct component {
     uint64_t calls;                     /* exports called (events included) */
     uint32_t started;                   /* component_start calls not done */
     int64_t last_result;                /* of the last started call */
+    bool add_failed;                    /* the last started work was an add
+                                           that failed: why says why */
     volatile bool thread_gone;          /* exited: c->thread may be freed */
     uint64_t cpu_ns;                    /* the thread's CPU time, once gone */
     uint64_t kill_cpu_ns;               /* its CPU time when asked to end */
@@ -158,10 +160,23 @@ int component_call(struct component *c, uint32_t index, const char *name,
 int component_start(struct component *c, uint32_t index, const char *name, size_t len,
                     uint64_t arg);
 
+/* Like component_add, without waiting: queues the add on the component's
+ * thread (after the work already queued there) and returns CORAL_OK, or
+ * CORAL_EINVAL (a name of more than COMPONENT_NAME_MAX bytes, the
+ * component ended) / CORAL_EINTERNAL (out of memory). Until it is done,
+ * component_status says running; then idle, with the new instance's index
+ * as its value, or -CORAL_EINVAL / -CORAL_EINTERNAL when the add failed
+ * (component_describe then gives the reason, "add failed: ..."). A start
+ * function that never returns keeps it running until a kill ends the
+ * component. Never blocks. */
+int component_add_start(struct component *c, struct kmodule *m, const char *name, size_t len);
+
 /* How the component stands (ABI: docs/abi.md, component_status). */
 enum {
-    COMPONENT_STATUS_IDLE = 0,      /* *value: result of the last started call */
-    COMPONENT_STATUS_RUNNING = 1,   /* a started call is queued or running */
+    COMPONENT_STATUS_IDLE = 0,      /* *value: result of the last started call
+                                       or add */
+    COMPONENT_STATUS_RUNNING = 1,   /* a started call or add is queued or
+                                       running */
     COMPONENT_STATUS_TRAPPED = 2,   /* *value: the trap kind */
     COMPONENT_STATUS_KILLED = 3,
 };
@@ -179,7 +194,8 @@ int component_info(struct component *c, int key, int64_t *value);
 
 /* One line (no newline, not NUL-terminated) saying how the component
  * stands or how it ended: "trapped in instance 2 (hello), function 5
- * (main): integer divide by zero", "killed", "running" or "idle". Writes
+ * (main): integer divide by zero", "killed", "running", "idle", or, idle
+ * after a started add failed, "add failed: " and the reason. Writes
  * at most size bytes; returns how many. */
 size_t component_describe(struct component *c, char *buf, size_t size);
 

@@ -329,6 +329,28 @@ static int sys_component_start(void *env, uint64_t *vals)
     return 0;
 }
 
+/* Queues an add of module mh to component ch, named by bytes of a memory
+ * area (len 0: unnamed, the area unread); its outcome shows in
+ * component_status. */
+static int sys_component_add_start(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    char name[COMPONENT_NAME_MAX];
+    int64_t len = (int64_t)vals[4];
+    struct component *target = get_component(c, arg_handle(vals, 0));
+    struct kmodule *m = (struct kmodule *)component_handle_get(c, arg_handle(vals, 1),
+                                                               KOBJ_MODULE);
+    int status = CORAL_EINVAL;
+    if (target && m &&
+        (len == 0 ||
+         read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name)))
+        status = component_add_start(target, m, name, (size_t)len);
+    kobj_put(target ? &target->k : NULL);
+    kobj_put(m ? &m->k : NULL);
+    vals[0] = (uint32_t)status;
+    return 0;
+}
+
 static int sys_component_status(void *env, uint64_t *vals)
 {
     struct component *target = get_component(env, arg_handle(vals, 0));
@@ -423,6 +445,7 @@ static const struct coral_func funcs[] = {
     { "component_add_named", EXT EXT EXT I64 I64, I32 I32, sys_component_add_named },
     { "component_call", EXT I32 EXT I64 I64 I64, I32 I64, sys_component_call },
     { "component_start", EXT I32 EXT I64 I64 I64, I32, sys_component_start },
+    { "component_add_start", EXT EXT EXT I64 I64, I32, sys_component_add_start },
     { "component_status", EXT, I32 I64, sys_component_status },
     { "component_kill", EXT, I32, sys_component_kill },
     { "component_info", EXT I32, I32 I64, sys_component_info },

@@ -7,8 +7,9 @@ Keys are typed through the QEMU monitor; each check reads the serial log,
 where userboot mirrors every screen line, and the VGA text screen.
 
 Needs build/atoll.iso (make iso) with the programs archive; the trapping
-program is a WAT module of this file, booted in an archive of its own
-with the same kernel (Multiboot1, SeaBIOS).
+program and the one whose start function never returns are WAT modules of
+this file, booted in archives of their own with the same kernel
+(Multiboot1, SeaBIOS).
 """
 import os
 import re
@@ -187,26 +188,25 @@ BOOM_WAT = """(module
 """
 
 
-def boom_archive(folder):
-    """A programs archive of env.wasm, hello.wasm and boom.wasm."""
-    boom = wat2wasm(BOOM_WAT, "boom")
-    path = os.path.join(folder, "programs.tar")
-    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
-        for src, name in [(os.path.join(USER, "env.wasm"), "env.wasm"),
-                          (os.path.join(USER, "programs", "hello.wasm"), "hello.wasm"),
-                          (boom, "boom.wasm")]:
-            t.add(src, arcname=name)
-    return path
-
-
-def test_a_trapping_program_is_reported():
+def archive_with(wats):
+    """The boot modules of a userboot whose programs archive holds
+    env.wasm, hello.wasm and the WAT programs of wats ({name: text})."""
     for f in ["env.wasm", "userboot.wasm", "programs/hello.wasm"]:
         assert os.path.exists(os.path.join(USER, f)), "build/user/%s is missing: make" % f
     folder = tempfile.mkdtemp(prefix="atoll-programs-")
-    archive = boom_archive(folder)
-    modules = [os.path.join(USER, "env.wasm") + " env",
-               os.path.join(USER, "userboot.wasm") + " userboot",
-               archive + " programs"]
+    path = os.path.join(folder, "programs.tar")
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
+        t.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
+        t.add(os.path.join(USER, "programs", "hello.wasm"), arcname="hello.wasm")
+        for name, text in wats.items():
+            t.add(wat2wasm(text, name), arcname=name + ".wasm")
+    return [os.path.join(USER, "env.wasm") + " env",
+            os.path.join(USER, "userboot.wasm") + " userboot",
+            path + " programs"]
+
+
+def test_a_trapping_program_is_reported():
+    modules = archive_with({"boom": BOOM_WAT})
     with Boot(append="loglevel=2", modules=modules, timeout=180) as b:
         start(b)
         out = command(b, "run boom", lambda o: "trapped" in o)
@@ -220,4 +220,54 @@ def test_a_trapping_program_is_reported():
         assert out.startswith("Hello, World!\n"), "the shell did not go on:\n" + out
         out = command(b, "ps", lambda o: "userboot" in o)
         assert set(ps_jobs(out)) == {"userboot"}, out
+        assert "panic" not in b.serial, b.serial[-3000:]
+
+
+# A program whose start function never returns: the shell adds its
+# instances on its own thread (component_add_start), so it still answers.
+STUCK_WAT = """(module
+  (import "env" "memory" (memory 16))
+  (func $forever (loop $l (br $l)))
+  (start $forever)
+  (func (export "atoll_start") (result i32) (i32.const 0)))
+"""
+
+
+def live_components(boot):
+    out = command(boot, "mem", lambda o: "live components" in o)
+    return int(re.search(r"live components\s+(\d+)", out).group(1))
+
+
+def test_a_start_function_that_never_returns_can_be_ended():
+    with Boot(append="loglevel=2", modules=archive_with({"stuck": STUCK_WAT}), timeout=240) as b:
+        start(b)
+        baseline = live_components(b)
+        # In the foreground: the prompt waits, Ctrl+C ends it, the shell goes on.
+        command(b, "run stuck", prompt=False)
+        time.sleep(2)
+        assert last_row(b) == PROMPT + " run stuck", "\n".join(screen(b))
+        b.send_keys(["ctrl-c"])
+        assert wait_serial(b, lambda s: "^C\nstuck: killed\n" in user_lines(s)), \
+            b.serial[-3000:]
+        out = command(b, "ps", lambda o: "userboot" in o)
+        assert set(ps_jobs(out)) == {"userboot"}, out
+        command(b, "echo hi", lambda o: o.startswith("hi\n"))
+        # In the background: loading, ended by kill.
+        out = command(b, "run stuck &", lambda o: re.search(r"^\[\d+\] stuck$", o, re.M))
+        stuck_id = int(re.search(r"^\[(\d+)\] stuck$", out, re.M).group(1))
+        time.sleep(1)
+        out = command(b, "ps", lambda o: "stuck" in o)
+        assert ps_jobs(out).get("stuck") == (stuck_id, "loading"), out
+        command(b, "echo still here", lambda o: "still here\n" in o)
+        command(b, "kill %d" % stuck_id, lambda o: "[%d] stuck killed" % stuck_id in o,
+                timeout=20)
+        out = command(b, "ps", lambda o: "userboot" in o)
+        assert set(ps_jobs(out)) == {"userboot"}, out
+        # Nothing is left of either: the kernel's count is back.
+        deadline = time.monotonic() + 20
+        while live_components(b) != baseline and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert live_components(b) == baseline, b.serial[-3000:]
+        out = command(b, "run hello")
+        assert out.startswith("Hello, World!\n"), "the shell did not go on:\n" + out
         assert "panic" not in b.serial, b.serial[-3000:]

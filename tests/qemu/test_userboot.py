@@ -9,6 +9,9 @@ and keeps it and every other component apart.
 - Hostile arguments to every coral function (wasm/hostile_userboot.wat)
   get result 1 (or 2 at a kernel limit) and the kernel goes on; started
   calls, their status, description and kill (wasm/started_userboot.wat).
+- Adds that do not wait (wasm/addstart_userboot.wat): the outcome and its
+  reason in component_status and component_describe, and a start function
+  that never returns, killed: its thread ends and nothing is left.
 - A child that never returns, one that traps and one that spins until its
   last handle is dropped (wasm/containment_userboot.wat): the trap is
   reported with component, instance, function and kind, the dropped one is
@@ -105,6 +108,22 @@ def test_started_calls_status_info_describe_kill():
         m = re.search(r"started: (\d+) passed, (\d+) failed", b.serial)
         assert m, "no summary:\n" + b.serial
         assert int(m.group(2)) == 0 and int(m.group(1)) >= 40, b.serial
+        assert "panic" not in b.serial, b.serial
+
+
+def test_add_start_reports_and_a_looping_start_function_is_killed():
+    path = programs.with_children("addstart_userboot", [
+        "child_answer", "child_unlinkable", "child_start_traps", "child_start_loops"])
+    with boot_userboot(path) as b:
+        assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial
+        m = re.search(r"addstart (\d+) passed, (\d+) failed", b.serial)
+        assert m, "no summary:\n" + b.serial
+        assert int(m.group(2)) == 0 and int(m.group(1)) >= 60, b.serial
+        assert re.search(r"addstart kill latency: \d+ us", b.serial), b.serial
+        assert re.search(r"component \d+ \(child of 1\): add failed: unknown import", b.serial), \
+            b.serial
+        assert re.search(r"component \d+ \(child of 1\) killed during an add", b.serial), b.serial
+        assert "init returned 0" in b.serial, b.serial
         assert "panic" not in b.serial, b.serial
 
 

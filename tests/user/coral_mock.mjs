@@ -12,10 +12,12 @@
 //    function never reads slot 0).
 //  - component_call runs the export at once on the caller's JS stack instead
 //    of on the component's own thread.
-//  - component_start queues the call; it runs when the test calls
-//    Kernel.step() (a scheduler round), all at once, unless the test holds
-//    the component (Kernel.held: instance names whose components do not
-//    run, like a program in an endless loop). CPU time is 1 ms a call.
+//  - component_start queues the call, component_add_start the add; they
+//    run when the test calls Kernel.step() (a scheduler round), all at
+//    once, unless the test holds the component (Kernel.held: instance
+//    names whose components do not run, like a program in an endless
+//    loop) or the add (Kernel.heldAdds: instance names whose start
+//    functions never return). CPU time is 1 ms a call.
 
 import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 
@@ -56,10 +58,12 @@ export class Component {
     this.id = id;
     this.grants = [];    // Handles, in grant order
     this.instances = []; // { instance, info, name }
-    this.queue = [];     // started calls not yet run: { inst, name, arg }
+    this.queue = [];     // started calls not yet run: { inst, name, arg },
+                         // and started adds: { mod, name, add: true }
     this.state = IDLE;   // IDLE, RUNNING (while queue is not empty), TRAPPED, KILLED
     this.value = 0n;     // last result (IDLE) or trap kind (TRAPPED)
     this.why = '';       // component_describe's text after a trap
+    this.addFailed = ''; // ... when idle after a started add failed
     this.cpuNs = 0n;
     this.calls = 0;      // exports called
   }
@@ -118,6 +122,7 @@ export class Kernel {
     this.components = [];
     this.failModuleCreate = false; // to test userboot's error paths
     this.held = new Set();         // instance names whose components do not run
+    this.heldAdds = new Set();     // instance names whose adds never end
     this.nextId = 1;               // component numbers, as the kernel's
   }
 
@@ -128,16 +133,27 @@ export class Kernel {
   }
 
   // A scheduler round: every component that is not held runs the calls
-  // started on it (component_start), in order.
+  // and adds started on it (component_start, component_add_start), in
+  // order; an add that is held stays running, and what is queued behind it.
   step() {
     for (const c of this.components) {
       if (c.instances.some((i) => this.held.has(i.name))) continue;
       while (c.queue.length && !c.ended) {
-        const { inst, name, arg } = c.queue.shift();
+        if (c.queue[0].add && this.heldAdds.has(c.queue[0].name)) break;
+        const item = c.queue.shift();
+        if (item.add) {
+          const [st, index, why] = this.addInstance(c, item.mod, item.name);
+          c.value = st === OK ? BigInt(index) : st === EINTERNAL ? -2n : -1n;
+          c.addFailed = st === OK ? '' : `add failed: ${why}`;
+          c.state = c.queue.length ? RUNNING : IDLE;
+          continue;
+        }
+        const { inst, name, arg } = item;
         const [st, v] = this.call(c.instances[inst], name, arg, c, inst);
         if (st === OK) {
           c.state = c.queue.length ? RUNNING : IDLE;
           c.value = v;
+          c.addFailed = '';
         }
       }
     }
@@ -206,13 +222,13 @@ export class Kernel {
       },
       component_add_instance(c, m) {
         if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE) || c.obj.ended) return [EINVAL, 0];
-        return k.addInstance(c.obj, m.obj, undefined);
+        return k.addInstance(c.obj, m.obj, undefined).slice(0, 2);
       },
       component_add_named(c, m, nameVma, off, len) {
         const name = k.range(nameVma, off, len);
         if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE) || !name ||
             len < 1n || len > NAME_MAX || c.obj.ended) return [EINVAL, 0];
-        return k.addInstance(c.obj, m.obj, Buffer.from(name).toString('utf8'));
+        return k.addInstance(c.obj, m.obj, Buffer.from(name).toString('utf8')).slice(0, 2);
       },
       component_call(c, inst, nameVma, off, len, arg) {
         const name = k.range(nameVma, off, len);
@@ -229,6 +245,15 @@ export class Kernel {
         const text = Buffer.from(name).toString('utf8');
         if (!k.callable(c.obj.instances[inst], text)) return EINVAL;
         c.obj.queue.push({ inst, name: text, arg });
+        c.obj.state = RUNNING;
+        return OK;
+      },
+      component_add_start(c, m, nameVma, off, len) {
+        const name = len === 0n ? null : k.range(nameVma, off, len);
+        if (!k.valid(c, KIND_COMPONENT) || !k.valid(m, KIND_MODULE) || len < 0n ||
+            len > NAME_MAX || (len > 0n && !name) || c.obj.ended) return EINVAL;
+        c.obj.queue.push({ add: true, mod: m.obj,
+                           name: name ? Buffer.from(name).toString('utf8') : undefined });
         c.obj.state = RUNNING;
         return OK;
       },
@@ -256,6 +281,9 @@ export class Kernel {
           case 3: return [OK, o.memoryBytes];
           case 4: return [OK, BigInt(o.instances.length)];
           case 5: return [OK, BigInt(o.calls)];
+          case 6: return [OK, 0n];
+          case 7: return [OK, o.ended ? 1n : 0n];
+          case 8: return [OK, o.state === KILLED ? 0n : -1n];
           default: return [EINVAL, 0n];
         }
       },
@@ -263,7 +291,8 @@ export class Kernel {
         const to = k.range(vma, off, len);
         if (!k.valid(c, KIND_COMPONENT) || !to) return [EINVAL, 0n];
         const o = c.obj;
-        const text = Buffer.from(o.state === TRAPPED ? o.why : ['idle', 'running', '', 'killed'][o.state]);
+        const text = Buffer.from(o.state === TRAPPED ? o.why
+          : o.state === IDLE && o.addFailed ? o.addFailed : ['idle', 'running', '', 'killed'][o.state]);
         const n = Math.min(text.length, to.length);
         to.set(text.subarray(0, n));
         return [OK, BigInt(n)];
@@ -293,7 +322,8 @@ export class Kernel {
   }
 
   // Instantiates mod in comp: "coral" is the kernel, any other module name
-  // the latest earlier instance of comp with that name. Returns [status, index].
+  // the latest earlier instance of comp with that name. Returns [status,
+  // index, why] (why: the reason of a failure, worded as the kernel's).
   addInstance(comp, mod, name) {
     const info = mod.info;
     const imports = {};
@@ -301,10 +331,10 @@ export class Kernel {
       if (imports[imp.module]) continue;
       if (imp.module === 'coral') {
         imports.coral = this.coral(comp, info);
-        if (!imports.coral) return [EINVAL, 0];
+        if (!imports.coral) return [EINVAL, 0, 'coral.handles: the grants do not fit its maximum'];
       } else {
         const from = comp.instances.findLast((i) => i.name === imp.module);
-        if (!from) return [EINVAL, 0];
+        if (!from) return [EINVAL, 0, `unknown import: no module "${imp.module}" (for "${imp.name}")`];
         imports[imp.module] = from.instance.exports;
       }
     }
@@ -312,8 +342,9 @@ export class Kernel {
     try {
       instance = new WebAssembly.Instance(mod.module, imports);
     } catch (e) {
-      if (e instanceof WebAssembly.LinkError) return [EINVAL, 0];
-      return [ETRAPPED, 0]; // the start function trapped
+      if (e instanceof WebAssembly.LinkError) return [EINVAL, 0, e.message];
+      // the start function trapped
+      return [ETRAPPED, 0, `start function trapped: ${TRAP_NAMES[trapKind(e)]}`];
     }
     this.fillSelfTable(info, instance, imports);
     comp.instances.push({ instance, info, name });

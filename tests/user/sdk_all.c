@@ -23,6 +23,7 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_component_add_named(h, h, h, 0, 1, &i);
     v += atoll_component_call(h, 0, h, 0, 1, 0, &v);
     v += atoll_component_start(h, 0, h, 0, 1, 0);
+    v += atoll_component_add_start(h, h, h, 0, 1);
     v += atoll_component_status(h, &v);
     v += atoll_component_kill(h);
     v += atoll_component_limit(h, 3, 50);

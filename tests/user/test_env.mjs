@@ -37,7 +37,8 @@ export function run(dir) {
       'atoll_component_create', 'atoll_component_add_instance', 'atoll_vma_create',
       'atoll_vma_size', 'atoll_clock_ns', 'atoll_log_write', 'atoll_sys_info',
       'atoll_component_grant', 'atoll_component_add_named', 'atoll_component_call',
-      'atoll_component_start', 'atoll_component_status', 'atoll_component_kill',
+      'atoll_component_start', 'atoll_component_add_start', 'atoll_component_status',
+      'atoll_component_kill',
       'atoll_component_info', 'atoll_component_describe'];
     for (const name of want) check(`env exports ${name}`, name in x);
     eq('memory is 16 pages', x.memory.buffer.byteLength, 16 * 65536);
@@ -207,7 +208,9 @@ export function run(dir) {
     eq('...1', e.i64(), 1n);
     eq('info calls', e.x.atoll_component_info(comp, 5, e.OUT), OK);
     eq('...1', e.i64(), 1n);
-    eq('info bad key', e.x.atoll_component_info(comp, 6, e.OUT), EINVAL);
+    eq('info ended', e.x.atoll_component_info(comp, 7, e.OUT), OK);
+    eq('...0', e.i64(), 0n);
+    eq('info bad key', e.x.atoll_component_info(comp, 9, e.OUT), EINVAL);
     eq('info bad handle', e.x.atoll_component_info(0, 0, e.OUT), EINVAL);
     eq('info out past memory', e.x.atoll_component_info(comp, 0, 16 * 65536 - 4), EINVAL);
     eq('describe', e.x.atoll_component_describe(comp, 0, 9000n, 64n, e.OUT), OK);
@@ -232,6 +235,68 @@ export function run(dir) {
     eq('status of a VMA: -1', e.x.atoll_component_status(0, e.OUT), -1);
     eq('...out untouched', e.i32(), -7);
     eq('status with a bad out pointer: -1', e.x.atoll_component_status(comp, 16 * 65536 - 4), -1);
+  });
+
+  group('env: component_add_start, its status and reason, kill while it runs', () => {
+    const e = setup(dir);
+    const good = wat(`(module (func (export "five") (result i32) (i32.const 5)))`);
+    const unlinked = wat(`(module (import "nolib" "f" (func)))`);
+    const traps = wat(`(module (func $s unreachable) (start $s))`);
+    const mods = [good, unlinked, traps].map((bytes, i) => {
+      e.put(4096 + i * 1024, bytes);
+      eq(`module ${i}`, e.x.atoll_module_create(0, BigInt(4096 + i * 1024), BigInt(bytes.length), e.OUT), OK);
+      return e.i32();
+    });
+    const [mod, bad, trapping] = mods;
+    e.put(8192, Buffer.from('lib'));
+    e.x.atoll_component_create(e.OUT);
+    const c = e.i32();
+    const status = () => [e.x.atoll_component_status(c, e.OUT), e.i64()];
+    const describe = () => {
+      e.x.atoll_component_describe(c, 0, 9000n, 200n, e.OUT);
+      return Buffer.from(e.mem().subarray(9000, 9000 + Number(e.i64()))).toString();
+    };
+    eq('bad component index', e.x.atoll_component_add_start(99, mod, 0, 0n, 0n), EINVAL);
+    eq('bad module index', e.x.atoll_component_add_start(c, 99, 0, 0n, 0n), EINVAL);
+    eq('bad name area index', e.x.atoll_component_add_start(c, mod, 99, 0n, 3n), EINVAL);
+    eq('a module that is a component', e.x.atoll_component_add_start(c, c, 0, 0n, 0n), EINVAL);
+    eq('a name of 65 bytes', e.x.atoll_component_add_start(c, mod, 0, 8192n, 65n), EINVAL);
+    eq('a negative name length', e.x.atoll_component_add_start(c, mod, 0, 8192n, -1n), EINVAL);
+    eq('a name past the memory', e.x.atoll_component_add_start(c, mod, 0, BigInt(16 * 65536 - 1), 3n), EINVAL);
+    eq('nothing queued', status()[0], 0);
+    eq('named add', e.x.atoll_component_add_start(c, mod, 0, 8192n, 3n), OK);
+    eq('running while queued', status()[0], 1);
+    eq('describe: running', describe(), 'running');
+    e.k.step();
+    eq('done: idle, index 0', status().join(), '0,0');
+    eq('its name', e.k.components.at(-1).instances[0].name, 'lib');
+    eq('unnamed add (the area not read)', e.x.atoll_component_add_start(c, mod, 0, -9n, 0n), OK);
+    e.k.step();
+    eq('index 1', status().join(), '0,1');
+    eq('describe: idle', describe(), 'idle');
+    eq('a link error is queued', e.x.atoll_component_add_start(c, bad, 0, 0n, 0n), OK);
+    e.k.step();
+    eq('...then idle, -1', status().join(), '0,-1');
+    check('...described', describe().startsWith('add failed: '), describe());
+    eq('...the component lives on', e.x.atoll_component_info(c, 7, e.OUT), OK);
+    eq('...not ended', e.i64(), 0n);
+    e.x.atoll_component_add_start(c, trapping, 0, 0n, 0n);
+    e.k.step();
+    eq('a start function that traps: -1', status().join(), '0,-1');
+    eq('...described', describe(), 'add failed: start function trapped: unreachable');
+    e.put(8300, Buffer.from('five'));
+    eq('a started call', e.x.atoll_component_start(c, 0, 0, 8300n, 4n, 0n), OK);
+    e.k.step();
+    eq('...clears the reason', describe(), 'idle');
+    eq('...its value', status().join(), '0,5');
+    e.k.heldAdds.add('lib');
+    eq('an add whose start function never returns', e.x.atoll_component_add_start(c, mod, 0, 8192n, 3n), OK);
+    e.k.step();
+    eq('...runs on', status()[0], 1);
+    eq('kill', e.x.atoll_component_kill(c), OK);
+    eq('...killed', status()[0], 3);
+    eq('...ended', (e.x.atoll_component_info(c, 7, e.OUT), e.i64()), 1n);
+    eq('an add into an ended component', e.x.atoll_component_add_start(c, mod, 0, 0n, 0n), EINVAL);
   });
 
   group('env: clock, log, sys_info', () => {

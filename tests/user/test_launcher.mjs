@@ -2,8 +2,10 @@
 // as its second handle (a ustar archive built here), and the shell's ls,
 // run (foreground and &), ps, kill, Ctrl+C and history, with small test
 // programs written in WAT that follow the program model (program_abi.h).
-// The mock runs started calls at each Kernel.step(); a program that should
-// run on (an endless loop) is held instead (Kernel.held).
+// The mock runs started adds and calls at each Kernel.step(); a program
+// that should run on (an endless loop) is held instead (Kernel.held), and
+// so is an add whose start function never returns (Kernel.heldAdds). The
+// shell adds a program's instances one per tick, then starts it.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -89,6 +91,19 @@ const PROGRAMS = {
   // Runs for ever (the tests hold it).
   'spinner.wasm': () => program(`
     (func (export "atoll_start") (result i32) (loop $l (br $l)) (i32.const 0))`),
+  // Its start function stands for one that never returns: the tests hold
+  // its add (Kernel.heldAdds; V8 would not give the thread back).
+  'stuck.wasm': () => program(`
+    (func $forever) (start $forever)
+    (func (export "atoll_start") (result i32) (i32.const 0))`),
+  // A library whose start function traps, and a program that needs it.
+  'traplib.wasm': () => wasm(`(module (func $s unreachable) (start $s)
+    (func (export "f") (result i32) (i32.const 1)))`),
+  'usestrap.wasm': () => program(`(func (export "atoll_start") (result i32) (call $f))`,
+    `(import "traplib" "f" (func $f (result i32)))`),
+  // Imports from a library what it does not export: a link error.
+  'badlink.wasm': () => program(`(func (export "atoll_start") (result i32) (call $f))`,
+    `(import "mathbase" "nosuch" (func $f (result i32)))`),
   // A program with two levels of libraries: usesmath -> mathlib -> mathbase.
   'usesmath.wasm': () => program(`
     (data (i32.const 0x2000) "twice(21) = ")
@@ -179,8 +194,16 @@ function boot(dir, archive, { grant = true } = {}) {
     ticks: (n = 1) => { for (let i = 0; i < n; i++) { k.step(); x.tick(); } },
     // The last non-empty screen row.
     last: () => screenRows(screen).filter((r) => r !== '').at(-1),
-    // A child component by the name of its last instance.
-    child: (name) => k.components.find((c) => c.instances.at(-1)?.name === name),
+    // A child component by the name of its last instance (the newest).
+    child: (name) => k.components.findLast((c) => c.instances.at(-1)?.name === name),
+    // Ticks until the newest component has its instances up to `name`
+    // and its entry started (at most max ticks); returns it.
+    loaded: (name, max = 40) => {
+      const c = k.components.at(-1);
+      for (let i = 0; i < max && !(c.instances.at(-1)?.name === name &&
+                                    c.queue.some((q) => !q.add)) && !c.ended; i++) m.ticks(1);
+      return c;
+    },
     clear: () => m.type('clear\n'),
   };
   return m;
@@ -224,10 +247,12 @@ export function run(dir) {
   group('launcher: run in the foreground, output on screen and serial', () => {
     const m = boot(dir, archive);
     m.type('run hi\n');
+    eq('no prompt while it loads', m.last(), PROMPT + 'run hi');
+    const hi = m.k.components.at(-1);
+    eq('a component was made, env\'s add queued', hi.queue.map((q) => q.add && q.name).join(), 'env');
+    eq('...nothing added yet', hi.instances.length, 0);
+    m.loaded('hi');
     eq('no prompt while it runs', m.last(), PROMPT + 'run hi');
-    const hi = m.child('hi');
-    check('a component was built', !!hi);
-    if (!hi) return;
     eq('instances: env, then the program, by name', hi.instances.map((i) => i.name).join(), 'env,hi');
     const con = hi.grants[0].obj.bytes;
     const dv = new DataView(con.buffer, con.byteOffset);
@@ -248,6 +273,7 @@ export function run(dir) {
     m.type('echo after\n');
     check('the shell goes on', m.rows().includes('after'), m.text());
     m.type('run hi\n');
+    m.loaded('hi');
     m.ticks(1);
     eq('a second run', m.rows().filter((r) => r === 'hi there').length, 2);
     eq('env was compiled once, the program once',
@@ -257,12 +283,14 @@ export function run(dir) {
   group('launcher: arguments and a non-zero exit status', () => {
     const m = boot(dir, archive);
     m.type('run echoargs one two  three\n');
+    m.loaded('echoargs');
     m.ticks(1);
     const rows = m.rows();
     check('arguments printed', rows.includes('echoargs one two three'), rows.join('\n'));
     check('exit status reported', rows.includes('echoargs: exit status 4'), rows.join('\n'));
     eq('prompt back', m.last(), PROMPT.trimEnd());
     m.type('run echoargs.wasm x\n');
+    m.loaded('echoargs');
     m.ticks(1);
     check('NAME.wasm works too, argv[0] is the name', m.rows().includes('echoargs x'), m.text());
     check('serial has the status', m.k.log.includes('echoargs: exit status 2\n'), m.k.log);
@@ -271,9 +299,7 @@ export function run(dir) {
   group('launcher: libraries are found by import name, recursively, each once', () => {
     const m = boot(dir, archive);
     m.type('run usesmath\n');
-    const c = m.child('usesmath');
-    check('built', !!c);
-    if (!c) return;
+    const c = m.loaded('usesmath');
     eq('instances in dependency order', c.instances.map((i) => i.name).join(), 'env,mathbase,mathlib,usesmath');
     m.ticks(1);
     check('the cross-instance calls worked', m.rows().includes('twice(21) = 42'), m.text());
@@ -282,6 +308,7 @@ export function run(dir) {
   group('launcher: a trapping program is reported with kind and function', () => {
     const m = boot(dir, archive);
     m.type('run boom\n');
+    m.loaded('boom');
     m.ticks(1);
     const rows = m.rows();
     check('its output first', rows.includes('about to fail'), rows.join('\n'));
@@ -290,6 +317,7 @@ export function run(dir) {
       rows.join('\n'));
     eq('prompt back', m.last(), PROMPT.trimEnd());
     m.type('run boom &\n');
+    m.loaded('boom');
     m.ticks(1);
     check('in the background: with its job id (on serial: the row wraps)',
       /\n\[\d+\] boom: trapped in instance 1 \(boom\), function 4 \(divide\): integer divide by zero\n/.test(m.k.log),
@@ -329,11 +357,10 @@ export function run(dir) {
     const m = boot(dir, archive);
     m.k.held.add('spinner');
     m.type('run spinner &\n');
-    const c = m.child('spinner');
-    check('started', !!c);
-    if (!c) return;
+    const c = m.k.components.at(-1);
     check('job id printed', m.rows().includes(`[${c.id}] spinner`), m.text());
     eq('the prompt comes back at once', m.last(), PROMPT.trimEnd());
+    m.loaded('spinner');
     m.ticks(3);
     m.type('ps\n');
     const row = psRow(m, 'spinner');
@@ -343,6 +370,7 @@ export function run(dir) {
     check('ps lists the shell', !!psRow(m, 'userboot'), m.text());
     check('ps has a header', m.rows().some((r) => /ID\s+NAME\s+STATE\s+CPU ms\s+MEM KiB\s+INST/.test(r)), m.text());
     m.type('run hi &\n');
+    m.loaded('hi');
     m.ticks(1);
     check('another job finishes meanwhile', /^\[\d+\] hi exited with status 0$/m.test(m.text()), m.text());
     check('with its output', m.rows().includes('hi there'), m.text());
@@ -364,6 +392,7 @@ export function run(dir) {
     const m = boot(dir, archive);
     m.k.held.add('spinner');
     m.type('run spinner\n');
+    m.loaded('spinner');
     m.ticks(2);
     m.type('echo x\n');
     eq('keys typed meanwhile are not shown', m.last(), PROMPT + 'run spinner');
@@ -377,12 +406,83 @@ export function run(dir) {
     check('the shell goes on', m.rows().includes('back'), m.text());
   });
 
+  group('launcher: a start function that never returns: Ctrl+C, ps, kill', () => {
+    const m = boot(dir, archive);
+    m.k.heldAdds.add('stuck');
+    m.type('run stuck\n');
+    const c = m.k.components.at(-1);
+    m.ticks(10);
+    eq('loading: no prompt', m.last(), PROMPT + 'run stuck');
+    eq('env added', c.instances.map((i) => i.name).join(), 'env');
+    eq('stuck\'s add runs on', c.queue.map((q) => q.name).join(), 'stuck');
+    m.type('echo x\n');
+    eq('keys typed meanwhile are not shown', m.last(), PROMPT + 'run stuck');
+    m.keys(CTRL_C);
+    eq('Ctrl+C kills it', c.state, KILLED);
+    m.ticks(1);
+    let rows = m.rows();
+    check('^C and the report', rows.includes('^C') && rows.includes('stuck: killed'), rows.join('\n'));
+    eq('prompt back', m.last(), PROMPT.trimEnd());
+    check('echo x did not run', !rows.includes('x'), m.text());
+    m.type('echo back\n');
+    check('the shell goes on', m.rows().includes('back'), m.text());
+    check('its handles were dropped', sdkHandles(m).every((h) => h === null || h.obj !== c));
+
+    m.clear();
+    m.type('run stuck &\n');
+    const b = m.k.components.at(-1);
+    check('in the background: its job id', m.rows().includes(`[${b.id}] stuck`), m.text());
+    eq('...and the prompt at once', m.last(), PROMPT.trimEnd());
+    m.ticks(5);
+    m.type('ps\n');
+    const row = psRow(m, 'stuck');
+    check('ps shows it loading', row && /^\s*\d+\s+stuck\s+loading\s/.test(row), m.text());
+    check('...with env added', row && /\s1$/.test(row), row);
+    m.type('echo alive\n');
+    check('the shell answers', m.rows().includes('alive'), m.text());
+    m.type(`kill ${b.id}\n`);
+    eq('kill ends it', b.state, KILLED);
+    m.ticks(1);
+    check('reported', m.rows().includes(`[${b.id}] stuck killed`), m.text());
+    m.clear();
+    m.type('ps\n');
+    check('ps no longer lists it', !psRow(m, 'stuck'), m.text());
+  });
+
+  group('launcher: an add that fails is reported with the kernel\'s reason', () => {
+    const m = boot(dir, archive);
+    m.type('run usestrap\n');
+    m.ticks(5);
+    check('a library whose start function traps', m.k.log.includes(
+      '\nrun: usestrap: traplib.wasm did not instantiate: start function trapped: unreachable\n'),
+      m.k.log);
+    eq('prompt back', m.last(), PROMPT.trimEnd());
+    m.type('run badlink\n');
+    m.ticks(5);
+    check('a link error', /\nrun: badlink: badlink\.wasm did not instantiate: \S.*\n/.test(m.k.log),
+      m.k.log);
+    eq('prompt back', m.last(), PROMPT.trimEnd());
+    m.type('run usestrap &\n');
+    const b = m.k.components.at(-1);
+    m.ticks(5);
+    check('in the background: with its job id', m.k.log.includes(
+      `\n[${b.id}] run: usestrap: traplib.wasm did not instantiate: start function trapped: unreachable\n`),
+      m.k.log);
+    check('the components were dropped', sdkHandles(m).every(
+      (h) => h === null || h.obj.kind !== 3));
+    m.clear();
+    m.type('ps\n');
+    eq('no jobs left', m.rows().filter((r) => /^\s+\d+ /.test(r)).length, 1);
+  });
+
   group('launcher: keys typed during a foreground job run after it', () => {
     const m = boot(dir, archive);
     m.type('run echoargs 1\nrun hi\necho ahead\nech');
     eq('nothing shown yet', m.last(), PROMPT + 'run echoargs 1');
+    m.loaded('echoargs');
     m.ticks(1);
     eq('the first job ended, the second started', m.last(), PROMPT + 'run hi');
+    m.loaded('hi');
     m.ticks(1);
     const rows = m.rows();
     check('all ran in order', rows.join('|').includes(
@@ -396,6 +496,7 @@ export function run(dir) {
     const m = boot(dir, archive);
     m.type('run hi &\n');
     m.type('echo half');
+    m.loaded('hi');
     m.ticks(1);
     const rows = m.rows();
     check('output on its own row', rows.includes('hi there'), rows.join('\n'));
@@ -409,7 +510,7 @@ export function run(dir) {
     const m = boot(dir, archive);
     m.k.held.add('spinner');
     m.type('run spinner &\n');
-    const c = m.child('spinner');
+    const c = m.loaded('spinner');
     const con = c.grants[0].obj.bytes;
     const dv = new DataView(con.buffer, con.byteOffset);
     // Write "line N\n" lines into the ring as a program would, past the wrap.
@@ -493,7 +594,7 @@ export function run(dir) {
       const text = m.text();
       if (problem) check(`${what}: ls says why`, text.includes(problem) && text.includes(problem2), text);
       m.type('run hi\n');
-      m.ticks(1);
+      m.ticks(4);
       const ran = m.rows().includes('hi there');
       check(`${what}: hi ${hiOk ? 'runs' : 'is not run'}`, ran === hiOk, m.text());
       m.type('echo alive\n');
@@ -516,10 +617,10 @@ export function run(dir) {
       }
       const m = boot(dir, bytes);
       m.type('ls\nrun usesmath\n');
-      m.ticks(1);
+      m.ticks(6);
       if (m.rows().includes('twice(21) = 42')) ran++;
       m.type('run hi\n');
-      m.ticks(1);
+      m.ticks(4);
       m.type('echo alive\n');
       if (!m.rows().includes('alive')) { check(`archive ${i}: the shell goes on`, false, m.text()); break; }
     }
@@ -583,17 +684,17 @@ export function run(dir) {
       const arch = tar([files[0], ...examples.map((e) => [`${e}.wasm`, readFileSync(join(progDir, `${e}.wasm`))])]);
       const m = boot(dir, arch);
       m.type('run hello\n');
-      m.ticks(2);
+      m.ticks(4);
       check('hello', m.rows().includes('Hello, World!'), m.text());
       m.type('run pair\n');
-      m.ticks(2);
+      m.ticks(5);
       check('pair', m.rows().some((r) => r.includes('6 * 7 = 42')), m.text());
       m.type('run rust-hello\n');
-      m.ticks(2);
+      m.ticks(4);
       eq('rust-hello ends', m.last(), PROMPT.trimEnd());
       m.k.held.add('spin');
       m.type('run spin &\n');
-      m.ticks(2);
+      m.ticks(4);
       m.type('ps\n');
       check('spin running', /spin\s+running/.test(m.text()), m.text());
     });

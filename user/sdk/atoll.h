@@ -181,8 +181,9 @@ int32_t atoll_component_call(atoll_handle component, int32_t instance,
 
 /* States of a component, as atoll_component_status returns them. */
 enum atoll_state {
-    ATOLL_STATE_IDLE = 0,    /* value: the last started call's result */
-    ATOLL_STATE_RUNNING = 1, /* a started call is queued or running */
+    ATOLL_STATE_IDLE = 0,    /* value: the last started call's result, or
+                                the last started add's (index or -result) */
+    ATOLL_STATE_RUNNING = 1, /* a started call or add is queued or running */
     ATOLL_STATE_TRAPPED = 2, /* value: the trap kind (enum atoll_trap); ended */
     ATOLL_STATE_KILLED = 3,  /* atoll_component_kill ended it */
 };
@@ -195,6 +196,12 @@ enum atoll_component_key {
     ATOLL_COMP_MEMORY = 3,    /* bytes of its instances' linear memories */
     ATOLL_COMP_INSTANCES = 4, /* number of instances */
     ATOLL_COMP_CALLS = 5,     /* exports called so far */
+    ATOLL_COMP_AREAS = 6,     /* bytes of the memory areas and modules it
+                                 made that are still alive */
+    ATOLL_COMP_ENDED = 7,     /* 1 once its thread has ended (after a trap
+                                 or a kill): its CPU time is final */
+    ATOLL_COMP_KILL_NS = 8,   /* CPU time, ns, it took to stop after its
+                                 kill; -1 before that or if not killed */
 };
 
 /* As atoll_component_call (same export types), but only queues the call on
@@ -205,6 +212,23 @@ ATOLL_IMPORT(atoll_component_start)
 int32_t atoll_component_start(atoll_handle component, int32_t instance,
                               atoll_handle name_vma, int64_t name_off,
                               int64_t name_len, int64_t arg);
+
+/* As atoll_component_add_named (with name_len 0: unnamed, as
+ * atoll_component_add_instance; name_vma is then not read), but only queues
+ * the add on the component's thread, after the work already queued there,
+ * and returns at once: ATOLL_OK queued, ATOLL_EINVAL (bad handles, a name
+ * longer than 64 bytes or outside its area, a component that has ended),
+ * ATOLL_EINTERNAL (out of memory). The module's start function runs on the
+ * component's thread; while the add is queued or running, the component's
+ * status is ATOLL_STATE_RUNNING; then ATOLL_STATE_IDLE with value the new
+ * instance's index, or -ATOLL_EINVAL (it did not link, its start function
+ * trapped, too many instances) / -ATOLL_EINTERNAL, and then
+ * atoll_component_describe says why ("add failed: ..."). A start function
+ * that never returns keeps it running until atoll_component_kill. */
+ATOLL_IMPORT(atoll_component_add_start)
+int32_t atoll_component_add_start(atoll_handle component, atoll_handle module,
+                                  atoll_handle name_vma, int64_t name_off,
+                                  int64_t name_len);
 
 /* How the component stands: returns its enum atoll_state and writes the
  * state's value (see the enum) to *value; -1 for a handle that is not a
@@ -234,8 +258,9 @@ int32_t atoll_component_info(atoll_handle component, int32_t key,
 /* Writes one line of text (no newline, no NUL) saying how the component
  * stands or how it ended into [off, off + len) of vma, cut to len bytes,
  * and the number of bytes written in *written. For a trap: "trapped in
- * instance 2 (hello), function 5 (main): integer divide by zero"; else
- * "running", "idle" or "killed". */
+ * instance 2 (hello), function 5 (main): integer divide by zero"; idle
+ * after a started add failed: "add failed: " and why; else "running",
+ * "idle" or "killed". */
 ATOLL_IMPORT(atoll_component_describe)
 int32_t atoll_component_describe(atoll_handle component, atoll_handle vma,
                                  int64_t off, int64_t len, int64_t *written);

@@ -55,6 +55,8 @@
                             (result i32 i64)))
   (import "coral" "component_start"
     (func $c_component_start (param externref i32 externref i64 i64 i64) (result i32)))
+  (import "coral" "component_add_start"
+    (func $c_component_add_start (param externref externref externref i64 i64) (result i32)))
   (import "coral" "component_status"
     (func $c_component_status (param externref) (result i32 i64)))
   (import "coral" "component_kill" (func $c_component_kill (param externref) (result i32)))
@@ -279,6 +281,19 @@
     (call $c_component_start (table.get $sdk (local.get $c)) (local.get $inst)
                              (table.get $sdk (local.get $nv))
                              (local.get $noff) (local.get $nlen) (local.get $arg)))
+
+  ;; (component, module, name_vma, name_off, name_len) -> i32
+  ;; Queues the add on the component's thread and returns at once; its
+  ;; outcome shows in component_status. name_len 0: unnamed.
+  (func (export "atoll_component_add_start")
+    (param $c i32) (param $m i32) (param $nv i32) (param $noff i64) (param $nlen i64)
+    (result i32)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $c)) (call $ok (local.get $m)))
+                          (call $ok (local.get $nv))))
+      (then (return (i32.const 1))))
+    (call $c_component_add_start (table.get $sdk (local.get $c)) (table.get $sdk (local.get $m))
+                                 (table.get $sdk (local.get $nv))
+                                 (local.get $noff) (local.get $nlen)))
 
   ;; (component, *value) -> i32 state: 0 idle, 1 running, 2 trapped, 3
   ;; killed, -1 not a component (or a bad index or out pointer: *value is

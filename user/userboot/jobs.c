@@ -3,10 +3,13 @@
  * component `run` built (programs.c) and started, with its console: a
  * memory area that carries the arguments in and the program's output out,
  * through a ring the program fills and the shell drains (program_abi.h).
- * Nothing here waits for a program: run returns once the call is queued,
- * and jobs_tick, at every timer tick, copies the output and polls
- * component_status. A job that ended is reported once and forgotten: its
- * handles are dropped, which lets the kernel free the component.
+ * Nothing here waits for a program: a job is first loading, its
+ * instances added one at a time on its own thread (programs.c), then
+ * running, its entry started; run returns once the first add is queued,
+ * and jobs_tick, at every timer tick, moves loading on, copies the output
+ * and polls component_status. A job that ended is reported once and
+ * forgotten: its handles are dropped, which lets the kernel free the
+ * component.
  */
 #include "user/userboot/jobs.h"
 
@@ -25,10 +28,12 @@
 struct job {
     bool used;
     bool fg;                      /* the prompt waits for it */
+    bool loading;                 /* its instances are being added */
     int64_t id;                   /* the kernel's component number */
     char name[JOB_NAME_MAX + 1];
     atoll_handle comp, con;       /* the component, its console */
     uint32_t tail;                /* output bytes consumed, mod 2^32 */
+    struct program_build build;   /* while loading */
 };
 
 static struct job jobs[JOBS_MAX];
@@ -126,6 +131,47 @@ static void finish(struct job *j, int32_t state, int64_t value)
     memset(j, 0, sizeof *j);
 }
 
+/* Reports why j could not be started and forgets it. */
+static void abandon(struct job *j, const char *why)
+{
+    shell_hide();
+    if (con_col() != 0)
+        con_putc('\n');
+    if (j->fg)
+        con_printf("run: %s: %s\n", j->name, why);
+    else
+        con_printf("[%lld] run: %s: %s\n", (long long)j->id, j->name, why);
+    atoll_handle_drop(j->comp);
+    atoll_handle_drop(j->con);
+    memset(j, 0, sizeof *j);
+}
+
+/* Moves j's loading on: the next add, or, all added, the start of its
+ * entry. False when j failed to load (reported and forgotten). */
+static bool load(struct job *j)
+{
+    static char why[192];
+    switch (programs_build_step(&j->build, why, sizeof why)) {
+    case BUILD_WAIT:
+    case BUILD_ENDED: /* killed: jobs_tick reports it */
+        return true;
+    case BUILD_FAILED:
+        abandon(j, why);
+        return false;
+    case BUILD_DONE:
+        break;
+    }
+    int32_t r = atoll_component_start(j->comp, j->build.index, ATOLL_SELF,
+                                      atoll_off(ATOLL_ENTRY), (int64_t)strlen(ATOLL_ENTRY), 0);
+    if (r != ATOLL_OK) {
+        fmt_snprintf(why, sizeof why, "component_start: %s", atoll_result_name(r));
+        abandon(j, why);
+        return false;
+    }
+    j->loading = false;
+    return true;
+}
+
 void jobs_tick(void)
 {
     for (int i = 0; i < JOBS_MAX; i++) {
@@ -134,8 +180,11 @@ void jobs_tick(void)
             continue;
         int64_t value = 0;
         int32_t state = atoll_component_status(j->comp, &value);
-        if (state == ATOLL_STATE_RUNNING) {
+        /* Loading, idle: an add is done, the next is for us to start. */
+        if (state == ATOLL_STATE_RUNNING || (j->loading && state == ATOLL_STATE_IDLE)) {
             drain(j, DRAIN_PER_TICK);
+            if (j->loading)
+                load(j);
             continue;
         }
         /* It ended: everything it wrote is in the ring now. */
@@ -272,32 +321,34 @@ void cmd_run(const char *args)
         return;
     }
 
-    atoll_handle con, comp;
-    int32_t index;
-    char why[128];
+    static char why[192];
+    if (!programs_plan(name, &j->build.plan, why, sizeof why)) {
+        con_printf("run: %s: %s\n", name, why);
+        return;
+    }
+    atoll_handle con;
     if (!make_console(argc, argv, &con)) {
         con_printf("run: %s: no memory for its console\n", name);
         return;
     }
-    if (!programs_build(name, con, &comp, &index, why, sizeof why)) {
+    if (!programs_build_begin(&j->build, con, why, sizeof why)) {
         con_printf("run: %s: %s\n", name, why);
         atoll_handle_drop(con);
         return;
     }
-    int32_t r = atoll_component_start(comp, index, ATOLL_SELF, atoll_off(ATOLL_ENTRY),
-                                      (int64_t)strlen(ATOLL_ENTRY), 0);
-    if (r != ATOLL_OK) {
-        con_printf("run: %s: component_start: %s\n", name, atoll_result_name(r));
-        atoll_handle_drop(comp);
-        atoll_handle_drop(con);
-        return;
-    }
     int64_t id = 0;
-    atoll_component_info(comp, ATOLL_COMP_ID, &id);
-    *j = (struct job){ .used = true, .fg = fg, .id = id, .comp = comp, .con = con };
+    atoll_component_info(j->build.comp, ATOLL_COMP_ID, &id);
+    j->used = true;
+    j->fg = fg;
+    j->loading = true;
+    j->id = id;
+    j->comp = j->build.comp;
+    j->con = con;
+    j->tail = 0;
     memcpy(j->name, name, strlen(name) + 1);
     if (!fg)
         con_printf("[%lld] %s\n", (long long)id, name);
+    load(j);
 }
 
 static void ps_line(long long id, const char *name, const char *state, int64_t cpu_ns,
@@ -330,7 +381,10 @@ void cmd_ps(const char *args)
         atoll_component_info(j->comp, ATOLL_COMP_CPU_NS, &cpu);
         atoll_component_info(j->comp, ATOLL_COMP_MEMORY, &mem);
         atoll_component_info(j->comp, ATOLL_COMP_INSTANCES, &inst);
-        ps_line(j->id, j->name, atoll_state_name(state), cpu, mem, inst);
+        ps_line(j->id, j->name,
+                j->loading && (state == ATOLL_STATE_RUNNING || state == ATOLL_STATE_IDLE)
+                    ? "loading" : atoll_state_name(state),
+                cpu, mem, inst);
     }
 }
 

@@ -1,7 +1,8 @@
 /*
  * Jobs: the programs the shell started (run), each a component with a
- * console (program_abi.h). At every tick the shell copies what they wrote
- * to the screen and the serial log, and reports the ones that ended.
+ * console (program_abi.h). At every tick the shell adds the next instance
+ * of the ones loading, copies what the running ones wrote to the screen
+ * and the serial log, and reports the ones that ended.
  */
 #ifndef USERBOOT_JOBS_H
 #define USERBOOT_JOBS_H
@@ -11,11 +12,13 @@
 #define JOBS_MAX 16
 #define JOB_NAME_MAX 32
 
-/* Drains every job's console and reports the jobs that ended (their
- * handles are dropped then); called at every tick. */
+/* Moves loading jobs on (the next add, or the start of the program),
+ * drains every job's console and reports the jobs that ended or failed to
+ * load (their handles are dropped then); called at every tick. Never
+ * waits for a program. */
 void jobs_tick(void);
 
-/* True while a foreground job runs (the prompt waits for it). */
+/* True while a foreground job loads or runs (the prompt waits for it). */
 bool jobs_foreground(void);
 /* Ctrl+C: kills the foreground job, if any. */
 void jobs_interrupt(void);

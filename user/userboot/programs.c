@@ -2,7 +2,10 @@
  * The archive is scanned once, at init; each file is compiled the first
  * time a program needs it and the module kept (a module is instantiable
  * any number of times), so the second `run` of a program and every env
- * instance after the first cost no compile.
+ * instance after the first cost no compile. A program's component is
+ * planned from the import sections at once, then built by the shell's
+ * ticks, one add after the other: a start function runs on the program's
+ * thread, and one that never returns cannot stop the shell.
  */
 #include "user/userboot/programs.h"
 
@@ -12,7 +15,6 @@
 #define SHIM_FILE "env.wasm"
 #define SHIM_NAME "env"
 #define DEPTH_MAX 8     /* imports of imports of ... */
-#define ADDED_MAX 30    /* instances of one program (the kernel allows 32) */
 
 static atoll_handle area = -1;
 static struct tar_entry files[TAR_ENTRIES_MAX];
@@ -81,61 +83,41 @@ static bool module_of(const struct tar_entry *e, atoll_handle *out)
     return true;
 }
 
-/* One program being built. */
-struct build {
-    atoll_handle comp;
-    char added[ADDED_MAX][WASM_NAME_MAX + 1]; /* instance names, in order */
-    int32_t index[ADDED_MAX];
-    int nadded;
+/* The walk over a program's imports. */
+struct walk {
+    struct program_plan *plan;
     const char *visiting[DEPTH_MAX + 1]; /* the chain of imports being followed */
     char *why;
     size_t why_size;
 };
 
-static bool add_named(struct build *b, const char *name, const struct tar_entry *e,
-                      int32_t *index)
+static bool plan_add(struct walk *w, const char *name, const struct tar_entry *e)
 {
-    atoll_handle mod;
-    if (!module_of(e, &mod)) {
-        fmt_snprintf(b->why, b->why_size, "%s is not a valid module (the kernel log says why)",
-                     e->name);
+    struct program_plan *p = w->plan;
+    if (p->n == PROGRAMS_PLAN_MAX) {
+        fmt_snprintf(w->why, w->why_size, "too many instances");
         return false;
     }
-    if (b->nadded == ADDED_MAX) {
-        fmt_snprintf(b->why, b->why_size, "too many instances");
-        return false;
-    }
-    int32_t r = atoll_component_add_named(b->comp, mod, ATOLL_SELF, atoll_off(name),
-                                          (int64_t)strlen(name), index);
-    if (r != ATOLL_OK) {
-        fmt_snprintf(b->why, b->why_size, "%s did not instantiate: %s (the kernel log says why)",
-                     e->name, atoll_result_name(r));
-        return false;
-    }
-    memcpy(b->added[b->nadded], name, strlen(name) + 1);
-    b->index[b->nadded++] = *index;
+    memcpy(p->names[p->n], name, strlen(name) + 1);
+    p->files[p->n++] = e;
     return true;
 }
 
-/* Adds module `name` after the modules it imports from; its instance
- * index in *index. */
-static bool add_tree(struct build *b, const char *name, int depth, int32_t *index)
+/* Plans module `name` after the modules it imports from. */
+static bool plan_tree(struct walk *w, const char *name, int depth)
 {
-    for (int i = 0; i < b->nadded; i++) {
-        if (strcmp(b->added[i], name) == 0) {
-            *index = b->index[i];
+    for (int i = 0; i < w->plan->n; i++)
+        if (strcmp(w->plan->names[i], name) == 0)
             return true;
-        }
-    }
     for (int i = 0; i < depth; i++) {
-        if (strcmp(b->visiting[i], name) == 0) {
-            fmt_snprintf(b->why, b->why_size, "%s imports itself (through %s)", name,
-                         b->visiting[depth - 1]);
+        if (strcmp(w->visiting[i], name) == 0) {
+            fmt_snprintf(w->why, w->why_size, "%s imports itself (through %s)", name,
+                         w->visiting[depth - 1]);
             return false;
         }
     }
     if (depth > DEPTH_MAX) {
-        fmt_snprintf(b->why, b->why_size, "imports nest deeper than %d", DEPTH_MAX);
+        fmt_snprintf(w->why, w->why_size, "imports nest deeper than %d", DEPTH_MAX);
         return false;
     }
     char file[WASM_NAME_MAX + 8];
@@ -143,39 +125,33 @@ static bool add_tree(struct build *b, const char *name, int depth, int32_t *inde
     const struct tar_entry *e = programs_find(file);
     if (!e) {
         if (depth == 0)
-            fmt_snprintf(b->why, b->why_size, "no such program");
+            fmt_snprintf(w->why, w->why_size, "no such program");
         else
-            fmt_snprintf(b->why, b->why_size, "%s imports from %s, which is not among the programs",
-                         b->visiting[depth - 1], name);
+            fmt_snprintf(w->why, w->why_size, "%s imports from %s, which is not among the programs",
+                         w->visiting[depth - 1], name);
         return false;
     }
     struct wasm_scan s;
     const char *bad = wasm_scan(area, e->off, e->size, ATOLL_ENTRY, &s);
     if (bad) {
-        fmt_snprintf(b->why, b->why_size, "%s: %s", file, bad);
+        fmt_snprintf(w->why, w->why_size, "%s: %s", file, bad);
         return false;
     }
     if (depth == 0 && !s.has_entry) {
-        fmt_snprintf(b->why, b->why_size, "%s has no %s export: not a program", file, ATOLL_ENTRY);
+        fmt_snprintf(w->why, w->why_size, "%s has no %s export: not a program", file, ATOLL_ENTRY);
         return false;
     }
-    b->visiting[depth] = name;
-    for (int i = 0; i < s.ndeps; i++) {
-        int32_t unused;
-        if (!add_tree(b, s.deps[i], depth + 1, &unused))
+    w->visiting[depth] = name;
+    for (int i = 0; i < s.ndeps; i++)
+        if (!plan_tree(w, s.deps[i], depth + 1))
             return false;
-    }
-    return add_named(b, name, e, index);
+    return plan_add(w, name, e);
 }
 
-bool programs_build(const char *name, atoll_handle console, atoll_handle *comp,
-                    int32_t *index, char *why, size_t why_size)
+bool programs_plan(const char *name, struct program_plan *plan, char *why, size_t why_size)
 {
-    static struct build b;
-    memset(&b, 0, sizeof b);
-    b.why = why;
-    b.why_size = why_size;
-    b.comp = -1;
+    struct walk w = { .plan = plan, .why = why, .why_size = why_size };
+    plan->n = 0;
     if (area < 0) {
         fmt_snprintf(why, why_size, "this image has no programs");
         return false;
@@ -191,24 +167,82 @@ bool programs_build(const char *name, atoll_handle console, atoll_handle *comp,
         fmt_snprintf(why, why_size, "%s is missing from the programs", SHIM_FILE);
         return false;
     }
-    int32_t r = atoll_component_create(&b.comp);
+    return plan_add(&w, SHIM_NAME, shim) && plan_tree(&w, name, 0);
+}
+
+bool programs_build_begin(struct program_build *b, atoll_handle console, char *why,
+                          size_t why_size)
+{
+    b->next = 0;
+    b->adding = false;
+    b->index = -1;
+    int32_t r = atoll_component_create(&b->comp);
     if (r != ATOLL_OK) {
         fmt_snprintf(why, why_size, "component_create: %s", atoll_result_name(r));
         return false;
     }
     /* Grants first: an instance sees the grants made before it is added. */
     int32_t grant;
-    r = atoll_component_grant(b.comp, console, &grant);
+    r = atoll_component_grant(b->comp, console, &grant);
     if (r != ATOLL_OK || grant != ATOLL_CONSOLE_GRANT) {
         fmt_snprintf(why, why_size, "component_grant: %s", atoll_result_name(r));
-        goto fail;
+        atoll_handle_drop(b->comp);
+        return false;
     }
-    int32_t unused;
-    if (!add_named(&b, SHIM_NAME, shim, &unused) || !add_tree(&b, name, 0, index))
-        goto fail;
-    *comp = b.comp;
     return true;
-fail:
-    atoll_handle_drop(b.comp);
-    return false;
+}
+
+/* Why the component's last add failed, as the kernel describes it, into
+ * why after "FILE did not instantiate: ". */
+static void add_failure(struct program_build *b, int64_t value, char *why, size_t why_size)
+{
+    static const char prefix[] = "add failed: ";
+    static char text[192];
+    int64_t n = 0;
+    if (atoll_component_describe(b->comp, ATOLL_SELF, atoll_off(text), (int64_t)sizeof text - 1,
+                                 &n) != ATOLL_OK || n <= 0)
+        n = 0;
+    text[n] = 0;
+    const char *reason = atoll_result_name((int32_t)-value);
+    if (strncmp(text, prefix, sizeof prefix - 1) == 0 && text[sizeof prefix - 1])
+        reason = text + sizeof prefix - 1;
+    fmt_snprintf(why, why_size, "%s did not instantiate: %s", b->plan.files[b->next]->name,
+                 reason);
+}
+
+enum build_step programs_build_step(struct program_build *b, char *why, size_t why_size)
+{
+    if (b->adding) {
+        int64_t value = 0;
+        int32_t state = atoll_component_status(b->comp, &value);
+        if (state == ATOLL_STATE_RUNNING)
+            return BUILD_WAIT;
+        if (state != ATOLL_STATE_IDLE)
+            return BUILD_ENDED;
+        if (value < 0) {
+            add_failure(b, value, why, why_size);
+            return BUILD_FAILED;
+        }
+        b->adding = false;
+        if (b->next == b->plan.n - 1)
+            b->index = (int32_t)value;
+        b->next++;
+    }
+    if (b->next == b->plan.n)
+        return BUILD_DONE;
+    const struct tar_entry *e = b->plan.files[b->next];
+    const char *name = b->plan.names[b->next];
+    atoll_handle mod;
+    if (!module_of(e, &mod)) {
+        fmt_snprintf(why, why_size, "%s is not a valid module (the kernel log says why)", e->name);
+        return BUILD_FAILED;
+    }
+    int32_t r = atoll_component_add_start(b->comp, mod, ATOLL_SELF, atoll_off(name),
+                                          (int64_t)strlen(name));
+    if (r != ATOLL_OK) {
+        fmt_snprintf(why, why_size, "%s did not instantiate: %s", e->name, atoll_result_name(r));
+        return BUILD_FAILED;
+    }
+    b->adding = true;
+    return BUILD_WAIT;
 }

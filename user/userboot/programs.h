@@ -11,6 +11,7 @@
 
 #include "user/sdk/atoll.h"
 #include "user/userboot/ustar.h"
+#include "user/userboot/wasmscan.h"
 
 /* Reads the archive in area (an SDK handle; anything but a memory area
  * means the image has no programs). Logs how many files it holds and, for
@@ -35,13 +36,53 @@ enum program_kind {
 };
 enum program_kind programs_kind(const struct tar_entry *e);
 
-/* Builds program `name`'s component, ready to start: a new component, the
- * grants (console at ATOLL_CONSOLE_GRANT), then instances: env.wasm as
- * "env", the modules it imports from by name (found as NAME.wasm,
- * depth-first, each once), the program last, named `name`. Returns true
- * with the component and the program's instance index; false with the
- * reason in why, having dropped whatever it made. */
-bool programs_build(const char *name, atoll_handle console, atoll_handle *comp,
-                    int32_t *index, char *why, size_t why_size);
+/* Instances of one program: the kernel allows 32 a component. */
+#define PROGRAMS_PLAN_MAX 30
+
+/* What program `name`'s component is made of, in the order the instances
+ * are added: env.wasm as "env", the modules it imports from by name
+ * (found as NAME.wasm, depth-first, each once), the program last, named
+ * `name`. */
+struct program_plan {
+    char names[PROGRAMS_PLAN_MAX][WASM_NAME_MAX + 1];
+    const struct tar_entry *files[PROGRAMS_PLAN_MAX];
+    int n;
+};
+
+/* Fills plan from the archive's import sections alone (nothing is
+ * compiled or instantiated). Returns true, or false with the reason in
+ * why: no such program, not a program, a library missing, an import
+ * cycle, a module the reader cannot follow, too many instances. */
+bool programs_plan(const char *name, struct program_plan *plan, char *why, size_t why_size);
+
+/* A component being built from a plan, one add at a time, without ever
+ * waiting for a start function (it may never return): the adds are
+ * queued on the program's own thread (atoll_component_add_start) and
+ * their outcome read at later steps. */
+struct program_build {
+    struct program_plan plan;
+    atoll_handle comp;
+    int next;      /* the plan's entry being added, or next to add */
+    bool adding;   /* its add is queued or running */
+    int32_t index; /* the program's instance, once added */
+};
+
+enum build_step {
+    BUILD_WAIT,   /* an add is under way: step again later */
+    BUILD_DONE,   /* every instance is there: the program's is b->index */
+    BUILD_FAILED, /* why says why (the component was not dropped) */
+    BUILD_ENDED,  /* the component ended (killed) while it was built */
+};
+
+/* Makes the component of b->plan and grants it the console (at
+ * ATOLL_CONSOLE_GRANT). Returns true, or false with the reason in why,
+ * having dropped whatever it made. */
+bool programs_build_begin(struct program_build *b, atoll_handle console, char *why,
+                          size_t why_size);
+
+/* Reads how the add under way went and starts the next one (compiling
+ * its module the first time one needs it). Never blocks on the
+ * program's thread. */
+enum build_step programs_build_step(struct program_build *b, char *why, size_t why_size);
 
 #endif

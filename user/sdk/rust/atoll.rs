@@ -58,7 +58,38 @@ extern "C" {
     pub fn atoll_log_write(vma: i32, off: i64, len: i64) -> i32;
     pub fn atoll_clock_ns() -> i64;
     pub fn atoll_sys_info(key: i32) -> i64;
+    // Components (user/sdk/atoll.h says what each promises): a program
+    // that starts others builds them without waiting, as the shell does.
+    pub fn atoll_handle_drop(h: i32) -> i32;
+    pub fn atoll_module_create(vma: i32, off: i64, len: i64, out: *mut i32) -> i32;
+    pub fn atoll_component_create(out: *mut i32) -> i32;
+    pub fn atoll_component_grant(component: i32, h: i32, index: *mut i32) -> i32;
+    pub fn atoll_component_add_start(component: i32, module: i32, name_vma: i32,
+                                     name_off: i64, name_len: i64) -> i32;
+    pub fn atoll_component_start(component: i32, instance: i32, name_vma: i32, name_off: i64,
+                                 name_len: i64, arg: i64) -> i32;
+    pub fn atoll_component_status(component: i32, value: *mut i64) -> i32;
+    pub fn atoll_component_kill(component: i32) -> i32;
+    pub fn atoll_component_info(component: i32, key: i32, value: *mut i64) -> i32;
+    pub fn atoll_component_describe(component: i32, vma: i32, off: i64, len: i64,
+                                    written: *mut i64) -> i32;
 }
+
+/// atoll_component_status's states (user/sdk/atoll.h, enum atoll_state).
+pub const STATE_IDLE: i32 = 0; // value: the last started call's result or add's index
+pub const STATE_RUNNING: i32 = 1; // a started call or add is queued or running
+pub const STATE_TRAPPED: i32 = 2;
+pub const STATE_KILLED: i32 = 3;
+/// atoll_component_info's keys (enum atoll_component_key).
+pub const COMP_ID: i32 = 0;
+pub const COMP_STATE: i32 = 1;
+pub const COMP_CPU_NS: i32 = 2;
+pub const COMP_MEMORY: i32 = 3;
+pub const COMP_INSTANCES: i32 = 4;
+pub const COMP_CALLS: i32 = 5;
+pub const COMP_AREAS: i32 = 6;
+pub const COMP_ENDED: i32 = 7; // 1 once its thread has ended
+pub const COMP_KILL_NS: i32 = 8; // CPU time it took to stop after its kill; -1 before
 
 /// The offset of a pointer in this program's memory (SDK handle SELF).
 fn off<T: ?Sized>(p: *const T) -> i64 {
