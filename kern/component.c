@@ -746,6 +746,8 @@ int component_set_limit(struct component *c, int key, uint64_t value)
     return status;
 }
 
+static int queue_started(struct component *c, struct creq *r);
+
 int component_start(struct component *c, uint32_t index, const char *name, size_t len,
                     uint64_t arg)
 {
@@ -760,13 +762,21 @@ int component_start(struct component *c, uint32_t index, const char *name, size_
         return CORAL_EINTERNAL;
     r->index = index;
     r->arg = arg;
-    __atomic_fetch_add(&c->started, 1, __ATOMIC_ACQUIRE);
-    if (!enqueue(c, r)) {
+    return queue_started(c, r);
+}
+
+/* Queues started work (a call or an add nobody waits for), at most
+ * COMPONENT_MAX_STARTED at once: each is kernel heap a guest asks for. */
+static int queue_started(struct component *c, struct creq *r)
+{
+    uint32_t before = __atomic_fetch_add(&c->started, 1, __ATOMIC_ACQUIRE);
+    int status = before >= COMPONENT_MAX_STARTED ? CORAL_EINTERNAL
+               : !enqueue(c, r)                  ? CORAL_EINVAL : CORAL_OK;
+    if (status) {
         __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
         creq_free(r);
-        return CORAL_EINVAL;
     }
-    return CORAL_OK;
+    return status;
 }
 
 int component_add_start(struct component *c, struct kmodule *m, const char *name, size_t len)
@@ -777,13 +787,7 @@ int component_add_start(struct component *c, struct kmodule *m, const char *name
     if (!r)
         return CORAL_EINTERNAL;
     r->mod = (struct kmodule *)kobj_get(&m->k);
-    __atomic_fetch_add(&c->started, 1, __ATOMIC_ACQUIRE);
-    if (!enqueue(c, r)) {
-        __atomic_fetch_sub(&c->started, 1, __ATOMIC_RELEASE);
-        creq_free(r);
-        return CORAL_EINVAL;
-    }
-    return CORAL_OK;
+    return queue_started(c, r);
 }
 
 /* On the component's thread. The outcome is published as a started

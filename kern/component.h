@@ -28,6 +28,7 @@
 #define COMPONENT_MAX_GRANTS    64
 #define COMPONENT_MAX_HANDLES   4096
 #define COMPONENT_NAME_MAX      64
+#define COMPONENT_MAX_STARTED   256     /* started calls and adds queued */
 /* Address space a component's subtree may reserve for memories by
  * default: 4 TiB, an eighth of the kernel's 32 TiB of regions (512
  * memories), so one tree cannot take the room others need. */

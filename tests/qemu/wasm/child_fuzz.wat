@@ -2,7 +2,8 @@
 ;; from interesting values (0, 1, page and area edges, -1, 2^63-1, random
 ;; bits) and handles from a pool (its own memory, null, what earlier calls
 ;; made, dropped ones). Every call must return; nothing may trap or fault.
-;; Returns the number of calls made.
+;; Returns the number of calls made. (sys_info keys 0..10, component_info
+;; keys 0..11 and component_limit keys 0..7 include the unknown ones.)
 (module
   (import "coral" "handles" (table $handles 0 externref))
   (import "coral" "handle_kind" (func $kind (param externref) (result i32)))
@@ -32,6 +33,8 @@
   (import "coral" "component_describe"
     (func $describe (param externref externref i64 i64) (result i32 i64)))
   (import "coral" "component_limit" (func $limit (param externref i32 i64) (result i32)))
+  (import "coral" "component_add_start"
+    (func $add_start (param externref externref externref i64 i64) (result i32)))
   (memory 1)
   (table $self 1 externref)
   (table $pool 16 externref)
@@ -77,7 +80,7 @@
   (func (export "run") (result i32)
     (local $i i32) (local $op i32)
     (loop $next
-      (local.set $op (call $r32 (i32.const 21)))
+      (local.set $op (call $r32 (i32.const 22)))
       (block $done
         (br_if $done (i32.eqz (local.get $op)))
         (if (i32.eq (local.get $op) (i32.const 1))
@@ -103,7 +106,7 @@
         (if (i32.eq (local.get $op) (i32.const 9))
           (then (call $vma_size (call $h)) (drop) (drop) (br $done)))
         (if (i32.eq (local.get $op) (i32.const 10))
-          (then (drop (call $clock)) (drop (call $sys_info (call $r32 (i32.const 10))))
+          (then (drop (call $clock)) (drop (call $sys_info (call $r32 (i32.const 11))))
                 (br $done)))
         (if (i32.eq (local.get $op) (i32.const 11))
           (then (call $grant (call $h) (call $h)) (drop) (drop) (br $done)))
@@ -126,11 +129,14 @@
         (if (i32.eq (local.get $op) (i32.const 17))
           (then (drop (call $kill (call $h))) (br $done)))
         (if (i32.eq (local.get $op) (i32.const 18))
-          (then (call $info (call $h) (call $r32 (i32.const 8))) (drop) (drop) (br $done)))
+          (then (call $info (call $h) (call $r32 (i32.const 12))) (drop) (drop) (br $done)))
         (if (i32.eq (local.get $op) (i32.const 19))
           (then (call $describe (call $h) (call $h) (call $a64) (call $a64)) (drop) (drop)
                 (br $done)))
-        (drop (call $limit (call $h) (call $r32 (i32.const 4)) (call $a64))))
+        (if (i32.eq (local.get $op) (i32.const 20))
+          (then (drop (call $add_start (call $h) (call $h) (call $h) (call $a64) (call $a64)))
+                (br $done)))
+        (drop (call $limit (call $h) (call $r32 (i32.const 8)) (call $a64))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $next (i32.lt_u (local.get $i) (i32.const 20000))))
     (local.get $i)))
