@@ -68,11 +68,11 @@ static struct component *all_components;
 static uint64_t next_id = 1;
 static uint64_t live_components;
 
+static void collect_cycles(void);
+
 /* Wakes c's thread unless it has exited (its struct may be freed then).
  * Interrupts are off across the check and the wake: on one CPU the
  * thread cannot exit in between. */
-static void collect_cycles(void);
-
 static void wake(struct component *c)
 {
     uint64_t f = irq_save();
@@ -687,8 +687,28 @@ int component_call(struct component *c, uint32_t index, const char *name,
     return status;
 }
 
+/* The limits kept at every ancestor, under all_lock (which is taken
+ * before any component's lock, never after). */
+static int set_tree_limit(struct component *c, int key, uint64_t value)
+{
+    int status = CORAL_EINVAL;
+    uint64_t f = spin_lock_irqsave(&all_lock);
+    if (key == COMPONENT_LIMIT_SPACE && value >= c->space && value <= c->space_limit) {
+        c->space_limit = value;
+        status = CORAL_OK;
+    } else if (key == COMPONENT_LIMIT_COMPONENTS && value >= c->tree &&
+               value <= c->tree_limit) {
+        c->tree_limit = (uint32_t)value;
+        status = CORAL_OK;
+    }
+    spin_unlock_irqrestore(&all_lock, f);
+    return status;
+}
+
 int component_set_limit(struct component *c, int key, uint64_t value)
 {
+    if (key == COMPONENT_LIMIT_SPACE || key == COMPONENT_LIMIT_COMPONENTS)
+        return set_tree_limit(c, key, value);
     int status = CORAL_EINVAL;
     uint64_t f = spin_lock_irqsave(&c->lock);
     switch (key) {
@@ -723,24 +743,6 @@ int component_set_limit(struct component *c, int key, uint64_t value)
     case COMPONENT_LIMIT_AREAS:
         status = account_lower(c->areas, value) ? CORAL_OK : CORAL_EINVAL;
         break;
-    case COMPONENT_LIMIT_SPACE: {
-        uint64_t g = spin_lock_irqsave(&all_lock);
-        if (value >= c->space && value <= c->space_limit) {
-            c->space_limit = value;
-            status = CORAL_OK;
-        }
-        spin_unlock_irqrestore(&all_lock, g);
-        break;
-    }
-    case COMPONENT_LIMIT_COMPONENTS: {
-        uint64_t g = spin_lock_irqsave(&all_lock);
-        if (value >= c->tree && value <= c->tree_limit) {
-            c->tree_limit = (uint32_t)value;
-            status = CORAL_OK;
-        }
-        spin_unlock_irqrestore(&all_lock, g);
-        break;
-    }
     }
     spin_unlock_irqrestore(&c->lock, f);
     return status;
@@ -1091,7 +1093,7 @@ bool component_space_charge(struct component *c, uint64_t bytes)
     uint64_t f = spin_lock_irqsave(&all_lock);
     bool ok = true;
     for (struct component *a = c; a && ok; a = a->parent)
-        ok = a->space_limit - a->space >= bytes && a->space <= a->space_limit;
+        ok = a->space <= a->space_limit && a->space_limit - a->space >= bytes;
     for (struct component *a = c; a && ok; a = a->parent)
         a->space += bytes;
     spin_unlock_irqrestore(&all_lock, f);
@@ -1167,7 +1169,10 @@ static void collect_cycles(void)
         spin_unlock_irqrestore(&r->lock, g);
     }
     for (struct component *c = all_components; c; c = c->all_next) {
-        if (c->gc_epoch == gc_epoch || c->kill || c->thread_gone)
+        /* No handle yet: being made, its creator's handle still to come
+         * (the last handle's drop ends one, without a collection). */
+        if (c->gc_epoch == gc_epoch || c->kill || c->thread_gone ||
+            !__atomic_load_n(&c->k.handles, __ATOMIC_ACQUIRE))
             continue;
         pr_info("atoll: component %llu (%s) ends: only a cycle of handles reaches it\n",
                 (unsigned long long)c->id, c->name);
