@@ -60,6 +60,11 @@ void *wasm_host_alloc(size_t size)
     return p;
 }
 
+_Bool wasm_host_interrupted(void)
+{
+    return thread_should_stop();
+}
+
 void wasm_host_free(void *p, size_t size)
 {
     (void)size;

@@ -564,7 +564,8 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
         x64_align(&c->a, 16, true);
         x64_bind(&c->a, &c->funcs[i]);
         out->code.func_off[i] = x64_pos(&c->a);
-        ok = compile_func(c, m->nfunc_imports + i);
+        ok = wasm_host_interrupted() ? cc_fail(c, "interrupted: asked to stop while compiling")
+                                     : compile_func(c, m->nfunc_imports + i);
     }
     if (ok && x64_failed(&c->a))
         ok = cc_fail(c, "code buffer overflow");

@@ -2,6 +2,7 @@
  * instructions through the validator.
  */
 #include "decode.h"
+#include "host.h"
 
 /* Reads the local declarations of f into runs (params first). */
 static bool rd_locals(struct dec *d, struct wasm_func *f)
@@ -59,6 +60,8 @@ bool wasm_dec_code_section(struct dec *d)
             d->p = body_end;
             continue;
         }
+        if (wasm_host_interrupted())
+            return wasm_dec_invalid(d, d->p, "interrupted: asked to stop while decoding");
         struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
         d->func = m->nfunc_imports + i;
         TRY(rd_locals(d, f));

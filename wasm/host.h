@@ -19,6 +19,13 @@ void *wasm_host_alloc(size_t size);
  * with (a kernel allocator may want it). NULL is allowed. */
 void wasm_host_free(void *p, size_t size);
 
+/* Polled by long engine work (decoding and validating, compiling: between
+ * functions): true makes it give up with an error that says
+ * "interrupted". A kernel answers whether the calling thread was asked to
+ * end, so that a killed program's module_create does not run on for
+ * seconds. Never blocks. */
+_Bool wasm_host_interrupted(void);
+
 /* ---- Code regions, linear memories and traps (issue 4) ----
  * docs/compiler.md tells the whole contract. */
 

@@ -105,3 +105,11 @@ def all_modules():
     for n in (9, 12, 15, 20, len(good) - 1):
         mods.append(("cut%d" % n, truncated(n)))
     return mods
+
+
+def many_functions(n=60000):
+    """n empty functions: small to send, long to compile (a victim that
+    loops on module_create spends its time in the kernel's compiler)."""
+    body = leb(2) + b"\x00\x0b"
+    return (HEADER + TYPE_V_V + section(3, leb(n) + b"\x00" * n) +
+            section(10, leb(n) + body * n))

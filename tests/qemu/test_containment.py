@@ -3,7 +3,7 @@ kill always ends what it names. wasm/escape_userboot.wat runs each case
 next to a companion counting its ticks (see its header): self-nesting
 instantiation, memory.grow / table.grow / a coral call at every offset of
 a fresh stack page, kills of components waiting in component_call and
-component_add, busy in a long host call and in compiled code, and
+component_add, busy in a long copy, in module_create and in compiled code,
 self-nesting component_call, a cycle of grants, a tree of components
 under a limit, and twelve components taking all the memory they may while
 the syscall fuzzer, a huge table and an innocent recursion run. Expected:
@@ -13,11 +13,13 @@ log line for the nested trap, and the kill latencies printed.
 import re
 
 from atollqemu import Boot
+import adversarial_modules
 import userboot_programs as programs
 
 CHILDREN = ["child_counter", "child_nest", "child_deep", "child_loop", "child_start_loops",
             "child_waiter", "child_copier", "child_selfcall", "child_bomb", "child_grow", "child_hog",
-            "child_fuzz", "child_table1m", "child_depth"]
+            "child_fuzz", "child_table1m", "child_depth", "child_compiler",
+            ("functions", adversarial_modules.many_functions())]
 # Guest CPU time a victim may use after its kill (issue 14's bound).
 KILL_CPU_US = 10000
 
@@ -46,6 +48,6 @@ def test_hostile_programs_are_contained_and_kills_end_them():
     traps = [l for l in serial.splitlines() if "call stack exhausted" in l and "trapped" in l]
     assert len(traps) == 1, "\n".join(traps[:20])
     lat = kill_latencies(serial)
-    assert set(lat) == {"compiled-code", "host-call", "wait-call", "wait-add"}, lat
+    assert set(lat) == {"compiled-code", "host-call", "wait-call", "wait-add", "compiler"}, lat
     for victim, (stop, cpu, wall) in lat.items():
         assert stop < KILL_CPU_US, "%s took %d us of CPU to stop after its kill" % (victim, stop)

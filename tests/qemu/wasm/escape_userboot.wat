@@ -5,7 +5,8 @@
 ;; offset of a stack page past what a fresh component has backed; kills
 ;; of a component waiting in component_call and in component_add on a
 ;; child that never returns, of one copying 16 MiB between memory areas
-;; in a loop, and of one in an endless loop of compiled code (with the
+;; in a loop, of one compiling a module of 60000 functions in a loop, and
+;; of one in an endless loop of compiled code (with the
 ;; victim's CPU time after the kill, and the wall time, printed as
 ;; "contain: kill latency ..."); calls of its own export through
 ;; component_call without end (one trap, reported once); two components
@@ -37,7 +38,7 @@
   (import "coral" "component_info" (func $info (param externref i32) (result i32 i64)))
   (import "coral" "component_limit"
     (func $limit (param externref i32 i64) (result i32)))
-  (memory 8)
+  (memory 16)
   (table $self 1 externref)
   (table $h 16 externref)
   (table $g 12 externref)                      ;; the greedy ones
@@ -64,6 +65,7 @@
   (data (i32.const 416) "bomb")
   (data (i32.const 432) "run")
   (data (i32.const 448) "depth")
+  (data (i32.const 464) "compiler")
   @CHILDREN@
   @LIB@
   @LIB_STARTED@
@@ -196,6 +198,25 @@
     (call $startc (table.get $h (i32.const 1)) (i64.const 0) (i64.const 4) (i32.const 0))
     (call $sleep (i64.const 100000000))
     (call $kill_timed (local.get $label) (local.get $llen)))
+
+  ;; A component compiling a big module in a loop (child_compiler, given
+  ;; our memory), killed after 100 ms: compilation stops between functions.
+  (func $compiling
+    (call $mc (table.get $self (i32.const 0)) (global.get $compiler_off)
+              (global.get $compiler_len) (i32.const 2) (i32.const 0))
+    (call $cc (i32.const 1))
+    (call $grant_to (table.get $h (i32.const 1)) (table.get $self (i32.const 0)))
+    (call $addc (table.get $h (i32.const 1)) (table.get $h (i32.const 2)) (i32.const 0)
+                (i32.const 0))
+    (drop (call $drop (table.get $h (i32.const 2))))
+    (call $check32
+      (call $start (table.get $h (i32.const 1)) (i32.const 0) (table.get $self (i32.const 0))
+                   (i64.const 0) (i64.const 4)
+                   (i64.or (i64.shl (global.get $functions_off) (i64.const 32))
+                           (global.get $functions_len)))
+      (i32.const 0))
+    (call $sleep (i64.const 100000000))
+    (call $kill_timed (i32.const 464) (i32.const 8)))
 
   ;; Its own export through component_call without end: the caller gets
   ;; (4, 9), call stack exhausted, and the status says so too.
@@ -379,6 +400,7 @@
     (call $waiter (i64.const 80) (i64.const 9) (i32.const 352) (i32.const 9))
     (call $waiter (i64.const 96) (i64.const 8) (i32.const 368) (i32.const 8))
     (call $busy (global.get $copier_off) (global.get $copier_len) (i32.const 336) (i32.const 9))
+    (call $compiling)
     (call $busy (global.get $loop_off) (global.get $loop_len) (i32.const 320) (i32.const 13))
     (call $selfcall)
     (call $cycle)
