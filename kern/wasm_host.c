@@ -81,14 +81,21 @@ static struct vregion *region_at(const void *p, enum vregion_kind kind)
     return (struct vregion *)r;
 }
 
+#define CODE_STEP (256 * 1024)
+
 void *wasm_host_code_alloc(size_t size)
 {
     if (size == 0 || !headroom() || !claim(size))
         return NULL;
     struct vregion *r = vregion_reserve(size, PAGE_SIZE, VR_CODE, "wasm code");
-    if (r && vregion_commit(r, 0, vregion_size(r), MMU_WRITE)) {
-        vregion_release(r);
-        r = NULL;
+    /* A big module's region is megabytes: committed in steps, a killed
+     * caller stops between them. */
+    for (size_t done = 0; r && done < vregion_size(r); done += CODE_STEP) {
+        size_t n = vregion_size(r) - done < CODE_STEP ? vregion_size(r) - done : CODE_STEP;
+        if (vregion_commit(r, done, n, MMU_WRITE) || thread_should_stop()) {
+            vregion_release(r);
+            r = NULL;
+        }
     }
     claimed(size);
     return r ? (void *)vregion_base(r) : NULL;
@@ -169,7 +176,10 @@ static bool stack_exhausted(struct trap_frame *f, void *owner, struct wasm_trap_
     /* The guest's growth: held to the upper half of the reserve
      * (kern/reserve.h), the lower half being the kernel's. A stub (no module's code, so no trap can
      * be made there) takes its few bytes from the reserve. */
-    if (reserve_stack_may_take(PAGE_SIZE) && kstack_grow(regs->fault_addr))
+    /* With the headroom kernel code will want below it: backed now, on
+     * the guest's account, it is never the kernel's to find later. */
+    if (reserve_stack_may_take(kstack_unbacked(regs->fault_addr, KSTACK_HEADROOM)) &&
+        kstack_grow_down(regs->fault_addr, KSTACK_HEADROOM))
         goto again;
     if (wasm_trap_stack(owner, regs))
         return true;

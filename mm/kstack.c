@@ -53,6 +53,36 @@ bool kstack_grow(uintptr_t addr)
     return vregion_commit(r, page - vregion_base(r), PAGE_SIZE, MMU_WRITE) == 0;
 }
 
+/* The pages from addr's down to addr - below, within the stack above its
+ * guard, visited top down. */
+#define EACH_PAGE_DOWN(a, addr, below, r)                                       \
+    for (uintptr_t a = (addr) & ~(uintptr_t)(PAGE_SIZE - 1),                     \
+                   lo_ = (addr) - (below) < vregion_base(r) + PAGE_SIZE          \
+                             ? vregion_base(r) + PAGE_SIZE : (addr) - (below);   \
+         a + PAGE_SIZE > lo_ && a >= vregion_base(r) + PAGE_SIZE; a -= PAGE_SIZE)
+
+size_t kstack_unbacked(uintptr_t addr, size_t below)
+{
+    const struct vregion *r = vregion_find(addr);
+    if (!r || vregion_kind(r) != VR_STACK)
+        return 0;
+    size_t n = 0;
+    EACH_PAGE_DOWN(a, addr, below, r)
+        n += growable(a) ? PAGE_SIZE : 0;
+    return n;
+}
+
+bool kstack_grow_down(uintptr_t addr, size_t below)
+{
+    const struct vregion *r = vregion_find(addr);
+    if (!r || vregion_kind(r) != VR_STACK || !kstack_grow(addr))
+        return false;
+    EACH_PAGE_DOWN(a, addr, below, r)
+        if (growable(a))
+            kstack_grow(a);     /* best effort: the headroom, not the access */
+    return true;
+}
+
 bool kstack_reserve(struct kstack *ks, size_t n)
 {
     char here;

@@ -39,6 +39,15 @@ int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const ch
  * False otherwise, or when memory is exhausted. */
 bool kstack_grow(uintptr_t addr);
 
+/* For growth by compiled code (the guest's, decided by its host): the
+ * bytes not yet backed from addr's page down to addr - below, and backing
+ * them: addr's page (false when it cannot be), then the rest as far as
+ * frames allow. Growing compiled code's stack with KSTACK_HEADROOM below
+ * each new page keeps the headroom kernel code needs under any stack
+ * pointer compiled code can have already backed, charged to the guest. */
+size_t kstack_unbacked(uintptr_t addr, size_t below);
+bool kstack_grow_down(uintptr_t addr, size_t below);
+
 /* Backs whatever is not yet backed of the n bytes below the current
  * stack pointer, which must lie on ks, so that code running next (kernel
  * code that may take locks) cannot fault on its own stack. One compare
