@@ -101,30 +101,33 @@ def test_hostile_arguments_get_result_1():
         assert "panic" not in b.serial, b.serial
 
 
-def test_started_calls_status_info_describe_kill():
-    path = programs.with_children("started_userboot", ["child_answer", "child_spin", "child_vmas", "child_churn"])
+def run_checks(name, children, summary, at_least):
+    """Boots userboot `name` with its children; its summary line (regex
+    `summary` with the passed and failed counts) must show no failure and
+    at least `at_least` checks. Returns the serial log."""
+    path = programs.with_children(name, children)
     with boot_userboot(path) as b:
         assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial
-        m = re.search(r"started: (\d+) passed, (\d+) failed", b.serial)
+        m = re.search(summary, b.serial)
         assert m, "no summary:\n" + b.serial
-        assert int(m.group(2)) == 0 and int(m.group(1)) >= 40, b.serial
+        assert int(m.group(2)) == 0 and int(m.group(1)) >= at_least, b.serial
         assert "panic" not in b.serial, b.serial
+        return b.serial
+
+
+def test_started_calls_status_info_describe_kill():
+    run_checks("started_userboot", ["child_answer", "child_spin", "child_vmas", "child_churn"],
+               r"started: (\d+) passed, (\d+) failed", 40)
 
 
 def test_add_start_reports_and_a_looping_start_function_is_killed():
-    path = programs.with_children("addstart_userboot", [
-        "child_answer", "child_unlinkable", "child_start_traps", "child_start_loops"])
-    with boot_userboot(path) as b:
-        assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial
-        m = re.search(r"addstart (\d+) passed, (\d+) failed", b.serial)
-        assert m, "no summary:\n" + b.serial
-        assert int(m.group(2)) == 0 and int(m.group(1)) >= 60, b.serial
-        assert re.search(r"addstart kill latency: \d+ us", b.serial), b.serial
-        assert re.search(r"component \d+ \(child of 1\): add failed: unknown import", b.serial), \
-            b.serial
-        assert re.search(r"component \d+ \(child of 1\) killed during an add", b.serial), b.serial
-        assert "init returned 0" in b.serial, b.serial
-        assert "panic" not in b.serial, b.serial
+    serial = run_checks("addstart_userboot", ["child_answer", "child_unlinkable",
+                                              "child_start_traps", "child_start_loops"],
+                        r"addstart (\d+) passed, (\d+) failed", 60)
+    assert re.search(r"addstart kill latency: \d+ us", serial), serial
+    assert re.search(r"component \d+ \(child of 1\): add failed: unknown import", serial), serial
+    assert re.search(r"component \d+ \(child of 1\) killed during an add", serial), serial
+    assert "init returned 0" in serial, serial
 
 
 def test_trap_and_endless_loop_are_contained():
