@@ -53,66 +53,84 @@ struct component_instance {
 
 struct creq;
 
+/*
+ * Fields are grouped by what guards them (as xv6's proc.h does):
+ *   [fixed]   set at creation, read anywhere, never changed
+ *   [own]     the component's thread only (or its creator's request,
+ *             served on that thread)
+ *   [lock]    c->lock
+ *   [list]    component_list_lock (kern/component_impl.h)
+ *   [atomic]  read by others without a lock, written in the order
+ *             component_status relies on (the trap, then the kill, then
+ *             the count of started work)
+ */
 struct component {
     struct kobj k;
+    /* [fixed] */
     uint64_t id;
     uint64_t creator;                   /* id of the component that made it, 0: the kernel */
     char name[32];
-    volatile enum component_state state;
     struct thread *thread;
     wasm_store *store;
-    spinlock_t lock;                    /* handles, grants, queue */
+    wasm_extern *coral;                 /* the coral functions, in its store */
+    struct account *areas;              /* bytes of the memory areas and
+                                           modules it made (they may
+                                           outlive it) */
+    struct component *parent;           /* its creator (a reference; NULL:
+                                           the kernel made it) */
+
+    /* [lock] */
+    spinlock_t lock;
     struct handle_space handles;
     handle_t grants[COMPONENT_MAX_GRANTS];
     uint32_t ngrants;
+    struct creq *req_head, *req_tail;   /* requests (component_request.c) */
+
+    /* [own] */
     struct component_instance inst[COMPONENT_MAX_INSTANCES];
     uint32_t ninst;
     uint32_t adding;                    /* instantiations under way (their
                                            start functions may add more) */
-    /* The coral functions, made once in this component's store. */
-    wasm_extern *coral;
-    /* Work. */
-    struct creq *req_head, *req_tail;
-    volatile uint32_t pending_ticks;
-    bool takes_keys;                    /* the keyboard's consumer */
     wasm_extern on_tick, on_key;
     bool has_tick, has_key;
-    bool events_on;                     /* deliver events (after init) */
-    volatile bool kill;
     bool reported;                      /* its end is on the log (once) */
-    int trap;                           /* what ended it, if it trapped */
-    char why[128];                      /* the trap, in words */
     uint64_t calls;                     /* exports called (events included) */
-    uint32_t started;                   /* component_start calls not done */
-    int64_t last_result;                /* of the last started call */
+    uint64_t stop_cpu_ns;               /* CPU time when its code stopped
+                                           after a kill (0: not yet) */
+
+    /* [atomic] */
+    volatile enum component_state state;
+    volatile bool kill;
+    int trap;                           /* what ended it, if it trapped */
+    char why[128];                      /* the trap, or a failed add, in words */
+    uint32_t started;                   /* started calls and adds not done */
+    int64_t last_result;                /* of the last started work */
     bool add_failed;                    /* the last started work was an add
                                            that failed: why says why */
     volatile bool thread_gone;          /* exited: c->thread may be freed */
     uint64_t cpu_ns;                    /* the thread's CPU time, once gone */
     uint64_t kill_cpu_ns;               /* its CPU time when asked to end */
-    bool kill_timed;                    /* kill_cpu_ns was taken */
-    uint64_t stop_cpu_ns;               /* ... when it stopped running work
-                                           (0: not yet): kill latency */
-    /* Limits its creator set (component_limit); defaults keep the system
-     * alive with a few greedy components. */
+    bool kill_timed;                    /* kill_cpu_ns was taken (both with
+                                           interrupts off, by the killer) */
+    volatile uint32_t pending_ticks;
+    bool takes_keys;                    /* the keyboard's consumer */
+    bool events_on;                     /* deliver events (after init) */
+    /* Limits its creator set (component_limit; under c->lock): defaults
+     * keep the system alive with a few greedy components. */
     uint32_t max_instances;
     uint64_t page_limit;                /* Wasm memory pages, in all */
     uint32_t cpu_share;                 /* % of the CPU, 100: no limit */
-    struct account *areas;              /* bytes of the memory areas and
-                                           modules it made (they may
-                                           outlive it) */
+
+    /* [list] */
     struct component *all_next;
-    /* Its creator (a reference; NULL: the kernel's), and the components
-     * of its subtree alive now, all depths (all_lock): a tree of
-     * components making components is bounded by each ancestor's limit. */
-    struct component *parent;
+    /* The components of its subtree alive now, all depths: a tree of
+     * components making components is bounded by each ancestor's limit;
+     * the kernel address space its memories and its subtree's reserve
+     * (8 GiB and 64 KiB each), charged at every ancestor. */
     uint32_t tree, tree_limit;
-    /* Kernel address space its memories and its subtree's reserve (8 GiB
-     * and 64 KiB each), charged at every ancestor (all_lock). */
     uint64_t space, space_limit;
-    /* The collection of cycles (all_lock): reached in epoch, work list. */
-    uint32_t gc_epoch;
-    struct component *gc_next;
+    uint32_t gc_epoch;                  /* reached by the last collection */
+    struct component *gc_next;          /* its work list */
 };
 
 /*

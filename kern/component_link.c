@@ -1,0 +1,296 @@
+/*
+ * Linking and grants (see component.h): a component's handle space and
+ * grant list, the memory windows an instance's own-memory table holds, and
+ * the making of an instance: its imports resolved against the coral
+ * module and the instances added before it, its start function run.
+ */
+#include "kern/component_impl.h"
+
+#include "kern/coral.h"
+#include "kern/log.h"
+#include "kern/vma.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "mm/heap.h"
+
+/* ---- handles ---- */
+
+handle_t component_handle_make(struct component *c, struct kobj *obj)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    handle_t h = c->state == COMPONENT_DEAD ? HANDLE_NULL : handle_make(&c->handles, obj);
+    spin_unlock_irqrestore(&c->lock, f);
+    return h;
+}
+
+struct kobj *component_handle_get(struct component *c, handle_t h, enum kobj_kind kind)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, kind);
+    if (o)
+        kobj_get(o);
+    spin_unlock_irqrestore(&c->lock, f);
+    return o;
+}
+
+enum kobj_kind component_handle_kind(struct component *c, handle_t h)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    enum kobj_kind k = handle_kind(&c->handles, h);
+    spin_unlock_irqrestore(&c->lock, f);
+    return k;
+}
+
+bool component_handle_drop(struct component *c, handle_t h)
+{
+    /* The reference is put outside the lock: destroying an object may
+     * free memory or take other locks. */
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID);
+    if (o)
+        kobj_get(o);
+    bool ok = handle_drop(&c->handles, h);
+    spin_unlock_irqrestore(&c->lock, f);
+    kobj_put(o);
+    component_collect_cycles();
+    return ok;
+}
+
+int component_grant(struct component *c, struct kobj *obj, uint32_t *index)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    int status = CORAL_EINVAL;
+    if (c->state != COMPONENT_DEAD && !c->kill && c->ngrants < COMPONENT_MAX_GRANTS) {
+        handle_t h = handle_make(&c->handles, obj);
+        if (h == HANDLE_NULL) {
+            status = CORAL_EINTERNAL;
+        } else {
+            *index = c->ngrants;
+            c->grants[c->ngrants++] = h;
+            status = CORAL_OK;
+        }
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return status;
+}
+
+/* ---- memory areas on an instance's memory ---- */
+
+struct memwin {
+    struct component *c;        /* a reference: keeps the store alive */
+    wasm_extern mem;
+};
+
+static uint8_t *memwin_base(const struct vma *v)
+{
+    const struct memwin *w = v->ctx;
+    uint64_t size;
+    return wasm_memory_data(&w->mem, &size);
+}
+
+static uint64_t memwin_size(const struct vma *v)
+{
+    const struct memwin *w = v->ctx;
+    uint64_t size;
+    wasm_memory_data(&w->mem, &size);
+    return size;
+}
+
+static void memwin_release(struct vma *v)
+{
+    struct memwin *w = v->ctx;
+    kobj_put(&w->c->k);
+    kfree(w);
+}
+
+static const struct vma_source memwin_src = { memwin_base, memwin_size, memwin_release };
+
+/* Before the start function: the first externref table the module
+ * defines gets, at index 0, a handle to the instance's memory. */
+static bool fill_self(void *ctx, wasm_instance *in)
+{
+    struct component *c = ctx;
+    wasm_extern mem, t;
+    if (!wasm_instance_memory(in, &mem))
+        return true;
+    for (uint32_t i = 0; i < wasm_instance_num_tables(in); i++) {
+        bool imported;
+        if (!wasm_instance_table(in, i, &t, &imported) || imported ||
+            wasm_table_elem(&t) != 0x6f)
+            continue;
+        if (wasm_table_size(&t) == 0)
+            return true;
+        struct memwin *w = kzalloc(sizeof *w);
+        if (!w)
+            return false;
+        w->c = c;
+        w->mem = mem;
+        kobj_get(&c->k);
+        struct vma *v = vma_new_source("instance memory", &memwin_src, w,
+                                       VMA_READ | VMA_WRITE);
+        if (!v) {
+            kobj_put(&c->k);
+            kfree(w);
+            return false;
+        }
+        handle_t h = component_handle_make(c, &v->k);
+        kobj_put(&v->k);            /* the handle holds it now */
+        return h != HANDLE_NULL && wasm_table_set(&t, 0, h);
+    }
+    return true;
+}
+
+/* ---- instances ---- */
+
+static bool name_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int make_handles_table(struct component *c, const wasm_import_desc *d,
+                              wasm_extern *out, char *why, size_t ws)
+{
+    if (d->kind != 1 || d->elem != 0x6f) {
+        fmt_snprintf(why, ws, "coral.handles is a table of externref");
+        return CORAL_EINVAL;
+    }
+    if (d->min > 65536) {
+        fmt_snprintf(why, ws, "coral.handles: minimum size %u is too large", d->min);
+        return CORAL_EINVAL;
+    }
+    uint32_t n = c->ngrants;
+    uint32_t size = d->min > n ? d->min : n;
+    if (d->has_max && size > d->max)
+        size = d->max;
+    if (!wasm_table_new(c->store, 0x6f, size, d->max, d->has_max, out)) {
+        fmt_snprintf(why, ws, "out of memory");
+        return CORAL_EINTERNAL;
+    }
+    for (uint32_t i = 0; i < n && i < size; i++)
+        wasm_table_set(out, i, c->grants[i]);
+    return CORAL_OK;
+}
+
+static int resolve(struct component *c, const wasm_import_desc *d, wasm_extern *out,
+                   char *why, size_t ws)
+{
+    if (name_eq(d->module, d->module_len, "coral", 5)) {
+        if (name_eq(d->field, d->field_len, "handles", 7))
+            return make_handles_table(c, d, out, why, ws);
+        if (d->kind == 0 && coral_lookup(c, d->field, d->field_len, out))
+            return CORAL_OK;
+        fmt_snprintf(why, ws, "unknown import: coral has no %s \"%.*s\"",
+                     d->kind == 0 ? "function" : "such item", (int)d->field_len, d->field);
+        return CORAL_EINVAL;
+    }
+    for (uint32_t i = c->ninst; i-- > 0;) {
+        const struct component_instance *ci = &c->inst[i];
+        if (!name_eq(d->module, d->module_len, ci->name, ci->name_len))
+            continue;
+        if (wasm_instance_export(ci->inst, d->field, d->field_len, out))
+            return CORAL_OK;
+        fmt_snprintf(why, ws, "unknown import: instance \"%.*s\" exports no \"%.*s\"",
+                     (int)d->module_len, d->module, (int)d->field_len, d->field);
+        return CORAL_EINVAL;
+    }
+    fmt_snprintf(why, ws, "unknown import: no module \"%.*s\" (for \"%.*s\")",
+                 (int)d->module_len, d->module, (int)d->field_len, d->field);
+    return CORAL_EINVAL;
+}
+
+/* Whether fn has exactly the type params -> results. */
+static bool type_is(const wasm_extern *fn, const char *params, const char *results)
+{
+    uint32_t np, nr;
+    const uint8_t *p, *r;
+    wasm_func_type(fn, &np, &p, &nr, &r);
+    return np == strlen(params) && nr == strlen(results) &&
+           memcmp(p, params, np) == 0 && memcmp(r, results, nr) == 0;
+}
+
+static void find_events(struct component *c, wasm_instance *in)
+{
+    wasm_extern fn;
+    if (!c->has_tick && wasm_instance_export(in, "tick", 4, &fn) && fn.kind == 0) {
+        if (type_is(&fn, "", "")) {
+            c->on_tick = fn;
+            c->has_tick = true;
+        } else {
+            pr_warn("component %llu (%s): export tick is not () -> (): no ticks\n",
+                    (unsigned long long)c->id, c->name);
+        }
+    }
+    if (!c->has_key && wasm_instance_export(in, "press_key", 9, &fn) && fn.kind == 0) {
+        if (type_is(&fn, "\x7f", "")) {
+            c->on_key = fn;
+            c->has_key = true;
+        } else {
+            pr_warn("component %llu (%s): export press_key is not (i32) -> (): no keys\n",
+                    (unsigned long long)c->id, c->name);
+        }
+    }
+}
+
+int component_do_add(struct component *c, struct kmodule *m, const char *name, size_t len,
+                  uint32_t *index, char *why, size_t ws)
+{
+    if (c->state == COMPONENT_DEAD || c->kill) {
+        fmt_snprintf(why, ws, "the component has ended");
+        return CORAL_EINVAL;
+    }
+    /* Instances being made count: a start function may add to its own
+     * component (inline, on this thread) before its own add is done. */
+    if (c->ninst + c->adding >= c->max_instances) {
+        fmt_snprintf(why, ws, "the component has %u instances, its limit",
+                     c->ninst + c->adding);
+        return CORAL_EINVAL;
+    }
+    if (len > COMPONENT_NAME_MAX) {
+        fmt_snprintf(why, ws, "instance name longer than %u bytes", COMPONENT_NAME_MAX);
+        return CORAL_EINVAL;
+    }
+    uint32_t n = wasm_module_num_imports(m->m);
+    wasm_extern *imports = n ? kmalloc(n * sizeof *imports) : NULL;
+    if (n && !imports) {
+        fmt_snprintf(why, ws, "out of memory");
+        return CORAL_EINTERNAL;
+    }
+    int status = CORAL_OK;
+    for (uint32_t i = 0; i < n && status == CORAL_OK; i++) {
+        wasm_import_desc d;
+        wasm_module_import(m->m, i, &d);
+        status = resolve(c, &d, &imports[i], why, ws);
+    }
+    wasm_instance *in = NULL;
+    if (status == CORAL_OK) {
+        wasm_error err;
+        int trap = 0;
+        c->adding++;
+        in = wasm_instantiate_with(c->store, m->c, imports, n, fill_self, c, &err, &trap);
+        c->adding--;
+        if (!in) {
+            status = CORAL_EINVAL;
+            if (trap) {
+                uint32_t fi;
+                const char *fname = wasm_store_trap_func(c->store, &fi);
+                fmt_snprintf(why, ws, "start function trapped in function %u (%s): %s",
+                             fi, fname ? fname : "unnamed", wasm_trap_message(trap));
+            } else {
+                wasm_error_format(&err, m->m, why, ws);
+            }
+        }
+    }
+    kfree(imports);
+    if (!in)
+        return status;
+    struct component_instance *ci = &c->inst[c->ninst];
+    ci->inst = in;
+    ci->mod = (struct kmodule *)kobj_get(&m->k);
+    if (len)
+        memcpy(ci->name, name, len);
+    ci->name_len = (uint32_t)len;
+    *index = c->ninst++;
+    find_events(c, in);
+    return CORAL_OK;
+}
+
