@@ -1,5 +1,5 @@
 /*
- * Components: the unit the scheduler runs (DESIGN.md). A component is one
+ * Components: the unit the scheduler runs (docs/design.md). A component is one
  * kernel thread with its own stack, one Wasm store holding its instances,
  * one handle space, and a queue of work: requests from other components
  * (add an instance, call an export) and events (timer ticks, keys). Its
@@ -34,7 +34,7 @@
  * memories), so one tree cannot take the room others need. */
 #define COMPONENT_SPACE_LIMIT   (4ull << 40)
 
-/* Result codes (DESIGN.md), and the extension calls' "it trapped". */
+/* Result codes (docs/design.md), and the extension calls' "it trapped". */
 enum { CORAL_OK = 0, CORAL_EINVAL = 1, CORAL_EINTERNAL = 2, CORAL_EUNKNOWN = 3,
        CORAL_ETRAPPED = 4 };
 

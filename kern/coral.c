@@ -428,7 +428,7 @@ struct coral_func {
 };
 
 static const struct coral_func funcs[] = {
-    /* Coral's interface, exactly (DESIGN.md). */
+    /* Coral's interface, exactly (docs/design.md). */
     { "handle_kind", EXT, I32, sys_handle_kind },
     { "vma_write", EXT EXT I64 I64 I64, I32, sys_vma_write },
     { "module_create", EXT I64 I64, I32 EXT, sys_module_create },

@@ -1,6 +1,6 @@
 /*
  * The `coral` native module: the system interface programs import
- * (DESIGN.md "The Coral system interface"; docs/abi.md is the reference).
+ * (docs/design.md "The system interface"; docs/abi.md is the reference).
  * Its functions are host functions made in each component's store, with
  * the component as their environment: every handle argument is resolved
  * in that component's handle space.

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-/* The kinds, with the numbers handle_kind() reports to guests (DESIGN.md:
+/* The kinds, with the numbers handle_kind() reports to guests (docs/design.md:
  * 0 invalid, 1 memory area, 2 module, 3 component). Numbers are ABI. */
 enum kobj_kind {
     KOBJ_INVALID = 0,

@@ -1,7 +1,7 @@
 /*
  * Starting the first program: the boot module named `userboot` becomes
  * the first component, with the screen as its first granted handle and
- * the keyboard's scancodes as its events (DESIGN.md).
+ * the keyboard's scancodes as its events (docs/design.md).
  */
 #ifndef KERN_USERBOOT_H
 #define KERN_USERBOOT_H

@@ -55,7 +55,7 @@ struct vma *vma_new_source(const char *name, const struct vma_source *src, void 
 uint64_t vma_size(const struct vma *v);
 uint8_t *vma_base(const struct vma *v);
 
-/* Result codes, as the coral interface returns them (DESIGN.md). */
+/* Result codes, as the coral interface returns them (docs/design.md). */
 /* VMA_EKILLED: the calling thread was asked to end during a long copy,
  * which stopped between two pieces (part of the range is copied). */
 enum { VMA_OK = 0, VMA_EINVAL = 1, VMA_EKILLED = 2 };

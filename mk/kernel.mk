@@ -72,7 +72,7 @@ $(BUILD)/atoll.elf: $(KERNEL_OBJS) $(KENGINE_LIB) $(KOBJ)/ksyms.o $(KOBJ)/kernel
 
 # Boot modules of the ISO, each "path" or "path:name" (the name the kernel
 # knows it by; default: the file's name). The first program is USERBOOT,
-# booted as the module named "userboot" (DESIGN.md); USERBOOT_ENV, the C
+# booted as the module named "userboot" (docs/design.md); USERBOOT_ENV, the C
 # SDK's instance, goes with it and is instantiated only if userboot imports
 # from "env". MODULES adds more.
 USERBOOT     ?= $(BUILD)/user/userboot.wasm

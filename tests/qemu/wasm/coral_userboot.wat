@@ -1,4 +1,4 @@
-;; A userboot written for Coral's interface alone (DESIGN.md), the way
+;; A userboot written for Coral's interface alone (docs/design.md), the way
 ;; Coral's own is: one module importing only "coral", its own memory named
 ;; through the first externref table it defines, the screen as handle 0.
 ;; It draws a title, underlines it, shows the kinds of the handles it was
