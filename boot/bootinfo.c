@@ -8,7 +8,7 @@
 #include "boot/bootinfo.h"
 
 #include "boot/boot.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "lib/string.h"
 #include "mm/phys.h"
 

@@ -8,8 +8,8 @@
 
 #include "arch/x86/cpu.h"
 #include "boot/bootinfo.h"
-#include "kern/cmdline.h"
-#include "kern/log.h"
+#include "base/cmdline.h"
+#include "base/log.h"
 #include "lib/string.h"
 #include "mm/mmu.h"
 #include "mm/phys.h"

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "dev/screen.h"
-#include "kern/log.h"
+#include "base/log.h"
 
 #define DEFAULT_ATTR 0x07
 #define ESC_MAX_PARAMS 8

@@ -1,7 +1,7 @@
 /*
  * The kernel's text console on the screen cells (dev/screen.h): a cursor
  * that advances, wraps at the right edge and scrolls at the bottom, in a
- * current colour. It is the kernel log's second sink (kern/log.h), so the
+ * current colour. It is the kernel log's second sink (base/log.h), so the
  * banner and the log show on screen.
  *
  * Understood: '\n' (next line, column 0), '\r' (column 0), '\t' (next

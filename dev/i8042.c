@@ -7,8 +7,8 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
-#include "kern/clock.h"
-#include "kern/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 #define DATA        0x60
 #define STATUS      0x64    /* read */

@@ -14,8 +14,8 @@
 #include "dev/lapic.h"
 #include "dev/madt.h"
 #include "dev/pic.h"
-#include "kern/cmdline.h"
-#include "kern/log.h"
+#include "base/cmdline.h"
+#include "base/log.h"
 
 static enum intc_mode mode = INTC_PIC;
 static struct madt_info madt;

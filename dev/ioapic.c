@@ -3,8 +3,8 @@
 
 #include "dev/ioapic.h"
 
-#include "kern/log.h"
-#include "kern/spinlock.h"
+#include "base/log.h"
+#include "base/spinlock.h"
 #include "mm/vmm.h"
 
 #define REG_VERSION     0x01

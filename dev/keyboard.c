@@ -6,9 +6,9 @@
 #include "arch/x86/cpu.h"
 #include "dev/i8042.h"
 #include "dev/intc.h"
-#include "kern/clock.h"
-#include "kern/log.h"
-#include "kern/spinlock.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/spinlock.h"
 
 _Static_assert((KEYBOARD_QUEUE_SIZE & (KEYBOARD_QUEUE_SIZE - 1)) == 0, "queue size is a power of two");
 

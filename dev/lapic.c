@@ -2,8 +2,8 @@
 #include "dev/lapic.h"
 
 #include "arch/x86/cpu.h"
-#include "kern/clock.h"
-#include "kern/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "mm/vmm.h"
 
 /* Register offsets in the xAPIC page; x2APIC MSR = 0x800 + offset / 16. */

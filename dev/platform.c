@@ -11,8 +11,8 @@
 #include "dev/keyboard.h"
 #include "dev/screen.h"
 #include "dev/timer.h"
-#include "kern/clock.h"
-#include "kern/cmdline.h"
+#include "base/clock.h"
+#include "base/cmdline.h"
 
 void platform_init(void)
 {

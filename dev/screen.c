@@ -9,7 +9,7 @@
 #include "dev/console.h"
 #include "dev/fbcon.h"
 #include "dev/vga_text.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "mm/vmm.h"
 
 static enum screen_kind kind;
@@ -85,6 +85,13 @@ enum screen_kind screen_kind(void)
 uint16_t *screen_cells(void)
 {
     return cells;
+}
+
+void screen_tick(void)
+{
+    static unsigned n;
+    if (++n % 2 == 0)
+        screen_refresh();
 }
 
 void screen_refresh(void)

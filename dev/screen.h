@@ -49,6 +49,11 @@ uint16_t *screen_cells(void);
  * returns. Meant for the timer tick. */
 void screen_refresh(void);
 
+/* For the timer tick (interrupt context): the framebuffer console is
+ * redrawn every other tick, 50 times a second at the default rate (text
+ * mode needs nothing). */
+void screen_tick(void);
+
 /* For the panic path, which may have interrupted a refresh on this CPU:
  * forgets it, so the next refresh (the report's lines) draws. */
 void screen_break_lock(void);

@@ -6,8 +6,8 @@
 #include "dev/intc.h"
 #include "dev/lapic.h"
 #include "dev/pit.h"
-#include "kern/cmdline.h"
-#include "kern/log.h"
+#include "base/cmdline.h"
+#include "base/log.h"
 #include "lib/string.h"
 
 enum source { SRC_NONE, SRC_LAPIC, SRC_PIT };

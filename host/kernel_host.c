@@ -14,9 +14,9 @@
 
 #include "dev/keyboard.h"
 #include "dev/screen.h"
-#include "kern/clock.h"
-#include "kern/log.h"
-#include "kern/panic.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "kern/thread.h"
 #include "mm/heap.h"
 #include "mm/kstack.h"

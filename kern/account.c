@@ -1,7 +1,7 @@
 /* Accounts (see account.h). */
 #include "kern/account.h"
 
-#include "kern/panic.h"
+#include "base/panic.h"
 #include "mm/heap.h"
 
 struct account *account_new(uint64_t limit)

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kern/spinlock.h"
+#include "base/spinlock.h"
 
 struct account {
     uint32_t refs;          /* atomic */

@@ -10,8 +10,8 @@
 #include "dev/intc.h"
 #include "dev/keyboard.h"
 #include "dev/timer.h"
-#include "kern/clock.h"
-#include "kern/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 

@@ -21,7 +21,7 @@
 #include "kern/handle.h"
 #include "kern/kmodule.h"
 #include "kern/object.h"
-#include "kern/spinlock.h"
+#include "base/spinlock.h"
 #include "wasm/wasm.h"
 
 #define COMPONENT_MAX_INSTANCES 32

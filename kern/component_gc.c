@@ -1,7 +1,7 @@
 /* Components only a cycle of handles reaches (see component_impl.h). */
 #include "kern/component_impl.h"
 
-#include "kern/log.h"
+#include "base/log.h"
 
 /* ---- components only a cycle of handles reaches ----
  *

@@ -7,7 +7,7 @@
 #include "kern/component_impl.h"
 
 #include "kern/coral.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "kern/vma.h"
 #include "lib/fmt.h"
 #include "lib/string.h"

@@ -12,8 +12,8 @@
 #include "kern/component_impl.h"
 
 #include "arch/x86/cpu.h"
-#include "kern/clock.h"
-#include "kern/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "kern/thread.h"
 #include "lib/fmt.h"
 #include "lib/string.h"

@@ -5,7 +5,7 @@
  */
 #include "kern/component_impl.h"
 
-#include "kern/log.h"
+#include "base/log.h"
 #include "kern/thread.h"
 #include "lib/fmt.h"
 #include "lib/string.h"

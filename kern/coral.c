@@ -8,10 +8,10 @@
  */
 #include "kern/coral.h"
 
-#include "kern/clock.h"
+#include "base/clock.h"
 #include "kern/component.h"
 #include "kern/kmodule.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "kern/reserve.h"
 #include "kern/thread.h"
 #include "kern/vma.h"

@@ -2,8 +2,8 @@
 #include "kern/ktest.h"
 
 #include "dev/debug_exit.h"
-#include "kern/log.h"
-#include "kern/panic.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "lib/string.h"
 #include "arch/x86/cpu.h"
 

@@ -8,15 +8,17 @@
 #include "boot/bootinfo.h"
 #include "dev/serial.h"
 #include "kern/banner.h"
-#include "kern/clock.h"
-#include "kern/cmdline.h"
+#include "base/clock.h"
+#include "base/cmdline.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
-#include "kern/panic.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "kern/thread.h"
 #include "kern/userboot.h"
 #include "kern/wasm_host.h"
 #include "dev/platform.h"
+#include "dev/screen.h"
+#include "kern/component.h"
 #include "mm/kstack.h"
 #include "mm/vmm.h"
 
@@ -28,6 +30,10 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
 {
     platform_init();
     sched_init();
+    /* What the tick drives besides the scheduler, wired here so that the
+     * scheduler knows neither the screen nor components. */
+    sched_add_tick_hook(screen_tick);
+    sched_add_tick_hook(component_tick_all);
     banner_print();
 
     char spec[256];

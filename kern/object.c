@@ -1,7 +1,7 @@
 /* Reference counting for kernel objects (see object.h). */
 #include "kern/object.h"
 
-#include "kern/panic.h"
+#include "base/panic.h"
 
 static uint64_t live[KOBJ_KIND_COUNT];
 

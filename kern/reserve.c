@@ -1,7 +1,7 @@
 /* The kernel's memory reserve (see reserve.h): 1/16 of RAM, at least 4 MiB. */
 #include "kern/reserve.h"
 
-#include "kern/spinlock.h"
+#include "base/spinlock.h"
 #include "mm/pmm.h"
 
 #define FRAME 4096ull

@@ -11,16 +11,14 @@
  */
 #include "kern/thread.h"
 
-#include "kern/component.h"
 #include "kern/wasm_host.h"
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/fpu.h"
-#include "dev/screen.h"
 #include "dev/timer.h"
-#include "kern/clock.h"
-#include "kern/log.h"
-#include "kern/panic.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 
@@ -163,6 +161,22 @@ static bool charge_share(uint64_t now)
     return true;
 }
 
+/* What else runs at every tick, registered by the layers above (the
+ * screen's redraw, the components' events), so that the scheduler needs to
+ * know none of them. */
+#define MAX_TICK_HOOKS 4
+static void (*tick_hooks[MAX_TICK_HOOKS])(void);
+static unsigned ntick_hooks;
+
+void sched_add_tick_hook(void (*fn)(void))
+{
+    uint64_t f = irq_save();
+    if (ntick_hooks == MAX_TICK_HOOKS)
+        panic("sched: more than %d tick hooks", MAX_TICK_HOOKS);
+    tick_hooks[ntick_hooks++] = fn;
+    irq_restore(f);
+}
+
 /* Switches away from the current thread at a tick. While it is switched
  * out, its interrupted context is known: a kill can then send it straight
  * to the engine's unwind point (thread_kill), so it runs no more guest
@@ -179,11 +193,8 @@ static void preempt(struct trap_frame *f)
 /* Called by the timer on every tick, interrupts off, on the current stack. */
 static void tick(struct trap_frame *f)
 {
-    static unsigned refresh;
-    /* The framebuffer console is redrawn from here (text mode needs
-     * nothing): every other tick, 50 times a second at the default rate. */
-    if (++refresh % 2 == 0)
-        screen_refresh();
+    for (unsigned i = 0; i < ntick_hooks; i++)
+        tick_hooks[i]();
     uint64_t now = clock_ns();
     for (struct thread **p = &sleepers; *p;) {
         struct thread *t = *p;
@@ -206,7 +217,6 @@ static void tick(struct trap_frame *f)
             p = &t->sleep_next;
         }
     }
-    component_tick_all();
     /* A thread asked to end while in compiled Wasm code leaves it through
      * the engine's trap path (its caller sees "interrupted" and cleans
      * up); elsewhere in a stub or host function, we try again next tick

@@ -120,6 +120,11 @@ struct sched_stats {
 };
 void sched_get_stats(struct sched_stats *st);
 
+/* Runs fn at every timer tick, in interrupt context with interrupts off,
+ * before the scheduler's own work (it must not block). At most 4; the
+ * order is that of registration. */
+void sched_add_tick_hook(void (*fn)(void));
+
 /* Time slice in ticks before a busy thread is preempted (default 1). */
 extern unsigned sched_slice_ticks;
 

@@ -82,7 +82,7 @@ fuzz-diff: $(BUILD)/fuzz-run
 # from kern/ unchanged over the hosted services of host/kernel_host.c.
 CORAL_KERN_SRCS := kern/component.c kern/component_link.c kern/component_run.c kern/component_request.c \
                    kern/component_info.c kern/component_gc.c kern/coral.c kern/kmodule.c kern/userboot.c \
-                   kern/handle.c kern/vma.c kern/object.c kern/reserve.c kern/account.c kern/spinlock.c lib/fmt.c \
+                   kern/handle.c kern/vma.c kern/object.c kern/reserve.c kern/account.c base/spinlock.c lib/fmt.c \
                    boot/bootinfo.c
 CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c
 CORAL_CFLAGS    := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \

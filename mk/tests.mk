@@ -9,8 +9,8 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
                -Itests/unit/shim -I. -Itests/unit -MMD -MP
 # Kernel sources that run unchanged on the host.
 UNIT_KERNEL_SRCS := lib/fmt.c mm/pmm.c arch/x86/pagetable.c mm/vregion.c mm/heap.c \
-                    kern/cmdline.c boot/bootinfo.c kern/object.c kern/handle.c kern/vma.c \
-                    kern/account.c kern/spinlock.c
+                    base/cmdline.c boot/bootinfo.c kern/object.c kern/handle.c kern/vma.c \
+                    kern/account.c base/spinlock.c
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
 

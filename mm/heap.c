@@ -8,8 +8,8 @@
 
 #include <stdbool.h>
 
-#include "kern/panic.h"
-#include "kern/spinlock.h"
+#include "base/panic.h"
+#include "base/spinlock.h"
 #include "lib/string.h"
 #include "mm/heap_backend.h"
 

@@ -7,8 +7,8 @@
  */
 #include "mm/heap_backend.h"
 
-#include "kern/panic.h"
-#include "kern/spinlock.h"
+#include "base/panic.h"
+#include "base/spinlock.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"
 

@@ -3,8 +3,8 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/trap.h"
-#include "kern/panic.h"
-#include "kern/spinlock.h"
+#include "base/panic.h"
+#include "base/spinlock.h"
 #include "lib/fmt.h"
 #include "mm/mmu.h"
 #include "mm/vregion.h"

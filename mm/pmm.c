@@ -6,8 +6,8 @@
  */
 #include "mm/pmm.h"
 
-#include "kern/panic.h"
-#include "kern/spinlock.h"
+#include "base/panic.h"
+#include "base/spinlock.h"
 #include "lib/string.h"
 
 static uint64_t *bitmap;        /* in the direct map */

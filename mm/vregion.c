@@ -37,7 +37,7 @@
  */
 #include "mm/vregion.h"
 
-#include "kern/spinlock.h"
+#include "base/spinlock.h"
 #include "lib/string.h"
 #include "mm/mmu.h"
 #include "mm/pmm.h"

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "arch/x86/cpu.h"
-#include "kern/panic.h"
+#include "base/panic.h"
 #include "lib/string.h"
 
 #define MAX_STATE 4096

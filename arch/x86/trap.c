@@ -7,9 +7,9 @@
 #include "arch/x86/trap.h"
 
 #include "arch/x86/cpu.h"
-#include "kern/ksyms.h"
-#include "kern/log.h"
-#include "kern/panic.h"
+#include "base/ksyms.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "lib/fmt.h"
 #include "mm/kstack.h"
 #include "mm/vregion.h"

@@ -3,7 +3,7 @@
  * against PIT channel 2 (which every PC and QEMU machine has), unless CPUID
  * leaf 0x15 states the TSC frequency outright.
  */
-#include "kern/clock.h"
+#include "base/clock.h"
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/io.h"

@@ -5,7 +5,7 @@
  * diagnosis).
  */
 #include "kern/ktest.h"
-#include "kern/panic.h"
+#include "base/panic.h"
 #include "mm/kstack.h"
 
 /* These tests recurse and fault on purpose. */

@@ -12,9 +12,9 @@
 
 #include "dev/i8042.h"
 #include "dev/keyboard.h"
-#include "kern/clock.h"
+#include "base/clock.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 
 #define MS (1000ull * 1000)
 

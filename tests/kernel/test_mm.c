@@ -6,7 +6,7 @@
  */
 #include "arch/x86/probe.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/mmu.h"

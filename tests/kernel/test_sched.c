@@ -5,9 +5,9 @@
  * sleeping threads, a stack backed as it grows.
  */
 #include "arch/x86/cpu.h"
-#include "kern/clock.h"
+#include "base/clock.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "kern/thread.h"
 #include "mm/heap.h"
 #include "mm/mmu.h"

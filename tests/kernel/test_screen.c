@@ -10,9 +10,9 @@
 #include "dev/fbcon.h"
 #include "dev/font.h"
 #include "dev/screen.h"
-#include "kern/clock.h"
+#include "base/clock.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 

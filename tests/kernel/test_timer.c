@@ -11,9 +11,9 @@
 #include "arch/x86/trap.h"
 #include "dev/intc.h"
 #include "dev/timer.h"
-#include "kern/clock.h"
+#include "base/clock.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 
 /* A band that still catches a wrong divisor or calibration (those are
  * off by 2x or more) but not TCG's jitter, nor the TSC clock's own error:

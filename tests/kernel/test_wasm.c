@@ -7,10 +7,10 @@
  * tests/qemu/test_wasm_kernel.py passes spec-suite modules this way.
  */
 #include "boot/bootinfo.h"
-#include "kern/clock.h"
+#include "base/clock.h"
 #include "kern/kmodule.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/phys.h"

@@ -9,7 +9,7 @@
  */
 #include "boot/bootinfo.h"
 #include "kern/ktest.h"
-#include "kern/log.h"
+#include "base/log.h"
 #include "kern/thread.h"
 #include "lib/string.h"
 #include "mm/heap.h"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kern/log.h"
-#include "kern/panic.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "mm/mmu.h"
 #include "mm/phys.h"
 #include "unit.h"

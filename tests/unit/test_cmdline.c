@@ -1,7 +1,7 @@
-/* kern/cmdline: keys, values, bare words, malformed numbers. */
+/* base/cmdline: keys, values, bare words, malformed numbers. */
 #include <string.h>
 
-#include "kern/cmdline.h"
+#include "base/cmdline.h"
 #include "unit.h"
 
 TEST(cmdline_lookup)

@@ -3,15 +3,15 @@
  * no allocation, no locks that may be held (the log lock is broken open),
  * and no reads through pointers that are not known to be mapped.
  */
-#include "kern/panic.h"
+#include "base/panic.h"
 
 #include "arch/x86/cpu.h"
 #include "dev/console.h"
 #include "dev/debug_exit.h"
 #include "dev/screen.h"
-#include "kern/cmdline.h"
-#include "kern/ksyms.h"
-#include "kern/log.h"
+#include "base/cmdline.h"
+#include "base/ksyms.h"
+#include "base/log.h"
 #include "mm/vmm.h"
 
 static volatile int panicking;

@@ -2,11 +2,11 @@
  * The log streams through fmt_vformat straight to the sinks, one lock per
  * line so lines from interrupt handlers never interleave mid-line.
  */
-#include "kern/log.h"
+#include "base/log.h"
 
 #include "dev/serial.h"
-#include "kern/clock.h"
-#include "kern/spinlock.h"
+#include "base/clock.h"
+#include "base/spinlock.h"
 #include "lib/fmt.h"
 
 enum log_level log_threshold = LOG_INFO;

@@ -8,8 +8,8 @@
  *   noapic                use the legacy PIC instead of the I/O APIC
  *   acpi=off              ignore ACPI (and so the APIC): the PIC is used
  */
-#ifndef KERN_CMDLINE_H
-#define KERN_CMDLINE_H
+#ifndef BASE_CMDLINE_H
+#define BASE_CMDLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>

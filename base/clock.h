@@ -2,8 +2,8 @@
  * Monotonic time since kernel entry, from the TSC once calibrated.
  * clock_ns() is 0 before calibration; never goes backwards after.
  */
-#ifndef KERN_CLOCK_H
-#define KERN_CLOCK_H
+#ifndef BASE_CLOCK_H
+#define BASE_CLOCK_H
 
 #include <stdint.h>
 

@@ -2,7 +2,7 @@
  * Symbol lookup over the table that scripts/gen-ksyms.py emits: entries
  * sorted by address, each with its size, names in one string blob.
  */
-#include "kern/ksyms.h"
+#include "base/ksyms.h"
 
 #include "lib/fmt.h"
 #include "lib/string.h"

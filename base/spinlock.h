@@ -2,8 +2,8 @@
  * Spinlocks that also mask interrupts on this CPU while held, so a lock
  * shared with an interrupt handler cannot deadlock against it.
  */
-#ifndef KERN_SPINLOCK_H
-#define KERN_SPINLOCK_H
+#ifndef BASE_SPINLOCK_H
+#define BASE_SPINLOCK_H
 
 #include <stdint.h>
 

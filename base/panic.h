@@ -3,8 +3,8 @@
  * for anything a guest controls. It prints "atoll: panic: <message>" after a
  * backtrace and stops the machine (in test mode: exits QEMU with failure).
  */
-#ifndef KERN_PANIC_H
-#define KERN_PANIC_H
+#ifndef BASE_PANIC_H
+#define BASE_PANIC_H
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /* Command-line lookup over a private copy of the loader's string. */
-#include "kern/cmdline.h"
+#include "base/cmdline.h"
 
 #include "boot/bootinfo.h"
 #include "lib/string.h"

@@ -3,8 +3,8 @@
  * screen console. Safe from interrupt and fault handlers (it never
  * allocates and never blocks beyond a short spinlock).
  */
-#ifndef KERN_LOG_H
-#define KERN_LOG_H
+#ifndef BASE_LOG_H
+#define BASE_LOG_H
 
 #include <stdarg.h>
 

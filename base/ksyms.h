@@ -3,8 +3,8 @@
  * link fills in the .ksyms section; see mk/kernel.mk), for panics and
  * backtraces.
  */
-#ifndef KERN_KSYMS_H
-#define KERN_KSYMS_H
+#ifndef BASE_KSYMS_H
+#define BASE_KSYMS_H
 
 #include <stddef.h>
 #include <stdint.h>
