@@ -1,10 +1,13 @@
 /* Command-line lookup over a private copy of the loader's string. */
 #include "base/cmdline.h"
 
-#include "boot/bootinfo.h"
 #include "lib/string.h"
 
-static char line[BOOT_CMDLINE_MAX];
+/* As long as the longest line a loader's information carries (the boot
+ * record keeps 512 bytes: boot/bootinfo.h); longer ones are cut. */
+#define CMDLINE_MAX 512
+
+static char line[CMDLINE_MAX];
 static bool test_mode;
 
 void cmdline_init(const char *cmdline)

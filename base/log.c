@@ -4,7 +4,6 @@
  */
 #include "base/log.h"
 
-#include "dev/serial.h"
 #include "base/clock.h"
 #include "base/spinlock.h"
 #include "lib/fmt.h"
@@ -12,14 +11,24 @@
 enum log_level log_threshold = LOG_INFO;
 
 static spinlock_t log_lock = SPINLOCK_INIT;
+/* The sinks: the early log's port and the screen's console, registered by
+ * the devices' owner (kmain, dev/console.c), so this layer knows no
+ * device. */
+static void (*serial_putc_fn)(char c);
 static void (*console_putc)(char c);
 
 static void sink(char c, void *ctx)
 {
     (void)ctx;
-    serial_putc(c);
+    if (serial_putc_fn)
+        serial_putc_fn(c);
     if (console_putc)
         console_putc(c);
+}
+
+void log_set_serial(void (*putc)(char c))
+{
+    serial_putc_fn = putc;
 }
 
 void log_set_console(void (*putc)(char c))

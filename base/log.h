@@ -21,6 +21,8 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vkprintf(const char *fmt, va_list ap);
 
 /* A second sink for log output (the screen console), or NULL. */
+/* The early log's sink (the serial port): set first thing at boot. */
+void log_set_serial(void (*putc)(char c));
 void log_set_console(void (*putc)(char c));
 
 /* Drops the lock unconditionally: the panic path may interrupt a holder. */

@@ -6,13 +6,22 @@
 #include "base/panic.h"
 
 #include "arch/x86/cpu.h"
-#include "dev/console.h"
-#include "dev/debug_exit.h"
-#include "dev/screen.h"
 #include "base/cmdline.h"
 #include "base/ksyms.h"
 #include "base/log.h"
-#include "mm/vmm.h"
+
+/* What the layers above lend the panic path (panic_set_hooks). */
+static struct panic_hooks hooks;
+
+void panic_set_hooks(const struct panic_hooks *h)
+{
+    hooks = *h;
+}
+
+static bool readable(uintptr_t va, size_t len)
+{
+    return hooks.readable && hooks.readable(va, len);
+}
 
 static volatile int panicking;
 
@@ -38,7 +47,7 @@ static void walk_frames(uintptr_t rbp, int first)
     uintptr_t last = 0;
     int repeats = 0, shown = 0;
     for (int i = first; i < 4096 && rbp && shown < 32; i++) {
-        if ((rbp & 7) || !vmm_probe_readable(rbp, 16))
+        if ((rbp & 7) || !readable(rbp, 16))
             break;
         uintptr_t next = ((const uintptr_t *)rbp)[0];
         uintptr_t ret = ((const uintptr_t *)rbp)[1];
@@ -70,7 +79,7 @@ void backtrace_from(uintptr_t rip, uintptr_t rbp, uintptr_t rsp)
     kprintf("  backtrace:\n");
     ksym_format(rip, sym, sizeof sym);
     kprintf("    #0  %016lx  %s\n", (unsigned long)rip, sym);
-    if (rsp && !(rsp & 7) && vmm_probe_readable(rsp, 8) && rbp && vmm_probe_readable(rbp, 16)) {
+    if (rsp && !(rsp & 7) && readable(rsp, 8) && rbp && readable(rbp, 16)) {
         uintptr_t top = *(const uintptr_t *)rsp;
         if (top >= (uintptr_t)_text_start && top < (uintptr_t)_text_end &&
             top != ((const uintptr_t *)rbp)[1]) {
@@ -87,14 +96,14 @@ void backtrace_from(uintptr_t rip, uintptr_t rbp, uintptr_t rsp)
 void panic_prepare_output(void)
 {
     log_break_lock();
-    screen_break_lock();
-    console_attach();
+    if (hooks.take_screen)
+        hooks.take_screen();
 }
 
 __attribute__((noreturn)) static void stop(void)
 {
-    if (cmdline_test_mode())
-        debug_exit(EXIT_PANIC);
+    if (cmdline_test_mode() && hooks.exit_tests)
+        hooks.exit_tests();
     cpu_halt_forever();
 }
 

@@ -6,7 +6,21 @@
 #ifndef BASE_PANIC_H
 #define BASE_PANIC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* What the panic path borrows from the layers above it, registered at
+ * boot (kmain): taking the screen back for the report, whether memory can
+ * be read without faulting (for the backtrace), and, in test mode, leaving
+ * the emulator with the panic's exit status. Any may be NULL (then the
+ * report stays on the log, the backtrace shows one frame, the CPU halts). */
+struct panic_hooks {
+    void (*take_screen)(void);
+    bool (*readable)(uintptr_t va, size_t len);
+    void (*exit_tests)(void);
+};
+void panic_set_hooks(const struct panic_hooks *h);
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 

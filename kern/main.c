@@ -16,6 +16,8 @@
 #include "kern/thread.h"
 #include "kern/userboot.h"
 #include "kern/wasm_host.h"
+#include "dev/console.h"
+#include "dev/debug_exit.h"
 #include "dev/platform.h"
 #include "dev/screen.h"
 #include "kern/component.h"
@@ -45,10 +47,32 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
         thread_sleep_ns(1000000000ull);
 }
 
+/* The panic path's borrowings from the devices and mm (base/panic.h). */
+static void panic_take_screen(void)
+{
+    screen_break_lock();
+    console_attach();
+}
+
+static void panic_exit_tests(void)
+{
+    debug_exit(EXIT_PANIC);
+}
+
+static const struct panic_hooks panic_hooks = {
+    .take_screen = panic_take_screen,
+    .readable = vmm_probe_readable,
+    .exit_tests = panic_exit_tests,
+};
+
 __attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)
 {
     boot_tsc = rdtsc();
     serial_init();
+    /* The bottom layer knows no device: hand it the log's port and what a
+     * panic needs, before anything can log or panic. */
+    log_set_serial(serial_putc);
+    panic_set_hooks(&panic_hooks);
     if (bootinfo_parse(magic, info_phys))
         panic("not started by a Multiboot loader (magic %#x)", magic);
     cmdline_init(bootinfo.cmdline);
