@@ -11,7 +11,7 @@
 #include "base/cmdline.h"
 #include "base/log.h"
 #include "lib/string.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/phys.h"
 #include "mm/vmm.h"
 #include "mm/vregion.h"

@@ -21,7 +21,7 @@
 #include "kern/thread.h"
 #include "mm/heap.h"
 #include "mm/kstack.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/vregion.h"
 
 /* The engine reaches the kernel only through these functions (and host

@@ -9,7 +9,7 @@
 
 #include "base/panic.h"
 #include "base/spinlock.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/vregion.h"
 
 #define ARENA_SIZE (64ull << 30)

@@ -6,7 +6,7 @@
 #include "base/panic.h"
 #include "base/spinlock.h"
 #include "lib/fmt.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/vregion.h"
 
 int kstack_alloc_lazy(struct kstack *ks, size_t size, size_t committed, const char *name)
@@ -138,9 +138,20 @@ static bool stack_fault(struct trap_frame *f)
     return true;
 }
 
+static bool same_stack(uintptr_t a, uintptr_t b)
+{
+    const struct vregion *r = vregion_find(a);
+    return r && vregion_kind(r) == VR_STACK && r == vregion_find(b);
+}
+
+static const struct trap_stacks report_stacks = {
+    .guard_hit = kstack_guard_hit, .describe = kstack_describe, .same_stack = same_stack,
+};
+
 void kstack_init(void)
 {
     trap_add_fault_handler(VEC_PF, stack_fault);
+    trap_set_stacks(&report_stacks);
 }
 
 void kstack_free(struct kstack *ks)

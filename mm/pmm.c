@@ -6,6 +6,8 @@
  */
 #include "mm/pmm.h"
 
+#include "arch/x86/mmu.h"
+
 #include "base/panic.h"
 #include "base/spinlock.h"
 #include "lib/string.h"
@@ -35,6 +37,12 @@ static void mark_range(paddr_t base, uint64_t len, bool used)
             free_frames++;
         }
     }
+}
+
+/* Page tables take their frames from here (arch/x86/mmu.h). */
+static paddr_t table_frame(bool zero)
+{
+    return pmm_alloc(zero ? PMM_ZERO : 0);
 }
 
 int pmm_init(const struct pmm_range *usable, int n_usable,
@@ -88,6 +96,7 @@ int pmm_init(const struct pmm_range *usable, int n_usable,
     mark_range(where, bytes, true);
     total_frames = free_frames;
     hint = 0;
+    mmu_set_frames(table_frame, pmm_free);
     return free_frames ? 0 : -1;
 }
 

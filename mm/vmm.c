@@ -14,7 +14,7 @@
 #include "base/log.h"
 #include "base/panic.h"
 #include "mm/heap.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/pmm.h"
 #include "mm/vregion.h"
 

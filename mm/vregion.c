@@ -39,7 +39,7 @@
 
 #include "base/spinlock.h"
 #include "lib/string.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/pmm.h"
 
 struct vregion {

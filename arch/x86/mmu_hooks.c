@@ -1,7 +1,7 @@
 /* The CPU side of mm/mmu.h: TLB flushes, CR3, and the PAT layout that the
  * page-table code's cache flags assume. */
 #include "arch/x86/cpu.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 
 #define MSR_PAT 0x277
 

@@ -6,9 +6,8 @@
  * Caching attributes use the PAT as set up by arch init: PWT selects entry 1
  * (programmed to write-combining), PCD|PWT entry 3 (uncached).
  */
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 
-#include "mm/pmm.h"
 #include "lib/string.h"
 
 #define PTE_P       (1ull << 0)
@@ -59,9 +58,18 @@ static int bits_to_flags(uint64_t e)
     return f;
 }
 
+static paddr_t (*frame_alloc)(bool zero);
+static void (*frame_free)(paddr_t frame);
+
+void mmu_set_frames(paddr_t (*alloc)(bool zero), void (*free)(paddr_t frame))
+{
+    frame_alloc = alloc;
+    frame_free = free;
+}
+
 paddr_t mmu_new_root(void)
 {
-    paddr_t p = pmm_alloc(PMM_ZERO);
+    paddr_t p = frame_alloc(true);
     if (p)
         table_frames++;
     return p;
@@ -84,7 +92,7 @@ static uint64_t *walk(paddr_t root, uintptr_t va, int level, bool create)
         if (!(*e & PTE_P)) {
             if (!create)
                 return NULL;
-            paddr_t p = pmm_alloc(PMM_ZERO);
+            paddr_t p = frame_alloc(true);
             if (!p)
                 return NULL;
             table_frames++;
@@ -106,7 +114,7 @@ static int split_large(paddr_t root, uintptr_t va)
     uint64_t *e = &pd[idx(va, 1)];
     if (!(*e & PTE_P) || !(*e & PTE_PS))
         return 0;
-    paddr_t p = pmm_alloc(0);
+    paddr_t p = frame_alloc(false);
     if (!p)
         return -1;
     table_frames++;
@@ -232,7 +240,7 @@ int mmu_unmap(paddr_t root, uintptr_t va, size_t len, bool free_frames)
         uint64_t *pte = &table(*pde)[idx(v, 0)];
         if (*pte & PTE_P) {
             if (free_frames)
-                pmm_free(*pte & PTE_ADDR);
+                frame_free(*pte & PTE_ADDR);
             *pte = 0;
             mmu_flush_page(v);
         }
@@ -271,7 +279,7 @@ static void free_level(paddr_t t, int level)
             if ((e[i] & PTE_P) && !(e[i] & PTE_PS))
                 free_level(e[i] & PTE_ADDR, level - 1);
     }
-    pmm_free(t);
+    frame_free(t);
     table_frames--;
 }
 
@@ -281,6 +289,6 @@ void mmu_free_root_lower(paddr_t root)
     for (int i = 0; i < 256; i++)
         if (t[i] & PTE_P)
             free_level(t[i] & PTE_ADDR, 2);
-    pmm_free(root);
+    frame_free(root);
     table_frames--;
 }

@@ -11,8 +11,6 @@
 #include "base/log.h"
 #include "base/panic.h"
 #include "lib/fmt.h"
-#include "mm/kstack.h"
-#include "mm/vregion.h"
 
 #define MAX_FAULT_HANDLERS 4
 
@@ -71,6 +69,19 @@ static void describe_pf_error(uint64_t e, char *buf, size_t n)
                  (e & 32) ? ", protection key" : "", (e & 64) ? ", shadow stack" : "");
 }
 
+/* What mm lends the reports (trap_set_stacks): names of kernel stacks. */
+static const struct trap_stacks *stacks;
+
+void trap_set_stacks(const struct trap_stacks *s)
+{
+    stacks = s;
+}
+
+static bool guard_hit(uintptr_t addr, char *buf, size_t n)
+{
+    return stacks && stacks->guard_hit(addr, buf, n);
+}
+
 static const char *stack_name(uintptr_t sp, char *buf, size_t n)
 {
     int ist = ist_stack_of(sp);
@@ -78,7 +89,7 @@ static const char *stack_name(uintptr_t sp, char *buf, size_t n)
         static const char *const ists[] = { "", "double-fault IST", "NMI IST", "page-fault IST", "machine-check IST" };
         return ists[ist];
     }
-    if (kstack_describe(sp, buf, n))
+    if (stacks && stacks->describe(sp, buf, n))
         return buf;
     return "unknown stack";
 }
@@ -87,8 +98,7 @@ static const char *stack_name(uintptr_t sp, char *buf, size_t n)
  * the same stack; otherwise it is a wild access that happened to land there. */
 static bool is_overflow(const struct trap_frame *f, uintptr_t cr2)
 {
-    const struct vregion *r = vregion_find(cr2);
-    return r && r == vregion_find(f->rsp);
+    return stacks && stacks->same_stack(cr2, f->rsp);
 }
 
 void trap_report(const struct trap_frame *f)
@@ -103,7 +113,7 @@ void trap_report(const struct trap_frame *f)
         uintptr_t cr2 = read_cr2();
         describe_pf_error(f->error, buf, sizeof buf);
         kprintf("  cr2 %016llx  (%s)\n", (unsigned long long)cr2, buf);
-        if (kstack_guard_hit(cr2, stk, sizeof stk))
+        if (guard_hit(cr2, stk, sizeof stk))
             kprintf("  cr2 is in the guard page of %s%s\n", stk,
                     is_overflow(f, cr2) ? ": kernel stack overflow" : "");
     }
@@ -131,7 +141,7 @@ static void unhandled_exception(struct trap_frame *f)
     if (f->vector == VEC_PF) {
         uintptr_t cr2 = read_cr2();
         char stk[96];
-        if (kstack_guard_hit(cr2, stk, sizeof stk)) {
+        if (guard_hit(cr2, stk, sizeof stk)) {
             if (is_overflow(f, cr2))
                 panic_after_report("kernel stack overflow on %s at %s (cr2 %#lx)", stk, sym,
                                    (unsigned long)cr2);

@@ -6,6 +6,7 @@
 #define ARCH_X86_TRAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Layout pushed by vectors.S: keep in sync (checked by _Static_assert). */
@@ -55,6 +56,17 @@ extern void (*trap_eoi)(int vector);
 extern void (*trap_irq_entry)(void);
 
 void trap_dispatch(struct trap_frame *frame);
+
+/* What exception reports say about kernel stacks, lent by mm/kstack.c
+ * (this layer is below it): whether an address is in a stack's guard page
+ * (naming the stack), the name of the stack sp lies in, whether two
+ * addresses lie in one stack. Unset, reports name no stack. */
+struct trap_stacks {
+    bool (*guard_hit)(uintptr_t addr, char *buf, size_t n);
+    bool (*describe)(uintptr_t sp, char *buf, size_t n);
+    bool (*same_stack)(uintptr_t a, uintptr_t b);
+};
+void trap_set_stacks(const struct trap_stacks *s);
 
 /* Prints the report of an unhandled exception (no panic line). */
 void trap_report(const struct trap_frame *frame);

@@ -9,7 +9,7 @@
 #include "base/log.h"
 #include "lib/string.h"
 #include "mm/heap.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "mm/vregion.h"

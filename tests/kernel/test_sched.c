@@ -10,7 +10,7 @@
 #include "base/log.h"
 #include "kern/thread.h"
 #include "mm/heap.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/pmm.h"
 #include "mm/vregion.h"
 

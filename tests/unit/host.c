@@ -9,7 +9,7 @@
 
 #include "base/log.h"
 #include "base/panic.h"
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/phys.h"
 #include "unit.h"
 

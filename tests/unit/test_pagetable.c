@@ -1,5 +1,5 @@
 /* arch/x86/pagetable.c (the mm/mmu.h interface) against fake memory. */
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/pmm.h"
 #include "unit.h"
 

@@ -1,7 +1,7 @@
 /* mm/vregion: reservation, first fit, commit/decommit accounting. */
 #include <string.h>
 
-#include "mm/mmu.h"
+#include "arch/x86/mmu.h"
 #include "mm/pmm.h"
 #include "mm/vregion.h"
 #include "unit.h"

@@ -1,11 +1,13 @@
 /*
  * The architecture's page tables behind a small interface, so that mm/
  * never names x86 bits. A root is the physical address of the top-level
- * table. Intermediate tables come from the frame allocator. None of these
+ * table. Intermediate tables come from the frames set below. None of these
  * block; they fail with -1 (out of frames, or a conflicting mapping).
+ * mm/ implements it and hands the tables their frames (mmu_set_frames),
+ * so this layer below it names none of mm's allocators.
  */
-#ifndef MM_MMU_H
-#define MM_MMU_H
+#ifndef ARCH_X86_MMU_H
+#define ARCH_X86_MMU_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +25,12 @@ enum {
     MMU_LARGE = 1 << 5,     /* map with 2 MiB pages where aligned */
     MMU_GLOBAL = 1 << 6,
 };
+
+/* Where table frames come from: alloc(zero) returns a frame (zeroed when
+ * asked), 0 when none is left; free gives one back. Set once, before the
+ * first root is made (mm/pmm.c does, when it starts). The frames of
+ * mappings made with mmu_unmap(..., free_frames) go back the same way. */
+void mmu_set_frames(paddr_t (*alloc)(bool zero), void (*free)(paddr_t frame));
 
 /* A fresh, empty top-level table (0 when out of memory). */
 paddr_t mmu_new_root(void);
