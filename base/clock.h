@@ -13,9 +13,10 @@ extern uint64_t boot_tsc;
 uint64_t clock_ns(void);
 /* TSC ticks per second, 0 if not yet calibrated. */
 uint64_t clock_tsc_hz(void);
-/* Calibrates the TSC against the PIT (or CPUID leaf 0x15 when it tells). */
-void clock_init(void);
-/* Busy-waits for at least ns nanoseconds (needs clock_init). */
+/* The TSC's rate, once measured (arch/x86/tsc.h: clock_init); an
+ * implausible one (under 1 MHz) is taken as 1 GHz. */
+void clock_set_tsc_hz(uint64_t hz);
+/* Busy-waits for at least ns nanoseconds (needs the rate). */
 void clock_delay_ns(uint64_t ns);
 
 #endif

@@ -11,6 +11,7 @@
 #include "dev/keyboard.h"
 #include "dev/screen.h"
 #include "dev/timer.h"
+#include "arch/x86/tsc.h"
 #include "base/clock.h"
 #include "base/cmdline.h"
 

@@ -251,12 +251,12 @@ static int idle_loop(void *arg)
 
 /* First code of every thread, entered from arch_thread_start with
  * interrupts off (we came through schedule). */
-static int thread_trampoline(void *arg)
+__attribute__((noreturn)) static int thread_trampoline(void *arg)
 {
     struct thread *t = arg;
     reap();
     irq_enable();
-    return t->entry(t->arg);
+    thread_exit(t->entry(t->arg));
 }
 
 static struct thread *alloc_thread(const char *name, size_t stack_size, size_t backed)

@@ -31,3 +31,11 @@ test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json
 	python3 tests/qemu/run.py
 
 TEST_SUITES += test-unit test-kernel
+
+# The layer order of the kernel's folders, by include and by call
+# (scripts/check-layers.py; docs/architecture.md draws it).
+.PHONY: check-layers
+check-layers: $(BUILD)/atoll.elf
+	python3 scripts/check-layers.py $(BUILD)
+
+TEST_SUITES += check-layers

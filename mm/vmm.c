@@ -18,7 +18,6 @@
 #include "mm/pmm.h"
 #include "mm/vregion.h"
 
-uintptr_t phys_map_base = PHYS_MAP_BASE;
 paddr_t kernel_root;
 
 extern char _kernel_phys_start[], _text_start[], _text_end[], _rodata_start[], _rodata_end[];

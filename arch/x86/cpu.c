@@ -95,10 +95,3 @@ void cpu_init(void)
     __asm__ volatile("fninit");
 }
 
-void cpu_halt_forever(void)
-{
-    for (;;) {
-        irq_disable();
-        halt();
-    }
-}

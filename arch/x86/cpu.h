@@ -103,6 +103,13 @@ extern struct cpu_info cpu;
 void cpu_init(void);
 
 /* Halts this CPU for good, interrupts off. */
-__attribute__((noreturn)) void cpu_halt_forever(void);
+/* Stops this CPU for good (interrupts masked, halted). */
+__attribute__((noreturn)) static inline void cpu_halt_forever(void)
+{
+    for (;;) {
+        irq_disable();
+        halt();
+    }
+}
 
 #endif

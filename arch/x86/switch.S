@@ -31,7 +31,5 @@ arch_thread_start:
     xorl %ebp, %ebp             /* backtraces end here */
     movq %r13, %rdi
     callq *%r12
-    /* The entry returned: thread_exit(its result). */
-    movl %eax, %edi
-    callq thread_exit
+    /* The trampoline never returns (it ends the thread itself). */
     ud2

@@ -1,16 +1,13 @@
 /*
- * The monotonic clock: TSC ticks scaled to nanoseconds. Calibrated once
- * against PIT channel 2 (which every PC and QEMU machine has), unless CPUID
- * leaf 0x15 states the TSC frequency outright.
+ * The TSC's rate, for the clock (base/clock.h): calibrated once against
+ * PIT channel 2 (which every PC and QEMU machine has), unless CPUID leaf
+ * 0x15 states the TSC frequency outright.
  */
-#include "base/clock.h"
+#include "arch/x86/tsc.h"
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
-
-uint64_t boot_tsc;
-static uint64_t tsc_hz;
-static uint64_t mult;           /* ns per tick, 32.32 fixed point */
+#include "base/clock.h"
 
 #define PIT_HZ 1193182ull
 
@@ -88,28 +85,5 @@ void clock_init(void)
         uint64_t lo = h[0] < h[1] ? h[0] : h[1], hi = h[0] < h[1] ? h[1] : h[0];
         hz = h[2] < lo ? lo : h[2] > hi ? hi : h[2];
     }
-    if (hz < 1000000)
-        hz = 1000000000;    /* implausible: assume 1 GHz rather than divide by 0 */
-    mult = (uint64_t)(((unsigned __int128)1000000000 << 32) / hz);
-    tsc_hz = hz;
-}
-
-uint64_t clock_tsc_hz(void)
-{
-    return tsc_hz;
-}
-
-uint64_t clock_ns(void)
-{
-    if (!mult)
-        return 0;
-    uint64_t d = rdtsc() - boot_tsc;
-    return (uint64_t)(((unsigned __int128)d * mult) >> 32);
-}
-
-void clock_delay_ns(uint64_t ns)
-{
-    uint64_t end = clock_ns() + ns;
-    while (clock_ns() < end)
-        cpu_relax();
+    clock_set_tsc_hz(hz);
 }

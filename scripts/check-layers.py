@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""The kernel's layer order, checked (make check-layers, part of make test).
+
+Each folder of the kernel is a layer and may use only layers below it, by
+include and by call; docs/architecture.md draws the same order:
+
+    lib < base < boot < arch/x86 < mm < dev < wasm < kern < tests/kernel
+
+- A few headers hold only CPU instructions or types and include nothing of
+  the project (LEAVES): any layer may include them. The boot code's call of
+  kmain is the one call up (ENTRIES).
+- The engine (wasm/) includes only its own headers, and calls out only
+  through the host interface it declares (wasm/host.h: wasm_host_*, which
+  kern/wasm_host.c implements) and the C routines of lib/.
+- Calls are read from the kernel's objects (nm): a symbol an object uses
+  must be defined by an object of its own layer or a lower one. Layers
+  that must reach upward do it through a hook the upper layer registers
+  (a function pointer), which no symbol table shows: that is the point.
+
+    scripts/check-layers.py [BUILD_DIR]
+
+Prints one line per violation and ends with "N passed, N failed".
+"""
+import os
+import re
+import subprocess
+import sys
+
+ORDER = ["lib", "base", "boot", "arch/x86", "mm", "dev", "wasm", "kern", "tests/kernel"]
+RANK = {name: i for i, name in enumerate(ORDER)}
+LEAVES = {"arch/x86/cpu.h", "arch/x86/io.h", "mm/phys.h"}
+# The boot code hands over to the kernel by calling its main: the one call
+# that goes up by design.
+ENTRIES = {"kmain"}
+# Generated data (the console font) belongs to the screen's layer.
+GENERATED = {"gen": "dev"}
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def layer_of(path):
+    """The layer of a path relative to the repository (None: not kernel)."""
+    best = None
+    for name in ORDER:
+        if path == name or path.startswith(name + "/"):
+            if best is None or len(name) > len(best):
+                best = name
+    return best
+
+
+def check_includes(root):
+    passed, failures = 0, []
+    for name in ORDER:
+        folder = os.path.join(root, name)
+        for dirpath, _, files in os.walk(folder):
+            for f in sorted(files):
+                if not f.endswith((".c", ".h", ".S", ".def")):
+                    continue
+                path = os.path.relpath(os.path.join(dirpath, f), root)
+                mine = layer_of(path)
+                with open(os.path.join(root, path), errors="replace") as fh:
+                    text = fh.read()
+                for inc in INCLUDE.findall(text):
+                    if "/" not in inc or inc.startswith("."):
+                        # relative to the file's folder: its own layer
+                        target = os.path.normpath(os.path.join(os.path.dirname(path), inc))
+                    else:
+                        target = inc
+                    theirs = layer_of(target)
+                    if theirs is None:
+                        continue            # a generated file or a system header
+                    if mine == "wasm" and theirs != "wasm":
+                        failures.append("%s includes %s: the engine includes no kernel header"
+                                        % (path, inc))
+                    elif target in LEAVES or RANK[theirs] <= RANK[mine]:
+                        passed += 1
+                    else:
+                        failures.append("%s (%s) includes %s (%s), a layer above it"
+                                        % (path, mine, inc, theirs))
+    return passed, failures
+
+
+def symbols(obj):
+    """(defined, undefined) global symbols of an object or archive."""
+    out = subprocess.run(["nm", obj], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         universal_newlines=True).stdout
+    defined, undefined = set(), set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "U":
+            undefined.add(parts[1])
+        elif len(parts) == 3 and parts[1] in "TDBRWVG":
+            defined.add(parts[2])
+    return defined, undefined
+
+
+def check_calls(build):
+    kobj = os.path.join(build, "kernel")
+    if not os.path.isdir(kobj):
+        return 0, ["no kernel objects in %s: build the kernel first" % kobj]
+    objects = {}
+    for dirpath, _, files in os.walk(kobj):
+        for f in files:
+            if f.endswith(".o") or f == "libwasm.a":
+                path = os.path.join(dirpath, f)
+                rel = os.path.relpath(path, kobj)
+                top = rel.split("/")[0]
+                layer = "wasm" if f == "libwasm.a" else GENERATED.get(top, layer_of(rel))
+                # An object whose source is gone (moved) is stale: not linked.
+                source = rel[:-2] if rel.endswith(".o") else None
+                stale = source and top not in GENERATED and \
+                    not os.path.exists(os.path.join(os.path.dirname(build), source)) and \
+                    not os.path.exists(os.path.join(ROOT, source))
+                if layer and not rel.startswith("wasm/") and not stale:
+                    objects[rel] = (layer, symbols(path))
+    where = {}
+    for rel, (layer, (defined, _)) in objects.items():
+        for sym in defined:
+            where.setdefault(sym, layer)
+    passed, failures = 0, []
+    for rel, (layer, (_, undefined)) in sorted(objects.items()):
+        for sym in sorted(undefined):
+            theirs = where.get(sym)
+            if theirs is None:
+                continue                    # the linker script's symbols, ksyms
+            if layer == "wasm":
+                ok = theirs == "lib" or theirs == "wasm" or sym.startswith("wasm_host_")
+            else:
+                ok = RANK[theirs] <= RANK[layer] or (layer == "boot" and sym in ENTRIES)
+            if ok:
+                passed += 1
+            else:
+                failures.append("%s (%s) calls %s, defined in %s" % (rel, layer, sym, theirs))
+    return passed, failures
+
+
+def main(argv):
+    root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    build = argv[1] if len(argv) > 1 else os.path.join(root, "build")
+    p1, f1 = check_includes(root)
+    p2, f2 = check_calls(build)
+    for line in f1 + f2:
+        print("layers: " + line)
+    print("%d passed, %d failed" % (p1 + p2, len(f1) + len(f2)))
+    return 1 if f1 or f2 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
