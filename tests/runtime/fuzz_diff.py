@@ -5,6 +5,7 @@ outputs must agree.
 
     tests/runtime/fuzz_diff.py FUZZ_RUN [--seconds N] [--count N] [--seed S]
                                [--jobs J] [--batch B] [--tier both|liftoff|turbofan]
+                               [--simd-every N] [--plant-v128]
 
 Module i of seed S is made from bytes drawn from Random(S * 2**32 + i)
 (which also picks binaryen's optimization level for it, none half the
@@ -18,33 +19,53 @@ What is compared, module by module (fuzz_run.c prints it, fuzz_diff.js
 the same from node):
   - instantiation (a trap during it, and its kind);
   - every exported function, called in export order with zero arguments:
-    the sequence of fuzzing-support.log-* calls with their argument, then
-    its results or that it trapped and the trap's class (fuzz_run.c folds
-    Atoll's kinds into the classes V8's messages tell apart);
+    the sequence of fuzzing-support.log-* calls with their argument (a
+    v128 as its four i32 lanes, exactly), then its results or that it
+    trapped and the trap's class (fuzz_run.c folds Atoll's kinds into the
+    classes V8's messages tell apart);
   - then every exported global's value and a hash of each exported memory
     (its size and every byte).
 Floats that cross to JavaScript compare as bits, except that every NaN is
 "nan": the spec lets an arithmetic NaN have any payload and sign, and a JS
 number cannot carry a signalling NaN, so nothing more can be told there.
-Bytes in memory compare exactly; when only a NaN could explain a
-difference the module is re-run after `wasm-opt --denan` (which turns
-every NaN into a number), and if the two then agree it is reported as a
-NaN difference to judge by hand rather than a divergence.
+Bytes in memory and v128 logs compare exactly; when only a NaN could
+explain a difference the module is re-run after `wasm-opt --denan` (which
+turns every scalar NaN into a number), and if the two then agree it is
+reported as a NaN difference to judge by hand rather than a divergence.
+binaryen 108's --denan leaves v128 values alone, so a v128 whose float
+lanes hold NaNs that differ is a divergence, to judge by hand (a lane's
+type is not known: an i32 lane of -1 is an f32 NaN's pattern, so no rule
+on the bits could forgive NaNs without forgiving integers).
 Both sides run out of stack at different depths: when either side's call
 ends in "call stack exhausted" (V8: RangeError), the module is compared up
-to that call and counted as exhausted.
+to that call and counted as exhausted; a call Atoll stops at its time
+limit ends the comparison the same way.
+
+A module is compared, or it is not: nothing that was not run is agreement.
+A module that either side refuses (does not decode, compile or link) is
+a divergence when the other side runs it, and "not compared" when both
+refuse it, with both reasons kept and the most common ones printed. An
+export with a v128 in its type is listed by both sides and not called
+(JavaScript cannot call it), and counted as a call not compared; a call
+that fails on both sides outside Wasm ("trap host") ends the module's
+comparison there, counted apart.
 
 The node tier alternates by batch: even batches run V8's baseline
 (--liftoff-only), odd ones its optimizing tier (--no-liftoff); --tier picks
-one. A module Atoll does not compile is skipped and counted. 1 in 16
-modules is made with SIMD enabled (--simd-every N: 1 in N; 1 for all):
-JavaScript cannot pass or take a v128, so exports with one are not
-called, but vectors computed inside show in logs, results and memory.
+one. 1 in 16 modules is made with SIMD enabled (--simd-every N: 1 in N; 1
+for all): their vectors show in log-v128 calls, results and memory.
 
-Every divergent module is kept in build/fuzz-diff/ with both outputs
-(diverge-SEED-I.wasm, .atoll, .node). The last line is
-"N modules, N divergences"; the exit status is 1 when there are any.
+--plant-v128 makes fuzz-run misprint the first v128 each module logs, a
+divergence planted for fuzz_diff_self.py (make test-fuzz-diff-self) to
+see caught.
+
+Every divergent module is kept in build/fuzz-diff/ (--dir DIR) with both
+outputs (diverge-SEED-I.wasm, .atoll, .node, and .tier). The last line is "N modules
+compared, N not compared (refused by both), N divergences, N NaN-only";
+the exit status is 1 when there are divergences, else 3 when no module
+was compared (such a run tested nothing), else 0.
 """
+import collections
 import argparse, os, random, re, shutil, subprocess, sys, threading, time
 
 FEATURES = ["--enable-sign-ext", "--enable-mutable-globals",
@@ -109,8 +130,14 @@ def split_calls(lines):
     return head, calls, tail
 
 
-def norm(line):
-    return "instantiate: error" if line.startswith("instantiate: error") else line
+# First lines of a module a side does not run: it does not decode or
+# compile ("skip: not compiled" from fuzz-run), or it does not link.
+REFUSALS = ("invalid", "skip:", "instantiate: error")
+
+
+def refusal(lines):
+    """Why a side did not run the module, or None when it did."""
+    return lines[0] if lines[:1] and lines[0].startswith(REFUSALS) else None
 
 
 def same_line(x, y):
@@ -125,43 +152,68 @@ def same_block(x, y):
     return len(x) == len(y) and all(same_line(p, q) for p, q in zip(x, y))
 
 
+Verdict = collections.namedtuple("Verdict", "verdict detail calls uncalled")
+
+
 def compare(a, b):
-    """(verdict, detail): verdict is same, exhausted, timeout or differ."""
-    a, b = [norm(x) for x in a], [norm(x) for x in b]
-    if "trap timeout" in a:
-        return "timeout", "Atoll's call ran past its time limit"
-    if a[:1] and b[:1] and a[0].startswith("invalid") and b[0].startswith("invalid"):
-        return "invalid", "both refuse it: %s" % a[0]
+    """A Verdict. verdict: same; exhausted, timeout or hosterr (compared up
+    to the call that ended so); differ; refused (by both: not compared).
+    calls: calls compared; uncalled: calls neither side made (v128)."""
+    ra, rb = refusal(a), refusal(b)
+    if ra and rb:
+        return Verdict("refused", "atoll %r, node %r" % (ra, rb), 0, 0)
+    if ra or rb:
+        return Verdict("differ", "only %s refuses it: %r" % ("atoll" if ra else "node", ra or rb),
+                       0, 0)
     ha, ca, ta = split_calls(a)
     hb, cb, tb = split_calls(b)
     if not same_block(ha, hb):
-        return "differ", "instantiation: %s vs %s" % (ha, hb)
+        return Verdict("differ", "instantiation: %s vs %s" % (ha, hb), 0, 0)
+    calls = uncalled = 0
     for x, y in zip(ca, cb):
         if x[-1] == "trap stack" or y[-1] == "trap stack":
-            return "exhausted", x[0]
+            return Verdict("exhausted", x[0], calls, uncalled)
+        if x[-1] == "trap timeout":
+            return Verdict("timeout", "%s ran past Atoll's time limit" % x[0], calls, uncalled)
+        if x[-1].startswith("trap host") and y[-1].startswith("trap host"):
+            return Verdict("hosterr", "%s: atoll %r, node %r" % (x[0], x[-1], y[-1]),
+                           calls, uncalled)
         if not same_block(x, y):
             for k, (p, q) in enumerate(zip(x, y)):
                 if not same_line(p, q):
-                    return "differ", "%s, line %d: atoll %r, node %r" % (x[0], k, p, q)
-            return "differ", "%s: atoll %d lines, node %d" % (x[0], len(x), len(y))
+                    return Verdict("differ", "%s, line %d: atoll %r, node %r" % (x[0], k, p, q),
+                                   calls, uncalled)
+            return Verdict("differ", "%s: atoll %d lines, node %d" % (x[0], len(x), len(y)),
+                           calls, uncalled)
+        if x[-1].startswith("uncalled:"):
+            uncalled += 1
+        else:
+            calls += 1
     if len(ca) != len(cb):
-        return "differ", "atoll made %d calls, node %d" % (len(ca), len(cb))
+        return Verdict("differ", "atoll made %d calls, node %d" % (len(ca), len(cb)),
+                       calls, uncalled)
     if ta != tb:
-        return "differ", "final state: atoll %s, node %s" % (ta, tb)
-    return "same", ""
+        return Verdict("differ", "final state: atoll %s, node %s" % (ta, tb), calls, uncalled)
+    return Verdict("same", "", calls, uncalled)
 
 
 class Fuzz:
+    VERDICTS = ("same", "exhausted", "timeout", "hosterr", "nan", "differ", "refused",
+                "ungenerated")
+    COMPARED = ("same", "exhausted", "timeout", "hosterr", "nan", "differ")
+
     def __init__(self, args):
         self.a = args
-        self.work = os.path.join(os.path.dirname(os.path.abspath(args.fuzz_run)), "fuzz-diff")
+        self.work = args.dir or os.path.join(os.path.dirname(os.path.abspath(args.fuzz_run)),
+                                             "fuzz-diff")
         os.makedirs(self.work, exist_ok=True)
         self.lock = threading.Lock()
         self.next_batch = 0
         self.deadline = time.time() + args.seconds if args.seconds else None
-        self.counts = dict(same=0, exhausted=0, timeout=0, skipped=0, ungenerated=0,
-                           nan=0, differ=0, invalid=0)
-        self.found = []          # (index, detail, kept path)
+        self.counts = dict.fromkeys(self.VERDICTS, 0)
+        self.calls = self.uncalled = 0
+        self.reasons = collections.Counter()   # (atoll, node) refusals
+        self.found = []          # (index, verdict, detail)
         self.done = 0            # batches finished
         self.t0 = time.time()
 
@@ -183,7 +235,8 @@ class Fuzz:
     def atoll(self, files, wdir):
         """Atoll's sections for files; a crash ends a batch, so the modules
         it did not finish are rerun one by one."""
-        rc, out, err = run([self.a.fuzz_run, "--timeout", "10000"] + files, 300)
+        plant = ["--plant-v128"] if self.a.plant_v128 else []
+        rc, out, err = run([self.a.fuzz_run, "--timeout", "10000"] + plant + files, 300)
         got = sections(out)
         if rc != 0 and len(files) > 1:
             for f in files:
@@ -214,20 +267,22 @@ class Fuzz:
         return self.atoll(files, wdir), self.node(files, tier, sigf)
 
     def judge(self, i, f, mine, node, tier, wdir):
+        """Module i's Verdict, its outputs kept when it differs."""
         a, b = mine.get(f, ["missing"]), node.get(f, ["missing"])
-        if a and a[0].startswith("skip:"):
-            return "skipped", ""
-        verdict, detail = compare(a, b)
-        if verdict != "differ":
-            return verdict, detail
-        # Could a NaN's payload explain it? Rerun both without NaNs.
+        v = compare(a, b)
+        if v.verdict != "differ":
+            return v
+        # Could a NaN's payload explain it? Rerun both without NaNs. Not
+        # when a side refused the module: no NaN explains that.
         dn = f + ".denan.wasm"
-        if subprocess.run(["wasm-opt", f, "--denan", "-o", dn, "--quiet"] + FEATURES +
-                          ["--enable-simd"], capture_output=True).returncode == 0:
+        if not (refusal(a) or refusal(b)) and subprocess.run(
+                ["wasm-opt", f, "--denan", "-o", dn, "--quiet"] + FEATURES + ["--enable-simd"],
+                capture_output=True).returncode == 0:
             m2, n2 = self.both([dn], tier, wdir)
-            if compare(m2.get(dn, ["missing"]), n2.get(dn, ["missing"]))[0] != "differ":
-                verdict = "nan"
-        keep = os.path.join(self.work, "%s-%d-%d" % ("nan" if verdict == "nan" else "diverge",
+            if compare(m2.get(dn, ["missing"]), n2.get(dn, ["missing"])).verdict in (
+                    "same", "exhausted", "timeout"):
+                v = v._replace(verdict="nan")
+        keep = os.path.join(self.work, "%s-%d-%d" % ("nan" if v.verdict == "nan" else "diverge",
                                                       self.a.seed, i))
         shutil.copy(f, keep + ".wasm")
         with open(keep + ".atoll", "w") as g:
@@ -236,7 +291,38 @@ class Fuzz:
             g.write("\n".join(b) + "\n")
         with open(keep + ".tier", "w") as g:
             g.write(" ".join(tier) + "\n")
-        return verdict, "%s (%s)" % (detail, keep + ".wasm")
+        return v._replace(detail="%s (%s)" % (v.detail, keep + ".wasm"))
+
+    def run_files(self, files, tier, wdir):
+        """{i: Verdict} for files {path: i}, run as one batch."""
+        mine, node = self.both(list(files), tier, wdir)
+        return {i: self.judge(i, f, mine, node, tier, wdir) for f, i in files.items()}
+
+    def run_modules(self, idx, tier, wdir):
+        """{i: Verdict} for modules idx of the seed, made in wdir."""
+        files, results = {}, {}
+        for i in idx:
+            p = os.path.join(wdir, "m%d.wasm" % i)
+            if make_module(self.a.seed, i, p, self.a.simd_every):
+                files[p] = i
+            else:
+                results[i] = Verdict("ungenerated", "", 0, 0)
+        if files:
+            results.update(self.run_files(files, tier, wdir))
+        return results
+
+    def record(self, results):
+        """Counts results {i: Verdict} in; the caller holds the lock."""
+        for i, v in sorted(results.items()):
+            self.counts[v.verdict] += 1
+            self.calls += v.calls
+            self.uncalled += v.uncalled
+            if v.verdict == "refused":
+                self.reasons[v.detail[:160]] += 1
+            if v.verdict in ("differ", "nan"):
+                self.found.append((i, v.verdict, v.detail))
+                print("%s module %d: %s" % ("DIVERGE" if v.verdict == "differ" else "NAN", i,
+                                            v.detail), flush=True)
 
     def worker(self, k):
         wdir = os.path.join(self.work, "w%d" % k)
@@ -248,18 +334,7 @@ class Fuzz:
             idx = range(b * self.a.batch, (b + 1) * self.a.batch)
             if self.a.count:
                 idx = [i for i in idx if i < self.a.count]
-            files, results = {}, {}
-            for i in idx:
-                p = os.path.join(wdir, "m%d.wasm" % i)
-                if make_module(self.a.seed, i, p, self.a.simd_every):
-                    files[p] = i
-                else:
-                    results[i] = ("ungenerated", "")
-            tier = self.tier(b)
-            if files:
-                mine, node = self.both(list(files), tier, wdir)
-                for f, i in files.items():
-                    results[i] = self.judge(i, f, mine, node, tier, wdir)
+            results = self.run_modules(idx, self.tier(b), wdir)
             for f in os.listdir(wdir):
                 os.unlink(os.path.join(wdir, f))
             with self.lock:
@@ -267,33 +342,46 @@ class Fuzz:
                 if self.done % 200 == 0:
                     print("... %d modules made, %.0f s" % (self.done * self.a.batch,
                           time.time() - self.t0), file=sys.stderr, flush=True)
-                for i, (v, d) in sorted(results.items()):
-                    self.counts[v] += 1
-                    if v in ("differ", "nan"):
-                        self.found.append((i, v, d))
-                        print("%s module %d: %s" % ("DIVERGE" if v == "differ" else "NAN", i, d),
-                              flush=True)
+                self.record(results)
+
+    def summary(self):
+        """The closing lines, and the exit status."""
+        c = self.counts
+        compared = sum(c[v] for v in self.COMPARED)
+        lines = [
+            "seed %d, modules 0..%d, %.0f s, node tier %s%s"
+            % (self.a.seed, self.next_batch * self.a.batch - 1, time.time() - self.t0,
+               self.a.tier, ", v128 log planted" if self.a.plant_v128 else ""),
+            "compared: %d modules: %d agree, %d stack-exhausted and %d timed out (compared up "
+            "to that call), %d failed outside Wasm on both sides (compared up to that call), "
+            "%d NaN-only differences, %d divergences"
+            % (compared, c["same"], c["exhausted"], c["timeout"], c["hosterr"], c["nan"],
+               c["differ"]),
+            "calls: %d compared, %d not compared (a v128 in the export's type: neither side "
+            "calls it)" % (self.calls, self.uncalled),
+            "not compared: %d modules refused by both, %d not generated by binaryen"
+            % (c["refused"], c["ungenerated"])]
+        for r, n in self.reasons.most_common(5):
+            lines.append("  %d refused: %s" % (n, r))
+        lines.append("%d modules compared, %d not compared (refused by both), %d divergences, "
+                     "%d NaN-only" % (compared, c["refused"], c["differ"], c["nan"]))
+        status = 1 if c["differ"] else 3 if not compared else 0
+        if status == 3:
+            lines.append("no module was compared: this run tested nothing")
+        return "\n".join(lines), status
 
     def main(self):
-        t0 = self.t0
         ws = [threading.Thread(target=self.worker, args=(k,)) for k in range(self.a.jobs)]
         for w in ws:
             w.start()
         for w in ws:
             w.join()
-        c = self.counts
-        ran = c["same"] + c["exhausted"] + c["timeout"] + c["nan"] + c["differ"]
-        print("seed %d, modules 0..%d, %.0f s, node tier %s: %d agree, %d stack-exhausted "
-              "(compared up to it), %d timed out, %d NaN-only differences, %d skipped "
-              "(not compiled), %d refused by both, %d not generated"
-              % (self.a.seed, self.next_batch * self.a.batch - 1, time.time() - t0, self.a.tier,
-                 c["same"], c["exhausted"], c["timeout"], c["nan"], c["skipped"],
-                 c["invalid"], c["ungenerated"]))
-        print("%d modules, %d divergences" % (ran, c["differ"]))
-        return 1 if c["differ"] else 0
+        text, status = self.summary()
+        print(text)
+        return status
 
 
-def main():
+def parse(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument("fuzz_run")
     p.add_argument("count_compat", nargs="?", type=int, default=None)
@@ -304,14 +392,18 @@ def main():
     p.add_argument("--batch", type=int, default=25)
     p.add_argument("--tier", choices=["both", "liftoff", "turbofan"], default="both")
     p.add_argument("--simd-every", type=int, default=16)
-    a = p.parse_args()
+    p.add_argument("--plant-v128", action="store_true")
+    p.add_argument("--dir", help="where divergent modules are kept (default: fuzz-diff/ "
+                   "next to FUZZ_RUN)")
+    a = p.parse_args(argv)
     if a.simd_every < 1:
         p.error("--simd-every must be at least 1")
     if a.count_compat:
         a.count = a.count_compat
     if not a.seconds and not a.count:
         a.seconds = 60
-    sys.exit(Fuzz(a).main())
+    return a
 
 
-main()
+if __name__ == "__main__":
+    sys.exit(Fuzz(parse()).main())

@@ -4,6 +4,10 @@
  *   fuzz-run --sig FILE.wasm...            the exported functions' types
  *   fuzz-run --dump PREFIX FILE.wasm       the run, and each exported memory's
  *                                          final bytes in PREFIX.NAME
+ *   fuzz-run --plant-v128 FILE.wasm...     the runs, with the first v128 each
+ *                                          module logs misprinted (lane 0's low
+ *                                          bit flipped): a planted divergence,
+ *                                          for fuzz_diff_self.py to catch
  *
  * Each module's output starts with a line "module FILE". --sig prints one
  * line per exported function, NAME -PARAMS -RESULTS (as i/I/f/F/r/v), and
@@ -11,17 +15,24 @@
  * a function's or a global's type in node 20.
  *
  * A run instantiates a module made by `wasm-opt -ttf` (its
- * fuzzing-support.log-* imports print their argument), calls every exported
- * function in export order with zero arguments, printing what it logs and
- * its result or "trap KIND", then prints each exported global and a hash
- * of each exported memory. fuzz_diff.js prints the same lines from node;
- * the two must agree, up to what fuzz_diff.py forgives.
+ * fuzzing-support.log-* imports print their argument; log-v128's as four
+ * i32 lanes in hex, lane 0 first), calls every exported function in export
+ * order with zero arguments, printing what it logs and its result or "trap
+ * KIND", then prints each exported global and a hash of each exported
+ * memory. fuzz_diff.js prints the same lines from node; the two must agree,
+ * up to what fuzz_diff.py forgives. An export with a v128 in its type is
+ * listed ("call NAME", then "uncalled: v128") but not called, as
+ * JavaScript cannot call it: fuzz_diff.py counts it as a call not compared.
+ * An import other than the five loggers is refused ("instantiate: error
+ * unknown import"), as node refuses it: fuzz_diff.py counts a module both
+ * refuse as not compared, never as agreement.
  *
  * Values that cross to JavaScript print every NaN as "nan": JavaScript
  * numbers quiet a signalling NaN, and an arithmetic NaN's payload and sign
  * are not deterministic. Memory keeps exact bits (the memory hash).
  * Trap kinds are folded into the classes V8's messages can tell apart.
- * A module that does not compile (SIMD, issue 9) prints "skip: WHY".
+ * A module that does not compile prints "skip: not compiled: WHY", which
+ * fuzz_diff.py counts as Atoll refusing it.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -67,11 +78,44 @@ static void show(uint64_t v, uint8_t t)
         printf(v ? " ref" : " null");
 }
 
+static bool plant_v128;          /* --plant-v128 */
+static bool planted;             /* this module's first v128 log misprinted */
+
 static int logger(void *env, uint64_t *vals)
 {
+    uint8_t t = (uint8_t)(uintptr_t)env;
+    if (t == 0x7b) {
+        /* Whole lanes in hex: bits exactly, NaN payloads included, as
+         * memory is compared. A lane's type is not known here, so no NaN
+         * can be forgiven; one that differs is judged by hand. */
+        uint64_t lo = vals[0], hi = vals[1];
+        if (plant_v128 && !planted) {
+            lo ^= 1;
+            planted = true;
+        }
+        printf("log v128:%08" PRIx32 " %08" PRIx32 " %08" PRIx32 " %08" PRIx32 "\n",
+               (uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32));
+        return 0;
+    }
     printf("log");
-    show(vals[0], (uint8_t)(uintptr_t)env);
+    show(vals[0], t);
     printf("\n");
+    return 0;
+}
+
+/* The valtype of fuzzing-support's logger NAME, or 0 when there is none. */
+static uint8_t logger_type(const wasm_import_desc *d)
+{
+    static const struct { const char *name; uint8_t type; } loggers[] = {
+        { "log-i32", 0x7f }, { "log-i64", 0x7e }, { "log-f32", 0x7d },
+        { "log-f64", 0x7c }, { "log-v128", 0x7b },
+    };
+    if (d->kind != 0 || d->module_len != 15 || memcmp(d->module, "fuzzing-support", 15))
+        return 0;
+    for (size_t i = 0; i < sizeof loggers / sizeof loggers[0]; i++)
+        if (strlen(loggers[i].name) == d->field_len &&
+            !memcmp(loggers[i].name, d->field, d->field_len))
+            return loggers[i].type;
     return 0;
 }
 
@@ -140,9 +184,15 @@ static void run_exports(wasm_store *s, const wasm_module *m, wasm_instance *in,
             continue;
         wasm_func_type(&fn, &np, &params, &nr, &results);
         uint64_t vals[64] = { 0 };
-        if (np > 64 || nr > 64 || memchr(params, 0x7b, np) || memchr(results, 0x7b, nr))
-            continue;                       /* JavaScript cannot call it */
         printf("call %.*s\n", (int)nlen, name);
+        if (memchr(params, 0x7b, np) || memchr(results, 0x7b, nr)) {
+            printf("uncalled: v128\n");    /* JavaScript cannot call it */
+            continue;
+        }
+        if (np > 64 || nr > 64) {
+            printf("uncalled: over 64 values\n");
+            continue;
+        }
         if (timeout)
             linux_trap_timeout(timeout);
         int t = wasm_call(s, &fn, vals);
@@ -213,15 +263,22 @@ static void run_one(const char *path, bool sig, unsigned timeout)
     wasm_store *s = wasm_store_new(0);
     uint32_t n = wasm_module_num_imports(m);
     wasm_extern *im = calloc(n + 1, sizeof *im);
-    static uint8_t types[4] = { 0x7f, 0x7e, 0x7d, 0x7c };
+    planted = false;
     for (uint32_t i = 0; s && im && i < n; i++) {
         wasm_import_desc d;
         wasm_module_import(m, i, &d);
-        int k = d.field_len == 7 && !memcmp(d.field, "log-i32", 7) ? 0
-              : d.field_len == 7 && !memcmp(d.field, "log-i64", 7) ? 1
-              : d.field_len == 7 && !memcmp(d.field, "log-f32", 7) ? 2 : 3;
-        if (!wasm_host_func_new(s, &types[k], 1, NULL, 0, logger,
-                                (void *)(uintptr_t)types[k], &im[i])) {
+        /* Each logger's type is its own, not the import's: a module that
+         * imports one with another type is refused. node refuses it too
+         * for log-v128 (a Wasm function there) but not for the others,
+         * whose JavaScript functions take anything: a divergence, which
+         * binaryen's modules never show. */
+        uint8_t t = logger_type(&d);
+        if (!t) {
+            printf("instantiate: error unknown import %.*s.%.*s\n", (int)d.module_len,
+                   d.module, (int)d.field_len, d.field);
+            goto out;
+        }
+        if (!wasm_host_func_new(s, &t, 1, NULL, 0, logger, (void *)(uintptr_t)t, &im[i])) {
             printf("skip: out of memory\n");
             goto out;
         }
@@ -259,6 +316,8 @@ int main(int argc, char **argv)
             sig = true;
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
             dump = argv[++i];
+        else if (!strcmp(argv[i], "--plant-v128"))
+            plant_v128 = true;
         else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
             timeout = (unsigned)atoi(argv[++i]);
         else
