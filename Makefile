@@ -22,6 +22,7 @@ include mk/kernel.mk
 -include mk/bench.mk
 -include mk/host.mk
 include mk/tests.mk
+include mk/abi.mk
 include mk/user.mk
 include mk/programs.mk
 

@@ -34,9 +34,13 @@
  * memories), so one tree cannot take the room others need. */
 #define COMPONENT_SPACE_LIMIT   (4ull << 40)
 
-/* Result codes (docs/design.md), and the extension calls' "it trapped". */
-enum { CORAL_OK = 0, CORAL_EINVAL = 1, CORAL_EINTERNAL = 2, CORAL_EUNKNOWN = 3,
-       CORAL_ETRAPPED = 4 };
+/* Result codes (docs/design.md), and the extension calls' "it trapped":
+ * CORAL_OK, CORAL_EINVAL, CORAL_EINTERNAL, CORAL_EUNKNOWN, CORAL_ETRAPPED,
+ * numbered by abi/coral.def. */
+enum {
+#define CORAL_RESULT(name, value, doc) CORAL_##name = (value),
+#include "abi/coral.def"
+};
 
 enum component_state {
     COMPONENT_IDLE,         /* waiting for work */
@@ -190,24 +194,21 @@ int component_start(struct component *c, uint32_t index, const char *name, size_
  * component. Never blocks. */
 int component_add_start(struct component *c, struct kmodule *m, const char *name, size_t len);
 
-/* How the component stands (ABI: docs/abi.md, component_status). */
+/* How the component stands (ABI: docs/abi.md, component_status):
+ * COMPONENT_STATUS_IDLE (*value: result of the last started call or add),
+ * _RUNNING (a started call or add is queued or running), _TRAPPED (*value:
+ * the trap kind), _KILLED; numbered by abi/coral.def. */
 enum {
-    COMPONENT_STATUS_IDLE = 0,      /* *value: result of the last started call
-                                       or add */
-    COMPONENT_STATUS_RUNNING = 1,   /* a started call or add is queued or
-                                       running */
-    COMPONENT_STATUS_TRAPPED = 2,   /* *value: the trap kind */
-    COMPONENT_STATUS_KILLED = 3,
+#define CORAL_STATUS(name, value, doc) COMPONENT_STATUS_##name = (value),
+#include "abi/coral.def"
 };
 int component_status(struct component *c, int64_t *value);
 
-/* Figures for listings (ABI: component_info keys). CORAL_EINVAL for an
- * unknown key. */
+/* Figures for listings (ABI: component_info keys, COMPONENT_INFO_*, as
+ * abi/coral.def names and numbers them). CORAL_EINVAL for an unknown key. */
 enum {
-    COMPONENT_INFO_ID = 0, COMPONENT_INFO_STATE = 1, COMPONENT_INFO_CPU_NS = 2,
-    COMPONENT_INFO_MEMORY = 3, COMPONENT_INFO_INSTANCES = 4, COMPONENT_INFO_CALLS = 5,
-    COMPONENT_INFO_AREAS = 6, COMPONENT_INFO_ENDED = 7, COMPONENT_INFO_KILL_NS = 8,
-    COMPONENT_INFO_COMPONENTS = 9, COMPONENT_INFO_SPACE = 10,
+#define CORAL_INFO(name, value, doc) COMPONENT_INFO_##name = (value),
+#include "abi/coral.def"
 };
 int component_info(struct component *c, int key, int64_t *value);
 
@@ -218,19 +219,12 @@ int component_info(struct component *c, int key, int64_t *value);
  * at most size bytes; returns how many. */
 size_t component_describe(struct component *c, char *buf, size_t size);
 
-/* Limits (ABI: component_limit keys). A limit can only be lowered, and
- * never below what the component already holds. */
+/* Limits (ABI: component_limit keys, COMPONENT_LIMIT_*, as abi/coral.def
+ * names and numbers them). A limit can only be lowered, and never below
+ * what the component already holds. */
 enum {
-    COMPONENT_LIMIT_PAGES = 0,      /* Wasm memory pages (64 KiB) in all */
-    COMPONENT_LIMIT_HANDLES = 1,    /* live handles */
-    COMPONENT_LIMIT_INSTANCES = 2,
-    COMPONENT_LIMIT_CPU = 3,        /* % of the CPU, 1..100 */
-    COMPONENT_LIMIT_AREAS = 4,      /* bytes of memory areas and modules it
-                                       made, still alive */
-    COMPONENT_LIMIT_COMPONENTS = 5, /* components in its subtree (children,
-                                       theirs, ...) alive at once */
-    COMPONENT_LIMIT_SPACE = 6,      /* bytes of address space its subtree's
-                                       memories reserve */
+#define CORAL_LIMIT(name, value, doc) COMPONENT_LIMIT_##name = (value),
+#include "abi/coral.def"
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 

@@ -2,9 +2,10 @@
  * The coral native module (see coral.h and docs/abi.md). Each function
  * decodes its arguments (handles resolved in the calling component's
  * space, with a reference held while used; offsets and lengths checked
- * without overflow), then acts. Results: 0 success, 1 invalid parameters,
- * 2 internal error (out of memory, a limit of the kernel), 4 (extension
- * calls) the called code trapped.
+ * without overflow), then acts. Results: CORAL_OK, CORAL_EINVAL (invalid
+ * parameters), CORAL_EINTERNAL (out of memory, a limit of the kernel),
+ * CORAL_ETRAPPED (extension calls: the called code trapped). The functions,
+ * their types and every number guests see are listed in abi/coral.def.
  */
 #include "kern/coral.h"
 
@@ -23,9 +24,17 @@
 #include "mm/kstack.h"
 #include "mm/pmm.h"
 
-#define I32 "\x7f"
-#define I64 "\x7e"
-#define EXT "\x6f"
+/* Value types as abi/coral.def writes them: the engine's type bytes. */
+#define I32  "\x7f"
+#define I64  "\x7e"
+#define EXT  "\x6f"
+#define NONE ""
+
+/* sys_info's keys (SYS_INFO_RAM_TOTAL...), numbered by abi/coral.def. */
+enum {
+#define CORAL_SYS_INFO(name, value, doc) SYS_INFO_##name = (value),
+#include "abi/coral.def"
+};
 
 #define LOG_WRITE_MAX  65536
 #define VMA_CREATE_MAX (64ull << 20)
@@ -241,16 +250,16 @@ static int sys_sys_info(void *env, uint64_t *vals)
     struct heap_stats hs;
     int64_t r = -1;
     switch ((int32_t)vals[0]) {
-    case 0: pmm_get_stats(&ps); r = (int64_t)ps.total_frames * 4096; break;
-    case 1: pmm_get_stats(&ps); r = (int64_t)ps.free_frames * 4096; break;
-    case 2: heap_get_stats(&hs); r = (int64_t)hs.live_bytes; break;
-    case 3: r = (int64_t)component_count(); break;
-    case 4: r = timer_hz(); break;
-    case 5: r = (int64_t)component_last_tick_ns(); break;
-    case 6: component_info(self, COMPONENT_INFO_CPU_NS, &r); break;
-    case 7: r = (int64_t)self->id; break;
-    case 8: r = (int64_t)reserve_bytes(); break;
-    case 9: r = (int64_t)reserve_low_water(); break;
+    case SYS_INFO_RAM_TOTAL: pmm_get_stats(&ps); r = (int64_t)ps.total_frames * 4096; break;
+    case SYS_INFO_RAM_FREE: pmm_get_stats(&ps); r = (int64_t)ps.free_frames * 4096; break;
+    case SYS_INFO_HEAP_USED: heap_get_stats(&hs); r = (int64_t)hs.live_bytes; break;
+    case SYS_INFO_COMPONENTS: r = (int64_t)component_count(); break;
+    case SYS_INFO_TICK_HZ: r = timer_hz(); break;
+    case SYS_INFO_LAST_TICK_NS: r = (int64_t)component_last_tick_ns(); break;
+    case SYS_INFO_SELF_CPU_NS: component_info(self, COMPONENT_INFO_CPU_NS, &r); break;
+    case SYS_INFO_SELF_ID: r = (int64_t)self->id; break;
+    case SYS_INFO_RESERVE: r = (int64_t)reserve_bytes(); break;
+    case SYS_INFO_RESERVE_LOW: r = (int64_t)reserve_low_water(); break;
     }
     vals[0] = (uint64_t)r;
     return 0;
@@ -427,30 +436,12 @@ struct coral_func {
     wasm_host_fn fn;
 };
 
+/* Coral's interface first, exactly (docs/design.md), then Atoll's
+ * extensions (docs/abi.md): abi/coral.def lists them. */
 static const struct coral_func funcs[] = {
-    /* Coral's interface, exactly (docs/design.md). */
-    { "handle_kind", EXT, I32, sys_handle_kind },
-    { "vma_write", EXT EXT I64 I64 I64, I32, sys_vma_write },
-    { "module_create", EXT I64 I64, I32 EXT, sys_module_create },
-    { "component_create", "", I32 EXT, sys_component_create },
-    { "component_add_instance", EXT EXT, I32 I32, sys_component_add_instance },
-    /* Atoll's extensions (docs/abi.md). */
-    { "handle_drop", EXT, I32, sys_handle_drop },
-    { "vma_create", I64, I32 EXT, sys_vma_create },
-    { "vma_size", EXT, I32 I64, sys_vma_size },
-    { "clock_ns", "", I64, sys_clock_ns },
-    { "log_write", EXT I64 I64, I32, sys_log_write },
-    { "sys_info", I32, I64, sys_sys_info },
-    { "component_grant", EXT EXT, I32 I32, sys_component_grant },
-    { "component_add_named", EXT EXT EXT I64 I64, I32 I32, sys_component_add_named },
-    { "component_call", EXT I32 EXT I64 I64 I64, I32 I64, sys_component_call },
-    { "component_start", EXT I32 EXT I64 I64 I64, I32, sys_component_start },
-    { "component_add_start", EXT EXT EXT I64 I64, I32, sys_component_add_start },
-    { "component_status", EXT, I32 I64, sys_component_status },
-    { "component_kill", EXT, I32, sys_component_kill },
-    { "component_info", EXT I32, I32 I64, sys_component_info },
-    { "component_describe", EXT EXT I64 I64, I32 I64, sys_component_describe },
-    { "component_limit", EXT I32 I64, I32, sys_component_limit },
+#define CORAL_FUNC(origin, name, handler, params, param_names, results, doc) \
+    { #name, params, results, handler },
+#include "abi/coral.def"
 };
 #define NFUNCS (sizeof funcs / sizeof funcs[0])
 

@@ -6,7 +6,8 @@
 static uint64_t live[KOBJ_KIND_COUNT];
 
 static const char *const kind_names[KOBJ_KIND_COUNT] = {
-    "invalid", "memory area", "module", "component", "instance",
+    [KOBJ_INVALID] = "invalid",     [KOBJ_VMA] = "memory area", [KOBJ_MODULE] = "module",
+    [KOBJ_COMPONENT] = "component", [KOBJ_INSTANCE] = "instance",
 };
 
 void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops)

@@ -10,14 +10,14 @@
 
 #include <stdint.h>
 
-/* The kinds, with the numbers handle_kind() reports to guests (docs/design.md:
- * 0 invalid, 1 memory area, 2 module, 3 component). Numbers are ABI. */
+/* The kinds. Those guests see (KOBJ_INVALID, KOBJ_VMA, KOBJ_MODULE,
+ * KOBJ_COMPONENT) carry the numbers handle_kind() reports, from
+ * abi/coral.def; those after them are the kernel's own, never reported,
+ * so their numbers promise nothing. */
 enum kobj_kind {
-    KOBJ_INVALID = 0,
-    KOBJ_VMA = 1,
-    KOBJ_MODULE = 2,
-    KOBJ_COMPONENT = 3,
-    KOBJ_INSTANCE = 4,
+#define CORAL_KIND(name, value, doc) KOBJ_##name = (value),
+#include "abi/coral.def"
+    KOBJ_INSTANCE,
     KOBJ_KIND_COUNT,
 };
 

@@ -139,7 +139,7 @@ static bool add_dependencies(struct component *c, struct kmodule *ub)
     return true;
 }
 
-/* The screen's cells as a memory area, granted first (handles[0]). */
+/* The screen's cells as a memory area, granted first (USERBOOT_GRANT_SCREEN). */
 static bool grant_screen(struct component *c)
 {
     uint16_t *cells = screen_cells();
@@ -148,14 +148,15 @@ static bool grant_screen(struct component *c)
     if (!cells)
         pr_warn("atoll: no screen: userboot draws into a buffer nobody sees\n");
     uint32_t index;
-    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == 0;
+    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == USERBOOT_GRANT_SCREEN;
     kobj_put(v ? &v->k : NULL);
     return ok;
 }
 
 /* The programs of the boot image (a ustar archive of .wasm files, the boot
- * module named "programs"), read-only, as grant 1; nothing when the image
- * has none. userboot reads the archive itself: the kernel has no files. */
+ * module named "programs"), read-only, as USERBOOT_GRANT_PROGRAMS; nothing
+ * when the image has none. userboot reads the archive itself: the kernel
+ * has no files. */
 static bool grant_programs(struct component *c)
 {
     const struct boot_module *bm = find_module("programs", 8);
@@ -166,7 +167,7 @@ static bool grant_programs(struct component *c)
     struct vma *v = vma_new_fixed("programs", phys_to_virt(bm->start), bm->end - bm->start,
                                   VMA_READ);
     uint32_t index;
-    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == 1;
+    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == USERBOOT_GRANT_PROGRAMS;
     kobj_put(v ? &v->k : NULL);
     return ok;
 }

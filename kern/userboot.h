@@ -8,6 +8,14 @@
 
 struct component;
 
+/* Where userboot finds what the kernel grants it, in its handles table
+ * (USERBOOT_GRANT_SCREEN, USERBOOT_GRANT_PROGRAMS; numbered by
+ * abi/coral.def, as the SDK's ATOLL_BOOT_GRANT_*). */
+enum {
+#define CORAL_BOOT_GRANT(name, value, doc) USERBOOT_GRANT_##name = (value),
+#include "abi/coral.def"
+};
+
 /* Builds and starts the userboot component, then returns it (it runs on
  * its own thread; the kernel keeps this reference for good). NULL after
  * reporting why there is no userboot (none among the boot modules, or it

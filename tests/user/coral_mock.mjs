@@ -22,7 +22,7 @@
 import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 
 export const OK = 0, EINVAL = 1, EINTERNAL = 2, EUNKNOWN = 3, ETRAPPED = 4;
-export const KIND_VMA = 1, KIND_MODULE = 2, KIND_COMPONENT = 3;
+export const KIND_INVALID = 0, KIND_VMA = 1, KIND_MODULE = 2, KIND_COMPONENT = 3;
 const VMA_MAX = 64n << 20n;
 const LOG_MAX = 65536n;
 const NAME_MAX = 64n;

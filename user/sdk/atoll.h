@@ -83,6 +83,10 @@ enum atoll_info {
     ATOLL_INFO_LAST_TICK_NS = 5, /* clock_ns of the latest timer interrupt */
     ATOLL_INFO_SELF_CPU_NS = 6,  /* CPU time of the calling component */
     ATOLL_INFO_SELF_ID = 7,      /* the calling component's number */
+    ATOLL_INFO_RESERVE = 8,      /* the kernel's reserve, bytes: guest-driven
+                                    allocations leave this much RAM free */
+    ATOLL_INFO_RESERVE_LOW = 9,  /* the least free RAM a guest-driven
+                                    allocation saw since boot, bytes */
 };
 
 /* What the shim relies on: it stores an i32 index or an i64 at an out
@@ -202,6 +206,25 @@ enum atoll_component_key {
                                  or a kill): its CPU time is final */
     ATOLL_COMP_KILL_NS = 8,   /* CPU time, ns, it took to stop after its
                                  kill; -1 before that or if not killed */
+    ATOLL_COMP_COMPONENTS = 9, /* components below it alive now (limit:
+                                  ATOLL_LIMIT_COMPONENTS) */
+    ATOLL_COMP_SPACE = 10,    /* bytes of kernel address space the memories
+                                 of it and those below it reserve (limit:
+                                 ATOLL_LIMIT_SPACE) */
+};
+
+/* Keys of atoll_component_limit (docs/abi.md gives the defaults). */
+enum atoll_limit_key {
+    ATOLL_LIMIT_PAGES = 0,      /* Wasm memory pages (64 KiB) of all its
+                                   memories together */
+    ATOLL_LIMIT_HANDLES = 1,    /* live handles */
+    ATOLL_LIMIT_INSTANCES = 2,  /* instances */
+    ATOLL_LIMIT_CPU = 3,        /* share of the CPU, percent (1..100) */
+    ATOLL_LIMIT_AREAS = 4,      /* bytes of memory areas and modules it made,
+                                   still alive */
+    ATOLL_LIMIT_COMPONENTS = 5, /* components below it alive at once */
+    ATOLL_LIMIT_SPACE = 6,      /* bytes of kernel address space its and its
+                                   subtree's memories reserve */
 };
 
 /* As atoll_component_call (same export types), but only queues the call on
@@ -242,10 +265,9 @@ int32_t atoll_component_status(atoll_handle component, int64_t *value);
 ATOLL_IMPORT(atoll_component_kill)
 int32_t atoll_component_kill(atoll_handle component);
 
-/* Lowers one of the component's limits (docs/abi.md, component_limit):
- * key 0 Wasm memory pages in all, 1 live handles, 2 instances, 3 percent
- * of the CPU. ATOLL_EINVAL for a bad handle or key, or a value above the
- * current limit or below what the component holds. */
+/* Lowers one of the component's limits (enum atoll_limit_key; docs/abi.md,
+ * component_limit). ATOLL_EINVAL for a bad handle or key, or a value above
+ * the current limit or below what the component holds. */
 ATOLL_IMPORT(atoll_component_limit)
 int32_t atoll_component_limit(atoll_handle component, int32_t key, int64_t value);
 

@@ -46,7 +46,6 @@ pub const CONSOLE_GRANT: i32 = 0;
 pub const SELF: i32 = 0;
 pub const GRANTED: i32 = 1;
 const CONSOLE: i32 = GRANTED + CONSOLE_GRANT;
-const KIND_VMA: i32 = 1;
 const LOG_WRITE_MAX: usize = 65536;
 
 // The SDK shim's functions (user/sdk/env.wat): handles are i32 indices.
@@ -62,19 +61,39 @@ extern "C" {
     // that starts others builds them without waiting, as the shell does.
     pub fn atoll_handle_drop(h: i32) -> i32;
     pub fn atoll_module_create(vma: i32, off: i64, len: i64, out: *mut i32) -> i32;
+    pub fn atoll_vma_create(size: i64, out: *mut i32) -> i32;
     pub fn atoll_component_create(out: *mut i32) -> i32;
     pub fn atoll_component_grant(component: i32, h: i32, index: *mut i32) -> i32;
+    pub fn atoll_component_add_instance(component: i32, module: i32, instance: *mut i32) -> i32;
+    pub fn atoll_component_add_named(component: i32, module: i32, name_vma: i32, name_off: i64,
+                                     name_len: i64, instance: *mut i32) -> i32;
+    pub fn atoll_component_call(component: i32, instance: i32, name_vma: i32, name_off: i64,
+                                name_len: i64, arg: i64, result: *mut i64) -> i32;
     pub fn atoll_component_add_start(component: i32, module: i32, name_vma: i32,
                                      name_off: i64, name_len: i64) -> i32;
     pub fn atoll_component_start(component: i32, instance: i32, name_vma: i32, name_off: i64,
                                  name_len: i64, arg: i64) -> i32;
     pub fn atoll_component_status(component: i32, value: *mut i64) -> i32;
     pub fn atoll_component_kill(component: i32) -> i32;
+    pub fn atoll_component_limit(component: i32, key: i32, value: i64) -> i32;
     pub fn atoll_component_info(component: i32, key: i32, value: *mut i64) -> i32;
     pub fn atoll_component_describe(component: i32, vma: i32, off: i64, len: i64,
                                     written: *mut i64) -> i32;
 }
 
+// The numbers of the coral interface, as user/sdk/atoll.h has them
+// (scripts/check-abi.py checks both against abi/coral.def).
+/// Result codes (enum atoll_result).
+pub const OK: i32 = 0;
+pub const EINVAL: i32 = 1; // invalid parameters; nothing changed
+pub const EINTERNAL: i32 = 2; // out of memory, or a limit reached
+pub const EUNKNOWN: i32 = 3;
+pub const ETRAPPED: i32 = 4; // component_call: the callee trapped
+/// Handle kinds (enum atoll_kind).
+pub const KIND_INVALID: i32 = 0;
+pub const KIND_VMA: i32 = 1;
+pub const KIND_MODULE: i32 = 2;
+pub const KIND_COMPONENT: i32 = 3;
 /// atoll_component_status's states (user/sdk/atoll.h, enum atoll_state).
 pub const STATE_IDLE: i32 = 0; // value: the last started call's result or add's index
 pub const STATE_RUNNING: i32 = 1; // a started call or add is queued or running
@@ -90,6 +109,30 @@ pub const COMP_CALLS: i32 = 5;
 pub const COMP_AREAS: i32 = 6;
 pub const COMP_ENDED: i32 = 7; // 1 once its thread has ended
 pub const COMP_KILL_NS: i32 = 8; // CPU time it took to stop after its kill; -1 before
+pub const COMP_COMPONENTS: i32 = 9; // components below it alive now
+pub const COMP_SPACE: i32 = 10; // address space its subtree's memories reserve
+/// atoll_component_limit's keys (enum atoll_limit_key).
+pub const LIMIT_PAGES: i32 = 0;
+pub const LIMIT_HANDLES: i32 = 1;
+pub const LIMIT_INSTANCES: i32 = 2;
+pub const LIMIT_CPU: i32 = 3; // percent, 1..100
+pub const LIMIT_AREAS: i32 = 4;
+pub const LIMIT_COMPONENTS: i32 = 5;
+pub const LIMIT_SPACE: i32 = 6;
+/// atoll_sys_info's keys (enum atoll_info).
+pub const INFO_RAM_TOTAL: i32 = 0;
+pub const INFO_RAM_FREE: i32 = 1;
+pub const INFO_HEAP_USED: i32 = 2;
+pub const INFO_COMPONENTS: i32 = 3;
+pub const INFO_TICK_HZ: i32 = 4;
+pub const INFO_LAST_TICK_NS: i32 = 5;
+pub const INFO_SELF_CPU_NS: i32 = 6;
+pub const INFO_SELF_ID: i32 = 7;
+pub const INFO_RESERVE: i32 = 8;
+pub const INFO_RESERVE_LOW: i32 = 9;
+/// userboot's grants (program_abi.h, ATOLL_BOOT_GRANT_*).
+pub const BOOT_GRANT_SCREEN: i32 = 0;
+pub const BOOT_GRANT_PROGRAMS: i32 = 1;
 
 /// The offset of a pointer in this program's memory (SDK handle SELF).
 fn off<T: ?Sized>(p: *const T) -> i64 {
