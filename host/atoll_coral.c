@@ -28,6 +28,7 @@
 #include "dev/screen.h"
 #include "file.h"
 #include "kern/component.h"
+#include "kern/coral.h"
 #include "kern/userboot.h"
 
 /* Set-1 make codes of the US layout: unshifted, then shifted characters. */
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
     }
     if (!userboot || add_module(userboot, "userboot"))
         return userboot ? 1 : usage();
+    coral_init();
     struct component *c = userboot_start();
     if (!c)
         return 1;

@@ -18,7 +18,6 @@
 #include "dev/keyboard.h"
 #include "kern/account.h"
 #include "base/clock.h"
-#include "kern/coral.h"
 #include "base/log.h"
 #include "kern/reserve.h"
 #include "kern/thread.h"
@@ -33,6 +32,13 @@
 #define COMPONENT_WASM_STACK (COMPONENT_STACK - 192 * 1024)
 #define MAX_PENDING_TICKS    4
 #define COMPONENT_STACK_BACKED (32 * 1024)
+
+const struct component_natives *component_natives;
+
+void component_set_natives(const struct component_natives *n)
+{
+    component_natives = n;
+}
 
 spinlock_t component_list_lock = SPINLOCK_INIT;
 struct component *component_list;
@@ -227,7 +233,8 @@ struct component *component_create(const char *name, struct component *parent, i
         c->areas = account_new(ps.total_frames * 4096 / 2);
         c->store = wasm_store_new(COMPONENT_WASM_STACK);
     }
-    if (c && (!c->areas || !c->store || !coral_make(c))) {
+    if (c && (!c->areas || !c->store ||
+              (component_natives && !component_natives->make(c)))) {
         free_parts(c);
         c = NULL;
     }

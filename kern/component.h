@@ -76,7 +76,8 @@ struct component {
     char name[32];
     struct thread *thread;
     wasm_store *store;
-    wasm_extern *coral;                 /* the coral functions, in its store */
+    wasm_extern *coral;                 /* the native functions, in its store
+                                           (made by their module, freed with it) */
     struct account *areas;              /* bytes of the memory areas and
                                            modules it made (they may
                                            outlive it) */
@@ -136,6 +137,21 @@ struct component {
     uint32_t gc_epoch;                  /* reached by the last collection */
     struct component *gc_next;          /* its work list */
 };
+
+/*
+ * The native module every component's instances may import (the kernel's
+ * system interface, kern/coral.c, which registers itself at boot with
+ * coral_init): its name; making its functions in a new component's store
+ * (false: out of memory); finding one by field name. Its `handles` table
+ * is the component's grants, made here. Components know no more of it,
+ * so calls run one way: coral decodes, then invokes components.
+ */
+struct component_natives {
+    const char *module;
+    bool (*make)(struct component *c);
+    bool (*lookup)(struct component *c, const char *field, size_t len, wasm_extern *out);
+};
+void component_set_natives(const struct component_natives *n);
 
 /*
  * A new, empty component named `name` (copied, truncated), with its thread

@@ -27,6 +27,9 @@
 extern spinlock_t component_list_lock;
 extern struct component *component_list;
 
+/* The native module (component_set_natives), NULL until registered. */
+extern const struct component_natives *component_natives;
+
 /* Wakes c's thread unless it has exited. */
 void component_wake(struct component *c);
 

@@ -6,7 +6,6 @@
  */
 #include "kern/component_impl.h"
 
-#include "kern/coral.h"
 #include "base/log.h"
 #include "kern/vma.h"
 #include "lib/fmt.h"
@@ -174,12 +173,13 @@ static int make_handles_table(struct component *c, const wasm_import_desc *d,
 static int resolve(struct component *c, const wasm_import_desc *d, wasm_extern *out,
                    char *why, size_t ws)
 {
-    if (name_eq(d->module, d->module_len, "coral", 5)) {
+    const struct component_natives *nat = component_natives;
+    if (nat && name_eq(d->module, d->module_len, nat->module, strlen(nat->module))) {
         if (name_eq(d->field, d->field_len, "handles", 7))
             return make_handles_table(c, d, out, why, ws);
-        if (d->kind == 0 && coral_lookup(c, d->field, d->field_len, out))
+        if (d->kind == 0 && nat->lookup(c, d->field, d->field_len, out))
             return CORAL_OK;
-        fmt_snprintf(why, ws, "unknown import: coral has no %s \"%.*s\"",
+        fmt_snprintf(why, ws, "unknown import: %s has no %s \"%.*s\"", nat->module,
                      d->kind == 0 ? "function" : "such item", (int)d->field_len, d->field);
         return CORAL_EINVAL;
     }

@@ -7,7 +7,7 @@
  * CORAL_ETRAPPED (extension calls: the called code trapped). The functions,
  * their types and every number guests see are listed in abi/coral.def.
  */
-#include "kern/coral.h"
+#include "kern/coral_impl.h"
 
 #include "base/clock.h"
 #include "kern/component.h"
@@ -39,40 +39,15 @@ enum {
 #define LOG_WRITE_MAX  65536
 #define VMA_CREATE_MAX (64ull << 20)
 
-static handle_t arg_handle(const uint64_t *vals, int i)
-{
-    return (handle_t)vals[i];
-}
-
-static struct vma *get_vma(struct component *c, handle_t h)
-{
-    return (struct vma *)component_handle_get(c, h, KOBJ_VMA);
-}
-
-static struct component *get_component(struct component *c, handle_t h)
-{
-    return (struct component *)component_handle_get(c, h, KOBJ_COMPONENT);
-}
-
-/* Puts a new object in c's space: status and handle into vals[0], [1].
- * The object's creation reference is given to the handle. */
-static void give(struct component *c, struct kobj *o, uint64_t *vals)
-{
-    handle_t h = component_handle_make(c, o);
-    kobj_put(o);
-    vals[0] = h == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
-    vals[1] = h;
-}
-
 /* ---- Coral's functions ---- */
 
-static int sys_handle_kind(void *env, uint64_t *vals)
+int sys_handle_kind(void *env, uint64_t *vals)
 {
     vals[0] = (uint32_t)component_handle_kind(env, arg_handle(vals, 0));
     return 0;
 }
 
-static int sys_vma_write(void *env, uint64_t *vals)
+int sys_vma_write(void *env, uint64_t *vals)
 {
     struct component *c = env;
     struct vma *src = get_vma(c, arg_handle(vals, 0));
@@ -111,7 +86,7 @@ static int make_module(struct component *c, handle_t vh, int64_t off, int64_t le
     return status;
 }
 
-static int sys_module_create(void *env, uint64_t *vals)
+int sys_module_create(void *env, uint64_t *vals)
 {
     struct component *c = env;
     struct kmodule *m;
@@ -125,67 +100,15 @@ static int sys_module_create(void *env, uint64_t *vals)
     return 0;
 }
 
-static int sys_component_create(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    char name[32];
-    fmt_snprintf(name, sizeof name, "child of %llu", (unsigned long long)c->id);
-    int status;
-    struct component *child = component_create(name, c, &status);
-    if (!child) {
-        vals[0] = (uint32_t)status;
-        vals[1] = HANDLE_NULL;
-        return 0;
-    }
-    /* A child receives ticks from the start (there is no init to wait
-     * for); keys stay with their one consumer. */
-    component_start_events(child, false);
-    handle_t h = component_handle_make(c, &child->k);
-    if (h == HANDLE_NULL)
-        component_kill(child);      /* unreachable from its birth */
-    kobj_put(&child->k);
-    vals[0] = h == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
-    vals[1] = h;
-    return 0;
-}
-
-/* Adds module mh to component ch under a name (len bytes; 0: none). */
-static int add_instance(struct component *c, handle_t ch, handle_t mh, const char *name,
-                        size_t len, uint64_t *vals)
-{
-    struct component *target = get_component(c, ch);
-    struct kmodule *m = (struct kmodule *)component_handle_get(c, mh, KOBJ_MODULE);
-    int status = CORAL_EINVAL;
-    uint32_t index = 0;
-    if (target && m) {
-        char why[160];
-        status = component_add(target, m, name, len, &index, why, sizeof why);
-        if (status)
-            pr_info("coral: component_add_instance (component %llu into %llu): %s\n",
-                    (unsigned long long)c->id, (unsigned long long)target->id, why);
-    }
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(m ? &m->k : NULL);
-    vals[0] = (uint32_t)status;
-    vals[1] = status ? 0 : index;
-    /* An inline add into our own component may have ended it. */
-    return c->kill ? WASM_TRAP_INTERRUPTED : 0;
-}
-
-static int sys_component_add_instance(void *env, uint64_t *vals)
-{
-    return add_instance(env, arg_handle(vals, 0), arg_handle(vals, 1), NULL, 0, vals);
-}
-
 /* ---- extensions ---- */
 
-static int sys_handle_drop(void *env, uint64_t *vals)
+int sys_handle_drop(void *env, uint64_t *vals)
 {
     vals[0] = component_handle_drop(env, arg_handle(vals, 0)) ? CORAL_OK : CORAL_EINVAL;
     return 0;
 }
 
-static int sys_vma_create(void *env, uint64_t *vals)
+int sys_vma_create(void *env, uint64_t *vals)
 {
     int64_t size = (int64_t)vals[0];
     if (size <= 0 || (uint64_t)size > VMA_CREATE_MAX) {
@@ -208,7 +131,7 @@ static int sys_vma_create(void *env, uint64_t *vals)
     return 0;
 }
 
-static int sys_vma_size(void *env, uint64_t *vals)
+int sys_vma_size(void *env, uint64_t *vals)
 {
     struct vma *v = get_vma(env, arg_handle(vals, 0));
     vals[0] = v ? CORAL_OK : CORAL_EINVAL;
@@ -217,14 +140,14 @@ static int sys_vma_size(void *env, uint64_t *vals)
     return 0;
 }
 
-static int sys_clock_ns(void *env, uint64_t *vals)
+int sys_clock_ns(void *env, uint64_t *vals)
 {
     (void)env;
     vals[0] = clock_ns();
     return 0;
 }
 
-static int sys_log_write(void *env, uint64_t *vals)
+int sys_log_write(void *env, uint64_t *vals)
 {
     struct component *c = env;
     struct vma *v = get_vma(c, arg_handle(vals, 0));
@@ -243,7 +166,7 @@ static int sys_log_write(void *env, uint64_t *vals)
     return 0;
 }
 
-static int sys_sys_info(void *env, uint64_t *vals)
+int sys_sys_info(void *env, uint64_t *vals)
 {
     struct component *self = env;
     struct pmm_stats ps;
@@ -262,169 +185,6 @@ static int sys_sys_info(void *env, uint64_t *vals)
     case SYS_INFO_RESERVE_LOW: r = (int64_t)reserve_low_water(); break;
     }
     vals[0] = (uint64_t)r;
-    return 0;
-}
-
-static int sys_component_grant(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    struct kobj *o = component_handle_get(c, arg_handle(vals, 1), KOBJ_INVALID);
-    uint32_t index = 0;
-    int status = CORAL_EINVAL;
-    if (target && o)
-        status = component_grant(target, o, &index);
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(o);
-    vals[0] = (uint32_t)status;
-    vals[1] = status ? 0 : index;
-    return 0;
-}
-
-/* Copies a guest's name (at most max bytes) out of a memory area. */
-static bool read_name(struct component *c, handle_t vh, int64_t off, int64_t len,
-                      char *buf, size_t max)
-{
-    if (len <= 0 || (uint64_t)len > max)
-        return false;
-    struct vma *v = get_vma(c, vh);
-    bool ok = v && (v->access & VMA_READ) && vma_range_ok(vma_size(v), off, len);
-    if (ok)
-        memcpy(buf, vma_base(v) + off, (size_t)len);
-    kobj_put(v ? &v->k : NULL);
-    return ok;
-}
-
-static int sys_component_add_named(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    char name[COMPONENT_NAME_MAX];
-    int64_t len = (int64_t)vals[4];
-    if (!read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name)) {
-        vals[0] = CORAL_EINVAL;
-        vals[1] = 0;
-        return 0;
-    }
-    return add_instance(c, arg_handle(vals, 0), arg_handle(vals, 1), name, (size_t)len, vals);
-}
-
-static int sys_component_call(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    char name[COMPONENT_NAME_MAX];
-    int64_t len = (int64_t)vals[4];
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    int64_t result = 0;
-    int status = CORAL_EINVAL;
-    if (target && read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name))
-        status = component_call(target, (uint32_t)vals[1], name, (size_t)len, vals[5], &result);
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = (uint32_t)status;
-    vals[1] = (uint64_t)result;
-    return c->kill ? WASM_TRAP_INTERRUPTED : 0;
-}
-
-static int sys_component_start(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    char name[COMPONENT_NAME_MAX];
-    int64_t len = (int64_t)vals[4];
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    int status = CORAL_EINVAL;
-    if (target && read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name))
-        status = component_start(target, (uint32_t)vals[1], name, (size_t)len, vals[5]);
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = (uint32_t)status;
-    return 0;
-}
-
-/* Queues an add of module mh to component ch, named by bytes of a memory
- * area (len 0: unnamed, the area unread); its outcome shows in
- * component_status. */
-static int sys_component_add_start(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    char name[COMPONENT_NAME_MAX];
-    int64_t len = (int64_t)vals[4];
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    struct kmodule *m = (struct kmodule *)component_handle_get(c, arg_handle(vals, 1),
-                                                               KOBJ_MODULE);
-    int status = CORAL_EINVAL;
-    if (target && m &&
-        (len == 0 ||
-         read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name)))
-        status = component_add_start(target, m, name, (size_t)len);
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(m ? &m->k : NULL);
-    vals[0] = (uint32_t)status;
-    return 0;
-}
-
-static int sys_component_status(void *env, uint64_t *vals)
-{
-    struct component *target = get_component(env, arg_handle(vals, 0));
-    int64_t value = 0;
-    int state = target ? component_status(target, &value) : -1;
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = (uint32_t)state;
-    vals[1] = (uint64_t)value;
-    return 0;
-}
-
-static int sys_component_kill(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    if (target)
-        component_kill(target);
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = target ? CORAL_OK : CORAL_EINVAL;
-    /* Killing ourselves: leave compiled code now. */
-    return target == c ? WASM_TRAP_INTERRUPTED : 0;
-}
-
-static int sys_component_info(void *env, uint64_t *vals)
-{
-    struct component *target = get_component(env, arg_handle(vals, 0));
-    int64_t value = 0;
-    int status = target ? component_info(target, (int32_t)vals[1], &value) : CORAL_EINVAL;
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = (uint32_t)status;
-    vals[1] = (uint64_t)value;
-    return 0;
-}
-
-static int sys_component_describe(void *env, uint64_t *vals)
-{
-    struct component *c = env;
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    struct vma *v = get_vma(c, arg_handle(vals, 1));
-    int64_t off = (int64_t)vals[2], len = (int64_t)vals[3];
-    vals[0] = CORAL_EINVAL;
-    vals[1] = 0;
-    if (target && v && (v->access & VMA_WRITE) && vma_range_ok(vma_size(v), off, len)) {
-        char text[sizeof target->why];
-        size_t n = component_describe(target, text, sizeof text);
-        if ((uint64_t)len < n)
-            n = (size_t)len;
-        memcpy(vma_base(v) + off, text, n);
-        vals[0] = CORAL_OK;
-        vals[1] = n;
-    }
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(v ? &v->k : NULL);
-    return 0;
-}
-
-static int sys_component_limit(void *env, uint64_t *vals)
-{
-    struct component *target = get_component(env, arg_handle(vals, 0));
-    int64_t value = (int64_t)vals[2];
-    int status = target && value >= 0
-                     ? component_set_limit(target, (int32_t)vals[1], (uint64_t)value)
-                     : CORAL_EINVAL;
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = (uint32_t)status;
     return 0;
 }
 
@@ -468,7 +228,7 @@ static int coral_entry(void *env, uint64_t *vals)
     return t ? t : thread_should_stop() ? WASM_TRAP_INTERRUPTED : 0;
 }
 
-bool coral_make(struct component *c)
+static bool coral_make(struct component *c)
 {
     /* One block: the externs, then their environments (freed with it). */
     c->coral = kzalloc(NFUNCS * (sizeof *c->coral + sizeof(struct coral_slot)));
@@ -487,7 +247,7 @@ bool coral_make(struct component *c)
     return true;
 }
 
-bool coral_lookup(struct component *c, const char *name, size_t len, wasm_extern *out)
+static bool coral_lookup(struct component *c, const char *name, size_t len, wasm_extern *out)
 {
     for (unsigned i = 0; i < NFUNCS; i++) {
         if (strlen(funcs[i].name) == len && memcmp(funcs[i].name, name, len) == 0) {
@@ -496,6 +256,13 @@ bool coral_lookup(struct component *c, const char *name, size_t len, wasm_extern
         }
     }
     return false;
+}
+
+static const struct component_natives coral_natives = { "coral", coral_make, coral_lookup };
+
+void coral_init(void)
+{
+    component_set_natives(&coral_natives);
 }
 
 unsigned coral_num_funcs(void)

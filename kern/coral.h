@@ -19,13 +19,11 @@
 
 struct component;
 
-/* Makes the coral functions in c's store (c->coral). False when out of
- * memory. */
-bool coral_make(struct component *c);
-
-/* The coral function named name (len bytes), made for c; false when
- * there is none. */
-bool coral_lookup(struct component *c, const char *name, size_t len, wasm_extern *out);
+/* Registers coral as the components' native module (component.h:
+ * component_set_natives): every component made afterwards has its
+ * functions in its store, and its instances import them as "coral". Once,
+ * at boot, before the first component. */
+void coral_init(void);
 
 /* How many functions coral has, and the name of function i (for docs and
  * tests); NULL past the end. */

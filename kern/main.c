@@ -21,6 +21,7 @@
 #include "dev/platform.h"
 #include "dev/screen.h"
 #include "kern/component.h"
+#include "kern/coral.h"
 #include "mm/kstack.h"
 #include "mm/vmm.h"
 
@@ -36,6 +37,7 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
      * scheduler knows neither the screen nor components. */
     sched_add_tick_hook(screen_tick);
     sched_add_tick_hook(component_tick_all);
+    coral_init();
     banner_print();
 
     char spec[256];

@@ -144,9 +144,11 @@ def check_table(funcs, keys):
 
 def check_kernel(funcs):
     coral = read("kern/coral.c")
+    handlers = coral + read("kern/coral_component.c")
     for f in funcs:
-        check(re.search(r"static int %s\(void \*env, uint64_t \*vals\)" % f["handler"], coral),
-              "kern/coral.c: no handler %s for %s" % (f["handler"], f["name"]))
+        check(re.search(r"^int %s\(void \*env, uint64_t \*vals\)" % f["handler"], handlers,
+                        re.M),
+              "kern/coral*.c: no handler %s for %s" % (f["handler"], f["name"]))
     # Each kernel file that numbers part of the ABI does it from the table.
     users = {"kern/coral.c": ["CORAL_FUNC", "CORAL_SYS_INFO"],
              "kern/component.h": ["CORAL_RESULT", "CORAL_STATUS", "CORAL_INFO", "CORAL_LIMIT"],
@@ -166,7 +168,7 @@ def check_kernel(funcs):
                 if owned.search(line):
                     check(False, "kern/%s:%d: an ABI number typed by hand: %s"
                           % (path, n, line.strip()))
-    body = re.search(r"static int sys_sys_info\(.*?\n}\n", coral, re.S)
+    body = re.search(r"^int sys_sys_info\(.*?\n}\n", coral, re.S | re.M)
     check(body and not re.search(r"case\s+-?\d", body.group(0)),
           "kern/coral.c: sys_sys_info switches on numbers instead of SYS_INFO_* names")
 
