@@ -4,8 +4,8 @@
  * them from chunks: no per-object free, and a failed decode releases
  * everything with one call. Blocks come back zeroed.
  */
-#include "../decode/decode.h"
 #include "../host.h"
+#include "core.h"
 #include "libc.h"
 
 #define CHUNK_SIZE (64 * 1024)

@@ -2,7 +2,7 @@
  *
  * Names must be: no overlong forms, no surrogates, nothing past U+10FFFF.
  */
-#include "../decode/decode.h"
+#include "core.h"
 
 bool wasm_utf8_valid(const uint8_t *s, size_t n)
 {

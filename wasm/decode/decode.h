@@ -11,6 +11,7 @@
 #ifndef ATOLL_WASM_DECODE_H
 #define ATOLL_WASM_DECODE_H
 
+#include "../core/core.h"
 #include "../core/module.h"
 #include "../core/opcodes.h"
 
@@ -45,10 +46,6 @@ bool wasm_dec_malformed(struct dec *d, const uint8_t *at, const char *fmt, ...);
 bool wasm_dec_invalid(struct dec *d, const uint8_t *at, const char *fmt, ...);
 /* Ran out of bytes. */
 bool wasm_dec_eof(struct dec *d);
-
-/* Arena (arena.c): zeroed blocks freed all at once with the module. */
-void *wasm_arena_alloc(struct wasm_module *m, size_t size);
-void wasm_arena_free_all(struct wasm_module *m);
 
 /* Bounded reads (leb128.c holds the slow paths). */
 bool wasm_leb_u32_slow(struct dec *d, uint32_t *out);
@@ -88,7 +85,6 @@ static inline bool rd_bytes(struct dec *d, size_t n, const uint8_t **out)
 bool wasm_rd_len(struct dec *d, uint32_t *out);
 /* A name: length, bytes, well-formed UTF-8. */
 bool wasm_rd_name(struct dec *d, struct wasm_name *out);
-bool wasm_utf8_valid(const uint8_t *s, size_t n);
 
 /* Types (decode_types.c). */
 bool wasm_rd_valtype(struct dec *d, uint8_t *out);
@@ -120,7 +116,8 @@ void wasm_dec_name_section(struct dec *d);   /* best effort, never fails */
 bool wasm_validate_func(struct dec *d, struct wasm_func *f);
 void wasm_vstate_free(struct vstate *vs);
 
-/* Lookup of an instruction after its first byte has been read. */
+/* Lookup of an instruction after its first byte has been read
+ * (validate_instr.c, whose loop inlines it). */
 bool wasm_rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out);
 
 static inline bool is_numvec(uint8_t t)
@@ -133,11 +130,9 @@ static inline bool is_ref(uint8_t t)
     return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
+/* A value type's name in the text format (validate_stack.c, whose
+ * type-mismatch paths inline it). */
 const char *wasm_valtype_name(uint8_t t);
-
-/* One instruction at p as text into out (NUL-terminated when size > 0);
- * returns the bytes it spans, 0 if none could be read (disasm.c). */
-size_t wasm_disasm(const uint8_t *p, const uint8_t *end, char *out, size_t size);
 
 /* Bitset helpers for d->declared. */
 static inline void bit_set(uint8_t *bits, uint32_t i) { bits[i >> 3] |= (uint8_t)(1u << (i & 7)); }

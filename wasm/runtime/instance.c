@@ -25,22 +25,6 @@ void wasm_layout_init(struct wasm_layout *l, const struct wasm_module *m)
     l->size = (off + 15) & ~15u;
 }
 
-void wasm_eval_init(struct wasm_vmctx *v, const struct wasm_layout *l,
-                    const struct wasm_init *e, uint64_t out[2])
-{
-    out[0] = e->bits[0];
-    out[1] = e->bits[1];
-    if (e->op == WASM_OP_REF_FUNC)
-        out[0] = (uint64_t)(uintptr_t)wasm_vm_funcs(v, l)[e->index];
-    else if (e->op == WASM_OP_REF_NULL)
-        out[0] = 0;
-    else if (e->op == WASM_OP_GLOBAL_GET) {
-        const struct wasm_global_inst *g = wasm_vm_globals(v, l)[e->index];
-        out[0] = g->bits[0];
-        out[1] = g->bits[1];
-    }
-}
-
 static bool fail(wasm_error *err, const char *msg, uint32_t import)
 {
     if (err) {

@@ -131,4 +131,9 @@ static inline const uint8_t *label_types(const struct ctrl *c)
     return c->kind == WASM_K_LOOP ? c->params : c->results;
 }
 
+/* One instruction at p as text into out (NUL-terminated when size > 0);
+ * returns the bytes it spans, 0 if none could be read (disasm.c). The
+ * validator's messages quote the instruction they refuse with it. */
+size_t wasm_disasm(const uint8_t *p, const uint8_t *end, char *out, size_t size);
+
 #endif

@@ -1,10 +1,11 @@
-/* disasm.c: one instruction as text, for error messages and debugging.
+/* disasm.c: one instruction as text, for the validator's messages and
+ * debugging.
  *
  * Reads the immediates the opcode table says the instruction has, never
  * past `end`, and prints "i32.load offset=8 align=4", "br_table 0 1 2",
  * "local.get 3"... Malformed bytes print as far as they go.
  */
-#include "../decode/decode.h"
+#include "validate.h"
 
 struct buf {
     char *s;
