@@ -267,33 +267,12 @@ static void make_simd_dispatch(cc_handler *live)
     }
 }
 
-bool cc_cpu_simd(void)
-{
-    uint32_t a = 1, b, cx = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
-    (void)b, (void)d;
-    return (cx & (1u << 19)) && (cx & (1u << 9));    /* SSE4.1, SSSE3 */
-}
-
 /* Tests turn the VEX forms off to run the legacy ones on an AVX CPU. */
 static bool avx_off;
 
 void wasm_compile_use_avx(bool on)
 {
     avx_off = !on;
-}
-
-bool cc_cpu_avx(void)
-{
-    uint32_t a = 1, b, cx = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
-    (void)b, (void)d;
-    if (!(cx & (1u << 28)) || !(cx & (1u << 27)))   /* AVX, OSXSAVE */
-        return false;
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    (void)hi;
-    return (lo & 6) == 6;                   /* the OS saves xmm and ymm state */
 }
 
 /* Grows the code buffer (the encoder asks before it runs out). */
@@ -389,10 +368,10 @@ static bool compile_func(struct cc *c, uint32_t fi)
     memset(&c->dyn_trap, 0, sizeof c->dyn_trap);
     c->v16 = has_v128(c, f);
     if (c->v16) {
-        if (!c->simd_ok && !cc_cpu_simd())
+        if (!c->simd_ok && !x64_cpu_simd())
             return cc_fail(c, "SIMD (v128) needs a CPU with SSE4.1 and SSSE3");
         c->simd_ok = true;
-        c->avx = !avx_off && cc_cpu_avx();
+        c->avx = !avx_off && x64_cpu_avx();
         layout_v16(c);
     }
 

@@ -18,6 +18,7 @@
 #include "../core/opcodes.h"
 #include "../runtime/runtime.h"
 #include "../x64/asm.h"     /* the encoder; its frequent memory forms are inline */
+#include "../x64/cpu.h"     /* which SIMD forms the CPU runs */
 
 /* Where an operand-stack value is. */
 enum { V_CONST, V_REG, V_LOCAL, V_MEM, V_XREG };
@@ -398,9 +399,6 @@ bool cc_simd_float(struct cc *c, const struct wasm_opinfo *oi);
 /* compile_simd_mem.c: the other 0xfd kinds: v128 loads and stores
  * (WASM_K_MEM, WASM_K_MEM_LANE) and v128.const. */
 bool cc_simd_mem(struct cc *c, const struct wasm_opinfo *oi);
-/* The CPU runs SSE4.1 and SSSE3 (cpuid). */
-bool cc_cpu_simd(void);
-bool cc_cpu_avx(void);          /* AVX, and the OS saves its state */
 /* A call to runtime helper h with the top `nargs` values after `nimm`
  * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */
 bool cc_helper(struct cc *c, int h, uint32_t nimm, const uint32_t *imm,
