@@ -23,7 +23,7 @@ KERNEL_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KERNEL_SRCS))
 # The Wasm engine, built with the kernel's flags into an archive: the link
 # takes only the objects the kernel reaches, so engine parts whose host
 # hooks the kernel does not provide yet cannot break it.
-KENGINE_SRCS := $(sort $(wildcard wasm/*.c wasm/x64/*.c))
+KENGINE_SRCS := $(sort $(wildcard wasm/*/*.c))
 KENGINE_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KENGINE_SRCS))
 KENGINE_LIB  := $(KOBJ)/libwasm.a
 

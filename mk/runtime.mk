@@ -15,7 +15,7 @@ $(BUILD)/rt/x64/%.o: wasm/x64/%.c $(wildcard wasm/x64/*.h) $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
-# wasm/*.c now call the encoder and the host's code, memory and trap hooks:
+# The engine's sources call the encoder and the host's code, memory and trap hooks:
 # every binary that links the engine links them too. (A target-specific
 # value reaches the recipes mk/engine.mk wrote with $(ENGINE_SRCS).)
 $(BUILD)/atoll-spec: $(RT_LINK_OBJS) $(ENGINE_OBJ)/spec_exec.o

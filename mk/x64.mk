@@ -7,7 +7,7 @@
 
 X64_CC        ?= gcc
 X64_SRCS      := $(sort $(wildcard wasm/x64/*.c))
-X64_HDRS      := $(wildcard wasm/x64/*.h wasm/x64/*.def) wasm/libc.h
+X64_HDRS      := $(wildcard wasm/x64/*.h wasm/x64/*.def) wasm/core/libc.h
 X64_TEST_SRCS := $(sort $(wildcard tests/x64/*.c))
 X64_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror \
                    -fsanitize=address,undefined -fno-sanitize-recover=undefined

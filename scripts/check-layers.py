@@ -11,7 +11,10 @@ include and by call; docs/architecture.md draws the same order:
   kmain is the one call up (ENTRIES).
 - The engine (wasm/) includes only its own headers, and calls out only
   through the host interface it declares (wasm/host.h: wasm_host_*, which
-  kern/wasm_host.c implements) and the C routines of lib/.
+  kern/wasm_host.c implements) and the C routines of lib/. Inside it, a
+  pipeline stage includes only itself and the stages before it (STAGES,
+  the order of docs/engine.md's table); the public headers at the top of
+  wasm/ come first.
 - Calls are read from the kernel's objects (nm): a symbol an object uses
   must be defined by an object of its own layer or a lower one. Layers
   that must reach upward do it through a hook the upper layer registers
@@ -34,6 +37,8 @@ LEAVES = {"arch/x86/cpu.h", "arch/x86/io.h", "mm/phys.h"}
 ENTRIES = {"kmain"}
 # Generated data (the console font) belongs to the screen's layer.
 GENERATED = {"gen": "dev"}
+# The engine's folders in include order ("" is wasm/ itself: wasm.h, host.h).
+STAGES = ["", "core", "decode", "validate", "x64", "runtime", "compile"]
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
@@ -46,6 +51,13 @@ def layer_of(path):
             if best is None or len(name) > len(best):
                 best = name
     return best
+
+
+def stage_of(path):
+    """The engine stage of a path under wasm/ (None: not a known stage)."""
+    rest = path[len("wasm/"):]
+    stage = rest.split("/")[0] if "/" in rest else ""
+    return stage if stage in STAGES else None
 
 
 def check_includes(root):
@@ -72,6 +84,13 @@ def check_includes(root):
                     if mine == "wasm" and theirs != "wasm":
                         failures.append("%s includes %s: the engine includes no kernel header"
                                         % (path, inc))
+                    elif mine == "wasm":
+                        a, b = stage_of(path), stage_of(target)
+                        if a is None or b is None or STAGES.index(b) > STAGES.index(a):
+                            failures.append("%s includes %s: a later stage of the engine"
+                                            " (or one not in STAGES)" % (path, inc))
+                        else:
+                            passed += 1
                     elif target in LEAVES or RANK[theirs] <= RANK[mine]:
                         passed += 1
                     else:

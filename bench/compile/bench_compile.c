@@ -23,7 +23,7 @@
 #include <time.h>
 
 #include "../../host/file.h"
-#include "../../wasm/runtime.h"
+#include "../../wasm/runtime/runtime.h"
 #include "../../wasm/wasm.h"
 
 static double cpu_now(void)

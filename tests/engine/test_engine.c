@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../wasm/module.h"
-#include "../../wasm/opcodes.h"
+#include "../../wasm/core/module.h"
+#include "../../wasm/core/opcodes.h"
 
 static unsigned passed, failed;
 

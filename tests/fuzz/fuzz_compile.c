@@ -21,7 +21,7 @@
 #include <sys/time.h>
 
 #include "../../host/linux_trap.h"
-#include "../../wasm/module.h"
+#include "../../wasm/core/module.h"
 #include "../../wasm/wasm.h"
 
 enum {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../wasm/module.h"
+#include "../../wasm/core/module.h"
 
 static void check(int ok)
 {

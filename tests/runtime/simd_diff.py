@@ -26,7 +26,7 @@ arguments on every run and machine:
          alignment hints, in the middle of memory and at its end, where
          some trap (and 32-bit address overflow must trap, not wrap).
 Every generated module is checked to name each SIMD instruction of
-wasm/opcodes.def (all 236), so a generator cannot silently lose one.
+wasm/core/opcodes.def (all 236), so a generator cannot silently lose one.
 
 Each test function f<i> takes and returns any scalars or v128s. atoll-spec
 calls it directly (its JSON carries v128 arguments and results); node
@@ -783,8 +783,8 @@ def build_seed(seed, sdir, ntrees):
 
 
 def check_coverage(mods):
-    """Every SIMD instruction of wasm/opcodes.def appears in every seed."""
-    names = set(re.findall(r'^OP\(0xfd,[^"]*"([^"]+)"', open(os.path.join(ROOT, "wasm/opcodes.def")).read(), re.M))
+    """Every SIMD instruction of wasm/core/opcodes.def appears in every seed."""
+    names = set(re.findall(r'^OP\(0xfd,[^"]*"([^"]+)"', open(os.path.join(ROOT, "wasm/core/opcodes.def")).read(), re.M))
     used = set()
     for m in mods:
         for *_, text in m.funcs:

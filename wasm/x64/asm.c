@@ -9,7 +9,7 @@
  * 8 bytes and no allocation however many uses it has.
  */
 #include "emit.h"
-#include "../libc.h"
+#include "../core/libc.h"
 
 void x64_init(x64_asm *a, void *buf, size_t cap, x64_grow_fn grow, void *ctx)
 {

@@ -1,0 +1,614 @@
+/* compile.c: the compiler's driver. wasm_compile reads as the pipeline:
+ *
+ *   lay out the vmctx  ->  for each defined function, straight into a
+ *   code region: prologue, one pass over its code (each instruction to
+ *   its handler), trap stubs, frame size  ->  seal the region (executable,
+ *   never writable again) with the trap table as its owner.
+ *
+ * One pass per function, no IR: the side table (module.h) resolves block
+ * ends, branch targets and operand types, so every instruction is
+ * emitted as it is read. Code emitted after an unconditional branch is
+ * dead until its block ends: it is read (immediates skipped, side entries
+ * consumed) but not emitted.
+ */
+#include "compile.h"
+#include "../host.h"
+#include "../core/libc.h"
+
+bool cc_fail(struct cc *c, const char *msg)
+{
+    if (!c->failed && c->err) {
+        wasm_error *e = c->err;
+        memset(e, 0, sizeof *e);
+        e->func = c->fidx;
+        e->offset = c->f ? c->f->code_offset + (uint32_t)(c->p - c->code) : 0;
+        size_t n = 0;
+        while (msg[n] && n + 1 < sizeof e->msg) {
+            e->msg[n] = msg[n];
+            n++;
+        }
+    }
+    c->failed = true;
+    return false;
+}
+
+/* cc_trap_site with the table full: grows it, then records. */
+void cc_trap_site_grow(struct cc *c, uint8_t kind)
+{
+    uint32_t cap = c->captraps ? 2 * c->captraps : 256;
+    struct wasm_trap_site *t = wasm_host_alloc(cap * sizeof *t);
+    if (!t) {
+        cc_fail(c, "out of memory");
+        return;
+    }
+    if (c->ntraps)
+        memcpy(t, c->traps, c->ntraps * sizeof *t);
+    wasm_host_free(c->traps, c->captraps * sizeof *t);
+    c->traps = t;
+    c->captraps = cap;
+    c->traps[c->ntraps++] = (struct wasm_trap_site){ x64_pos(&c->a), kind };
+}
+
+/* Immediates were validated: these readers need no bounds checks. */
+uint32_t cc_u32_long(struct cc *c)
+{
+    uint32_t v = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *c->p++;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+}
+
+int64_t cc_s64(struct cc *c)
+{
+    uint64_t v = 0;
+    int shift = 0;
+    uint8_t b;
+    do {
+        b = *c->p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    if (shift < 64 && (b & 0x40))
+        v |= ~(uint64_t)0 << shift;
+    return (int64_t)v;
+}
+
+
+
+/* cc_side's failure (compile.h). */
+const struct wasm_side *cc_side_out_of_step(struct cc *c)
+{
+    static const struct wasm_side none = { 0, 0, 0, 0 };
+    cc_fail(c, "side table out of step");
+    return &none;
+}
+
+/* Skips the immediates of an instruction in dead code, consuming the
+ * side entries of the kinds that have them outside control flow. */
+static void skip(struct cc *c, const struct wasm_opinfo *oi)
+{
+    switch (oi->kind) {
+    case WASM_K_MEM: cc_u32(c); cc_u32(c); break;
+    case WASM_K_MEM_LANE: cc_u32(c); cc_u32(c); c->p++; break;
+    case WASM_K_LANE: c->p++; break;
+    case WASM_K_SHUFFLE: case WASM_K_V128_CONST: c->p += 16; break;
+    case WASM_K_I32_CONST: case WASM_K_I64_CONST: cc_s64(c); break;
+    case WASM_K_F32_CONST: c->p += 4; break;
+    case WASM_K_F64_CONST: c->p += 8; break;
+    case WASM_K_CALL: case WASM_K_LOCAL_GET: case WASM_K_LOCAL_SET:
+    case WASM_K_LOCAL_TEE: case WASM_K_GLOBAL_GET: case WASM_K_GLOBAL_SET:
+    case WASM_K_TABLE_GET: case WASM_K_TABLE_SET: case WASM_K_REF_FUNC:
+    case WASM_K_DATA_DROP: case WASM_K_ELEM_DROP: case WASM_K_TABLE_GROW:
+    case WASM_K_TABLE_SIZE: case WASM_K_TABLE_FILL:
+        cc_u32(c);
+        break;
+    case WASM_K_CALL_INDIRECT: case WASM_K_TABLE_INIT: case WASM_K_TABLE_COPY:
+        cc_u32(c); cc_u32(c); break;
+    case WASM_K_MEMORY_SIZE: case WASM_K_MEMORY_GROW: case WASM_K_REF_NULL:
+    case WASM_K_MEMORY_FILL:
+        c->p++; break;
+    case WASM_K_MEMORY_COPY: c->p += 2; break;
+    case WASM_K_MEMORY_INIT: cc_u32(c); c->p++; break;
+    case WASM_K_DROP: case WASM_K_SELECT:
+        cc_side(c);
+        break;
+    case WASM_K_SELECT_T: {
+        uint32_t n = cc_u32(c);
+        c->p += n;
+        cc_side(c);
+        break;
+    }
+    default: break;
+    }
+}
+
+/* Dispatch: a handler per instruction kind, in two tables: live code
+ * goes to the kind's handler; dead code (after an unconditional branch,
+ * to its block's end) only to control flow, which ends it and consumes
+ * side entries, every other kind just skipping immediates. One-byte
+ * opcodes are dispatched from per-byte tables made from these
+ * (make_dispatch). */
+static bool illegal(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    return cc_fail(c, "unknown opcode");
+}
+
+static bool simd(struct cc *c, const struct wasm_opinfo *oi)
+{
+    (void)oi;
+    return cc_fail(c, "SIMD instruction outside the 0xfd table");
+}
+
+static bool dead(struct cc *c, const struct wasm_opinfo *oi)
+{
+    skip(c, oi);
+    return true;
+}
+
+/* A fixed signature, no immediate: float if it touches a float (the
+ * integer-only rows have no float operand). */
+static bool simple(struct cc *c, const struct wasm_opinfo *oi)
+{
+    if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
+        oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
+        return cc_float(c, oi);
+    return cc_int(c, oi);
+}
+
+#define CONTROL_KINDS                                                        \
+    [WASM_K_UNREACHABLE] = cc_k_unreachable, [WASM_K_NOP] = cc_k_nop,        \
+    [WASM_K_BLOCK] = cc_k_block, [WASM_K_LOOP] = cc_k_block,                 \
+    [WASM_K_IF] = cc_k_if, [WASM_K_ELSE] = cc_k_else,                        \
+    [WASM_K_END] = cc_k_end, [WASM_K_BR] = cc_k_br,                          \
+    [WASM_K_BR_IF] = cc_k_br_if, [WASM_K_BR_TABLE] = cc_k_br_table,          \
+    [WASM_K_RETURN] = cc_k_return, [WASM_K_CALL] = cc_k_call,                \
+    [WASM_K_CALL_INDIRECT] = cc_k_call_indirect, [WASM_K_DROP] = cc_k_drop,  \
+    [WASM_K_SELECT] = cc_k_select, [WASM_K_SELECT_T] = cc_k_select
+
+#define OTHER_KINDS(memacc, mem, set, var, tab, num, flt, simple, simd)      \
+    [WASM_K_MEM] = memacc, [WASM_K_MEMORY_SIZE] = mem,                       \
+    [WASM_K_MEMORY_GROW] = mem, [WASM_K_MEMORY_INIT] = mem,                  \
+    [WASM_K_DATA_DROP] = mem, [WASM_K_MEMORY_COPY] = mem,                    \
+    [WASM_K_MEMORY_FILL] = mem,                                              \
+    [WASM_K_LOCAL_GET] = var, [WASM_K_LOCAL_SET] = set,                      \
+    [WASM_K_LOCAL_TEE] = set, [WASM_K_GLOBAL_GET] = var,                     \
+    [WASM_K_GLOBAL_SET] = var,                                               \
+    [WASM_K_TABLE_GET] = tab, [WASM_K_TABLE_SET] = tab,                      \
+    [WASM_K_TABLE_INIT] = tab, [WASM_K_ELEM_DROP] = tab,                     \
+    [WASM_K_TABLE_COPY] = tab, [WASM_K_TABLE_GROW] = tab,                    \
+    [WASM_K_TABLE_SIZE] = tab, [WASM_K_TABLE_FILL] = tab,                    \
+    [WASM_K_REF_NULL] = tab, [WASM_K_REF_IS_NULL] = tab,                     \
+    [WASM_K_REF_FUNC] = tab,                                                 \
+    [WASM_K_I32_CONST] = num, [WASM_K_I64_CONST] = num,                      \
+    [WASM_K_F32_CONST] = flt, [WASM_K_F64_CONST] = flt,                      \
+    [WASM_K_SIMPLE] = simple,                                                \
+    [WASM_K_LANE] = simd, [WASM_K_MEM_LANE] = simd,                          \
+    [WASM_K_SHUFFLE] = simd, [WASM_K_V128_CONST] = simd
+
+#define NKINDS (WASM_K_TABLE_FILL + 1)
+
+static const cc_handler live_kinds[NKINDS] = {
+    [WASM_K_ILLEGAL] = illegal,
+    CONTROL_KINDS,
+    OTHER_KINDS(cc_k_mem, cc_memory, cc_k_local_set, cc_variable, cc_table, cc_int,
+                cc_float, simple, simd),
+};
+
+static const cc_handler dead_kinds[NKINDS] = {
+    [WASM_K_ILLEGAL] = illegal,
+    CONTROL_KINDS,
+    OTHER_KINDS(dead, dead, dead, dead, dead, dead, dead, dead, dead),
+};
+
+/* The per-byte tables of one-byte opcodes (prefixed ones use the kind
+ * tables): the kind's handler, but a fixed-signature instruction goes
+ * straight to its class, or to a handler of its own (cc_int_handler). */
+static void make_dispatch(cc_handler *live, cc_handler *dead)
+{
+    for (unsigned b = 0; b < 256; b++) {
+        const struct wasm_opinfo *oi = &wasm_ops_base[b];
+        unsigned k = oi->kind < NKINDS ? oi->kind : WASM_K_ILLEGAL;
+        live[b] = live_kinds[k];
+        dead[b] = dead_kinds[k];
+        if (k != WASM_K_SIMPLE)
+            continue;
+        if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
+            oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
+            live[b] = cc_float;
+        else
+            live[b] = cc_int_handler(oi->op) ? cc_int_handler(oi->op) : cc_int;
+    }
+}
+
+/* The 0xfd table: memory instructions and v128.const to compile_simd_mem.c,
+ * the f32x4, f64x2 and float-to-int ones to compile_simd_float.c, the
+ * other instructions to compile_simd_int.c (compile.h). Decided once from
+ * the names, not per instruction. */
+static bool starts(const char *s, const char *prefix)
+{
+    while (*prefix)
+        if (*s++ != *prefix++)
+            return false;
+    return true;
+}
+
+static bool simd_float_name(const char *n)
+{
+    static const char *const conv[] = {
+        "i32x4.trunc_sat_f32x4_s", "i32x4.trunc_sat_f32x4_u",
+        "i32x4.trunc_sat_f64x2_s_zero", "i32x4.trunc_sat_f64x2_u_zero",
+    };
+    if (starts(n, "f32x4.") || starts(n, "f64x2."))
+        return true;
+    for (unsigned i = 0; i < sizeof conv / sizeof *conv; i++)
+        if (starts(n, conv[i]) && starts(conv[i], n))      /* equal */
+            return true;
+    return false;
+}
+
+static void make_simd_dispatch(cc_handler *live)
+{
+    for (unsigned k = 0; k < 256; k++) {
+        const struct wasm_opinfo *oi = &wasm_ops_fd[k];
+        switch (oi->kind) {
+        case WASM_K_MEM: case WASM_K_MEM_LANE: case WASM_K_V128_CONST:
+            live[k] = cc_simd_mem;
+            break;
+        case WASM_K_SIMPLE: case WASM_K_LANE: case WASM_K_SHUFFLE:
+            live[k] = simd_float_name(oi->name) ? cc_simd_float : cc_simd_int;
+            break;
+        default:
+            live[k] = illegal;
+        }
+    }
+}
+
+/* Tests turn the VEX forms off to run the legacy ones on an AVX CPU. */
+static bool avx_off;
+
+void wasm_compile_use_avx(bool on)
+{
+    avx_off = !on;
+}
+
+/* Grows the code buffer (the encoder asks before it runs out). */
+static void *grow(void *ctx, void *old, size_t used, size_t *cap)
+{
+    (void)ctx;
+    size_t n = *cap * 2;
+    if (n > X64_MAX_CODE)
+        return NULL;
+    void *p = wasm_host_code_alloc(n);
+    if (!p)
+        return NULL;
+    memcpy(p, old, used);
+    wasm_host_code_free(old, *cap);
+    *cap = n;
+    return p;
+}
+
+/* Does the function hold v128 values anywhere? (Its operand stack can
+ * only get one from a v128 local, a 0xfd instruction, or a global or
+ * function type of the module.) */
+static bool has_v128(const struct cc *c, const struct wasm_func *f)
+{
+    if (c->mod_v128 || f->simd)
+        return true;
+    for (uint32_t r = 0; r < f->nlocal_runs; r++)
+        if (f->locals[r].type == WASM_V128)
+            return true;
+    return false;
+}
+
+static bool module_v128(const struct wasm_module *m)
+{
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const struct wasm_functype *t = &m->types[i];
+        if (cc_nslots(t->params, t->nparams) != t->nparams ||
+            cc_nslots(t->results, t->nresults) != t->nresults)
+            return true;
+    }
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (m->globals[i].type == WASM_V128)
+            return true;
+    return false;
+}
+
+/* The 16-byte layout (compile.h): params at [rbp + 16 + 8 * slot], a
+ * v128 taking two slots; declared locals below the save area, 8 or 16
+ * bytes each; then 16-byte home slots. */
+static void layout_v16(struct cc *c)
+{
+    int32_t up = 16, down = 8 + SAVE_AREA;
+    for (uint32_t j = 0; j < c->nlocals; j++) {
+        int32_t size = c->ltype[j] == WASM_V128 ? 16 : 8;
+        if (j < c->nparams) {
+            c->loff[j] = up;
+            up += size;
+        } else {
+            down += size;
+            c->loff[j] = -down;
+        }
+    }
+    c->lbytes = (uint32_t)(down - 8 - SAVE_AREA);
+    c->slot0 = -(down + 16);
+}
+
+static bool compile_func(struct cc *c, uint32_t fi)
+{
+    const struct wasm_module *m = c->m;
+    const struct wasm_func *f = &m->funcs[fi];
+    c->fidx = fi;
+    c->f = f;
+    c->ft = &m->types[f->type];
+    c->code = c->p = f->code;
+    c->end = f->code + f->code_len;
+    c->si = 0;
+    c->side = f->side;
+    c->nside = f->nside;
+    c->nparams = c->ft->nparams;
+    c->nlocals = f->nlocals;
+    for (uint32_t r = 0; r < f->nlocal_runs; r++)
+        memset(c->ltype + f->locals[r].first, f->locals[r].type, f->locals[r].count);
+    for (uint32_t k = 0; k < c->npin; k++)      /* the last function's pins */
+        c->lpin[c->pin_local[k]] = 0;
+    c->npin = 0;
+    c->nvs = c->ncs = 0;
+    c->free = CC_REGS;
+    c->xfree = CC_XREGS;
+    c->dead = false;
+    c->fused = -1;
+    c->out_slots = 0;
+    c->nvpool = 0;
+    memset(c->trap, 0, sizeof c->trap);
+    memset(&c->dyn_trap, 0, sizeof c->dyn_trap);
+    c->v16 = has_v128(c, f);
+    if (c->v16) {
+        if (!c->simd_ok && !x64_cpu_simd())
+            return cc_fail(c, "SIMD (v128) needs a CPU with SSE4.1 and SSSE3");
+        c->simd_ok = true;
+        c->avx = !avx_off && x64_cpu_avx();
+        layout_v16(c);
+    }
+
+    /* The locals to pin: the validator counted their uses (module.h). */
+    c->ncand = f->nhot;
+    memcpy(c->cand, f->hot, f->nhot * sizeof *c->cand);
+    if (!cc_prologue(c))
+        return false;
+    static const struct wasm_opinfo none = { .kind = WASM_K_ILLEGAL, .prefix = 0xfc };
+    while (c->p < c->end && !c->failed) {
+        c->ipc = (uint32_t)(c->p - c->code);
+        uint8_t b = *c->p++;
+        /* The two most frequent instructions (two in five in SQLite) only
+         * push a lazy value: done here, without a dispatch. */
+        if (b == 0x20 && !c->dead) {
+            if (!cc_push_local(c, cc_u32(c)))
+                return false;
+            continue;
+        }
+        if (b == 0x41 && !c->dead) {
+            if (!cc_push_const(c, WASM_I32, (uint32_t)cc_s32(c)))
+                return false;
+            continue;
+        }
+        const struct wasm_opinfo *oi = &wasm_ops_base[b];
+        if (__builtin_expect(b >= 0xfc, 0)) {
+            if (b == 0xfd) {
+                uint32_t code = cc_u32(c);
+                if (code >= 256)
+                    return cc_fail(c, "unknown opcode");
+                if (!(c->dead ? dead : c->hfd[code])(c, &wasm_ops_fd[code]))
+                    return false;
+                continue;
+            }
+            if (b == 0xfc) {
+                uint32_t code = cc_u32(c);
+                oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : &none;
+            }
+        }
+        cc_handler h;
+        if (__builtin_expect(oi->prefix == 0, 1))
+            h = (c->dead ? c->hdead : c->hlive)[b];
+        else if (oi->kind < NKINDS)
+            h = (c->dead ? dead_kinds : live_kinds)[oi->kind];
+        else
+            return cc_fail(c, "unknown opcode");
+        if (!h(c, oi))
+            return false;
+    }
+    if (c->failed)
+        return false;
+    if (c->si != f->nside)
+        return cc_fail(c, "side table out of step");
+
+    /* Out-of-line trap stubs: one ud2 per kind used. */
+    for (int k = 1; k < WASM_TRAP_COUNT; k++)
+        if (c->trap[k].head) {
+            x64_bind(&c->a, &c->trap[k]);
+            cc_trap_site(c, (uint8_t)k);
+            x64_ud2(&c->a);
+        }
+    if (c->dyn_trap.head) {
+        x64_bind(&c->a, &c->dyn_trap);
+        cc_trap_site(c, WASM_TRAP_DYNAMIC);
+        x64_ud2(&c->a);
+    }
+    cc_vpool_emit(c);
+    uint64_t frame = 8 + SAVE_AREA + 8 * (uint64_t)(c->nlocals - c->nparams) +
+                     8 * ((uint64_t)f->max_stack + 1) + 8 * (uint64_t)c->out_slots;
+    if (c->v16)
+        frame = 8 + SAVE_AREA + (uint64_t)c->lbytes + 16 * ((uint64_t)f->max_stack + 1) +
+                8 * (uint64_t)c->out_slots;
+    frame = (frame + 15) & ~(uint64_t)15;
+    if (frame > INT32_MAX / 2)
+        return cc_fail(c, "frame too large");
+    x64_patch32(&c->a, c->frame_patch, (uint32_t)frame);
+    /* A function that calls no Wasm function cannot recurse: when its
+     * frame is small too, it fits in the slack below the stack limit that
+     * its caller checked (docs/compiler.md asks hosts for 64 KiB). */
+    if (!c->calls && frame <= 4096 && c->check_end - c->check_at >= 2 &&
+        c->check_end - c->check_at < 128 && !x64_failed(&c->a)) {
+        c->a.buf[c->check_at] = 0xeb;                           /* jmp rel8 */
+        c->a.buf[c->check_at + 1] = (uint8_t)(c->check_end - c->check_at - 2);
+    }
+    return !c->failed;
+}
+
+/* The code region compile starts with, sized from the bodies: x86-64
+ * code runs about twice the size of the Wasm code (1.7 times for SQLite),
+ * so the region rarely grows (each growth copies it) and is rarely much
+ * too large (then the code is copied into one that fits, at the end). */
+static size_t initial_code_cap(const wasm_module *m)
+{
+    size_t code_bytes = 0;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        code_bytes += m->funcs[i].code_len;
+    size_t ndef = m->nfuncs - m->nfunc_imports;
+    size_t cap = 4096 + ndef * 64 + 2 * code_bytes;
+    return cap > X64_MAX_CODE ? X64_MAX_CODE : (cap + 4095) & ~(size_t)4095;
+}
+
+size_t wasm_compile_estimate(const wasm_module *m)
+{
+    size_t ndef = m->nfuncs - m->nfunc_imports;
+    /* The code region, the per-function labels and offsets, and the trap
+     * table (a few sites a function); the per-function scratch is small. */
+    return initial_code_cap(m) + (ndef + 1) * (sizeof(x64_label) + sizeof(uint32_t)) +
+           ndef * 4 * 8 + 64 * 1024;
+}
+
+wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
+{
+    struct cc cc, *c = &cc;
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    c->err = err;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    wasm_compiled *out = wasm_host_alloc(sizeof *out);
+    if (!out)
+        return NULL;
+    memset(out, 0, sizeof *out);
+    out->m = m;
+    wasm_layout_init(&out->layout, m);
+    c->layout = &out->layout;
+
+    /* Per-function scratch, sized for the largest function. */
+    uint32_t maxl = 1, maxs = 1, maxd = 1;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        const struct wasm_func *f = &m->funcs[i];
+        if (f->nlocals > maxl) maxl = f->nlocals;
+        if (f->max_stack > maxs) maxs = f->max_stack;
+        if (f->max_depth > maxd) maxd = f->max_depth;
+    }
+    c->capvs = maxs + 4;
+    c->capcs = maxd + 2;
+    /* The code is emitted straight into a code region (writable until
+     * sealed). */
+    size_t cap = initial_code_cap(m);
+    uint8_t *buf = wasm_host_code_alloc(cap);
+    c->ltype = wasm_host_alloc(maxl);
+    c->lpin = wasm_host_alloc(maxl);
+    c->hlive = wasm_host_alloc(3 * 256 * sizeof *c->hlive);
+    c->hdead = c->hlive ? c->hlive + 256 : NULL;
+    c->hfd = c->hlive ? c->hlive + 512 : NULL;
+    c->loff = wasm_host_alloc(maxl * sizeof *c->loff);
+    c->mod_v128 = module_v128(m);
+    if (c->hlive) {
+        make_dispatch(c->hlive, c->hdead);
+        make_simd_dispatch(c->hfd);
+    }
+    if (c->lpin)
+        memset(c->lpin, 0, maxl);
+    c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);
+    c->cs = wasm_host_alloc(c->capcs * sizeof *c->cs);
+    c->funcs = wasm_host_alloc((ndef + 1) * sizeof *c->funcs);
+    c->vpool = wasm_host_alloc(CC_VPOOL * sizeof *c->vpool);
+    out->code.func_off = wasm_host_alloc((ndef + 1) * sizeof(uint32_t));
+    bool ok = buf && c->ltype && c->lpin && c->loff && c->hlive && c->vs && c->cs && c->funcs &&
+              c->vpool && out->code.func_off;
+    if (buf)
+        x64_init(&c->a, buf, cap, grow, NULL);
+    if (!ok)
+        cc_fail(c, "out of memory");
+    else
+        memset(c->funcs, 0, (ndef + 1) * sizeof *c->funcs);
+
+    /* The pipeline. */
+    for (uint32_t i = 0; ok && i < ndef; i++) {
+        x64_align(&c->a, 16, true);
+        x64_bind(&c->a, &c->funcs[i]);
+        out->code.func_off[i] = x64_pos(&c->a);
+        ok = wasm_host_interrupted() ? cc_fail(c, "interrupted: asked to stop while compiling")
+                                     : compile_func(c, m->nfunc_imports + i);
+    }
+    if (ok && x64_failed(&c->a))
+        ok = cc_fail(c, "code buffer overflow");
+
+    /* The region as it is, or (more than a quarter of it unused) the code
+     * copied into one that fits. */
+    size_t used = x64_pos(&c->a), size = c->a.cap;
+    size_t fit = used ? (used + 4095) & ~(size_t)4095 : 4096;
+    uint8_t *code = c->a.buf;
+    if (ok && size - fit > size / 4) {
+        uint8_t *small = wasm_host_code_alloc(fit);
+        if (small) {
+            memcpy(small, code, used);
+            wasm_host_code_free(code, size);
+            code = small;
+            size = fit;
+        }
+    }
+    if (ok) {
+        out->code.base = code;
+        out->code.size = size;
+        out->code.traps = c->traps;
+        out->code.ntraps = c->ntraps;
+        out->code.captraps = c->captraps;
+        out->code.nfuncs = ndef;
+        out->code.first_func = m->nfunc_imports;
+        out->code.m = m;
+        c->traps = NULL;
+        c->captraps = 0;
+        if (!wasm_host_code_seal(code, size, &out->code)) {
+            wasm_host_code_free(code, size);
+            out->code.base = NULL;
+            ok = cc_fail(c, "cannot seal code");
+        }
+    } else if (code) {
+        wasm_host_code_free(code, size);
+    }
+    wasm_host_free(c->ltype, maxl);
+    wasm_host_free(c->lpin, maxl);
+    wasm_host_free(c->hlive, 3 * 256 * sizeof *c->hlive);
+    wasm_host_free(c->loff, maxl * sizeof *c->loff);
+    wasm_host_free(c->vs, c->capvs * sizeof *c->vs);
+    wasm_host_free(c->cs, c->capcs * sizeof *c->cs);
+    wasm_host_free(c->funcs, (ndef + 1) * sizeof *c->funcs);
+    wasm_host_free(c->vpool, CC_VPOOL * sizeof *c->vpool);
+    wasm_host_free(c->traps, c->captraps * sizeof *c->traps);
+    if (!ok) {
+        wasm_compiled_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+size_t wasm_compiled_code_size(const wasm_compiled *c)
+{
+    return c->code.size;
+}
+
+void wasm_compiled_free(wasm_compiled *c)
+{
+    if (!c)
+        return;
+    wasm_host_code_free(c->code.base, c->code.size);
+    wasm_host_free(c->code.traps, c->code.captraps * sizeof *c->code.traps);
+    wasm_host_free(c->code.func_off, (c->m->nfuncs - c->m->nfunc_imports + 1) * sizeof(uint32_t));
+    wasm_host_free(c, sizeof *c);
+}
