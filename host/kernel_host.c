@@ -177,6 +177,10 @@ void thread_block(void)
     panic("thread_block: nothing else could run in the hosted build");
 }
 
+/* Linux keeps the page tables; the hosted build has no regions. */
+uint64_t mmu_table_frames(void) { return 0; }
+uint64_t vregion_table_frames(void) { return 0; }
+
 /* Linux backs its stacks itself. */
 bool kstack_reserve(struct kstack *ks, size_t n)
 {

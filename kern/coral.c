@@ -23,6 +23,8 @@
 #include "mm/heap.h"
 #include "mm/kstack.h"
 #include "mm/pmm.h"
+#include "mm/vregion.h"
+#include "arch/x86/mmu.h"
 
 /* Value types as abi/coral.def writes them: the engine's type bytes. */
 #define I32  "\x7f"
@@ -183,6 +185,9 @@ int sys_sys_info(void *env, uint64_t *vals)
     case SYS_INFO_SELF_ID: r = (int64_t)self->id; break;
     case SYS_INFO_RESERVE: r = (int64_t)reserve_bytes(); break;
     case SYS_INFO_RESERVE_LOW: r = (int64_t)reserve_low_water(); break;
+    case SYS_INFO_KERNEL_KEPT:
+        r = (int64_t)((mmu_table_frames() + vregion_table_frames()) * 4096);
+        break;
     }
     vals[0] = (uint64_t)r;
     return 0;

@@ -87,6 +87,8 @@ enum atoll_info {
                                     allocations leave this much RAM free */
     ATOLL_INFO_RESERVE_LOW = 9,  /* the least free RAM a guest-driven
                                     allocation saw since boot, bytes */
+    ATOLL_INFO_KERNEL_KEPT = 10, /* page tables and region records the
+                                    kernel keeps at their peak, bytes */
 };
 
 /* What the shim relies on: it stores an i32 index or an i64 at an out

@@ -2,7 +2,7 @@
 ;; from interesting values (0, 1, page and area edges, -1, 2^63-1, random
 ;; bits) and handles from a pool (its own memory, null, what earlier calls
 ;; made, dropped ones). Every call must return; nothing may trap or fault.
-;; Returns the number of calls made. (sys_info keys 0..10, component_info
+;; Returns the number of calls made. (sys_info keys 0..11, component_info
 ;; keys 0..11 and component_limit keys 0..7 include the unknown ones.)
 (module
   (import "coral" "handles" (table $handles 0 externref))
@@ -106,7 +106,7 @@
         (if (i32.eq (local.get $op) (i32.const 9))
           (then (call $vma_size (call $h)) (drop) (drop) (br $done)))
         (if (i32.eq (local.get $op) (i32.const 10))
-          (then (drop (call $clock)) (drop (call $sys_info (call $r32 (i32.const 11))))
+          (then (drop (call $clock)) (drop (call $sys_info (call $r32 (i32.const 12))))
                 (br $done)))
         (if (i32.eq (local.get $op) (i32.const 11))
           (then (call $grant (call $h) (call $h)) (drop) (drop) (br $done)))

@@ -130,6 +130,7 @@ pub const INFO_SELF_CPU_NS: i32 = 6;
 pub const INFO_SELF_ID: i32 = 7;
 pub const INFO_RESERVE: i32 = 8;
 pub const INFO_RESERVE_LOW: i32 = 9;
+pub const INFO_KERNEL_KEPT: i32 = 10;
 /// userboot's grants (program_abi.h, ATOLL_BOOT_GRANT_*).
 pub const BOOT_GRANT_SCREEN: i32 = 0;
 pub const BOOT_GRANT_PROGRAMS: i32 = 1;
