@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/cmdline.h"
 #include "kern/ktest.h"
+#include "kern/reserve.h"
 #include "base/log.h"
 #include "base/panic.h"
 #include "kern/thread.h"
@@ -87,6 +88,7 @@ __attribute__((noreturn)) void kmain(uint32_t magic, uint64_t info_phys)
     idt_init();
     probe_init();
     mm_init();
+    kstack_set_budget(reserve_stack_may_take);
     /* After mm_init: a fault that grows a stack is tried before one that
      * becomes a Wasm trap (handlers run in the order they were added). */
     wasm_host_init();

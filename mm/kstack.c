@@ -83,6 +83,13 @@ bool kstack_grow_down(uintptr_t addr, size_t below)
     return true;
 }
 
+static bool (*growth_budget)(uint64_t bytes);
+
+void kstack_set_budget(bool (*may_take)(uint64_t bytes))
+{
+    growth_budget = may_take;
+}
+
 bool kstack_reserve(struct kstack *ks, size_t n)
 {
     char here;
@@ -92,6 +99,15 @@ bool kstack_reserve(struct kstack *ks, size_t n)
         want = ks->bottom;
     if (want >= ks->backed)
         return true;
+    /* What it would take, asked first: out of it, the caller refuses the
+     * guest's request rather than the kernel running out under it. */
+    if (growth_budget && ks->region) {
+        uint64_t need = 0;
+        for (uintptr_t a = want; a < ks->backed; a += PAGE_SIZE)
+            need += growable(a) ? PAGE_SIZE : 0;
+        if (need && !growth_budget(need))
+            return false;
+    }
     /* Touched from the top down, each page by a plain read: a page not
      * yet backed faults, and stack_fault backs it while this code holds no
      * lock. Committing them from here instead would run the commit's own

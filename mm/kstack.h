@@ -53,9 +53,15 @@ bool kstack_grow_down(uintptr_t addr, size_t below);
  * code that may take locks) cannot fault on its own stack. One compare
  * when that part is known to be backed; else it touches each page, and a
  * page fault (with no lock held) backs it, from the kernel's reserve. Call
- * it with no lock held. True when done (out of frames altogether, the
- * fault panics: guest allocations leave the reserve alone). */
+ * it with no lock held. True when done; false, backing nothing, when the
+ * budget set with kstack_set_budget refuses what it would take. */
 bool kstack_reserve(struct kstack *ks, size_t n);
+
+/* What kstack_reserve may take, asked before it backs pages: the kernel
+ * sets it to the guest stacks' share of its reserve (kern/reserve.h), so
+ * that headroom for a component's kernel code comes out of the same
+ * budget as the component's own stack. */
+void kstack_set_budget(bool (*may_take)(uint64_t bytes));
 
 /* Routes not-present faults on stack pages to kstack_grow. */
 void kstack_init(void);
