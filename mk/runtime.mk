@@ -31,6 +31,19 @@ $(BUILD)/atoll-run: $(ENGINE_OBJ)/atoll_run.o $(HOST_OBJS) $(RT_LINK_OBJS)
 	$(HOST_CC) $^ -o $@
 
 ALL_TARGETS += $(BUILD)/atoll-run
+
+# The compiler's output, hashed module by module (host/atoll_codehash.c):
+# run at two commits and compare, to show a refactoring changed no code.
+# Covers SQLite, the spec modules, and the bench programs when a
+# `make test-bench` or `make bench` has built them.
+$(BUILD)/atoll-codehash: $(ENGINE_OBJ)/atoll_codehash.o $(HOST_OBJS) $(RT_LINK_OBJS)
+	$(HOST_CC) $^ -o $@
+
+.PHONY: code-hashes
+code-hashes: $(BUILD)/atoll-codehash $(BUILD)/bench/decode/sqlite3.wasm spec-json
+	@$(BUILD)/atoll-codehash $(BUILD)/bench/decode/sqlite3.wasm \
+	    $$(find $(BUILD)/bench/wasm $(BUILD)/bench/simd $(BUILD)/spec -name '*.wasm' \
+	       2>/dev/null | sort)
 TEST_SUITES += test-runtime
 .PHONY: test-runtime
 test-runtime: $(BUILD)/atoll-run $(BUILD)/runtime/test-api
