@@ -10,12 +10,18 @@ static spinlock_t lock = SPINLOCK_INIT;
 static uint64_t claimed;            /* bytes claimed and not yet taken */
 static uint64_t low_water = UINT64_MAX;
 
+/* RAM does not change after boot: computed once, at the first ask, rather
+ * than on every guest allocation. */
 uint64_t reserve_bytes(void)
 {
-    struct pmm_stats st;
-    pmm_get_stats(&st);
-    uint64_t r = st.total_frames * FRAME / 16;
-    return r < (4ull << 20) ? 4ull << 20 : r;
+    static uint64_t bytes;
+    if (!bytes) {
+        struct pmm_stats st;
+        pmm_get_stats(&st);
+        uint64_t r = st.total_frames * FRAME / 16;
+        bytes = r < (4ull << 20) ? 4ull << 20 : r;
+    }
+    return bytes;
 }
 
 /* Free RAM less the claims; lock held. Notes the low-water mark. */
@@ -54,22 +60,23 @@ void reserve_guest_done(uint64_t bytes)
     spin_unlock_irqrestore(&lock, f);
 }
 
-bool reserve_guest_may_take(uint64_t bytes)
+/* Whether bytes fit above floor now, claims counted; claims nothing. */
+static bool may_take(uint64_t bytes, uint64_t floor)
 {
-    uint64_t r = reserve_bytes();
     uint64_t f = spin_lock_irqsave(&lock);
-    bool ok = fits(bytes, r);
+    bool ok = fits(bytes, floor);
     spin_unlock_irqrestore(&lock, f);
     return ok;
 }
 
+bool reserve_guest_may_take(uint64_t bytes)
+{
+    return may_take(bytes, reserve_bytes());
+}
+
 bool reserve_stack_may_take(uint64_t bytes)
 {
-    uint64_t r = reserve_bytes();
-    uint64_t f = spin_lock_irqsave(&lock);
-    bool ok = fits(bytes, r / 2);
-    spin_unlock_irqrestore(&lock, f);
-    return ok;
+    return may_take(bytes, reserve_bytes() / 2);
 }
 
 uint64_t reserve_low_water(void)
