@@ -37,4 +37,22 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
     irq_restore(flags);
 }
 
+/* For a waiter that blocks between two looks at what a lock guards:
+ * releases l leaving interrupts masked (so on one CPU no wake-up falls
+ * between the release and the block), and takes it again with them
+ * still masked. */
+static inline void spin_unlock_irqs_off(spinlock_t *l)
+{
+    spin_held--;
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline void spin_lock_irqs_off(spinlock_t *l)
+{
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (l->locked)
+            cpu_relax();
+    spin_held++;
+}
+
 #endif

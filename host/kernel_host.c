@@ -177,6 +177,22 @@ void thread_block(void)
     panic("thread_block: nothing else could run in the hosted build");
 }
 
+void thread_yield(void) {}
+
+/* One thread: a wait with a deadline can only let the time pass; one
+ * without would never end. */
+void thread_block_until(uint64_t deadline)
+{
+    if (deadline == THREAD_FOREVER)
+        panic("thread_block_until: nothing else could run in the hosted build");
+    uint64_t now = clock_ns();
+    if (deadline > now) {
+        struct timespec ts = { (time_t)((deadline - now) / 1000000000ull),
+                               (long)((deadline - now) % 1000000000ull) };
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Linux keeps the page tables; the hosted build has no regions. */
 uint64_t mmu_table_frames(void) { return 0; }
 uint64_t vregion_table_frames(void) { return 0; }

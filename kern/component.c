@@ -17,6 +17,8 @@
 #include "arch/x86/cpu.h"
 #include "dev/keyboard.h"
 #include "kern/account.h"
+#include "kern/channel.h"
+#include "kern/wait.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "kern/reserve.h"
@@ -107,6 +109,7 @@ static void die(struct component *c)
     spin_unlock_irqrestore(&c->lock, f);
     handle_space_destroy(&hs);
     component_collect_cycles();
+    channel_reap();
 }
 
 static int component_main(void *arg)
@@ -145,6 +148,7 @@ static int component_main(void *arg)
     c->cpu_ns = thread_cpu_ns(thread_current());
     c->thread_gone = true;      /* the reaper may free the thread from now */
     irq_restore(f);
+    kobj_signal(&c->k, 0, SIGNAL_ENDED);
     kobj_put(&c->k);            /* the thread's reference */
     return 0;
 }
@@ -165,6 +169,7 @@ static void component_destroy(struct kobj *o)
         a->tree--;
     spin_unlock_irqrestore(&component_list_lock, f);
     handle_space_destroy(&c->handles);
+    channel_reap();
     wasm_store_free(c->store);  /* credits its memories' address space */
     if (c->parent)              /* ... to its ancestors too: last */
         kobj_put(&c->parent->k);

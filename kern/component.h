@@ -244,10 +244,11 @@ enum {
 };
 int component_set_limit(struct component *c, int key, uint64_t value);
 
-/* Adds obj to the grant list: instances added afterwards find it at
- * *index of their `handles` table. CORAL_EINVAL when the list is full or
- * the component is dead, CORAL_EINTERNAL out of memory. */
-int component_grant(struct component *c, struct kobj *obj, uint32_t *index);
+/* Adds obj to the grant list, as a handle with `rights`: instances added
+ * afterwards find it at *index of their `handles` table. CORAL_EINVAL
+ * when the list is full or the component is dead, CORAL_EINTERNAL out of
+ * memory. */
+int component_grant(struct component *c, struct kobj *obj, uint32_t rights, uint32_t *index);
 
 /* Makes the component's `tick` and `press_key` exports receive events;
  * keys go to the one component marked as their consumer. */
@@ -277,10 +278,16 @@ void component_serve_queued(void);
 void component_kill(struct component *c);
 
 /* Handle operations in the component's space, under its lock. */
-handle_t component_handle_make(struct component *c, struct kobj *obj);
-/* The object behind h (of kind, unless KOBJ_INVALID) with a new
- * reference, or NULL. */
-struct kobj *component_handle_get(struct component *c, handle_t h, enum kobj_kind kind);
+/* A new handle carrying rights (RIGHTS_ALL: every right of obj's kind),
+ * or HANDLE_NULL (the space is full, out of memory, the component dead). */
+handle_t component_handle_make(struct component *c, struct kobj *obj, uint32_t rights);
+/* Decodes a handle argument: the object behind h, of kind (unless
+ * KOBJ_INVALID), with a new reference in *out, and its rights in *rights
+ * (may be NULL): CORAL_OK. CORAL_EINVAL when h is not a live handle of
+ * that kind, CORAL_ERIGHTS when it lacks one of the rights `need`; *out
+ * is NULL then. */
+int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
+                         struct kobj **out, uint32_t *rights);
 enum kobj_kind component_handle_kind(struct component *c, handle_t h);
 bool component_handle_drop(struct component *c, handle_t h);
 

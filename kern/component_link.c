@@ -7,6 +7,7 @@
 #include "kern/component_impl.h"
 
 #include "base/log.h"
+#include "kern/channel.h"
 #include "kern/vma.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -14,22 +15,33 @@
 
 /* ---- handles ---- */
 
-handle_t component_handle_make(struct component *c, struct kobj *obj)
+handle_t component_handle_make(struct component *c, struct kobj *obj, uint32_t rights)
 {
     uint64_t f = spin_lock_irqsave(&c->lock);
-    handle_t h = c->state == COMPONENT_DEAD ? HANDLE_NULL : handle_make(&c->handles, obj);
+    handle_t h = c->state == COMPONENT_DEAD ? HANDLE_NULL
+                                            : handle_make(&c->handles, obj, rights);
     spin_unlock_irqrestore(&c->lock, f);
     return h;
 }
 
-struct kobj *component_handle_get(struct component *c, handle_t h, enum kobj_kind kind)
+int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
+                         struct kobj **out, uint32_t *rights)
 {
+    uint32_t have = 0;
     uint64_t f = spin_lock_irqsave(&c->lock);
-    struct kobj *o = handle_get(&c->handles, h, kind);
-    if (o)
+    struct kobj *o = handle_get(&c->handles, h, kind, &have);
+    if (o && (have & need) == need)
         kobj_get(o);
     spin_unlock_irqrestore(&c->lock, f);
-    return o;
+    *out = NULL;
+    if (!o)
+        return CORAL_EINVAL;
+    if ((have & need) != need)
+        return CORAL_ERIGHTS;
+    *out = o;
+    if (rights)
+        *rights = have;
+    return CORAL_OK;
 }
 
 enum kobj_kind component_handle_kind(struct component *c, handle_t h)
@@ -45,22 +57,23 @@ bool component_handle_drop(struct component *c, handle_t h)
     /* The reference is put outside the lock: destroying an object may
      * free memory or take other locks. */
     uint64_t f = spin_lock_irqsave(&c->lock);
-    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, NULL);
     if (o)
         kobj_get(o);
     bool ok = handle_drop(&c->handles, h);
     spin_unlock_irqrestore(&c->lock, f);
     kobj_put(o);
     component_collect_cycles();
+    channel_reap();
     return ok;
 }
 
-int component_grant(struct component *c, struct kobj *obj, uint32_t *index)
+int component_grant(struct component *c, struct kobj *obj, uint32_t rights, uint32_t *index)
 {
     uint64_t f = spin_lock_irqsave(&c->lock);
     int status = CORAL_EINVAL;
     if (c->state != COMPONENT_DEAD && !c->kill && c->ngrants < COMPONENT_MAX_GRANTS) {
-        handle_t h = handle_make(&c->handles, obj);
+        handle_t h = handle_make(&c->handles, obj, rights);
         if (h == HANDLE_NULL) {
             status = CORAL_EINTERNAL;
         } else {
@@ -132,7 +145,7 @@ static bool fill_self(void *ctx, wasm_instance *in)
             kfree(w);
             return false;
         }
-        handle_t h = component_handle_make(c, &v->k);
+        handle_t h = component_handle_make(c, &v->k, RIGHTS_ALL);
         kobj_put(&v->k);            /* the handle holds it now */
         return h != HANDLE_NULL && wasm_table_set(&t, 0, h);
     }

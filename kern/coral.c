@@ -10,6 +10,7 @@
 #include "kern/coral_impl.h"
 
 #include "base/clock.h"
+#include "kern/channel.h"
 #include "kern/component.h"
 #include "kern/kmodule.h"
 #include "base/log.h"
@@ -52,13 +53,14 @@ int sys_handle_kind(void *env, uint64_t *vals)
 int sys_vma_write(void *env, uint64_t *vals)
 {
     struct component *c = env;
-    struct vma *src = get_vma(c, arg_handle(vals, 0));
-    struct vma *dst = get_vma(c, arg_handle(vals, 1));
-    int r = CORAL_EINVAL;
-    if (src && dst)
+    struct vma *src, *dst;
+    int r = arg(c, arg_handle(vals, 0), KOBJ_VMA, RIGHT_READ, &src);
+    int r2 = arg(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, &dst);
+    r = r ? r : r2;
+    if (!r)
         r = vma_copy(src, dst, (int64_t)vals[2], (int64_t)vals[3], (int64_t)vals[4]);
-    kobj_put(src ? &src->k : NULL);
-    kobj_put(dst ? &dst->k : NULL);
+    release(src);
+    release(dst);
     vals[0] = (uint32_t)r;
     return 0;
 }
@@ -67,12 +69,13 @@ int sys_vma_write(void *env, uint64_t *vals)
 static int make_module(struct component *c, handle_t vh, int64_t off, int64_t len,
                        struct kmodule **out)
 {
-    struct vma *v = get_vma(c, vh);
-    if (!v || !(v->access & VMA_READ) || len <= 0 || !vma_range_ok(vma_size(v), off, len)) {
-        kobj_put(v ? &v->k : NULL);
+    struct vma *v;
+    int st = arg(c, vh, KOBJ_VMA, RIGHT_READ, &v);
+    if (st || !(v->access & VMA_READ) || len <= 0 || !vma_range_ok(vma_size(v), off, len)) {
+        release(v);
         pr_debug("coral: module_create (component %llu): bad memory area or range\n",
                  (unsigned long long)c->id);
-        return CORAL_EINVAL;
+        return st ? st : CORAL_EINVAL;
     }
     int status = CORAL_EINTERNAL;
     char why[160] = "out of memory (the kernel's reserve)";
@@ -135,10 +138,10 @@ int sys_vma_create(void *env, uint64_t *vals)
 
 int sys_vma_size(void *env, uint64_t *vals)
 {
-    struct vma *v = get_vma(env, arg_handle(vals, 0));
-    vals[0] = v ? CORAL_OK : CORAL_EINVAL;
+    struct vma *v;
+    vals[0] = (uint32_t)arg(env, arg_handle(vals, 0), KOBJ_VMA, 0, &v);
     vals[1] = v ? vma_size(v) : 0;
-    kobj_put(v ? &v->k : NULL);
+    release(v);
     return 0;
 }
 
@@ -152,12 +155,13 @@ int sys_clock_ns(void *env, uint64_t *vals)
 int sys_log_write(void *env, uint64_t *vals)
 {
     struct component *c = env;
-    struct vma *v = get_vma(c, arg_handle(vals, 0));
+    struct vma *v;
     int64_t off = (int64_t)vals[1], len = (int64_t)vals[2];
-    if (!v || !(v->access & VMA_READ) || len > LOG_WRITE_MAX ||
+    int st = arg(c, arg_handle(vals, 0), KOBJ_VMA, RIGHT_READ, &v);
+    if (st || !(v->access & VMA_READ) || len > LOG_WRITE_MAX ||
         !vma_range_ok(vma_size(v), off, len)) {
-        kobj_put(v ? &v->k : NULL);
-        vals[0] = CORAL_EINVAL;
+        release(v);
+        vals[0] = st ? (uint32_t)st : CORAL_EINVAL;
         return 0;
     }
     /* Straight to the serial log, in one piece: a program's output is its
@@ -185,6 +189,12 @@ int sys_sys_info(void *env, uint64_t *vals)
     case SYS_INFO_SELF_ID: r = (int64_t)self->id; break;
     case SYS_INFO_RESERVE: r = (int64_t)reserve_bytes(); break;
     case SYS_INFO_RESERVE_LOW: r = (int64_t)reserve_low_water(); break;
+    case SYS_INFO_OBJECTS:
+        r = 0;
+        for (int k = KOBJ_INVALID + 1; k < KOBJ_KIND_COUNT; k++)
+            r += (int64_t)kobj_live((enum kobj_kind)k);
+        break;
+    case SYS_INFO_MESSAGES: r = (int64_t)channel_messages(); break;
     case SYS_INFO_KERNEL_KEPT:
         r = (int64_t)((mmu_table_frames() + vregion_table_frames()) * 4096);
         break;
@@ -230,6 +240,9 @@ static int coral_entry(void *env, uint64_t *vals)
     if (!kstack_reserve(&thread_current()->stack, KSTACK_HEADROOM))
         return WASM_TRAP_STACK;
     int t = slot->fn(slot->c, vals);
+    /* What the call's handle drops left unreachable is freed now, by the
+     * caller, outside every lock. */
+    channel_reap();
     return t ? t : thread_should_stop() ? WASM_TRAP_INTERRUPTED : 0;
 }
 

@@ -26,7 +26,7 @@ int sys_component_create(void *env, uint64_t *vals)
     /* A child receives ticks from the start (there is no init to wait
      * for); keys stay with their one consumer. */
     component_start_events(child, false);
-    handle_t h = component_handle_make(c, &child->k);
+    handle_t h = component_handle_make(c, &child->k, RIGHTS_ALL);
     if (h == HANDLE_NULL)
         component_kill(child);      /* unreachable from its birth */
     kobj_put(&child->k);
@@ -39,19 +39,21 @@ int sys_component_create(void *env, uint64_t *vals)
 static int add_instance(struct component *c, handle_t ch, handle_t mh, const char *name,
                         size_t len, uint64_t *vals)
 {
-    struct component *target = get_component(c, ch);
-    struct kmodule *m = (struct kmodule *)component_handle_get(c, mh, KOBJ_MODULE);
-    int status = CORAL_EINVAL;
+    struct component *target;
+    struct kmodule *m;
+    int status = arg(c, ch, KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    int st2 = arg(c, mh, KOBJ_MODULE, RIGHT_READ, &m);
+    status = status ? status : st2;
     uint32_t index = 0;
-    if (target && m) {
+    if (!status) {
         char why[160];
         status = component_add(target, m, name, len, &index, why, sizeof why);
         if (status)
             pr_info("coral: component_add_instance (component %llu into %llu): %s\n",
                     (unsigned long long)c->id, (unsigned long long)target->id, why);
     }
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(m ? &m->k : NULL);
+    release(target);
+    release(m);
     vals[0] = (uint32_t)status;
     vals[1] = status ? 0 : index;
     /* An inline add into our own component may have ended it. */
@@ -66,31 +68,37 @@ int sys_component_add_instance(void *env, uint64_t *vals)
 int sys_component_grant(void *env, uint64_t *vals)
 {
     struct component *c = env;
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    struct kobj *o = component_handle_get(c, arg_handle(vals, 1), KOBJ_INVALID);
-    uint32_t index = 0;
-    int status = CORAL_EINVAL;
-    if (target && o)
-        status = component_grant(target, o, &index);
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(o);
+    struct component *target;
+    struct kobj *o;
+    uint32_t index = 0, rights = 0;
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    int st2 = component_handle_get(c, arg_handle(vals, 1), KOBJ_INVALID, RIGHT_TRANSFER, &o,
+                                   &rights);
+    status = status ? status : st2;
+    if (!status)
+        status = component_grant(target, o, rights, &index);
+    release(target);
+    release(o);
     vals[0] = (uint32_t)status;
     vals[1] = status ? 0 : index;
     return 0;
 }
 
-/* Copies a guest's name (at most max bytes) out of a memory area. */
-static bool read_name(struct component *c, handle_t vh, int64_t off, int64_t len,
-                      char *buf, size_t max)
+/* Copies a guest's name (at most max bytes) out of a memory area:
+ * CORAL_OK, or the status that refuses it. */
+static int read_name(struct component *c, handle_t vh, int64_t off, int64_t len,
+                     char *buf, size_t max)
 {
     if (len <= 0 || (uint64_t)len > max)
-        return false;
-    struct vma *v = get_vma(c, vh);
-    bool ok = v && (v->access & VMA_READ) && vma_range_ok(vma_size(v), off, len);
-    if (ok)
+        return CORAL_EINVAL;
+    struct vma *v;
+    int st = arg(c, vh, KOBJ_VMA, RIGHT_READ, &v);
+    if (!st && (!(v->access & VMA_READ) || !vma_range_ok(vma_size(v), off, len)))
+        st = CORAL_EINVAL;
+    if (!st)
         memcpy(buf, vma_base(v) + off, (size_t)len);
-    kobj_put(v ? &v->k : NULL);
-    return ok;
+    release(v);
+    return st;
 }
 
 int sys_component_add_named(void *env, uint64_t *vals)
@@ -98,8 +106,9 @@ int sys_component_add_named(void *env, uint64_t *vals)
     struct component *c = env;
     char name[COMPONENT_NAME_MAX];
     int64_t len = (int64_t)vals[4];
-    if (!read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name)) {
-        vals[0] = CORAL_EINVAL;
+    int st = read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name);
+    if (st) {
+        vals[0] = (uint32_t)st;
         vals[1] = 0;
         return 0;
     }
@@ -111,12 +120,14 @@ int sys_component_call(void *env, uint64_t *vals)
     struct component *c = env;
     char name[COMPONENT_NAME_MAX];
     int64_t len = (int64_t)vals[4];
-    struct component *target = get_component(c, arg_handle(vals, 0));
+    struct component *target;
     int64_t result = 0;
-    int status = CORAL_EINVAL;
-    if (target && read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name))
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    if (!status)
+        status = read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name);
+    if (!status)
         status = component_call(target, (uint32_t)vals[1], name, (size_t)len, vals[5], &result);
-    kobj_put(target ? &target->k : NULL);
+    release(target);
     vals[0] = (uint32_t)status;
     vals[1] = (uint64_t)result;
     return c->kill ? WASM_TRAP_INTERRUPTED : 0;
@@ -127,11 +138,13 @@ int sys_component_start(void *env, uint64_t *vals)
     struct component *c = env;
     char name[COMPONENT_NAME_MAX];
     int64_t len = (int64_t)vals[4];
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    int status = CORAL_EINVAL;
-    if (target && read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name))
+    struct component *target;
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    if (!status)
+        status = read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name);
+    if (!status)
         status = component_start(target, (uint32_t)vals[1], name, (size_t)len, vals[5]);
-    kobj_put(target ? &target->k : NULL);
+    release(target);
     vals[0] = (uint32_t)status;
     return 0;
 }
@@ -144,26 +157,28 @@ int sys_component_add_start(void *env, uint64_t *vals)
     struct component *c = env;
     char name[COMPONENT_NAME_MAX];
     int64_t len = (int64_t)vals[4];
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    struct kmodule *m = (struct kmodule *)component_handle_get(c, arg_handle(vals, 1),
-                                                               KOBJ_MODULE);
-    int status = CORAL_EINVAL;
-    if (target && m &&
-        (len == 0 ||
-         read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name)))
+    struct component *target;
+    struct kmodule *m;
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    int st2 = arg(c, arg_handle(vals, 1), KOBJ_MODULE, RIGHT_READ, &m);
+    status = status ? status : st2;
+    if (!status && len != 0)
+        status = read_name(c, arg_handle(vals, 2), (int64_t)vals[3], len, name, sizeof name);
+    if (!status)
         status = component_add_start(target, m, name, (size_t)len);
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(m ? &m->k : NULL);
+    release(target);
+    release(m);
     vals[0] = (uint32_t)status;
     return 0;
 }
 
 int sys_component_status(void *env, uint64_t *vals)
 {
-    struct component *target = get_component(env, arg_handle(vals, 0));
+    struct component *target;
     int64_t value = 0;
-    int state = target ? component_status(target, &value) : -1;
-    kobj_put(target ? &target->k : NULL);
+    int state = arg(env, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_READ, &target)
+                    ? -1 : component_status(target, &value);
+    release(target);
     vals[0] = (uint32_t)state;
     vals[1] = (uint64_t)value;
     return 0;
@@ -172,21 +187,24 @@ int sys_component_status(void *env, uint64_t *vals)
 int sys_component_kill(void *env, uint64_t *vals)
 {
     struct component *c = env;
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    if (target)
+    struct component *target;
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    if (!status)
         component_kill(target);
-    kobj_put(target ? &target->k : NULL);
-    vals[0] = target ? CORAL_OK : CORAL_EINVAL;
+    release(target);
+    vals[0] = (uint32_t)status;
     /* Killing ourselves: leave compiled code now. */
     return target == c ? WASM_TRAP_INTERRUPTED : 0;
 }
 
 int sys_component_info(void *env, uint64_t *vals)
 {
-    struct component *target = get_component(env, arg_handle(vals, 0));
+    struct component *target;
     int64_t value = 0;
-    int status = target ? component_info(target, (int32_t)vals[1], &value) : CORAL_EINVAL;
-    kobj_put(target ? &target->k : NULL);
+    int status = arg(env, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_READ, &target);
+    if (!status)
+        status = component_info(target, (int32_t)vals[1], &value);
+    release(target);
     vals[0] = (uint32_t)status;
     vals[1] = (uint64_t)value;
     return 0;
@@ -195,12 +213,15 @@ int sys_component_info(void *env, uint64_t *vals)
 int sys_component_describe(void *env, uint64_t *vals)
 {
     struct component *c = env;
-    struct component *target = get_component(c, arg_handle(vals, 0));
-    struct vma *v = get_vma(c, arg_handle(vals, 1));
+    struct component *target;
+    struct vma *v;
     int64_t off = (int64_t)vals[2], len = (int64_t)vals[3];
-    vals[0] = CORAL_EINVAL;
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_READ, &target);
+    int st2 = arg(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, &v);
+    status = status ? status : st2;
+    vals[0] = status ? (uint32_t)status : CORAL_EINVAL;
     vals[1] = 0;
-    if (target && v && (v->access & VMA_WRITE) && vma_range_ok(vma_size(v), off, len)) {
+    if (!status && (v->access & VMA_WRITE) && vma_range_ok(vma_size(v), off, len)) {
         char text[sizeof target->why];
         size_t n = component_describe(target, text, sizeof text);
         if ((uint64_t)len < n)
@@ -209,19 +230,20 @@ int sys_component_describe(void *env, uint64_t *vals)
         vals[0] = CORAL_OK;
         vals[1] = n;
     }
-    kobj_put(target ? &target->k : NULL);
-    kobj_put(v ? &v->k : NULL);
+    release(target);
+    release(v);
     return 0;
 }
 
 int sys_component_limit(void *env, uint64_t *vals)
 {
-    struct component *target = get_component(env, arg_handle(vals, 0));
+    struct component *target;
     int64_t value = (int64_t)vals[2];
-    int status = target && value >= 0
-                     ? component_set_limit(target, (int32_t)vals[1], (uint64_t)value)
-                     : CORAL_EINVAL;
-    kobj_put(target ? &target->k : NULL);
+    int status = arg(env, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    if (!status)
+        status = value >= 0 ? component_set_limit(target, (int32_t)vals[1], (uint64_t)value)
+                            : CORAL_EINVAL;
+    release(target);
     vals[0] = (uint32_t)status;
     return 0;
 }

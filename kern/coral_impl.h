@@ -9,6 +9,7 @@
 
 #include "kern/component.h"
 #include "kern/coral.h"
+#include "kern/kmodule.h"
 #include "kern/vma.h"
 
 #define CORAL_FUNC(origin, name, handler, params, param_names, results, doc) \
@@ -20,21 +21,33 @@ static inline handle_t arg_handle(const uint64_t *vals, int i)
     return (handle_t)vals[i];
 }
 
-static inline struct vma *get_vma(struct component *c, handle_t h)
+/* Every object a handle names starts with its struct kobj, so the typed
+ * pointers below and struct kobj * convert both ways. */
+_Static_assert(__builtin_offsetof(struct vma, k) == 0, "vma: kobj first");
+_Static_assert(__builtin_offsetof(struct component, k) == 0, "component: kobj first");
+_Static_assert(__builtin_offsetof(struct kmodule, k) == 0, "kmodule: kobj first");
+
+/* Decodes handle argument h: *out the object (kind, unless KOBJ_INVALID)
+ * with a reference, CORAL_OK; or CORAL_EINVAL / CORAL_ERIGHTS with *out
+ * NULL. Written `st = st ? st : arg(...)` to decode a call's handles in
+ * turn, the first failure kept; release() every out after. */
+static inline int arg(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
+                      void *out)
 {
-    return (struct vma *)component_handle_get(c, h, KOBJ_VMA);
+    return component_handle_get(c, h, kind, need, (struct kobj **)out, NULL);
 }
 
-static inline struct component *get_component(struct component *c, handle_t h)
+static inline void release(void *obj)
 {
-    return (struct component *)component_handle_get(c, h, KOBJ_COMPONENT);
+    kobj_put((struct kobj *)obj);
 }
 
-/* Puts a new object in c's space: status and handle into vals[0], [1].
- * The object's creation reference is given to the handle. */
+/* Puts a new object in c's space, with every right of its kind: status
+ * and handle into vals[0], [1]. The object's creation reference is given
+ * to the handle. */
 static inline void give(struct component *c, struct kobj *o, uint64_t *vals)
 {
-    handle_t h = component_handle_make(c, o);
+    handle_t h = component_handle_make(c, o, RIGHTS_ALL);
     kobj_put(o);
     vals[0] = h == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
     vals[1] = h;

@@ -57,7 +57,17 @@ static bool grow(struct handle_space *s)
     return true;
 }
 
-handle_t handle_make(struct handle_space *s, struct kobj *obj)
+bool handle_room(struct handle_space *s, uint32_t n)
+{
+    if (n > s->limit - s->used)
+        return false;
+    while (s->cap - s->used < n)
+        if (!grow(s))
+            return false;
+    return true;
+}
+
+handle_t handle_make(struct handle_space *s, struct kobj *obj, uint32_t rights)
 {
     if (!obj || s->used >= s->limit)
         return HANDLE_NULL;
@@ -68,6 +78,7 @@ handle_t handle_make(struct handle_space *s, struct kobj *obj)
     s->free_head = slot->next_free;
     slot->next_free = 0;
     slot->obj = kobj_get(obj);
+    slot->rights = rights & kobj_rights(obj->kind);
     kobj_handle_add(obj);
     s->used++;
     return ((uint64_t)slot->gen << 32) | (uint64_t)(i + 1);
@@ -85,11 +96,14 @@ static struct handle_slot *lookup(const struct handle_space *s, handle_t h)
     return slot;
 }
 
-struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind)
+struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind,
+                        uint32_t *rights)
 {
     struct handle_slot *slot = lookup(s, h);
     if (!slot || (kind != KOBJ_INVALID && slot->obj->kind != kind))
         return NULL;
+    if (rights)
+        *rights = slot->rights;
     return slot->obj;
 }
 

@@ -8,7 +8,9 @@
  *
  * A handle space belongs to one component; every handle value a guest holds
  * is resolved in the space of the component that runs it. Each live slot
- * holds one reference to its object.
+ * holds one reference to its object and the rights this handle grants on
+ * it (abi/coral.def, CORAL_RIGHT): two handles to one object may permit
+ * different things.
  */
 #ifndef KERN_HANDLE_H
 #define KERN_HANDLE_H
@@ -26,6 +28,7 @@ struct handle_slot {
     struct kobj *obj;           /* NULL when free */
     uint32_t gen;               /* bumped when the slot is freed */
     uint32_t next_free;         /* free list, index + 1 (0: end) */
+    uint32_t rights;            /* RIGHT_* bits */
 };
 
 struct handle_space {
@@ -44,15 +47,22 @@ void handle_space_init(struct handle_space *s, uint32_t limit);
 void handle_space_destroy(struct handle_space *s);
 
 /*
- * Makes a handle for obj, taking a new reference. Returns HANDLE_NULL when
- * the space is at its limit or memory is exhausted (nothing changes then).
+ * Makes a handle for obj carrying `rights` (masked to what the object's
+ * kind can have), taking a new reference. Returns HANDLE_NULL when the
+ * space is at its limit or memory is exhausted (nothing changes then).
  */
-handle_t handle_make(struct handle_space *s, struct kobj *obj);
+handle_t handle_make(struct handle_space *s, struct kobj *obj, uint32_t rights);
+
+/* Whether n more handles can be made now (the limit and memory allow):
+ * a message's handles are placed all or none. May allocate. */
+bool handle_room(struct handle_space *s, uint32_t n);
 
 /* The object a handle names, if it is live and (unless kind is
- * KOBJ_INVALID) of that kind; NULL otherwise. The reference is borrowed:
- * valid while the handle lives, i.e. until the space's owner drops it. */
-struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind);
+ * KOBJ_INVALID) of that kind; NULL otherwise. *rights (may be NULL) gets
+ * the handle's rights. The reference is borrowed: valid while the handle
+ * lives, i.e. until the space's owner drops it. */
+struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind,
+                        uint32_t *rights);
 
 /* The kind of the object behind a handle, KOBJ_INVALID for anything not
  * live (null, dropped, never made, from another space's numbering). */

@@ -7,8 +7,26 @@ static uint64_t live[KOBJ_KIND_COUNT];
 
 static const char *const kind_names[KOBJ_KIND_COUNT] = {
     [KOBJ_INVALID] = "invalid",     [KOBJ_VMA] = "memory area", [KOBJ_MODULE] = "module",
-    [KOBJ_COMPONENT] = "component", [KOBJ_INSTANCE] = "instance",
+    [KOBJ_COMPONENT] = "component", [KOBJ_CHANNEL] = "channel endpoint",
+    [KOBJ_WAITSET] = "wait set", [KOBJ_INSTANCE] = "instance",
 };
+
+/* A wait set cannot be sent or granted: it holds references to what it
+ * watches, and keeping it out of messages keeps the cycles messages can
+ * make to channels alone (kern/channel.c collects those). */
+static const uint32_t kind_rights[KOBJ_KIND_COUNT] = {
+    [KOBJ_VMA] = RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE,
+    [KOBJ_MODULE] = RIGHT_READ | RIGHT_TRANSFER | RIGHT_DUPLICATE,
+    [KOBJ_COMPONENT] = RIGHT_READ | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT |
+                       RIGHT_CONTROL,
+    [KOBJ_CHANNEL] = RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT,
+    [KOBJ_WAITSET] = RIGHT_WRITE | RIGHT_DUPLICATE | RIGHT_WAIT,
+};
+
+uint32_t kobj_rights(enum kobj_kind kind)
+{
+    return kind < KOBJ_KIND_COUNT ? kind_rights[kind] : 0;
+}
 
 void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops)
 {
@@ -17,6 +35,8 @@ void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops)
     o->refs = 1;
     o->handles = 0;
     o->ops = ops;
+    o->signals = 0;
+    o->watchers = NULL;
     __atomic_add_fetch(&live[kind], 1, __ATOMIC_RELAXED);
 }
 

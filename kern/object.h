@@ -21,6 +21,23 @@ enum kobj_kind {
     KOBJ_KIND_COUNT,
 };
 
+/* Rights a handle carries and signals an object asserts, numbered by
+ * abi/coral.def (RIGHT_READ..., SIGNAL_READABLE...). */
+enum {
+#define CORAL_RIGHT(name, bit, doc) RIGHT_##name = (bit),
+#include "abi/coral.def"
+};
+enum {
+#define CORAL_SIGNAL(name, bit, doc) SIGNAL_##name = (bit),
+#include "abi/coral.def"
+};
+
+#define RIGHTS_ALL 0xffffffffu
+
+/* Every right a handle to an object of this kind can carry: a new
+ * object's first handle has them all. */
+uint32_t kobj_rights(enum kobj_kind kind);
+
 struct kobj;
 
 struct kobj_ops {
@@ -37,11 +54,17 @@ struct kobj_ops {
     void (*handle_dropped)(struct kobj *o);
 };
 
+struct watch;
+
 struct kobj {
     enum kobj_kind kind;
     uint32_t refs;                  /* atomic */
-    uint32_t handles;               /* atomic: guest handles naming it */
+    uint32_t handles;               /* atomic: guest handles naming it,
+                                       those in messages in flight too */
     const struct kobj_ops *ops;
+    /* Under ipc_lock (kern/wait.h): */
+    uint32_t signals;               /* SIGNAL_* asserted now */
+    struct watch *watchers;         /* waiting on them */
 };
 
 /* Initializes an embedded header with one reference (the creator's). */

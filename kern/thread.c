@@ -426,29 +426,44 @@ bool thread_should_stop(void)
     return current->kill_requested;
 }
 
-void thread_sleep_ns(uint64_t ns)
+/* Leaves the sleepers list if still on it (woken early, by thread_wake
+ * or a kill). Interrupts off. */
+static void unsleep(struct thread *t)
 {
-    uint64_t deadline = clock_ns() + ns;
-    if (timer_ticks() == 0 && ns) {
-        /* No tick to wake us: yield until the time has passed. */
-        while (clock_ns() < deadline)
-            thread_yield();
+    for (struct thread **p = &sleepers; *p; p = &(*p)->sleep_next)
+        if (*p == t) {
+            *p = t->sleep_next;
+            break;
+        }
+    t->sleep_next = NULL;
+}
+
+void thread_block_until(uint64_t deadline)
+{
+    bool timed = deadline != THREAD_FOREVER;
+    if (current->kill_requested || (timed && clock_ns() >= deadline))
+        return;
+    if (timed && timer_ticks() == 0) {
+        schedule();                 /* no tick would wake us: let others run once */
         return;
     }
-    uint64_t f = irq_save();
-    while (clock_ns() < deadline && !current->kill_requested) {
+    if (timed) {
         current->wake_at = deadline;
         current->sleep_next = sleepers;
         sleepers = current;
-        current->state = THREAD_BLOCKED;
-        schedule();
-        /* Woken early (thread_wake): leave the sleepers list if still on it. */
-        for (struct thread **p = &sleepers; *p; p = &(*p)->sleep_next)
-            if (*p == current) {
-                *p = current->sleep_next;
-                break;
-            }
     }
+    current->state = THREAD_BLOCKED;
+    schedule();
+    if (timed)
+        unsleep(current);
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+    uint64_t deadline = clock_ns() + ns;
+    uint64_t f = irq_save();
+    while (clock_ns() < deadline && !current->kill_requested)
+        thread_block_until(deadline);
     irq_restore(f);
 }
 

@@ -110,7 +110,17 @@ void thread_set_share(struct thread *t, unsigned pct);
 /* CPU time t has used, its current slice included when it is running. */
 uint64_t thread_cpu_ns(const struct thread *t);
 
-/* Waits at least ns nanoseconds, letting others run. */
+/* Blocks the current thread until thread_wake, a kill (thread_kill), or
+ * clock_ns() reaching deadline (THREAD_FOREVER: no deadline), whichever
+ * comes first; returns at once when one already has. Call with interrupts
+ * off after publishing where the waker will find the thread; returns with
+ * them off. Callers loop, looking again at what they wait for: a return
+ * says only that something may have changed. */
+#define THREAD_FOREVER UINT64_MAX
+void thread_block_until(uint64_t deadline);
+
+/* Waits at least ns nanoseconds, letting others run. Ends early when the
+ * thread is asked to end. */
 void thread_sleep_ns(uint64_t ns);
 
 struct sched_stats {

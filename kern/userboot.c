@@ -148,7 +148,7 @@ static bool grant_screen(struct component *c)
     if (!cells)
         pr_warn("atoll: no screen: userboot draws into a buffer nobody sees\n");
     uint32_t index;
-    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == USERBOOT_GRANT_SCREEN;
+    bool ok = v && component_grant(c, &v->k, RIGHTS_ALL, &index) == CORAL_OK && index == USERBOOT_GRANT_SCREEN;
     kobj_put(v ? &v->k : NULL);
     return ok;
 }
@@ -167,7 +167,7 @@ static bool grant_programs(struct component *c)
     struct vma *v = vma_new_fixed("programs", phys_to_virt(bm->start), bm->end - bm->start,
                                   VMA_READ);
     uint32_t index;
-    bool ok = v && component_grant(c, &v->k, &index) == CORAL_OK && index == USERBOOT_GRANT_PROGRAMS;
+    bool ok = v && component_grant(c, &v->k, RIGHTS_ALL, &index) == CORAL_OK && index == USERBOOT_GRANT_PROGRAMS;
     kobj_put(v ? &v->k : NULL);
     return ok;
 }

@@ -27,8 +27,20 @@ $(BUILD)/unit-tests: $(UNIT_OBJS)
 test-unit: $(BUILD)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests
 
-test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json
+test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json $(BUILD)/tests/ipc/ipctest.wasm
 	python3 tests/qemu/run.py
+
+# The IPC test program (tests/ipc): a program of the SDK with the module
+# of its child components embedded.
+IPC_GEN := $(BUILD)/tests/ipc/gen
+$(IPC_GEN)/echo_child_wasm.c: tests/ipc/echo_child.wat user/tools/bin2c.py
+	@mkdir -p $(IPC_GEN)
+	wat2wasm $< -o $(IPC_GEN)/echo_child.wasm
+	python3 user/tools/bin2c.py $(IPC_GEN)/echo_child.wasm $(IPC_GEN) echo_child_wasm
+
+$(BUILD)/tests/ipc/ipctest.wasm: $(IPC_GEN)/echo_child_wasm.c tests/ipc/ipctest.c \
+                                 $(wildcard user/sdk/*.c user/sdk/*.h lib/*.c lib/*.h)
+	$(MAKE) -C tests/ipc GEN=$(abspath $(IPC_GEN)) PROGRAM_OUT=$(abspath $(BUILD)/tests/ipc)
 
 TEST_SUITES += test-unit test-kernel
 

@@ -58,7 +58,8 @@ def read(path):
 
 TYPES = {"I32": "i32", "I64": "i64", "EXT": "externref"}
 KEY_MACROS = ["CORAL_RESULT", "CORAL_KIND", "CORAL_STATUS", "CORAL_INFO",
-              "CORAL_LIMIT", "CORAL_SYS_INFO", "CORAL_BOOT_GRANT"]
+              "CORAL_LIMIT", "CORAL_SYS_INFO", "CORAL_BOOT_GRANT", "CORAL_RIGHT",
+              "CORAL_SIGNAL"]
 
 
 def macro_args(text, start):
@@ -144,7 +145,7 @@ def check_table(funcs, keys):
 
 def check_kernel(funcs):
     coral = read("kern/coral.c")
-    handlers = coral + read("kern/coral_component.c")
+    handlers = coral + read("kern/coral_component.c") + read("kern/coral_ipc.c")
     for f in funcs:
         check(re.search(r"^int %s\(void \*env, uint64_t \*vals\)" % f["handler"], handlers,
                         re.M),
@@ -152,7 +153,8 @@ def check_kernel(funcs):
     # Each kernel file that numbers part of the ABI does it from the table.
     users = {"kern/coral.c": ["CORAL_FUNC", "CORAL_SYS_INFO"],
              "kern/component.h": ["CORAL_RESULT", "CORAL_STATUS", "CORAL_INFO", "CORAL_LIMIT"],
-             "kern/object.h": ["CORAL_KIND"], "kern/userboot.h": ["CORAL_BOOT_GRANT"]}
+             "kern/object.h": ["CORAL_KIND", "CORAL_RIGHT", "CORAL_SIGNAL"],
+             "kern/userboot.h": ["CORAL_BOOT_GRANT"]}
     for path, macros in users.items():
         text = read(path)
         for macro in macros:
@@ -161,7 +163,7 @@ def check_kernel(funcs):
                   "%s: does not build its %s names from abi/coral.def" % (path, macro))
     # ... and none types a number of its own.
     owned = re.compile(r"\b(CORAL_(OK|E[A-Z]+)|KOBJ_[A-Z]+|COMPONENT_(STATUS|INFO|LIMIT)_\w+"
-                       r"|SYS_INFO_\w+|USERBOOT_GRANT_\w+)\s*=\s*[-(\d]")
+                       r"|SYS_INFO_\w+|USERBOOT_GRANT_\w+|RIGHT_[A-Z]+|SIGNAL_[A-Z_]+)\s*=\s*[-(\d]")
     for path in sorted(os.listdir(os.path.join(ROOT, "kern"))):
         if path.endswith((".c", ".h")):
             for n, line in enumerate(read("kern/" + path).splitlines(), 1):
@@ -261,6 +263,10 @@ SIDES = {
     "CORAL_SYS_INFO": dict(c="ATOLL_INFO_{}", rust="INFO_{}", extra=r"INFO_\w+$"),
     "CORAL_BOOT_GRANT": dict(c="ATOLL_BOOT_GRANT_{}", c_file="user/sdk/program_abi.h",
                              rust="BOOT_GRANT_{}", extra=r"BOOT_GRANT_\w+$"),
+    "CORAL_RIGHT": dict(c="ATOLL_RIGHT_{}", rust="RIGHT_{}", mock="RIGHT_{}",
+                        extra=r"RIGHT_[A-Z]+$"),
+    "CORAL_SIGNAL": dict(c="ATOLL_SIGNAL_{}", rust="SIGNAL_{}", mock="SIGNAL_{}",
+                         extra=r"SIGNAL_\w+$"),
 }
 
 
@@ -410,7 +416,8 @@ def md_first_table(body, column):
 
 DOC_KEYS = {"CORAL_RESULT": ("Results", 0), "CORAL_KIND": ("Handles", 1),
             "CORAL_STATUS": ("component_status", 0), "CORAL_INFO": ("component_info", 0),
-            "CORAL_LIMIT": ("component_limit", 0), "CORAL_SYS_INFO": ("sys_info", 0)}
+            "CORAL_LIMIT": ("component_limit", 0), "CORAL_SYS_INFO": ("sys_info", 0),
+            "CORAL_RIGHT": ("Rights", 1), "CORAL_SIGNAL": ("Signals", 1)}
 ORIGIN_TITLES = {"CORAL": "Coral's interface", "ATOLL": "Atoll's extensions"}
 SIG = re.compile(r"`(\w+)\((.*?)\)(?: -> (.+?))?`$")
 

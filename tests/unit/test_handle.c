@@ -34,13 +34,13 @@ TEST(handle_make_get_drop)
     struct handle_space s;
     handle_space_init(&s, 100);
     struct kobj *v = dummy(KOBJ_VMA, &gone);
-    handle_t h = handle_make(&s, v);
+    handle_t h = handle_make(&s, v, RIGHTS_ALL);
     kobj_put(v);                        /* the handle's reference remains */
     CHECK(h != HANDLE_NULL);
     CHECK(handle_kind(&s, h) == KOBJ_VMA);
-    CHECK(handle_get(&s, h, KOBJ_VMA) == v);
-    CHECK(handle_get(&s, h, KOBJ_INVALID) == v);
-    CHECK(handle_get(&s, h, KOBJ_MODULE) == NULL);     /* wrong kind */
+    CHECK(handle_get(&s, h, KOBJ_VMA, NULL) == v);
+    CHECK(handle_get(&s, h, KOBJ_INVALID, NULL) == v);
+    CHECK(handle_get(&s, h, KOBJ_MODULE, NULL) == NULL);     /* wrong kind */
     CHECK(gone == 0);
     CHECK(handle_drop(&s, h));
     CHECK(gone == 1);                   /* last reference: destroyed */
@@ -48,14 +48,35 @@ TEST(handle_make_get_drop)
     CHECK(!handle_drop(&s, h));         /* twice: refused, no effect */
     /* The slot is reused with a new generation: the old value stays dead. */
     struct kobj *m = dummy(KOBJ_MODULE, &gone);
-    handle_t h2 = handle_make(&s, m);
+    handle_t h2 = handle_make(&s, m, RIGHTS_ALL);
     kobj_put(m);
     CHECK((uint32_t)h2 == (uint32_t)h && h2 != h);
-    CHECK(handle_get(&s, h, KOBJ_INVALID) == NULL);
-    CHECK(handle_get(&s, h2, KOBJ_MODULE) == m);
+    CHECK(handle_get(&s, h, KOBJ_INVALID, NULL) == NULL);
+    CHECK(handle_get(&s, h2, KOBJ_MODULE, NULL) == m);
     handle_space_destroy(&s);
     CHECK(gone == 2);
     CHECK(kobj_live(KOBJ_VMA) == 0 && kobj_live(KOBJ_MODULE) == 0);
+}
+
+TEST(handle_rights)
+{
+    heap_init();
+    int gone = 0;
+    struct handle_space s;
+    handle_space_init(&s, 100);
+    struct kobj *v = dummy(KOBJ_VMA, &gone);
+    /* A handle has the rights asked for, within what its kind can carry. */
+    handle_t all = handle_make(&s, v, RIGHTS_ALL);
+    handle_t ro = handle_make(&s, v, RIGHT_READ | RIGHT_CONTROL);
+    kobj_put(v);
+    uint32_t r = 0;
+    CHECK(handle_get(&s, all, KOBJ_VMA, &r) == v && r == kobj_rights(KOBJ_VMA));
+    CHECK(!(r & RIGHT_CONTROL) && (r & RIGHT_WRITE));
+    CHECK(handle_get(&s, ro, KOBJ_VMA, &r) == v && r == RIGHT_READ);
+    /* Room: what the limit leaves, made all or none by the caller. */
+    CHECK(handle_room(&s, 98) && !handle_room(&s, 99));
+    handle_space_destroy(&s);
+    CHECK(gone == 1);
 }
 
 TEST(handle_forged_values)
@@ -65,7 +86,7 @@ TEST(handle_forged_values)
     struct handle_space s;
     handle_space_init(&s, 10);
     struct kobj *v = dummy(KOBJ_VMA, &gone);
-    handle_t h = handle_make(&s, v);
+    handle_t h = handle_make(&s, v, RIGHTS_ALL);
     kobj_put(v);
     handle_t forged[] = { 0, 1, h + 1, h - 1, h ^ (1ull << 32), h | 0xffffffff00000000ull,
                           0xffffffffffffffffull, (uint32_t)h, 1000, (uint64_t)1 << 63 };
@@ -89,20 +110,20 @@ TEST(handle_limit_and_growth)
     struct kobj *v = dummy(KOBJ_COMPONENT, &gone);
     static handle_t hs[1000];
     for (int i = 0; i < 1000; i++) {
-        hs[i] = handle_make(&s, v);
+        hs[i] = handle_make(&s, v, RIGHTS_ALL);
         CHECK(hs[i] != HANDLE_NULL);
     }
-    CHECK(handle_make(&s, v) == HANDLE_NULL);       /* at the limit */
+    CHECK(handle_make(&s, v, RIGHTS_ALL) == HANDLE_NULL);       /* at the limit */
     CHECK(v->refs == 1001);
     for (int i = 0; i < 1000; i += 2)
         CHECK(handle_drop(&s, hs[i]));
     for (int i = 1; i < 1000; i += 2)
-        CHECK(handle_get(&s, hs[i], KOBJ_COMPONENT) == v);
-    CHECK(handle_make(&s, v) != HANDLE_NULL);       /* room again */
+        CHECK(handle_get(&s, hs[i], KOBJ_COMPONENT, NULL) == v);
+    CHECK(handle_make(&s, v, RIGHTS_ALL) != HANDLE_NULL);       /* room again */
     kobj_put(v);
     handle_space_destroy(&s);
     CHECK(gone == 1);
-    CHECK(handle_make(&s, NULL) == HANDLE_NULL);
+    CHECK(handle_make(&s, NULL, RIGHTS_ALL) == HANDLE_NULL);
 }
 
 TEST(kobj_misuse_panics)
@@ -139,7 +160,7 @@ TEST(handle_last_drop_makes_unreachable)
     kobj_init(&d->k, KOBJ_COMPONENT, &watched_ops);
     d->destroyed = &gone;
     unreachable_calls = 0;
-    handle_t ha = handle_make(&a, &d->k), hb = handle_make(&b, &d->k);
+    handle_t ha = handle_make(&a, &d->k, RIGHTS_ALL), hb = handle_make(&b, &d->k, RIGHTS_ALL);
     CHECK(d->k.handles == 2);
     CHECK(handle_drop(&a, ha));
     CHECK(unreachable_calls == 0);       /* b still names it */

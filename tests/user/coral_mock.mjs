@@ -22,15 +22,59 @@
 import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 
 export const OK = 0, EINVAL = 1, EINTERNAL = 2, EUNKNOWN = 3, ETRAPPED = 4;
+export const ERIGHTS = 5, EWOULDBLOCK = 6, EPEER = 7, ETIMEDOUT = 8, ETOOSMALL = 9;
 export const KIND_INVALID = 0, KIND_VMA = 1, KIND_MODULE = 2, KIND_COMPONENT = 3;
+export const KIND_CHANNEL = 4, KIND_WAITSET = 5;
+export const RIGHT_READ = 1, RIGHT_WRITE = 2, RIGHT_TRANSFER = 4, RIGHT_DUPLICATE = 8;
+export const RIGHT_WAIT = 16, RIGHT_CONTROL = 32;
+export const SIGNAL_READABLE = 1, SIGNAL_WRITABLE = 2, SIGNAL_PEER_CLOSED = 4, SIGNAL_ENDED = 8;
+const MSG_MAX = 65536n, MSG_HANDLES = 4, QUEUE_MSGS = 64, QUEUE_BYTES = 4 * 65536;
 const VMA_MAX = 64n << 20n;
 const LOG_MAX = 65536n;
 const NAME_MAX = 64n;
 
-// A handle: one reference to a kernel object; handle_drop ends it.
+// What a handle to each kind may carry (kern/object.c).
+const KIND_RIGHTS = [0, 15, 13, 61, 31, 26];
+
+// A handle: one reference to a kernel object, with rights; handle_drop
+// ends it (so does sending it in a message).
 export class Handle {
-  constructor(obj) { this.obj = obj; this.dropped = false; }
+  constructor(obj, rights = -1) {
+    this.obj = obj;
+    this.dropped = false;
+    this.rights = rights & KIND_RIGHTS[obj.kind];
+    if (obj.handles !== undefined) obj.handles++;
+  }
   get kind() { return this.dropped ? 0 : this.obj.kind; }
+  drop() {
+    this.dropped = true;
+    if (this.obj.handles !== undefined && --this.obj.handles === 0 && this.obj.close)
+      this.obj.close();
+  }
+}
+
+// One endpoint of a channel: the messages written by its peer, to read.
+export class Endpoint {
+  constructor() { this.kind = KIND_CHANNEL; this.queue = []; this.bytes = 0; this.peer = null;
+                  this.closed = false; this.handles = 0; }
+  get signals() {
+    const p = this.peer;
+    return (this.queue.length ? SIGNAL_READABLE : 0) |
+           (p && !p.closed && p.queue.length < QUEUE_MSGS &&
+            p.bytes + Number(MSG_MAX) <= QUEUE_BYTES ? SIGNAL_WRITABLE : 0) |
+           (!p || p.closed ? SIGNAL_PEER_CLOSED : 0);
+  }
+  close() {
+    this.closed = true;
+    const q = this.queue;
+    this.queue = [];
+    this.bytes = 0;
+    for (const m of q) for (const h of m.handles) h.drop();
+  }
+}
+
+export class WaitSet {
+  constructor() { this.kind = KIND_WAITSET; this.entries = new Map(); this.cursor = 0; }
 }
 
 export class Vma {
@@ -163,6 +207,13 @@ export class Kernel {
 
   count(name) { this.calls[name] = (this.calls[name] ?? 0) + 1; }
 
+  // An object's signals now (kern/wait.h).
+  signalsOf(o) {
+    if (o.kind === KIND_CHANNEL) return o.signals;
+    if (o.kind === KIND_COMPONENT) return o.ended ? SIGNAL_ENDED : 0;
+    return 0;
+  }
+
   valid(h, kind) { return h instanceof Handle && h.kind !== 0 && (kind === undefined || h.kind === kind); }
 
   // The bytes [off, off + len) of VMA handle h, or null if out of bounds.
@@ -186,9 +237,103 @@ export class Kernel {
       handle_kind(h) { return h instanceof Handle ? h.kind : 0; },
       handle_drop(h) {
         if (!k.valid(h)) return EINVAL;
-        h.dropped = true;
+        h.drop();
         return OK;
       },
+      handle_rights(h) {
+        if (!k.valid(h)) return [EINVAL, 0];
+        return [OK, h.rights];
+      },
+      handle_duplicate(h, rights) {
+        if (!k.valid(h)) return [EINVAL, null];
+        if (!(h.rights & RIGHT_DUPLICATE) || (rights & ~h.rights)) return [ERIGHTS, null];
+        return [OK, new Handle(h.obj, rights)];
+      },
+      channel_create() {
+        const a = new Endpoint(), b = new Endpoint();
+        a.peer = b;
+        b.peer = a;
+        return [OK, new Handle(a), new Handle(b)];
+      },
+      channel_write(ch, vma, off, len, ...hs) {
+        if (!k.valid(ch, KIND_CHANNEL) || !k.valid(vma, KIND_VMA)) return EINVAL;
+        if (!(ch.rights & RIGHT_WRITE) || !(vma.rights & RIGHT_READ)) return ERIGHTS;
+        const bytes = len <= MSG_MAX ? k.range(vma, off, len) : null;
+        if (!bytes) return EINVAL;
+        const moved = hs.filter((h) => h !== null);
+        for (const [i, h] of moved.entries()) {
+          if (!k.valid(h) || moved.indexOf(h) !== i || h.obj === ch.obj) return EINVAL;
+          if (!(h.rights & RIGHT_TRANSFER)) return ERIGHTS;
+        }
+        const p = ch.obj.peer;
+        if (!p || p.closed) return EPEER;
+        if (p.queue.length >= QUEUE_MSGS || p.bytes + bytes.length > QUEUE_BYTES) return EWOULDBLOCK;
+        // In flight, a handle is the message's: a new one, the sender's gone.
+        const carried = moved.map((h) => { const n = new Handle(h.obj, h.rights); h.drop(); return n; });
+        p.queue.push({ bytes: bytes.slice(), handles: carried });
+        p.bytes += bytes.length;
+        return OK;
+      },
+      channel_read(ch, vma, off, cap) {
+        const none = [0n, 0, null, null, null, null];
+        if (!k.valid(ch, KIND_CHANNEL) || !k.valid(vma, KIND_VMA)) return [EINVAL, ...none];
+        if (!(ch.rights & RIGHT_READ) || !(vma.rights & RIGHT_WRITE)) return [ERIGHTS, ...none];
+        const to = k.range(vma, off, cap);
+        if (!to) return [EINVAL, ...none];
+        const e = ch.obj, m = e.queue[0];
+        if (!m) return [e.peer && !e.peer.closed ? EWOULDBLOCK : EPEER, ...none];
+        if (m.bytes.length > to.length) return [ETOOSMALL, BigInt(m.bytes.length), 0, null, null, null, null];
+        e.queue.shift();
+        e.bytes -= m.bytes.length;
+        to.set(m.bytes);
+        const hs = [...m.handles, null, null, null, null].slice(0, MSG_HANDLES);
+        return [OK, BigInt(m.bytes.length), m.handles.length, ...hs];
+      },
+      wait_one(h, signals, deadline) {
+        if (!k.valid(h)) return [EINVAL, 0];
+        if (!(h.rights & RIGHT_WAIT)) return [ERIGHTS, 0];
+        const now = () => k.signalsOf(h.obj);
+        if (now() & signals) return [OK, now()];
+        // One thread: nothing else can run while this waits, so only the
+        // deadline can end it; the mock's clock jumps there.
+        if (deadline < 0n) throw new Error('wait_one would block forever in the mock');
+        if (deadline > k.clock) k.clock = deadline;
+        return [ETIMEDOUT, now()];
+      },
+      waitset_create() { return [OK, new Handle(new WaitSet())]; },
+      waitset_add(ws, h, signals, key) {
+        if (!k.valid(ws, KIND_WAITSET) || !k.valid(h)) return EINVAL;
+        if (!(ws.rights & RIGHT_WRITE) || !(h.rights & RIGHT_WAIT)) return ERIGHTS;
+        if (!signals || ws.obj.entries.has(key) || ws.obj.entries.size >= 1024) return EINVAL;
+        ws.obj.entries.set(key, { obj: h.obj, signals });
+        return OK;
+      },
+      waitset_remove(ws, key) {
+        if (!k.valid(ws, KIND_WAITSET)) return EINVAL;
+        if (!(ws.rights & RIGHT_WRITE)) return ERIGHTS;
+        return ws.obj.entries.delete(key) ? OK : EINVAL;
+      },
+      waitset_wait(ws, deadline) {
+        if (!k.valid(ws, KIND_WAITSET)) return [EINVAL, 0n, 0];
+        if (!(ws.rights & RIGHT_WAIT)) return [ERIGHTS, 0n, 0];
+        const list = [...ws.obj.entries];
+        for (let i = 0; i < list.length; i++) {
+          const [key, e] = list[(ws.obj.cursor + i) % list.length];
+          const now = k.signalsOf(e.obj);
+          if (now & e.signals) {
+            ws.obj.cursor = (ws.obj.cursor + i + 1) % list.length;
+            return [OK, key, now];
+          }
+        }
+        if (deadline < 0n) throw new Error('waitset_wait would block forever in the mock');
+        if (deadline > k.clock) k.clock = deadline;
+        return [ETIMEDOUT, 0n, 0];
+      },
+      sleep_until(deadline) {
+        if (deadline > k.clock) k.clock = deadline;
+        return OK;
+      },
+      yield() { k.step(); },
       vma_write(src, dst, srcOff, dstOff, len) {
         const from = k.range(src, srcOff, len), to = k.range(dst, dstOff, len);
         if (!from || !to) return EINVAL;

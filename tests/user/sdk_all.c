@@ -32,5 +32,19 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_clock_ns();
     v += atoll_log_write(h, 0, 0);
     v += atoll_sys_info(h);
-    return v;
+    atoll_handle o2, o3, o4;
+    int64_t k;
+    v += atoll_handle_rights(h, &i);
+    v += atoll_handle_duplicate(h, 1, &out);
+    v += atoll_channel_create(&out, &o2);
+    v += atoll_channel_write(h, h, 0, 0, -1, -1, -1, -1);
+    v += atoll_channel_read(h, h, 0, 0, &k, &i, &out, &o2, &o3, &o4);
+    v += atoll_wait_one(h, 1, 0, &i);
+    v += atoll_waitset_create(&out);
+    v += atoll_waitset_add(h, h, 1, 7);
+    v += atoll_waitset_remove(h, 7);
+    v += atoll_waitset_wait(h, 0, &k, &i);
+    v += atoll_sleep_until(0);
+    atoll_yield();
+    return v + k;
 }

@@ -39,10 +39,33 @@ const char *atoll_result_name(int32_t r)
 {
     static const char *const names[] = {
         "ok", "invalid parameters", "internal error", "unknown error", "trapped",
+        "missing right", "would block", "peer closed", "timed out", "buffer too small",
     };
     if (r < 0 || (size_t)r >= sizeof names / sizeof names[0])
         return "?";
     return names[r];
+}
+
+int32_t atoll_channel_send(atoll_handle ch, const void *buf, size_t len,
+                           const atoll_handle *hs, int32_t nh)
+{
+    atoll_handle h[ATOLL_CHANNEL_MSG_HANDLES] = { -1, -1, -1, -1 };
+    if (nh < 0 || nh > ATOLL_CHANNEL_MSG_HANDLES)
+        return ATOLL_EINVAL;
+    for (int32_t i = 0; i < nh; i++)
+        h[i] = hs[i];
+    return atoll_channel_write(ch, ATOLL_SELF, atoll_off(buf), (int64_t)len, h[0], h[1], h[2],
+                               h[3]);
+}
+
+int32_t atoll_channel_recv(atoll_handle ch, void *buf, size_t cap, size_t *len,
+                           atoll_handle hs[4], int32_t *nh)
+{
+    int64_t n = 0;
+    int32_t r = atoll_channel_read(ch, ATOLL_SELF, atoll_off(buf), (int64_t)cap, &n, nh,
+                                   &hs[0], &hs[1], &hs[2], &hs[3]);
+    *len = (size_t)n;
+    return r;
 }
 
 const char *atoll_trap_name(int64_t kind)

@@ -48,6 +48,11 @@ enum atoll_result {
     ATOLL_EINTERNAL = 2, /* the kernel (or the shim) ran out of something */
     ATOLL_EUNKNOWN = 3,
     ATOLL_ETRAPPED = 4, /* component_call: the callee trapped */
+    ATOLL_ERIGHTS = 5,  /* a handle lacks a right the call needs */
+    ATOLL_EWOULDBLOCK = 6, /* a channel's queue is full (write) or empty (read) */
+    ATOLL_EPEER = 7,    /* the channel's other endpoint is closed */
+    ATOLL_ETIMEDOUT = 8, /* the deadline passed first */
+    ATOLL_ETOOSMALL = 9, /* the buffer is smaller than the message */
 };
 
 enum atoll_kind {
@@ -55,7 +60,37 @@ enum atoll_kind {
     ATOLL_KIND_VMA = 1,     /* a memory area: a byte buffer */
     ATOLL_KIND_MODULE = 2,  /* compiled Wasm code, instantiable */
     ATOLL_KIND_COMPONENT = 3,
+    ATOLL_KIND_CHANNEL = 4, /* one endpoint of a channel */
+    ATOLL_KIND_WAITSET = 5, /* handles and signals to wait on at once */
 };
+
+/* What a handle permits (atoll_handle_rights). A handle a call makes has
+ * every right its kind can have; atoll_handle_duplicate may drop some. */
+enum atoll_right {
+    ATOLL_RIGHT_READ = 1,       /* read bytes; instantiate a module; a
+                                   component's status and info */
+    ATOLL_RIGHT_WRITE = 2,      /* write bytes; change a wait set */
+    ATOLL_RIGHT_TRANSFER = 4,   /* send in a message, grant */
+    ATOLL_RIGHT_DUPLICATE = 8,
+    ATOLL_RIGHT_WAIT = 16,      /* wait on it, add it to a wait set */
+    ATOLL_RIGHT_CONTROL = 32,   /* add to, call, grant to, limit, kill a
+                                   component */
+};
+
+/* Signals (atoll_wait_one, wait sets). */
+enum atoll_signal {
+    ATOLL_SIGNAL_READABLE = 1,  /* a channel endpoint has a message */
+    ATOLL_SIGNAL_WRITABLE = 2,  /* its peer can take a largest message */
+    ATOLL_SIGNAL_PEER_CLOSED = 4, /* its peer is closed (queued messages
+                                     stay readable) */
+    ATOLL_SIGNAL_ENDED = 8,     /* a component has ended */
+};
+
+/* Channel limits: the bytes and handles of one message. */
+#define ATOLL_CHANNEL_MSG_MAX 65536
+#define ATOLL_CHANNEL_MSG_HANDLES 4
+/* A deadline that never passes (wait_one, waitset_wait, sleep_until). */
+#define ATOLL_FOREVER ((int64_t)-1)
 
 /* Trap kinds, the value component_call gives with ATOLL_ETRAPPED. */
 enum atoll_trap {
@@ -89,6 +124,9 @@ enum atoll_info {
                                     allocation saw since boot, bytes */
     ATOLL_INFO_KERNEL_KEPT = 10, /* page tables and region records the
                                     kernel keeps at their peak, bytes */
+    ATOLL_INFO_OBJECTS = 11,     /* kernel objects alive (areas, modules,
+                                    components, endpoints, wait sets...) */
+    ATOLL_INFO_MESSAGES = 12,    /* channel messages queued, all channels */
 };
 
 /* What the shim relies on: it stores an i32 index or an i64 at an out
@@ -289,6 +327,79 @@ ATOLL_IMPORT(atoll_component_describe)
 int32_t atoll_component_describe(atoll_handle component, atoll_handle vma,
                                  int64_t off, int64_t len, int64_t *written);
 
+/* The rights handle h carries (enum atoll_right), in *out. */
+ATOLL_IMPORT(atoll_handle_rights)
+int32_t atoll_handle_rights(atoll_handle h, int32_t *out);
+
+/* A second handle to h's object carrying `rights`, in *out. h needs
+ * ATOLL_RIGHT_DUPLICATE; asking a right h lacks is ATOLL_ERIGHTS. */
+ATOLL_IMPORT(atoll_handle_duplicate)
+int32_t atoll_handle_duplicate(atoll_handle h, int32_t rights, atoll_handle *out);
+
+/* ---- Channels and waiting ------------------------------------------- *
+ * A channel is two endpoints: what one writes, the other reads, in order.
+ * A message is up to ATOLL_CHANNEL_MSG_MAX bytes and up to
+ * ATOLL_CHANNEL_MSG_HANDLES handles, which move with it (their slots here
+ * become empty) and keep their rights. Queues are bounded; nothing blocks
+ * but the waits. Deadlines are atoll_clock_ns values; ATOLL_FOREVER none. */
+
+/* A new channel: its two endpoints in *end0 and *end1. */
+ATOLL_IMPORT(atoll_channel_create)
+int32_t atoll_channel_create(atoll_handle *end0, atoll_handle *end1);
+
+/* Sends len bytes of vma at off and the handles h0..h3 (-1: none) to the
+ * peer of ch. ATOLL_EWOULDBLOCK: its queue is full (wait for
+ * ATOLL_SIGNAL_WRITABLE); ATOLL_EPEER: it is closed; ATOLL_ERIGHTS: ch
+ * lacks WRITE or a handle lacks TRANSFER; ATOLL_EINVAL: a bad range or
+ * handle, or ch itself among the handles. On failure nothing is sent. */
+ATOLL_IMPORT(atoll_channel_write)
+int32_t atoll_channel_write(atoll_handle ch, atoll_handle vma, int64_t off, int64_t len,
+                            atoll_handle h0, atoll_handle h1, atoll_handle h2,
+                            atoll_handle h3);
+
+/* Takes the oldest message of ch into vma at off (room for cap bytes):
+ * its length in *len, its handle count in *nhandles, the handles in
+ * *h0..*h3 (-1 past the count). ATOLL_EWOULDBLOCK: none is queued (wait
+ * for ATOLL_SIGNAL_READABLE); ATOLL_EPEER: none is and the peer is closed;
+ * ATOLL_ETOOSMALL: cap is short, *len says how long it is and the message
+ * stays queued. atoll_channel_recv (below) is the short form. */
+ATOLL_IMPORT(atoll_channel_read)
+int32_t atoll_channel_read(atoll_handle ch, atoll_handle vma, int64_t off, int64_t cap,
+                           int64_t *len, int32_t *nhandles, atoll_handle *h0,
+                           atoll_handle *h1, atoll_handle *h2, atoll_handle *h3);
+
+/* Blocks until h asserts one of the signals (ATOLL_OK) or the deadline
+ * passes (ATOLL_ETIMEDOUT); *observed gets h's signals either way. Uses no
+ * CPU while blocked. h needs ATOLL_RIGHT_WAIT. */
+ATOLL_IMPORT(atoll_wait_one)
+int32_t atoll_wait_one(atoll_handle h, int32_t signals, int64_t deadline, int32_t *observed);
+
+/* A new wait set: many handles to wait on at once. It stays with this
+ * program (it cannot be sent or granted). */
+ATOLL_IMPORT(atoll_waitset_create)
+int32_t atoll_waitset_create(atoll_handle *out);
+
+/* Watches the signals of h, reported under key (unique in the set; at
+ * most 1024 entries). */
+ATOLL_IMPORT(atoll_waitset_add)
+int32_t atoll_waitset_add(atoll_handle ws, atoll_handle h, int32_t signals, int64_t key);
+
+ATOLL_IMPORT(atoll_waitset_remove)
+int32_t atoll_waitset_remove(atoll_handle ws, int64_t key);
+
+/* Blocks until an entry's signals are asserted: its key in *key, the
+ * signals in *observed; ATOLL_ETIMEDOUT at the deadline. Level-triggered,
+ * entries taken in turn. */
+ATOLL_IMPORT(atoll_waitset_wait)
+int32_t atoll_waitset_wait(atoll_handle ws, int64_t deadline, int64_t *key,
+                           int32_t *observed);
+
+/* Blocks until atoll_clock_ns() reaches deadline. */
+ATOLL_IMPORT(atoll_sleep_until) int32_t atoll_sleep_until(int64_t deadline);
+
+/* Lets other components run. */
+ATOLL_IMPORT(atoll_yield) void atoll_yield(void);
+
 /* ---- The system ----------------------------------------------------- */
 
 /* Nanoseconds since boot. */
@@ -314,6 +425,15 @@ static inline int64_t atoll_off(const void *p)
 int32_t atoll_log(const char *s);
 /* Formats (output past 255 bytes is cut) and writes to the serial log. */
 int32_t atoll_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Channel messages in this program's memory: send len bytes at buf
+ * with handles hs[0..nh) (nh <= 4); receive into buf (cap bytes) with
+ * the handles into hs[4] (-1 past *nh). Results as atoll_channel_write
+ * and atoll_channel_read. */
+int32_t atoll_channel_send(atoll_handle ch, const void *buf, size_t len,
+                           const atoll_handle *hs, int32_t nh);
+int32_t atoll_channel_recv(atoll_handle ch, void *buf, size_t cap, size_t *len,
+                           atoll_handle hs[4], int32_t *nh);
 
 /* A short name for a result code or a trap kind ("ok", "unreachable"...);
  * "?" for a value outside the lists above. */

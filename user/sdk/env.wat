@@ -67,6 +67,26 @@
   (import "coral" "component_describe"
     (func $c_component_describe (param externref externref i64 i64) (result i32 i64)))
 
+  (import "coral" "handle_rights" (func $c_handle_rights (param externref) (result i32 i32)))
+  (import "coral" "handle_duplicate"
+    (func $c_handle_duplicate (param externref i32) (result i32 externref)))
+  (import "coral" "channel_create" (func $c_channel_create (result i32 externref externref)))
+  (import "coral" "channel_write"
+    (func $c_channel_write (param externref externref i64 i64 externref externref externref
+                                  externref) (result i32)))
+  (import "coral" "channel_read"
+    (func $c_channel_read (param externref externref i64 i64)
+                          (result i32 i64 i32 externref externref externref externref)))
+  (import "coral" "wait_one" (func $c_wait_one (param externref i32 i64) (result i32 i32)))
+  (import "coral" "waitset_create" (func $c_waitset_create (result i32 externref)))
+  (import "coral" "waitset_add"
+    (func $c_waitset_add (param externref externref i32 i64) (result i32)))
+  (import "coral" "waitset_remove" (func $c_waitset_remove (param externref i64) (result i32)))
+  (import "coral" "waitset_wait"
+    (func $c_waitset_wait (param externref i64) (result i32 i64 i32)))
+  (import "coral" "sleep_until" (func $c_sleep_until (param i64) (result i32)))
+  (import "coral" "yield" (func $c_yield))
+
   ;; The C program's memory. 16 pages is the minimum a program linked with
   ;; --initial-memory=1048576 asks for; it may grow up to 1 GiB.
   (memory (export "memory") 16 16384)
@@ -348,4 +368,199 @@
     (if (local.get $st) (then (return (local.get $st))))
     (i64.store (local.get $out) (local.get $v))
     (i32.const 0))
+
+  ;; ---- rights, channels, waiting ----
+
+  ;; 1 if $i is -1 (no handle) or names a live slot of the SDK table: a
+  ;; dropped slot is null, which the kernel would take for "no handle".
+  (func $opt_ok (param $i i32) (result i32)
+    (if (i32.eq (local.get $i) (i32.const -1)) (then (return (i32.const 1))))
+    (if (i32.eqz (call $ok (local.get $i))) (then (return (i32.const 0))))
+    (i32.eqz (ref.is_null (table.get $sdk (local.get $i)))))
+
+  ;; The handle at $i (checked by $opt_ok), null for -1.
+  (func $opt_get (param $i i32) (result externref)
+    (if (result externref) (i32.eq (local.get $i) (i32.const -1))
+      (then (ref.null extern))
+      (else (table.get $sdk (local.get $i)))))
+
+  ;; Stores a handle a message brought (writing its index to $out), or -1
+  ;; for none; 2 when the table is full (the handle is dropped).
+  (func $keep_opt (param $h externref) (param $out i32) (result i32)
+    (if (ref.is_null (local.get $h))
+      (then
+        (i32.store (local.get $out) (i32.const -1))
+        (return (i32.const 0))))
+    (call $keep (local.get $h) (local.get $out)))
+
+  ;; (h, *rights) -> i32
+  (func (export "atoll_handle_rights") (param $h i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $h)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_handle_rights (table.get $sdk (local.get $h)))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i32.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  ;; (h, rights, *handle) -> i32
+  (func (export "atoll_handle_duplicate")
+    (param $h i32) (param $rights i32) (param $out i32) (result i32)
+    (local $st i32) (local $n externref)
+    (if (i32.eqz (i32.and (call $ok (local.get $h)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_handle_duplicate (table.get $sdk (local.get $h)) (local.get $rights))
+    (local.set $n)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $n) (local.get $out)))
+
+  ;; (*end0, *end1) -> i32
+  (func (export "atoll_channel_create") (param $out0 i32) (param $out1 i32) (result i32)
+    (local $st i32) (local $a externref) (local $b externref)
+    (if (i32.eqz (i32.and (call $out_ok (local.get $out0) (i32.const 4))
+                          (call $out_ok (local.get $out1) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_channel_create)
+    (local.set $b)
+    (local.set $a)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (local.set $st (call $keep (local.get $a) (local.get $out0)))
+    (if (local.get $st)
+      (then
+        (drop (call $c_handle_drop (local.get $b)))
+        (return (local.get $st))))
+    (local.set $st (call $keep (local.get $b) (local.get $out1)))
+    (if (local.get $st)
+      (then (drop (call $c_handle_drop (table.get $sdk (i32.load (local.get $out0)))))))
+    (local.get $st))
+
+  ;; (ch, vma, off, len, h0, h1, h2, h3) -> i32; a handle index of -1 is
+  ;; none. Sent handles leave the kernel's space; their slots here become
+  ;; null on success.
+  (func (export "atoll_channel_write")
+    (param $ch i32) (param $vma i32) (param $off i64) (param $len i64)
+    (param $h0 i32) (param $h1 i32) (param $h2 i32) (param $h3 i32) (result i32)
+    (local $st i32)
+    (if (i32.eqz (i32.and (i32.and (call $ok (local.get $ch)) (call $ok (local.get $vma)))
+                          (i32.and (i32.and (call $opt_ok (local.get $h0))
+                                            (call $opt_ok (local.get $h1)))
+                                   (i32.and (call $opt_ok (local.get $h2))
+                                            (call $opt_ok (local.get $h3))))))
+      (then (return (i32.const 1))))
+    (local.set $st
+      (call $c_channel_write (table.get $sdk (local.get $ch)) (table.get $sdk (local.get $vma))
+                             (local.get $off) (local.get $len)
+                             (call $opt_get (local.get $h0)) (call $opt_get (local.get $h1))
+                             (call $opt_get (local.get $h2)) (call $opt_get (local.get $h3))))
+    (if (i32.eqz (local.get $st))
+      (then
+        (if (i32.ne (local.get $h0) (i32.const -1))
+          (then (table.set $sdk (local.get $h0) (ref.null extern))))
+        (if (i32.ne (local.get $h1) (i32.const -1))
+          (then (table.set $sdk (local.get $h1) (ref.null extern))))
+        (if (i32.ne (local.get $h2) (i32.const -1))
+          (then (table.set $sdk (local.get $h2) (ref.null extern))))
+        (if (i32.ne (local.get $h3) (i32.const -1))
+          (then (table.set $sdk (local.get $h3) (ref.null extern))))))
+    (local.get $st))
+
+  ;; (ch, vma, off, cap, *len, *nhandles, *h0, *h1, *h2, *h3) -> i32
+  ;; On 0 the handles a message brought are stored (-1 past *nhandles);
+  ;; on 9 (too small) *len is the length the message needs.
+  (func (export "atoll_channel_read")
+    (param $ch i32) (param $vma i32) (param $off i64) (param $cap i64)
+    (param $len i32) (param $nh i32)
+    (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32) (result i32)
+    (local $st i32) (local $l i64) (local $n i32)
+    (local $a externref) (local $b externref) (local $c externref) (local $d externref)
+    (if (i32.eqz (i32.and
+          (i32.and (i32.and (call $ok (local.get $ch)) (call $ok (local.get $vma)))
+                   (i32.and (call $out_ok (local.get $len) (i32.const 8))
+                            (call $out_ok (local.get $nh) (i32.const 4))))
+          (i32.and (i32.and (call $out_ok (local.get $o0) (i32.const 4))
+                            (call $out_ok (local.get $o1) (i32.const 4)))
+                   (i32.and (call $out_ok (local.get $o2) (i32.const 4))
+                            (call $out_ok (local.get $o3) (i32.const 4))))))
+      (then (return (i32.const 1))))
+    (call $c_channel_read (table.get $sdk (local.get $ch)) (table.get $sdk (local.get $vma))
+                          (local.get $off) (local.get $cap))
+    (local.set $d)
+    (local.set $c)
+    (local.set $b)
+    (local.set $a)
+    (local.set $n)
+    (local.set $l)
+    (local.set $st)
+    (if (i32.eq (local.get $st) (i32.const 9))
+      (then (i64.store (local.get $len) (local.get $l))))
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $len) (local.get $l))
+    (i32.store (local.get $nh) (local.get $n))
+    (local.set $st (call $keep_opt (local.get $a) (local.get $o0)))
+    (local.set $st (i32.or (local.get $st) (call $keep_opt (local.get $b) (local.get $o1))))
+    (local.set $st (i32.or (local.get $st) (call $keep_opt (local.get $c) (local.get $o2))))
+    (i32.or (local.get $st) (call $keep_opt (local.get $d) (local.get $o3))))
+
+  ;; (h, signals, deadline, *observed) -> i32
+  (func (export "atoll_wait_one")
+    (param $h i32) (param $signals i32) (param $deadline i64) (param $out i32) (result i32)
+    (local $st i32) (local $v i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $h)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_wait_one (table.get $sdk (local.get $h)) (local.get $signals) (local.get $deadline))
+    (local.set $v)
+    (local.set $st)
+    (i32.store (local.get $out) (local.get $v))
+    (local.get $st))
+
+  ;; (*handle) -> i32
+  (func (export "atoll_waitset_create") (param $out i32) (result i32)
+    (local $st i32) (local $h externref)
+    (if (i32.eqz (call $out_ok (local.get $out) (i32.const 4)))
+      (then (return (i32.const 1))))
+    (call $c_waitset_create)
+    (local.set $h)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $h) (local.get $out)))
+
+  ;; (ws, h, signals, key) -> i32
+  (func (export "atoll_waitset_add")
+    (param $ws i32) (param $h i32) (param $signals i32) (param $key i64) (result i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $ws)) (call $ok (local.get $h))))
+      (then (return (i32.const 1))))
+    (call $c_waitset_add (table.get $sdk (local.get $ws)) (table.get $sdk (local.get $h))
+                         (local.get $signals) (local.get $key)))
+
+  ;; (ws, key) -> i32
+  (func (export "atoll_waitset_remove") (param $ws i32) (param $key i64) (result i32)
+    (if (i32.eqz (call $ok (local.get $ws))) (then (return (i32.const 1))))
+    (call $c_waitset_remove (table.get $sdk (local.get $ws)) (local.get $key)))
+
+  ;; (ws, deadline, *key, *observed) -> i32
+  (func (export "atoll_waitset_wait")
+    (param $ws i32) (param $deadline i64) (param $okey i32) (param $oobs i32) (result i32)
+    (local $st i32) (local $k i64) (local $v i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $ws))
+                          (i32.and (call $out_ok (local.get $okey) (i32.const 8))
+                                   (call $out_ok (local.get $oobs) (i32.const 4)))))
+      (then (return (i32.const 1))))
+    (call $c_waitset_wait (table.get $sdk (local.get $ws)) (local.get $deadline))
+    (local.set $v)
+    (local.set $k)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $okey) (local.get $k))
+    (i32.store (local.get $oobs) (local.get $v))
+    (i32.const 0))
+
+  (func (export "atoll_sleep_until") (param $deadline i64) (result i32)
+    (call $c_sleep_until (local.get $deadline)))
+
+  (func (export "atoll_yield")
+    (call $c_yield))
 )

@@ -79,6 +79,23 @@ extern "C" {
     pub fn atoll_component_info(component: i32, key: i32, value: *mut i64) -> i32;
     pub fn atoll_component_describe(component: i32, vma: i32, off: i64, len: i64,
                                     written: *mut i64) -> i32;
+    // Rights, channels and waiting (atoll.h says what each promises); a
+    // handle argument of -1 is none.
+    pub fn atoll_handle_rights(h: i32, rights: *mut i32) -> i32;
+    pub fn atoll_handle_duplicate(h: i32, rights: i32, out: *mut i32) -> i32;
+    pub fn atoll_channel_create(end0: *mut i32, end1: *mut i32) -> i32;
+    pub fn atoll_channel_write(ch: i32, vma: i32, off: i64, len: i64, h0: i32, h1: i32,
+                               h2: i32, h3: i32) -> i32;
+    pub fn atoll_channel_read(ch: i32, vma: i32, off: i64, cap: i64, len: *mut i64,
+                              nhandles: *mut i32, h0: *mut i32, h1: *mut i32, h2: *mut i32,
+                              h3: *mut i32) -> i32;
+    pub fn atoll_wait_one(h: i32, signals: i32, deadline: i64, observed: *mut i32) -> i32;
+    pub fn atoll_waitset_create(out: *mut i32) -> i32;
+    pub fn atoll_waitset_add(ws: i32, h: i32, signals: i32, key: i64) -> i32;
+    pub fn atoll_waitset_remove(ws: i32, key: i64) -> i32;
+    pub fn atoll_waitset_wait(ws: i32, deadline: i64, key: *mut i64, observed: *mut i32) -> i32;
+    pub fn atoll_sleep_until(deadline: i64) -> i32;
+    pub fn atoll_yield();
 }
 
 // The numbers of the coral interface, as user/sdk/atoll.h has them
@@ -89,11 +106,32 @@ pub const EINVAL: i32 = 1; // invalid parameters; nothing changed
 pub const EINTERNAL: i32 = 2; // out of memory, or a limit reached
 pub const EUNKNOWN: i32 = 3;
 pub const ETRAPPED: i32 = 4; // component_call: the callee trapped
+pub const ERIGHTS: i32 = 5; // a handle lacks a right the call needs
+pub const EWOULDBLOCK: i32 = 6; // a channel's queue is full (write) or empty (read)
+pub const EPEER: i32 = 7; // the channel's other endpoint is closed
+pub const ETIMEDOUT: i32 = 8; // the deadline passed first
+pub const ETOOSMALL: i32 = 9; // the buffer is smaller than the message
 /// Handle kinds (enum atoll_kind).
 pub const KIND_INVALID: i32 = 0;
 pub const KIND_VMA: i32 = 1;
 pub const KIND_MODULE: i32 = 2;
 pub const KIND_COMPONENT: i32 = 3;
+pub const KIND_CHANNEL: i32 = 4;
+pub const KIND_WAITSET: i32 = 5;
+/// Rights (enum atoll_right).
+pub const RIGHT_READ: i32 = 1;
+pub const RIGHT_WRITE: i32 = 2;
+pub const RIGHT_TRANSFER: i32 = 4;
+pub const RIGHT_DUPLICATE: i32 = 8;
+pub const RIGHT_WAIT: i32 = 16;
+pub const RIGHT_CONTROL: i32 = 32;
+/// Signals (enum atoll_signal).
+pub const SIGNAL_READABLE: i32 = 1;
+pub const SIGNAL_WRITABLE: i32 = 2;
+pub const SIGNAL_PEER_CLOSED: i32 = 4;
+pub const SIGNAL_ENDED: i32 = 8;
+/// A deadline that never passes.
+pub const FOREVER: i64 = -1;
 /// atoll_component_status's states (user/sdk/atoll.h, enum atoll_state).
 pub const STATE_IDLE: i32 = 0; // value: the last started call's result or add's index
 pub const STATE_RUNNING: i32 = 1; // a started call or add is queued or running
@@ -131,6 +169,8 @@ pub const INFO_SELF_ID: i32 = 7;
 pub const INFO_RESERVE: i32 = 8;
 pub const INFO_RESERVE_LOW: i32 = 9;
 pub const INFO_KERNEL_KEPT: i32 = 10;
+pub const INFO_OBJECTS: i32 = 11;
+pub const INFO_MESSAGES: i32 = 12;
 /// userboot's grants (program_abi.h, ATOLL_BOOT_GRANT_*).
 pub const BOOT_GRANT_SCREEN: i32 = 0;
 pub const BOOT_GRANT_PROGRAMS: i32 = 1;

@@ -1,0 +1,275 @@
+/*
+ * Channels (see channel.h).
+ *
+ * ipc_lock (kern/wait.h) guards every endpoint's queue, peer link and
+ * flags, and the lists below. Guest bytes are copied outside it: into a
+ * new message before it is queued, out of one after it is taken.
+ *
+ * Closing endpoints and collecting cycles of them: kern/channel_close.c.
+ */
+#include "kern/channel_impl.h"
+
+#include "kern/account.h"
+#include "kern/component.h"
+#include "kern/reserve.h"
+#include "kern/vma.h"
+#include "lib/string.h"
+#include "mm/heap.h"
+
+struct endpoint *channel_all;
+uint64_t channel_queued;
+
+static struct endpoint *ep_new(struct account *acct)
+{
+    if (acct && !account_charge(acct, sizeof(struct endpoint)))
+        return NULL;
+    struct endpoint *e = kzalloc(sizeof *e);
+    if (!e) {
+        if (acct)
+            account_credit(acct, sizeof *e);
+        return NULL;
+    }
+    kobj_init(&e->k, KOBJ_CHANNEL, &channel_ep_ops);
+    e->acct = acct ? account_get(acct) : NULL;
+    return e;
+}
+
+int channel_create(struct account *acct, struct kobj **a, struct kobj **b)
+{
+    struct endpoint *x = ep_new(acct), *y = ep_new(acct);
+    if (!x || !y) {
+        if (x)
+            kobj_put(&x->k);
+        if (y)
+            kobj_put(&y->k);
+        return CORAL_EINTERNAL;
+    }
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    x->peer = y;
+    y->peer = x;
+    for (struct endpoint *e = x; e; e = e == x ? y : NULL) {
+        e->all_next = channel_all;
+        if (channel_all)
+            channel_all->all_prev = e;
+        channel_all = e;
+    }
+    update_writable_locked(x);
+    update_writable_locked(y);
+    spin_unlock_irqrestore(&ipc_lock, f);
+    *a = &x->k;
+    *b = &y->k;
+    return CORAL_OK;
+}
+
+/* Checks the handles a message is to carry: live in c's space, movable,
+ * each named once, not the endpoint written on. The objects, with a
+ * reference each, go to objs. */
+static int decode_handles(struct component *c, struct kobj *ch, const handle_t *hs, uint32_t nh,
+                          struct kobj **objs, uint32_t *rights, uint32_t *n)
+{
+    int status = CORAL_OK;
+    *n = 0;
+    for (uint32_t i = 0; i < nh && !status; i++) {
+        if (hs[i] == HANDLE_NULL)
+            continue;
+        for (uint32_t j = 0; j < i; j++)
+            if (hs[j] == hs[i])
+                status = CORAL_EINVAL;
+        struct kobj *o;
+        if (!status)
+            status = component_handle_get(c, hs[i], KOBJ_INVALID, RIGHT_TRANSFER, &o,
+                                          &rights[*n]);
+        if (!status && o == ch) {
+            kobj_put(o);
+            status = CORAL_EINVAL;
+        }
+        if (!status)
+            objs[(*n)++] = o;
+    }
+    if (status)
+        while (*n)
+            kobj_put(objs[--*n]);
+    return status;
+}
+
+/* Queues m at e's peer and moves its handles out of c's space in one
+ * step: either it is queued and the slots hs are gone, or neither (the
+ * caller frees m). The message counts its handles before the slots go,
+ * so that no object sees its count touch zero on the way. Lock order:
+ * c->lock, then ipc_lock (a slot's drop takes ipc_lock in its
+ * callbacks, so the slots go after it is released). */
+static int send(struct component *c, struct endpoint *e, struct msg *m, const handle_t *hs,
+                uint32_t nh)
+{
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    int status = CORAL_OK;
+    for (uint32_t i = 0, k = 0; i < nh && !status; i++)
+        if (hs[i] != HANDLE_NULL &&
+            handle_get(&c->handles, hs[i], KOBJ_INVALID, NULL) != m->h[k++])
+            status = CORAL_EINVAL;      /* dropped meanwhile */
+    if (!status) {
+        spin_lock_irqs_off(&ipc_lock);
+        struct endpoint *p = e->peer;
+        status = !p || p->closed ? CORAL_EPEER
+                 : !has_room_locked(p, m->len) ? CORAL_EWOULDBLOCK : CORAL_OK;
+        if (!status) {
+            for (uint32_t i = 0; i < m->nh; i++) {
+                kobj_handle_add(m->h[i]);
+                if (is_endpoint(m->h[i]))
+                    ((struct endpoint *)m->h[i])->inflight++;
+            }
+            *(p->tail ? &p->tail->next : &p->head) = m;
+            p->tail = m;
+            p->nmsgs++;
+            p->bytes += m->len;
+            channel_queued++;
+            kobj_signal_locked(&p->k, 0, SIGNAL_READABLE);
+            update_writable_locked(e);
+        }
+        spin_unlock_irqs_off(&ipc_lock);
+    }
+    if (!status)
+        for (uint32_t i = 0; i < nh; i++)
+            if (hs[i] != HANDLE_NULL)
+                handle_drop(&c->handles, hs[i]);
+    spin_unlock_irqrestore(&c->lock, f);
+    return status;
+}
+
+int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t off,
+                  int64_t len, const handle_t *hs, uint32_t nh)
+{
+    struct endpoint *e = (struct endpoint *)ch;
+    if (nh > CHANNEL_MSG_HANDLES || len < 0 || (uint64_t)len > CHANNEL_MSG_MAX ||
+        !(src->access & VMA_READ) || !vma_range_ok(vma_size(src), off, len))
+        return CORAL_EINVAL;
+    struct kobj *objs[CHANNEL_MSG_HANDLES];
+    uint32_t rights[CHANNEL_MSG_HANDLES], n;
+    int status = decode_handles(c, ch, hs, nh, objs, rights, &n);
+    if (status)
+        return status;
+
+    /* A look first, so that a full queue costs no allocation. */
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    struct endpoint *p = e->peer;
+    status = !p || p->closed ? CORAL_EPEER
+             : !has_room_locked(p, (uint32_t)len) ? CORAL_EWOULDBLOCK : CORAL_OK;
+    spin_unlock_irqrestore(&ipc_lock, f);
+
+    size_t size = msg_size((uint32_t)len);
+    struct msg *m = NULL;
+    if (!status && c->areas && !account_charge(c->areas, size))
+        status = CORAL_EINTERNAL;
+    if (!status) {
+        if (reserve_guest_claim(size)) {
+            m = kmalloc(size);
+            reserve_guest_done(size);
+        }
+        if (!m) {
+            if (c->areas)
+                account_credit(c->areas, size);
+            status = CORAL_EINTERNAL;
+        }
+    }
+    if (status) {
+        while (n)
+            kobj_put(objs[--n]);
+        return status;
+    }
+    memset(m, 0, sizeof *m);
+    m->acct = c->areas ? account_get(c->areas) : NULL;
+    m->len = (uint32_t)len;
+    memcpy(m->data, vma_base(src) + off, (size_t)len);
+
+    for (uint32_t i = 0; i < n; i++) {
+        m->h[i] = objs[i];
+        m->rights[i] = rights[i];
+    }
+    m->nh = n;
+    status = send(c, e, m, hs, nh);
+    if (status) {
+        m->nh = 0;
+        while (n)
+            kobj_put(objs[--n]);
+        channel_free_msgs(m);
+    }
+    return status;
+}
+
+/* Takes the oldest message off e and makes its handles in c's space, in
+ * one step under c->lock and ipc_lock: a message is never off every
+ * queue while its handles are in no space, so a collection can never
+ * take what it carries for garbage. *status: CORAL_OK with the message
+ * (its bytes still to copy, its references and counts still to put),
+ * or why not. */
+static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, uint64_t *len,
+                        handle_t *out, int *status)
+{
+    struct msg *m = NULL;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    for (;;) {
+        spin_lock_irqs_off(&ipc_lock);
+        struct msg *head = e->head;
+        uint32_t nh = head ? head->nh : 0;
+        spin_unlock_irqs_off(&ipc_lock);
+        /* Room for its handles first, outside ipc_lock: it may allocate. */
+        if (c->state == COMPONENT_DEAD || !handle_room(&c->handles, nh)) {
+            *status = CORAL_EINTERNAL;
+            break;
+        }
+        spin_lock_irqs_off(&ipc_lock);
+        if (e->head != head) {          /* another reader came first */
+            spin_unlock_irqs_off(&ipc_lock);
+            continue;
+        }
+        if (!head) {
+            *status = e->peer && !e->peer->closed ? CORAL_EWOULDBLOCK : CORAL_EPEER;
+        } else if (head->len > (uint64_t)cap) {
+            *len = head->len;
+            *status = CORAL_ETOOSMALL;
+        } else {
+            m = head;
+            e->head = m->next;
+            if (!e->head)
+                e->tail = NULL;
+            m->next = NULL;
+            e->nmsgs--;
+            e->bytes -= m->len;
+            channel_queued--;
+            if (!e->head)
+                kobj_signal_locked(&e->k, SIGNAL_READABLE, 0);
+            if (e->peer)
+                update_writable_locked(e->peer);
+            for (uint32_t i = 0; i < m->nh; i++)
+                out[i] = handle_make(&c->handles, m->h[i], m->rights[i]);
+            *status = CORAL_OK;
+        }
+        spin_unlock_irqs_off(&ipc_lock);
+        break;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return m;
+}
+
+int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t off,
+                 int64_t cap, uint64_t *len, uint32_t *nh, handle_t *out)
+{
+    struct endpoint *e = (struct endpoint *)ch;
+    *len = 0;
+    *nh = 0;
+    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
+        out[i] = HANDLE_NULL;
+    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(vma_size(dst), off, cap))
+        return CORAL_EINVAL;
+    int status;
+    struct msg *m = take(c, e, cap, len, out, &status);
+    if (!m)
+        return status;
+    memcpy(vma_base(dst) + off, m->data, m->len);
+    *len = m->len;
+    *nh = m->nh;
+    /* The slots hold their own reference and count now: the message's go. */
+    channel_free_msgs(m);
+    return CORAL_OK;
+}
+

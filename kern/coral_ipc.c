@@ -1,0 +1,198 @@
+/*
+ * The IPC calls of the coral module (see coral_impl.h): handle rights and
+ * duplication, channels, waiting, sleeping. Each decodes every argument
+ * (handles in the caller's space, with the rights the call needs), then
+ * acts through kern/channel.h, kern/wait.h and kern/waitset.h.
+ */
+#include "kern/coral_impl.h"
+
+#include "kern/channel.h"
+#include "kern/thread.h"
+#include "kern/wait.h"
+#include "kern/waitset.h"
+
+/* A deadline as guests give it: a clock_ns value; negative ones (-1 by
+ * convention) never pass. */
+static uint64_t deadline_arg(uint64_t v)
+{
+    return (int64_t)v < 0 ? WAIT_FOREVER : v;
+}
+
+int sys_handle_rights(void *env, uint64_t *vals)
+{
+    struct kobj *o;
+    uint32_t rights = 0;
+    int st = component_handle_get(env, arg_handle(vals, 0), KOBJ_INVALID, 0, &o, &rights);
+    release(o);
+    vals[0] = (uint32_t)st;
+    vals[1] = st ? 0 : rights;
+    return 0;
+}
+
+int sys_handle_duplicate(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct kobj *o;
+    uint32_t have = 0, want = (uint32_t)vals[1];
+    int st = component_handle_get(c, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_DUPLICATE, &o,
+                                  &have);
+    if (!st && (want & ~have))
+        st = CORAL_ERIGHTS;         /* a duplicate never gains a right */
+    handle_t h = HANDLE_NULL;
+    if (!st) {
+        h = component_handle_make(c, o, want);
+        if (h == HANDLE_NULL)
+            st = CORAL_EINTERNAL;
+    }
+    release(o);
+    vals[0] = (uint32_t)st;
+    vals[1] = h;
+    return 0;
+}
+
+int sys_channel_create(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct kobj *a, *b;
+    vals[1] = vals[2] = HANDLE_NULL;
+    int st = channel_create(c->areas, &a, &b);
+    if (st) {
+        vals[0] = (uint32_t)st;
+        return 0;
+    }
+    handle_t ha = component_handle_make(c, a, RIGHTS_ALL);
+    handle_t hb = ha == HANDLE_NULL ? HANDLE_NULL : component_handle_make(c, b, RIGHTS_ALL);
+    if (hb == HANDLE_NULL && ha != HANDLE_NULL)
+        component_handle_drop(c, ha);
+    kobj_put(a);
+    kobj_put(b);
+    vals[0] = hb == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
+    vals[1] = hb == HANDLE_NULL ? HANDLE_NULL : ha;
+    vals[2] = hb;
+    return 0;
+}
+
+int sys_channel_write(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct kobj *ch;
+    struct vma *v;
+    int st = arg(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_WRITE, &ch);
+    int st2 = arg(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_READ, &v);
+    st = st ? st : st2;
+    handle_t hs[CHANNEL_MSG_HANDLES];
+    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
+        hs[i] = arg_handle(vals, 4 + (int)i);
+    if (!st)
+        st = channel_write(c, ch, v, (int64_t)vals[2], (int64_t)vals[3], hs,
+                           CHANNEL_MSG_HANDLES);
+    release(ch);
+    release(v);
+    vals[0] = (uint32_t)st;
+    return 0;
+}
+
+int sys_channel_read(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct kobj *ch;
+    struct vma *v;
+    int st = arg(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_READ, &ch);
+    int st2 = arg(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, &v);
+    st = st ? st : st2;
+    uint64_t len = 0;
+    uint32_t nh = 0;
+    handle_t out[CHANNEL_MSG_HANDLES] = { 0 };
+    if (!st)
+        st = channel_read(c, ch, v, (int64_t)vals[2], (int64_t)vals[3], &len, &nh, out);
+    release(ch);
+    release(v);
+    vals[0] = (uint32_t)st;
+    vals[1] = len;
+    vals[2] = nh;
+    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
+        vals[3 + i] = out[i];
+    return 0;
+}
+
+int sys_wait_one(void *env, uint64_t *vals)
+{
+    struct kobj *o;
+    uint32_t observed = 0;
+    int st = arg(env, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_WAIT, &o);
+    if (!st)
+        st = wait_one(o, (uint32_t)vals[1], deadline_arg(vals[2]), &observed);
+    release(o);
+    vals[0] = (uint32_t)st;
+    vals[1] = observed;
+    return 0;
+}
+
+int sys_waitset_create(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct waitset *ws = waitset_new(c->areas);
+    if (!ws) {
+        vals[0] = CORAL_EINTERNAL;
+        vals[1] = HANDLE_NULL;
+        return 0;
+    }
+    give(c, (struct kobj *)ws, vals);
+    return 0;
+}
+
+int sys_waitset_add(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct waitset *ws;
+    struct kobj *o;
+    int st = arg(c, arg_handle(vals, 0), KOBJ_WAITSET, RIGHT_WRITE, &ws);
+    int st2 = arg(c, arg_handle(vals, 1), KOBJ_INVALID, RIGHT_WAIT, &o);
+    st = st ? st : st2;
+    if (!st)
+        st = waitset_add(ws, o, (uint32_t)vals[2], vals[3]);
+    release(ws);
+    release(o);
+    vals[0] = (uint32_t)st;
+    return 0;
+}
+
+int sys_waitset_remove(void *env, uint64_t *vals)
+{
+    struct waitset *ws;
+    int st = arg(env, arg_handle(vals, 0), KOBJ_WAITSET, RIGHT_WRITE, &ws);
+    if (!st)
+        st = waitset_remove(ws, vals[1]);
+    release(ws);
+    vals[0] = (uint32_t)st;
+    return 0;
+}
+
+int sys_waitset_wait(void *env, uint64_t *vals)
+{
+    struct waitset *ws;
+    uint64_t key = 0;
+    uint32_t observed = 0;
+    int st = arg(env, arg_handle(vals, 0), KOBJ_WAITSET, RIGHT_WAIT, &ws);
+    if (!st)
+        st = waitset_wait(ws, deadline_arg(vals[1]), &key, &observed);
+    release(ws);
+    vals[0] = (uint32_t)st;
+    vals[1] = key;
+    vals[2] = observed;
+    return 0;
+}
+
+int sys_sleep_until(void *env, uint64_t *vals)
+{
+    (void)env;
+    vals[0] = (uint32_t)wait_sleep_until(deadline_arg(vals[0]));
+    return 0;
+}
+
+int sys_yield(void *env, uint64_t *vals)
+{
+    (void)env, (void)vals;
+    thread_yield();
+    return 0;
+}

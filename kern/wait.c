@@ -1,0 +1,86 @@
+/* Signals and waiting (see wait.h). */
+#include "kern/wait.h"
+
+#include "base/clock.h"
+#include "kern/component.h"
+#include "kern/thread.h"
+#include "kern/waitset.h"
+
+spinlock_t ipc_lock = SPINLOCK_INIT;
+
+void watch_add_locked(struct watch *w)
+{
+    w->next = w->obj->watchers;
+    w->obj->watchers = w;
+}
+
+void watch_remove_locked(struct watch *w)
+{
+    for (struct watch **p = &w->obj->watchers; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            break;
+        }
+    w->next = NULL;
+}
+
+void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
+{
+    uint32_t now = (o->signals & ~clear) | set;
+    o->signals = now;
+    for (struct watch *w = o->watchers; w; w = w->next) {
+        if (!(w->mask & now))
+            continue;
+        if (w->thread)
+            thread_wake(w->thread);
+        else
+            waitset_ready_locked(w->ws, w);
+    }
+}
+
+void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set)
+{
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    kobj_signal_locked(o, clear, set);
+    spin_unlock_irqrestore(&ipc_lock, f);
+}
+
+int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
+{
+    struct watch w = { .obj = o, .mask = mask, .thread = thread_current() };
+    int status;
+    /* Interrupts stay off from the look to the block (one CPU): a change
+     * of signals cannot fall in between. */
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    watch_add_locked(&w);
+    for (;;) {
+        if (o->signals & mask) {
+            status = CORAL_OK;
+            break;
+        }
+        if (thread_should_stop()) {
+            status = CORAL_EINTERNAL;
+            break;
+        }
+        if (deadline != WAIT_FOREVER && clock_ns() >= deadline) {
+            status = CORAL_ETIMEDOUT;
+            break;
+        }
+        spin_unlock_irqs_off(&ipc_lock);
+        thread_block_until(deadline);
+        spin_lock_irqs_off(&ipc_lock);
+    }
+    watch_remove_locked(&w);
+    *observed = o->signals;
+    spin_unlock_irqrestore(&ipc_lock, f);
+    return status;
+}
+
+int wait_sleep_until(uint64_t deadline)
+{
+    uint64_t f = irq_save();
+    while (!thread_should_stop() && (deadline == WAIT_FOREVER || clock_ns() < deadline))
+        thread_block_until(deadline);
+    irq_restore(f);
+    return thread_should_stop() ? CORAL_EINTERNAL : CORAL_OK;
+}
