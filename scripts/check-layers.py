@@ -14,7 +14,9 @@ include and by call; docs/architecture.md draws the same order:
   kern/wasm_host.c implements) and the C routines of lib/. Inside it, a
   pipeline stage includes only itself and the stages before it (STAGES,
   the order of docs/engine.md's table); the public headers at the top of
-  wasm/ come first.
+  wasm/ come first. Calls between its objects follow the same order, but
+  for the decoder handing each function body to the validator (HANDOFFS):
+  a helper that both use lives in a stage below both.
 - Calls are read from the kernel's objects (nm): a symbol an object uses
   must be defined by an object of its own layer or a lower one. Layers
   that must reach upward do it through a hook the upper layer registers
@@ -39,6 +41,10 @@ ENTRIES = {"kmain"}
 GENERATED = {"gen": "dev"}
 # The engine's folders in include order ("" is wasm/ itself: wasm.h, host.h).
 STAGES = ["", "core", "decode", "validate", "x64", "runtime", "compile"]
+# Decoding and validation are one pass: the decoder calls the validator on
+# each body and frees its state, the only calls to a later stage. Nothing
+# else may: a decoder helper defined in the validator makes a cycle.
+HANDOFFS = {"wasm_validate_func", "wasm_vstate_free"}
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
@@ -153,15 +159,53 @@ def check_calls(build):
     return passed, failures
 
 
+def check_stage_calls(build):
+    """The engine's objects call only their own stage and earlier ones."""
+    kobj = os.path.join(build, "kernel")
+    wobj = os.path.join(kobj, "wasm")
+    if not os.path.isdir(wobj):
+        return 0, ["no engine objects in %s: build the kernel first" % wobj]
+    objects = {}
+    for dirpath, _, files in os.walk(wobj):
+        for f in files:
+            if not f.endswith(".o"):
+                continue
+            rel = os.path.relpath(os.path.join(dirpath, f), kobj)   # wasm/<stage>/x.c.o
+            source = rel[:-2]
+            if not os.path.exists(os.path.join(ROOT, source)):
+                continue                    # stale: its source moved or went
+            stage = stage_of(source)
+            if stage is None:
+                return 0, ["%s: engine folder not in STAGES" % source]
+            objects[source] = (stage, symbols(os.path.join(dirpath, f)))
+    where = {}
+    for source, (stage, (defined, _)) in objects.items():
+        for sym in defined:
+            where.setdefault(sym, (stage, source))
+    passed, failures = 0, []
+    for source, (stage, (_, undefined)) in sorted(objects.items()):
+        for sym in sorted(undefined):
+            if sym not in where:
+                continue                    # lib/ or the host interface
+            theirs, their_source = where[sym]
+            if STAGES.index(theirs) <= STAGES.index(stage) or sym in HANDOFFS:
+                passed += 1
+            else:
+                failures.append("%s calls %s, defined in %s, a later stage of the engine"
+                                % (source, sym, their_source))
+    return passed, failures
+
+
 def main(argv):
     root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     build = argv[1] if len(argv) > 1 else os.path.join(root, "build")
     p1, f1 = check_includes(root)
     p2, f2 = check_calls(build)
-    for line in f1 + f2:
+    p3, f3 = check_stage_calls(build)
+    for line in f1 + f2 + f3:
         print("layers: " + line)
-    print("%d passed, %d failed" % (p1 + p2, len(f1) + len(f2)))
-    return 1 if f1 or f2 else 0
+    print("%d passed, %d failed" % (p1 + p2 + p3, len(f1) + len(f2) + len(f3)))
+    return 1 if f1 or f2 or f3 else 0
 
 
 if __name__ == "__main__":

@@ -125,22 +125,17 @@ static void skip(struct cc *c, const struct wasm_opinfo *oi)
     }
 }
 
-/* Dispatch: a handler per instruction kind, in two tables: live code
- * goes to the kind's handler; dead code (after an unconditional branch,
- * to its block's end) only to control flow, which ends it and consumes
- * side entries, every other kind just skipping immediates. One-byte
- * opcodes are dispatched from per-byte tables made from these
- * (make_dispatch). */
+/* Dispatch: the CLASS column of opcodes.def names the handler family of
+ * every instruction, so the tables below are read from it, not guessed.
+ * Live code goes to the class's handler; dead code (after an
+ * unconditional branch, to its block's end) only to control flow, which
+ * ends it and consumes side entries, every other class just skipping
+ * immediates. One-byte opcodes and 0xfd codes are dispatched from
+ * per-code tables made from these once per compile (make_dispatch). */
 static bool illegal(struct cc *c, const struct wasm_opinfo *oi)
 {
     (void)oi;
     return cc_fail(c, "unknown opcode");
-}
-
-static bool simd(struct cc *c, const struct wasm_opinfo *oi)
-{
-    (void)oi;
-    return cc_fail(c, "SIMD instruction outside the 0xfd table");
 }
 
 static bool dead(struct cc *c, const struct wasm_opinfo *oi)
@@ -149,121 +144,72 @@ static bool dead(struct cc *c, const struct wasm_opinfo *oi)
     return true;
 }
 
-/* A fixed signature, no immediate: float if it touches a float (the
- * integer-only rows have no float operand). */
-static bool simple(struct cc *c, const struct wasm_opinfo *oi)
+/* Control flow has a handler per kind: their immediates, side entries
+ * and effect on the control stack all differ. */
+static const cc_handler control[WASM_K_SELECT_T + 1] = {
+    [WASM_K_UNREACHABLE] = cc_k_unreachable, [WASM_K_NOP] = cc_k_nop,
+    [WASM_K_BLOCK] = cc_k_block, [WASM_K_LOOP] = cc_k_block,
+    [WASM_K_IF] = cc_k_if, [WASM_K_ELSE] = cc_k_else,
+    [WASM_K_END] = cc_k_end, [WASM_K_BR] = cc_k_br,
+    [WASM_K_BR_IF] = cc_k_br_if, [WASM_K_BR_TABLE] = cc_k_br_table,
+    [WASM_K_RETURN] = cc_k_return, [WASM_K_CALL] = cc_k_call,
+    [WASM_K_CALL_INDIRECT] = cc_k_call_indirect, [WASM_K_DROP] = cc_k_drop,
+    [WASM_K_SELECT] = cc_k_select, [WASM_K_SELECT_T] = cc_k_select,
+};
+
+static cc_handler control_handler(uint8_t kind)
 {
-    if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
-        oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
-        return cc_float(c, oi);
-    return cc_int(c, oi);
+    if (kind < sizeof control / sizeof *control && control[kind])
+        return control[kind];
+    return illegal;      /* a CTL row of a kind with no handler here */
 }
 
-#define CONTROL_KINDS                                                        \
-    [WASM_K_UNREACHABLE] = cc_k_unreachable, [WASM_K_NOP] = cc_k_nop,        \
-    [WASM_K_BLOCK] = cc_k_block, [WASM_K_LOOP] = cc_k_block,                 \
-    [WASM_K_IF] = cc_k_if, [WASM_K_ELSE] = cc_k_else,                        \
-    [WASM_K_END] = cc_k_end, [WASM_K_BR] = cc_k_br,                          \
-    [WASM_K_BR_IF] = cc_k_br_if, [WASM_K_BR_TABLE] = cc_k_br_table,          \
-    [WASM_K_RETURN] = cc_k_return, [WASM_K_CALL] = cc_k_call,                \
-    [WASM_K_CALL_INDIRECT] = cc_k_call_indirect, [WASM_K_DROP] = cc_k_drop,  \
-    [WASM_K_SELECT] = cc_k_select, [WASM_K_SELECT_T] = cc_k_select
+/* Class CTL from the class tables (prefixed instructions): the per-code
+ * tables call the kind's handler directly. */
+static bool ctl(struct cc *c, const struct wasm_opinfo *oi)
+{
+    return control_handler(oi->kind)(c, oi);
+}
 
-#define OTHER_KINDS(memacc, mem, set, var, tab, num, flt, simple, simd)      \
-    [WASM_K_MEM] = memacc, [WASM_K_MEMORY_SIZE] = mem,                       \
-    [WASM_K_MEMORY_GROW] = mem, [WASM_K_MEMORY_INIT] = mem,                  \
-    [WASM_K_DATA_DROP] = mem, [WASM_K_MEMORY_COPY] = mem,                    \
-    [WASM_K_MEMORY_FILL] = mem,                                              \
-    [WASM_K_LOCAL_GET] = var, [WASM_K_LOCAL_SET] = set,                      \
-    [WASM_K_LOCAL_TEE] = set, [WASM_K_GLOBAL_GET] = var,                     \
-    [WASM_K_GLOBAL_SET] = var,                                               \
-    [WASM_K_TABLE_GET] = tab, [WASM_K_TABLE_SET] = tab,                      \
-    [WASM_K_TABLE_INIT] = tab, [WASM_K_ELEM_DROP] = tab,                     \
-    [WASM_K_TABLE_COPY] = tab, [WASM_K_TABLE_GROW] = tab,                    \
-    [WASM_K_TABLE_SIZE] = tab, [WASM_K_TABLE_FILL] = tab,                    \
-    [WASM_K_REF_NULL] = tab, [WASM_K_REF_IS_NULL] = tab,                     \
-    [WASM_K_REF_FUNC] = tab,                                                 \
-    [WASM_K_I32_CONST] = num, [WASM_K_I64_CONST] = num,                      \
-    [WASM_K_F32_CONST] = flt, [WASM_K_F64_CONST] = flt,                      \
-    [WASM_K_SIMPLE] = simple,                                                \
-    [WASM_K_LANE] = simd, [WASM_K_MEM_LANE] = simd,                          \
-    [WASM_K_SHUFFLE] = simd, [WASM_K_V128_CONST] = simd
-
-#define NKINDS (WASM_K_TABLE_FILL + 1)
-
-static const cc_handler live_kinds[NKINDS] = {
-    [WASM_K_ILLEGAL] = illegal,
-    CONTROL_KINDS,
-    OTHER_KINDS(cc_k_mem, cc_memory, cc_k_local_set, cc_variable, cc_table, cc_int,
-                cc_float, simple, simd),
+static const cc_handler live_class[WASM_C_COUNT] = {
+    [WASM_C_ILLEGAL] = illegal,       [WASM_C_CTL] = ctl,
+    [WASM_C_VAR] = cc_variable,       [WASM_C_SET] = cc_k_local_set,
+    [WASM_C_MEM] = cc_k_mem,          [WASM_C_MEMORY] = cc_memory,
+    [WASM_C_TAB] = cc_table,          [WASM_C_INT] = cc_int,
+    [WASM_C_FLT] = cc_float,          [WASM_C_VMEM] = cc_simd_mem,
+    [WASM_C_VINT] = cc_simd_int,      [WASM_C_VFLT] = cc_simd_float,
 };
 
-static const cc_handler dead_kinds[NKINDS] = {
-    [WASM_K_ILLEGAL] = illegal,
-    CONTROL_KINDS,
-    OTHER_KINDS(dead, dead, dead, dead, dead, dead, dead, dead, dead),
+static const cc_handler dead_class[WASM_C_COUNT] = {
+    [WASM_C_ILLEGAL] = illegal,       [WASM_C_CTL] = ctl,
+    [WASM_C_VAR] = dead,              [WASM_C_SET] = dead,
+    [WASM_C_MEM] = dead,              [WASM_C_MEMORY] = dead,
+    [WASM_C_TAB] = dead,              [WASM_C_INT] = dead,
+    [WASM_C_FLT] = dead,              [WASM_C_VMEM] = dead,
+    [WASM_C_VINT] = dead,             [WASM_C_VFLT] = dead,
 };
 
-/* The per-byte tables of one-byte opcodes (prefixed ones use the kind
- * tables): the kind's handler, but a fixed-signature instruction goes
- * straight to its class, or to a handler of its own (cc_int_handler). */
-static void make_dispatch(cc_handler *live, cc_handler *dead)
+/* The per-byte tables of one-byte opcodes and the live table of 0xfd
+ * codes (0xfc ones, rare, use the class tables): a control instruction
+ * straight to its kind's handler, and the frequent i32 instructions to
+ * handlers of their own (cc_int_handler). Dead 0xfd code needs no table:
+ * none of it is control flow. */
+static void make_dispatch(cc_handler *live, cc_handler *dead, cc_handler *fd)
 {
     for (unsigned b = 0; b < 256; b++) {
         const struct wasm_opinfo *oi = &wasm_ops_base[b];
-        unsigned k = oi->kind < NKINDS ? oi->kind : WASM_K_ILLEGAL;
-        live[b] = live_kinds[k];
-        dead[b] = dead_kinds[k];
-        if (k != WASM_K_SIMPLE)
+        if (oi->cls == WASM_C_CTL) {
+            live[b] = dead[b] = control_handler(oi->kind);
             continue;
-        if (oi->push == WASM_F32 || oi->push == WASM_F64 ||
-            oi->pop[0] == WASM_F32 || oi->pop[0] == WASM_F64)
-            live[b] = cc_float;
-        else
-            live[b] = cc_int_handler(oi->op) ? cc_int_handler(oi->op) : cc_int;
+        }
+        live[b] = live_class[oi->cls];
+        dead[b] = dead_class[oi->cls];
+        if (oi->cls == WASM_C_INT && cc_int_handler(oi->op))
+            live[b] = cc_int_handler(oi->op);
     }
-}
-
-/* The 0xfd table: memory instructions and v128.const to compile_simd_mem.c,
- * the f32x4, f64x2 and float-to-int ones to compile_simd_float.c, the
- * other instructions to compile_simd_int.c (compile.h). Decided once from
- * the names, not per instruction. */
-static bool starts(const char *s, const char *prefix)
-{
-    while (*prefix)
-        if (*s++ != *prefix++)
-            return false;
-    return true;
-}
-
-static bool simd_float_name(const char *n)
-{
-    static const char *const conv[] = {
-        "i32x4.trunc_sat_f32x4_s", "i32x4.trunc_sat_f32x4_u",
-        "i32x4.trunc_sat_f64x2_s_zero", "i32x4.trunc_sat_f64x2_u_zero",
-    };
-    if (starts(n, "f32x4.") || starts(n, "f64x2."))
-        return true;
-    for (unsigned i = 0; i < sizeof conv / sizeof *conv; i++)
-        if (starts(n, conv[i]) && starts(conv[i], n))      /* equal */
-            return true;
-    return false;
-}
-
-static void make_simd_dispatch(cc_handler *live)
-{
     for (unsigned k = 0; k < 256; k++) {
         const struct wasm_opinfo *oi = &wasm_ops_fd[k];
-        switch (oi->kind) {
-        case WASM_K_MEM: case WASM_K_MEM_LANE: case WASM_K_V128_CONST:
-            live[k] = cc_simd_mem;
-            break;
-        case WASM_K_SIMPLE: case WASM_K_LANE: case WASM_K_SHUFFLE:
-            live[k] = simd_float_name(oi->name) ? cc_simd_float : cc_simd_int;
-            break;
-        default:
-            live[k] = illegal;
-        }
+        fd[k] = oi->cls == WASM_C_CTL ? control_handler(oi->kind) : live_class[oi->cls];
     }
 }
 
@@ -414,10 +360,8 @@ static bool compile_func(struct cc *c, uint32_t fi)
         cc_handler h;
         if (__builtin_expect(oi->prefix == 0, 1))
             h = (c->dead ? c->hdead : c->hlive)[b];
-        else if (oi->kind < NKINDS)
-            h = (c->dead ? dead_kinds : live_kinds)[oi->kind];
         else
-            return cc_fail(c, "unknown opcode");
+            h = (c->dead ? dead_class : live_class)[oi->cls];
         if (!h(c, oi))
             return false;
     }
@@ -518,10 +462,8 @@ wasm_compiled *wasm_compile(const wasm_module *m, wasm_error *err)
     c->hfd = c->hlive ? c->hlive + 512 : NULL;
     c->loff = wasm_host_alloc(maxl * sizeof *c->loff);
     c->mod_v128 = module_v128(m);
-    if (c->hlive) {
-        make_dispatch(c->hlive, c->hdead);
-        make_simd_dispatch(c->hfd);
-    }
+    if (c->hlive)
+        make_dispatch(c->hlive, c->hdead, c->hfd);
     if (c->lpin)
         memset(c->lpin, 0, maxl);
     c->vs = wasm_host_alloc(c->capvs * sizeof *c->vs);

@@ -377,8 +377,8 @@ bool cc_prologue(struct cc *c);                    /* pushes the body's ctl */
 void cc_return(struct cc *c);                      /* results, epilogue, ret */
 bool cc_call(struct cc *c, uint32_t func);
 bool cc_call_indirect(struct cc *c, uint32_t type, uint32_t table);
-/* compile_mem.c; loads and stores, local.set and local.tee have their
- * own handlers (the rest of their class goes through the class's). */
+/* compile_mem.c: a handler per class of opcodes.def: MEM (loads and
+ * stores), MEMORY, SET (local.set and local.tee), VAR and TAB. */
 bool cc_k_mem(struct cc *c, const struct wasm_opinfo *oi);
 /* The operand of an access at (the i32 at depth) + offset: uses GPRs
  * (cc_in_reg) and r11, never an xmm register. */
@@ -391,13 +391,12 @@ bool cc_int(struct cc *c, const struct wasm_opinfo *oi);
 /* The handler of one frequent integer instruction, or NULL (cc_int). */
 cc_handler cc_int_handler(uint16_t op);
 bool cc_float(struct cc *c, const struct wasm_opinfo *oi);
-/* 0xfd (SIMD) instructions of kind WASM_K_SIMPLE, WASM_K_LANE and
- * WASM_K_SHUFFLE: compile_simd_float.c takes those named f32x4.* and
- * f64x2.* and i32x4.trunc_sat_f*; compile_simd_int.c the others. */
+/* 0xfd (SIMD) instructions of classes VINT (compile_simd_int.c) and
+ * VFLT (compile_simd_float.c: f32x4.*, f64x2.* and i32x4.trunc_sat_f*). */
 bool cc_simd_int(struct cc *c, const struct wasm_opinfo *oi);
 bool cc_simd_float(struct cc *c, const struct wasm_opinfo *oi);
-/* compile_simd_mem.c: the other 0xfd kinds: v128 loads and stores
- * (WASM_K_MEM, WASM_K_MEM_LANE) and v128.const. */
+/* compile_simd_mem.c: class VMEM, v128 loads and stores (WASM_K_MEM,
+ * WASM_K_MEM_LANE) and v128.const. */
 bool cc_simd_mem(struct cc *c, const struct wasm_opinfo *oi);
 /* A call to runtime helper h with the top `nargs` values after `nimm`
  * immediates; `result`: push eax (i32) or not; `traps`: eax is a trap. */

@@ -105,8 +105,7 @@ static bool store(struct cc *c, const struct wasm_opinfo *oi, uint32_t offset)
     return true;
 }
 
-/* A load or a store (kind MEM), dispatched to directly: the most
- * frequent memory instructions. */
+/* A load or a store (class MEM). */
 bool cc_k_mem(struct cc *c, const struct wasm_opinfo *oi)
 {
     cc_u32(c);                              /* alignment: a hint */
@@ -114,13 +113,11 @@ bool cc_k_mem(struct cc *c, const struct wasm_opinfo *oi)
     return oi->push ? load(c, oi, offset) : store(c, oi, offset);
 }
 
-/* The other memory instructions. */
+/* The other memory instructions (class MEMORY). */
 bool cc_memory(struct cc *c, const struct wasm_opinfo *oi)
 {
     uint32_t imm[2];
     switch (oi->kind) {
-    case WASM_K_MEM:
-        return cc_k_mem(c, oi);
     case WASM_K_MEMORY_SIZE: {
         c->p++;
         int r = cc_alloc(c);
@@ -149,7 +146,7 @@ bool cc_memory(struct cc *c, const struct wasm_opinfo *oi)
     }
 }
 
-/* local.set and local.tee, dispatched to directly. */
+/* local.set and local.tee (class SET). */
 bool cc_k_local_set(struct cc *c, const struct wasm_opinfo *oi)
 {
     uint32_t idx = cc_u32(c);
@@ -160,10 +157,10 @@ bool cc_k_local_set(struct cc *c, const struct wasm_opinfo *oi)
     return true;
 }
 
+/* The globals and local.get (class VAR); the driver loop pushes a
+ * local.get of live code itself, without coming here. */
 bool cc_variable(struct cc *c, const struct wasm_opinfo *oi)
 {
-    if (oi->kind == WASM_K_LOCAL_SET || oi->kind == WASM_K_LOCAL_TEE)
-        return cc_k_local_set(c, oi);
     uint32_t idx = cc_u32(c);
     switch (oi->kind) {
     case WASM_K_LOCAL_GET:

@@ -15,4 +15,9 @@ void wasm_arena_free_all(struct wasm_module *m);
 /* Well-formed UTF-8 (utf8.c), as names must be. */
 bool wasm_utf8_valid(const uint8_t *s, size_t n);
 
+/* A value type's name in the text format (valtype.c), "nothing" for no
+ * type: the decoder's, the validator's and the disassembler's messages
+ * all name types. */
+const char *wasm_valtype_name(uint8_t t);
+
 #endif

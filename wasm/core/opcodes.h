@@ -29,8 +29,17 @@ enum wasm_kind {
     WASM_K_TABLE_FILL,
 };
 
+/* Which family of compiler handlers compiles an instruction (the CLASS
+ * column of opcodes.def, which lists them). Zero marks a hole. */
+enum wasm_class {
+    WASM_C_ILLEGAL = 0,
+    WASM_C_CTL, WASM_C_VAR, WASM_C_SET, WASM_C_MEM, WASM_C_MEMORY, WASM_C_TAB,
+    WASM_C_INT, WASM_C_FLT, WASM_C_VMEM, WASM_C_VINT, WASM_C_VFLT,
+    WASM_C_COUNT
+};
+
 enum wasm_op {
-#define OP(pfx, code, id, name, kind, pops, push, arg) WASM_OP_##id,
+#define OP(pfx, code, id, name, kind, cls, pops, push, arg) WASM_OP_##id,
 #include "opcodes.def"
 #undef OP
     WASM_OP_COUNT
@@ -45,6 +54,7 @@ struct wasm_opinfo {
     uint8_t prefix;     /* 0x00, 0xfc or 0xfd */
     uint16_t op;        /* enum wasm_op */
     uint16_t code;      /* code after the prefix */
+    uint8_t cls;        /* enum wasm_class (in what was padding) */
     const char *name;   /* text format name */
     /* pop[] packed as the top bytes of a little-endian 32-bit word, and
      * the mask of those bytes: the validator compares the top of its

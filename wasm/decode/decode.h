@@ -116,9 +116,31 @@ void wasm_dec_name_section(struct dec *d);   /* best effort, never fails */
 bool wasm_validate_func(struct dec *d, struct wasm_func *f);
 void wasm_vstate_free(struct vstate *vs);
 
-/* Lookup of an instruction after its first byte has been read
- * (validate_instr.c, whose loop inlines it). */
-bool wasm_rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out);
+/* Lookup of an instruction after its first byte has been read. Here, not
+ * in the validator, because constant expressions read instructions too
+ * (decode_const.c) and decode comes before validate; inline, as it was in
+ * the validator's step (wasm_step), which every prefixed instruction and
+ * every instruction of the slow path goes through. */
+static inline bool wasm_rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out)
+{
+    const uint8_t *at = d->p - 1;
+    const struct wasm_opinfo *oi = &wasm_ops_base[b];
+    if (b == 0xfc || b == 0xfd) {
+        uint32_t code;
+        TRY(rd_u32(d, &code));
+        if (b == 0xfc)
+            oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : NULL;
+        else
+            oi = code < 256 ? &wasm_ops_fd[code] : NULL;
+        d->simd |= b == 0xfd;
+        if (!oi || !oi->kind)
+            return wasm_dec_malformed(d, at, "illegal opcode %02x %x", b, code);
+    } else if (!oi->kind) {
+        return wasm_dec_malformed(d, at, "illegal opcode %02x", b);
+    }
+    *out = oi;
+    return true;
+}
 
 static inline bool is_numvec(uint8_t t)
 {
@@ -129,10 +151,6 @@ static inline bool is_ref(uint8_t t)
 {
     return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
-
-/* A value type's name in the text format (validate_stack.c, whose
- * type-mismatch paths inline it). */
-const char *wasm_valtype_name(uint8_t t);
 
 /* Bitset helpers for d->declared. */
 static inline void bit_set(uint8_t *bits, uint32_t i) { bits[i >> 3] |= (uint8_t)(1u << (i & 7)); }

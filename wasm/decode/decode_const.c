@@ -96,7 +96,9 @@ bool wasm_rd_const_expr(struct dec *d, uint8_t type, uint32_t nglobals,
             init.index = idx;
             break;
         default: {
-            const struct wasm_opinfo *oi;
+            /* NULL for GCC, which cannot see the inlined lookup set it
+             * whenever it returns true. */
+            const struct wasm_opinfo *oi = NULL;
             TRY(wasm_rd_opinfo(d, b, &oi));
             if (oi->op != WASM_OP_V128_CONST)
                 return wasm_dec_invalid(d, at, "constant expression required");

@@ -290,7 +290,7 @@ enum {
 #pragma clang diagnostic ignored "-Winitializer-overrides"
 #endif
 static const uint8_t route[256] = {
-#define OP(pfx, code, id, name, kind, pops, push, arg) \
+#define OP(pfx, code, id, name, kind, cls, pops, push, arg) \
     ROUTE_ROW(R_ID, pfx, code, kind, pops, push)
 #include "../core/opcodes.def"
 #undef OP
@@ -402,7 +402,7 @@ static bool validate_body(struct dec *d, struct wasm_func *f)
 #endif
     static const void *const jump[256] = {
         [0 ... 255] = &&h_SLOW,
-#define OP(pfx, code, id, name, kind, pops, push, arg) \
+#define OP(pfx, code, id, name, kind, cls, pops, push, arg) \
     ROUTE_ROW(R_LABEL, pfx, code, kind, pops, push)
 #include "../core/opcodes.def"
 #undef OP

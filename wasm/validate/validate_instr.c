@@ -127,27 +127,6 @@ static bool call_type(V *v, const struct wasm_functype *ft)
     return wasm_push_vals(v, ft->results, ft->nresults);
 }
 
-bool wasm_rd_opinfo(struct dec *d, uint8_t b, const struct wasm_opinfo **out)
-{
-    const uint8_t *at = d->p - 1;
-    const struct wasm_opinfo *oi = &wasm_ops_base[b];
-    if (b == 0xfc || b == 0xfd) {
-        uint32_t code;
-        TRY(rd_u32(d, &code));
-        if (b == 0xfc)
-            oi = code < WASM_FC_CODES ? &wasm_ops_fc[code] : NULL;
-        else
-            oi = code < 256 ? &wasm_ops_fd[code] : NULL;
-        d->simd |= b == 0xfd;
-        if (!oi || !oi->kind)
-            return wasm_dec_malformed(d, at, "illegal opcode %02x %x", b, code);
-    } else if (!oi->kind) {
-        return wasm_dec_malformed(d, at, "illegal opcode %02x", b);
-    }
-    *out = oi;
-    return true;
-}
-
 /* The per-kind work of one instruction; its fixed operands are already
  * popped. Returns false on error. */
 static bool check_instr(V *v, const struct wasm_opinfo *oi)

@@ -28,20 +28,6 @@ bool wasm_vgrow(V *v, void **arr, uint32_t *cap, uint32_t need, size_t elem)
 }
 
 
-const char *wasm_valtype_name(uint8_t t)
-{
-    switch (t) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_V128: return "v128";
-    case WASM_FUNCREF: return "funcref";
-    case WASM_EXTERNREF: return "externref";
-    default: return "nothing";
-    }
-}
-
 bool wasm_mismatch(V *v, uint8_t want, uint8_t got)
 {
     return wasm_dec_invalid(v->d, v->at, "type mismatch: expected %s, got %s",
