@@ -106,11 +106,11 @@ CORAL_KERN_SRCS := kern/component.c kern/component_link.c kern/component_run.c k
                    kern/component_info.c kern/component_gc.c kern/coral.c kern/coral_component.c kern/kmodule.c kern/userboot.c \
                    kern/handle.c kern/vma.c kern/object.c kern/reserve.c kern/account.c base/spinlock.c lib/fmt.c \
                    boot/bootinfo.c
-CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c
+CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c host/host_thread.c
 CORAL_CFLAGS    := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
                    -Itests/unit/shim -I. -Ihost
 $(BUILD)/atoll-coral: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) \
-                      $(wildcard kern/*.h) $(ENGINE_HDRS)
+                      $(wildcard kern/*.h) $(wildcard host/*.h) $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(CORAL_CFLAGS) $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) \
 	    $(RT_LINK_OBJS) -o $@
@@ -120,7 +120,7 @@ ALL_TARGETS += $(BUILD)/atoll-coral
 # tests/qemu/wasm (hostile arguments included) and the C shell, natively.
 $(BUILD)/atoll-coral-asan: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) \
                            $(RT_HOST_SRCS) host/host_linux.c host/file.c \
-                           $(wildcard kern/*.h) $(ENGINE_HDRS)
+                           $(wildcard kern/*.h) $(wildcard host/*.h) $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(CORAL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) \
