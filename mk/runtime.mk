@@ -126,7 +126,30 @@ $(BUILD)/atoll-coral-asan: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) 
 	    $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) \
 	    host/host_linux.c host/file.c -o $@
 
+# Its threads (host/host_thread.c: cooperative, on one OS thread) alone,
+# under ASan and UBSan: kern/thread.h's contract, the deadlock report and
+# the guard page (tests/runtime/test_host_thread.c), first in test-coral.
+HOST_THREAD_SRCS := host/host_thread.c host/kernel_host.c
+$(BUILD)/runtime/test-host-thread: tests/runtime/test_host_thread.c $(HOST_THREAD_SRCS) host/linux_trap.c \
+                                   $(wildcard host/*.h) kern/thread.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CORAL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    tests/runtime/test_host_thread.c $(HOST_THREAD_SRCS) host/linux_trap.c -o $@
+
 TEST_SUITES += test-coral
 .PHONY: test-coral
-test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
+test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/runtime/test-host-thread \
+            $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
+	@ASAN_OPTIONS=detect_leaks=0 $(BUILD)/runtime/test-host-thread
 	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user
+
+# Benchmark (not a test): the hosted thread switch, a block/wake
+# round trip between two threads, pinned to CPU 1 when taskset exists.
+$(BUILD)/bench/bench-switch: host/bench_switch.c $(HOST_THREAD_SRCS) $(wildcard host/*.h) kern/thread.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CORAL_CFLAGS) host/bench_switch.c $(HOST_THREAD_SRCS) -o $@
+ALL_TARGETS += $(BUILD)/bench/bench-switch
+
+.PHONY: bench-switch
+bench-switch: $(BUILD)/bench/bench-switch
+	@$(if $(shell command -v taskset),taskset -c 1 )$(BUILD)/bench/bench-switch
