@@ -81,9 +81,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     const char *who = (sig == SIGSEGV || sig == SIGBUS) && linux_trap_describe
                     ? linux_trap_describe((uintptr_t)si->si_addr) : NULL;
     if (who) {
-        say("fault on the guard page of thread ");
+        say("fault on the guard page of the stack of thread \"");
         say(who);
-        say("'s stack: stack overflow in host code\n");
+        say("\": stack overflow in host code\n");
     }
     signal(sig, SIG_DFL);
 }

@@ -140,7 +140,7 @@ TEST_SUITES += test-coral
 .PHONY: test-coral
 test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/runtime/test-host-thread \
             $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
-	@ASAN_OPTIONS=detect_leaks=0 $(BUILD)/runtime/test-host-thread
+	@ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 $(BUILD)/runtime/test-host-thread
 	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user
 
 # Benchmark (not a test): the hosted thread switch, a block/wake

@@ -329,7 +329,7 @@ static void test_children(void)
     st = in_child(overflow_main, err, sizeof err);
     check("a stack overflow faults on the guard page",
           WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
-    check("and names the thread", strstr(err, "guard page of thread deep") != NULL);
+    check("and names the thread", strstr(err, "guard page of the stack of thread \"deep\"") != NULL);
     if (failed)
         fprintf(stderr, "child stderr: %s\n", err);
 }
