@@ -57,6 +57,14 @@ def main():
     check("its spinner turned", len(lines) > 1 and lines[1].rstrip().endswith("+"),
           p.stdout)
 
+    # Two components calling each other wait for each other for good: the
+    # kernel's timer would fail one request after 2 s; here, with no timer,
+    # the hosted scheduler reports it and atoll-coral exits with 3.
+    deadlock = programs.with_children("deadlock_userboot", ["child_mutual"])
+    p = run(tool, [deadlock])
+    check("a deadlock is reported, not hung", p.returncode == 3 and
+          "deadlock: all threads blocked" in p.stderr, p.stdout + p.stderr)
+
     env = os.path.join(user, "env.wasm")
     ub = os.path.join(user, "userboot.wasm")
     p = run(tool, ["--module", "env=" + env, "--keys", "echo Hi!\\ndemo\\nnope\\n",
