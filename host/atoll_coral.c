@@ -10,15 +10,28 @@
  *   atoll-coral [--module NAME=FILE]... [--keys TEXT] [--ticks N] [--screen]
  *               USERBOOT.wasm
  *
- * Components take turns on one thread: a component_start'ed call runs
- * after the event that started it returns, and runs to its end (no
- * preemption: an endless loop stays endless here).
+ * Each component runs its own thread, as in the kernel, but the threads
+ * are cooperative ones on one OS thread (host/host_thread.c): a component
+ * runs until it waits (for work, or for another component to serve its
+ * request) or ends, then the next runnable one does. So a
+ * component_start'ed call runs when its component's thread next runs (at
+ * the latest when the caller waits or its event returns), and runs to its
+ * end: there is no preemption, so an endless loop stays endless here, and
+ * a kill reaches a component only when it calls the kernel or waits.
+ * After userboot's init, after each typed character and after each tick,
+ * atoll-coral lets every component run until all wait for work. When
+ * every thread waits and no component can run again (two that wait for
+ * each other; the kernel's timer would fail such a request after 2 s,
+ * here there is no timer), "deadlock: all threads blocked" is reported
+ * and the exit status is 3.
  *
  * --module adds a boot module (userboot's imports from NAME resolve to it,
  * as in the kernel); --keys types TEXT on a US keyboard (PS/2 set-1 make
  * and break codes; \n is Enter); output of log_write goes to standard
- * output, the kernel's log to standard error. Exit status 0, or 1 when
- * userboot cannot start or has trapped.
+ * output, the kernel's log to standard error. --ticks N gives N timer
+ * ticks, each to every component that takes them (as the kernel's timer
+ * does). Exit status 0; 1 when userboot cannot start or has trapped; 3 on
+ * a deadlock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +40,9 @@
 #include "boot/bootinfo.h"
 #include "dev/screen.h"
 #include "file.h"
+#include "host_thread.h"
+#include "kernel_host.h"
+#include "linux_trap.h"
 #include "kern/component.h"
 #include "kern/coral.h"
 #include "kern/userboot.h"
@@ -71,17 +87,24 @@ static int type_text(struct component *c, const char *text)
             fprintf(stderr, "atoll-coral: cannot type %#x\n", (unsigned char)ch);
             return -1;
         }
-        int r = 0;
-        if (shift) r |= component_press_key(c, 0x2a);
-        r |= component_press_key(c, (uint8_t)code);
-        r |= component_press_key(c, (uint8_t)(code | 0x80));
-        if (shift) r |= component_press_key(c, 0xaa);
-        component_serve_queued();
+        /* At most four codes, then the component takes them all. */
+        if (shift) host_keyboard_push(0x2a);
+        host_keyboard_push((uint8_t)code);
+        host_keyboard_push((uint8_t)(code | 0x80));
+        if (shift) host_keyboard_push(0xaa);
+        host_sched_settle();
         if (c->kill)
             return -1;
-        (void)r;
     }
     return 0;
+}
+
+/* What may be left waiting when atoll-coral settles: a component's
+ * thread waiting for work (not for another component). */
+static bool component_idle(const struct thread *t)
+{
+    const struct component *c = t->owner;
+    return c && c->state == COMPONENT_IDLE;
 }
 
 static void print_screen(void)
@@ -154,16 +177,18 @@ int main(int argc, char **argv)
     }
     if (!userboot || add_module(userboot, "userboot"))
         return userboot ? 1 : usage();
+    linux_trap_describe = host_thread_describe_fault;
+    host_sched_set_idle_check(component_idle);
     coral_init();
     struct component *c = userboot_start();
     if (!c)
         return 1;
-    component_serve_queued();
+    host_sched_settle();
     if (keys && type_text(c, keys))
         return 1;
     for (long i = 0; i < ticks && !c->kill; i++) {
-        component_tick(c);
-        component_serve_queued();
+        component_tick_all();
+        host_sched_settle();
     }
     if (screen)
         print_screen();

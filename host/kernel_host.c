@@ -1,10 +1,10 @@
 /*
  * The kernel services that kern/'s Coral layer calls (component, coral,
  * kmodule, userboot, handles, memory areas), implemented on Linux for the
- * hosted build (host/atoll_coral.c). One thread runs everything: a
- * component's "thread" is this thread, so requests between components run
- * inline, as a component calling into itself does in the kernel. The
- * engine's own host interface is host/host_linux.c and friends.
+ * hosted build (host/atoll_coral.c). Threads are host/host_thread.c's:
+ * cooperative ones on one OS thread, each component running its own loop
+ * (kern/component.c) as in the kernel. The engine's own host interface is
+ * host/host_linux.c and friends.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernel_host.h"
 #include "dev/keyboard.h"
 #include "dev/screen.h"
 #include "base/clock.h"
@@ -146,53 +147,6 @@ unsigned timer_hz(void)
     return 100;
 }
 
-/* ---- one thread ---- */
-
-static struct thread the_thread = { .name = "hosted" };
-
-struct thread *thread_create(const char *name, int (*entry)(void *), void *arg,
-                             size_t stack_size, bool joinable)
-{
-    (void)name, (void)entry, (void)arg, (void)stack_size, (void)joinable;
-    return &the_thread;
-}
-
-struct thread *thread_create_lazy(const char *name, int (*entry)(void *), void *arg,
-                                  size_t stack_size, size_t backed, bool joinable)
-{
-    (void)backed;
-    return thread_create(name, entry, arg, stack_size, joinable);
-}
-
-void thread_start(struct thread *t) { (void)t; }
-void thread_set_share(struct thread *t, unsigned pct) { (void)t, (void)pct; }
-struct thread *thread_current(void) { return &the_thread; }
-void thread_wake(struct thread *t) { (void)t; }
-void thread_kill(struct thread *t) { (void)t; }
-bool thread_should_stop(void) { return false; }
-uint64_t thread_cpu_ns(const struct thread *t) { (void)t; return clock_ns(); }
-
-void thread_block(void)
-{
-    panic("thread_block: nothing else could run in the hosted build");
-}
-
-void thread_yield(void) {}
-
-/* One thread: a wait with a deadline can only let the time pass; one
- * without would never end. */
-void thread_block_until(uint64_t deadline)
-{
-    if (deadline == THREAD_FOREVER)
-        panic("thread_block_until: nothing else could run in the hosted build");
-    uint64_t now = clock_ns();
-    if (deadline > now) {
-        struct timespec ts = { (time_t)((deadline - now) / 1000000000ull),
-                               (long)((deadline - now) % 1000000000ull) };
-        nanosleep(&ts, NULL);
-    }
-}
-
 /* Linux keeps the page tables; the hosted build has no regions. */
 uint64_t mmu_table_frames(void) { return 0; }
 uint64_t vregion_table_frames(void) { return 0; }
@@ -206,9 +160,35 @@ bool kstack_reserve(struct kstack *ks, size_t n)
 
 /* ---- keyboard, screen, console ---- */
 
-void keyboard_set_notify(void (*fn)(void)) { (void)fn; }
-bool keyboard_pop(uint8_t *code) { (void)code; return false; }
-unsigned keyboard_pending(void) { return 0; }
+/* The keyboard's buffer, filled by host_keyboard_push (atoll-coral's
+ * --keys) as the kernel's interrupt handler fills it. */
+static uint8_t keys[256];
+static unsigned key_head, key_count;
+static void (*key_notify)(void);
+
+void keyboard_set_notify(void (*fn)(void)) { key_notify = fn; }
+
+bool host_keyboard_push(uint8_t code)
+{
+    if (key_count == sizeof keys)
+        return false;
+    keys[(key_head + key_count++) % sizeof keys] = code;
+    if (key_notify)
+        key_notify();
+    return true;
+}
+
+bool keyboard_pop(uint8_t *code)
+{
+    if (!key_count)
+        return false;
+    *code = keys[key_head];
+    key_head = (key_head + 1) % sizeof keys;
+    key_count--;
+    return true;
+}
+
+unsigned keyboard_pending(void) { return key_count; }
 
 static uint16_t cells[SCREEN_CELLS];
 

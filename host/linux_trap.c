@@ -12,7 +12,10 @@
  * signal lands in compiled code.
  *
  * The registry is a plain array that the handler only reads; atoll-run and
- * atoll-spec are single-threaded, so it needs no lock.
+ * atoll-spec are single-threaded, and atoll-coral's threads are
+ * cooperative ones on one OS thread (host/host_thread.c), so it needs no
+ * lock. The alternate stack is the OS thread's, so it serves a fault on
+ * any of those threads' stacks alike.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include "../wasm/host.h"
 #include "linux_trap.h"
@@ -31,6 +35,16 @@ struct region {
 };
 static struct region *regions;
 static size_t nregions, capregions;
+
+const char *(*linux_trap_describe)(uintptr_t addr);
+
+/* write(2) of a string: all a signal handler may use. */
+static void say(const char *s)
+{
+    size_t n = strlen(s);
+    if (write(2, s, n) < 0)
+        return;
+}
 
 static void on_fault(int sig, siginfo_t *si, void *uc_)
 {
@@ -62,7 +76,15 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
         setitimer(ITIMER_REAL, &t, NULL);
         return;
     }
-    /* Not ours: the default action, which re-raises at the same pc. */
+    /* Not ours: the default action, which re-raises at the same pc. A
+     * thread's guard page is named first (a stack overflow in host code). */
+    const char *who = (sig == SIGSEGV || sig == SIGBUS) && linux_trap_describe
+                    ? linux_trap_describe((uintptr_t)si->si_addr) : NULL;
+    if (who) {
+        say("fault on the guard page of the stack of thread \"");
+        say(who);
+        say("\": stack overflow in host code\n");
+    }
     signal(sig, SIG_DFL);
 }
 

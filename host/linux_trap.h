@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Records [p, p + size) with the engine's owner cookie, and installs the
  * fault handlers on first use. False when out of memory. */
@@ -14,5 +15,10 @@ void linux_trap_unregister(void *p);
 /* Interrupts the running call ("interrupted" trap) after ms milliseconds
  * of wall time. False if the timer cannot be set. */
 bool linux_trap_timeout(unsigned ms);
+/* Optional: for a fault outside compiled code, the name of the thread
+ * whose stack guard page holds the address (NULL: none), reported before
+ * the default action (host/host_thread.h: host_thread_describe_fault).
+ * Called in the signal handler. */
+extern const char *(*linux_trap_describe)(uintptr_t addr);
 
 #endif

@@ -268,11 +268,6 @@ int component_press_key(struct component *c, uint8_t code);
 bool component_space_charge(struct component *c, uint64_t bytes);
 void component_space_credit(struct component *c, uint64_t bytes);
 
-/* Serves the queued requests of every component whose thread is the
- * caller's, until none is left: for the hosted build (host/atoll_coral.c),
- * where one thread stands for every component's. */
-void component_serve_queued(void);
-
 /* Asks the component to end: compiled code is interrupted at the next
  * timer tick, queued work is refused. Does not wait. */
 void component_kill(struct component *c);

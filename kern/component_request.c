@@ -349,23 +349,6 @@ static struct creq *take_request(struct component *c)
     return r;
 }
 
-void component_serve_queued(void)
-{
-    struct thread *t = thread_current();
-    for (bool progress = true; progress;) {
-        progress = false;
-        for (struct component *c = component_list; c; c = c->all_next) {
-            if (c->thread_gone || c->thread != t)
-                continue;
-            struct creq *r = take_request(c);
-            if (r) {
-                serve(c, r);
-                progress = true;
-            }
-        }
-    }
-}
-
 bool component_serve_next(struct component *c)
 {
     struct creq *r = take_request(c);

@@ -107,11 +107,11 @@ CORAL_KERN_SRCS := kern/component.c kern/component_link.c kern/component_run.c k
                    kern/channel.c kern/channel_close.c kern/wait.c kern/waitset.c kern/kmodule.c kern/userboot.c \
                    kern/handle.c kern/vma.c kern/object.c kern/reserve.c kern/account.c base/spinlock.c lib/fmt.c \
                    boot/bootinfo.c
-CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c
+CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c host/host_thread.c
 CORAL_CFLAGS    := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
                    -Itests/unit/shim -I. -Ihost
 $(BUILD)/atoll-coral: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) \
-                      $(wildcard kern/*.h) $(ENGINE_HDRS)
+                      $(wildcard kern/*.h) $(wildcard host/*.h) $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(CORAL_CFLAGS) $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(HOST_OBJS) \
 	    $(RT_LINK_OBJS) -o $@
@@ -121,13 +121,36 @@ ALL_TARGETS += $(BUILD)/atoll-coral
 # tests/qemu/wasm (hostile arguments included) and the C shell, natively.
 $(BUILD)/atoll-coral-asan: $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) \
                            $(RT_HOST_SRCS) host/host_linux.c host/file.c \
-                           $(wildcard kern/*.h) $(ENGINE_HDRS)
+                           $(wildcard kern/*.h) $(wildcard host/*.h) $(ENGINE_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(CORAL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    $(CORAL_HOST_SRCS) $(CORAL_KERN_SRCS) $(ENGINE_SRCS) $(RT_X64_SRCS) $(RT_HOST_SRCS) \
 	    host/host_linux.c host/file.c -o $@
 
+# Its threads (host/host_thread.c: cooperative, on one OS thread) alone,
+# under ASan and UBSan: kern/thread.h's contract, the deadlock report and
+# the guard page (tests/runtime/test_host_thread.c), first in test-coral.
+HOST_THREAD_SRCS := host/host_thread.c host/kernel_host.c
+$(BUILD)/runtime/test-host-thread: tests/runtime/test_host_thread.c $(HOST_THREAD_SRCS) host/linux_trap.c \
+                                   $(wildcard host/*.h) kern/thread.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CORAL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    tests/runtime/test_host_thread.c $(HOST_THREAD_SRCS) host/linux_trap.c -o $@
+
 TEST_SUITES += test-coral
 .PHONY: test-coral
-test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
+test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/runtime/test-host-thread \
+            $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm
+	@ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 $(BUILD)/runtime/test-host-thread
 	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user
+
+# Benchmark (not a test): the hosted thread switch, a block/wake
+# round trip between two threads, pinned to CPU 1 when taskset exists.
+$(BUILD)/bench/bench-switch: host/bench_switch.c $(HOST_THREAD_SRCS) $(wildcard host/*.h) kern/thread.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CORAL_CFLAGS) host/bench_switch.c $(HOST_THREAD_SRCS) -o $@
+ALL_TARGETS += $(BUILD)/bench/bench-switch
+
+.PHONY: bench-switch
+bench-switch: $(BUILD)/bench/bench-switch
+	@$(if $(shell command -v taskset),taskset -c 1 )$(BUILD)/bench/bench-switch

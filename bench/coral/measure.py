@@ -202,8 +202,10 @@ def markdown(res):
         "Wasm loop natively (%s instructions/ns: the Wasm call loop's instructions in the kernel "
         "over its hosted time), a lower bound of the time on this CPU: kernel code has a lower "
         "IPC than a tight loop, and xsave, rdtsc, cli/sti and MMIO count as one instruction. "
-        "The hosted build runs every component on one thread: its component_call is a plain "
-        "call, with no switch, so the switch figures are meaningful only in the kernel. Each "
+        "The hosted build runs each component on its own cooperative thread (host/host_thread.c: "
+        "a user-level switch on one OS thread, no preemption, no FPU state saved): its "
+        "component_call queues a request and switches to the callee's thread and back, as in "
+        "the kernel. Each "
         "figure is a mean over a loop inside the program (200000 handle_kind calls, 50000 4 KiB "
         "writes, 200 module_create and spawns, 5000 round trips, 100 ticks)."
         % (n, len(res["icount"]), "%.1f" % r if r else "—"))
@@ -216,15 +218,12 @@ def markdown(res):
             label = label % res["child_bytes"]
         h, k, ic = Fig(res["hosted"], key), Fig(res["kernel"], key), Fig(res["icount"], key)
         hosted_cell = cell(h) if not key.startswith("tick") else "— (no timer)"
-        noswitch = key in ("switch", "pingpong_round_trip")
-        if noswitch and h.median is not None:
-            hosted_cell += " (no switch)"
         est = estimate(res, key)
         row = [label, hosted_cell, cell(k), _count(ic), fmt_ns(est) if est else "—"]
         if lkey:
             lf = Fig(res["linux"], lkey)
             ratio = (_ratio(lf.median / h.median)
-                     if h.median and lf.median and not noswitch else "—")
+                     if h.median and lf.median else "—")
             row += [LINUX_LABEL[lkey], cell(lf), ratio]
         else:
             row += ["—", "—", "—"]

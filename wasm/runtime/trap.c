@@ -39,9 +39,9 @@ int wasm_run(struct wasm_store *s, struct wasm_funcinst *f, uint64_t *vals)
         nr += f->type->results[k] == WASM_V128;
     if (s->depth == 0) {
         /* The stack below this frame, less the budget, is the limit; the
-         * address of a local stands for the stack pointer. */
-        char here;
-        s->stack_limit = (uintptr_t)&here - s->stack_budget;
+         * frame's address stands for the stack pointer (not a local's:
+         * ASan may keep locals on a heap "fake stack"). */
+        s->stack_limit = (uintptr_t)__builtin_frame_address(0) - s->stack_budget;
     }
     s->depth++;
     s->trap_kind = 0;

@@ -1,6 +1,8 @@
 /* Host stand-in for arch/x86/cpu.h: unit tests and the hosted coral tool
  * (host/atoll_coral.c) run in user space, where cli/sti are not allowed and
- * not needed (no interrupts, one thread). */
+ * not needed: no interrupts, and the hosted build's threads are
+ * cooperative ones on one OS thread (host/host_thread.c), so nothing runs
+ * between a check and a thread_block. */
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
 
