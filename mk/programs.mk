@@ -16,7 +16,7 @@ PROGRAMS       ?=
 PROGRAMS_OUT   := $(BUILD)/user/programs
 PROGRAMS_TAR   := $(BUILD)/user/programs.tar
 # What user/examples/Makefile builds (pair's folder makes pairlib too).
-PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors
+PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors pingd ping upper
 PROGRAMS_EXAMPLE_WASM := $(PROGRAMS_EXAMPLES:%=$(PROGRAMS_OUT)/%.wasm)
 
 programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
@@ -32,13 +32,15 @@ $(PROGRAMS_EXAMPLE_WASM) $(programs_own) &: programs-force
 	$(foreach p,$(programs_own),$(MAKE) -C user/examples/$(basename $(notdir $p)) \
 	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT)) || exit 1;)
 
-$(PROGRAMS_TAR): $(programs_files)
+# The list is part of what it depends on: an example added here is added
+# to the archive though its file is older than the archive.
+$(PROGRAMS_TAR): $(programs_files) mk/programs.mk
 	$(if $(filter-out $(words $(programs_names)),$(words $(sort $(programs_names)))),\
 	    $(error PROGRAMS: two files named alike: $(programs_names)))
 	$(if $(filter-out %.wasm,$(programs_names)),\
 	    $(error PROGRAMS: not .wasm files: $(filter-out %.wasm,$(programs_names))))
 	tar --format=ustar --owner=0 --group=0 --numeric-owner --mode=0644 \
-	    --transform='s,.*/,,' -cf $@ $^
+	    --transform='s,.*/,,' -cf $@ $(filter %.wasm,$^)
 
 # A test program (not in the archive): output floods, exit statuses, traps.
 $(PROGRAMS_OUT)/programs_test.wasm: programs-force

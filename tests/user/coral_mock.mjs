@@ -170,6 +170,14 @@ export class Kernel {
     this.nextId = 1;               // component numbers, as the kernel's
   }
 
+  // What waits on a component's input channel (its grant 2, program_abi.h),
+  // as text: the lines the shell sent it.
+  queuedInput(comp) {
+    const h = comp.grants[2];
+    if (!h) return null;
+    return h.obj.queue.map((m) => Buffer.from(m.bytes).toString('latin1')).join('');
+  }
+
   newComponent() {
     const c = new Component(this.nextId++);
     this.components.push(c);
@@ -362,7 +370,9 @@ export class Kernel {
       },
       component_grant(c, h) {
         if (!k.valid(c, KIND_COMPONENT) || !k.valid(h) || c.obj.ended) return [EINVAL, 0];
-        c.obj.grants.push(h);
+        if (!(c.rights & RIGHT_CONTROL) || !(h.rights & RIGHT_TRANSFER)) return [ERIGHTS, 0];
+        // The component gets a handle of its own, as in the kernel.
+        c.obj.grants.push(new Handle(h.obj, h.rights));
         return [OK, c.obj.grants.length - 1];
       },
       component_add_instance(c, m) {

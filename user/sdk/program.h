@@ -45,6 +45,27 @@ int32_t atoll_puts(const char *s);
 int atoll_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int atoll_vprintf(const char *fmt, va_list ap);
 
+/* Reads input: up to n bytes of what the user typed while the program
+ * runs in the foreground (program_abi.h), waiting until a line comes.
+ * Returns the bytes read, 0 at the end of input (Ctrl+D), or -result
+ * when the program has no input channel. */
+int64_t atoll_read(void *buf, size_t n);
+
+/* The service registry (program_abi.h). register and lookup return
+ * ATOLL_REG_OK, ATOLL_REG_NO_NAME, ATOLL_REG_TAKEN or ATOLL_REG_BAD, or
+ * -result of the channel call that failed (no registry channel, ...);
+ * accept returns a channel result: ATOLL_OK, ATOLL_EWOULDBLOCK when no
+ * request waits, ATOLL_EINVAL for a message that is not one.
+ *
+ * register: the name is this program's until it ends or drops *listen;
+ * connection requests arrive on *listen (readable), each taken with
+ * atoll_service_accept, which gives the new connection's endpoint.
+ * lookup: a new channel to the service named, in *ch. Both wait for the
+ * registry's answer (at most a tick of the shell). */
+int32_t atoll_service_register(const char *name, atoll_handle *listen);
+int32_t atoll_service_accept(atoll_handle listen, atoll_handle *conn);
+int32_t atoll_service_lookup(const char *name, atoll_handle *ch);
+
 /* 1 if output goes to a console, 0 if to the serial log. Valid once
  * atoll_start has begun (that is, anywhere in main). */
 int atoll_has_console(void);

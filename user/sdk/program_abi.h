@@ -49,9 +49,37 @@
 #define ATOLL_CON_RING_SIZE    32768         /* a power of two */
 #define ATOLL_CON_SIZE         (ATOLL_CON_OFF_RING + ATOLL_CON_RING_SIZE)
 
-/* The program's entry export, and the console's place among its grants. */
+/* The program's entry export, and its grants: the console, a channel to
+ * the service registry, a channel its input comes on. */
 #define ATOLL_ENTRY            "atoll_start"
 #define ATOLL_CONSOLE_GRANT    0
+#define ATOLL_REGISTRY_GRANT   1
+#define ATOLL_INPUT_GRANT      2
+
+/*
+ * Input: while the program runs in the foreground, the shell sends each
+ * line typed (edited there, ending in '\n') as one message on the input
+ * channel; Ctrl+D closes the shell's end (end of input: the channel reads
+ * peer closed once drained); Ctrl+C ends the program.
+ *
+ * The registry (served by the launcher, userboot): a request is a message
+ * on the registry channel, a u32 op then the name (1 to
+ * ATOLL_REG_NAME_MAX bytes); the answer comes back on the same channel, a
+ * u32 status, with a handle for a lookup.
+ *   REGISTER, with one handle: an endpoint of a channel the service reads
+ *     connection requests from the other end of. The name is the
+ *     service's until that channel's reader end closes.
+ *   LOOKUP: the registry makes a new channel, sends one end to the service
+ *     (a CONNECT message, op only, carrying it) and answers with the other.
+ */
+#define ATOLL_REG_REGISTER     1
+#define ATOLL_REG_LOOKUP       2
+#define ATOLL_REG_CONNECT      3
+#define ATOLL_REG_NAME_MAX     32
+#define ATOLL_REG_OK           0
+#define ATOLL_REG_NO_NAME      1    /* lookup: nobody registered it */
+#define ATOLL_REG_TAKEN        2    /* register: a live service has it */
+#define ATOLL_REG_BAD          3    /* malformed request, or no room */
 
 /* userboot's grants: the screen, then the programs of the boot image (a
  * read-only memory area holding a ustar archive of .wasm files, or null

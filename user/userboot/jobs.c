@@ -3,6 +3,9 @@
  * component `run` built (programs.c) and started, with its console: a
  * memory area that carries the arguments in and the program's output out,
  * through a ring the program fills and the shell drains (program_abi.h).
+ * A job also has two channels: one to the service registry
+ * (registry.c, served here at every tick) and one its input comes on:
+ * while it runs in the foreground, the lines typed at the shell (shell.c).
  * Nothing here waits for a program: a job is first loading, its
  * instances added one at a time on its own thread (programs.c), then
  * running, its entry started; run returns once the first add is queued,
@@ -16,6 +19,7 @@
 #include "user/sdk/program_abi.h"
 #include "user/userboot/console.h"
 #include "user/userboot/programs.h"
+#include "user/userboot/registry.h"
 #include "user/userboot/shell.h"
 
 /* Output copied per job per tick while it runs (all of it once it ended):
@@ -32,6 +36,9 @@ struct job {
     int64_t id;                   /* the kernel's component number */
     char name[JOB_NAME_MAX + 1];
     atoll_handle comp, con;       /* the component, its console */
+    atoll_handle reg;             /* our end of its registry channel */
+    atoll_handle in;              /* our end of its input channel; -1 once
+                                     closed (end of input) */
     uint32_t tail;                /* output bytes consumed, mod 2^32 */
     struct program_build build;   /* while loading */
 };
@@ -96,6 +103,18 @@ static uint32_t drain(struct job *j, uint32_t max)
     return n;
 }
 
+/* Drops j's handles (the kernel frees what nobody else holds) and its
+ * slot. */
+static void forget(struct job *j)
+{
+    atoll_handle_drop(j->comp);
+    atoll_handle_drop(j->con);
+    atoll_handle_drop(j->reg);
+    if (j->in >= 0)
+        atoll_handle_drop(j->in);
+    memset(j, 0, sizeof *j);
+}
+
 /* Reports how j ended and forgets it. */
 static void finish(struct job *j, int32_t state, int64_t value)
 {
@@ -126,9 +145,7 @@ static void finish(struct job *j, int32_t state, int64_t value)
     } else {
         con_printf("%s%s: lost (component_status %d)\n", pre, j->name, (int)state);
     }
-    atoll_handle_drop(j->comp);
-    atoll_handle_drop(j->con);
-    memset(j, 0, sizeof *j);
+    forget(j);
 }
 
 /* Reports why j could not be started and forgets it. */
@@ -141,9 +158,7 @@ static void abandon(struct job *j, const char *why)
         con_printf("run: %s: %s\n", j->name, why);
     else
         con_printf("[%lld] run: %s: %s\n", (long long)j->id, j->name, why);
-    atoll_handle_drop(j->comp);
-    atoll_handle_drop(j->con);
-    memset(j, 0, sizeof *j);
+    forget(j);
 }
 
 /* Moves j's loading on: the next add, or, all added, the start of its
@@ -179,6 +194,7 @@ void jobs_tick(void)
         if (!j->used)
             continue;
         int64_t value = 0;
+        registry_serve(j->reg);
         int32_t state = atoll_component_status(j->comp, &value);
         /* Loading, idle: an add is done, the next is for us to start. */
         if (state == ATOLL_STATE_RUNNING || (j->loading && state == ATOLL_STATE_IDLE)) {
@@ -193,6 +209,31 @@ void jobs_tick(void)
         finish(j, state, value);
     }
     shell_show();
+}
+
+static struct job *foreground(void)
+{
+    for (int i = 0; i < JOBS_MAX; i++)
+        if (jobs[i].used && jobs[i].fg)
+            return &jobs[i];
+    return NULL;
+}
+
+bool jobs_input(const char *line, size_t n)
+{
+    struct job *j = foreground();
+    if (!j || j->in < 0)
+        return false;
+    return atoll_channel_send(j->in, line, n, NULL, 0) == ATOLL_OK;
+}
+
+void jobs_input_end(void)
+{
+    struct job *j = foreground();
+    if (j && j->in >= 0) {
+        atoll_handle_drop(j->in);
+        j->in = -1;
+    }
 }
 
 void jobs_interrupt(void)
@@ -326,14 +367,34 @@ void cmd_run(const char *args)
         con_printf("run: %s: %s\n", name, why);
         return;
     }
-    atoll_handle con;
+    /* Its grants (program_abi.h): the console, the other ends of its
+     * registry and input channels. Once granted, those ends are its. */
+    atoll_handle con, reg, reg_end, in, in_end;
     if (!make_console(argc, argv, &con)) {
         con_printf("run: %s: no memory for its console\n", name);
         return;
     }
-    if (!programs_build_begin(&j->build, con, why, sizeof why)) {
+    if (atoll_channel_create(&reg, &reg_end) != ATOLL_OK) {
+        con_printf("run: %s: no memory for its channels\n", name);
+        atoll_handle_drop(con);
+        return;
+    }
+    if (atoll_channel_create(&in, &in_end) != ATOLL_OK) {
+        con_printf("run: %s: no memory for its channels\n", name);
+        atoll_handle_drop(con);
+        atoll_handle_drop(reg);
+        atoll_handle_drop(reg_end);
+        return;
+    }
+    const atoll_handle grants[] = { con, reg_end, in_end };
+    bool built = programs_build_begin(&j->build, grants, 3, why, sizeof why);
+    atoll_handle_drop(reg_end);
+    atoll_handle_drop(in_end);
+    if (!built) {
         con_printf("run: %s: %s\n", name, why);
         atoll_handle_drop(con);
+        atoll_handle_drop(reg);
+        atoll_handle_drop(in);
         return;
     }
     int64_t id = 0;
@@ -344,6 +405,8 @@ void cmd_run(const char *args)
     j->id = id;
     j->comp = j->build.comp;
     j->con = con;
+    j->reg = reg;
+    j->in = in;
     j->tail = 0;
     memcpy(j->name, name, strlen(name) + 1);
     if (!fg)

@@ -8,6 +8,7 @@
 #define USERBOOT_JOBS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define JOBS_MAX 16
 #define JOB_NAME_MAX 32
@@ -22,6 +23,12 @@ void jobs_tick(void);
 bool jobs_foreground(void);
 /* Ctrl+C: kills the foreground job, if any. */
 void jobs_interrupt(void);
+/* A line typed for the foreground job (with its '\n'): sent on its input
+ * channel; false when there is none or its queue is full (the line is
+ * lost). */
+bool jobs_input(const char *line, size_t n);
+/* Ctrl+D: closes the foreground job's input. */
+void jobs_input_end(void);
 
 /* The shell commands (commands.c's table). */
 void cmd_ls(const char *args);

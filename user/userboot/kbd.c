@@ -14,6 +14,7 @@
 #define SC_RSHIFT 0x36
 #define SC_CAPS 0x3A
 #define SC_C 0x2E
+#define SC_D 0x20
 #define SC_UP 0x48   /* after 0xE0 */
 #define SC_DOWN 0x50 /* after 0xE0 */
 #define SC_BREAK 0x80
@@ -68,6 +69,8 @@ int kbd_feed(struct kbd *k, int32_t scancode)
     }
     if (down && k->ctrl && key == SC_C)
         return KBD_INTR;
+    if (down && k->ctrl && key == SC_D)
+        return KBD_EOF;
     if (!down || key >= sizeof plain || k->ctrl)
         return KBD_NONE;
     bool shift = k->lshift || k->rshift;

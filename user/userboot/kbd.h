@@ -13,6 +13,7 @@
 enum {
     KBD_NONE = 0,
     KBD_INTR = 0x03,  /* Ctrl+C (ETX) */
+    KBD_EOF = 0x04,   /* Ctrl+D (EOT) */
     KBD_UP = 0x100,   /* the Up arrow (0xE0 0x48) */
     KBD_DOWN = 0x101, /* the Down arrow (0xE0 0x50) */
 };

@@ -170,8 +170,8 @@ bool programs_plan(const char *name, struct program_plan *plan, char *why, size_
     return plan_add(&w, SHIM_NAME, shim) && plan_tree(&w, name, 0);
 }
 
-bool programs_build_begin(struct program_build *b, atoll_handle console, char *why,
-                          size_t why_size)
+bool programs_build_begin(struct program_build *b, const atoll_handle *grants, int ngrants,
+                          char *why, size_t why_size)
 {
     b->next = 0;
     b->adding = false;
@@ -182,12 +182,14 @@ bool programs_build_begin(struct program_build *b, atoll_handle console, char *w
         return false;
     }
     /* Grants first: an instance sees the grants made before it is added. */
-    int32_t grant;
-    r = atoll_component_grant(b->comp, console, &grant);
-    if (r != ATOLL_OK || grant != ATOLL_CONSOLE_GRANT) {
-        fmt_snprintf(why, why_size, "component_grant: %s", atoll_result_name(r));
-        atoll_handle_drop(b->comp);
-        return false;
+    for (int i = 0; i < ngrants; i++) {
+        int32_t grant;
+        r = atoll_component_grant(b->comp, grants[i], &grant);
+        if (r != ATOLL_OK || grant != i) {
+            fmt_snprintf(why, why_size, "component_grant: %s", atoll_result_name(r));
+            atoll_handle_drop(b->comp);
+            return false;
+        }
     }
     return true;
 }

@@ -74,11 +74,11 @@ enum build_step {
     BUILD_ENDED,  /* the component ended (killed) while it was built */
 };
 
-/* Makes the component of b->plan and grants it the console (at
- * ATOLL_CONSOLE_GRANT). Returns true, or false with the reason in why,
- * having dropped whatever it made. */
-bool programs_build_begin(struct program_build *b, atoll_handle console, char *why,
-                          size_t why_size);
+/* Makes the component of b->plan and grants it grants[0..ngrants), each
+ * at its index (program_abi.h: ATOLL_CONSOLE_GRANT...). Returns true, or
+ * false with the reason in why, having dropped whatever it made. */
+bool programs_build_begin(struct program_build *b, const atoll_handle *grants, int ngrants,
+                          char *why, size_t why_size);
 
 /* Reads how the add under way went and starts the next one (compiling
  * its module the first time one needs it). Never blocks on the

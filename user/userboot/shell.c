@@ -3,9 +3,9 @@
  * as it is typed, so screen and line always agree. The history keeps the
  * last SHELL_HISTORY lines run; Up and Down replace the line being typed
  * with one of them (the line that was being typed comes back below the
- * newest). Keys typed while a foreground job runs wait in a small queue
- * and are replayed when the prompt comes back (type-ahead); Ctrl+C kills
- * the job and drops them.
+ * newest). While a foreground job runs, the line typed is its input: it
+ * is edited here the same way and sent on Enter (jobs_input); Ctrl+D ends
+ * the job's input, Ctrl+C kills it.
  */
 #include "user/userboot/shell.h"
 
@@ -18,15 +18,13 @@
 static char line[SHELL_LINE_MAX + 1];
 static int len;
 static bool shown; /* the prompt and line are on the screen */
+static bool job_line; /* the line holds input typed for a foreground job */
 
 static char history[SHELL_HISTORY][SHELL_LINE_MAX + 1];
 static int hist_n;     /* lines kept, oldest at 0 */
 static int hist_pos;   /* the line shown: hist_n is the draft */
 static char draft[SHELL_LINE_MAX + 1];
 
-#define TYPEAHEAD_MAX 128
-static int typeahead[TYPEAHEAD_MAX]; /* keys typed during a foreground job */
-static int ntypeahead;
 
 static void prompt(void)
 {
@@ -64,13 +62,11 @@ void shell_show(void)
         return;
     if (con_col() != 0)
         con_putc('\n');
+    if (job_line) {             /* input typed for the job that ended is gone */
+        reset();
+        job_line = false;
+    }
     prompt();
-    /* Keys typed ahead, until one of them starts another foreground job. */
-    int i = 0;
-    while (i < ntypeahead && !jobs_foreground())
-        shell_key(typeahead[i++]);
-    memmove(typeahead, typeahead + i, sizeof typeahead[0] * (size_t)(ntypeahead - i));
-    ntypeahead -= i;
 }
 
 static void remember(void)
@@ -109,15 +105,37 @@ static void recall(int step)
     replace(to == hist_n ? draft : history[to]);
 }
 
+/* A key while a foreground job runs: its input line, edited here. */
+static void job_key(int c)
+{
+    job_line = true;
+    if (c == KBD_INTR) {
+        reset();
+        jobs_interrupt();
+    } else if (c == KBD_EOF) {
+        jobs_input_end();
+    } else if (c == '\n') {
+        con_putc('\n');
+        line[len++] = '\n';
+        if (!jobs_input(line, (size_t)len))
+            con_write("(input not taken)\n");
+        reset();
+    } else if (c == '\b') {
+        if (len > 0) {
+            line[--len] = 0;
+            con_putc('\b');
+        }
+    } else if (c >= 0x20 && c <= 0x7E && len < SHELL_LINE_MAX) {
+        line[len++] = (char)c;
+        line[len] = 0;
+        con_putc((char)c);
+    }
+}
+
 void shell_key(int c)
 {
     if (jobs_foreground()) {
-        if (c == KBD_INTR) {
-            ntypeahead = 0;
-            jobs_interrupt();
-        } else if (ntypeahead < TYPEAHEAD_MAX) {
-            typeahead[ntypeahead++] = c;
-        }
+        job_key(c);
         return;
     }
     if (c == '\n') {

@@ -1,0 +1,64 @@
+"""Programs that talk without knowing each other (issue 16), through the
+shell of the boot image: `pingd` registers the name "ping" with the
+registry userboot serves and answers each message with the same bytes;
+`run pingd &` then `run ping hello` prints "pong: hello" and the round
+trip. `upper` reads its input (the lines typed at the shell, sent on its
+input channel) and echoes each in upper case until Ctrl+D. Ctrl+C still
+ends a foreground program that reads nothing.
+"""
+import re
+
+from atollqemu import ISO, Boot
+from test_programs import command, start, need_iso, ps_jobs, keys_for, wait_serial
+
+
+def test_ping_finds_pingd_through_the_registry():
+    need_iso()
+    with Boot(iso=ISO, timeout=240) as b:
+        start(b)
+        out = command(b, "run ping hello", lambda o: "ping:" in o)
+        assert "no service" in out, out
+        out = command(b, "run pingd &", lambda o: "pingd" in o)
+        wait_serial(b, lambda s: "pingd: serving ping" in s)
+        out = command(b, "run ping hello", lambda o: "round trip" in o)
+        assert re.search(r"^pong: hello$", out, re.M), out
+        m = re.search(r"^round trip: (\d+) us$", out, re.M)
+        assert m, out
+        print("    ping round trip through the shell's registry: %s us" % m.group(1))
+        out = command(b, "run ping two words", lambda o: "round trip" in o)
+        assert re.search(r"^pong: two words$", out, re.M), out
+        # a second service under the same name is refused while pingd lives
+        out = command(b, "run pingd", lambda o: "pingd:" in o)
+        assert "cannot register" in out, out
+        jobs = ps_jobs(command(b, "ps", lambda o: "pingd" in o))
+        assert "pingd" in jobs and jobs["pingd"][1] == "running", jobs
+        command(b, "kill %d" % jobs["pingd"][0], lambda o: True)
+        wait_serial(b, lambda s: "pingd killed" in s)
+        out = command(b, "run ping again", lambda o: "ping:" in o)
+        assert "no service" in out, out
+        assert "panic" not in b.serial
+
+
+def test_upper_reads_typed_lines_until_ctrl_d():
+    need_iso()
+    with Boot(iso=ISO, timeout=240) as b:
+        start(b)
+        mark = len(b.serial)
+        b.send_keys(keys_for("run upper\n"), gap=0.1)
+        wait_serial(b, lambda s: "run upper" in s[mark:])
+        b.send_keys(keys_for("abc\n"), gap=0.1)
+        s = wait_serial(b, lambda s: "ABC" in s[mark:])
+        assert "ABC" in s[mark:], s[mark:]
+        b.send_keys(keys_for("Hello World 42\n"), gap=0.1)
+        s = wait_serial(b, lambda s: "HELLO WORLD 42" in s[mark:])
+        assert "HELLO WORLD 42" in s[mark:], s[mark:]
+        b.send_keys(["ctrl-d"])
+        out = command(b, "ps", lambda o: "userboot" in o)
+        assert "upper" not in out, out
+        # Ctrl+C ends a foreground program reading input
+        b.send_keys(keys_for("run upper\n"), gap=0.1)
+        wait_serial(b, lambda s: s.count("run upper") >= 2)
+        b.send_keys(["ctrl-c"])
+        s = wait_serial(b, lambda s: "upper: killed" in s)
+        assert "upper: killed" in s, s[-2000:]
+        assert "panic" not in b.serial

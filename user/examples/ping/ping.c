@@ -1,0 +1,56 @@
+/*
+ * ping — looks up the service "ping" (pingd), sends its arguments as one
+ * message and prints the answer and the round trip:
+ *
+ *     atoll> run ping hello
+ *     pong: hello
+ *     round trip: 41 us
+ */
+#include "user/sdk/program.h"
+
+static char text[1024], answer[1024];
+
+int main(int argc, char **argv)
+{
+    size_t n = 0;
+    for (int i = 1; i < argc; i++) {
+        size_t k = strlen(argv[i]);
+        if (n + k + 1 >= sizeof text)
+            break;
+        if (n)
+            text[n++] = ' ';
+        memcpy(text + n, argv[i], k);
+        n += k;
+    }
+    if (n == 0) {
+        memcpy(text, "ping", 4);
+        n = 4;
+    }
+    atoll_handle ch;
+    int32_t r = atoll_service_lookup("ping", &ch);
+    if (r != ATOLL_REG_OK) {
+        atoll_printf("ping: no service \"ping\" (%s): start it with run pingd &\n",
+                     r == ATOLL_REG_NO_NAME ? "not registered" : "registry error");
+        return 1;
+    }
+    int64_t t0 = atoll_clock_ns();
+    r = atoll_channel_send(ch, text, n, NULL, 0);
+    int32_t obs = 0;
+    if (r == ATOLL_OK)
+        r = atoll_wait_one(ch, ATOLL_SIGNAL_READABLE | ATOLL_SIGNAL_PEER_CLOSED,
+                           t0 + 5000000000ll, &obs);
+    size_t len = 0;
+    int32_t nh = 0;
+    atoll_handle hs[ATOLL_CHANNEL_MSG_HANDLES];
+    if (r == ATOLL_OK)
+        r = atoll_channel_recv(ch, answer, sizeof answer - 1, &len, hs, &nh);
+    int64_t t1 = atoll_clock_ns();
+    if (r != ATOLL_OK) {
+        atoll_printf("ping: no answer: %s\n", atoll_result_name(r));
+        return 1;
+    }
+    answer[len] = 0;
+    atoll_printf("pong: %s\nround trip: %lld us\n", answer, (long long)((t1 - t0) / 1000));
+    atoll_handle_drop(ch);
+    return 0;
+}
