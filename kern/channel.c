@@ -12,6 +12,7 @@
 #include "kern/account.h"
 #include "kern/component.h"
 #include "kern/reserve.h"
+#include "kern/revoke.h"
 #include "kern/vma.h"
 #include "lib/string.h"
 #include "mm/heap.h"
@@ -75,14 +76,17 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
         for (uint32_t j = 0; j < i; j++)
             if (hs[j] == hs[i])
                 status = CORAL_EINVAL;
-        struct kobj *o;
+        struct kobj *o, *what = NULL;
         if (!status)
-            status = component_handle_get(c, hs[i], KOBJ_INVALID, RIGHT_TRANSFER, &o,
+            status = component_handle_raw(c, hs[i], KOBJ_INVALID, RIGHT_TRANSFER, &o,
                                           &rights[*n]);
-        if (!status && o == ch) {
+        /* The endpoint written on, however named (a revocable handle of
+         * it too), never travels through itself. */
+        if (!status && (revoke_resolve(o, &what) || what == ch)) {
             kobj_put(o);
-            status = CORAL_EINVAL;
+            status = what ? CORAL_EINVAL : CORAL_EREVOKED;
         }
+        kobj_put(what);
         if (!status)
             objs[(*n)++] = o;
     }

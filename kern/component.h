@@ -279,9 +279,17 @@ handle_t component_handle_make(struct component *c, struct kobj *obj, uint32_t r
 /* Decodes a handle argument: the object behind h, of kind (unless
  * KOBJ_INVALID), with a new reference in *out, and its rights in *rights
  * (may be NULL): CORAL_OK. CORAL_EINVAL when h is not a live handle of
- * that kind, CORAL_ERIGHTS when it lacks one of the rights `need`; *out
- * is NULL then. */
+ * that kind, CORAL_ERIGHTS when it lacks one of the rights `need`,
+ * CORAL_EREVOKED when it is a revoked handle (kern/revoke.h); *out is
+ * NULL then. A revocable handle is resolved to its object: this is the
+ * decode of a call that uses the object. */
 int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
+                         struct kobj **out, uint32_t *rights);
+/* The same, but *out is what the handle itself names (a revocable
+ * handle's proxy, unresolved): for calls that pass the handle on
+ * (duplicate, grant, send) or wait on it, so that revocation reaches what
+ * they made of it. */
+int component_handle_raw(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
                          struct kobj **out, uint32_t *rights);
 enum kobj_kind component_handle_kind(struct component *c, handle_t h);
 bool component_handle_drop(struct component *c, handle_t h);

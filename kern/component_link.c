@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "kern/channel.h"
+#include "kern/revoke.h"
 #include "kern/vma.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -24,30 +25,48 @@ handle_t component_handle_make(struct component *c, struct kobj *obj, uint32_t r
     return h;
 }
 
-int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
+int component_handle_raw(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
                          struct kobj **out, uint32_t *rights)
 {
     uint32_t have = 0;
     uint64_t f = spin_lock_irqsave(&c->lock);
-    struct kobj *o = handle_get(&c->handles, h, kind, &have);
-    if (o && (have & need) == need)
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, &have);
+    if (o)
         kobj_get(o);
     spin_unlock_irqrestore(&c->lock, f);
     *out = NULL;
-    if (!o)
-        return CORAL_EINVAL;
-    if ((have & need) != need)
-        return CORAL_ERIGHTS;
+    int status = !o || (kind != KOBJ_INVALID && revoke_kind(o) != kind) ? CORAL_EINVAL
+                 : (have & need) != need ? CORAL_ERIGHTS
+                 : revoke_is_cut(o) ? CORAL_EREVOKED : CORAL_OK;
+    if (status) {
+        kobj_put(o);
+        return status;
+    }
     *out = o;
     if (rights)
         *rights = have;
     return CORAL_OK;
 }
 
+int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
+                         struct kobj **out, uint32_t *rights)
+{
+    struct kobj *o;
+    int status = component_handle_raw(c, h, kind, need, &o, rights);
+    if (status) {
+        *out = NULL;
+        return status;
+    }
+    status = revoke_resolve(o, out);
+    kobj_put(o);
+    return status;
+}
+
 enum kobj_kind component_handle_kind(struct component *c, handle_t h)
 {
     uint64_t f = spin_lock_irqsave(&c->lock);
-    enum kobj_kind k = handle_kind(&c->handles, h);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, NULL);
+    enum kobj_kind k = o ? revoke_kind(o) : KOBJ_INVALID;
     spin_unlock_irqrestore(&c->lock, f);
     return k;
 }

@@ -72,7 +72,7 @@ int sys_component_grant(void *env, uint64_t *vals)
     struct kobj *o;
     uint32_t index = 0, rights = 0;
     int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
-    int st2 = component_handle_get(c, arg_handle(vals, 1), KOBJ_INVALID, RIGHT_TRANSFER, &o,
+    int st2 = component_handle_raw(c, arg_handle(vals, 1), KOBJ_INVALID, RIGHT_TRANSFER, &o,
                                    &rights);
     status = status ? status : st2;
     if (!status)

@@ -7,6 +7,7 @@
 #include "kern/coral_impl.h"
 
 #include "kern/channel.h"
+#include "kern/revoke.h"
 #include "kern/thread.h"
 #include "kern/wait.h"
 #include "kern/waitset.h"
@@ -22,7 +23,7 @@ int sys_handle_rights(void *env, uint64_t *vals)
 {
     struct kobj *o;
     uint32_t rights = 0;
-    int st = component_handle_get(env, arg_handle(vals, 0), KOBJ_INVALID, 0, &o, &rights);
+    int st = component_handle_raw(env, arg_handle(vals, 0), KOBJ_INVALID, 0, &o, &rights);
     release(o);
     vals[0] = (uint32_t)st;
     vals[1] = st ? 0 : rights;
@@ -34,7 +35,7 @@ int sys_handle_duplicate(void *env, uint64_t *vals)
     struct component *c = env;
     struct kobj *o;
     uint32_t have = 0, want = (uint32_t)vals[1];
-    int st = component_handle_get(c, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_DUPLICATE, &o,
+    int st = component_handle_raw(c, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_DUPLICATE, &o,
                                   &have);
     if (!st && (want & ~have))
         st = CORAL_ERIGHTS;         /* a duplicate never gains a right */
@@ -119,7 +120,7 @@ int sys_wait_one(void *env, uint64_t *vals)
 {
     struct kobj *o;
     uint32_t observed = 0;
-    int st = arg(env, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_WAIT, &o);
+    int st = component_handle_raw(env, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_WAIT, &o, NULL);
     if (!st)
         st = wait_one(o, (uint32_t)vals[1], deadline_arg(vals[2]), &observed);
     release(o);
@@ -147,7 +148,7 @@ int sys_waitset_add(void *env, uint64_t *vals)
     struct waitset *ws;
     struct kobj *o;
     int st = arg(c, arg_handle(vals, 0), KOBJ_WAITSET, RIGHT_WRITE, &ws);
-    int st2 = arg(c, arg_handle(vals, 1), KOBJ_INVALID, RIGHT_WAIT, &o);
+    int st2 = component_handle_raw(c, arg_handle(vals, 1), KOBJ_INVALID, RIGHT_WAIT, &o, NULL);
     st = st ? st : st2;
     if (!st)
         st = waitset_add(ws, o, (uint32_t)vals[2], vals[3]);
@@ -194,5 +195,45 @@ int sys_yield(void *env, uint64_t *vals)
 {
     (void)env, (void)vals;
     thread_yield();
+    return 0;
+}
+
+int sys_handle_revocable(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct kobj *o, *proxy = NULL, *revoker = NULL;
+    uint32_t have = 0, want = (uint32_t)vals[1];
+    vals[1] = vals[2] = HANDLE_NULL;
+    int st = component_handle_raw(c, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_DUPLICATE, &o,
+                                  &have);
+    if (!st && (want & ~(have & kobj_rights(revoke_kind(o)))))
+        st = CORAL_ERIGHTS;         /* like a duplicate: never a right more */
+    if (!st)
+        st = revoke_make(o, c->areas, &proxy, &revoker);
+    release(o);
+    if (st) {
+        vals[0] = (uint32_t)st;
+        return 0;
+    }
+    handle_t hp = component_handle_make(c, proxy, want);
+    handle_t hr = hp == HANDLE_NULL ? HANDLE_NULL : component_handle_make(c, revoker, RIGHTS_ALL);
+    if (hr == HANDLE_NULL && hp != HANDLE_NULL)
+        component_handle_drop(c, hp);
+    kobj_put(proxy);
+    kobj_put(revoker);
+    vals[0] = hr == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
+    vals[1] = hr == HANDLE_NULL ? HANDLE_NULL : hp;
+    vals[2] = hr;
+    return 0;
+}
+
+int sys_revoke(void *env, uint64_t *vals)
+{
+    struct kobj *r;
+    int st = arg(env, arg_handle(vals, 0), KOBJ_REVOKER, RIGHT_CONTROL, &r);
+    if (!st)
+        revoke(r);
+    release(r);
+    vals[0] = (uint32_t)st;
     return 0;
 }

@@ -8,7 +8,8 @@ static uint64_t live[KOBJ_KIND_COUNT];
 static const char *const kind_names[KOBJ_KIND_COUNT] = {
     [KOBJ_INVALID] = "invalid",     [KOBJ_VMA] = "memory area", [KOBJ_MODULE] = "module",
     [KOBJ_COMPONENT] = "component", [KOBJ_CHANNEL] = "channel endpoint",
-    [KOBJ_WAITSET] = "wait set", [KOBJ_INSTANCE] = "instance",
+    [KOBJ_WAITSET] = "wait set", [KOBJ_REVOKER] = "revoker",
+    [KOBJ_INSTANCE] = "instance", [KOBJ_PROXY] = "revocable handle",
 };
 
 /* A wait set cannot be sent or granted: it holds references to what it
@@ -21,6 +22,10 @@ static const uint32_t kind_rights[KOBJ_KIND_COUNT] = {
                        RIGHT_CONTROL,
     [KOBJ_CHANNEL] = RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT,
     [KOBJ_WAITSET] = RIGHT_WRITE | RIGHT_DUPLICATE | RIGHT_WAIT,
+    [KOBJ_REVOKER] = RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_CONTROL,
+    /* A proxy's handles carry the rights its maker chose, within those of
+     * the object it stands for (kern/revoke.c checks them). */
+    [KOBJ_PROXY] = RIGHTS_ALL,
 };
 
 uint32_t kobj_rights(enum kobj_kind kind)
@@ -37,6 +42,7 @@ void kobj_init(struct kobj *o, enum kobj_kind kind, const struct kobj_ops *ops)
     o->ops = ops;
     o->signals = 0;
     o->watchers = NULL;
+    o->derived = NULL;
     __atomic_add_fetch(&live[kind], 1, __ATOMIC_RELAXED);
 }
 

@@ -18,6 +18,7 @@ enum kobj_kind {
 #define CORAL_KIND(name, value, doc) KOBJ_##name = (value),
 #include "abi/coral.def"
     KOBJ_INSTANCE,
+    KOBJ_PROXY,             /* a revocable handle's object (kern/revoke.h) */
     KOBJ_KIND_COUNT,
 };
 
@@ -55,6 +56,7 @@ struct kobj_ops {
 };
 
 struct watch;
+struct proxy;
 
 struct kobj {
     enum kobj_kind kind;
@@ -65,6 +67,7 @@ struct kobj {
     /* Under ipc_lock (kern/wait.h): */
     uint32_t signals;               /* SIGNAL_* asserted now */
     struct watch *watchers;         /* waiting on them */
+    struct proxy *derived;          /* revocable handles made of it */
 };
 
 /* Initializes an embedded header with one reference (the creator's). */

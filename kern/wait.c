@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "kern/component.h"
+#include "kern/revoke.h"
 #include "kern/thread.h"
 #include "kern/waitset.h"
 
@@ -29,13 +30,14 @@ void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
     uint32_t now = (o->signals & ~clear) | set;
     o->signals = now;
     for (struct watch *w = o->watchers; w; w = w->next) {
-        if (!(w->mask & now))
-            continue;
+        if (!((w->mask | SIGNAL_REVOKED) & now))
+            continue;               /* revocation wakes every waiter */
         if (w->thread)
             thread_wake(w->thread);
         else
             waitset_ready_locked(w->ws, w);
     }
+    revoke_signal_derived_locked(o, clear, set);
 }
 
 void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set)
@@ -54,6 +56,10 @@ int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observe
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     watch_add_locked(&w);
     for (;;) {
+        if (o->signals & SIGNAL_REVOKED) {
+            status = CORAL_EREVOKED;
+            break;
+        }
         if (o->signals & mask) {
             status = CORAL_OK;
             break;

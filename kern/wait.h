@@ -52,7 +52,8 @@ void watch_remove_locked(struct watch *w);
 
 /*
  * Blocks the calling thread until one of the signals in mask is asserted
- * on o (CORAL_OK), or deadline passes (CORAL_ETIMEDOUT), or the thread is
+ * on o (CORAL_OK), or o is a revoked handle's proxy (CORAL_EREVOKED:
+ * kern/revoke.h), or deadline passes (CORAL_ETIMEDOUT), or the thread is
  * asked to end (CORAL_EINTERNAL: the caller is being killed; its coral
  * entry turns that into the kill). *observed gets o's signals at the end.
  * Uses no CPU while blocked. A deadline already passed polls.

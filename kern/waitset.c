@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "kern/account.h"
 #include "kern/component.h"
+#include "kern/revoke.h"
 #include "kern/thread.h"
 #include "mm/heap.h"
 
@@ -79,7 +80,9 @@ static struct wsentry *find_locked(struct waitset *ws, uint64_t key, struct wsen
 
 int waitset_add(struct waitset *ws, struct kobj *o, uint32_t mask, uint64_t key)
 {
-    if (!mask)
+    /* A set watching a set (or itself) would hold a reference that
+     * nothing collects: a wait set has no signals of its own anyway. */
+    if (!mask || revoke_kind(o) == KOBJ_WAITSET)
         return CORAL_EINVAL;
     if (ws->acct && !account_charge(ws->acct, sizeof(struct wsentry)))
         return CORAL_EINTERNAL;
@@ -148,7 +151,7 @@ static struct wsentry *scan_locked(struct waitset *ws)
     struct wsentry *start = ws->cursor ? ws->cursor : ws->entries;
     struct wsentry *e = start;
     for (uint32_t i = 0; e && i < ws->n; i++) {
-        if (e->w.obj->signals & e->w.mask) {
+        if (e->w.obj->signals & (e->w.mask | SIGNAL_REVOKED)) {
             ws->cursor = e->next;
             return e;
         }

@@ -27,16 +27,18 @@ struct waitset;
 struct waitset *waitset_new(struct account *acct);
 
 /* Watches the signals in mask on o (a reference is taken), reported under
- * key: CORAL_OK; CORAL_EINVAL when key is in use, mask is 0 or the set
- * has WAITSET_MAX_ENTRIES; CORAL_EINTERNAL out of memory or over the
+ * key: CORAL_OK; CORAL_EINVAL when key is in use, mask is 0, o is a wait
+ * set (it has no signals, and a set in a set would never be freed) or the
+ * set has WAITSET_MAX_ENTRIES; CORAL_EINTERNAL out of memory or over the
  * account's limit. Never blocks. */
 int waitset_add(struct waitset *ws, struct kobj *o, uint32_t mask, uint64_t key);
 
 /* Removes the entry with key: CORAL_OK, or CORAL_EINVAL when none has it. */
 int waitset_remove(struct waitset *ws, uint64_t key);
 
-/* Blocks until an entry's object asserts one of its signals: CORAL_OK with
- * its key and the object's signals; CORAL_ETIMEDOUT at deadline (clock_ns;
+/* Blocks until an entry's object asserts one of its signals, or is a
+ * revoked handle's proxy (SIGNAL_REVOKED, whatever the mask): CORAL_OK
+ * with its key and the object's signals; CORAL_ETIMEDOUT at deadline (clock_ns;
  * WAIT_FOREVER: none; past: poll); CORAL_EINVAL when another thread
  * already waits on the set; CORAL_EINTERNAL when the caller is asked to
  * end. Uses no CPU while blocked. */

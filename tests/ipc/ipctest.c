@@ -280,9 +280,12 @@ static void waits(void)
            "a 50 ms wait times out");
     int64_t t1 = atoll_clock_ns(), cpu1 = atoll_sys_info(ATOLL_INFO_SELF_CPU_NS);
     check(t1 - t0 >= 50000000, "the wait lasted 50 ms", t1 - t0);
-    /* a blocked component is not run: its CPU time hardly moves (the
-     * call itself, and a tick that lands on it) */
-    check(cpu1 - cpu0 < 5000000, "the wait used no CPU", cpu1 - cpu0);
+    /* A blocked component is not run: its CPU time hardly moves (the
+     * call itself, and a tick that lands on it). Under QEMU's TCG the
+     * first pass through the wake-up path is translated while the guest
+     * clock runs, which has been seen to cost up to 9 ms; a wait that
+     * spun would cost all 50. */
+    check(cpu1 - cpu0 < 20000000, "the wait used no CPU", cpu1 - cpu0);
     atoll_printf("ipc: wait of 50 ms: %lld us, %lld us of CPU\n", (long long)(t1 - t0) / 1000,
                  (long long)(cpu1 - cpu0) / 1000);
     t0 = atoll_clock_ns();
@@ -417,6 +420,119 @@ static void across_components(void)
     atoll_handle_drop(comp);
 }
 
+static void revocation(int64_t base)
+{
+    atoll_handle v, rv, rk, rv2, a, b, got[4];
+    size_t len;
+    int32_t nh, rights;
+    atoll_vma_create(4096, &v);
+    EXPECT(atoll_handle_revocable(v, ATOLL_RIGHT_READ | ATOLL_RIGHT_TRANSFER |
+                                  ATOLL_RIGHT_DUPLICATE, &rv, &rk), ATOLL_OK, "a revocable view");
+    EXPECT(atoll_handle_kind(rv), ATOLL_KIND_VMA, "it reports its object's kind");
+    EXPECT(atoll_handle_kind(rk), ATOLL_KIND_REVOKER, "and a revoker");
+    EXPECT(atoll_handle_rights(rv, &rights) == ATOLL_OK && rights ==
+           (ATOLL_RIGHT_READ | ATOLL_RIGHT_TRANSFER | ATOLL_RIGHT_DUPLICATE), 1, "its rights");
+    EXPECT(atoll_vma_write(rv, ATOLL_SELF, 0, atoll_off(buf), 8), ATOLL_OK, "read through it");
+    EXPECT(atoll_vma_write(ATOLL_SELF, rv, 0, 0, 8), ATOLL_ERIGHTS, "no write right");
+    EXPECT(atoll_handle_revocable(rv, ATOLL_RIGHT_WRITE, &a, &b), ATOLL_ERIGHTS,
+           "a revocable handle never gains a right");
+    EXPECT(atoll_handle_duplicate(rv, ATOLL_RIGHT_READ | ATOLL_RIGHT_TRANSFER, &rv2), ATOLL_OK,
+           "a duplicate of it");
+    /* one more copy travels through a channel */
+    atoll_channel_create(&a, &b);
+    EXPECT(send(a, "view", rv2), ATOLL_OK, "send the duplicate");
+    EXPECT(atoll_channel_recv(b, buf, sizeof buf, &len, got, &nh), ATOLL_OK, "it arrives");
+    EXPECT(atoll_vma_write(got[0], ATOLL_SELF, 0, atoll_off(buf), 8), ATOLL_OK, "and works");
+    EXPECT(atoll_revoke(rk), ATOLL_OK, "revoke");
+    EXPECT(atoll_vma_write(rv, ATOLL_SELF, 0, atoll_off(buf), 8), ATOLL_EREVOKED, "revoked here");
+    EXPECT(atoll_vma_write(got[0], ATOLL_SELF, 0, atoll_off(buf), 8), ATOLL_EREVOKED,
+           "and its copy that travelled");
+    EXPECT(atoll_vma_write(v, ATOLL_SELF, 0, atoll_off(buf), 8), ATOLL_OK, "the original is not");
+    EXPECT(atoll_handle_revocable(rv, ATOLL_RIGHT_READ, &a, &b), ATOLL_EREVOKED,
+           "nothing is made of a revoked handle");
+    EXPECT(send(a, "x", rv), ATOLL_EREVOKED, "nor sent");
+    EXPECT(atoll_revoke(rk), ATOLL_OK, "revoking twice is harmless");
+    EXPECT(atoll_revoke(v), ATOLL_EINVAL, "revoke needs a revoker");
+    atoll_handle_drop(rv);
+    atoll_handle_drop(got[0]);
+    atoll_handle_drop(rk);
+    atoll_handle_drop(a);
+    atoll_handle_drop(b);
+    /* revocation lets go at once: an area held only through the view */
+    atoll_handle w, wv, wk;
+    atoll_vma_create(4096, &w);
+    atoll_handle_revocable(w, ATOLL_RIGHT_READ, &wv, &wk);
+    atoll_handle_drop(w);
+    int64_t before = objects();
+    EXPECT(atoll_revoke(wk), ATOLL_OK, "revoke the only holder");
+    EXPECT(objects(), before - 1, "the area is freed at once");
+    atoll_handle_drop(wv);
+    atoll_handle_drop(wk);
+    /* derived from derived: revoking the first cuts the second */
+    atoll_handle r1, k1, r2, k2, r = v;
+    EXPECT(atoll_handle_revocable(v, ATOLL_RIGHT_READ | ATOLL_RIGHT_DUPLICATE, &r1, &k1),
+           ATOLL_OK, "level 1");
+    EXPECT(atoll_handle_revocable(r1, ATOLL_RIGHT_READ | ATOLL_RIGHT_DUPLICATE, &r2, &k2),
+           ATOLL_OK, "level 2");
+    EXPECT(atoll_revoke(k1), ATOLL_OK, "revoke level 1");
+    EXPECT(atoll_vma_write(r2, ATOLL_SELF, 0, atoll_off(buf), 8), ATOLL_EREVOKED,
+           "level 2 is revoked with it");
+    atoll_handle_drop(r1);
+    atoll_handle_drop(k1);
+    atoll_handle_drop(r2);
+    atoll_handle_drop(k2);
+    /* at most 8 levels */
+    atoll_handle chain[10], keys[10];
+    int depth = 0;
+    int32_t st = ATOLL_OK;
+    for (; depth < 10; depth++) {
+        st = atoll_handle_revocable(r, ATOLL_RIGHT_READ | ATOLL_RIGHT_DUPLICATE, &chain[depth],
+                                    &keys[depth]);
+        if (st != ATOLL_OK)
+            break;
+        r = chain[depth];
+    }
+    EXPECT(st, ATOLL_EINVAL, "a ninth level is refused");
+    EXPECT(depth, 8, "eight levels");
+    for (int i = 0; i < depth; i++) {
+        atoll_handle_drop(chain[i]);
+        atoll_handle_drop(keys[i]);
+    }
+    atoll_handle_drop(v);
+    EXPECT(objects_settle(base), base, "revocation leaves nothing behind");
+}
+
+/* A child blocked in a wait on a revocable endpoint wakes when it is
+ * revoked, and the endpoint, held by nothing else, closes. */
+static void revocation_wakes_waiters(void)
+{
+    atoll_handle mine, theirs, view, key, comp;
+    int32_t obs;
+    int64_t value = 0;
+    atoll_channel_create(&mine, &theirs);
+    EXPECT(atoll_handle_revocable(theirs, ATOLL_RIGHT_READ | ATOLL_RIGHT_WRITE |
+                                  ATOLL_RIGHT_WAIT | ATOLL_RIGHT_TRANSFER, &view, &key),
+           ATOLL_OK, "a revocable endpoint");
+    atoll_handle_drop(theirs);
+    EXPECT(spawn_echo(view, &comp), ATOLL_OK, "granted to a child");
+    EXPECT(start(comp, "block", 0), ATOLL_OK, "which blocks on it");
+    atoll_sleep_until(atoll_clock_ns() + 30000000);
+    EXPECT(atoll_component_status(comp, &value), ATOLL_STATE_RUNNING, "it is blocked");
+    EXPECT(atoll_revoke(key), ATOLL_OK, "revoke while it waits");
+    int64_t end = atoll_clock_ns() + 5000000000ll;
+    int32_t s;
+    while ((s = atoll_component_status(comp, &value)) == ATOLL_STATE_RUNNING &&
+           atoll_clock_ns() < end)
+        atoll_sleep_until(atoll_clock_ns() + 5000000);
+    EXPECT(s, ATOLL_STATE_IDLE, "its wait ended");
+    EXPECT(value, ATOLL_EREVOKED, "with revoked");
+    EXPECT(atoll_wait_one(mine, ATOLL_SIGNAL_PEER_CLOSED, atoll_clock_ns() + 1000000000ll, &obs),
+           ATOLL_OK, "the endpoint held only through the view closed");
+    atoll_handle_drop(key);
+    atoll_handle_drop(mine);
+    atoll_handle_drop(comp);
+}
+
 int main(void)
 {
     int64_t base = objects(), msgs = atoll_sys_info(ATOLL_INFO_MESSAGES);
@@ -426,7 +542,9 @@ int main(void)
     EXPECT(objects_settle(base), base, "objects back after the basics");
     cycles(base);
     waits();
+    revocation(base);
     across_components();
+    revocation_wakes_waiters();
     EXPECT(objects_settle(base), base, "objects back at the end");
     EXPECT(atoll_sys_info(ATOLL_INFO_MESSAGES), msgs, "no message left queued");
     atoll_printf("ipc: %d passed, %d failed\n", passed, failed);

@@ -23,29 +23,35 @@ import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 
 export const OK = 0, EINVAL = 1, EINTERNAL = 2, EUNKNOWN = 3, ETRAPPED = 4;
 export const ERIGHTS = 5, EWOULDBLOCK = 6, EPEER = 7, ETIMEDOUT = 8, ETOOSMALL = 9;
+export const EREVOKED = 10;
 export const KIND_INVALID = 0, KIND_VMA = 1, KIND_MODULE = 2, KIND_COMPONENT = 3;
-export const KIND_CHANNEL = 4, KIND_WAITSET = 5;
+export const KIND_CHANNEL = 4, KIND_WAITSET = 5, KIND_REVOKER = 6;
 export const RIGHT_READ = 1, RIGHT_WRITE = 2, RIGHT_TRANSFER = 4, RIGHT_DUPLICATE = 8;
 export const RIGHT_WAIT = 16, RIGHT_CONTROL = 32;
 export const SIGNAL_READABLE = 1, SIGNAL_WRITABLE = 2, SIGNAL_PEER_CLOSED = 4, SIGNAL_ENDED = 8;
+export const SIGNAL_REVOKED = 16;
 const MSG_MAX = 65536n, MSG_HANDLES = 4, QUEUE_MSGS = 64, QUEUE_BYTES = 4 * 65536;
 const VMA_MAX = 64n << 20n;
 const LOG_MAX = 65536n;
 const NAME_MAX = 64n;
 
 // What a handle to each kind may carry (kern/object.c).
-const KIND_RIGHTS = [0, 15, 13, 61, 31, 26];
+const KIND_RIGHTS = [0, 15, 13, 61, 31, 26, 44];
 
 // A handle: one reference to a kernel object, with rights; handle_drop
 // ends it (so does sending it in a message).
+// A revocable handle and every handle made from it share `rev` ({ cut });
+// once it is cut they read as invalid here (the kernel says "revoked").
 export class Handle {
-  constructor(obj, rights = -1) {
+  constructor(obj, rights = -1, rev = null) {
     this.obj = obj;
+    this.rev = rev;
     this.dropped = false;
     this.rights = rights & KIND_RIGHTS[obj.kind];
     if (obj.handles !== undefined) obj.handles++;
   }
   get kind() { return this.dropped ? 0 : this.obj.kind; }
+  copy(rights = this.rights) { return new Handle(this.obj, rights, this.rev); }
   drop() {
     this.dropped = true;
     if (this.obj.handles !== undefined && --this.obj.handles === 0 && this.obj.close)
@@ -222,7 +228,10 @@ export class Kernel {
     return 0;
   }
 
-  valid(h, kind) { return h instanceof Handle && h.kind !== 0 && (kind === undefined || h.kind === kind); }
+  valid(h, kind) {
+    return h instanceof Handle && h.kind !== 0 && !(h.rev && h.rev.cut) &&
+      (kind === undefined || h.kind === kind);
+  }
 
   // The bytes [off, off + len) of VMA handle h, or null if out of bounds.
   range(h, off, len) {
@@ -255,7 +264,18 @@ export class Kernel {
       handle_duplicate(h, rights) {
         if (!k.valid(h)) return [EINVAL, null];
         if (!(h.rights & RIGHT_DUPLICATE) || (rights & ~h.rights)) return [ERIGHTS, null];
-        return [OK, new Handle(h.obj, rights)];
+        return [OK, h.copy(rights)];
+      },
+      handle_revocable(h, rights) {
+        if (!k.valid(h)) return [EINVAL, null, null];
+        if (!(h.rights & RIGHT_DUPLICATE) || (rights & ~h.rights)) return [ERIGHTS, null, null];
+        const rev = { cut: false };
+        return [OK, new Handle(h.obj, rights, rev), new Handle({ kind: KIND_REVOKER, rev })];
+      },
+      revoke(r) {
+        if (!k.valid(r, KIND_REVOKER)) return EINVAL;
+        r.obj.rev.cut = true;
+        return OK;
       },
       channel_create() {
         const a = new Endpoint(), b = new Endpoint();
@@ -277,7 +297,7 @@ export class Kernel {
         if (!p || p.closed) return EPEER;
         if (p.queue.length >= QUEUE_MSGS || p.bytes + bytes.length > QUEUE_BYTES) return EWOULDBLOCK;
         // In flight, a handle is the message's: a new one, the sender's gone.
-        const carried = moved.map((h) => { const n = new Handle(h.obj, h.rights); h.drop(); return n; });
+        const carried = moved.map((h) => { const n = h.copy(); h.drop(); return n; });
         p.queue.push({ bytes: bytes.slice(), handles: carried });
         p.bytes += bytes.length;
         return OK;
@@ -372,7 +392,7 @@ export class Kernel {
         if (!k.valid(c, KIND_COMPONENT) || !k.valid(h) || c.obj.ended) return [EINVAL, 0];
         if (!(c.rights & RIGHT_CONTROL) || !(h.rights & RIGHT_TRANSFER)) return [ERIGHTS, 0];
         // The component gets a handle of its own, as in the kernel.
-        c.obj.grants.push(new Handle(h.obj, h.rights));
+        c.obj.grants.push(h.copy());
         return [OK, c.obj.grants.length - 1];
       },
       component_add_instance(c, m) {

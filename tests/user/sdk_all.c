@@ -46,5 +46,7 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_waitset_wait(h, 0, &k, &i);
     v += atoll_sleep_until(0);
     atoll_yield();
+    v += atoll_handle_revocable(h, 1, &out, &o2);
+    v += atoll_revoke(h);
     return v + k;
 }

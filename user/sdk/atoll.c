@@ -40,6 +40,7 @@ const char *atoll_result_name(int32_t r)
     static const char *const names[] = {
         "ok", "invalid parameters", "internal error", "unknown error", "trapped",
         "missing right", "would block", "peer closed", "timed out", "buffer too small",
+        "revoked",
     };
     if (r < 0 || (size_t)r >= sizeof names / sizeof names[0])
         return "?";

@@ -53,6 +53,7 @@ enum atoll_result {
     ATOLL_EPEER = 7,    /* the channel's other endpoint is closed */
     ATOLL_ETIMEDOUT = 8, /* the deadline passed first */
     ATOLL_ETOOSMALL = 9, /* the buffer is smaller than the message */
+    ATOLL_EREVOKED = 10, /* the handle was revoked by whoever handed it out */
 };
 
 enum atoll_kind {
@@ -62,6 +63,7 @@ enum atoll_kind {
     ATOLL_KIND_COMPONENT = 3,
     ATOLL_KIND_CHANNEL = 4, /* one endpoint of a channel */
     ATOLL_KIND_WAITSET = 5, /* handles and signals to wait on at once */
+    ATOLL_KIND_REVOKER = 6, /* takes back what atoll_handle_revocable made */
 };
 
 /* What a handle permits (atoll_handle_rights). A handle a call makes has
@@ -84,6 +86,7 @@ enum atoll_signal {
     ATOLL_SIGNAL_PEER_CLOSED = 4, /* its peer is closed (queued messages
                                      stay readable) */
     ATOLL_SIGNAL_ENDED = 8,     /* a component has ended */
+    ATOLL_SIGNAL_REVOKED = 16,  /* the handle was revoked */
 };
 
 /* Channel limits: the bytes and handles of one message. */
@@ -335,6 +338,17 @@ int32_t atoll_handle_rights(atoll_handle h, int32_t *out);
  * ATOLL_RIGHT_DUPLICATE; asking a right h lacks is ATOLL_ERIGHTS. */
 ATOLL_IMPORT(atoll_handle_duplicate)
 int32_t atoll_handle_duplicate(atoll_handle h, int32_t rights, atoll_handle *out);
+
+/* A handle to h's object that can be taken back: *out carries `rights`
+ * (within h's; h needs ATOLL_RIGHT_DUPLICATE), *revoker takes it back.
+ * Hand *out on (grant, send, duplicate): after atoll_revoke(*revoker),
+ * every handle made from it, in every component, reads as revoked
+ * (ATOLL_EREVOKED; waits on it end with it). */
+ATOLL_IMPORT(atoll_handle_revocable)
+int32_t atoll_handle_revocable(atoll_handle h, int32_t rights, atoll_handle *out,
+                               atoll_handle *revoker);
+
+ATOLL_IMPORT(atoll_revoke) int32_t atoll_revoke(atoll_handle revoker);
 
 /* ---- Channels and waiting ------------------------------------------- *
  * A channel is two endpoints: what one writes, the other reads, in order.

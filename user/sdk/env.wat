@@ -86,6 +86,9 @@
     (func $c_waitset_wait (param externref i64) (result i32 i64 i32)))
   (import "coral" "sleep_until" (func $c_sleep_until (param i64) (result i32)))
   (import "coral" "yield" (func $c_yield))
+  (import "coral" "handle_revocable"
+    (func $c_handle_revocable (param externref i32) (result i32 externref externref)))
+  (import "coral" "revoke" (func $c_revoke (param externref) (result i32)))
 
   ;; The C program's memory. 16 pages is the minimum a program linked with
   ;; --initial-memory=1048576 asks for; it may grow up to 1 GiB.
@@ -563,4 +566,32 @@
 
   (func (export "atoll_yield")
     (call $c_yield))
+
+  ;; (h, rights, *handle, *revoker) -> i32
+  (func (export "atoll_handle_revocable")
+    (param $h i32) (param $rights i32) (param $out0 i32) (param $out1 i32) (result i32)
+    (local $st i32) (local $a externref) (local $b externref)
+    (if (i32.eqz (i32.and (call $ok (local.get $h))
+                          (i32.and (call $out_ok (local.get $out0) (i32.const 4))
+                                   (call $out_ok (local.get $out1) (i32.const 4)))))
+      (then (return (i32.const 1))))
+    (call $c_handle_revocable (table.get $sdk (local.get $h)) (local.get $rights))
+    (local.set $b)
+    (local.set $a)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (local.set $st (call $keep (local.get $a) (local.get $out0)))
+    (if (local.get $st)
+      (then
+        (drop (call $c_handle_drop (local.get $b)))
+        (return (local.get $st))))
+    (local.set $st (call $keep (local.get $b) (local.get $out1)))
+    (if (local.get $st)
+      (then (drop (call $c_handle_drop (table.get $sdk (i32.load (local.get $out0)))))))
+    (local.get $st))
+
+  ;; (revoker) -> i32
+  (func (export "atoll_revoke") (param $r i32) (result i32)
+    (if (i32.eqz (call $ok (local.get $r))) (then (return (i32.const 1))))
+    (call $c_revoke (table.get $sdk (local.get $r))))
 )

@@ -96,6 +96,8 @@ extern "C" {
     pub fn atoll_waitset_wait(ws: i32, deadline: i64, key: *mut i64, observed: *mut i32) -> i32;
     pub fn atoll_sleep_until(deadline: i64) -> i32;
     pub fn atoll_yield();
+    pub fn atoll_handle_revocable(h: i32, rights: i32, out: *mut i32, revoker: *mut i32) -> i32;
+    pub fn atoll_revoke(revoker: i32) -> i32;
 }
 
 // The numbers of the coral interface, as user/sdk/atoll.h has them
@@ -111,6 +113,7 @@ pub const EWOULDBLOCK: i32 = 6; // a channel's queue is full (write) or empty (r
 pub const EPEER: i32 = 7; // the channel's other endpoint is closed
 pub const ETIMEDOUT: i32 = 8; // the deadline passed first
 pub const ETOOSMALL: i32 = 9; // the buffer is smaller than the message
+pub const EREVOKED: i32 = 10; // the handle was revoked
 /// Handle kinds (enum atoll_kind).
 pub const KIND_INVALID: i32 = 0;
 pub const KIND_VMA: i32 = 1;
@@ -118,6 +121,7 @@ pub const KIND_MODULE: i32 = 2;
 pub const KIND_COMPONENT: i32 = 3;
 pub const KIND_CHANNEL: i32 = 4;
 pub const KIND_WAITSET: i32 = 5;
+pub const KIND_REVOKER: i32 = 6;
 /// Rights (enum atoll_right).
 pub const RIGHT_READ: i32 = 1;
 pub const RIGHT_WRITE: i32 = 2;
@@ -130,6 +134,7 @@ pub const SIGNAL_READABLE: i32 = 1;
 pub const SIGNAL_WRITABLE: i32 = 2;
 pub const SIGNAL_PEER_CLOSED: i32 = 4;
 pub const SIGNAL_ENDED: i32 = 8;
+pub const SIGNAL_REVOKED: i32 = 16;
 /// A deadline that never passes.
 pub const FOREVER: i64 = -1;
 /// atoll_component_status's states (user/sdk/atoll.h, enum atoll_state).
