@@ -149,7 +149,8 @@ def _goals(res, exec_geo):
         rows.append(('boots to the shell in 32 MiB', 'not measured: %s' % why, '—'))
     p, why = res['ipc']
     if p:
-        rows.extend(res['ipc_mod'].goals(p))
+        k, _ = res['coral']
+        rows.extend(res['ipc_mod'].goals(p, res['mods'][1].rate(k) if k else None))
     else:
         for goal in ('IPC round trip ≤ 300 ns hosted (issue 16)',
                      'IPC round trip ≤ 1500 instructions in the kernel (issue 16)'):
