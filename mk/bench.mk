@@ -3,8 +3,9 @@
 # under node (V8, default tiering and Liftoff only) and under atoll-run.
 # Then compile speed against V8 (bench/compile), the Coral primitives in
 # the hosted build, in the kernel under TCG and their Linux counterparts
-# (bench/coral), and memory (bench/memory). The harness (bench/harness,
-# Python) builds into $(BUILD)/bench/.
+# (bench/coral), memory (bench/memory) and, for issue 16, IPC between two
+# components against Linux pipes and sockets (bench/ipc). The harness
+# (bench/harness, Python) builds into $(BUILD)/bench/.
 #
 #   make bench         all of it, BENCH_RUNS runs each: bench/results.md
 #                      and bench/results.png (about 13 minutes on 2 cores)
@@ -36,8 +37,9 @@ bench-system-deps: bench-linux
 	-@$(MAKE) --no-print-directory $(BENCH_SYSTEM_DEPS) >/dev/null 2>&1 || \
 	    echo "bench: some of $(BENCH_SYSTEM_DEPS) did not build; their sections say so"
 
-# The Linux counterparts of the Coral primitives, natively.
-BENCH_LINUX := $(BUILD)/bench/coral/linux_prims $(BUILD)/bench/coral/linux_hello
+# The Linux counterparts of the Coral primitives and of IPC, natively.
+BENCH_LINUX := $(BUILD)/bench/coral/linux_prims $(BUILD)/bench/coral/linux_hello \
+               $(BUILD)/bench/ipc/linux_ipc
 .PHONY: bench-linux
 bench-linux: $(BENCH_LINUX)
 $(BUILD)/bench/coral/linux_prims: bench/coral/linux_prims.c
@@ -46,6 +48,9 @@ $(BUILD)/bench/coral/linux_prims: bench/coral/linux_prims.c
 $(BUILD)/bench/coral/linux_hello: bench/coral/linux_hello.c
 	@mkdir -p $(@D)
 	gcc -O2 -Wall -Wextra -Werror -static $< -o $@
+$(BUILD)/bench/ipc/linux_ipc: bench/ipc/linux_ipc.c
+	@mkdir -p $(@D)
+	gcc -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
 
 bench: deps bench-atoll-run bench-system-deps
 	python3 bench/harness/bench.py --build $(BUILD) --runs $(BENCH_RUNS) \
@@ -57,7 +62,8 @@ bench-quick: bench-atoll-run
 	    --chart $(BUILD)/bench/results-quick.png $(BENCH_ARGS)
 
 TEST_SUITES += test-bench
-test-bench: $(BUILD)/atoll-run
+# linux_ipc is built for the IPC smoke check (a gcc call, under a second).
+test-bench: $(BUILD)/atoll-run $(BUILD)/bench/ipc/linux_ipc
 	@python3 bench/harness/check.py --build $(BUILD)
 
 # What the Coral interface costs (coral calls, vma_write, module_create,
@@ -68,6 +74,14 @@ test-bench: $(BUILD)/atoll-run
 bench-coral: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/user/env.wasm \
              $(BUILD)/user/userboot.wasm bench-linux
 	python3 bench/coral/measure.py -n 3 --build $(BUILD)
+
+# IPC between two components (issue 16): an 8-byte round trip and a
+# stream of 64 KiB messages, hosted, in the kernel under TCG and under
+# icount, against pipes and a socketpair between two Linux processes:
+# bench/ipc/measure.py. make bench runs it too.
+.PHONY: bench-ipc
+bench-ipc: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/bench/ipc/linux_ipc
+	python3 bench/ipc/measure.py -n 3 --build $(BUILD)
 
 # Kill latency in the kernel: a victim in compiled code, in a long host
 # call and in waits (bench/kill/measure.py).

@@ -6,7 +6,9 @@ size natively, under node and under Atoll (build/atoll-run), each Wasm
 build (and its -msimd128 build, when it has one), and compares the
 checksums with the native one. Then the other parts'
 programs: bench/coral/coral_bench.wat in the hosted build (every figure
-printed, the ping-pong's sum right) when build/atoll-coral exists, and
+printed, the ping-pong's sum right) and bench/ipc/ipc_bench.wat (every
+batch printed, every reply and ack checked by the program itself, at tiny
+sizes; and bench/ipc/linux_ipc) when build/atoll-coral exists, and
 bench/compile/v8_compile.mjs on one program under node. One line per
 check, then "N passed, N failed". Never asserts a time: benchmarks are
 measured by `make bench`, not tested.
@@ -38,6 +40,17 @@ def check_coral(build):
     if figs['pingpong_round_trip'] <= 0:
         raise RuntimeError('coral_bench: the ping-pong sum is wrong')
     return 'coral_bench in atoll-coral: %d figures' % len(figs)
+
+
+def check_ipc(build):
+    import importlib.util
+    path = os.path.join(suite.ROOT, 'bench', 'ipc', 'measure.py')
+    spec = importlib.util.spec_from_file_location('ipc_measure', path)
+    ipc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ipc)
+    if not os.path.exists(os.path.join(build, 'atoll-coral')):
+        return 'skipped: no %s/atoll-coral' % build
+    return ipc.smoke(os.path.abspath(build))
 
 
 def check_v8_compile(build, progs):
@@ -100,6 +113,7 @@ def main():
             print('PASS %-10s n=%d checksum %d (native; node and atoll: %s)' %
                   (p.name, p.test_n, want, ', '.join(r[0].replace('node', 'wasm') for r in runs)))
     for name, fn in (('coral', lambda: check_coral(args.build)),
+                     ('ipc', lambda: check_ipc(args.build)),
                      ('v8-compile', lambda: check_v8_compile(args.build, progs))):
         try:
             msg = fn()

@@ -1,8 +1,9 @@
 """system.py: the parts of `make bench` beyond execution (issue 7 items
 2-4): compile speed (bench/compile), kernel primitives (bench/coral) and
-memory (bench/memory), appended to results.md as sections, with the
-issue's goals side by side with the measured figures and, for the goals
-not met, the profile notes of bench/where-the-time-goes.md.
+memory (bench/memory), then IPC between components (bench/ipc, issue 16),
+appended to results.md as sections, with the issues' goals side by side
+with the measured figures and, for the goals not met, the profile notes
+of bench/where-the-time-goes.md.
 
 A part that cannot run (a missing tool or build product) says so in its
 section; the others still run.
@@ -44,10 +45,12 @@ def measure(build, runs, log):
     compile_ = _load('bench/compile/measure.py')
     coral = _load('bench/coral/measure.py')
     memory = _load('bench/memory/measure.py')
-    out = {'mods': (compile_, coral, memory), 'build': build, 'seconds': {}}
+    ipc = _load('bench/ipc/measure.py')
+    out = {'mods': (compile_, coral, memory), 'ipc_mod': ipc, 'build': build, 'seconds': {}}
     for name, fn in (('compile', lambda: compile_.measure(build, runs, log)),
                      ('coral', lambda: coral.measure(build, runs, log)),
-                     ('memory', lambda: memory.measure(build, log))):
+                     ('memory', lambda: memory.measure(build, log)),
+                     ('ipc', lambda: ipc.measure(build, runs, log))):
         t = time.time()
         out[name] = _run(name, fn, log)
         out['seconds'][name] = time.time() - t
@@ -144,6 +147,14 @@ def _goals(res, exec_geo):
                      _verdict(m['min_kib'] <= 32 * 1024)))
     else:
         rows.append(('boots to the shell in 32 MiB', 'not measured: %s' % why, '—'))
+    p, why = res['ipc']
+    if p:
+        k, _ = res['coral']
+        rows.extend(res['ipc_mod'].goals(p, res['mods'][1].rate(k) if k else None))
+    else:
+        for goal in ('IPC round trip ≤ 300 ns hosted (issue 16)',
+                     'IPC round trip ≤ 1500 instructions in the kernel (issue 16)'):
+            rows.append((goal, 'not measured: %s' % why, '—'))
     return rows
 
 
@@ -152,16 +163,17 @@ def markdown(res, exec_geo):
     out = []
     add = out.append
     add('')
-    add('# Compilation, kernel primitives, memory (issue 7 items 2-4)')
+    add('# Compilation, kernel primitives, memory (issue 7 items 2-4), IPC (issue 16)')
     add('')
     add('Written by the same `make bench` run (%s). The scripts: `bench/compile/measure.py`, '
-        '`bench/coral/measure.py`, `bench/memory/measure.py` (each runs alone too, printing its '
-        'section); the Linux counterparts are `bench/coral/linux_prims.c` and '
-        '`bench/coral/linux_hello.c` (gcc -O2; the hello with -static), built by mk/bench.mk. '
+        '`bench/coral/measure.py`, `bench/memory/measure.py`, `bench/ipc/measure.py` (each runs '
+        'alone too, printing its section); the Linux counterparts are `bench/coral/linux_prims.c`, '
+        '`bench/coral/linux_hello.c` (gcc -O2; the hello with -static) and '
+        '`bench/ipc/linux_ipc.c`, built by mk/bench.mk. '
         'QEMU: %s.' % (', '.join('%s %.0f s' % kv for kv in res['seconds'].items()),
                        _first_line(['qemu-system-x86_64', '--version'])))
     add('')
-    add('## Goals (issue 7) and the figures')
+    add('## Goals (issues 7 and 16) and the figures')
     add('')
     add('| goal | measured | verdict |')
     add('|---|---|---|')
@@ -180,7 +192,9 @@ def markdown(res, exec_geo):
     for title, key, fn in (('Compilation (item 2)', 'compile',
                             lambda r: compile_.markdown(r, res['build'])),
                            ('Kernel primitives (item 3)', 'coral', coral.markdown),
-                           ('Memory (item 4)', 'memory', lambda r: memory.markdown(r, res['build']))):
+                           ('Memory (item 4)', 'memory', lambda r: memory.markdown(r, res['build'])),
+                           ('IPC between components (issue 16)', 'ipc',
+                            res['ipc_mod'].markdown)):
         add('')
         add('## ' + title)
         add('')
