@@ -12,14 +12,16 @@
 ;; set used after its drop, a channel sent through itself (also by
 ;; another handle to it), a handle twice in one message, a dead
 ;; component's handle in a message, a read into a read-only area, a wait
-;; set in a message. Every check compares a result with the one
-;; docs/abi.md promises, and that a refused call moved nothing: the
-;; handles stay, no message is queued. The whole round runs twice: after
-;; each, the kernel's live objects, queued messages and components are
-;; back at their baseline (sys_info 11, 12, 3), and after the second the
-;; kernel heap (key 2) is where the first left it. The total goes to the
-;; serial log as "hostipc: N passed, N failed" (failures one per line
-;; before it). tests/qemu/test_hostile.py boots it in QEMU;
+;; set in a message; and the rights the older calls now need (vma_write,
+;; module_create, log_write, component_add_instance, _kill, _grant,
+;; _status). Every check compares a result with the one docs/abi.md
+;; promises, and that a refused call moved nothing: the handles stay, no
+;; message is queued. The whole round runs twice: after each, the
+;; kernel's live objects, queued messages and components are back at
+;; their baseline (sys_info 11, 12, 3), and after the second the kernel
+;; heap (key 2) is where the first left it. The total goes to the serial
+;; log as "hostipc: N passed, N failed" (failures one per line before
+;; it). tests/qemu/test_userboot.py boots it in QEMU,
 ;; tests/runtime/test_coral.py in the hosted build under ASan.
 ;; tests/qemu/userboot_programs.py puts the children (child_answer,
 ;; child_ipc_blocker) in place of the children marker and lib_checks.wat
@@ -33,6 +35,8 @@
   (import "coral" "component_add_instance"
     (func $add (param externref externref) (result i32 i32)))
   (import "coral" "handle_drop" (func $drop (param externref) (result i32)))
+  (import "coral" "vma_write"
+    (func $vma_write (param externref externref i64 i64 i64) (result i32)))
   (import "coral" "vma_create" (func $vma_create (param i64) (result i32 externref)))
   (import "coral" "log_write" (func $log (param externref i64 i64) (result i32)))
   (import "coral" "component_grant"
@@ -317,6 +321,51 @@
     (call $rightsc (call $g (i32.const 20)) (i32.const 0) (i32.const 1))
     (call $dropc (call $g (i32.const 20)))
     (call $check32 (call $kind (call $g (i32.const 4))) (i32.const 1)))
+
+  ;; Rights on the calls that predate them: each refused with 5, nothing
+  ;; done (26: the component without control, 27: without read and wait,
+  ;; 28: a without transfer, 29: the module without read)
+  (func $older_calls
+    (local $c externref)
+    (local.set $c (call $g (i32.const 12)))
+    (call $dupc (local.get $c) (i32.const 29) (i32.const 26) (i32.const 0))
+    (call $dupc (local.get $c) (i32.const 44) (i32.const 27) (i32.const 0))
+    (call $dupc (call $g (i32.const 0)) (i32.const 27) (i32.const 28) (i32.const 0))
+    (call $dupc (call $g (i32.const 11)) (i32.const 12) (i32.const 29) (i32.const 0))
+    (i32.store8 (i32.const 2000) (i32.const 7))
+    (call $check32 (call $vma_write (call $g (i32.const 5)) (call $self)
+                                    (i64.const 0) (i64.const 2000) (i64.const 1)) (i32.const 5))
+    (call $check32 (call $vma_write (call $self) (call $g (i32.const 4))
+                                    (i64.const 0) (i64.const 0) (i64.const 1)) (i32.const 5))
+    (call $check32 (call $vma_write (call $g (i32.const 3)) (call $g (i32.const 19))
+                                    (i64.const 0) (i64.const 2000) (i64.const 1)) (i32.const 5))
+    (call $check32 (i32.load8_u (i32.const 2000)) (i32.const 7))
+    (call $mc (call $g (i32.const 5)) (i64.const 0) (i64.const 8) (i32.const 20) (i32.const 5))
+    (call $check32 (call $log (call $g (i32.const 5)) (i64.const 0) (i64.const 1)) (i32.const 5))
+    (call $addc (call $g (i32.const 26)) (call $g (i32.const 11)) (i32.const 5) (i32.const 0))
+    (call $addc (local.get $c) (call $g (i32.const 29)) (i32.const 5) (i32.const 0))
+    (call $check32 (call $kill (call $g (i32.const 26))) (i32.const 5))
+    (call $grantc (call $g (i32.const 26)) (call $g (i32.const 3)) (i32.const 5) (i32.const 0))
+    (call $grantc (local.get $c) (call $g (i32.const 14)) (i32.const 5) (i32.const 0))
+    (call $grantc (local.get $c) (call $g (i32.const 9)) (i32.const 5) (i32.const 0))
+    (call $grantc (local.get $c) (call $g (i32.const 28)) (i32.const 5) (i32.const 0))
+    (call $grantc (local.get $c) (call $g (i32.const 2)) (i32.const 1) (i32.const 0))
+    (call $grantc (local.get $c) (ref.null extern) (i32.const 1) (i32.const 0))
+    (call $waitc (call $g (i32.const 27)) (i32.const 8) (i64.const 0) (i32.const 5) (i32.const 0))
+    (call $status (call $g (i32.const 27)))
+    (drop)
+    (call $check32 (i32.const -1))
+    ;; the refusals did nothing: it is alive, idle, and its first grant
+    ;; is number 0
+    (call $status (call $g (i32.const 26)))
+    (drop)
+    (call $check32 (i32.const 0))
+    (call $grantc (local.get $c) (call $g (i32.const 8)) (i32.const 0) (i32.const 0))
+    (call $check32 (call $kind (call $g (i32.const 8))) (i32.const 4))
+    (call $dropc (call $g (i32.const 26)))
+    (call $dropc (call $g (i32.const 27)))
+    (call $dropc (call $g (i32.const 28)))
+    (call $dropc (call $g (i32.const 29))))
 
   ;; one message position k: every refusal, nothing moved
   (func $write_position (param $k i32)
@@ -726,6 +775,7 @@
   (func $round
     (call $setup)
     (call $rights_and_duplicates)
+    (call $older_calls)
     (call $writes)
     (call $reads)
     (call $waits)
