@@ -11,6 +11,12 @@
  *
  * The other side of the cross-component checks is echo_child.wat,
  * embedded (echo_child_wasm.c, made by the build).
+ *
+ * The same checks run in the hosted Coral build under ASan (make
+ * test-coral, tests/runtime/test_coral.py): there ipctest is booted as
+ * userboot, with env as its boot module, and its `init` runs them (no
+ * console is granted, so the output goes to the log, atoll-coral's
+ * standard output).
  */
 #include "user/sdk/program.h"
 
@@ -535,6 +541,7 @@ static void revocation_wakes_waiters(void)
 
 int main(void)
 {
+    passed = failed = 0;
     int64_t base = objects(), msgs = atoll_sys_info(ATOLL_INFO_MESSAGES);
     basics();
     flood();
@@ -549,4 +556,13 @@ int main(void)
     EXPECT(atoll_sys_info(ATOLL_INFO_MESSAGES), msgs, "no message left queued");
     atoll_printf("ipc: %d passed, %d failed\n", passed, failed);
     return failed != 0;
+}
+
+/* Booted as the first program (userboot: the hosted build's test-coral
+ * boots it so): the kernel calls init before any event and logs its
+ * result. handles[0] is then the screen, not a console, so the output
+ * goes to the log. */
+ATOLL_EXPORT(init) int32_t init(void)
+{
+    return main();
 }

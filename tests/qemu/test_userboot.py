@@ -7,7 +7,11 @@ and keeps it and every other component apart.
   spins on ticks and echoes keys: read back from the VGA text cells, and
   from the framebuffer under UEFI.
 - Hostile arguments to every coral function (wasm/hostile_userboot.wat)
-  get result 1 (or 2 at a kernel limit) and the kernel goes on; started
+  get result 1 (or 2 at a kernel limit) and the kernel goes on; to the
+  IPC functions (wasm/ipc_hostile_userboot.wat: null, stale, wrong-kind
+  and under-privileged handles in every position, extreme offsets,
+  lengths, rights, signal masks and deadlines) the result docs/abi.md
+  gives, nothing moved, nothing leaked; started
   calls, their status, description and kill (wasm/started_userboot.wat).
 - Adds that do not wait (wasm/addstart_userboot.wat): the outcome and its
   reason in component_status and component_describe, and a start function
@@ -99,6 +103,35 @@ def test_hostile_arguments_get_result_1():
                          b.serial), b.serial
         assert "init returned 0" in b.serial
         assert "panic" not in b.serial, b.serial
+
+
+IPC_HOSTILE_CHILDREN = ["child_answer", "child_ipc_blocker"]
+
+
+def test_ipc_hostile_arguments_get_their_documented_results():
+    path = programs.with_children("ipc_hostile_userboot", IPC_HOSTILE_CHILDREN)
+    with boot_userboot(path) as b:
+        assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial[-3000:]
+        m = re.search(r"hostipc: (\d+) passed, (\d+) failed", b.serial)
+        assert m, "no summary:\n" + b.serial[-3000:]
+        failures = "\n".join(l for l in b.serial.splitlines() if "hostipc: check" in l)
+        assert m.group(2) == "0" and int(m.group(1)) >= 1000, failures or b.serial[-3000:]
+        assert "init returned 0" in b.serial, b.serial[-3000:]
+        assert "panic" not in b.serial, b.serial[-3000:]
+        print("    %s checks passed" % m.group(1))
+
+
+def known_bug_waitset_cycle_leaks():
+    """KNOWN KERNEL BUG, not collected (the name does not start with
+    test_): a wait set watching itself, or two watching each other, are
+    never freed (wasm/waitset_cycle_userboot.wat says why). Today it ends
+    with "wscycle: 6 passed, 2 failed" (1, then 2 objects leaked). Rename it to
+    test_... once kern/waitset.c refuses or collects such cycles. Run it
+    alone with
+        python3 -c 'import sys; sys.path.insert(0, "tests/qemu");
+                    import test_userboot as t; t.known_bug_waitset_cycle_leaks()'
+    """
+    run_checks("waitset_cycle_userboot", [], r"wscycle: (\d+) passed, (\d+) failed", 5)
 
 
 def run_checks(name, children, summary, at_least):
