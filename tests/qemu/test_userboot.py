@@ -121,17 +121,12 @@ def test_ipc_hostile_arguments_get_their_documented_results():
         print("    %s checks passed" % m.group(1))
 
 
-def known_bug_waitset_cycle_leaks():
-    """KNOWN KERNEL BUG, not collected (the name does not start with
-    test_): a wait set watching itself, or two watching each other, are
-    never freed (wasm/waitset_cycle_userboot.wat says why). Today it ends
-    with "wscycle: 6 passed, 2 failed" (1, then 2 objects leaked). Rename it to
-    test_... once kern/waitset.c refuses or collects such cycles. Run it
-    alone with
-        python3 -c 'import sys; sys.path.insert(0, "tests/qemu");
-                    import test_userboot as t; t.known_bug_waitset_cycle_leaks()'
-    """
-    run_checks("waitset_cycle_userboot", [], r"wscycle: (\d+) passed, (\d+) failed", 5)
+def test_a_wait_set_in_a_wait_set_cannot_leak():
+    """A wait set watching itself, or two watching each other, would hold
+    references nothing collects (wasm/waitset_cycle_userboot.wat): the
+    kernel refuses a wait set as waitset_add's target, and nothing is
+    left behind either way."""
+    run_checks("waitset_cycle_userboot", [], r"wscycle: (\d+) passed, (\d+) failed", 8)
 
 
 def run_checks(name, children, summary, at_least):

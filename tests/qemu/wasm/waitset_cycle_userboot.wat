@@ -1,22 +1,11 @@
-;; KNOWN KERNEL BUG (issue 16), a reproducer kept out of the suite: a wait
-;; set can watch a wait set, itself included. waitset_add takes a
-;; reference to the watched object (kern/waitset.c), and a wait set has
-;; the wait right, so `waitset_add(ws, ws, ...)`, or two sets watching
-;; each other, make a cycle of references that nothing collects (wait sets
-;; have no `unreachable` callback, and kern/channel_close.c collects
-;; cycles of endpoints only): once the handles are dropped the sets, their
-;; entries and their charge stay for good. Today each add returns 0 and
-;; one object leaks for the first case, two for the second (sys_info 11),
-;; in QEMU and in the hosted build alike; any program can repeat it
-;; without bound.
-;;
-;; The fix is the kernel's to choose (refuse a wait set as waitset_add's
-;; target with 1, as a channel sent through itself is refused, or collect
-;; such cycles); this program only checks that nothing leaks: after the
-;; drops, the live objects are back at their baseline. Its output is
-;; "wscycle: N passed, N failed". tests/qemu/test_userboot.py's
-;; known_bug_waitset_cycle_leaks boots it; it is not collected (its name
-;; does not start with test_) until kern/waitset.c is fixed.
+;; A wait set watching a wait set (issue 16): waitset_add takes a
+;; reference to what it watches, so a set watching itself, or two sets
+;; watching each other, would be a cycle of references nothing collects.
+;; The kernel refuses a wait set as waitset_add's target (result 1, as a
+;; channel sent through itself is refused); this program checks the
+;; refusal and that, after the drops, the live objects (sys_info 11) are
+;; back at their baseline. Output: "wscycle: N passed, N failed";
+;; tests/qemu/test_userboot.py boots it.
 (module
   (import "coral" "handles" (table $handles 1 externref))
   (import "coral" "module_create"
@@ -61,18 +50,18 @@
     (local.set $base (call $sys_info (i32.const 11)))
     ;; a set watching itself
     (call $wsc (i32.const 0))
-    (drop (call $ws_add (table.get $h (i32.const 0)) (table.get $h (i32.const 0))
-                        (i32.const 1) (i64.const 0)))
+    (call $check32 (call $ws_add (table.get $h (i32.const 0)) (table.get $h (i32.const 0))
+                             (i32.const 1) (i64.const 0)) (i32.const 1))
     (call $check32 (call $drop (table.get $h (i32.const 0))) (i32.const 0))
     (call $check (call $settle (local.get $base)) (local.get $base))
     ;; two sets watching each other
     (local.set $base (call $sys_info (i32.const 11)))
     (call $wsc (i32.const 1))
     (call $wsc (i32.const 2))
-    (drop (call $ws_add (table.get $h (i32.const 1)) (table.get $h (i32.const 2))
-                        (i32.const -1) (i64.const 1)))
-    (drop (call $ws_add (table.get $h (i32.const 2)) (table.get $h (i32.const 1))
-                        (i32.const -1) (i64.const 2)))
+    (call $check32 (call $ws_add (table.get $h (i32.const 1)) (table.get $h (i32.const 2))
+                             (i32.const -1) (i64.const 1)) (i32.const 1))
+    (call $check32 (call $ws_add (table.get $h (i32.const 2)) (table.get $h (i32.const 1))
+                             (i32.const -1) (i64.const 2)) (i32.const 1))
     (call $check32 (call $drop (table.get $h (i32.const 1))) (i32.const 0))
     (call $check32 (call $drop (table.get $h (i32.const 2))) (i32.const 0))
     (call $check (call $settle (local.get $base)) (local.get $base))
