@@ -196,12 +196,42 @@ def check_stage_calls(build):
     return passed, failures
 
 
+def check_diagram(root):
+    """docs/architecture.md's layer diagram names the layers of ORDER, top
+    down, and every folder of kernel sources is one of them."""
+    text = open(os.path.join(root, "docs", "architecture.md"), encoding="utf-8").read()
+    m = re.search(r"## Layers\n.*?```\n(.*?)```", text, re.S)
+    drawn = [l.split()[0] for l in (m.group(1).splitlines() if m else [])
+             if l and not l[0].isspace()]
+    passed, failures = 0, []
+    if drawn == list(reversed(ORDER)):
+        passed += 1
+    else:
+        failures.append("docs/architecture.md draws the layers %s, the order is %s"
+                        % (" > ".join(drawn), " > ".join(reversed(ORDER))))
+    for top in sorted(os.listdir(root)):
+        if top in ("build", "host", "user", "tests", "bench", "scripts", "tools") or \
+                top.startswith(".") or not os.path.isdir(os.path.join(root, top)):
+            continue
+        for dirpath, _, files in os.walk(os.path.join(root, top)):
+            if not any(f.endswith((".c", ".S")) for f in files):
+                continue
+            rel = os.path.relpath(dirpath, root)
+            if any(rel == o or rel.startswith(o + "/") for o in ORDER):
+                passed += 1
+            else:
+                failures.append("%s holds kernel sources but is no layer" % rel)
+    return passed, failures
+
+
 def main(argv):
     root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     build = argv[1] if len(argv) > 1 else os.path.join(root, "build")
     p1, f1 = check_includes(root)
     p2, f2 = check_calls(build)
     p3, f3 = check_stage_calls(build)
+    p4, f4 = check_diagram(root)
+    p3, f3 = p3 + p4, f3 + f4
     for line in f1 + f2 + f3:
         print("layers: " + line)
     print("%d passed, %d failed" % (p1 + p2 + p3, len(f1) + len(f2) + len(f3)))
