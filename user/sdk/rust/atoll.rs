@@ -41,6 +41,21 @@ pub const CON_OFF_ARGS: i64 = 64;
 pub const CON_ARGS_MAX: usize = 4096 - 64;
 pub const CON_OFF_RING: i64 = 4096;
 pub const CONSOLE_GRANT: i32 = 0;
+/// The program's other grants (program_abi.h): a channel to the service
+/// registry, a channel its input comes on.
+pub const REGISTRY_GRANT: i32 = 1;
+pub const INPUT_GRANT: i32 = 2;
+/// The registry's protocol (program_abi.h, ATOLL_REG_*): a request is a
+/// u32 op then the name; the answer a u32 status (and a handle, for a
+/// lookup). A CONNECT (op only, one handle) arrives on a service's channel.
+pub const REG_REGISTER: i32 = 1;
+pub const REG_LOOKUP: i32 = 2;
+pub const REG_CONNECT: i32 = 3;
+pub const REG_NAME_MAX: usize = 32;
+pub const REG_OK: i32 = 0;
+pub const REG_NO_NAME: i32 = 1; // lookup: nobody registered it
+pub const REG_TAKEN: i32 = 2; // register: a live service has it
+pub const REG_BAD: i32 = 3; // malformed request, or no room
 
 /// SDK handle indices (user/sdk/atoll.h): the program's memory, then grants.
 pub const SELF: i32 = 0;
@@ -137,6 +152,9 @@ pub const SIGNAL_ENDED: i32 = 8;
 pub const SIGNAL_REVOKED: i32 = 16;
 /// A deadline that never passes.
 pub const FOREVER: i64 = -1;
+/// A channel message's limits (ATOLL_CHANNEL_MSG_MAX, _HANDLES).
+pub const CHANNEL_MSG_MAX: usize = 65536;
+pub const CHANNEL_MSG_HANDLES: usize = 4;
 /// atoll_component_status's states (user/sdk/atoll.h, enum atoll_state).
 pub const STATE_IDLE: i32 = 0; // value: the last started call's result or add's index
 pub const STATE_RUNNING: i32 = 1; // a started call or add is queued or running
@@ -408,4 +426,296 @@ impl Status for i32 {
 pub extern "C" fn atoll_start() -> i32 {
     open();
     Status::status(crate::main())
+}
+
+// ---- Handles, channels and waiting: safe forms of the shim's calls ----
+//
+// Each returns `Ok(..)` or `Err(result code)` (OK is never an error). A
+// handle is an SDK index (i32), as in C; -1 is none. Buffers are slices of
+// this program's memory, so a call can only touch what it was given.
+
+/// An SDK handle index (user/sdk/atoll.h's atoll_handle).
+pub type Handle = i32;
+
+fn res(r: i32) -> Result<(), i32> {
+    if r == OK { Ok(()) } else { Err(r) }
+}
+
+/// Drops handle `h` (its slot becomes empty).
+pub fn handle_drop(h: Handle) -> Result<(), i32> {
+    res(unsafe { atoll_handle_drop(h) })
+}
+
+/// The kind of `h` (KIND_*), KIND_INVALID for an empty slot.
+pub fn handle_kind(h: Handle) -> i32 {
+    unsafe { atoll_handle_kind(h) }
+}
+
+/// The rights `h` carries (RIGHT_*).
+pub fn handle_rights(h: Handle) -> Result<i32, i32> {
+    let mut v = 0;
+    res(unsafe { atoll_handle_rights(h, &mut v) }).map(|_| v)
+}
+
+/// A second handle to `h`'s object carrying `rights` (h needs
+/// RIGHT_DUPLICATE; asking for a right h lacks is ERIGHTS).
+pub fn handle_duplicate(h: Handle, rights: i32) -> Result<Handle, i32> {
+    let mut out = -1;
+    res(unsafe { atoll_handle_duplicate(h, rights, &mut out) }).map(|_| out)
+}
+
+/// A handle to `h`'s object that can be taken back, and its revoker:
+/// `(handle, revoker)`. After `revoke(revoker)` every handle made from it
+/// reads as revoked (EREVOKED).
+pub fn handle_revocable(h: Handle, rights: i32) -> Result<(Handle, Handle), i32> {
+    let (mut out, mut revoker) = (-1, -1);
+    res(unsafe { atoll_handle_revocable(h, rights, &mut out, &mut revoker) })
+        .map(|_| (out, revoker))
+}
+
+/// Takes back what `handle_revocable` made.
+pub fn revoke(revoker: Handle) -> Result<(), i32> {
+    res(unsafe { atoll_revoke(revoker) })
+}
+
+/// A new channel: its two endpoints.
+pub fn channel_create() -> Result<(Handle, Handle), i32> {
+    let (mut a, mut b) = (-1, -1);
+    res(unsafe { atoll_channel_create(&mut a, &mut b) }).map(|_| (a, b))
+}
+
+/// Sends `bytes` and `handles` (at most CHANNEL_MSG_HANDLES; they move
+/// with the message) to the peer of `ch`. EWOULDBLOCK: its queue is full;
+/// EPEER: it is closed. On failure nothing is sent.
+pub fn channel_send(ch: Handle, bytes: &[u8], handles: &[Handle]) -> Result<(), i32> {
+    if handles.len() > CHANNEL_MSG_HANDLES {
+        return Err(EINVAL);
+    }
+    let mut h = [-1; CHANNEL_MSG_HANDLES];
+    h[..handles.len()].copy_from_slice(handles);
+    res(unsafe {
+        atoll_channel_write(ch, SELF, off(bytes.as_ptr()), bytes.len() as i64, h[0], h[1], h[2],
+                            h[3])
+    })
+}
+
+/// A message taken by `channel_recv`: its length, and the handles it
+/// carried (now this program's).
+#[derive(Clone, Copy, Debug)]
+pub struct Received {
+    pub len: usize,
+    pub count: usize,
+    pub slots: [Handle; CHANNEL_MSG_HANDLES],
+}
+
+impl Received {
+    /// The handles that came with the message.
+    pub fn handles(&self) -> &[Handle] {
+        &self.slots[..self.count.min(CHANNEL_MSG_HANDLES)]
+    }
+}
+
+/// Takes the oldest message of `ch` into `buf`. EWOULDBLOCK: none is
+/// queued; EPEER: none is and the peer is closed; ETOOSMALL: `buf` is
+/// short and the message stays queued (atoll_channel_read, the raw
+/// call, says how long it is).
+pub fn channel_recv(ch: Handle, buf: &mut [u8]) -> Result<Received, i32> {
+    let mut len: i64 = 0;
+    let mut count: i32 = 0;
+    let mut h = [-1; CHANNEL_MSG_HANDLES];
+    let [h0, h1, h2, h3] = &mut h;
+    let r = unsafe {
+        atoll_channel_read(ch, SELF, off(buf.as_mut_ptr()), buf.len() as i64, &mut len,
+                           &mut count, h0, h1, h2, h3)
+    };
+    res(r).map(|_| Received { len: len as usize, count: count as usize, slots: h })
+}
+
+/// Blocks until `h` asserts one of `signals` (SIGNAL_*): the signals it
+/// has then. ETIMEDOUT once `deadline` (a `clock_ns` value, or FOREVER)
+/// passes first. h needs RIGHT_WAIT.
+pub fn wait_one(h: Handle, signals: i32, deadline: i64) -> Result<i32, i32> {
+    let mut observed = 0;
+    res(unsafe { atoll_wait_one(h, signals, deadline, &mut observed) }).map(|_| observed)
+}
+
+/// A new wait set: many handles waited on at once (it stays with this
+/// program).
+pub fn waitset_create() -> Result<Handle, i32> {
+    let mut ws = -1;
+    res(unsafe { atoll_waitset_create(&mut ws) }).map(|_| ws)
+}
+
+/// Watches `signals` of `h`, reported under `key` (unique in the set).
+pub fn waitset_add(ws: Handle, h: Handle, signals: i32, key: i64) -> Result<(), i32> {
+    res(unsafe { atoll_waitset_add(ws, h, signals, key) })
+}
+
+pub fn waitset_remove(ws: Handle, key: i64) -> Result<(), i32> {
+    res(unsafe { atoll_waitset_remove(ws, key) })
+}
+
+/// Blocks until an entry's signals are asserted: `(key, observed)`;
+/// ETIMEDOUT at the deadline. Level-triggered, entries taken in turn.
+pub fn waitset_wait(ws: Handle, deadline: i64) -> Result<(i64, i32), i32> {
+    let (mut key, mut observed) = (0i64, 0i32);
+    res(unsafe { atoll_waitset_wait(ws, deadline, &mut key, &mut observed) })
+        .map(|_| (key, observed))
+}
+
+/// Nanoseconds since boot.
+pub fn clock_ns() -> i64 {
+    unsafe { atoll_clock_ns() }
+}
+
+/// Blocks until `clock_ns()` reaches `deadline`.
+pub fn sleep_until(deadline: i64) -> Result<(), i32> {
+    res(unsafe { atoll_sleep_until(deadline) })
+}
+
+/// Lets other components run.
+pub fn yield_now() {
+    unsafe { atoll_yield() }
+}
+
+// ---- Input and the registry (program_abi.h), as user/sdk/program.c ----
+
+const REGISTRY: Handle = GRANTED + REGISTRY_GRANT;
+const INPUT: Handle = GRANTED + INPUT_GRANT;
+
+/// The rest of the input message being read: a line longer than the
+/// caller's buffer is handed out in pieces.
+static mut IN_BUF: [u8; CHANNEL_MSG_MAX] = [0; CHANNEL_MSG_MAX];
+static mut IN_LEN: usize = 0;
+static mut IN_POS: usize = 0;
+static mut IN_ENDED: bool = false;
+
+/// Reads input: up to `buf.len()` bytes of what the user typed while the
+/// program runs in the foreground (each line a message on the input
+/// channel), waiting until a line comes. `Ok(0)` at the end of input
+/// (Ctrl+D); `Err(result)` when the program has no input channel.
+pub fn read(buf: &mut [u8]) -> Result<usize, i32> {
+    unsafe {
+        while IN_POS == IN_LEN && !IN_ENDED {
+            match channel_recv(INPUT, &mut IN_BUF[..]) {
+                Ok(m) => {
+                    for &h in m.handles() {
+                        let _ = handle_drop(h); // input carries bytes only
+                    }
+                    IN_LEN = m.len;
+                    IN_POS = 0;
+                }
+                Err(EWOULDBLOCK) => {
+                    wait_one(INPUT, SIGNAL_READABLE | SIGNAL_PEER_CLOSED, FOREVER)?;
+                }
+                Err(EPEER) => IN_ENDED = true,
+                Err(r) => return Err(r), // no input channel
+            }
+        }
+        let k = (IN_LEN - IN_POS).min(buf.len());
+        buf[..k].copy_from_slice(&IN_BUF[IN_POS..IN_POS + k]);
+        IN_POS += k;
+        Ok(k)
+    }
+}
+
+/// Sends a request (op, name) to the registry with handle `h` (or -1) and
+/// waits for its answer: the registry's status (>= 0) and the handle it
+/// carried (-1 if none); or -result of the channel call that failed.
+fn registry_call(op: i32, name: &str, h: Handle, want: bool) -> (i32, Handle) {
+    let n = name.len();
+    if n == 0 || n > REG_NAME_MAX {
+        return (-EINVAL, -1);
+    }
+    let mut msg = [0u8; 4 + REG_NAME_MAX];
+    msg[..4].copy_from_slice(&(op as u32).to_le_bytes());
+    msg[4..4 + n].copy_from_slice(name.as_bytes());
+    let one = [h];
+    let hs = if h >= 0 { &one[..] } else { &one[..0] };
+    if let Err(r) = channel_send(REGISTRY, &msg[..4 + n], hs) {
+        return (-r, -1);
+    }
+    loop {
+        let mut status = [0u8; 4];
+        match channel_recv(REGISTRY, &mut status) {
+            Err(EWOULDBLOCK) => {
+                if let Err(r) = wait_one(REGISTRY, SIGNAL_READABLE | SIGNAL_PEER_CLOSED, FOREVER) {
+                    return (-r, -1);
+                }
+            }
+            Err(r) => return (-r, -1),
+            Ok(m) => {
+                let got = m.handles();
+                let out = if want && !got.is_empty() { got[0] } else { -1 };
+                for &x in &got[if want { 1.min(got.len()) } else { 0 }..] {
+                    let _ = handle_drop(x);
+                }
+                let s = u32::from_le_bytes(status);
+                let s = if m.len == 4 && s <= REG_BAD as u32 { s as i32 } else { REG_BAD };
+                return (s, out);
+            }
+        }
+    }
+}
+
+/// Registers `name` (1 to REG_NAME_MAX bytes) with the registry: the
+/// channel connection requests arrive on (readable; take each with
+/// `service_accept`). The name is this program's until it ends or drops
+/// that channel. `Err` holds REG_TAKEN, REG_BAD (REG_NO_NAME never), or
+/// -result of the channel call that failed (no registry channel, ...).
+pub fn service_register(name: &str) -> Result<Handle, i32> {
+    let (mine, theirs) = channel_create().map_err(|r| -r)?;
+    let (r, _) = registry_call(REG_REGISTER, name, theirs, false);
+    if r != REG_OK {
+        let _ = handle_drop(mine);
+        if handle_kind(theirs) != KIND_INVALID {
+            let _ = handle_drop(theirs); // the request never left
+        }
+        return Err(r);
+    }
+    Ok(mine)
+}
+
+/// Takes one connection request from `listen` (what `service_register`
+/// gave): the new connection's endpoint. `Err` holds a channel result:
+/// EWOULDBLOCK when none waits, EINVAL for a message that is not one,
+/// EPEER when the registry is gone.
+pub fn service_accept(listen: Handle) -> Result<Handle, i32> {
+    let mut op = [0u8; 4];
+    let m = channel_recv(listen, &mut op)?;
+    let hs = m.handles();
+    if u32::from_le_bytes(op) != REG_CONNECT as u32 || m.len != 4 || hs.len() != 1
+        || handle_kind(hs[0]) != KIND_CHANNEL
+    {
+        for &h in hs {
+            let _ = handle_drop(h);
+        }
+        return Err(EINVAL);
+    }
+    Ok(hs[0])
+}
+
+/// A new channel to the service registered as `name`. `Err` holds
+/// REG_NO_NAME (nobody registered it), REG_BAD, or -result of the channel
+/// call that failed.
+pub fn service_lookup(name: &str) -> Result<Handle, i32> {
+    let (r, ch) = registry_call(REG_LOOKUP, name, -1, true);
+    if r != REG_OK {
+        if ch >= 0 {
+            let _ = handle_drop(ch);
+        }
+        return Err(r);
+    }
+    if ch < 0 { Err(REG_BAD) } else { Ok(ch) }
+}
+
+/// A short name for a result code ("ok", "would block", ...), as
+/// atoll_result_name in C; "?" for anything else.
+pub fn result_name(r: i32) -> &'static str {
+    const NAMES: [&str; 11] = [
+        "ok", "invalid parameters", "internal error", "unknown error", "trapped",
+        "missing right", "would block", "peer closed", "timed out", "buffer too small",
+        "revoked",
+    ];
+    if r >= 0 && (r as usize) < NAMES.len() { NAMES[r as usize] } else { "?" }
 }
