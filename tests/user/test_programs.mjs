@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
-import { Kernel, Handle, Vma, Module, Component, OK, ETRAPPED } from './coral_mock.mjs';
+import { Kernel, Handle, Vma, Module, Component, Endpoint, OK, ETRAPPED } from './coral_mock.mjs';
 import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 import { results, group, check, eq } from './harness.mjs';
 
@@ -164,7 +164,7 @@ function launch(files, name, args = [name], opts = {}) {
   const k = new WatchedKernel();
   const comp = new Component();
   k.components.push(comp);
-  const con = opts.noConsole ? null : new Console(args, opts);
+  const con = opts.console ?? (opts.noConsole ? null : new Console(args, opts));
   comp.grants = opts.grants ?? (con ? [con.handle] : []);
   k.console = con;
   const mod = (n) => {
@@ -187,7 +187,25 @@ function launch(files, name, args = [name], opts = {}) {
 // the same from the kernel).
 const VECTORS_OUT = 'dot product 354.000, bytes 0x1b69, reversed "!DMIS olleh"\nvectors: all 3 agree\n';
 
-const EXAMPLES = ['hello', 'rust-hello', 'pair', 'pairlib', 'spin', 'vectors'];
+const EXAMPLES = ['hello', 'rust-hello', 'pair', 'pairlib', 'spin', 'vectors', 'pingd', 'ping',
+                  'upper', 'rust-upper', 'rust-ping'];
+
+// A channel as two endpoints, the launcher's end first: messages queued
+// on the program's end (each { bytes, handles }) before it starts, and
+// the launcher's end closed if `close` (end of input).
+function channel(queued = [], close = false) {
+  const mine = new Endpoint(), theirs = new Endpoint();
+  mine.peer = theirs;
+  theirs.peer = mine;
+  for (const m of queued) {
+    const bytes = Buffer.from(m.bytes ?? m);
+    theirs.queue.push({ bytes, handles: m.handles ?? [] });
+    theirs.bytes += bytes.length;
+  }
+  if (close) mine.closed = true;
+  return [mine, new Handle(theirs)];
+}
+function u32(v) { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; }
 
 // ---- The spin test's worker: launches spin on its own thread ----
 
@@ -225,7 +243,7 @@ function main(dir) {
   if (!files) return finish();
 
   group('examples: entry, imports, memory', () => {
-    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors']) {
+    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors', 'rust-upper', 'rust-ping']) {
       const info = wasmInfo(files[`${n}.wasm`]);
       const t = exportFuncType(info, A.ATOLL_ENTRY);
       check(`${n} exports ${A.ATOLL_ENTRY}() -> i32`, t && t.params.length === 0 &&
@@ -268,6 +286,50 @@ function main(dir) {
     eq('no protocol breach', r.con.errors.join('; '), '');
     r = launch(files, 'rust-hello', [], { noConsole: true });
     eq('no console: to the log', r.k.log, 'Hello from Rust!\nthe first 10 squares add up to 385\n');
+  });
+
+  group('rust-upper: input in whole messages, upper-cased, until its end', () => {
+    const long = 'x'.repeat(300) + '\n';  // longer than its 256-byte buffer
+    const lines = ['abc\n', 'Hello World 42\n', long, 'é z\n'];
+    const run = (name) => {
+      const con = new Console([name], {});
+      const [, input] = channel(lines, true);
+      return launch(files, name, [name], { grants: [con.handle, null, input], console: con });
+    };
+    const r = run('rust-upper');
+    eq('returns', r.status, OK);
+    eq('exit status 0 at the end of input', r.value, 0);
+    eq('output', r.con.text, 'ABC\nHELLO WORLD 42\n' + long.toUpperCase() + 'é Z\n');
+    eq('the same as upper (C)', r.con.text, run('upper').con.text);
+    eq('no protocol breach', r.con.errors.join('; '), '');
+    const none = launch(files, 'rust-upper');
+    eq('no input channel: status 1', none.value, 1);
+    eq('no input channel: says so', none.con.text, 'rust-upper: no input: invalid parameters\n');
+  });
+
+  group('rust-ping: looks up "ping" through the registry, sends, prints the answer', () => {
+    // The registry's answer and pingd's echo are queued before it starts.
+    const [pingd, conn] = channel(['hello world']);
+    const [registry, reg] = channel([{ bytes: u32(0), handles: [conn] }]);
+    const con = new Console(['rust-ping', 'hello', 'world'], {});
+    let r = launch(files, 'rust-ping', ['rust-ping', 'hello', 'world'],
+                   { grants: [con.handle, reg, null], console: con });
+    eq('exit status', r.value, 0);
+    check('output: pong and round trip', /^pong: hello world\nround trip: \d+ us\n$/.test(r.con.text));
+    const req = registry.queue[0];
+    eq('one request to the registry', registry.queue.length, 1);
+    eq('request: LOOKUP "ping"', req && Buffer.concat([req.bytes]).toString('latin1'),
+       u32(A.ATOLL_REG_LOOKUP).toString('latin1') + 'ping');
+    eq('request: no handle', req && req.handles.length, 0);
+    eq('pingd got the arguments', pingd.queue[0] && Buffer.from(pingd.queue[0].bytes).toString(), 'hello world');
+    eq('it dropped its connection', pingd.peer.handles, 0);
+    // nobody registered "ping"
+    const [, reg2] = channel([{ bytes: u32(A.ATOLL_REG_NO_NAME) }]);
+    const con2 = new Console(['rust-ping'], {});
+    r = launch(files, 'rust-ping', ['rust-ping'], { grants: [con2.handle, reg2, null], console: con2 });
+    eq('no service: status 1', r.value, 1);
+    eq('no service: says so', r.con.text,
+       'rust-ping: no service "ping" (not registered): start it with run pingd &\n');
   });
 
   group('vectors: built with -msimd128, vector and scalar sums agree', () => {

@@ -1,0 +1,64 @@
+//! rust-ping — ping (user/examples/ping) in Rust: looks up the service
+//! "ping" (pingd), sends its arguments as one message and prints the
+//! answer and the round trip:
+//!
+//!     atoll> run pingd &
+//!     atoll> run rust-ping hello
+//!     pong: hello
+//!     round trip: 41 us
+
+#[path = "../../sdk/rust/atoll.rs"]
+#[macro_use]
+mod atoll;
+
+use atoll::{SIGNAL_PEER_CLOSED, SIGNAL_READABLE};
+
+fn main() -> i32 {
+    let mut text = [0u8; 1024];
+    let mut n = 0;
+    for arg in atoll::args().skip(1) {
+        let a = arg.as_bytes();
+        if n + a.len() + 1 >= text.len() {
+            break;
+        }
+        if n > 0 {
+            text[n] = b' ';
+            n += 1;
+        }
+        text[n..n + a.len()].copy_from_slice(a);
+        n += a.len();
+    }
+    if n == 0 {
+        text[..4].copy_from_slice(b"ping");
+        n = 4;
+    }
+    let ch = match atoll::service_lookup("ping") {
+        Ok(ch) => ch,
+        Err(r) => {
+            let why = if r == atoll::REG_NO_NAME { "not registered" } else { "registry error" };
+            println!("rust-ping: no service \"ping\" ({}): start it with run pingd &", why);
+            return 1;
+        }
+    };
+    let mut answer = [0u8; 1024];
+    let t0 = atoll::clock_ns();
+    let got = atoll::channel_send(ch, &text[..n], &[])
+        .and_then(|_| atoll::wait_one(ch, SIGNAL_READABLE | SIGNAL_PEER_CLOSED,
+                                      t0 + 5_000_000_000))
+        .and_then(|_| atoll::channel_recv(ch, &mut answer));
+    let t1 = atoll::clock_ns();
+    let m = match got {
+        Ok(m) => m,
+        Err(r) => {
+            println!("rust-ping: no answer: {}", atoll::result_name(r));
+            return 1;
+        }
+    };
+    for &h in m.handles() {
+        let _ = atoll::handle_drop(h);
+    }
+    let text = core::str::from_utf8(&answer[..m.len]).unwrap_or("(not UTF-8)");
+    println!("pong: {}\nround trip: {} us", text, (t1 - t0) / 1000);
+    let _ = atoll::handle_drop(ch);
+    0
+}
