@@ -4,7 +4,8 @@ registry userboot serves and answers each message with the same bytes;
 `run pingd &` then `run ping hello` prints "pong: hello" and the round
 trip. `upper` reads its input (the lines typed at the shell, sent on its
 input channel) and echoes each in upper case until Ctrl+D. Ctrl+C still
-ends a foreground program that reads nothing.
+ends a foreground program that reads nothing. `rust-upper` and
+`rust-ping` do the same in Rust (user/sdk/rust/atoll.rs).
 """
 import re
 
@@ -61,4 +62,41 @@ def test_upper_reads_typed_lines_until_ctrl_d():
         b.send_keys(["ctrl-c"])
         s = wait_serial(b, lambda s: "upper: killed" in s)
         assert "upper: killed" in s, s[-2000:]
+        assert "panic" not in b.serial
+
+
+def test_rust_upper_reads_typed_lines_until_ctrl_d():
+    need_iso()
+    with Boot(iso=ISO, timeout=240) as b:
+        start(b)
+        mark = len(b.serial)
+        b.send_keys(keys_for("run rust-upper\n"), gap=0.1)
+        wait_serial(b, lambda s: "run rust-upper" in s[mark:])
+        b.send_keys(keys_for("abc\n"), gap=0.1)
+        s = wait_serial(b, lambda s: "ABC" in s[mark:])
+        assert "ABC" in s[mark:], s[mark:]
+        b.send_keys(keys_for("Rust Says 42\n"), gap=0.1)
+        s = wait_serial(b, lambda s: "RUST SAYS 42" in s[mark:])
+        assert "RUST SAYS 42" in s[mark:], s[mark:]
+        b.send_keys(["ctrl-d"])
+        out = command(b, "ps", lambda o: "userboot" in o)
+        assert "rust-upper" not in out, out
+        assert "panic" not in b.serial
+
+
+def test_rust_ping_finds_pingd_through_the_registry():
+    need_iso()
+    with Boot(iso=ISO, timeout=240) as b:
+        start(b)
+        out = command(b, "run rust-ping hello", lambda o: "rust-ping:" in o)
+        assert "no service" in out and "not registered" in out, out
+        command(b, "run pingd &", lambda o: "pingd" in o)
+        wait_serial(b, lambda s: "pingd: serving ping" in s)
+        out = command(b, "run rust-ping hello", lambda o: "round trip" in o)
+        assert re.search(r"^pong: hello$", out, re.M), out
+        m = re.search(r"^round trip: (\d+) us$", out, re.M)
+        assert m, out
+        print("    rust-ping round trip through the shell's registry: %s us" % m.group(1))
+        out = command(b, "run rust-ping two words", lambda o: "round trip" in o)
+        assert re.search(r"^pong: two words$", out, re.M), out
         assert "panic" not in b.serial
