@@ -16,7 +16,7 @@ PROGRAMS       ?=
 PROGRAMS_OUT   := $(BUILD)/user/programs
 PROGRAMS_TAR   := $(BUILD)/user/programs.tar
 # What user/examples/Makefile builds (pair's folder makes pairlib too).
-PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors pingd ping upper rust-upper rust-ping
+PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors pingd ping upper rust-upper rust-ping rust-pingd
 PROGRAMS_EXAMPLE_WASM := $(PROGRAMS_EXAMPLES:%=$(PROGRAMS_OUT)/%.wasm)
 
 programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\

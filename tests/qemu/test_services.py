@@ -5,7 +5,8 @@ registry userboot serves and answers each message with the same bytes;
 trip. `upper` reads its input (the lines typed at the shell, sent on its
 input channel) and echoes each in upper case until Ctrl+D. Ctrl+C still
 ends a foreground program that reads nothing. `rust-upper` and
-`rust-ping` do the same in Rust (user/sdk/rust/atoll.rs).
+`rust-ping` do the same in Rust (user/sdk/rust/atoll.rs), and `rust-pingd`
+serves "ping" in Rust to either client.
 """
 import re
 
@@ -99,4 +100,26 @@ def test_rust_ping_finds_pingd_through_the_registry():
         print("    rust-ping round trip through the shell's registry: %s us" % m.group(1))
         out = command(b, "run rust-ping two words", lambda o: "round trip" in o)
         assert re.search(r"^pong: two words$", out, re.M), out
+        assert "panic" not in b.serial
+
+
+def test_rust_pingd_serves_ping_to_both_clients():
+    need_iso()
+    with Boot(iso=ISO, timeout=240) as b:
+        start(b)
+        command(b, "run rust-pingd &", lambda o: "rust-pingd" in o)
+        wait_serial(b, lambda s: "rust-pingd: serving ping" in s)
+        out = command(b, "run ping hello", lambda o: "round trip" in o)
+        assert re.search(r"^pong: hello$", out, re.M), out
+        out = command(b, "run rust-ping from rust", lambda o: "round trip" in o)
+        assert re.search(r"^pong: from rust$", out, re.M), out
+        # the name is rust-pingd's while it lives
+        out = command(b, "run pingd", lambda o: "pingd:" in o)
+        assert "cannot register" in out, out
+        jobs = ps_jobs(command(b, "ps", lambda o: "rust-pingd" in o))
+        assert "rust-pingd" in jobs and jobs["rust-pingd"][1] == "running", jobs
+        command(b, "kill %d" % jobs["rust-pingd"][0], lambda o: True)
+        wait_serial(b, lambda s: "rust-pingd killed" in s)
+        out = command(b, "run rust-ping again", lambda o: "rust-ping:" in o)
+        assert "no service" in out, out
         assert "panic" not in b.serial

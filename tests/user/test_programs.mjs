@@ -188,7 +188,7 @@ function launch(files, name, args = [name], opts = {}) {
 const VECTORS_OUT = 'dot product 354.000, bytes 0x1b69, reversed "!DMIS olleh"\nvectors: all 3 agree\n';
 
 const EXAMPLES = ['hello', 'rust-hello', 'pair', 'pairlib', 'spin', 'vectors', 'pingd', 'ping',
-                  'upper', 'rust-upper', 'rust-ping'];
+                  'upper', 'rust-upper', 'rust-ping', 'rust-pingd'];
 
 // A channel as two endpoints, the launcher's end first: messages queued
 // on the program's end (each { bytes, handles }) before it starts, and
@@ -243,7 +243,8 @@ function main(dir) {
   if (!files) return finish();
 
   group('examples: entry, imports, memory', () => {
-    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors', 'rust-upper', 'rust-ping']) {
+    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors', 'rust-upper', 'rust-ping',
+                     'rust-pingd']) {
       const info = wasmInfo(files[`${n}.wasm`]);
       const t = exportFuncType(info, A.ATOLL_ENTRY);
       check(`${n} exports ${A.ATOLL_ENTRY}() -> i32`, t && t.params.length === 0 &&
@@ -330,6 +331,48 @@ function main(dir) {
     eq('no service: status 1', r.value, 1);
     eq('no service: says so', r.con.text,
        'rust-ping: no service "ping" (not registered): start it with run pingd &\n');
+  });
+
+  group('rust-pingd: registers "ping", accepts a connection, echoes, ends with the registry', () => {
+    // The registry is played by hooks on the queues (the mock has one
+    // thread): a REGISTER is answered OK and followed by a CONNECT carrying
+    // a connection with "hello" queued; once the echo is back, the
+    // registry drops the service's channel, which ends rust-pingd.
+    const [registry, reg] = channel();
+    const [client, conn] = channel(['hello']);
+    const requests = [];
+    let listen = null;
+    registry.queue.push = function (m) {
+      requests.push(m);
+      listen = m.handles[0];
+      reg.obj.queue.push({ bytes: u32(A.ATOLL_REG_OK), handles: [] });
+      reg.obj.bytes += 4;
+      if (listen) {
+        listen.obj.peer.queue.push({ bytes: u32(A.ATOLL_REG_CONNECT), handles: [conn] });
+        listen.obj.peer.bytes += 4;
+      }
+      return Array.prototype.push.call(this, m);
+    };
+    client.queue.push = function (m) {
+      if (listen && !listen.dropped) listen.drop();
+      return Array.prototype.push.call(this, m);
+    };
+    const con = new Console(['rust-pingd'], {});
+    let r = launch(files, 'rust-pingd', ['rust-pingd'], { grants: [con.handle, reg, null], console: con });
+    eq('returns', r.status, OK);
+    eq('exit status 0 when the registry is gone', r.value, 0);
+    eq('output', r.con.text, 'rust-pingd: serving ping\n');
+    eq('one request', requests.length, 1);
+    eq('request: REGISTER "ping"', requests[0] && Buffer.from(requests[0].bytes).toString('latin1'),
+       u32(A.ATOLL_REG_REGISTER).toString('latin1') + 'ping');
+    eq('request: one handle, a channel', requests[0] && requests[0].handles.map((h) => h.obj.kind).join(), '4');
+    eq('the client got its echo', client.queue[0] && Buffer.from(client.queue[0].bytes).toString(), 'hello');
+    // the name is taken
+    const [, reg2] = channel([{ bytes: u32(A.ATOLL_REG_TAKEN) }]);
+    const con2 = new Console(['rust-pingd'], {});
+    r = launch(files, 'rust-pingd', ['rust-pingd'], { grants: [con2.handle, reg2, null], console: con2 });
+    eq('taken: status 1', r.value, 1);
+    eq('taken: says so', r.con.text, 'rust-pingd: cannot register ping (2)\n');
   });
 
   group('vectors: built with -msimd128, vector and scalar sums agree', () => {
