@@ -47,12 +47,18 @@ $(PROGRAMS_OUT)/programs_test.wasm: programs-force
 	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=programs_test \
 	    SRCS=programs_test.c PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
+# Another (not in the archive): atoll.rs's channel, wait and rights calls.
+$(PROGRAMS_OUT)/rust_ipc_test.wasm: programs-force
+	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=rust_ipc_test \
+	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
 .PHONY: programs programs-force test-programs
 programs-force:
 programs: $(PROGRAMS_TAR)
 ALL_TARGETS += $(PROGRAMS_TAR)
 
-test-programs: $(PROGRAMS_TAR) $(PROGRAMS_OUT)/programs_test.wasm
+test-programs: $(PROGRAMS_TAR) $(PROGRAMS_OUT)/programs_test.wasm \
+               $(PROGRAMS_OUT)/rust_ipc_test.wasm
 	node tests/user/test_programs.mjs $(USER_OUT)
 
 TEST_SUITES += test-programs

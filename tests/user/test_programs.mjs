@@ -226,6 +226,7 @@ if (!isMainThread) {
 function programFiles(dir) {
   const files = readTar(readFileSync(join(dir, 'programs.tar')));
   files['programs_test.wasm'] = readFileSync(join(dir, 'programs', 'programs_test.wasm'));
+  files['rust_ipc_test.wasm'] = readFileSync(join(dir, 'programs', 'rust_ipc_test.wasm'));
   return files;
 }
 
@@ -331,6 +332,14 @@ function main(dir) {
     eq('no service: status 1', r.value, 1);
     eq('no service: says so', r.con.text,
        'rust-ping: no service "ping" (not registered): start it with run pingd &\n');
+  });
+
+  group('rust_ipc_test: atoll.rs\'s channel, wait, rights and registry calls', () => {
+    const r = launch(files, 'rust_ipc_test');
+    eq('returns', r.status, OK);
+    eq('no trap', r.comp.why, '');
+    eq('output', r.con.text, 'rust_ipc_test: 33 checks, 0 failed\n');
+    eq('exit status', r.value, 0);
   });
 
   group('rust-pingd: registers "ping", accepts a connection, echoes, ends with the registry', () => {
