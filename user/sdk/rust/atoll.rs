@@ -1,6 +1,9 @@
 //! atoll.rs — the Atoll program runtime for Rust (docs/programs.md): the
-//! entry, the arguments, and output through the console, as
-//! user/sdk/program_abi.h lays them out (the C side is user/sdk/program.c).
+//! entry, the arguments, output through the console, input and the service
+//! registry, as user/sdk/program_abi.h lays them out (the C side is
+//! user/sdk/program.c); and safe forms of the channel, waiting, rights and
+//! revocation calls (`read`, `service_lookup`, `channel_send`, `wait_one`,
+//! ...: `Ok(..)` or `Err(result code)`).
 //!
 //! A program includes this file as a module and defines `main` at its root:
 //!
