@@ -96,6 +96,30 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
     return status;
 }
 
+/* Queues m at e's peer, counting the handles it carries as in flight;
+ * or why not. ipc_lock held. */
+static int queue_locked(struct endpoint *e, struct msg *m)
+{
+    struct endpoint *p = e->peer;
+    if (!p || p->closed)
+        return CORAL_EPEER;
+    if (!has_room_locked(p, m->len))
+        return CORAL_EWOULDBLOCK;
+    for (uint32_t i = 0; i < m->nh; i++) {
+        kobj_handle_add(m->h[i]);
+        if (is_endpoint(m->h[i]))
+            ((struct endpoint *)m->h[i])->inflight++;
+    }
+    *(p->tail ? &p->tail->next : &p->head) = m;
+    p->tail = m;
+    p->nmsgs++;
+    p->bytes += m->len;
+    channel_queued++;
+    kobj_signal_locked(&p->k, 0, SIGNAL_READABLE);
+    update_writable_locked(e);
+    return CORAL_OK;
+}
+
 /* Queues m at e's peer and moves its handles out of c's space in one
  * step: either it is queued and the slots hs are gone, or neither (the
  * caller frees m). The message counts its handles before the slots go,
@@ -105,6 +129,14 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
 static int send(struct component *c, struct endpoint *e, struct msg *m, const handle_t *hs,
                 uint32_t nh)
 {
+    if (!m->nh) {
+        /* No handles (every hs is HANDLE_NULL: decode_handles took one
+         * object per other value): c's space is not touched. */
+        uint64_t f = spin_lock_irqsave(&ipc_lock);
+        int status = queue_locked(e, m);
+        spin_unlock_irqrestore(&ipc_lock, f);
+        return status;
+    }
     uint64_t f = spin_lock_irqsave(&c->lock);
     int status = CORAL_OK;
     for (uint32_t i = 0, k = 0; i < nh && !status; i++)
@@ -113,23 +145,7 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
             status = CORAL_EINVAL;      /* dropped meanwhile */
     if (!status) {
         spin_lock_irqs_off(&ipc_lock);
-        struct endpoint *p = e->peer;
-        status = !p || p->closed ? CORAL_EPEER
-                 : !has_room_locked(p, m->len) ? CORAL_EWOULDBLOCK : CORAL_OK;
-        if (!status) {
-            for (uint32_t i = 0; i < m->nh; i++) {
-                kobj_handle_add(m->h[i]);
-                if (is_endpoint(m->h[i]))
-                    ((struct endpoint *)m->h[i])->inflight++;
-            }
-            *(p->tail ? &p->tail->next : &p->head) = m;
-            p->tail = m;
-            p->nmsgs++;
-            p->bytes += m->len;
-            channel_queued++;
-            kobj_signal_locked(&p->k, 0, SIGNAL_READABLE);
-            update_writable_locked(e);
-        }
+        status = queue_locked(e, m);
         spin_unlock_irqs_off(&ipc_lock);
     }
     if (!status)
@@ -211,20 +227,25 @@ static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, ui
 {
     struct msg *m = NULL;
     uint64_t f = spin_lock_irqsave(&c->lock);
+    spin_lock_irqs_off(&ipc_lock);
     for (;;) {
-        spin_lock_irqs_off(&ipc_lock);
         struct msg *head = e->head;
-        uint32_t nh = head ? head->nh : 0;
-        spin_unlock_irqs_off(&ipc_lock);
-        /* Room for its handles first, outside ipc_lock: it may allocate. */
-        if (c->state == COMPONENT_DEAD || !handle_room(&c->handles, nh)) {
+        if (c->state == COMPONENT_DEAD) {
             *status = CORAL_EINTERNAL;
             break;
         }
-        spin_lock_irqs_off(&ipc_lock);
-        if (e->head != head) {          /* another reader came first */
+        if (head && head->nh) {
+            /* Room for its handles first, outside ipc_lock: it may
+             * allocate. */
             spin_unlock_irqs_off(&ipc_lock);
-            continue;
+            bool room = handle_room(&c->handles, head->nh);
+            spin_lock_irqs_off(&ipc_lock);
+            if (!room) {
+                *status = CORAL_EINTERNAL;
+                break;
+            }
+            if (e->head != head)        /* another reader came first */
+                continue;
         }
         if (!head) {
             *status = e->peer && !e->peer->closed ? CORAL_EWOULDBLOCK : CORAL_EPEER;
@@ -248,9 +269,9 @@ static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, ui
                 out[i] = handle_make(&c->handles, m->h[i], m->rights[i]);
             *status = CORAL_OK;
         }
-        spin_unlock_irqs_off(&ipc_lock);
         break;
     }
+    spin_unlock_irqs_off(&ipc_lock);
     spin_unlock_irqrestore(&c->lock, f);
     return m;
 }

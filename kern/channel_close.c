@@ -93,7 +93,7 @@ static void ep_unreachable(struct kobj *o)
         e->closed = true;
         kobj_get(o);                /* until channel_reap flushes it */
         e->work = closing;
-        closing = e;
+        __atomic_store_n(&closing, e, __ATOMIC_RELAXED);
     }
     spin_unlock_irqrestore(&ipc_lock, f);
 }
@@ -103,7 +103,7 @@ static void ep_handle_dropped(struct kobj *o)
     struct endpoint *e = (struct endpoint *)o;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     if (e->inflight && __atomic_load_n(&o->handles, __ATOMIC_RELAXED) <= e->inflight)
-        gc_due = true;
+        __atomic_store_n(&gc_due, true, __ATOMIC_RELAXED);
     spin_unlock_irqrestore(&ipc_lock, f);
 }
 
@@ -178,6 +178,13 @@ static void collect_locked(struct msg **garbage)
 
 void channel_reap(void)
 {
+    /* Every coral call ends here, and almost always with nothing to do:
+     * a look without the lock. What this thread's own drops queued it
+     * sees (its own stores); what another thread queues concurrently,
+     * that thread reaps itself after its drop (or the one reaping now
+     * does, on its next turn round the loop). */
+    if (!__atomic_load_n(&closing, __ATOMIC_RELAXED) && !__atomic_load_n(&gc_due, __ATOMIC_RELAXED))
+        return;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     if (reaping) {
         /* The thread already reaping (perhaps preempted) finds what we
@@ -191,11 +198,11 @@ void channel_reap(void)
         struct endpoint *e = NULL;
         if (closing) {
             e = closing;
-            closing = e->work;
+            __atomic_store_n(&closing, e->work, __ATOMIC_RELAXED);
             e->work = NULL;
             m = channel_close_locked(e);
         } else if (gc_due) {
-            gc_due = false;
+            __atomic_store_n(&gc_due, false, __ATOMIC_RELAXED);
             collect_locked(&m);
         } else {
             break;

@@ -57,6 +57,11 @@ int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, u
         *out = NULL;
         return status;
     }
+    /* Not a proxy: the reference raw took is the one the caller gets. */
+    if (o->kind != KOBJ_PROXY) {
+        *out = o;
+        return CORAL_OK;
+    }
     status = revoke_resolve(o, out);
     kobj_put(o);
     return status;
