@@ -22,12 +22,12 @@ uint64_t channel_queued;
 
 static struct endpoint *ep_new(struct account *acct)
 {
-    if (acct && !account_charge(acct, sizeof(struct endpoint)))
+    if (acct && !account_charge(acct, EP_COST))
         return NULL;
     struct endpoint *e = kzalloc(sizeof *e);
     if (!e) {
         if (acct)
-            account_credit(acct, sizeof *e);
+            account_credit(acct, EP_COST);
         return NULL;
     }
     kobj_init(&e->k, KOBJ_CHANNEL, &channel_ep_ops);
@@ -169,21 +169,27 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     if (status)
         return status;
 
-    /* A look first, so that a full queue costs no allocation. */
+    /* A look first, so that a full queue costs no allocation; a small
+     * message takes the peer's spare buffer if it has one. */
+    struct msg *m = NULL;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     struct endpoint *p = e->peer;
     status = !p || p->closed ? CORAL_EPEER
              : !has_room_locked(p, (uint32_t)len) ? CORAL_EWOULDBLOCK : CORAL_OK;
+    if (!status && (uint64_t)len <= MSG_SMALL)
+        m = __atomic_exchange_n(&p->spare, NULL, __ATOMIC_ACQUIRE);
     spin_unlock_irqrestore(&ipc_lock, f);
 
+    /* The writer pays for the message as for any allocation, spare or
+     * not (the spare's own memory is the endpoint's, EP_COST). */
     size_t size = msg_size((uint32_t)len);
-    struct msg *m = NULL;
     if (!status && c->areas && !account_charge(c->areas, size))
         status = CORAL_EINTERNAL;
-    if (!status) {
-        if (reserve_guest_claim(size)) {
-            m = kmalloc(size);
-            reserve_guest_done(size);
+    if (!status && !m) {
+        size_t asize = msg_alloc_size((uint32_t)len);
+        if (reserve_guest_claim(asize)) {
+            m = kmalloc(asize);
+            reserve_guest_done(asize);
         }
         if (!m) {
             if (c->areas)
@@ -192,6 +198,7 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
         }
     }
     if (status) {
+        kfree(m);                   /* a spare taken: given up */
         while (n)
             kobj_put(objs[--n]);
         return status;
@@ -293,8 +300,15 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
     memcpy(vma_base(dst) + off, m->data, m->len);
     *len = m->len;
     *nh = m->nh;
-    /* The slots hold their own reference and count now: the message's go. */
-    channel_free_msgs(m);
+    /* The slots hold their own reference and count now: the message's go.
+     * A small message's buffer becomes e's spare unless it has one (the
+     * caller's reference keeps e alive here). */
+    channel_msg_clear(m);
+    struct msg *none = NULL;
+    if (m->len > MSG_SMALL ||
+        !__atomic_compare_exchange_n(&e->spare, &none, m, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED))
+        kfree(m);
     return CORAL_OK;
 }
 

@@ -35,24 +35,31 @@ static bool gc_due, reaping;
 
 /* Frees a chain of messages taken off a queue: their handles are dropped
  * (closing endpoints joins `closing`). No lock held. */
+void channel_msg_clear(struct msg *m)
+{
+    for (uint32_t i = 0; i < m->nh; i++) {
+        struct kobj *o = m->h[i];
+        if (is_endpoint(o)) {
+            uint64_t f = spin_lock_irqsave(&ipc_lock);
+            ((struct endpoint *)o)->inflight--;
+            spin_unlock_irqrestore(&ipc_lock, f);
+        }
+        kobj_handle_remove(o);
+        kobj_put(o);
+    }
+    m->nh = 0;
+    if (m->acct) {
+        account_credit(m->acct, msg_size(m->len));
+        account_put(m->acct);
+        m->acct = NULL;
+    }
+}
+
 void channel_free_msgs(struct msg *m)
 {
     while (m) {
         struct msg *next = m->next;
-        for (uint32_t i = 0; i < m->nh; i++) {
-            struct kobj *o = m->h[i];
-            if (is_endpoint(o)) {
-                uint64_t f = spin_lock_irqsave(&ipc_lock);
-                ((struct endpoint *)o)->inflight--;
-                spin_unlock_irqrestore(&ipc_lock, f);
-            }
-            kobj_handle_remove(o);
-            kobj_put(o);
-        }
-        if (m->acct) {
-            account_credit(m->acct, msg_size(m->len));
-            account_put(m->acct);
-        }
+        channel_msg_clear(m);
         kfree(m);
         m = next;
     }
@@ -123,8 +130,10 @@ static void ep_destroy(struct kobj *o)
     }
     spin_unlock_irqrestore(&ipc_lock, f);
     channel_free_msgs(m);
+    /* Unlinked from its peer above: no writer reaches the spare now. */
+    kfree(e->spare);
     if (e->acct) {
-        account_credit(e->acct, sizeof *e);
+        account_credit(e->acct, EP_COST);
         account_put(e->acct);
     }
     kfree(e);
