@@ -285,6 +285,21 @@ handle_t component_handle_make(struct component *c, struct kobj *obj, uint32_t r
  * decode of a call that uses the object. */
 int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
                          struct kobj **out, uint32_t *rights);
+/* For a coral call of c's, on c's own thread: the decode of
+ * component_handle_get (resolve true) or component_handle_raw (false),
+ * without a reference when none is needed. *held false: *out is borrowed
+ * from h's slot, valid until this thread drops h. Slots of a space are
+ * dropped only by its component's thread (handle_drop in its calls,
+ * die() at its end, which runs after its last call) or when the
+ * component is destroyed (its thread holds a reference while it runs);
+ * component_grant, from other threads, only adds slots. So a borrowed
+ * object outlives the call, a blocking one too, unless the call itself
+ * drops h (channel_write drops the handles it sends: it uses nothing it
+ * sends after). *held true (a resolved proxy, whose object a revocation
+ * may let go on any thread): *out carries a reference, to put. *out is
+ * NULL on failure. */
+int component_handle_borrow(struct component *c, handle_t h, enum kobj_kind kind,
+                            uint32_t need, bool resolve, struct kobj **out, bool *held);
 /* The same, but *out is what the handle itself names (a revocable
  * handle's proxy, unresolved): for calls that pass the handle on
  * (duplicate, grant, send) or wait on it, so that revocation reaches what

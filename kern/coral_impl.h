@@ -37,6 +37,22 @@ static inline int arg(struct component *c, handle_t h, enum kobj_kind kind, uint
     return component_handle_get(c, h, kind, need, (struct kobj **)out, NULL);
 }
 
+/* arg for the hot IPC calls: the object borrowed from the handle's
+ * slot when that is safe (component_handle_borrow), *held telling
+ * whether it carries a reference; give it back with arg_return. resolve
+ * as component_handle_get (true) or component_handle_raw (false). */
+static inline int arg_borrow(struct component *c, handle_t h, enum kobj_kind kind,
+                             uint32_t need, bool resolve, void *out, bool *held)
+{
+    return component_handle_borrow(c, h, kind, need, resolve, (struct kobj **)out, held);
+}
+
+static inline void arg_return(void *obj, bool held)
+{
+    if (held)
+        kobj_put((struct kobj *)obj);
+}
+
 static inline void release(void *obj)
 {
     kobj_put((struct kobj *)obj);
