@@ -298,8 +298,14 @@ int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, u
  * sends after). *held true (a resolved proxy, whose object a revocation
  * may let go on any thread): *out carries a reference, to put. *out is
  * NULL on failure. */
-int component_handle_borrow(struct component *c, handle_t h, enum kobj_kind kind,
-                            uint32_t need, bool resolve, struct kobj **out, bool *held);
+static inline int component_handle_borrow(struct component *c, handle_t h,
+                                          enum kobj_kind kind, uint32_t need, bool resolve,
+                                          struct kobj **out, bool *held);
+/* component_handle_borrow's case of a proxy (o, found at h with rights
+ * have), out of line. */
+int component_handle_borrow_proxy(struct component *c, handle_t h, struct kobj *o,
+                                  uint32_t have, enum kobj_kind kind, uint32_t need,
+                                  bool resolve, struct kobj **out, bool *held);
 /* The same, but *out is what the handle itself names (a revocable
  * handle's proxy, unresolved): for calls that pass the handle on
  * (duplicate, grant, send) or wait on it, so that revocation reaches what
@@ -321,5 +327,29 @@ uint64_t component_last_tick_ns(void);
 
 /* Live components (not yet destroyed), for sys_info and tests. */
 uint64_t component_count(void);
+
+/* Inline: every handle argument of the IPC calls comes here. */
+static inline int component_handle_borrow(struct component *c, handle_t h,
+                                          enum kobj_kind kind, uint32_t need, bool resolve,
+                                          struct kobj **out, bool *held)
+{
+    uint32_t have = 0;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, &have);
+    spin_unlock_irqrestore(&c->lock, f);
+    *out = NULL;
+    *held = false;
+    if (!o)
+        return CORAL_EINVAL;
+    if (o->kind == KOBJ_PROXY)
+        return component_handle_borrow_proxy(c, h, o, have, kind, need, resolve, out, held);
+    /* The slot's own reference: o outlives the call (above). The checks
+     * are component_handle_raw's for an object that is not a proxy. */
+    int status = kind != KOBJ_INVALID && o->kind != kind ? CORAL_EINVAL
+                 : (have & need) != need ? CORAL_ERIGHTS : CORAL_OK;
+    if (!status)
+        *out = o;
+    return status;
+}
 
 #endif

@@ -67,26 +67,18 @@ int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, u
     return status;
 }
 
-int component_handle_borrow(struct component *c, handle_t h, enum kobj_kind kind,
-                            uint32_t need, bool resolve, struct kobj **out, bool *held)
+int component_handle_borrow_proxy(struct component *c, handle_t h, struct kobj *o,
+                                  uint32_t have, enum kobj_kind kind, uint32_t need,
+                                  bool resolve, struct kobj **out, bool *held)
 {
-    uint32_t have = 0;
-    *out = NULL;
-    *held = false;
-    uint64_t f = spin_lock_irqsave(&c->lock);
-    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, &have);
-    spin_unlock_irqrestore(&c->lock, f);
-    if (!o)
-        return CORAL_EINVAL;
-    if (o->kind == KOBJ_PROXY && resolve) {
+    if (resolve) {
         /* What a proxy stands for is let go by a revocation, on any
          * thread, at any time: that needs a reference of its own. */
         int status = component_handle_get(c, h, kind, need, out, NULL);
         *held = status == CORAL_OK;
         return status;
     }
-    /* The slot's own reference: o outlives the call (see component.h).
-     * The checks are component_handle_raw's. */
+    /* The proxy itself is the slot's: borrowed like any object. */
     int status = kind != KOBJ_INVALID && revoke_kind(o) != kind ? CORAL_EINVAL
                  : (have & need) != need ? CORAL_ERIGHTS
                  : revoke_is_cut(o) ? CORAL_EREVOKED : CORAL_OK;
