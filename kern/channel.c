@@ -160,8 +160,12 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
                   int64_t len, const handle_t *hs, uint32_t nh)
 {
     struct endpoint *e = (struct endpoint *)ch;
+    /* The area's window is looked at once: a linear memory only grows,
+     * and never moves (the engine reserves its whole range). */
+    uint64_t size_now;
+    const uint8_t *base = vma_window(src, &size_now);
     if (nh > CHANNEL_MSG_HANDLES || len < 0 || (uint64_t)len > CHANNEL_MSG_MAX ||
-        !(src->access & VMA_READ) || !vma_range_ok(vma_size(src), off, len))
+        !(src->access & VMA_READ) || !vma_range_ok(size_now, off, len))
         return CORAL_EINVAL;
     struct kobj *objs[CHANNEL_MSG_HANDLES];
     uint32_t rights[CHANNEL_MSG_HANDLES], n;
@@ -206,7 +210,7 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     memset(m, 0, sizeof *m);
     m->acct = c->areas ? account_get(c->areas) : NULL;
     m->len = (uint32_t)len;
-    memcpy(m->data, vma_base(src) + off, (size_t)len);
+    memcpy(m->data, base + off, (size_t)len);
 
     for (uint32_t i = 0; i < n; i++) {
         m->h[i] = objs[i];
@@ -291,13 +295,15 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
     *nh = 0;
     for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
         out[i] = HANDLE_NULL;
-    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(vma_size(dst), off, cap))
+    uint64_t size_now;
+    uint8_t *base = vma_window(dst, &size_now);   /* see channel_write */
+    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(size_now, off, cap))
         return CORAL_EINVAL;
     int status;
     struct msg *m = take(c, e, cap, len, out, &status);
     if (!m)
         return status;
-    memcpy(vma_base(dst) + off, m->data, m->len);
+    memcpy(base + off, m->data, m->len);
     *len = m->len;
     *nh = m->nh;
     /* The slots hold their own reference and count now: the message's go.

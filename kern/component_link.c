@@ -137,19 +137,10 @@ struct memwin {
     wasm_extern mem;
 };
 
-static uint8_t *memwin_base(const struct vma *v)
+static uint8_t *memwin_window(const struct vma *v, uint64_t *size)
 {
     const struct memwin *w = v->ctx;
-    uint64_t size;
-    return wasm_memory_data(&w->mem, &size);
-}
-
-static uint64_t memwin_size(const struct vma *v)
-{
-    const struct memwin *w = v->ctx;
-    uint64_t size;
-    wasm_memory_data(&w->mem, &size);
-    return size;
+    return wasm_memory_data(&w->mem, size);
 }
 
 static void memwin_release(struct vma *v)
@@ -159,7 +150,7 @@ static void memwin_release(struct vma *v)
     kfree(w);
 }
 
-static const struct vma_source memwin_src = { memwin_base, memwin_size, memwin_release };
+static const struct vma_source memwin_src = { memwin_window, memwin_release };
 
 /* Before the start function: the first externref table the module
  * defines gets, at index 0, a handle to the instance's memory. */

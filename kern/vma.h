@@ -16,10 +16,11 @@
 
 struct vma;
 
-/* Where an area's bytes are. Both are called with the area alive. */
+/* Where an area's bytes are. window is called with the area alive:
+ * its first byte, and its size in *size, now (one call for both: the
+ * IPC calls look at both for every message). */
 struct vma_source {
-    uint8_t *(*base)(const struct vma *v);
-    uint64_t (*size)(const struct vma *v);
+    uint8_t *(*window)(const struct vma *v, uint64_t *size);
     void (*release)(struct vma *v);     /* frees what backs it, or NULL */
 };
 
@@ -54,6 +55,8 @@ struct vma *vma_new_source(const char *name, const struct vma_source *src, void 
 
 uint64_t vma_size(const struct vma *v);
 uint8_t *vma_base(const struct vma *v);
+/* Both at once: the first byte, the size in *size. */
+uint8_t *vma_window(const struct vma *v, uint64_t *size);
 
 /* Result codes, as the coral interface returns them (docs/design.md). */
 /* VMA_EKILLED: the calling thread was asked to end during a long copy,

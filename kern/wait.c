@@ -25,17 +25,8 @@ void watch_remove_locked(struct watch *w)
     w->next = NULL;
 }
 
-void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
+void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, uint32_t set)
 {
-    uint32_t now = (o->signals & ~clear) | set;
-    /* Unchanged: nobody to wake, and most calls are so (a queue's
-     * writable signal, readable set again). A watcher blocks only while
-     * o's signals miss its mask, looked at under ipc_lock, and the
-     * change that made them meet it woke it; o's uncut proxies carry
-     * o's signals (set from them when made, every change passed on),
-     * so they are unchanged too. */
-    if (now == o->signals)
-        return;
     o->signals = now;
     for (struct watch *w = o->watchers; w; w = w->next) {
         if (!((w->mask | SIGNAL_REVOKED) & now))
@@ -45,7 +36,8 @@ void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
         else
             waitset_ready_locked(w->ws, w);
     }
-    revoke_signal_derived_locked(o, clear, set);
+    if (o->derived)
+        revoke_signal_derived_locked(o, clear, set);
 }
 
 void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set)
