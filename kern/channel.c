@@ -70,6 +70,11 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
 {
     int status = CORAL_OK;
     *n = 0;
+    handle_t any = HANDLE_NULL;
+    for (uint32_t i = 0; i < nh; i++)
+        any |= hs[i];
+    if (any == HANDLE_NULL)
+        return CORAL_OK;            /* most messages carry none */
     for (uint32_t i = 0; i < nh && !status; i++) {
         if (hs[i] == HANDLE_NULL)
             continue;

@@ -113,14 +113,6 @@ uint8_t *vma_window(const struct vma *v, uint64_t *size)
     return v->src->window(v, size);
 }
 
-bool vma_range_ok(uint64_t size, int64_t off, int64_t len)
-{
-    if (off < 0 || len < 0)
-        return false;
-    /* Both are below 2^63, so the sum cannot wrap a uint64_t. */
-    return (uint64_t)off + (uint64_t)len <= size;
-}
-
 /* memmove in pieces; overlapping ranges with d above s go from the end,
  * as memmove would. */
 static int copy_pieces(uint8_t *d, const uint8_t *s, size_t len)

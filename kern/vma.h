@@ -72,7 +72,14 @@ enum { VMA_OK = 0, VMA_EINVAL = 1, VMA_EKILLED = 2 };
  */
 int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off, int64_t len);
 
-/* Checks [off, off+len) against size without overflow. */
-bool vma_range_ok(uint64_t size, int64_t off, int64_t len);
+/* Checks [off, off+len) against size without overflow. Inline: every
+ * message is checked twice. */
+static inline bool vma_range_ok(uint64_t size, int64_t off, int64_t len)
+{
+    if (off < 0 || len < 0)
+        return false;
+    /* Both are below 2^63, so the sum cannot wrap a uint64_t. */
+    return (uint64_t)off + (uint64_t)len <= size;
+}
 
 #endif
