@@ -328,15 +328,13 @@ uint64_t component_last_tick_ns(void);
 /* Live components (not yet destroyed), for sys_info and tests. */
 uint64_t component_count(void);
 
-/* Inline: every handle argument of the IPC calls comes here. */
-static inline int component_handle_borrow(struct component *c, handle_t h,
-                                          enum kobj_kind kind, uint32_t need, bool resolve,
-                                          struct kobj **out, bool *held)
+/* component_handle_borrow's checks of what it found at h: o (NULL when
+ * h is not live) with the handle's rights have. */
+static inline int component_handle_borrow_check(struct component *c, handle_t h,
+                                                struct kobj *o, uint32_t have,
+                                                enum kobj_kind kind, uint32_t need,
+                                                bool resolve, struct kobj **out, bool *held)
 {
-    uint32_t have = 0;
-    uint64_t f = spin_lock_irqsave(&c->lock);
-    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, &have);
-    spin_unlock_irqrestore(&c->lock, f);
     *out = NULL;
     *held = false;
     if (!o)
@@ -350,6 +348,36 @@ static inline int component_handle_borrow(struct component *c, handle_t h,
     if (!status)
         *out = o;
     return status;
+}
+
+/* Inline: every handle argument of the IPC calls comes here. */
+static inline int component_handle_borrow(struct component *c, handle_t h,
+                                          enum kobj_kind kind, uint32_t need, bool resolve,
+                                          struct kobj **out, bool *held)
+{
+    uint32_t have = 0;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, &have);
+    spin_unlock_irqrestore(&c->lock, f);
+    return component_handle_borrow_check(c, h, o, have, kind, need, resolve, out, held);
+}
+
+/* Two handle arguments of one call (a channel and a memory area), each as
+ * component_handle_borrow with resolve true, found under one lock: the
+ * first's status is returned, the second's goes to *status2. */
+static inline int component_handle_borrow2(struct component *c, handle_t h1,
+                                           enum kobj_kind kind1, uint32_t need1,
+                                           struct kobj **out1, bool *held1, handle_t h2,
+                                           enum kobj_kind kind2, uint32_t need2,
+                                           struct kobj **out2, bool *held2, int *status2)
+{
+    uint32_t have1 = 0, have2 = 0;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o1 = handle_get(&c->handles, h1, KOBJ_INVALID, &have1);
+    struct kobj *o2 = handle_get(&c->handles, h2, KOBJ_INVALID, &have2);
+    spin_unlock_irqrestore(&c->lock, f);
+    *status2 = component_handle_borrow_check(c, h2, o2, have2, kind2, need2, true, out2, held2);
+    return component_handle_borrow_check(c, h1, o1, have1, kind1, need1, true, out1, held1);
 }
 
 #endif

@@ -79,9 +79,8 @@ int sys_channel_write(void *env, uint64_t *vals)
     struct kobj *ch;
     struct vma *v;
     bool ch_held, v_held;
-    int st = arg_borrow(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_WRITE, true, &ch, &ch_held);
-    int st2 = arg_borrow(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_READ, true, &v, &v_held);
-    st = st ? st : st2;
+    int st = arg_borrow2(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_WRITE, &ch, &ch_held,
+                         arg_handle(vals, 1), KOBJ_VMA, RIGHT_READ, &v, &v_held);
     handle_t hs[CHANNEL_MSG_HANDLES];
     for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
         hs[i] = arg_handle(vals, 4 + (int)i);
@@ -100,9 +99,8 @@ int sys_channel_read(void *env, uint64_t *vals)
     struct kobj *ch;
     struct vma *v;
     bool ch_held, v_held;
-    int st = arg_borrow(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_READ, true, &ch, &ch_held);
-    int st2 = arg_borrow(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, true, &v, &v_held);
-    st = st ? st : st2;
+    int st = arg_borrow2(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_READ, &ch, &ch_held,
+                         arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, &v, &v_held);
     uint64_t len = 0;
     uint32_t nh = 0;
     handle_t out[CHANNEL_MSG_HANDLES] = { 0 };
