@@ -232,25 +232,72 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     return status;
 }
 
+/* take's last step, its locks held (c->lock too when head carries
+ * handles): head, e's oldest message, comes off e if it fits in cap.
+ * Inline in both callers: as a call it cost the read path more than the
+ * lock it saves. */
+static inline __attribute__((always_inline)) struct msg *
+take_locked(struct component *c, struct endpoint *e, struct msg *head, int64_t cap,
+            uint64_t *len, handle_t *out, int *status)
+{
+    if (c->state == COMPONENT_DEAD) {
+        *status = CORAL_EINTERNAL;
+        return NULL;
+    }
+    if (!head) {
+        *status = e->peer && !e->peer->closed ? CORAL_EWOULDBLOCK : CORAL_EPEER;
+        return NULL;
+    }
+    if (head->len > (uint64_t)cap) {
+        *len = head->len;
+        *status = CORAL_ETOOSMALL;
+        return NULL;
+    }
+    struct msg *m = head;
+    e->head = m->next;
+    if (!e->head)
+        e->tail = NULL;
+    m->next = NULL;
+    e->nmsgs--;
+    e->bytes -= m->len;
+    channel_queued--;
+    if (!e->head)
+        kobj_signal_locked(&e->k, SIGNAL_READABLE, 0);
+    if (e->peer)
+        update_writable_locked(e->peer);
+    for (uint32_t i = 0; i < m->nh; i++)
+        out[i] = handle_make(&c->handles, m->h[i], m->rights[i]);
+    *status = CORAL_OK;
+    return m;
+}
+
 /* Takes the oldest message off e and makes its handles in c's space, in
  * one step under c->lock and ipc_lock: a message is never off every
  * queue while its handles are in no space, so a collection can never
  * take what it carries for garbage. *status: CORAL_OK with the message
  * (its bytes still to copy, its references and counts still to put),
- * or why not. */
+ * or why not. On c's own thread (a coral call). */
 static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, uint64_t *len,
                         handle_t *out, int *status)
 {
+    /* No message, or one without handles (most): c's space is not
+     * touched, so ipc_lock alone. c->state is read without c->lock: only
+     * this thread (die(), after its last call) makes it COMPONENT_DEAD. */
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    struct msg *head = e->head;
+    if (!head || !head->nh) {
+        struct msg *m = take_locked(c, e, head, cap, len, out, status);
+        spin_unlock_irqrestore(&ipc_lock, f);
+        return m;
+    }
+    spin_unlock_irqrestore(&ipc_lock, f);
+
     struct msg *m = NULL;
-    uint64_t f = spin_lock_irqsave(&c->lock);
+    f = spin_lock_irqsave(&c->lock);
     spin_lock_irqs_off(&ipc_lock);
     for (;;) {
-        struct msg *head = e->head;
-        if (c->state == COMPONENT_DEAD) {
-            *status = CORAL_EINTERNAL;
-            break;
-        }
-        if (head && head->nh) {
+        head = e->head;
+        if (c->state != COMPONENT_DEAD && head && head->nh) {
             /* Room for its handles first, outside ipc_lock: it may
              * allocate. */
             spin_unlock_irqs_off(&ipc_lock);
@@ -263,28 +310,7 @@ static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, ui
             if (e->head != head)        /* another reader came first */
                 continue;
         }
-        if (!head) {
-            *status = e->peer && !e->peer->closed ? CORAL_EWOULDBLOCK : CORAL_EPEER;
-        } else if (head->len > (uint64_t)cap) {
-            *len = head->len;
-            *status = CORAL_ETOOSMALL;
-        } else {
-            m = head;
-            e->head = m->next;
-            if (!e->head)
-                e->tail = NULL;
-            m->next = NULL;
-            e->nmsgs--;
-            e->bytes -= m->len;
-            channel_queued--;
-            if (!e->head)
-                kobj_signal_locked(&e->k, SIGNAL_READABLE, 0);
-            if (e->peer)
-                update_writable_locked(e->peer);
-            for (uint32_t i = 0; i < m->nh; i++)
-                out[i] = handle_make(&c->handles, m->h[i], m->rights[i]);
-            *status = CORAL_OK;
-        }
+        m = take_locked(c, e, head, cap, len, out, status);
         break;
     }
     spin_unlock_irqs_off(&ipc_lock);
