@@ -188,6 +188,8 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     if (!status && (uint64_t)len <= MSG_SMALL)
         m = __atomic_exchange_n(&p->spare, NULL, __ATOMIC_ACQUIRE);
     spin_unlock_irqrestore(&ipc_lock, f);
+    /* A spare's account reference serves if it is the writer's. */
+    struct account *kept = m ? m->acct : NULL;
 
     /* The writer pays for the message as for any allocation, spare or
      * not (the spare's own memory is the endpoint's, EP_COST). */
@@ -207,13 +209,18 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
         }
     }
     if (status) {
-        kfree(m);                   /* a spare taken: given up */
+        channel_spare_free(m);      /* a spare taken: given up */
         while (n)
             kobj_put(objs[--n]);
         return status;
     }
     memset(m, 0, sizeof *m);
-    m->acct = c->areas ? account_get(c->areas) : NULL;
+    if (kept && kept == c->areas) {
+        m->acct = kept;
+    } else {
+        account_put(kept);
+        m->acct = c->areas ? account_get(c->areas) : NULL;
+    }
     m->len = (uint32_t)len;
     memcpy(m->data, base + off, (size_t)len);
 
@@ -340,12 +347,14 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
     /* The slots hold their own reference and count now: the message's go.
      * A small message's buffer becomes e's spare unless it has one (the
      * caller's reference keeps e alive here). */
-    channel_msg_clear(m);
+    bool small = m->len <= MSG_SMALL;
+    channel_msg_clear(m, small);
     struct msg *none = NULL;
-    if (m->len > MSG_SMALL ||
-        !__atomic_compare_exchange_n(&e->spare, &none, m, false, __ATOMIC_RELEASE,
-                                     __ATOMIC_RELAXED))
+    if (!small)
         kfree(m);
+    else if (!__atomic_compare_exchange_n(&e->spare, &none, m, false, __ATOMIC_RELEASE,
+                                          __ATOMIC_RELAXED))
+        channel_spare_free(m);
     return CORAL_OK;
 }
 

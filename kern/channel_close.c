@@ -33,9 +33,7 @@
 static struct endpoint *closing;
 static bool gc_due, reaping;
 
-/* Frees a chain of messages taken off a queue: their handles are dropped
- * (closing endpoints joins `closing`). No lock held. */
-void channel_msg_clear(struct msg *m)
+void channel_msg_clear(struct msg *m, bool keep_payer)
 {
     for (uint32_t i = 0; i < m->nh; i++) {
         struct kobj *o = m->h[i];
@@ -50,8 +48,18 @@ void channel_msg_clear(struct msg *m)
     m->nh = 0;
     if (m->acct) {
         account_credit(m->acct, msg_size(m->len));
+        if (!keep_payer) {
+            account_put(m->acct);
+            m->acct = NULL;
+        }
+    }
+}
+
+void channel_spare_free(struct msg *m)
+{
+    if (m) {
         account_put(m->acct);
-        m->acct = NULL;
+        kfree(m);
     }
 }
 
@@ -59,7 +67,7 @@ void channel_free_msgs(struct msg *m)
 {
     while (m) {
         struct msg *next = m->next;
-        channel_msg_clear(m);
+        channel_msg_clear(m, false);
         kfree(m);
         m = next;
     }
@@ -131,7 +139,7 @@ static void ep_destroy(struct kobj *o)
     spin_unlock_irqrestore(&ipc_lock, f);
     channel_free_msgs(m);
     /* Unlinked from its peer above: no writer reaches the spare now. */
-    kfree(e->spare);
+    channel_spare_free(e->spare);
     if (e->acct) {
         account_credit(e->acct, EP_COST);
         account_put(e->acct);

@@ -35,10 +35,13 @@ struct endpoint {
     struct account *acct;           /* paid for it (a reference), or NULL */
     /* A free small message's buffer (MSG_SPARE_SIZE bytes), kept from the
      * last one read here for the next one written to it, or NULL. Paid
-     * for with the endpoint (EP_COST). Atomic: the reader puts it back
-     * without ipc_lock (it holds a reference to the endpoint), the
-     * writer takes it with ipc_lock held (the peer link keeps the
-     * endpoint alive only under it); ep_destroy frees it. */
+     * for with the endpoint (EP_COST). Its acct keeps the reference (and
+     * no charge) of the account that paid for its last message: a writer
+     * with the same account reuses it, two atomic operations fewer per
+     * message. Atomic: the reader puts it back without ipc_lock (it
+     * holds a reference to the endpoint), the writer takes it with
+     * ipc_lock held (the peer link keeps the endpoint alive only under
+     * it); ep_destroy frees it. */
     struct msg *spare;
 };
 
@@ -64,8 +67,14 @@ extern const struct kobj_ops channel_ep_ops;
 void channel_free_msgs(struct msg *m);
 
 /* What channel_free_msgs does to one message but the kfree: its handles
- * dropped, its payer credited (m->nh and m->acct cleared). No lock held. */
-void channel_msg_clear(struct msg *m);
+ * dropped (m->nh cleared), its payer credited. The payer's reference is
+ * put and m->acct cleared; unless keep_payer, for a buffer becoming a
+ * spare: then m->acct stays, a reference with nothing charged (see
+ * struct endpoint). No lock held. */
+void channel_msg_clear(struct msg *m, bool keep_payer);
+
+/* Frees a spare (NULL allowed) and the account reference it keeps. */
+void channel_spare_free(struct msg *m);
 
 /* e is closed: nobody reads its queue again (returned, to free), its
  * peer learns it. ipc_lock held. */
