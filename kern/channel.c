@@ -1,9 +1,14 @@
 /*
  * Channels (see channel.h).
  *
- * ipc_lock (kern/wait.h) guards every endpoint's queue, peer link and
- * flags, and the lists below. Guest bytes are copied outside it: into a
- * new message before it is queued, out of one after it is taken.
+ * ipc_lock (kern/wait.h) guards every endpoint's queue, peer link, flags
+ * and spare, and the lists below. Guest bytes are copied outside it (into
+ * a new message before it is queued, out of one after it is taken),
+ * except a small message's without handles, which goes into the peer's
+ * spare and out of the queue under it: at most MSG_SMALL bytes, bounded
+ * work, and the copy cannot fault, since a memory area's range is checked
+ * against its size and what lies within is backed (a linear memory is
+ * committed as it grows, and never shrinks).
  *
  * Closing endpoints and collecting cycles of them: kern/channel_close.c.
  */
@@ -161,6 +166,30 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
     return status;
 }
 
+/* A small message without handles written into p's spare (there is one)
+ * and queued, under ipc_lock, e's look just made. The payer's account
+ * lock is a leaf, taken under it. *drop: an account reference the spare
+ * held, for the caller to put after the lock. */
+static int write_spare_locked(struct component *c, struct endpoint *e, struct endpoint *p,
+                              const uint8_t *src, uint32_t len, struct account **drop)
+{
+    if (c->areas && !account_charge(c->areas, msg_size(len)))
+        return CORAL_EINTERNAL;
+    struct msg *m = p->spare;
+    p->spare = NULL;
+    struct account *kept = m->acct;
+    memset(m, 0, sizeof *m);
+    if (kept == c->areas) {
+        m->acct = kept;
+    } else {
+        *drop = kept;
+        m->acct = c->areas ? account_get(c->areas) : NULL;
+    }
+    m->len = len;
+    memcpy(m->data, src, len);
+    return queue_locked(e, m);      /* succeeds: looked under this lock */
+}
+
 int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t off,
                   int64_t len, const handle_t *hs, uint32_t nh)
 {
@@ -179,14 +208,24 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
         return status;
 
     /* A look first, so that a full queue costs no allocation; a small
-     * message takes the peer's spare buffer if it has one. */
+     * message takes the peer's spare buffer if it has one, and without
+     * handles is written whole under this one lock. */
     struct msg *m = NULL;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     struct endpoint *p = e->peer;
     status = !p || p->closed ? CORAL_EPEER
              : !has_room_locked(p, (uint32_t)len) ? CORAL_EWOULDBLOCK : CORAL_OK;
-    if (!status && (uint64_t)len <= MSG_SMALL)
-        m = __atomic_exchange_n(&p->spare, NULL, __ATOMIC_ACQUIRE);
+    if (!status && (uint64_t)len <= MSG_SMALL && p->spare) {
+        if (!n) {
+            struct account *drop = NULL;
+            status = write_spare_locked(c, e, p, base + off, (uint32_t)len, &drop);
+            spin_unlock_irqrestore(&ipc_lock, f);
+            account_put(drop);
+            return status;
+        }
+        m = p->spare;
+        p->spare = NULL;
+    }
     spin_unlock_irqrestore(&ipc_lock, f);
     /* A spare's account reference serves if it is the writer's. */
     struct account *kept = m ? m->acct : NULL;
@@ -283,9 +322,12 @@ take_locked(struct component *c, struct endpoint *e, struct msg *head, int64_t c
  * queue while its handles are in no space, so a collection can never
  * take what it carries for garbage. *status: CORAL_OK with the message
  * (its bytes still to copy, its references and counts still to put),
- * or why not. On c's own thread (a coral call). */
-static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, uint64_t *len,
-                        handle_t *out, int *status)
+ * or why not. On c's own thread (a coral call). A small message without
+ * handles is read whole here instead (*done): copied to dst, its payer
+ * credited, its buffer made e's spare; what is returned then is only to
+ * free (channel_spare_free; NULL when it became the spare). */
+static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, uint8_t *dst,
+                        uint64_t *len, handle_t *out, int *status, bool *done)
 {
     /* No message, or one without handles (most): c's space is not
      * touched, so ipc_lock alone. c->state is read without c->lock: only
@@ -294,6 +336,16 @@ static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, ui
     struct msg *head = e->head;
     if (!head || !head->nh) {
         struct msg *m = take_locked(c, e, head, cap, len, out, status);
+        if (m && m->len <= MSG_SMALL) {
+            memcpy(dst, m->data, m->len);   /* cannot fault: see the top */
+            *len = m->len;
+            channel_msg_clear(m, true);     /* no handles: no lock taken */
+            if (!e->spare) {
+                e->spare = m;
+                m = NULL;
+            }
+            *done = true;
+        }
         spin_unlock_irqrestore(&ipc_lock, f);
         return m;
     }
@@ -338,23 +390,19 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
     if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(size_now, off, cap))
         return CORAL_EINVAL;
     int status;
-    struct msg *m = take(c, e, cap, len, out, &status);
+    bool done = false;
+    struct msg *m = take(c, e, cap, base + off, len, out, &status, &done);
+    if (done) {
+        channel_spare_free(m);
+        return CORAL_OK;
+    }
     if (!m)
         return status;
     memcpy(base + off, m->data, m->len);
     *len = m->len;
     *nh = m->nh;
-    /* The slots hold their own reference and count now: the message's go.
-     * A small message's buffer becomes e's spare unless it has one (the
-     * caller's reference keeps e alive here). */
-    bool small = m->len <= MSG_SMALL;
-    channel_msg_clear(m, small);
-    struct msg *none = NULL;
-    if (!small)
-        kfree(m);
-    else if (!__atomic_compare_exchange_n(&e->spare, &none, m, false, __ATOMIC_RELEASE,
-                                          __ATOMIC_RELAXED))
-        channel_spare_free(m);
+    /* The slots hold their own reference and count now: the message's go. */
+    channel_free_msgs(m);
     return CORAL_OK;
 }
 

@@ -38,10 +38,8 @@ struct endpoint {
      * for with the endpoint (EP_COST). Its acct keeps the reference (and
      * no charge) of the account that paid for its last message: a writer
      * with the same account reuses it, two atomic operations fewer per
-     * message. Atomic: the reader puts it back without ipc_lock (it
-     * holds a reference to the endpoint), the writer takes it with
-     * ipc_lock held (the peer link keeps the endpoint alive only under
-     * it); ep_destroy frees it. */
+     * message. Under ipc_lock, like the queue it serves; ep_destroy frees
+     * it. */
     struct msg *spare;
 };
 
