@@ -178,7 +178,7 @@ static int write_spare_locked(struct component *c, struct endpoint *e, struct en
     struct msg *m = p->spare;
     p->spare = NULL;
     struct account *kept = m->acct;
-    memset(m, 0, sizeof *m);
+    msg_init(m);
     if (kept == c->areas) {
         m->acct = kept;
     } else {
@@ -253,7 +253,7 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
             kobj_put(objs[--n]);
         return status;
     }
-    memset(m, 0, sizeof *m);
+    msg_init(m);
     if (kept && kept == c->areas) {
         m->acct = kept;
     } else {
