@@ -10,8 +10,9 @@
  * Locking: ipc_lock guards every object's signals and watch list, and
  * the channels' queues (kern/channel.c). One lock for all of IPC is what
  * one CPU needs (it masks interrupts, and it is held for short, bounded
- * work: no allocation, no copying of guest bytes); SMP will split it per
- * object.
+ * work: no allocation, and no copying of guest bytes but a small
+ * message's, at most MSG_SMALL of them, kern/channel.c); SMP will split
+ * it per object.
  */
 #ifndef KERN_WAIT_H
 #define KERN_WAIT_H
