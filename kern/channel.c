@@ -1,9 +1,14 @@
 /*
  * Channels (see channel.h).
  *
- * ipc_lock (kern/wait.h) guards every endpoint's queue, peer link and
- * flags, and the lists below. Guest bytes are copied outside it: into a
- * new message before it is queued, out of one after it is taken.
+ * ipc_lock (kern/wait.h) guards every endpoint's queue, peer link, flags
+ * and spare, and the lists below. Guest bytes are copied outside it (into
+ * a new message before it is queued, out of one after it is taken),
+ * except a small message's without handles, which goes into the peer's
+ * spare and out of the queue under it: at most MSG_SMALL bytes, bounded
+ * work, and the copy cannot fault, since a memory area's range is checked
+ * against its size and what lies within is backed (a linear memory is
+ * committed as it grows, and never shrinks).
  *
  * Closing endpoints and collecting cycles of them: kern/channel_close.c.
  */
@@ -22,12 +27,12 @@ uint64_t channel_queued;
 
 static struct endpoint *ep_new(struct account *acct)
 {
-    if (acct && !account_charge(acct, sizeof(struct endpoint)))
+    if (acct && !account_charge(acct, EP_COST))
         return NULL;
     struct endpoint *e = kzalloc(sizeof *e);
     if (!e) {
         if (acct)
-            account_credit(acct, sizeof *e);
+            account_credit(acct, EP_COST);
         return NULL;
     }
     kobj_init(&e->k, KOBJ_CHANNEL, &channel_ep_ops);
@@ -70,6 +75,11 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
 {
     int status = CORAL_OK;
     *n = 0;
+    handle_t any = HANDLE_NULL;
+    for (uint32_t i = 0; i < nh; i++)
+        any |= hs[i];
+    if (any == HANDLE_NULL)
+        return CORAL_OK;            /* most messages carry none */
     for (uint32_t i = 0; i < nh && !status; i++) {
         if (hs[i] == HANDLE_NULL)
             continue;
@@ -96,6 +106,30 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
     return status;
 }
 
+/* Queues m at e's peer, counting the handles it carries as in flight;
+ * or why not. ipc_lock held. */
+static int queue_locked(struct endpoint *e, struct msg *m)
+{
+    struct endpoint *p = e->peer;
+    if (!p || p->closed)
+        return CORAL_EPEER;
+    if (!has_room_locked(p, m->len))
+        return CORAL_EWOULDBLOCK;
+    for (uint32_t i = 0; i < m->nh; i++) {
+        kobj_handle_add(m->h[i]);
+        if (is_endpoint(m->h[i]))
+            ((struct endpoint *)m->h[i])->inflight++;
+    }
+    *(p->tail ? &p->tail->next : &p->head) = m;
+    p->tail = m;
+    p->nmsgs++;
+    p->bytes += m->len;
+    channel_queued++;
+    kobj_signal_locked(&p->k, 0, SIGNAL_READABLE);
+    update_writable_locked(e);
+    return CORAL_OK;
+}
+
 /* Queues m at e's peer and moves its handles out of c's space in one
  * step: either it is queued and the slots hs are gone, or neither (the
  * caller frees m). The message counts its handles before the slots go,
@@ -105,6 +139,14 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
 static int send(struct component *c, struct endpoint *e, struct msg *m, const handle_t *hs,
                 uint32_t nh)
 {
+    if (!m->nh) {
+        /* No handles (every hs is HANDLE_NULL: decode_handles took one
+         * object per other value): c's space is not touched. */
+        uint64_t f = spin_lock_irqsave(&ipc_lock);
+        int status = queue_locked(e, m);
+        spin_unlock_irqrestore(&ipc_lock, f);
+        return status;
+    }
     uint64_t f = spin_lock_irqsave(&c->lock);
     int status = CORAL_OK;
     for (uint32_t i = 0, k = 0; i < nh && !status; i++)
@@ -113,23 +155,7 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
             status = CORAL_EINVAL;      /* dropped meanwhile */
     if (!status) {
         spin_lock_irqs_off(&ipc_lock);
-        struct endpoint *p = e->peer;
-        status = !p || p->closed ? CORAL_EPEER
-                 : !has_room_locked(p, m->len) ? CORAL_EWOULDBLOCK : CORAL_OK;
-        if (!status) {
-            for (uint32_t i = 0; i < m->nh; i++) {
-                kobj_handle_add(m->h[i]);
-                if (is_endpoint(m->h[i]))
-                    ((struct endpoint *)m->h[i])->inflight++;
-            }
-            *(p->tail ? &p->tail->next : &p->head) = m;
-            p->tail = m;
-            p->nmsgs++;
-            p->bytes += m->len;
-            channel_queued++;
-            kobj_signal_locked(&p->k, 0, SIGNAL_READABLE);
-            update_writable_locked(e);
-        }
+        status = queue_locked(e, m);
         spin_unlock_irqs_off(&ipc_lock);
     }
     if (!status)
@@ -140,12 +166,40 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
     return status;
 }
 
+/* A small message without handles written into p's spare (there is one)
+ * and queued, under ipc_lock, e's look just made. The payer's account
+ * lock is a leaf, taken under it. *drop: an account reference the spare
+ * held, for the caller to put after the lock. */
+static int write_spare_locked(struct component *c, struct endpoint *e, struct endpoint *p,
+                              const uint8_t *src, uint32_t len, struct account **drop)
+{
+    if (c->areas && !account_charge(c->areas, msg_size(len)))
+        return CORAL_EINTERNAL;
+    struct msg *m = p->spare;
+    p->spare = NULL;
+    struct account *kept = m->acct;
+    msg_init(m);
+    if (kept == c->areas) {
+        m->acct = kept;
+    } else {
+        *drop = kept;
+        m->acct = c->areas ? account_get(c->areas) : NULL;
+    }
+    m->len = len;
+    memcpy(m->data, src, len);
+    return queue_locked(e, m);      /* succeeds: looked under this lock */
+}
+
 int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t off,
                   int64_t len, const handle_t *hs, uint32_t nh)
 {
     struct endpoint *e = (struct endpoint *)ch;
+    /* The area's window is looked at once: a linear memory only grows,
+     * and never moves (the engine reserves its whole range). */
+    uint64_t size_now;
+    const uint8_t *base = vma_window(src, &size_now);
     if (nh > CHANNEL_MSG_HANDLES || len < 0 || (uint64_t)len > CHANNEL_MSG_MAX ||
-        !(src->access & VMA_READ) || !vma_range_ok(vma_size(src), off, len))
+        !(src->access & VMA_READ) || !vma_range_ok(size_now, off, len))
         return CORAL_EINVAL;
     struct kobj *objs[CHANNEL_MSG_HANDLES];
     uint32_t rights[CHANNEL_MSG_HANDLES], n;
@@ -153,21 +207,39 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     if (status)
         return status;
 
-    /* A look first, so that a full queue costs no allocation. */
+    /* A look first, so that a full queue costs no allocation; a small
+     * message takes the peer's spare buffer if it has one, and without
+     * handles is written whole under this one lock. */
+    struct msg *m = NULL;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     struct endpoint *p = e->peer;
     status = !p || p->closed ? CORAL_EPEER
              : !has_room_locked(p, (uint32_t)len) ? CORAL_EWOULDBLOCK : CORAL_OK;
+    if (!status && (uint64_t)len <= MSG_SMALL && p->spare) {
+        if (!n) {
+            struct account *drop = NULL;
+            status = write_spare_locked(c, e, p, base + off, (uint32_t)len, &drop);
+            spin_unlock_irqrestore(&ipc_lock, f);
+            account_put(drop);
+            return status;
+        }
+        m = p->spare;
+        p->spare = NULL;
+    }
     spin_unlock_irqrestore(&ipc_lock, f);
+    /* A spare's account reference serves if it is the writer's. */
+    struct account *kept = m ? m->acct : NULL;
 
+    /* The writer pays for the message as for any allocation, spare or
+     * not (the spare's own memory is the endpoint's, EP_COST). */
     size_t size = msg_size((uint32_t)len);
-    struct msg *m = NULL;
     if (!status && c->areas && !account_charge(c->areas, size))
         status = CORAL_EINTERNAL;
-    if (!status) {
-        if (reserve_guest_claim(size)) {
-            m = kmalloc(size);
-            reserve_guest_done(size);
+    if (!status && !m) {
+        size_t asize = msg_alloc_size((uint32_t)len);
+        if (reserve_guest_claim(asize)) {
+            m = kmalloc(asize);
+            reserve_guest_done(asize);
         }
         if (!m) {
             if (c->areas)
@@ -176,14 +248,20 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
         }
     }
     if (status) {
+        channel_spare_free(m);      /* a spare taken: given up */
         while (n)
             kobj_put(objs[--n]);
         return status;
     }
-    memset(m, 0, sizeof *m);
-    m->acct = c->areas ? account_get(c->areas) : NULL;
+    msg_init(m);
+    if (kept && kept == c->areas) {
+        m->acct = kept;
+    } else {
+        account_put(kept);
+        m->acct = c->areas ? account_get(c->areas) : NULL;
+    }
     m->len = (uint32_t)len;
-    memcpy(m->data, vma_base(src) + off, (size_t)len);
+    memcpy(m->data, base + off, (size_t)len);
 
     for (uint32_t i = 0; i < n; i++) {
         m->h[i] = objs[i];
@@ -200,57 +278,101 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     return status;
 }
 
+/* take's last step, its locks held (c->lock too when head carries
+ * handles): head, e's oldest message, comes off e if it fits in cap.
+ * Inline in both callers: as a call it cost the read path more than the
+ * lock it saves. */
+static inline __attribute__((always_inline)) struct msg *
+take_locked(struct component *c, struct endpoint *e, struct msg *head, int64_t cap,
+            uint64_t *len, handle_t *out, int *status)
+{
+    if (c->state == COMPONENT_DEAD) {
+        *status = CORAL_EINTERNAL;
+        return NULL;
+    }
+    if (!head) {
+        *status = e->peer && !e->peer->closed ? CORAL_EWOULDBLOCK : CORAL_EPEER;
+        return NULL;
+    }
+    if (head->len > (uint64_t)cap) {
+        *len = head->len;
+        *status = CORAL_ETOOSMALL;
+        return NULL;
+    }
+    struct msg *m = head;
+    e->head = m->next;
+    if (!e->head)
+        e->tail = NULL;
+    m->next = NULL;
+    e->nmsgs--;
+    e->bytes -= m->len;
+    channel_queued--;
+    if (!e->head)
+        kobj_signal_locked(&e->k, SIGNAL_READABLE, 0);
+    if (e->peer)
+        update_writable_locked(e->peer);
+    for (uint32_t i = 0; i < m->nh; i++)
+        out[i] = handle_make(&c->handles, m->h[i], m->rights[i]);
+    *status = CORAL_OK;
+    return m;
+}
+
 /* Takes the oldest message off e and makes its handles in c's space, in
  * one step under c->lock and ipc_lock: a message is never off every
  * queue while its handles are in no space, so a collection can never
  * take what it carries for garbage. *status: CORAL_OK with the message
  * (its bytes still to copy, its references and counts still to put),
- * or why not. */
-static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, uint64_t *len,
-                        handle_t *out, int *status)
+ * or why not. On c's own thread (a coral call). A small message without
+ * handles is read whole here instead (*done): copied to dst, its payer
+ * credited, its buffer made e's spare; what is returned then is only to
+ * free (channel_spare_free; NULL when it became the spare). */
+static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, uint8_t *dst,
+                        uint64_t *len, handle_t *out, int *status, bool *done)
 {
+    /* No message, or one without handles (most): c's space is not
+     * touched, so ipc_lock alone. c->state is read without c->lock: only
+     * this thread (die(), after its last call) makes it COMPONENT_DEAD. */
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    struct msg *head = e->head;
+    if (!head || !head->nh) {
+        struct msg *m = take_locked(c, e, head, cap, len, out, status);
+        if (m && m->len <= MSG_SMALL) {
+            memcpy(dst, m->data, m->len);   /* cannot fault: see the top */
+            *len = m->len;
+            channel_msg_clear(m, true);     /* no handles: no lock taken */
+            if (!e->spare) {
+                e->spare = m;
+                m = NULL;
+            }
+            *done = true;
+        }
+        spin_unlock_irqrestore(&ipc_lock, f);
+        return m;
+    }
+    spin_unlock_irqrestore(&ipc_lock, f);
+
     struct msg *m = NULL;
-    uint64_t f = spin_lock_irqsave(&c->lock);
+    f = spin_lock_irqsave(&c->lock);
+    spin_lock_irqs_off(&ipc_lock);
     for (;;) {
-        spin_lock_irqs_off(&ipc_lock);
-        struct msg *head = e->head;
-        uint32_t nh = head ? head->nh : 0;
-        spin_unlock_irqs_off(&ipc_lock);
-        /* Room for its handles first, outside ipc_lock: it may allocate. */
-        if (c->state == COMPONENT_DEAD || !handle_room(&c->handles, nh)) {
-            *status = CORAL_EINTERNAL;
-            break;
-        }
-        spin_lock_irqs_off(&ipc_lock);
-        if (e->head != head) {          /* another reader came first */
+        head = e->head;
+        if (c->state != COMPONENT_DEAD && head && head->nh) {
+            /* Room for its handles first, outside ipc_lock: it may
+             * allocate. */
             spin_unlock_irqs_off(&ipc_lock);
-            continue;
+            bool room = handle_room(&c->handles, head->nh);
+            spin_lock_irqs_off(&ipc_lock);
+            if (!room) {
+                *status = CORAL_EINTERNAL;
+                break;
+            }
+            if (e->head != head)        /* another reader came first */
+                continue;
         }
-        if (!head) {
-            *status = e->peer && !e->peer->closed ? CORAL_EWOULDBLOCK : CORAL_EPEER;
-        } else if (head->len > (uint64_t)cap) {
-            *len = head->len;
-            *status = CORAL_ETOOSMALL;
-        } else {
-            m = head;
-            e->head = m->next;
-            if (!e->head)
-                e->tail = NULL;
-            m->next = NULL;
-            e->nmsgs--;
-            e->bytes -= m->len;
-            channel_queued--;
-            if (!e->head)
-                kobj_signal_locked(&e->k, SIGNAL_READABLE, 0);
-            if (e->peer)
-                update_writable_locked(e->peer);
-            for (uint32_t i = 0; i < m->nh; i++)
-                out[i] = handle_make(&c->handles, m->h[i], m->rights[i]);
-            *status = CORAL_OK;
-        }
-        spin_unlock_irqs_off(&ipc_lock);
+        m = take_locked(c, e, head, cap, len, out, status);
         break;
     }
+    spin_unlock_irqs_off(&ipc_lock);
     spin_unlock_irqrestore(&c->lock, f);
     return m;
 }
@@ -263,13 +385,20 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
     *nh = 0;
     for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
         out[i] = HANDLE_NULL;
-    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(vma_size(dst), off, cap))
+    uint64_t size_now;
+    uint8_t *base = vma_window(dst, &size_now);   /* see channel_write */
+    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(size_now, off, cap))
         return CORAL_EINVAL;
     int status;
-    struct msg *m = take(c, e, cap, len, out, &status);
+    bool done = false;
+    struct msg *m = take(c, e, cap, base + off, len, out, &status, &done);
+    if (done) {
+        channel_spare_free(m);
+        return CORAL_OK;
+    }
     if (!m)
         return status;
-    memcpy(vma_base(dst) + off, m->data, m->len);
+    memcpy(base + off, m->data, m->len);
     *len = m->len;
     *nh = m->nh;
     /* The slots hold their own reference and count now: the message's go. */

@@ -33,26 +33,41 @@
 static struct endpoint *closing;
 static bool gc_due, reaping;
 
-/* Frees a chain of messages taken off a queue: their handles are dropped
- * (closing endpoints joins `closing`). No lock held. */
+void channel_msg_clear(struct msg *m, bool keep_payer)
+{
+    for (uint32_t i = 0; i < m->nh; i++) {
+        struct kobj *o = m->h[i];
+        if (is_endpoint(o)) {
+            uint64_t f = spin_lock_irqsave(&ipc_lock);
+            ((struct endpoint *)o)->inflight--;
+            spin_unlock_irqrestore(&ipc_lock, f);
+        }
+        kobj_handle_remove(o);
+        kobj_put(o);
+    }
+    m->nh = 0;
+    if (m->acct) {
+        account_credit(m->acct, msg_size(m->len));
+        if (!keep_payer) {
+            account_put(m->acct);
+            m->acct = NULL;
+        }
+    }
+}
+
+void channel_spare_free(struct msg *m)
+{
+    if (m) {
+        account_put(m->acct);
+        kfree(m);
+    }
+}
+
 void channel_free_msgs(struct msg *m)
 {
     while (m) {
         struct msg *next = m->next;
-        for (uint32_t i = 0; i < m->nh; i++) {
-            struct kobj *o = m->h[i];
-            if (is_endpoint(o)) {
-                uint64_t f = spin_lock_irqsave(&ipc_lock);
-                ((struct endpoint *)o)->inflight--;
-                spin_unlock_irqrestore(&ipc_lock, f);
-            }
-            kobj_handle_remove(o);
-            kobj_put(o);
-        }
-        if (m->acct) {
-            account_credit(m->acct, msg_size(m->len));
-            account_put(m->acct);
-        }
+        channel_msg_clear(m, false);
         kfree(m);
         m = next;
     }
@@ -93,7 +108,7 @@ static void ep_unreachable(struct kobj *o)
         e->closed = true;
         kobj_get(o);                /* until channel_reap flushes it */
         e->work = closing;
-        closing = e;
+        __atomic_store_n(&closing, e, __ATOMIC_RELAXED);
     }
     spin_unlock_irqrestore(&ipc_lock, f);
 }
@@ -103,7 +118,7 @@ static void ep_handle_dropped(struct kobj *o)
     struct endpoint *e = (struct endpoint *)o;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     if (e->inflight && __atomic_load_n(&o->handles, __ATOMIC_RELAXED) <= e->inflight)
-        gc_due = true;
+        __atomic_store_n(&gc_due, true, __ATOMIC_RELAXED);
     spin_unlock_irqrestore(&ipc_lock, f);
 }
 
@@ -123,8 +138,10 @@ static void ep_destroy(struct kobj *o)
     }
     spin_unlock_irqrestore(&ipc_lock, f);
     channel_free_msgs(m);
+    /* Unlinked from its peer above: no writer reaches the spare now. */
+    channel_spare_free(e->spare);
     if (e->acct) {
-        account_credit(e->acct, sizeof *e);
+        account_credit(e->acct, EP_COST);
         account_put(e->acct);
     }
     kfree(e);
@@ -178,6 +195,13 @@ static void collect_locked(struct msg **garbage)
 
 void channel_reap(void)
 {
+    /* Every coral call ends here, and almost always with nothing to do:
+     * a look without the lock. What this thread's own drops queued it
+     * sees (its own stores); what another thread queues concurrently,
+     * that thread reaps itself after its drop (or the one reaping now
+     * does, on its next turn round the loop). */
+    if (!__atomic_load_n(&closing, __ATOMIC_RELAXED) && !__atomic_load_n(&gc_due, __ATOMIC_RELAXED))
+        return;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     if (reaping) {
         /* The thread already reaping (perhaps preempted) finds what we
@@ -191,11 +215,11 @@ void channel_reap(void)
         struct endpoint *e = NULL;
         if (closing) {
             e = closing;
-            closing = e->work;
+            __atomic_store_n(&closing, e->work, __ATOMIC_RELAXED);
             e->work = NULL;
             m = channel_close_locked(e);
         } else if (gc_due) {
-            gc_due = false;
+            __atomic_store_n(&gc_due, false, __ATOMIC_RELAXED);
             collect_locked(&m);
         } else {
             break;

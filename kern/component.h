@@ -285,6 +285,27 @@ handle_t component_handle_make(struct component *c, struct kobj *obj, uint32_t r
  * decode of a call that uses the object. */
 int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, uint32_t need,
                          struct kobj **out, uint32_t *rights);
+/* For a coral call of c's, on c's own thread: the decode of
+ * component_handle_get (resolve true) or component_handle_raw (false),
+ * without a reference when none is needed. *held false: *out is borrowed
+ * from h's slot, valid until this thread drops h. Slots of a space are
+ * dropped only by its component's thread (handle_drop in its calls,
+ * die() at its end, which runs after its last call) or when the
+ * component is destroyed (its thread holds a reference while it runs);
+ * component_grant, from other threads, only adds slots. So a borrowed
+ * object outlives the call, a blocking one too, unless the call itself
+ * drops h (channel_write drops the handles it sends: it uses nothing it
+ * sends after). *held true (a resolved proxy, whose object a revocation
+ * may let go on any thread): *out carries a reference, to put. *out is
+ * NULL on failure. */
+static inline int component_handle_borrow(struct component *c, handle_t h,
+                                          enum kobj_kind kind, uint32_t need, bool resolve,
+                                          struct kobj **out, bool *held);
+/* component_handle_borrow's case of a proxy (o, found at h with rights
+ * have), out of line. */
+int component_handle_borrow_proxy(struct component *c, handle_t h, struct kobj *o,
+                                  uint32_t have, enum kobj_kind kind, uint32_t need,
+                                  bool resolve, struct kobj **out, bool *held);
 /* The same, but *out is what the handle itself names (a revocable
  * handle's proxy, unresolved): for calls that pass the handle on
  * (duplicate, grant, send) or wait on it, so that revocation reaches what
@@ -306,5 +327,57 @@ uint64_t component_last_tick_ns(void);
 
 /* Live components (not yet destroyed), for sys_info and tests. */
 uint64_t component_count(void);
+
+/* component_handle_borrow's checks of what it found at h: o (NULL when
+ * h is not live) with the handle's rights have. */
+static inline int component_handle_borrow_check(struct component *c, handle_t h,
+                                                struct kobj *o, uint32_t have,
+                                                enum kobj_kind kind, uint32_t need,
+                                                bool resolve, struct kobj **out, bool *held)
+{
+    *out = NULL;
+    *held = false;
+    if (!o)
+        return CORAL_EINVAL;
+    if (o->kind == KOBJ_PROXY)
+        return component_handle_borrow_proxy(c, h, o, have, kind, need, resolve, out, held);
+    /* The slot's own reference: o outlives the call (above). The checks
+     * are component_handle_raw's for an object that is not a proxy. */
+    int status = kind != KOBJ_INVALID && o->kind != kind ? CORAL_EINVAL
+                 : (have & need) != need ? CORAL_ERIGHTS : CORAL_OK;
+    if (!status)
+        *out = o;
+    return status;
+}
+
+/* Inline: every handle argument of the IPC calls comes here. */
+static inline int component_handle_borrow(struct component *c, handle_t h,
+                                          enum kobj_kind kind, uint32_t need, bool resolve,
+                                          struct kobj **out, bool *held)
+{
+    uint32_t have = 0;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o = handle_get(&c->handles, h, KOBJ_INVALID, &have);
+    spin_unlock_irqrestore(&c->lock, f);
+    return component_handle_borrow_check(c, h, o, have, kind, need, resolve, out, held);
+}
+
+/* Two handle arguments of one call (a channel and a memory area), each as
+ * component_handle_borrow with resolve true, found under one lock: the
+ * first's status is returned, the second's goes to *status2. */
+static inline int component_handle_borrow2(struct component *c, handle_t h1,
+                                           enum kobj_kind kind1, uint32_t need1,
+                                           struct kobj **out1, bool *held1, handle_t h2,
+                                           enum kobj_kind kind2, uint32_t need2,
+                                           struct kobj **out2, bool *held2, int *status2)
+{
+    uint32_t have1 = 0, have2 = 0;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    struct kobj *o1 = handle_get(&c->handles, h1, KOBJ_INVALID, &have1);
+    struct kobj *o2 = handle_get(&c->handles, h2, KOBJ_INVALID, &have2);
+    spin_unlock_irqrestore(&c->lock, f);
+    *status2 = component_handle_borrow_check(c, h2, o2, have2, kind2, need2, true, out2, held2);
+    return component_handle_borrow_check(c, h1, o1, have1, kind1, need1, true, out1, held1);
+}
 
 #endif

@@ -57,8 +57,33 @@ int component_handle_get(struct component *c, handle_t h, enum kobj_kind kind, u
         *out = NULL;
         return status;
     }
+    /* Not a proxy: the reference raw took is the one the caller gets. */
+    if (o->kind != KOBJ_PROXY) {
+        *out = o;
+        return CORAL_OK;
+    }
     status = revoke_resolve(o, out);
     kobj_put(o);
+    return status;
+}
+
+int component_handle_borrow_proxy(struct component *c, handle_t h, struct kobj *o,
+                                  uint32_t have, enum kobj_kind kind, uint32_t need,
+                                  bool resolve, struct kobj **out, bool *held)
+{
+    if (resolve) {
+        /* What a proxy stands for is let go by a revocation, on any
+         * thread, at any time: that needs a reference of its own. */
+        int status = component_handle_get(c, h, kind, need, out, NULL);
+        *held = status == CORAL_OK;
+        return status;
+    }
+    /* The proxy itself is the slot's: borrowed like any object. */
+    int status = kind != KOBJ_INVALID && revoke_kind(o) != kind ? CORAL_EINVAL
+                 : (have & need) != need ? CORAL_ERIGHTS
+                 : revoke_is_cut(o) ? CORAL_EREVOKED : CORAL_OK;
+    if (!status)
+        *out = o;
     return status;
 }
 
@@ -112,19 +137,10 @@ struct memwin {
     wasm_extern mem;
 };
 
-static uint8_t *memwin_base(const struct vma *v)
+static uint8_t *memwin_window(const struct vma *v, uint64_t *size)
 {
     const struct memwin *w = v->ctx;
-    uint64_t size;
-    return wasm_memory_data(&w->mem, &size);
-}
-
-static uint64_t memwin_size(const struct vma *v)
-{
-    const struct memwin *w = v->ctx;
-    uint64_t size;
-    wasm_memory_data(&w->mem, &size);
-    return size;
+    return wasm_memory_data(&w->mem, size);
 }
 
 static void memwin_release(struct vma *v)
@@ -134,7 +150,7 @@ static void memwin_release(struct vma *v)
     kfree(w);
 }
 
-static const struct vma_source memwin_src = { memwin_base, memwin_size, memwin_release };
+static const struct vma_source memwin_src = { memwin_window, memwin_release };
 
 /* Before the start function: the first externref table the module
  * defines gets, at index 0, a handle to the instance's memory. */

@@ -235,15 +235,18 @@ struct coral_slot {
 static int coral_entry(void *env, uint64_t *vals)
 {
     struct coral_slot *slot = env;
-    if (thread_should_stop())
+    /* self->kill_requested is thread_should_stop(), without the calls. */
+    struct thread *self = thread_current();
+    if (self->kill_requested)
         return WASM_TRAP_INTERRUPTED;
-    if (!kstack_reserve(&thread_current()->stack, KSTACK_HEADROOM))
+    if (!kstack_headroom_backed(&self->stack, KSTACK_HEADROOM) &&
+        !kstack_reserve(&self->stack, KSTACK_HEADROOM))
         return WASM_TRAP_STACK;
     int t = slot->fn(slot->c, vals);
     /* What the call's handle drops left unreachable is freed now, by the
      * caller, outside every lock. */
     channel_reap();
-    return t ? t : thread_should_stop() ? WASM_TRAP_INTERRUPTED : 0;
+    return t ? t : self->kill_requested ? WASM_TRAP_INTERRUPTED : 0;
 }
 
 static bool coral_make(struct component *c)

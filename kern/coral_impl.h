@@ -37,6 +37,34 @@ static inline int arg(struct component *c, handle_t h, enum kobj_kind kind, uint
     return component_handle_get(c, h, kind, need, (struct kobj **)out, NULL);
 }
 
+/* arg for the hot IPC calls: the object borrowed from the handle's
+ * slot when that is safe (component_handle_borrow), *held telling
+ * whether it carries a reference; give it back with arg_return. resolve
+ * as component_handle_get (true) or component_handle_raw (false). */
+static inline int arg_borrow(struct component *c, handle_t h, enum kobj_kind kind,
+                             uint32_t need, bool resolve, void *out, bool *held)
+{
+    return component_handle_borrow(c, h, kind, need, resolve, (struct kobj **)out, held);
+}
+
+/* Two of them, as arg_borrow with resolve true, under one lock: a
+ * channel and a memory area. The first failure is returned. */
+static inline int arg_borrow2(struct component *c, handle_t h1, enum kobj_kind kind1,
+                              uint32_t need1, void *out1, bool *held1, handle_t h2,
+                              enum kobj_kind kind2, uint32_t need2, void *out2, bool *held2)
+{
+    int st2;
+    int st = component_handle_borrow2(c, h1, kind1, need1, (struct kobj **)out1, held1, h2,
+                                      kind2, need2, (struct kobj **)out2, held2, &st2);
+    return st ? st : st2;
+}
+
+static inline void arg_return(void *obj, bool held)
+{
+    if (held)
+        kobj_put((struct kobj *)obj);
+}
+
 static inline void release(void *obj)
 {
     kobj_put((struct kobj *)obj);

@@ -78,17 +78,17 @@ int sys_channel_write(void *env, uint64_t *vals)
     struct component *c = env;
     struct kobj *ch;
     struct vma *v;
-    int st = arg(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_WRITE, &ch);
-    int st2 = arg(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_READ, &v);
-    st = st ? st : st2;
+    bool ch_held, v_held;
+    int st = arg_borrow2(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_WRITE, &ch, &ch_held,
+                         arg_handle(vals, 1), KOBJ_VMA, RIGHT_READ, &v, &v_held);
     handle_t hs[CHANNEL_MSG_HANDLES];
     for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
         hs[i] = arg_handle(vals, 4 + (int)i);
     if (!st)
         st = channel_write(c, ch, v, (int64_t)vals[2], (int64_t)vals[3], hs,
                            CHANNEL_MSG_HANDLES);
-    release(ch);
-    release(v);
+    arg_return(ch, ch_held);
+    arg_return(v, v_held);
     vals[0] = (uint32_t)st;
     return 0;
 }
@@ -98,16 +98,16 @@ int sys_channel_read(void *env, uint64_t *vals)
     struct component *c = env;
     struct kobj *ch;
     struct vma *v;
-    int st = arg(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_READ, &ch);
-    int st2 = arg(c, arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, &v);
-    st = st ? st : st2;
+    bool ch_held, v_held;
+    int st = arg_borrow2(c, arg_handle(vals, 0), KOBJ_CHANNEL, RIGHT_READ, &ch, &ch_held,
+                         arg_handle(vals, 1), KOBJ_VMA, RIGHT_WRITE, &v, &v_held);
     uint64_t len = 0;
     uint32_t nh = 0;
     handle_t out[CHANNEL_MSG_HANDLES] = { 0 };
     if (!st)
         st = channel_read(c, ch, v, (int64_t)vals[2], (int64_t)vals[3], &len, &nh, out);
-    release(ch);
-    release(v);
+    arg_return(ch, ch_held);
+    arg_return(v, v_held);
     vals[0] = (uint32_t)st;
     vals[1] = len;
     vals[2] = nh;
@@ -119,11 +119,15 @@ int sys_channel_read(void *env, uint64_t *vals)
 int sys_wait_one(void *env, uint64_t *vals)
 {
     struct kobj *o;
+    bool held;
     uint32_t observed = 0;
-    int st = component_handle_raw(env, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_WAIT, &o, NULL);
+    /* Raw: a revocable handle's proxy is waited on, so that revocation
+     * wakes the waiter. Borrowed across the block (nobody but this
+     * thread drops the handle meanwhile). */
+    int st = arg_borrow(env, arg_handle(vals, 0), KOBJ_INVALID, RIGHT_WAIT, false, &o, &held);
     if (!st)
         st = wait_one(o, (uint32_t)vals[1], deadline_arg(vals[2]), &observed);
-    release(o);
+    arg_return(o, held);
     vals[0] = (uint32_t)st;
     vals[1] = observed;
     return 0;

@@ -84,38 +84,15 @@ handle_t handle_make(struct handle_space *s, struct kobj *obj, uint32_t rights)
     return ((uint64_t)slot->gen << 32) | (uint64_t)(i + 1);
 }
 
-/* The live slot a value names, or NULL. */
-static struct handle_slot *lookup(const struct handle_space *s, handle_t h)
-{
-    uint32_t idx = (uint32_t)h, gen = (uint32_t)(h >> 32);
-    if (idx == 0 || idx > s->cap)
-        return NULL;
-    struct handle_slot *slot = &s->slots[idx - 1];
-    if (!slot->obj || slot->gen != gen)
-        return NULL;
-    return slot;
-}
-
-struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind,
-                        uint32_t *rights)
-{
-    struct handle_slot *slot = lookup(s, h);
-    if (!slot || (kind != KOBJ_INVALID && slot->obj->kind != kind))
-        return NULL;
-    if (rights)
-        *rights = slot->rights;
-    return slot->obj;
-}
-
 enum kobj_kind handle_kind(const struct handle_space *s, handle_t h)
 {
-    struct handle_slot *slot = lookup(s, h);
+    struct handle_slot *slot = handle_slot_of(s, h);
     return slot ? slot->obj->kind : KOBJ_INVALID;
 }
 
 bool handle_drop(struct handle_space *s, handle_t h)
 {
-    struct handle_slot *slot = lookup(s, h);
+    struct handle_slot *slot = handle_slot_of(s, h);
     if (!slot)
         return false;
     struct kobj *o = slot->obj;

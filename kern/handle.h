@@ -16,6 +16,7 @@
 #define KERN_HANDLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kern/object.h"
@@ -61,8 +62,8 @@ bool handle_room(struct handle_space *s, uint32_t n);
  * KOBJ_INVALID) of that kind; NULL otherwise. *rights (may be NULL) gets
  * the handle's rights. The reference is borrowed: valid while the handle
  * lives, i.e. until the space's owner drops it. */
-struct kobj *handle_get(const struct handle_space *s, handle_t h, enum kobj_kind kind,
-                        uint32_t *rights);
+static inline struct kobj *handle_get(const struct handle_space *s, handle_t h,
+                                      enum kobj_kind kind, uint32_t *rights);
 
 /* The kind of the object behind a handle, KOBJ_INVALID for anything not
  * live (null, dropped, never made, from another space's numbering). */
@@ -71,5 +72,29 @@ enum kobj_kind handle_kind(const struct handle_space *s, handle_t h);
 /* Drops a handle: its slot is freed and its reference put. Returns false
  * (and does nothing) for a handle that is not live. */
 bool handle_drop(struct handle_space *s, handle_t h);
+
+/* The live slot a value names, or NULL. Inline: every handle argument of
+ * every call comes here. */
+static inline struct handle_slot *handle_slot_of(const struct handle_space *s, handle_t h)
+{
+    uint32_t idx = (uint32_t)h, gen = (uint32_t)(h >> 32);
+    if (idx == 0 || idx > s->cap)
+        return NULL;
+    struct handle_slot *slot = &s->slots[idx - 1];
+    if (!slot->obj || slot->gen != gen)
+        return NULL;
+    return slot;
+}
+
+static inline struct kobj *handle_get(const struct handle_space *s, handle_t h,
+                                      enum kobj_kind kind, uint32_t *rights)
+{
+    struct handle_slot *slot = handle_slot_of(s, h);
+    if (!slot || (kind != KOBJ_INVALID && slot->obj->kind != kind))
+        return NULL;
+    if (rights)
+        *rights = slot->rights;
+    return slot->obj;
+}
 
 #endif

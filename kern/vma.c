@@ -16,8 +16,12 @@
  * in compiled code, and must still end promptly when killed. */
 #define COPY_PIECE     (256 * 1024)
 
-static uint8_t *fixed_base(const struct vma *v) { return v->fixed_base; }
-static uint64_t fixed_size(const struct vma *v) { return v->fixed_size; }
+static uint8_t *fixed_window(const struct vma *v, uint64_t *size)
+{
+    *size = v->fixed_size;
+    return v->fixed_base;
+}
+
 static void buffer_release(struct vma *v)
 {
     kfree(v->fixed_base);
@@ -27,8 +31,8 @@ static void buffer_release(struct vma *v)
     }
 }
 
-static const struct vma_source fixed_src = { fixed_base, fixed_size, NULL };
-static const struct vma_source buffer_src = { fixed_base, fixed_size, buffer_release };
+static const struct vma_source fixed_src = { fixed_window, NULL };
+static const struct vma_source buffer_src = { fixed_window, buffer_release };
 
 static void vma_destroy(struct kobj *o)
 {
@@ -93,20 +97,20 @@ struct vma *vma_new_source(const char *name, const struct vma_source *src, void 
 
 uint64_t vma_size(const struct vma *v)
 {
-    return v->src->size(v);
+    uint64_t size;
+    v->src->window(v, &size);
+    return size;
 }
 
 uint8_t *vma_base(const struct vma *v)
 {
-    return v->src->base(v);
+    uint64_t size;
+    return v->src->window(v, &size);
 }
 
-bool vma_range_ok(uint64_t size, int64_t off, int64_t len)
+uint8_t *vma_window(const struct vma *v, uint64_t *size)
 {
-    if (off < 0 || len < 0)
-        return false;
-    /* Both are below 2^63, so the sum cannot wrap a uint64_t. */
-    return (uint64_t)off + (uint64_t)len <= size;
+    return v->src->window(v, size);
 }
 
 /* memmove in pieces; overlapping ranges with d above s go from the end,

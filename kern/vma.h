@@ -16,10 +16,11 @@
 
 struct vma;
 
-/* Where an area's bytes are. Both are called with the area alive. */
+/* Where an area's bytes are. window is called with the area alive:
+ * its first byte, and its size in *size, now (one call for both: the
+ * IPC calls look at both for every message). */
 struct vma_source {
-    uint8_t *(*base)(const struct vma *v);
-    uint64_t (*size)(const struct vma *v);
+    uint8_t *(*window)(const struct vma *v, uint64_t *size);
     void (*release)(struct vma *v);     /* frees what backs it, or NULL */
 };
 
@@ -54,6 +55,8 @@ struct vma *vma_new_source(const char *name, const struct vma_source *src, void 
 
 uint64_t vma_size(const struct vma *v);
 uint8_t *vma_base(const struct vma *v);
+/* Both at once: the first byte, the size in *size. */
+uint8_t *vma_window(const struct vma *v, uint64_t *size);
 
 /* Result codes, as the coral interface returns them (docs/design.md). */
 /* VMA_EKILLED: the calling thread was asked to end during a long copy,
@@ -69,7 +72,14 @@ enum { VMA_OK = 0, VMA_EINVAL = 1, VMA_EKILLED = 2 };
  */
 int vma_copy(struct vma *src, struct vma *dst, int64_t src_off, int64_t dst_off, int64_t len);
 
-/* Checks [off, off+len) against size without overflow. */
-bool vma_range_ok(uint64_t size, int64_t off, int64_t len);
+/* Checks [off, off+len) against size without overflow. Inline: every
+ * message is checked twice. */
+static inline bool vma_range_ok(uint64_t size, int64_t off, int64_t len)
+{
+    if (off < 0 || len < 0)
+        return false;
+    /* Both are below 2^63, so the sum cannot wrap a uint64_t. */
+    return (uint64_t)off + (uint64_t)len <= size;
+}
 
 #endif

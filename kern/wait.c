@@ -25,9 +25,8 @@ void watch_remove_locked(struct watch *w)
     w->next = NULL;
 }
 
-void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
+void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, uint32_t set)
 {
-    uint32_t now = (o->signals & ~clear) | set;
     o->signals = now;
     for (struct watch *w = o->watchers; w; w = w->next) {
         if (!((w->mask | SIGNAL_REVOKED) & now))
@@ -37,7 +36,8 @@ void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
         else
             waitset_ready_locked(w->ws, w);
     }
-    revoke_signal_derived_locked(o, clear, set);
+    if (o->derived)
+        revoke_signal_derived_locked(o, clear, set);
 }
 
 void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set)
@@ -53,8 +53,8 @@ int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observe
     int status;
     /* Interrupts stay off from the look to the block (one CPU): a change
      * of signals cannot fall in between. */
+    bool watching = false;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
-    watch_add_locked(&w);
     for (;;) {
         if (o->signals & SIGNAL_REVOKED) {
             status = CORAL_EREVOKED;
@@ -72,11 +72,17 @@ int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observe
             status = CORAL_ETIMEDOUT;
             break;
         }
+        /* Watched only from the first block on: a signal already
+         * asserted (a reply that came first) costs no watch. */
+        if (!watching)
+            watch_add_locked(&w);
+        watching = true;
         spin_unlock_irqs_off(&ipc_lock);
         thread_block_until(deadline);
         spin_lock_irqs_off(&ipc_lock);
     }
-    watch_remove_locked(&w);
+    if (watching)
+        watch_remove_locked(&w);
     *observed = o->signals;
     spin_unlock_irqrestore(&ipc_lock, f);
     return status;

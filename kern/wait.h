@@ -10,8 +10,9 @@
  * Locking: ipc_lock guards every object's signals and watch list, and
  * the channels' queues (kern/channel.c). One lock for all of IPC is what
  * one CPU needs (it masks interrupts, and it is held for short, bounded
- * work: no allocation, no copying of guest bytes); SMP will split it per
- * object.
+ * work: no allocation, and no copying of guest bytes but a small
+ * message's, at most MSG_SMALL of them, kern/channel.c); SMP will split
+ * it per object.
  */
 #ifndef KERN_WAIT_H
 #define KERN_WAIT_H
@@ -41,7 +42,23 @@ struct watch {
  * meets the new signals. kobj_signal takes ipc_lock; the _locked form is
  * for callers holding it. Never blocks. */
 void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set);
-void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set);
+static inline void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set);
+
+/* kobj_signal_locked's work once the signals change to now. */
+void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, uint32_t set);
+
+/* Inline: most calls change nothing (a queue's writable signal, a
+ * readable one set again), and then there is nobody to wake. A watcher
+ * blocks only while o's signals miss its mask, looked at under
+ * ipc_lock, and the change that made them meet it woke it; o's uncut
+ * proxies carry o's signals (set from them when made, every change
+ * passed on), so they are unchanged too. */
+static inline void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
+{
+    uint32_t now = (o->signals & ~clear) | set;
+    if (now != o->signals)
+        kobj_signal_changed_locked(o, now, clear, set);
+}
 
 /* Adds / removes a watch on w->obj. ipc_lock held. */
 void watch_add_locked(struct watch *w);

@@ -57,6 +57,17 @@ bool kstack_grow_down(uintptr_t addr, size_t below);
  * budget set with kstack_set_budget refuses what it would take. */
 bool kstack_reserve(struct kstack *ks, size_t n);
 
+/* kstack_reserve's first compare, inline, for the paths every host call
+ * takes: true when the n bytes below the caller's stack pointer are known
+ * to be backed already (then kstack_reserve would return true at once);
+ * false means call kstack_reserve. */
+static inline bool kstack_headroom_backed(const struct kstack *ks, size_t n)
+{
+    char here;
+    uintptr_t sp = (uintptr_t)&here;
+    return ((sp - n) & ~(uintptr_t)4095) >= ks->backed;
+}
+
 /* What kstack_reserve may take, asked before it backs pages: the kernel
  * sets it to the guest stacks' share of its reserve (kern/reserve.h), so
  * that headroom for a component's kernel code comes out of the same
