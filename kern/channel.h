@@ -67,7 +67,8 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
                  int64_t cap, uint64_t *len, uint32_t *nh, handle_t *out);
 
 /* Finishes closing what dropped handles left unreachable: flushes closed
- * endpoints' queues and runs a pending collection. Called after handle
+ * endpoints' queues, runs a pending collection, and releases what
+ * unreachable revocable handles let go of (revoke_reap). Called after handle
  * drops, outside every lock (it takes them, and frees memory). */
 void channel_reap(void);
 

@@ -28,6 +28,7 @@
 #include "kern/channel_impl.h"
 
 #include "kern/account.h"
+#include "kern/revoke.h"
 #include "mm/heap.h"
 
 static struct endpoint *closing;
@@ -195,6 +196,7 @@ static void collect_locked(struct msg **garbage)
 
 void channel_reap(void)
 {
+    revoke_reap();
     /* Every coral call ends here, and almost always with nothing to do:
      * a look without the lock. What this thread's own drops queued it
      * sees (its own stores); what another thread queues concurrently,

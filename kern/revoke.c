@@ -15,7 +15,8 @@ struct proxy {
     unsigned depth;                 /* proxies between it and its object */
     bool cut;
     struct proxy *sib;              /* in target->derived */
-    struct proxy *work;             /* revoke's list */
+    struct proxy *work;             /* revoke's list, or the pending list */
+    struct kobj *held;              /* let go, to release (pending list) */
     struct account *acct;
 };
 
@@ -67,12 +68,41 @@ static void proxy_destroy(struct kobj *o)
 /* Nobody holds a handle to the proxy any more (in a space or in flight):
  * its object need not wait for the last reference. Proxies made of it
  * hold handle counts on it, so it is not reached while they live. */
+/* Proxies let go under a handle space's lock, where releasing (which may
+ * free, and take other locks) is not allowed: revoke_reap releases them. */
+static struct proxy *pending;
+
 static void proxy_unreachable(struct kobj *o)
 {
+    struct proxy *p = (struct proxy *)o;
     uint64_t f = spin_lock_irqsave(&ipc_lock);
-    struct kobj *t = let_go_locked((struct proxy *)o);
+    struct kobj *t = let_go_locked(p);
+    if (t) {
+        kobj_get(o);                /* until revoke_reap */
+        p->held = t;
+        p->work = pending;
+        __atomic_store_n(&pending, p, __ATOMIC_RELAXED);
+    }
     spin_unlock_irqrestore(&ipc_lock, f);
-    release(t);
+}
+
+void revoke_reap(void)
+{
+    if (!__atomic_load_n(&pending, __ATOMIC_RELAXED))
+        return;
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    struct proxy *list = pending;
+    pending = NULL;
+    spin_unlock_irqrestore(&ipc_lock, f);
+    while (list) {
+        struct proxy *p = list;
+        list = p->work;
+        p->work = NULL;
+        struct kobj *t = p->held;
+        p->held = NULL;
+        release(t);
+        kobj_put(&p->k);
+    }
 }
 
 static const struct kobj_ops proxy_ops = {

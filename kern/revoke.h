@@ -38,6 +38,11 @@ struct account;
 int revoke_make(struct kobj *o, struct account *acct, struct kobj **proxy,
                 struct kobj **revoker);
 
+/* Releases what proxies whose last handle went let go of (their
+ * unreachable callback runs under a handle space's lock, where that is
+ * not allowed). channel_reap calls it: outside every lock, after drops. */
+void revoke_reap(void);
+
 /* Cuts what a revoker covers (its proxy and those derived from it).
  * Revoking twice is harmless. Never blocks; frees outside every lock. */
 void revoke(struct kobj *revoker);
