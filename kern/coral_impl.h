@@ -70,6 +70,23 @@ static inline void release(void *obj)
     kobj_put((struct kobj *)obj);
 }
 
+/* Puts two new objects in c's space, both or neither (a with rights ra,
+ * b with rb): status and handles into vals[0], [1], [2]. The objects'
+ * creation references are given to the handles (or put). */
+static inline void give2(struct component *c, struct kobj *a, uint32_t ra, struct kobj *b,
+                         uint32_t rb, uint64_t *vals)
+{
+    handle_t ha = component_handle_make(c, a, ra);
+    handle_t hb = ha == HANDLE_NULL ? HANDLE_NULL : component_handle_make(c, b, rb);
+    if (hb == HANDLE_NULL && ha != HANDLE_NULL)
+        component_handle_drop(c, ha);
+    kobj_put(a);
+    kobj_put(b);
+    vals[0] = hb == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
+    vals[1] = hb == HANDLE_NULL ? HANDLE_NULL : ha;
+    vals[2] = hb;
+}
+
 /* Puts a new object in c's space, with every right of its kind: status
  * and handle into vals[0], [1]. The object's creation reference is given
  * to the handle. */

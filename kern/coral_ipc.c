@@ -61,15 +61,7 @@ int sys_channel_create(void *env, uint64_t *vals)
         vals[0] = (uint32_t)st;
         return 0;
     }
-    handle_t ha = component_handle_make(c, a, RIGHTS_ALL);
-    handle_t hb = ha == HANDLE_NULL ? HANDLE_NULL : component_handle_make(c, b, RIGHTS_ALL);
-    if (hb == HANDLE_NULL && ha != HANDLE_NULL)
-        component_handle_drop(c, ha);
-    kobj_put(a);
-    kobj_put(b);
-    vals[0] = hb == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
-    vals[1] = hb == HANDLE_NULL ? HANDLE_NULL : ha;
-    vals[2] = hb;
+    give2(c, a, RIGHTS_ALL, b, RIGHTS_ALL, vals);
     return 0;
 }
 
@@ -219,15 +211,7 @@ int sys_handle_revocable(void *env, uint64_t *vals)
         vals[0] = (uint32_t)st;
         return 0;
     }
-    handle_t hp = component_handle_make(c, proxy, want);
-    handle_t hr = hp == HANDLE_NULL ? HANDLE_NULL : component_handle_make(c, revoker, RIGHTS_ALL);
-    if (hr == HANDLE_NULL && hp != HANDLE_NULL)
-        component_handle_drop(c, hp);
-    kobj_put(proxy);
-    kobj_put(revoker);
-    vals[0] = hr == HANDLE_NULL ? CORAL_EINTERNAL : CORAL_OK;
-    vals[1] = hr == HANDLE_NULL ? HANDLE_NULL : hp;
-    vals[2] = hr;
+    give2(c, proxy, want, revoker, RIGHTS_ALL, vals);
     return 0;
 }
 

@@ -114,7 +114,9 @@ static void run_round_trips(const char *name, int wfd, int rfd)
     }
 }
 
-static void bench_pipe_round_trip(void)
+/* A child process running serve(its read end, its write end) over two
+ * pipes (it never returns); our ends in *wfd and *rfd. */
+static pid_t spawn_over_pipes(void (*serve)(int rfd, int wfd), int *wfd, int *rfd)
 {
     int to[2], from[2];
     if (pipe(to) || pipe(from))
@@ -125,14 +127,28 @@ static void bench_pipe_round_trip(void)
     if (p == 0) {
         close(to[1]);
         close(from[0]);
-        echo(to[0], from[1]);
+        serve(to[0], from[1]);
     }
     close(to[0]);
     close(from[1]);
-    run_round_trips("pipe_round_trip", to[1], from[0]);
-    close(to[1]);
-    close(from[0]);
+    *wfd = to[1];
+    *rfd = from[0];
+    return p;
+}
+
+static void finish_child(pid_t p, int wfd, int rfd)
+{
+    close(wfd);
+    close(rfd);
     waitpid(p, NULL, 0);
+}
+
+static void bench_pipe_round_trip(void)
+{
+    int wfd, rfd;
+    pid_t p = spawn_over_pipes(echo, &wfd, &rfd);
+    run_round_trips("pipe_round_trip", wfd, rfd);
+    finish_child(p, wfd, rfd);
 }
 
 static void bench_socketpair_round_trip(void)
@@ -178,29 +194,16 @@ static void stream_batch(int wfd, int rfd)
 
 static void bench_pipe_stream(void)
 {
-    int to[2], from[2];
-    if (pipe(to) || pipe(from))
-        die("pipe");
-    pid_t p = fork();
-    if (p < 0)
-        die("fork");
-    if (p == 0) {
-        close(to[1]);
-        close(from[0]);
-        sink(to[0], from[1]);
-    }
-    close(to[0]);
-    close(from[1]);
-    stream_batch(to[1], from[0]);       /* warm-up */
+    int wfd, rfd;
+    pid_t p = spawn_over_pipes(sink, &wfd, &rfd);
+    stream_batch(wfd, rfd);             /* warm-up */
     for (long b = 0; b < batches; b++) {
         uint64_t t = now_ns();
-        stream_batch(to[1], from[0]);
+        stream_batch(wfd, rfd);
         printf("linux-bench: pipe_stream_64k %llu ns\n",
                (unsigned long long)((now_ns() - t) / (uint64_t)stream));
     }
-    close(to[1]);
-    close(from[0]);
-    waitpid(p, NULL, 0);
+    finish_child(p, wfd, rfd);
 }
 
 int main(int argc, char **argv)

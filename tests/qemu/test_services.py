@@ -41,22 +41,26 @@ def test_ping_finds_pingd_through_the_registry():
         assert "panic" not in b.serial
 
 
+def upper_echoes_until_ctrl_d(b, prog, line):
+    """Runs prog (an upper-casing program), types abc and line, checks the
+    echoes, then Ctrl+D: ps no longer lists it."""
+    mark = len(b.serial)
+    b.send_keys(keys_for("run %s\n" % prog), gap=0.1)
+    wait_serial(b, lambda s: "run " + prog in s[mark:])
+    for typed in ["abc", line]:
+        b.send_keys(keys_for(typed + "\n"), gap=0.1)
+        s = wait_serial(b, lambda s: typed.upper() in s[mark:])
+        assert typed.upper() in s[mark:], s[mark:]
+    b.send_keys(["ctrl-d"])
+    out = command(b, "ps", lambda o: "userboot" in o)
+    assert prog not in out, out
+
+
 def test_upper_reads_typed_lines_until_ctrl_d():
     need_iso()
     with Boot(iso=ISO, timeout=240) as b:
         start(b)
-        mark = len(b.serial)
-        b.send_keys(keys_for("run upper\n"), gap=0.1)
-        wait_serial(b, lambda s: "run upper" in s[mark:])
-        b.send_keys(keys_for("abc\n"), gap=0.1)
-        s = wait_serial(b, lambda s: "ABC" in s[mark:])
-        assert "ABC" in s[mark:], s[mark:]
-        b.send_keys(keys_for("Hello World 42\n"), gap=0.1)
-        s = wait_serial(b, lambda s: "HELLO WORLD 42" in s[mark:])
-        assert "HELLO WORLD 42" in s[mark:], s[mark:]
-        b.send_keys(["ctrl-d"])
-        out = command(b, "ps", lambda o: "userboot" in o)
-        assert "upper" not in out, out
+        upper_echoes_until_ctrl_d(b, "upper", "Hello World 42")
         # Ctrl+C ends a foreground program reading input
         b.send_keys(keys_for("run upper\n"), gap=0.1)
         wait_serial(b, lambda s: s.count("run upper") >= 2)
@@ -70,18 +74,7 @@ def test_rust_upper_reads_typed_lines_until_ctrl_d():
     need_iso()
     with Boot(iso=ISO, timeout=240) as b:
         start(b)
-        mark = len(b.serial)
-        b.send_keys(keys_for("run rust-upper\n"), gap=0.1)
-        wait_serial(b, lambda s: "run rust-upper" in s[mark:])
-        b.send_keys(keys_for("abc\n"), gap=0.1)
-        s = wait_serial(b, lambda s: "ABC" in s[mark:])
-        assert "ABC" in s[mark:], s[mark:]
-        b.send_keys(keys_for("Rust Says 42\n"), gap=0.1)
-        s = wait_serial(b, lambda s: "RUST SAYS 42" in s[mark:])
-        assert "RUST SAYS 42" in s[mark:], s[mark:]
-        b.send_keys(["ctrl-d"])
-        out = command(b, "ps", lambda o: "userboot" in o)
-        assert "rust-upper" not in out, out
+        upper_echoes_until_ctrl_d(b, "rust-upper", "Rust Says 42")
         assert "panic" not in b.serial
 
 
