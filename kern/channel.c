@@ -167,24 +167,18 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
 }
 
 /* A small message without handles written into p's spare (there is one)
- * and queued, under ipc_lock, e's look just made. The payer's account
- * lock is a leaf, taken under it. *drop: an account reference the spare
- * held, for the caller to put after the lock. */
-static int write_spare_locked(struct component *c, struct endpoint *e, struct endpoint *p,
-                              const uint8_t *src, uint32_t len, struct account **drop)
+ * and queued, under ipc_lock, e's look just made. It is not charged to
+ * the writer: the spare's memory is paid for with p (EP_COST), and p
+ * holds at most one. *drop: an account reference the spare kept from
+ * the charged message it was (see channel_msg_clear), for the caller to
+ * put after the lock. */
+static int write_spare_locked(struct endpoint *e, struct endpoint *p, const uint8_t *src,
+                              uint32_t len, struct account **drop)
 {
-    if (c->areas && !account_charge(c->areas, msg_size(len)))
-        return CORAL_EINTERNAL;
     struct msg *m = p->spare;
     p->spare = NULL;
-    struct account *kept = m->acct;
+    *drop = m->acct;
     msg_init(m);
-    if (kept == c->areas) {
-        m->acct = kept;
-    } else {
-        *drop = kept;
-        m->acct = c->areas ? account_get(c->areas) : NULL;
-    }
     m->len = len;
     memcpy(m->data, src, len);
     return queue_locked(e, m);      /* succeeds: looked under this lock */
@@ -218,7 +212,7 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
     if (!status && (uint64_t)len <= MSG_SMALL && p->spare) {
         if (!n) {
             struct account *drop = NULL;
-            status = write_spare_locked(c, e, p, base + off, (uint32_t)len, &drop);
+            status = write_spare_locked(e, p, base + off, (uint32_t)len, &drop);
             spin_unlock_irqrestore(&ipc_lock, f);
             account_put(drop);
             return status;
@@ -317,6 +311,27 @@ take_locked(struct component *c, struct endpoint *e, struct msg *head, int64_t c
     return m;
 }
 
+/* take's case of no message or one without handles (head, e's oldest,
+ * or NULL), under ipc_lock alone (c's space is not touched): a small
+ * message is read whole (*done; see take), a larger one returned. */
+static inline __attribute__((always_inline)) struct msg *
+take_plain_locked(struct component *c, struct endpoint *e, struct msg *head, int64_t cap,
+                  uint8_t *dst, uint64_t *len, handle_t *out, int *status, bool *done)
+{
+    struct msg *m = take_locked(c, e, head, cap, len, out, status);
+    if (m && m->len <= MSG_SMALL) {
+        memcpy(dst, m->data, m->len);   /* cannot fault: see the top */
+        *len = m->len;
+        channel_msg_clear(m, true);     /* no handles: no lock taken */
+        if (!e->spare) {
+            e->spare = m;
+            m = NULL;
+        }
+        *done = true;
+    }
+    return m;
+}
+
 /* Takes the oldest message off e and makes its handles in c's space, in
  * one step under c->lock and ipc_lock: a message is never off every
  * queue while its handles are in no space, so a collection can never
@@ -335,17 +350,7 @@ static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, ui
     uint64_t f = spin_lock_irqsave(&ipc_lock);
     struct msg *head = e->head;
     if (!head || !head->nh) {
-        struct msg *m = take_locked(c, e, head, cap, len, out, status);
-        if (m && m->len <= MSG_SMALL) {
-            memcpy(dst, m->data, m->len);   /* cannot fault: see the top */
-            *len = m->len;
-            channel_msg_clear(m, true);     /* no handles: no lock taken */
-            if (!e->spare) {
-                e->spare = m;
-                m = NULL;
-            }
-            *done = true;
-        }
+        struct msg *m = take_plain_locked(c, e, head, cap, dst, len, out, status, done);
         spin_unlock_irqrestore(&ipc_lock, f);
         return m;
     }
@@ -377,28 +382,18 @@ static struct msg *take(struct component *c, struct endpoint *e, int64_t cap, ui
     return m;
 }
 
-int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t off,
-                 int64_t cap, uint64_t *len, uint32_t *nh, handle_t *out)
+/* What take gave, made channel_read's result: m's bytes copied to dst,
+ * its counts, and m freed. */
+static int read_out(struct msg *m, int status, bool done, uint8_t *dst, uint64_t *len,
+                    uint32_t *nh)
 {
-    struct endpoint *e = (struct endpoint *)ch;
-    *len = 0;
-    *nh = 0;
-    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
-        out[i] = HANDLE_NULL;
-    uint64_t size_now;
-    uint8_t *base = vma_window(dst, &size_now);   /* see channel_write */
-    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(size_now, off, cap))
-        return CORAL_EINVAL;
-    int status;
-    bool done = false;
-    struct msg *m = take(c, e, cap, base + off, len, out, &status, &done);
     if (done) {
         channel_spare_free(m);
         return CORAL_OK;
     }
     if (!m)
         return status;
-    memcpy(base + off, m->data, m->len);
+    memcpy(dst, m->data, m->len);
     *len = m->len;
     *nh = m->nh;
     /* The slots hold their own reference and count now: the message's go. */
@@ -406,3 +401,88 @@ int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t 
     return CORAL_OK;
 }
 
+static void read_clear(uint64_t *len, uint32_t *nh, handle_t *out)
+{
+    *len = 0;
+    *nh = 0;
+    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
+        out[i] = HANDLE_NULL;
+}
+
+int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t off,
+                 int64_t cap, uint64_t *len, uint32_t *nh, handle_t *out)
+{
+    struct endpoint *e = (struct endpoint *)ch;
+    read_clear(len, nh, out);
+    uint64_t size_now;
+    uint8_t *base = vma_window(dst, &size_now);   /* see channel_write */
+    if (cap < 0 || !(dst->access & VMA_WRITE) || !vma_range_ok(size_now, off, cap))
+        return CORAL_EINVAL;
+    int status;
+    bool done = false;
+    struct msg *m = take(c, e, cap, base + off, len, out, &status, &done);
+    return read_out(m, status, done, base + off, len, nh);
+}
+
+int channel_call(struct component *c, struct kobj *ch, struct kobj *waited, struct vma *v,
+                 int64_t off, int64_t len, const handle_t *hs, int64_t reply_off, int64_t cap,
+                 uint64_t deadline, uint64_t *rlen, uint32_t *nh, handle_t *out)
+{
+    struct endpoint *e = (struct endpoint *)ch;
+    read_clear(rlen, nh, out);
+    uint64_t size_now;
+    uint8_t *base = vma_window(v, &size_now);     /* see channel_write */
+    if (len < 0 || (uint64_t)len > CHANNEL_MSG_MAX || cap < 0 ||
+        (v->access & (VMA_READ | VMA_WRITE)) != (VMA_READ | VMA_WRITE) ||
+        !vma_range_ok(size_now, off, len) || !vma_range_ok(size_now, reply_off, cap))
+        return CORAL_EINVAL;
+    uint8_t *dst = base + reply_off;
+    uint32_t observed;
+    int status = CORAL_OK;
+    bool sent = false, done = false;
+    struct msg *m = NULL;
+
+    /* The common case in one ipc_lock section: a small request without
+     * handles into the peer's spare, the wait for the reply (the lock
+     * let go only while blocked) and a small reply taken out. */
+    if ((uint64_t)len <= MSG_SMALL && waited == ch &&
+        (hs[0] | hs[1] | hs[2] | hs[3]) == HANDLE_NULL) {
+        struct account *drop = NULL;
+        uint64_t f = spin_lock_irqsave(&ipc_lock);
+        struct endpoint *p = e->peer;
+        status = !p || p->closed ? CORAL_EPEER
+                 : !has_room_locked(p, (uint32_t)len) ? CORAL_EWOULDBLOCK : CORAL_OK;
+        if (!status && p->spare) {
+            status = write_spare_locked(e, p, base + off, (uint32_t)len, &drop);
+            sent = !status;
+        }
+        if (sent)
+            status = wait_one_locked(ch, SIGNAL_READABLE | SIGNAL_PEER_CLOSED, deadline,
+                                     &observed);
+        if (sent && !status && (!e->head || !e->head->nh))
+            m = take_plain_locked(c, e, e->head, cap, dst, rlen, out, &status, &done);
+        spin_unlock_irqrestore(&ipc_lock, f);
+        account_put(drop);
+        if (done || m)
+            return read_out(m, status, done, dst, rlen, nh);
+        /* Refused (nothing sent), or sent and no reply: final. Sent and
+         * the reply taken by another holder of ch: wait again below. */
+        if (status && (!sent || status != CORAL_EWOULDBLOCK))
+            return status;
+        status = CORAL_OK;
+    }
+    if (!sent) {
+        status = channel_write(c, ch, v, off, len, hs, CHANNEL_MSG_HANDLES);
+        if (!status)
+            status = wait_one(waited, SIGNAL_READABLE | SIGNAL_PEER_CLOSED, deadline,
+                              &observed);
+    }
+    while (!status) {
+        status = channel_read(c, ch, v, reply_off, cap, rlen, nh, out);
+        /* Another holder of the endpoint read first: wait again. */
+        if (status != CORAL_EWOULDBLOCK)
+            break;
+        status = wait_one(waited, SIGNAL_READABLE | SIGNAL_PEER_CLOSED, deadline, &observed);
+    }
+    return status;
+}

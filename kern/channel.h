@@ -66,6 +66,22 @@ int channel_write(struct component *c, struct kobj *ch, struct vma *src, int64_t
 int channel_read(struct component *c, struct kobj *ch, struct vma *dst, int64_t off,
                  int64_t cap, uint64_t *len, uint32_t *nh, handle_t *out);
 
+/*
+ * channel_write of len bytes of v at off with the handles hs[0..4), then
+ * a wait (until deadline) for SIGNAL_READABLE or SIGNAL_PEER_CLOSED on
+ * waited (ch, or the revocable handle's proxy through which it was
+ * named), then channel_read into v at reply_off (room for cap bytes),
+ * retried after a new wait if another reader took the message. Both
+ * ranges and v's access (read and write) are checked first
+ * (CORAL_EINVAL, nothing sent); then the write's results, then the
+ * wait's (CORAL_ETIMEDOUT, CORAL_EREVOKED, CORAL_EINTERNAL when killed:
+ * sent, nothing read), then the read's. v may not be among hs (the
+ * caller checks). May block.
+ */
+int channel_call(struct component *c, struct kobj *ch, struct kobj *waited, struct vma *v,
+                 int64_t off, int64_t len, const handle_t *hs, int64_t reply_off, int64_t cap,
+                 uint64_t deadline, uint64_t *rlen, uint32_t *nh, handle_t *out);
+
 /* Finishes closing what dropped handles left unreachable: flushes closed
  * endpoints' queues, runs a pending collection, and releases what
  * unreachable revocable handles let go of (revoke_reap). Called after handle

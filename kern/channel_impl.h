@@ -35,11 +35,13 @@ struct endpoint {
     struct account *acct;           /* paid for it (a reference), or NULL */
     /* A free small message's buffer (MSG_SPARE_SIZE bytes), kept from the
      * last one read here for the next one written to it, or NULL. Paid
-     * for with the endpoint (EP_COST). Its acct keeps the reference (and
-     * no charge) of the account that paid for its last message: a writer
-     * with the same account reuses it, two atomic operations fewer per
-     * message. Under ipc_lock, like the queue it serves; ep_destroy frees
-     * it. */
+     * for with the endpoint (EP_COST): a message without handles written
+     * into it is charged to nobody (its acct NULL), so a conversation of
+     * small messages touches no account. Its acct may keep the reference
+     * (not the charge) of the account that paid for the charged message
+     * it was: a writer with handles and the same account reuses it, the
+     * writer without handles puts it. Under ipc_lock, like the queue it
+     * serves; ep_destroy frees it. */
     struct msg *spare;
 };
 

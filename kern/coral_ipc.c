@@ -225,3 +225,48 @@ int sys_revoke(void *env, uint64_t *vals)
     vals[0] = (uint32_t)st;
     return 0;
 }
+
+/* A client's request and its reply, or a server's reply and the next
+ * request, in one call: the lookups, the decode and the entry are paid
+ * once instead of three times (write, wait, read), and channel_call
+ * does the common case in one lock section. The message's handles may
+ * not include the memory area (it is used after the write, which drops
+ * what it sends). A revocable channel handle is waited on as itself, so
+ * that its revocation ends the wait. */
+int sys_channel_call(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct kobj *ch, *waited;
+    struct vma *v;
+    bool ch_held, v_held, waited_held = false;
+    handle_t hch = arg_handle(vals, 0), hv = arg_handle(vals, 1);
+    handle_t hs[CHANNEL_MSG_HANDLES];
+    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
+        hs[i] = arg_handle(vals, 7 + (int)i);
+    int st = arg_borrow2(c, hch, KOBJ_CHANNEL, RIGHT_READ | RIGHT_WRITE | RIGHT_WAIT, &ch,
+                         &ch_held, hv, KOBJ_VMA, RIGHT_READ | RIGHT_WRITE, &v, &v_held);
+    if (!st && (hs[0] | hs[1] | hs[2] | hs[3]) != HANDLE_NULL &&
+        (hs[0] == hv || hs[1] == hv || hs[2] == hv || hs[3] == hv))
+        st = CORAL_EINVAL;
+    waited = ch;
+    /* held: ch came through a proxy (component_handle_borrow). */
+    if (!st && ch_held)
+        st = arg_borrow(c, hch, KOBJ_INVALID, RIGHT_WAIT, false, &waited, &waited_held);
+    uint64_t rlen = 0;
+    uint32_t nh = 0;
+    handle_t out[CHANNEL_MSG_HANDLES] = { 0 };
+    if (!st)
+        st = channel_call(c, ch, waited, v, (int64_t)vals[2], (int64_t)vals[3],
+                          hs, (int64_t)vals[4], (int64_t)vals[5], deadline_arg(vals[6]), &rlen,
+                          &nh, out);
+    if (waited != ch)
+        arg_return(waited, waited_held);
+    arg_return(ch, ch_held);
+    arg_return(v, v_held);
+    vals[0] = (uint32_t)st;
+    vals[1] = rlen;
+    vals[2] = nh;
+    for (uint32_t i = 0; i < CHANNEL_MSG_HANDLES; i++)
+        vals[3 + i] = out[i];
+    return 0;
+}

@@ -47,14 +47,15 @@ void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set)
     spin_unlock_irqrestore(&ipc_lock, f);
 }
 
-int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
+/* wait_one_locked's body, inline in wait_one, whose every call it is. */
+static inline __attribute__((always_inline)) int
+wait_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
 {
     struct watch w = { .obj = o, .mask = mask, .thread = thread_current() };
     int status;
     /* Interrupts stay off from the look to the block (one CPU): a change
      * of signals cannot fall in between. */
     bool watching = false;
-    uint64_t f = spin_lock_irqsave(&ipc_lock);
     for (;;) {
         if (o->signals & SIGNAL_REVOKED) {
             status = CORAL_EREVOKED;
@@ -84,6 +85,18 @@ int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observe
     if (watching)
         watch_remove_locked(&w);
     *observed = o->signals;
+    return status;
+}
+
+int wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
+{
+    return wait_locked(o, mask, deadline, observed);
+}
+
+int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
+{
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    int status = wait_locked(o, mask, deadline, observed);
     spin_unlock_irqrestore(&ipc_lock, f);
     return status;
 }

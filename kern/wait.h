@@ -77,6 +77,11 @@ void watch_remove_locked(struct watch *w);
  */
 int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed);
 
+/* wait_one with ipc_lock held (interrupts off): released while blocked,
+ * held again on return. For a call that acts on o just before or after
+ * the wait in the same lock section (channel_call). */
+int wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed);
+
 /* Blocks until deadline or a kill; CORAL_OK or CORAL_EINTERNAL (killed). */
 int wait_sleep_until(uint64_t deadline);
 

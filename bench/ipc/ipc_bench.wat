@@ -8,6 +8,9 @@
 ;;   round trip  A writes 8 bytes (a sequence number, no handles), waits
 ;;               readable (wait_one) and reads B's echo, checking it;
 ;;               B: wait_one, channel_read, channel_write back ("echo").
+;;   call        the same round trip with one channel_call on each side
+;;               (A: write, wait, read the reply; B: reply, wait, read the
+;;               next), B's first message excepted.
 ;;   stream      A writes 64 KiB messages; when the queue is full (6) it
 ;;               waits writable and tries again; B reads them and acks
 ;;               every @STREAM@ messages with 8 bytes ("sink"), the count
@@ -17,6 +20,7 @@
 ;; Each part runs a warm-up (not timed), then @BATCHES@ batches of
 ;; @ROUNDS@ round trips or @STREAM@ messages, and prints one line per
 ;; batch, "coral-bench: ipc_round_trip N ns" (per round trip) or
+;; "coral-bench: ipc_call_round_trip N ns" (per round trip),
 ;; "coral-bench: ipc_stream_64k N ns" (per 64 KiB message), for
 ;; bench/ipc/measure.py, which takes the median of the batches and fills
 ;; the @...@ markers (more rounds natively than under QEMU). A failure
@@ -39,6 +43,10 @@
     (func $read (param externref externref i64 i64)
                 (result i32 i64 i32 externref externref externref externref)))
   (import "coral" "wait_one" (func $wait (param externref i32 i64) (result i32 i32)))
+  (import "coral" "channel_call"
+    (func $call (param externref externref i64 i64 i64 i64 i64
+                       externref externref externref externref)
+                (result i32 i64 i32 externref externref externref externref)))
   (import "coral" "handle_drop" (func $drop (param externref) (result i32)))
   (import "coral" "log_write" (func $log (param externref i64 i64) (result i32)))
   (import "coral" "clock_ns" (func $clock (result i64)))
@@ -61,6 +69,8 @@
   (data (i32.const 64) "ipc_stream_64k")
   (data (i32.const 80) "ipc_failed")
   (data (i32.const 96) "done")
+  (data (i32.const 112) "ipc_call_round_trip")
+  (data (i32.const 136) "serv")
   @CHILDREN@
 
   (func $emit (param $p i32) (param $len i32)
@@ -116,6 +126,25 @@
       (if (then (return (i32.const 22))))
       (if (i64.ne (local.get $len) (i64.const 8)) (then (return (i32.const 23))))
       (if (i64.ne (i64.load (i32.const 8256)) (global.get $seq)) (then (return (i32.const 24))))
+      (global.set $seq (i64.add (global.get $seq) (i64.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $count))))
+    (i32.const 0))
+
+;; $count round trips on endpoint $a, each one channel_call: 0, or the
+  ;; step that failed
+  (func $call_trips (param $a externref) (param $mem externref) (param $count i32) (result i32)
+    (local $i i32) (local $len i64)
+    (loop $l
+      (i64.store (i32.const 8192) (global.get $seq))
+      (call $call (local.get $a) (local.get $mem) (i64.const 8192) (i64.const 8)
+                  (i64.const 8256) (i64.const 64) (i64.const -1)
+                  (ref.null extern) (ref.null extern) (ref.null extern) (ref.null extern))
+      (drop) (drop) (drop) (drop) (drop)
+      (local.set $len)
+      (if (then (return (i32.const 40))))
+      (if (i64.ne (local.get $len) (i64.const 8)) (then (return (i32.const 41))))
+      (if (i64.ne (i64.load (i32.const 8256)) (global.get $seq)) (then (return (i32.const 42))))
       (global.set $seq (i64.add (global.get $seq) (i64.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $count))))
@@ -201,6 +230,28 @@
       (local.set $batch (i32.add (local.get $batch) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $batch) (i32.const @BATCHES@))))
     ;; B's echo sees peer closed and returns; its last handle goes
+    (drop (call $drop (local.get $a)))
+    (drop (call $drop (local.get $c)))
+
+    ;; round trip, one channel_call each side
+    (call $channel_create)
+    (local.set $b)
+    (local.set $a)
+    (if (then (return (call $fail (i32.const 6)))))
+    (local.set $c (call $spawn (local.get $m) (local.get $b) (local.get $mem) (i32.const 136)
+                               (i64.const 0)))
+    (if (ref.is_null (local.get $c)) (then (return (call $fail (i32.const 7)))))
+    (local.set $st (call $call_trips (local.get $a) (local.get $mem) (i32.const 100)))
+    (if (local.get $st) (then (return (call $fail (local.get $st)))))
+    (local.set $batch (i32.const 0))
+    (loop $l
+      (local.set $t (call $clock))
+      (local.set $st (call $call_trips (local.get $a) (local.get $mem) (i32.const @ROUNDS@)))
+      (local.set $t (i64.sub (call $clock) (local.get $t)))
+      (if (local.get $st) (then (return (call $fail (local.get $st)))))
+      (call $report (i32.const 112) (i32.const 19) (local.get $t) (i64.const @ROUNDS@))
+      (local.set $batch (i32.add (local.get $batch) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $batch) (i32.const @BATCHES@))))
     (drop (call $drop (local.get $a)))
     (drop (call $drop (local.get $c)))
 

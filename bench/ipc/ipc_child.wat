@@ -4,6 +4,9 @@
 ;;
 ;;   echo    the round trip: wait_one readable|peer closed, channel_read,
 ;;           channel_write of the same bytes back; returns how many.
+;;   serve   the round trip with channel_call: the first message by
+;;           wait_one and channel_read, then each reply and the next
+;;           message in one channel_call; returns how many.
 ;;   sink    the stream: reads messages as they come (reading first, and
 ;;           waiting only when the queue is empty, as a reader that
 ;;           keeps up would) and, after every $every of them, writes an
@@ -21,6 +24,10 @@
     (func $write (param externref externref i64 i64 externref externref externref externref)
                  (result i32)))
   (import "coral" "wait_one" (func $wait (param externref i32 i64) (result i32 i32)))
+  (import "coral" "channel_call"
+    (func $call (param externref externref i64 i64 i64 i64 i64
+                       externref externref externref externref)
+                (result i32 i64 i32 externref externref externref externref)))
   ;; 64 KiB for a message, then the ack at 65536
   (memory 2)
   ;; index 0: this instance's memory, filled by the kernel
@@ -49,6 +56,30 @@
                        (ref.null extern) (ref.null extern) (ref.null extern) (ref.null extern)))
         (local.set $n (i64.add (local.get $n) (i64.const 1)))
         (br $next)))
+    (local.get $n))
+
+  (func (export "serv") (result i64)
+    (local $n i64) (local $st i32) (local $len i64)
+    (block $done
+      (loop $first
+        (call $wait (table.get $granted (i32.const 0)) (i32.const 5) (i64.const -1))
+        (drop)
+        (br_if $done)
+        (call $read (table.get $granted (i32.const 0)) (table.get $self (i32.const 0))
+                    (i64.const 0) (i64.const 65536))
+        (drop) (drop) (drop) (drop) (drop)
+        (local.set $len)
+        (local.set $st)
+        (br_if $first (i32.eq (local.get $st) (i32.const 6)))
+        (br_if $done (local.get $st)))
+      (loop $next
+        (local.set $n (i64.add (local.get $n) (i64.const 1)))
+        (call $call (table.get $granted (i32.const 0)) (table.get $self (i32.const 0))
+                    (i64.const 0) (local.get $len) (i64.const 0) (i64.const 65536) (i64.const -1)
+                    (ref.null extern) (ref.null extern) (ref.null extern) (ref.null extern))
+        (drop) (drop) (drop) (drop) (drop)
+        (local.set $len)
+        (br_if $next (i32.eqz))))
     (local.get $n))
 
   (func (export "sink") (param $every i64) (result i64)

@@ -1,7 +1,10 @@
 ;; echo_child.wat — the other side of tests/ipc/ipctest.c: a component
 ;; with one instance, granted one channel endpoint (handles[0]). Its
 ;; `serve` export answers every message with the same bytes and handles,
-;; blocking in wait_one between them, until the peer closes; `block`
+;; blocking in wait_one between them, until the peer closes; `callserve`
+;; does the same with one channel_call per answer (the answer and the
+;; next message) and returns the count once a call fails (its result in
+;; the top 8 bits); `block`
 ;; waits forever on the endpoint for a message that never comes (for the
 ;; test of a kill that ends a wait); `churn` reads messages and keeps their
 ;; handles without answering (for the test of a kill with handles in
@@ -15,6 +18,10 @@
     (func $write (param externref externref i64 i64 externref externref externref externref)
                  (result i32)))
   (import "coral" "wait_one" (func $wait (param externref i32 i64) (result i32 i32)))
+  (import "coral" "channel_call"
+    (func $call (param externref externref i64 i64 i64 i64 i64
+                       externref externref externref externref)
+                (result i32 i64 i32 externref externref externref externref)))
   (memory 2)
   ;; index 0: this instance's memory, filled by the kernel
   (table $self 1 externref)
@@ -47,6 +54,31 @@
         (local.set $n (i64.add (local.get $n) (i64.const 1)))
         (br $next)))
     (local.get $n))
+
+  (func (export "callserve") (result i64)
+    (local $n i64) (local $st i32) (local $len i64) (local $nh i32)
+    (local $h0 externref) (local $h1 externref) (local $h2 externref) (local $h3 externref)
+    (loop $first
+      (call $wait (table.get $granted (i32.const 0)) (i32.const 5) (i64.const -1))
+      (drop)
+      (local.set $st)
+      (if (local.get $st) (then (return (i64.shl (i64.extend_i32_u (local.get $st)) (i64.const 56)))))
+      (call $read (table.get $granted (i32.const 0)) (table.get $self (i32.const 0))
+                  (i64.const 0) (i64.const 65536))
+      (local.set $h3) (local.set $h2) (local.set $h1) (local.set $h0)
+      (local.set $nh) (local.set $len) (local.set $st)
+      (br_if $first (i32.eq (local.get $st) (i32.const 6))))
+    (block $done
+      (br_if $done (local.get $st))
+      (loop $next
+        (local.set $n (i64.add (local.get $n) (i64.const 1)))
+        (call $call (table.get $granted (i32.const 0)) (table.get $self (i32.const 0))
+                    (i64.const 0) (local.get $len) (i64.const 0) (i64.const 65536) (i64.const -1)
+                    (local.get $h0) (local.get $h1) (local.get $h2) (local.get $h3))
+        (local.set $h3) (local.set $h2) (local.set $h1) (local.set $h0)
+        (local.set $nh) (local.set $len) (local.set $st)
+        (br_if $next (i32.eqz (local.get $st)))))
+    (i64.or (local.get $n) (i64.shl (i64.extend_i32_u (local.get $st)) (i64.const 56))))
 
   (func (export "block") (result i64)
     (call $wait (table.get $granted (i32.const 0)) (i32.const 1) (i64.const -1))

@@ -426,6 +426,103 @@ static void across_components(void)
     atoll_handle_drop(comp);
 }
 
+/* channel_call: both sides of a conversation with one call each, its
+ * argument checks (nothing sent on a refusal), its deadline, a reply too
+ * long for the room given, and a caller blocked in it ended by a kill. */
+static void calls(void)
+{
+    atoll_handle mine, theirs, comp, v, hs[4], o[4];
+    int64_t len, value = 0;
+    int32_t nh, obs;
+    atoll_channel_create(&mine, &theirs);
+    EXPECT(spawn_echo(theirs, &comp), ATOLL_OK, "spawn the call server");
+    EXPECT(start(comp, "callserve", 0), ATOLL_OK, "start callserve");
+    atoll_vma_create(64, &v);
+    memcpy(buf, "question", 8);
+    EXPECT(atoll_channel_call(mine, ATOLL_SELF, atoll_off(buf), 8, atoll_off(buf + 100), 100,
+                              atoll_clock_ns() + 5000000000ll, v, -1, -1, -1, &len, &nh, &o[0],
+                              &o[1], &o[2], &o[3]),
+           ATOLL_OK, "a call with a handle");
+    EXPECT(len == 8 && memcmp(buf + 100, "question", 8) == 0 && nh == 1 && o[1] == -1 &&
+           atoll_handle_kind(o[0]) == ATOLL_KIND_VMA, 1, "its answer, the handle back");
+    EXPECT(atoll_handle_kind(v), ATOLL_KIND_INVALID, "the handle sent left its slot");
+    atoll_handle_drop(o[0]);
+    int ok = 1;
+    for (int i = 0; i < 2000 && ok; i++) {
+        memcpy(buf, &i, sizeof i);
+        ok = atoll_channel_call(mine, ATOLL_SELF, atoll_off(buf), sizeof i, atoll_off(buf + 100),
+                                100, -1, -1, -1, -1, -1, &len, &nh, &o[0], &o[1], &o[2],
+                                &o[3]) == ATOLL_OK &&
+             len == sizeof i && memcmp(buf + 100, &i, sizeof i) == 0;
+    }
+    check(ok, "2000 calls answered in order", 0);
+
+    /* refusals: nothing is sent */
+    atoll_handle ro, self_dup;
+    atoll_handle_duplicate(mine, ATOLL_RIGHT_READ | ATOLL_RIGHT_WRITE, &ro);
+    EXPECT(atoll_channel_call(ro, ATOLL_SELF, 0, 4, 0, 8, -1, -1, -1, -1, -1, &len, &nh, &o[0],
+                              &o[1], &o[2], &o[3]),
+           ATOLL_ERIGHTS, "a call needs the wait right");
+    atoll_handle_drop(ro);
+    atoll_vma_create(64, &v);
+    EXPECT(atoll_channel_call(mine, v, 0, 4, 0, 8, -1, v, -1, -1, -1, &len, &nh, &o[0], &o[1],
+                              &o[2], &o[3]),
+           ATOLL_EINVAL, "the area of the call is not among its handles");
+    EXPECT(atoll_handle_kind(v), ATOLL_KIND_VMA, "and stays");
+    int64_t vsize = 0;
+    atoll_vma_size(v, &vsize);      /* 64, or more if the kernel rounds it */
+    EXPECT(atoll_channel_call(mine, v, 0, 4, vsize - 4, 8, -1, -1, -1, -1, -1, &len, &nh, &o[0], &o[1],
+                              &o[2], &o[3]),
+           ATOLL_EINVAL, "a reply range past the area");
+    EXPECT(atoll_channel_call(mine, v, 0, 4, 0, -1, -1, -1, -1, -1, -1, &len, &nh, &o[0], &o[1],
+                              &o[2], &o[3]),
+           ATOLL_EINVAL, "a negative room");
+    atoll_handle_duplicate(v, ATOLL_RIGHT_READ, &self_dup);
+    EXPECT(atoll_channel_call(mine, self_dup, 0, 4, 0, 8, -1, -1, -1, -1, -1, &len, &nh, &o[0],
+                              &o[1], &o[2], &o[3]),
+           ATOLL_ERIGHTS, "a read-only area cannot take the reply");
+    atoll_handle_drop(self_dup);
+    atoll_handle_drop(v);
+    EXPECT(atoll_wait_one(mine, ATOLL_SIGNAL_READABLE, atoll_clock_ns() + 20000000, &obs),
+           ATOLL_ETIMEDOUT, "no refused call reached the server");
+
+    /* a reply longer than the room: it stays queued */
+    memset(buf, 'x', 300);
+    EXPECT(atoll_channel_call(mine, ATOLL_SELF, atoll_off(buf), 300, atoll_off(buf + 1000), 10,
+                              -1, -1, -1, -1, -1, &len, &nh, &o[0], &o[1], &o[2], &o[3]),
+           ATOLL_ETOOSMALL, "a reply too long for its room");
+    EXPECT(len, 300, "says how long it is");
+    size_t got;
+    EXPECT(atoll_channel_recv(mine, buf + 1000, 1000, &got, hs, &nh), ATOLL_OK,
+           "and stays queued");
+    EXPECT(got, 300, "whole");
+    atoll_handle_drop(mine);
+    int64_t end = atoll_clock_ns() + 5000000000ll;
+    int32_t s;
+    while ((s = atoll_component_status(comp, &value)) == ATOLL_STATE_RUNNING &&
+           atoll_clock_ns() < end)
+        atoll_sleep_until(atoll_clock_ns() + 5000000);
+    EXPECT(s, ATOLL_STATE_IDLE, "callserve returned");
+    EXPECT(value, ((int64_t)ATOLL_EPEER << 56) | 2002, "at peer closed, after every answer");
+    atoll_handle_drop(comp);
+
+    /* the deadline: sent, no answer */
+    atoll_channel_create(&mine, &theirs);
+    int64_t t0 = atoll_clock_ns();
+    EXPECT(atoll_channel_call(mine, ATOLL_SELF, atoll_off("hello"), 5, atoll_off(buf), 100,
+                              t0 + 50000000, -1, -1, -1, -1, &len, &nh, &o[0], &o[1], &o[2],
+                              &o[3]),
+           ATOLL_ETIMEDOUT, "a call nobody answers times out");
+    check(atoll_clock_ns() - t0 >= 50000000, "not before its deadline", atoll_clock_ns() - t0);
+    EXPECT(atoll_channel_recv(theirs, buf, sizeof buf, &got, hs, &nh), ATOLL_OK,
+           "its request was sent");
+    atoll_handle_drop(theirs);
+    EXPECT(atoll_channel_call(mine, ATOLL_SELF, atoll_off("hello"), 5, atoll_off(buf), 100, -1,
+                              -1, -1, -1, -1, &len, &nh, &o[0], &o[1], &o[2], &o[3]),
+           ATOLL_EPEER, "a call to a closed peer");
+    atoll_handle_drop(mine);
+}
+
 static void revocation(int64_t base)
 {
     atoll_handle v, rv, rk, rv2, a, b, got[4];
@@ -551,6 +648,7 @@ int main(void)
     waits();
     revocation(base);
     across_components();
+    calls();
     revocation_wakes_waiters();
     EXPECT(objects_settle(base), base, "objects back at the end");
     EXPECT(atoll_sys_info(ATOLL_INFO_MESSAGES), msgs, "no message left queued");

@@ -317,6 +317,20 @@ export class Kernel {
         const hs = [...m.handles, null, null, null, null].slice(0, MSG_HANDLES);
         return [OK, BigInt(m.bytes.length), m.handles.length, ...hs];
       },
+      channel_call(ch, vma, off, len, replyOff, cap, deadline, ...hs) {
+        const none = [0n, 0, null, null, null, null];
+        if (!k.valid(ch, KIND_CHANNEL) || !k.valid(vma, KIND_VMA)) return [EINVAL, ...none];
+        const need = RIGHT_READ | RIGHT_WRITE | RIGHT_WAIT;
+        if ((ch.rights & need) !== need || (vma.rights & (RIGHT_READ | RIGHT_WRITE)) !==
+            (RIGHT_READ | RIGHT_WRITE)) return [ERIGHTS, ...none];
+        if (!k.range(vma, replyOff, cap) || hs.some((h) => h !== null && h.obj === vma.obj))
+          return [EINVAL, ...none];
+        const st = fns.channel_write(ch, vma, off, len, ...hs);
+        if (st !== OK) return [st, ...none];
+        const [ws] = fns.wait_one(ch, SIGNAL_READABLE | SIGNAL_PEER_CLOSED, deadline);
+        if (ws !== OK) return [ws, ...none];
+        return fns.channel_read(ch, vma, replyOff, cap);
+      },
       wait_one(h, signals, deadline) {
         if (!k.valid(h)) return [EINVAL, 0];
         if (!(h.rights & RIGHT_WAIT)) return [ERIGHTS, 0];

@@ -69,6 +69,21 @@ int32_t atoll_channel_recv(atoll_handle ch, void *buf, size_t cap, size_t *len,
     return r;
 }
 
+int32_t atoll_channel_request(atoll_handle ch, const void *req, size_t len, void *reply,
+                              size_t cap, size_t *reply_len, int64_t deadline)
+{
+    int64_t n = 0;
+    int32_t nh = 0;
+    atoll_handle hs[ATOLL_CHANNEL_MSG_HANDLES];
+    int32_t r = atoll_channel_call(ch, ATOLL_SELF, atoll_off(req), (int64_t)len,
+                                   atoll_off(reply), (int64_t)cap, deadline, -1, -1, -1, -1, &n,
+                                   &nh, &hs[0], &hs[1], &hs[2], &hs[3]);
+    for (int32_t i = 0; r == ATOLL_OK && i < nh && i < ATOLL_CHANNEL_MSG_HANDLES; i++)
+        atoll_handle_drop(hs[i]);
+    *reply_len = (size_t)n;
+    return r;
+}
+
 const char *atoll_trap_name(int64_t kind)
 {
     static const char *const names[] = {

@@ -382,6 +382,23 @@ int32_t atoll_channel_read(atoll_handle ch, atoll_handle vma, int64_t off, int64
                            int64_t *len, int32_t *nhandles, atoll_handle *h0,
                            atoll_handle *h1, atoll_handle *h2, atoll_handle *h3);
 
+/* A request and its reply in one call: atoll_channel_write of len bytes
+ * at off with h0..h3, then waits (until deadline; -1: none) for the next
+ * message on ch and reads it as atoll_channel_read does, into vma at
+ * reply_off (room for cap bytes). A server with one client uses it to
+ * answer a request and take the next. ch needs READ, WRITE and WAIT;
+ * vma READ and WRITE (it may not be among the handles sent). Every
+ * argument is checked before the write. After ATOLL_ETIMEDOUT or
+ * ATOLL_EREVOKED the request was sent and no reply was read;
+ * ATOLL_ETOOSMALL leaves the reply queued (*len: its length). Handles
+ * the kernel sent leave their slots, whatever the result. */
+ATOLL_IMPORT(atoll_channel_call)
+int32_t atoll_channel_call(atoll_handle ch, atoll_handle vma, int64_t off, int64_t len,
+                           int64_t reply_off, int64_t cap, int64_t deadline, atoll_handle h0,
+                           atoll_handle h1, atoll_handle h2, atoll_handle h3, int64_t *len_out,
+                           int32_t *nhandles, atoll_handle *o0, atoll_handle *o1,
+                           atoll_handle *o2, atoll_handle *o3);
+
 /* Blocks until h asserts one of the signals (ATOLL_OK) or the deadline
  * passes (ATOLL_ETIMEDOUT); *observed gets h's signals either way. Uses no
  * CPU while blocked. h needs ATOLL_RIGHT_WAIT. */
@@ -448,6 +465,12 @@ int32_t atoll_channel_send(atoll_handle ch, const void *buf, size_t len,
                            const atoll_handle *hs, int32_t nh);
 int32_t atoll_channel_recv(atoll_handle ch, void *buf, size_t cap, size_t *len,
                            atoll_handle hs[4], int32_t *nh);
+/* A request of len bytes at req (no handles) and its reply into reply
+ * (cap bytes) in one atoll_channel_call, waiting until deadline (-1:
+ * none); the reply's handles, if any, are dropped. Results as
+ * atoll_channel_call. */
+int32_t atoll_channel_request(atoll_handle ch, const void *req, size_t len, void *reply,
+                              size_t cap, size_t *reply_len, int64_t deadline);
 
 /* A short name for a result code or a trap kind ("ok", "unreachable"...);
  * "?" for a value outside the lists above. */

@@ -89,6 +89,10 @@
   (import "coral" "handle_revocable"
     (func $c_handle_revocable (param externref i32) (result i32 externref externref)))
   (import "coral" "revoke" (func $c_revoke (param externref) (result i32)))
+  (import "coral" "channel_call"
+    (func $c_channel_call (param externref externref i64 i64 i64 i64 i64
+                                 externref externref externref externref)
+                          (result i32 i64 i32 externref externref externref externref)))
 
   ;; The C program's memory. 16 pages is the minimum a program linked with
   ;; --initial-memory=1048576 asks for; it may grow up to 1 GiB.
@@ -502,6 +506,65 @@
       (then (i64.store (local.get $len) (local.get $l))))
     (if (local.get $st) (then (return (local.get $st))))
     (i64.store (local.get $len) (local.get $l))
+    (i32.store (local.get $nh) (local.get $n))
+    (local.set $st (call $keep_opt (local.get $a) (local.get $o0)))
+    (local.set $st (i32.or (local.get $st) (call $keep_opt (local.get $b) (local.get $o1))))
+    (local.set $st (i32.or (local.get $st) (call $keep_opt (local.get $c) (local.get $o2))))
+    (i32.or (local.get $st) (call $keep_opt (local.get $d) (local.get $o3))))
+
+;; The slot $i after a call that may have sent its handle: null when
+  ;; the kernel no longer has it (sent; -1 is none).
+  (func $forget_sent (param $i i32)
+    (if (i32.eq (local.get $i) (i32.const -1)) (then (return)))
+    (if (i32.eqz (call $c_handle_kind (table.get $sdk (local.get $i))))
+      (then (table.set $sdk (local.get $i) (ref.null extern)))))
+
+  ;; (ch, vma, off, len, reply_off, cap, deadline, h0..h3, *len, *nhandles,
+  ;; *o0..*o3) -> i32: atoll_channel_write, then the next message read as
+  ;; atoll_channel_read does, at reply_off. Whether or not the call
+  ;; succeeded, a handle the kernel sent leaves its slot.
+  (func (export "atoll_channel_call")
+    (param $ch i32) (param $vma i32) (param $off i64) (param $len i64)
+    (param $roff i64) (param $cap i64) (param $deadline i64)
+    (param $h0 i32) (param $h1 i32) (param $h2 i32) (param $h3 i32)
+    (param $rlen i32) (param $nh i32)
+    (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32) (result i32)
+    (local $st i32) (local $l i64) (local $n i32)
+    (local $a externref) (local $b externref) (local $c externref) (local $d externref)
+    (if (i32.eqz (i32.and
+          (i32.and (i32.and (call $ok (local.get $ch)) (call $ok (local.get $vma)))
+                   (i32.and (i32.and (call $opt_ok (local.get $h0))
+                                     (call $opt_ok (local.get $h1)))
+                            (i32.and (call $opt_ok (local.get $h2))
+                                     (call $opt_ok (local.get $h3)))))
+          (i32.and
+            (i32.and (call $out_ok (local.get $rlen) (i32.const 8))
+                     (call $out_ok (local.get $nh) (i32.const 4)))
+            (i32.and (i32.and (call $out_ok (local.get $o0) (i32.const 4))
+                              (call $out_ok (local.get $o1) (i32.const 4)))
+                     (i32.and (call $out_ok (local.get $o2) (i32.const 4))
+                              (call $out_ok (local.get $o3) (i32.const 4)))))))
+      (then (return (i32.const 1))))
+    (call $c_channel_call (table.get $sdk (local.get $ch)) (table.get $sdk (local.get $vma))
+                          (local.get $off) (local.get $len) (local.get $roff) (local.get $cap)
+                          (local.get $deadline)
+                          (call $opt_get (local.get $h0)) (call $opt_get (local.get $h1))
+                          (call $opt_get (local.get $h2)) (call $opt_get (local.get $h3)))
+    (local.set $d)
+    (local.set $c)
+    (local.set $b)
+    (local.set $a)
+    (local.set $n)
+    (local.set $l)
+    (local.set $st)
+    (call $forget_sent (local.get $h0))
+    (call $forget_sent (local.get $h1))
+    (call $forget_sent (local.get $h2))
+    (call $forget_sent (local.get $h3))
+    (if (i32.eq (local.get $st) (i32.const 9))
+      (then (i64.store (local.get $rlen) (local.get $l))))
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $rlen) (local.get $l))
     (i32.store (local.get $nh) (local.get $n))
     (local.set $st (call $keep_opt (local.get $a) (local.get $o0)))
     (local.set $st (i32.or (local.get $st) (call $keep_opt (local.get $b) (local.get $o1))))

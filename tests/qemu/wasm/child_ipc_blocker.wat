@@ -12,6 +12,13 @@
     (func $ws_add (param externref externref i32 i64) (result i32)))
   (import "coral" "waitset_wait" (func $ws_wait (param externref i64) (result i32 i64 i32)))
   (import "coral" "sleep_until" (func $sleep (param i64) (result i32)))
+  (import "coral" "channel_call"
+    (func $call (param externref externref i64 i64 i64 i64 i64
+                       externref externref externref externref)
+                (result i32 i64 i32 externref externref externref externref)))
+  (memory 1)
+  ;; index 0: this instance's memory, filled by the kernel
+  (table $self 1 externref)
   (func (export "sleep") (param $deadline i64) (result i32)
     (call $sleep (local.get $deadline)))
   ;; readable: never, the peer writes nothing
@@ -22,6 +29,12 @@
   (func (export "wait0") (param $deadline i64) (result i32)
     (call $wait (table.get $granted (i32.const 0)) (i32.const 0) (local.get $deadline))
     (drop))
+;; a request sent, its reply never comes
+  (func (export "call") (param $deadline i64) (result i32)
+    (call $call (table.get $granted (i32.const 0)) (table.get $self (i32.const 0))
+                (i64.const 0) (i64.const 8) (i64.const 8) (i64.const 64) (local.get $deadline)
+                (ref.null extern) (ref.null extern) (ref.null extern) (ref.null extern))
+    (drop) (drop) (drop) (drop) (drop) (drop))
   (func (export "wsw") (param $deadline i64) (result i32)
     (local $ws externref) (local $st i32)
     (call $ws_create)

@@ -1,7 +1,7 @@
 ;; A userboot that calls every IPC function of the coral module (issue 16:
 ;; handle_rights, handle_duplicate, channel_create, channel_write,
-;; channel_read, wait_one, waitset_create, waitset_add, waitset_remove,
-;; waitset_wait, sleep_until, yield) with hostile arguments, at the
+;; channel_read, channel_call, wait_one, waitset_create, waitset_add,
+;; waitset_remove, waitset_wait, sleep_until, yield) with hostile arguments, at the
 ;; externref level the C SDK never reaches: null, stale (dropped, their
 ;; slot reused since) and wrong-kind handles in every handle position
 ;; (the four of channel_write's message, waitset_add's target), handles
@@ -58,6 +58,10 @@
     (func $cr (param externref externref i64 i64)
               (result i32 i64 i32 externref externref externref externref)))
   (import "coral" "wait_one" (func $wait_one (param externref i32 i64) (result i32 i32)))
+  (import "coral" "channel_call"
+    (func $ccall (param externref externref i64 i64 i64 i64 i64
+                        externref externref externref externref)
+                 (result i32 i64 i32 externref externref externref externref)))
   (import "coral" "waitset_create" (func $waitset_create (result i32 externref)))
   (import "coral" "waitset_add"
     (func $ws_add (param externref externref i32 i64) (result i32)))
@@ -75,6 +79,7 @@
   (data (i32.const 16) "wait")
   (data (i32.const 32) "wait0")
   (data (i32.const 48) "wsw")
+  (data (i32.const 64) "call")
   (data (i32.const 128) "hostipc: ")
   (data (i32.const 1024) "hello")
   @CHILDREN@
@@ -171,6 +176,44 @@
         (call $check32 (i32.and (i32.and (ref.is_null (local.get $h0)) (ref.is_null (local.get $h1)))
                                 (i32.and (ref.is_null (local.get $h2)) (ref.is_null (local.get $h3))))
                        (i32.const 1)))))
+  ;; channel_call of "hello" (5 bytes at 1024 of $v... as given) with a
+  ;; reply room; a refusal brings nothing back
+  (func $callc (param $ch externref) (param $v externref) (param $off i64) (param $len i64)
+               (param $roff i64) (param $cap i64) (param $deadline i64)
+               (param $h0 externref) (param $h1 externref) (param $h2 externref)
+               (param $h3 externref) (param $want i32)
+    (local $o0 externref) (local $o1 externref) (local $o2 externref) (local $o3 externref)
+    (call $ccall (local.get $ch) (local.get $v) (local.get $off) (local.get $len)
+                 (local.get $roff) (local.get $cap) (local.get $deadline)
+                 (local.get $h0) (local.get $h1) (local.get $h2) (local.get $h3))
+    (local.set $o3) (local.set $o2) (local.set $o1) (local.set $o0)
+    (global.set $nh)
+    (global.set $len)
+    (call $check32 (local.get $want))
+    (if (i32.and (i32.ne (local.get $want) (i32.const 0)) (i32.ne (local.get $want) (i32.const 9)))
+      (then
+        (call $check (global.get $len) (i64.const 0))
+        (call $check32 (global.get $nh) (i32.const 0))))
+    (if (local.get $want)
+      (then
+        (call $check32 (i32.and (i32.and (ref.is_null (local.get $o0)) (ref.is_null (local.get $o1)))
+                                (i32.and (ref.is_null (local.get $o2)) (ref.is_null (local.get $o3))))
+                       (i32.const 1)))))
+  ;; the same with no handles, our memory, a poll (deadline 0)
+  (func $callp (param $ch externref) (param $v externref) (param $off i64) (param $len i64)
+               (param $roff i64) (param $cap i64) (param $want i32)
+    (call $callc (local.get $ch) (local.get $v) (local.get $off) (local.get $len)
+                 (local.get $roff) (local.get $cap) (i64.const 0) (call $null) (call $null)
+                 (call $null) (call $null) (local.get $want)))
+  ;; x in message position k of a call on a, null in the others
+  (func $call_at (param $a externref) (param $k i32) (param $x externref) (param $want i32)
+    (call $callc (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000)
+                 (i64.const 64) (i64.const 0)
+                 (call $at (local.get $k) (i32.const 0) (local.get $x))
+                 (call $at (local.get $k) (i32.const 1) (local.get $x))
+                 (call $at (local.get $k) (i32.const 2) (local.get $x))
+                 (call $at (local.get $k) (i32.const 3) (local.get $x))
+                 (local.get $want)))
   ;; wait_one; want_obs -1: observed not checked
   (func $waitc (param $x externref) (param $sig i32) (param $deadline i64) (param $want i32)
                (param $want_obs i32)
@@ -732,6 +775,94 @@
     (call $dropc (call $g (i32.const 15)))
     (call $dropc (call $g (i32.const 16))))
 
+  ;; channel_call: every refusal sends nothing (the queue at b stays
+  ;; empty, the handles stay); a call nobody answers sends its request
+  ;; and times out; one to a closed peer says so.
+  (func $calls
+    (local $a externref) (local $b externref) (local $v externref) (local $k i32)
+    (local.set $a (call $g (i32.const 0)))
+    (local.set $b (call $g (i32.const 1)))
+    (local.set $v (call $g (i32.const 3)))
+    ;; the channel's position: null, stale, other kinds, missing rights
+    (call $callp (ref.null extern) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (call $g (i32.const 2)) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (call $self) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (call $g (i32.const 14)) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (call $g (i32.const 12)) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (call $g (i32.const 6)) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 5))
+    (call $callp (call $g (i32.const 7)) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 5))
+    (call $callp (call $g (i32.const 8)) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 5))
+    ;; the area's position: null, stale, other kinds, read-only, no read
+    (call $callp (local.get $a) (ref.null extern) (i64.const 0) (i64.const 5) (i64.const 100) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $g (i32.const 18)) (i64.const 0) (i64.const 5) (i64.const 100) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (local.get $b) (i64.const 0) (i64.const 5) (i64.const 100) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $g (i32.const 11)) (i64.const 0) (i64.const 5) (i64.const 100) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $g (i32.const 19)) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 5))
+    (call $callp (local.get $a) (call $g (i32.const 4)) (i64.const 0) (i64.const 5) (i64.const 100) (i64.const 64) (i32.const 5))
+    (call $callp (local.get $a) (call $g (i32.const 5)) (i64.const 0) (i64.const 5) (i64.const 100) (i64.const 64) (i32.const 5))
+    ;; offsets, lengths, rooms: each refused before anything is sent
+    (call $callp (local.get $a) (call $self) (i64.const -1) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (call $i64min) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (call $i64max) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const -1) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (call $i64max) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 0) (i64.const 65537) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 131070) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const -1) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (call $i64max) (i64.const 64) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const -1) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (call $i64min) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 1) (call $i64max) (i32.const 1))
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 131072) (i64.const 1) (i32.const 1))
+    (call $callp (local.get $a) (local.get $v) (i64.const 0) (i64.const 5) (i64.const 4095) (i64.const 2) (i32.const 1))
+    ;; the message's handles, in every position: null-free but stale,
+    ;; the area of the call itself, the channel itself, no transfer, twice
+    (local.set $k (i32.const 0))
+    (loop $each
+      (call $call_at (local.get $a) (local.get $k) (call $g (i32.const 2)) (i32.const 1))
+      (call $call_at (local.get $a) (local.get $k) (call $g (i32.const 18)) (i32.const 1))
+      (call $call_at (local.get $a) (local.get $k) (call $self) (i32.const 1))
+      (call $call_at (local.get $a) (local.get $k) (local.get $a) (i32.const 1))
+      (call $call_at (local.get $a) (local.get $k) (call $g (i32.const 9)) (i32.const 5))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $k) (i32.const 4))))
+    (call $callc (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000)
+                 (i64.const 64) (i64.const 0) (local.get $v) (call $null) (local.get $v)
+                 (call $null) (i32.const 1))
+    (call $check32 (call $kind (local.get $v)) (i32.const 1))
+    (call $check32 (call $kind (call $g (i32.const 9))) (i32.const 1))
+    (call $msgs_at_base)
+    (call $waitc (local.get $b) (i32.const 1) (i64.const 0) (i32.const 8) (i32.const -1))
+    ;; sent, then no answer by the deadline (a poll, then 1 ns after
+    ;; boot): the requests wait at b, the caller's reply room untouched
+    (call $callp (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000) (i64.const 64) (i32.const 8))
+    (call $callc (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000)
+                 (i64.const 64) (i64.const 1) (call $null) (call $null) (call $null)
+                 (call $null) (i32.const 8))
+    (call $check (call $sys_info (i32.const 12)) (i64.add (global.get $base_msg) (i64.const 2)))
+    (call $readc (local.get $b) (call $self) (i64.const 10000) (i64.const 4096) (i32.const 0))
+    (call $check (global.get $len) (i64.const 5))
+    (call $readc (local.get $b) (call $self) (i64.const 10000) (i64.const 4096) (i32.const 0))
+    (call $msgs_at_base)
+    ;; a handle sent with a call that times out has left
+    (call $dupc (local.get $v) (i32.const 15) (i32.const 20) (i32.const 0))
+    (call $callc (local.get $a) (call $self) (i64.const 1024) (i64.const 5) (i64.const 10000)
+                 (i64.const 64) (i64.const 0) (call $null) (call $g (i32.const 20)) (call $null)
+                 (call $null) (i32.const 8))
+    (call $check32 (call $kind (call $g (i32.const 20))) (i32.const 0))
+    (call $readc (local.get $b) (call $self) (i64.const 10000) (i64.const 4096) (i32.const 0))
+    (call $check32 (global.get $nh) (i32.const 1))
+    (call $dropc (call $g (i32.const 60)))
+    (call $msgs_at_base)
+    ;; a closed peer: nothing sent, nothing waited for
+    (call $chc (i32.const 20) (i32.const 21))
+    (call $dropc (call $g (i32.const 21)))
+    (call $callc (call $g (i32.const 20)) (call $self) (i64.const 1024) (i64.const 5)
+                 (i64.const 10000) (i64.const 64) (i64.const -1) (call $null) (call $null)
+                 (call $null) (call $null) (i32.const 7))
+    (call $dropc (call $g (i32.const 20)))
+    (call $msgs_at_base))
+
   ;; A child blocked in export `name` with deadline `arg`: still running
   ;; after 20 ms, ended by a kill.
   (func $blocked (param $name i64) (param $len i64) (param $arg i64)
@@ -760,7 +891,8 @@
     (call $blocked (i64.const 0) (i64.const 5) (local.get $arg))
     (call $blocked (i64.const 16) (i64.const 4) (local.get $arg))
     (call $blocked (i64.const 32) (i64.const 5) (local.get $arg))
-    (call $blocked (i64.const 48) (i64.const 3) (local.get $arg)))
+    (call $blocked (i64.const 48) (i64.const 3) (local.get $arg))
+    (call $blocked (i64.const 64) (i64.const 4) (local.get $arg)))
 
   (func $teardown
     (local $i i32)
@@ -780,6 +912,7 @@
     (call $reads)
     (call $waits)
     (call $waitsets)
+    (call $calls)
     (call $blocked_all (i64.const -1))
     (call $blocked_all (call $i64min))
     (call $blocked_all (call $i64max))

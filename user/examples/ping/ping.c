@@ -34,16 +34,8 @@ int main(int argc, char **argv)
         return 1;
     }
     int64_t t0 = atoll_clock_ns();
-    r = atoll_channel_send(ch, text, n, NULL, 0);
-    int32_t obs = 0;
-    if (r == ATOLL_OK)
-        r = atoll_wait_one(ch, ATOLL_SIGNAL_READABLE | ATOLL_SIGNAL_PEER_CLOSED,
-                           t0 + 5000000000ll, &obs);
     size_t len = 0;
-    int32_t nh = 0;
-    atoll_handle hs[ATOLL_CHANNEL_MSG_HANDLES];
-    if (r == ATOLL_OK)
-        r = atoll_channel_recv(ch, answer, sizeof answer - 1, &len, hs, &nh);
+    r = atoll_channel_request(ch, text, n, answer, sizeof answer - 1, &len, t0 + 5000000000ll);
     int64_t t1 = atoll_clock_ns();
     if (r != ATOLL_OK) {
         atoll_printf("ping: no answer: %s\n", atoll_result_name(r));

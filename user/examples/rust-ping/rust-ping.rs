@@ -11,8 +11,6 @@
 #[macro_use]
 mod atoll;
 
-use atoll::{SIGNAL_PEER_CLOSED, SIGNAL_READABLE};
-
 fn main() -> i32 {
     let mut text = [0u8; 1024];
     let mut n = 0;
@@ -42,10 +40,7 @@ fn main() -> i32 {
     };
     let mut answer = [0u8; 1024];
     let t0 = atoll::clock_ns();
-    let got = atoll::channel_send(ch, &text[..n], &[])
-        .and_then(|_| atoll::wait_one(ch, SIGNAL_READABLE | SIGNAL_PEER_CLOSED,
-                                      t0 + 5_000_000_000))
-        .and_then(|_| atoll::channel_recv(ch, &mut answer));
+    let got = atoll::channel_request(ch, &text[..n], &mut answer, t0 + 5_000_000_000);
     let t1 = atoll::clock_ns();
     let m = match got {
         Ok(m) => m,

@@ -116,6 +116,10 @@ extern "C" {
     pub fn atoll_yield();
     pub fn atoll_handle_revocable(h: i32, rights: i32, out: *mut i32, revoker: *mut i32) -> i32;
     pub fn atoll_revoke(revoker: i32) -> i32;
+    pub fn atoll_channel_call(ch: i32, vma: i32, off: i64, len: i64, reply_off: i64, cap: i64,
+                              deadline: i64, h0: i32, h1: i32, h2: i32, h3: i32,
+                              len_out: *mut i64, nhandles: *mut i32, o0: *mut i32, o1: *mut i32,
+                              o2: *mut i32, o3: *mut i32) -> i32;
 }
 
 // The numbers of the coral interface, as user/sdk/atoll.h has them
@@ -530,6 +534,24 @@ pub fn channel_recv(ch: Handle, buf: &mut [u8]) -> Result<Received, i32> {
     let r = unsafe {
         atoll_channel_read(ch, SELF, off(buf.as_mut_ptr()), buf.len() as i64, &mut len,
                            &mut count, h0, h1, h2, h3)
+    };
+    res(r).map(|_| Received { len: len as usize, count: count as usize, slots: h })
+}
+
+/// A request (bytes, no handles) and its reply in one `channel_call`:
+/// sends `req`, waits until `deadline` (a `clock_ns` value, or FOREVER)
+/// for the next message on `ch` and takes it into `reply`, as
+/// `channel_recv`. ETIMEDOUT: the request went, no reply came in time.
+pub fn channel_request(ch: Handle, req: &[u8], reply: &mut [u8], deadline: i64)
+                       -> Result<Received, i32> {
+    let mut len: i64 = 0;
+    let mut count: i32 = 0;
+    let mut h = [-1; CHANNEL_MSG_HANDLES];
+    let [h0, h1, h2, h3] = &mut h;
+    let r = unsafe {
+        atoll_channel_call(ch, SELF, off(req.as_ptr()), req.len() as i64,
+                           off(reply.as_mut_ptr()), reply.len() as i64, deadline, -1, -1, -1, -1,
+                           &mut len, &mut count, h0, h1, h2, h3)
     };
     res(r).map(|_| Received { len: len as usize, count: count as usize, slots: h })
 }
