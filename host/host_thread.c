@@ -444,6 +444,11 @@ void thread_wake(struct thread *t)
     wake_locked(t);
 }
 
+void thread_wake_irqs_off(struct thread *t)
+{
+    wake_locked(t);
+}
+
 void thread_kill(struct thread *t)
 {
     t->kill_requested = true;

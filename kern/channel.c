@@ -19,6 +19,7 @@
 #include "kern/reserve.h"
 #include "kern/revoke.h"
 #include "kern/vma.h"
+#include "kern/wait_inline.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 
@@ -108,7 +109,8 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
 
 /* Queues m at e's peer, counting the handles it carries as in flight;
  * or why not. ipc_lock held. */
-static int queue_locked(struct endpoint *e, struct msg *m)
+static inline __attribute__((always_inline)) int queue_locked(struct endpoint *e,
+                                                              struct msg *m)
 {
     struct endpoint *p = e->peer;
     if (!p || p->closed)
@@ -172,7 +174,7 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
  * holds at most one. *drop: an account reference the spare kept from
  * the charged message it was (see channel_msg_clear), for the caller to
  * put after the lock. */
-static int write_spare_locked(struct endpoint *e, struct endpoint *p, const uint8_t *src,
+static inline __attribute__((always_inline)) int write_spare_locked(struct endpoint *e, struct endpoint *p, const uint8_t *src,
                               uint32_t len, struct account **drop)
 {
     struct msg *m = p->spare;
@@ -322,7 +324,8 @@ take_plain_locked(struct component *c, struct endpoint *e, struct msg *head, int
     if (m && m->len <= MSG_SMALL) {
         memcpy(dst, m->data, m->len);   /* cannot fault: see the top */
         *len = m->len;
-        channel_msg_clear(m, true);     /* no handles: no lock taken */
+        if (m->nh || m->acct)
+            channel_msg_clear(m, true); /* no handles: no lock taken */
         if (!e->spare) {
             e->spare = m;
             m = NULL;

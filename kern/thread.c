@@ -132,7 +132,8 @@ static void schedule(void)
         fpu_restore(next->fpu);
         arch_switch(&prev->sp, next->sp);
     }
-    reap();
+    if (zombies)
+        reap();
 }
 
 static void wake_locked(struct thread *t)
@@ -380,6 +381,11 @@ void thread_wake(struct thread *t)
     uint64_t f = irq_save();
     wake_locked(t);
     irq_restore(f);
+}
+
+void thread_wake_irqs_off(struct thread *t)
+{
+    wake_locked(t);
 }
 
 void thread_kill(struct thread *t)

@@ -94,6 +94,8 @@ int thread_join(struct thread *t);
  * returns with interrupts as they were at the block. */
 void thread_block(void);
 void thread_wake(struct thread *t);
+/* thread_wake for a caller with interrupts off (under an irqsave lock). */
+void thread_wake_irqs_off(struct thread *t);
 
 /* Asks a thread to end. Kernel code polls thread_should_stop() (waits and
  * long host work); a thread in compiled Wasm code is sent to the engine's

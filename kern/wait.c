@@ -1,5 +1,6 @@
 /* Signals and waiting (see wait.h). */
 #include "kern/wait.h"
+#include "kern/wait_inline.h"
 
 #include "base/clock.h"
 #include "kern/component.h"
@@ -32,7 +33,7 @@ void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, ui
         if (!((w->mask | SIGNAL_REVOKED) & now))
             continue;               /* revocation wakes every waiter */
         if (w->thread)
-            thread_wake(w->thread);
+            thread_wake_irqs_off(w->thread);
         else
             waitset_ready_locked(w->ws, w);
     }
@@ -47,56 +48,10 @@ void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set)
     spin_unlock_irqrestore(&ipc_lock, f);
 }
 
-/* wait_one_locked's body, inline in wait_one, whose every call it is. */
-static inline __attribute__((always_inline)) int
-wait_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
-{
-    struct watch w = { .obj = o, .mask = mask, .thread = thread_current() };
-    int status;
-    /* Interrupts stay off from the look to the block (one CPU): a change
-     * of signals cannot fall in between. */
-    bool watching = false;
-    for (;;) {
-        if (o->signals & SIGNAL_REVOKED) {
-            status = CORAL_EREVOKED;
-            break;
-        }
-        if (o->signals & mask) {
-            status = CORAL_OK;
-            break;
-        }
-        if (thread_should_stop()) {
-            status = CORAL_EINTERNAL;
-            break;
-        }
-        if (deadline != WAIT_FOREVER && clock_ns() >= deadline) {
-            status = CORAL_ETIMEDOUT;
-            break;
-        }
-        /* Watched only from the first block on: a signal already
-         * asserted (a reply that came first) costs no watch. */
-        if (!watching)
-            watch_add_locked(&w);
-        watching = true;
-        spin_unlock_irqs_off(&ipc_lock);
-        thread_block_until(deadline);
-        spin_lock_irqs_off(&ipc_lock);
-    }
-    if (watching)
-        watch_remove_locked(&w);
-    *observed = o->signals;
-    return status;
-}
-
-int wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
-{
-    return wait_locked(o, mask, deadline, observed);
-}
-
 int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
 {
     uint64_t f = spin_lock_irqsave(&ipc_lock);
-    int status = wait_locked(o, mask, deadline, observed);
+    int status = wait_one_locked(o, mask, deadline, observed);
     spin_unlock_irqrestore(&ipc_lock, f);
     return status;
 }

@@ -56,7 +56,11 @@ void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, ui
 static inline void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
 {
     uint32_t now = (o->signals & ~clear) | set;
-    if (now != o->signals)
+    if (now == o->signals)
+        return;
+    if (!o->watchers && !o->derived)
+        o->signals = now;           /* nobody to tell (a reader's own queue emptied) */
+    else
         kobj_signal_changed_locked(o, now, clear, set);
 }
 
@@ -79,8 +83,8 @@ int wait_one(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observe
 
 /* wait_one with ipc_lock held (interrupts off): released while blocked,
  * held again on return. For a call that acts on o just before or after
- * the wait in the same lock section (channel_call). */
-int wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed);
+ * the wait in the same lock section (channel_call). Inline, in
+ * kern/wait_inline.h. */
 
 /* Blocks until deadline or a kill; CORAL_OK or CORAL_EINTERNAL (killed). */
 int wait_sleep_until(uint64_t deadline);
