@@ -32,15 +32,25 @@ $(PROGRAMS_EXAMPLE_WASM) $(programs_own) &: programs-force
 	$(foreach p,$(programs_own),$(MAKE) -C user/examples/$(basename $(notdir $p)) \
 	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT)) || exit 1;)
 
-# The list is part of what it depends on: an example added here is added
-# to the archive though its file is older than the archive.
-$(PROGRAMS_TAR): $(programs_files) mk/programs.mk
+# The list is part of what it depends on: the archive is rewritten when
+# the files asked for change (PROGRAMS given, changed or dropped, an
+# example added here), though every file may be older than it. The list
+# file is rewritten only when its text differs, so an unchanged list
+# leaves the archive alone.
+PROGRAMS_LIST := $(BUILD)/user/programs.list
+programs_list_now := $(abspath $(programs_files))
+ifneq ($(file <$(PROGRAMS_LIST)),$(programs_list_now))
+$(shell mkdir -p $(dir $(PROGRAMS_LIST)))
+$(file >$(PROGRAMS_LIST),$(programs_list_now))
+endif
+
+$(PROGRAMS_TAR): $(programs_files) $(PROGRAMS_LIST) mk/programs.mk
 	$(if $(filter-out $(words $(programs_names)),$(words $(sort $(programs_names)))),\
 	    $(error PROGRAMS: two files named alike: $(programs_names)))
 	$(if $(filter-out %.wasm,$(programs_names)),\
 	    $(error PROGRAMS: not .wasm files: $(filter-out %.wasm,$(programs_names))))
-	tar --format=ustar --owner=0 --group=0 --numeric-owner --mode=0644 \
-	    --transform='s,.*/,,' -cf $@ $(filter %.wasm,$^)
+	tar --format=ustar --owner=0 --group=0 --numeric-owner --mode=0644 -P \
+	    --transform='s,.*/,,' -cf $@ $(programs_files)
 
 # A test program (not in the archive): output floods, exit statuses, traps.
 $(PROGRAMS_OUT)/programs_test.wasm: programs-force
@@ -60,5 +70,6 @@ ALL_TARGETS += $(PROGRAMS_TAR)
 test-programs: $(PROGRAMS_TAR) $(PROGRAMS_OUT)/programs_test.wasm \
                $(PROGRAMS_OUT)/rust_ipc_test.wasm
 	node tests/user/test_programs.mjs $(USER_OUT)
+	@MAKE="$(MAKE)" sh tests/user/archive_follows.sh $(PROGRAMS_TAR)
 
 TEST_SUITES += test-programs
