@@ -21,6 +21,19 @@ struct msg {
     uint8_t data[];
 };
 
+/* A reader blocked in channel_call with its endpoint's queue empty: the
+ * next message written to it, if small enough for cap and without
+ * handles, is copied straight to dst by its writer (len, delivered set,
+ * thread woken), never queued. On the reader's stack, named by its
+ * endpoint's rx while it waits; under ipc_lock. */
+struct call_rx {
+    uint8_t *dst;
+    uint64_t cap;
+    uint32_t len;
+    bool delivered;
+    struct thread *thread;
+};
+
 struct endpoint {
     struct kobj k;
     struct endpoint *peer;          /* NULL once the peer is destroyed */
@@ -43,6 +56,7 @@ struct endpoint {
      * writer without handles puts it. Under ipc_lock, like the queue it
      * serves; ep_destroy frees it. */
     struct msg *spare;
+    struct call_rx *rx;             /* its reader waiting in channel_call, or NULL */
 };
 
 /* A message of up to MSG_SMALL bytes is allocated at MSG_SPARE_SIZE, so
@@ -118,7 +132,7 @@ static inline bool has_room_locked(const struct endpoint *e, uint32_t len)
 /* SIGNAL_WRITABLE of e: its peer is open and can take a largest message,
  * so that a writer woken by it never meets a full queue (unless another
  * writer came first). ipc_lock held. */
-static inline void update_writable_locked(struct endpoint *e)
+static inline __attribute__((always_inline)) void update_writable_locked(struct endpoint *e)
 {
     struct endpoint *p = e->peer;
     bool w = !e->closed && p && !p->closed && has_room_locked(p, CHANNEL_MSG_MAX);

@@ -42,7 +42,9 @@ struct watch {
  * meets the new signals. kobj_signal takes ipc_lock; the _locked form is
  * for callers holding it. Never blocks. */
 void kobj_signal(struct kobj *o, uint32_t clear, uint32_t set);
-static inline void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set);
+static inline __attribute__((always_inline)) void kobj_signal_locked(struct kobj *o,
+                                                                     uint32_t clear,
+                                                                     uint32_t set);
 
 /* kobj_signal_locked's work once the signals change to now. */
 void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, uint32_t set);
@@ -53,7 +55,9 @@ void kobj_signal_changed_locked(struct kobj *o, uint32_t now, uint32_t clear, ui
  * ipc_lock, and the change that made them meet it woke it; o's uncut
  * proxies carry o's signals (set from them when made, every change
  * passed on), so they are unchanged too. */
-static inline void kobj_signal_locked(struct kobj *o, uint32_t clear, uint32_t set)
+static inline __attribute__((always_inline)) void kobj_signal_locked(struct kobj *o,
+                                                                     uint32_t clear,
+                                                                     uint32_t set)
 {
     uint32_t now = (o->signals & ~clear) | set;
     if (now == o->signals)

@@ -12,8 +12,12 @@
 #include "kern/thread.h"
 #include "kern/wait.h"
 
+/* wait_one_locked, also ended (CORAL_OK) once *done is true: a wait for
+ * what a waker hands over directly (kern/channel.c's call path), done
+ * set and the thread woken under ipc_lock. done may be NULL. */
 static inline __attribute__((always_inline)) int
-wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
+wait_until_done_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed,
+                       const bool *done)
 {
     struct watch w = { .obj = o, .mask = mask, .thread = thread_current() };
     int status;
@@ -21,6 +25,10 @@ wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *obse
      * of signals cannot fall in between. */
     bool watching = false;
     for (;;) {
+        if (done && *done) {
+            status = CORAL_OK;
+            break;
+        }
         if (o->signals & SIGNAL_REVOKED) {
             status = CORAL_EREVOKED;
             break;
@@ -50,6 +58,12 @@ wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *obse
         watch_remove_locked(&w);
     *observed = o->signals;
     return status;
+}
+
+static inline __attribute__((always_inline)) int
+wait_one_locked(struct kobj *o, uint32_t mask, uint64_t deadline, uint32_t *observed)
+{
+    return wait_until_done_locked(o, mask, deadline, observed, NULL);
 }
 
 #endif

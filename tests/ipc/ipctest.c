@@ -486,13 +486,23 @@ static void calls(void)
     EXPECT(atoll_wait_one(mine, ATOLL_SIGNAL_READABLE, atoll_clock_ns() + 20000000, &obs),
            ATOLL_ETIMEDOUT, "no refused call reached the server");
 
+    /* a small reply longer than a smaller room: not handed over, queued */
+    size_t got;
+    memcpy(buf, "12345678", 8);
+    EXPECT(atoll_channel_call(mine, ATOLL_SELF, atoll_off(buf), 8, atoll_off(buf + 100), 4,
+                              -1, -1, -1, -1, -1, &len, &nh, &o[0], &o[1], &o[2], &o[3]),
+           ATOLL_ETOOSMALL, "a small reply too long for its room");
+    EXPECT(len, 8, "says how long it is");
+    EXPECT(atoll_channel_recv(mine, buf + 1000, 1000, &got, hs, &nh), ATOLL_OK,
+           "and stays queued");
+    EXPECT(got == 8 && memcmp(buf + 1000, "12345678", 8) == 0, 1, "whole, in order");
+
     /* a reply longer than the room: it stays queued */
     memset(buf, 'x', 300);
     EXPECT(atoll_channel_call(mine, ATOLL_SELF, atoll_off(buf), 300, atoll_off(buf + 1000), 10,
                               -1, -1, -1, -1, -1, &len, &nh, &o[0], &o[1], &o[2], &o[3]),
            ATOLL_ETOOSMALL, "a reply too long for its room");
     EXPECT(len, 300, "says how long it is");
-    size_t got;
     EXPECT(atoll_channel_recv(mine, buf + 1000, 1000, &got, hs, &nh), ATOLL_OK,
            "and stays queued");
     EXPECT(got, 300, "whole");
@@ -503,7 +513,7 @@ static void calls(void)
            atoll_clock_ns() < end)
         atoll_sleep_until(atoll_clock_ns() + 5000000);
     EXPECT(s, ATOLL_STATE_IDLE, "callserve returned");
-    EXPECT(value, ((int64_t)ATOLL_EPEER << 56) | 2002, "at peer closed, after every answer");
+    EXPECT(value, ((int64_t)ATOLL_EPEER << 56) | 2003, "at peer closed, after every answer");
     atoll_handle_drop(comp);
 
     /* the deadline: sent, no answer */
