@@ -56,6 +56,7 @@ struct component_instance {
 };
 
 struct creq;
+struct vma;
 
 /*
  * Fields are grouped by what guards them (as xv6's proc.h does):
@@ -249,6 +250,13 @@ int component_set_limit(struct component *c, int key, uint64_t value);
  * when the list is full or the component is dead, CORAL_EINTERNAL out of
  * memory. */
 int component_grant(struct component *c, struct kobj *obj, uint32_t rights, uint32_t *index);
+
+/* A memory area (read and write) on the memory of c's instance `index`
+ * (its first, defined or imported), with a reference, in *out: it keeps
+ * c's store alive. CORAL_EINVAL when there is no such instance, or it has
+ * no memory; CORAL_EINTERNAL out of memory. On one CPU, from any thread:
+ * instances are only ever added, never taken away before c is destroyed. */
+int component_memory(struct component *c, uint32_t index, struct vma **out);
 
 /* Makes the component's `tick` and `press_key` exports receive events;
  * keys go to the one component marked as their consumer. */

@@ -152,6 +152,35 @@ static void memwin_release(struct vma *v)
 
 static const struct vma_source memwin_src = { memwin_window, memwin_release };
 
+/* A memory area on mem, a memory of c's store, holding a reference to
+ * c; NULL when out of memory. */
+static struct vma *memwin_new(struct component *c, wasm_extern mem)
+{
+    struct memwin *w = kzalloc(sizeof *w);
+    if (!w)
+        return NULL;
+    w->c = c;
+    w->mem = mem;
+    kobj_get(&c->k);
+    struct vma *v = vma_new_source("instance memory", &memwin_src, w, VMA_READ | VMA_WRITE);
+    if (!v) {
+        kobj_put(&c->k);
+        kfree(w);
+    }
+    return v;
+}
+
+int component_memory(struct component *c, uint32_t index, struct vma **out)
+{
+    wasm_extern mem;
+    *out = NULL;
+    uint32_t n = __atomic_load_n(&c->ninst, __ATOMIC_ACQUIRE);
+    if (index >= n || c->state == COMPONENT_DEAD || !wasm_instance_memory(c->inst[index].inst, &mem))
+        return CORAL_EINVAL;
+    *out = memwin_new(c, mem);
+    return *out ? CORAL_OK : CORAL_EINTERNAL;
+}
+
 /* Before the start function: the first externref table the module
  * defines gets, at index 0, a handle to the instance's memory. */
 static bool fill_self(void *ctx, wasm_instance *in)
@@ -167,19 +196,9 @@ static bool fill_self(void *ctx, wasm_instance *in)
             continue;
         if (wasm_table_size(&t) == 0)
             return true;
-        struct memwin *w = kzalloc(sizeof *w);
-        if (!w)
+        struct vma *v = memwin_new(c, mem);
+        if (!v)
             return false;
-        w->c = c;
-        w->mem = mem;
-        kobj_get(&c->k);
-        struct vma *v = vma_new_source("instance memory", &memwin_src, w,
-                                       VMA_READ | VMA_WRITE);
-        if (!v) {
-            kobj_put(&c->k);
-            kfree(w);
-            return false;
-        }
         handle_t h = component_handle_make(c, &v->k, RIGHTS_ALL);
         kobj_put(&v->k);            /* the handle holds it now */
         return h != HANDLE_NULL && wasm_table_set(&t, 0, h);

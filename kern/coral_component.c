@@ -248,3 +248,21 @@ int sys_component_limit(void *env, uint64_t *vals)
     return 0;
 }
 
+
+int sys_component_memory(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    struct component *target;
+    struct vma *v = NULL;
+    int status = arg(c, arg_handle(vals, 0), KOBJ_COMPONENT, RIGHT_CONTROL, &target);
+    if (!status)
+        status = component_memory(target, (uint32_t)vals[1], &v);
+    release(target);
+    if (status) {
+        vals[0] = (uint32_t)status;
+        vals[1] = HANDLE_NULL;
+        return 0;
+    }
+    give(c, &v->k, vals);
+    return 0;
+}

@@ -533,6 +533,43 @@ static void calls(void)
     atoll_handle_drop(mine);
 }
 
+/* component_memory: the creator reaches a child instance's memory (as
+ * the WASI layer's launcher will), and nobody else does. */
+static void memories(void)
+{
+    atoll_handle mine, theirs, comp, mem, weak;
+    int64_t size = 0;
+    atoll_channel_create(&mine, &theirs);
+    EXPECT(spawn_echo(theirs, &comp), ATOLL_OK, "spawn a child");
+    EXPECT(atoll_component_memory(comp, 0, &mem), ATOLL_OK, "its instance's memory");
+    EXPECT(atoll_vma_size(mem, &size), ATOLL_OK, "has a size");
+    EXPECT(size, 131072, "two pages, as echo_child declares");
+    memcpy(buf, "written by the parent", 21);
+    EXPECT(atoll_vma_write(ATOLL_SELF, mem, atoll_off(buf), 70000, 21), ATOLL_OK,
+           "written into");
+    memset(buf + 100, 0, 32);
+    EXPECT(atoll_vma_write(mem, ATOLL_SELF, 70000, atoll_off(buf + 100), 21), ATOLL_OK,
+           "read back");
+    EXPECT(memcmp(buf + 100, "written by the parent", 21), 0, "the same bytes");
+    EXPECT(atoll_vma_write(ATOLL_SELF, mem, atoll_off(buf), size - 4, 21), ATOLL_EINVAL,
+           "not past its end");
+    atoll_handle other = -1;
+    EXPECT(atoll_component_memory(comp, 1, &other), ATOLL_EINVAL, "no second instance");
+    EXPECT(atoll_component_memory(comp, -1, &other), ATOLL_EINVAL, "nor a negative one");
+    EXPECT(other, -1, "and no handle");
+    atoll_handle_duplicate(comp, ATOLL_RIGHT_READ | ATOLL_RIGHT_WAIT, &weak);
+    EXPECT(atoll_component_memory(weak, 0, &other), ATOLL_ERIGHTS, "control is needed");
+    EXPECT(atoll_component_memory(mine, 0, &other), ATOLL_EINVAL, "a channel is no component");
+    atoll_handle_drop(weak);
+    /* the area outlives the child's last handle (it keeps its instances) */
+    atoll_handle_drop(comp);
+    atoll_handle_drop(mine);
+    EXPECT(atoll_vma_write(mem, ATOLL_SELF, 70000, atoll_off(buf + 200), 21), ATOLL_OK,
+           "read after the child is gone");
+    EXPECT(memcmp(buf + 200, "written by the parent", 21), 0, "its bytes still there");
+    atoll_handle_drop(mem);
+}
+
 static void revocation(int64_t base)
 {
     atoll_handle v, rv, rk, rv2, a, b, got[4];
@@ -659,6 +696,7 @@ int main(void)
     revocation(base);
     across_components();
     calls();
+    memories();
     revocation_wakes_waiters();
     EXPECT(objects_settle(base), base, "objects back at the end");
     EXPECT(atoll_sys_info(ATOLL_INFO_MESSAGES), msgs, "no message left queued");

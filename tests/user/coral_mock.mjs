@@ -476,6 +476,16 @@ export class Kernel {
           default: return [EINVAL, 0n];
         }
       },
+      // The mock reaches an instance's memory only when it exports one.
+      component_memory(c, index) {
+        if (!k.valid(c, KIND_COMPONENT)) return [EINVAL, null];
+        if (!(c.rights & RIGHT_CONTROL)) return [ERIGHTS, null];
+        const inst = c.obj.instances[index];
+        if (!inst || c.obj.ended) return [EINVAL, null];
+        const e = inst.info.exports.find((x) => x.kind === 'memory');
+        const mem = e && inst.instance.exports[e.name];
+        return mem ? [OK, new Handle(new Vma(mem))] : [EINVAL, null];
+      },
       component_describe(c, vma, off, len) {
         const to = k.range(vma, off, len);
         if (!k.valid(c, KIND_COMPONENT) || !to) return [EINVAL, 0n];

@@ -357,6 +357,13 @@ ATOLL_IMPORT(atoll_revoke) int32_t atoll_revoke(atoll_handle revoker);
  * become empty) and keep their rights. Queues are bounded; nothing blocks
  * but the waits. Deadlines are atoll_clock_ns values; ATOLL_FOREVER none. */
 
+/* A memory area on the memory of instance `instance` of a component this
+ * program controls (its creator): to hand a program's memory to the
+ * layer that serves it (the WASI layer). ATOLL_EINVAL: no such instance,
+ * or it has no memory. */
+ATOLL_IMPORT(atoll_component_memory)
+int32_t atoll_component_memory(atoll_handle component, int32_t instance, atoll_handle *out);
+
 /* A new channel: its two endpoints in *end0 and *end1. */
 ATOLL_IMPORT(atoll_channel_create)
 int32_t atoll_channel_create(atoll_handle *end0, atoll_handle *end1);

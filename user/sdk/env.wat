@@ -89,6 +89,8 @@
   (import "coral" "handle_revocable"
     (func $c_handle_revocable (param externref i32) (result i32 externref externref)))
   (import "coral" "revoke" (func $c_revoke (param externref) (result i32)))
+  (import "coral" "component_memory"
+    (func $c_component_memory (param externref i32) (result i32 externref)))
   (import "coral" "channel_call"
     (func $c_channel_call (param externref externref i64 i64 i64 i64 i64
                                  externref externref externref externref)
@@ -419,6 +421,18 @@
     (if (i32.eqz (i32.and (call $ok (local.get $h)) (call $out_ok (local.get $out) (i32.const 4))))
       (then (return (i32.const 1))))
     (call $c_handle_duplicate (table.get $sdk (local.get $h)) (local.get $rights))
+    (local.set $n)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $n) (local.get $out)))
+
+  ;; (component, instance, *out) -> i32
+  (func (export "atoll_component_memory")
+    (param $c i32) (param $i i32) (param $out i32) (result i32)
+    (local $st i32) (local $n externref)
+    (if (i32.eqz (i32.and (call $ok (local.get $c)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_component_memory (table.get $sdk (local.get $c)) (local.get $i))
     (local.set $n)
     (local.set $st)
     (if (local.get $st) (then (return (local.get $st))))

@@ -1,6 +1,6 @@
 ;; A userboot that calls every IPC function of the coral module (issue 16:
 ;; handle_rights, handle_duplicate, channel_create, channel_write,
-;; channel_read, channel_call, wait_one, waitset_create, waitset_add,
+;; channel_read, channel_call, component_memory, wait_one, waitset_create, waitset_add,
 ;; waitset_remove, waitset_wait, sleep_until, yield) with hostile arguments, at the
 ;; externref level the C SDK never reaches: null, stale (dropped, their
 ;; slot reused since) and wrong-kind handles in every handle position
@@ -58,6 +58,8 @@
     (func $cr (param externref externref i64 i64)
               (result i32 i64 i32 externref externref externref externref)))
   (import "coral" "wait_one" (func $wait_one (param externref i32 i64) (result i32 i32)))
+  (import "coral" "component_memory"
+    (func $cmem (param externref i32) (result i32 externref)))
   (import "coral" "channel_call"
     (func $ccall (param externref externref i64 i64 i64 i64 i64
                         externref externref externref externref)
@@ -775,6 +777,33 @@
     (call $dropc (call $g (i32.const 15)))
     (call $dropc (call $g (i32.const 16))))
 
+  ;; component_memory; refused, the handle is null (a memory given is dropped)
+  (func $memc (param $c externref) (param $i i32) (param $want i32)
+    (local $e externref)
+    (call $cmem (local.get $c) (local.get $i))
+    (local.set $e)
+    (call $check32 (local.get $want))
+    (if (local.get $want)
+      (then (call $check32 (ref.is_null (local.get $e)) (i32.const 1)))
+      (else (call $check32 (call $kind (local.get $e)) (i32.const 1))
+            (call $dropc (local.get $e)))))
+  (func $memories
+    (call $memc (ref.null extern) (i32.const 0) (i32.const 1))
+    (call $memc (call $g (i32.const 2)) (i32.const 0) (i32.const 1))
+    (call $memc (call $g (i32.const 0)) (i32.const 0) (i32.const 1))
+    (call $memc (call $self) (i32.const 0) (i32.const 1))
+    (call $memc (call $g (i32.const 11)) (i32.const 0) (i32.const 1))
+    (call $memc (call $g (i32.const 13)) (i32.const 0) (i32.const 1))
+    (call $memc (call $g (i32.const 12)) (i32.const 0) (i32.const 0))
+    (call $memc (call $g (i32.const 12)) (i32.const 1) (i32.const 1))
+    (call $memc (call $g (i32.const 12)) (i32.const -1) (i32.const 1))
+    (call $memc (call $g (i32.const 12)) (i32.const 0x7fffffff) (i32.const 1))
+    (call $memc (call $g (i32.const 12)) (i32.const 0x80000000) (i32.const 1))
+    ;; without control
+    (call $dupc (call $g (i32.const 12)) (i32.const 29) (i32.const 24) (i32.const 0))
+    (call $memc (call $g (i32.const 24)) (i32.const 0) (i32.const 5))
+    (call $dropc (call $g (i32.const 24))))
+
   ;; channel_call: every refusal sends nothing (the queue at b stays
   ;; empty, the handles stay); a call nobody answers sends its request
   ;; and times out; one to a closed peer says so.
@@ -913,6 +942,7 @@
     (call $waits)
     (call $waitsets)
     (call $calls)
+    (call $memories)
     (call $blocked_all (i64.const -1))
     (call $blocked_all (call $i64min))
     (call $blocked_all (call $i64max))
