@@ -113,6 +113,8 @@ struct component {
     int64_t last_result;                /* of the last started work */
     bool add_failed;                    /* the last started work was an add
                                            that failed: why says why */
+    volatile bool exited;               /* ended by its own exit call ... */
+    int32_t exit_status;                /* ... with this status (written first) */
     volatile bool thread_gone;          /* exited: c->thread may be freed */
     uint64_t cpu_ns;                    /* the thread's CPU time, once gone */
     uint64_t kill_cpu_ns;               /* its CPU time when asked to end */

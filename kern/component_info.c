@@ -86,6 +86,10 @@ int component_status(struct component *c, int64_t *value)
         *value = trap;
         return COMPONENT_STATUS_TRAPPED;
     }
+    if (ended && __atomic_load_n(&c->exited, __ATOMIC_RELAXED)) {
+        *value = c->exit_status;
+        return COMPONENT_STATUS_EXITED;
+    }
     if (ended)
         return COMPONENT_STATUS_KILLED;
     if (started)

@@ -36,7 +36,10 @@ static void report_trap(struct component *c, int trap, const char *during)
     uint32_t fi = UINT32_MAX, ii;
     const char *fname = wasm_store_trap_func(c->store, &fi);
     const char *iname = instance_of(c, wasm_store_trap_module(c->store), &ii);
-    if (trap == WASM_TRAP_INTERRUPTED && c->kill) {
+    if (trap == WASM_TRAP_INTERRUPTED && __atomic_load_n(&c->exited, __ATOMIC_RELAXED)) {
+        pr_info("atoll: component %llu (%s) exited with status %d during %s\n",
+                (unsigned long long)c->id, c->name, (int)c->exit_status, during);
+    } else if (trap == WASM_TRAP_INTERRUPTED && c->kill) {
         pr_info("atoll: component %llu (%s) killed during %s\n",
                 (unsigned long long)c->id, c->name, during);
     } else {

@@ -266,3 +266,19 @@ int sys_component_memory(void *env, uint64_t *vals)
     give(c, &v->k, vals);
     return 0;
 }
+
+/* proc_exit for the layers above: the component ends as a kill would end
+ * it (its thread unwinds from here, its objects go), but its state reads
+ * exited, with the status. A kill that came first wins. */
+int sys_exit(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    uint64_t f = irq_save();
+    if (!__atomic_load_n(&c->kill, __ATOMIC_ACQUIRE)) {
+        c->exit_status = (int32_t)vals[0];
+        __atomic_store_n(&c->exited, true, __ATOMIC_RELEASE);
+    }
+    irq_restore(f);
+    component_kill(c);
+    return WASM_TRAP_INTERRUPTED;
+}

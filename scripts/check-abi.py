@@ -333,7 +333,9 @@ RUST_KINDS = {"i32": "i32", "i64": "i64", "*mut i32": "*i32", "*mut i64": "*i64"
 
 
 def c_decl(text, name):
-    m = re.search(r"ATOLL_IMPORT\(%s\)\s*(\w+)\s+%s\s*\((.*?)\)\s*;" % (name, name), text, re.S)
+    # An attribute may follow the parameters (atoll_exit's noreturn).
+    m = re.search(r"ATOLL_IMPORT\(%s\)\s*(\w+)\s+%s\s*\((.*?)\)\s*"
+                  r"(?:__attribute__\(\(\w+\)\)\s*)?;" % (name, name), text, re.S)
     if not m:
         return None
     params = []

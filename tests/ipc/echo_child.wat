@@ -18,6 +18,7 @@
     (func $write (param externref externref i64 i64 externref externref externref externref)
                  (result i32)))
   (import "coral" "wait_one" (func $wait (param externref i32 i64) (result i32 i32)))
+  (import "coral" "exit" (func $exit (param i32)))
   (import "coral" "channel_call"
     (func $call (param externref externref i64 i64 i64 i64 i64
                        externref externref externref externref)
@@ -54,6 +55,11 @@
         (local.set $n (i64.add (local.get $n) (i64.const 1)))
         (br $next)))
     (local.get $n))
+
+;; Ends the component with exit status $status (never returns).
+  (func (export "quit") (param $status i64) (result i64)
+    (call $exit (i32.wrap_i64 (local.get $status)))
+    (i64.const -1))
 
   (func (export "callserve") (result i64)
     (local $n i64) (local $st i32) (local $len i64) (local $nh i32)

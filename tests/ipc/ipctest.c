@@ -570,6 +570,37 @@ static void memories(void)
     atoll_handle_drop(mem);
 }
 
+/* exit: a component ends itself with a status its creator reads. */
+static void exits(void)
+{
+    atoll_handle mine, theirs, comp;
+    int32_t obs;
+    int64_t value = 0;
+    atoll_channel_create(&mine, &theirs);
+    EXPECT(spawn_echo(theirs, &comp), ATOLL_OK, "spawn a child");
+    EXPECT(start(comp, "quit", 42), ATOLL_OK, "which exits with 42");
+    EXPECT(atoll_wait_one(comp, ATOLL_SIGNAL_ENDED, atoll_clock_ns() + 5000000000ll, &obs),
+           ATOLL_OK, "its end is signalled");
+    EXPECT(atoll_component_status(comp, &value), ATOLL_STATE_EXITED, "exited");
+    EXPECT(value, 42, "with its status");
+    EXPECT(atoll_wait_one(mine, ATOLL_SIGNAL_PEER_CLOSED, atoll_clock_ns() + 5000000000ll, &obs),
+           ATOLL_OK, "what it held is let go");
+    EXPECT(start(comp, "quit", 1), ATOLL_EINVAL, "and it runs nothing more");
+    atoll_handle_drop(comp);
+    atoll_handle_drop(mine);
+    /* through a call: the caller sees it interrupted, the state exited */
+    atoll_channel_create(&mine, &theirs);
+    EXPECT(spawn_echo(theirs, &comp), ATOLL_OK, "spawn another");
+    int64_t result = 0;
+    EXPECT(atoll_component_call(comp, 0, ATOLL_SELF, atoll_off("quit"), 4, -3, &result),
+           ATOLL_ETRAPPED, "a called export that exits");
+    EXPECT(result, 12, "ends the call as interrupted");
+    EXPECT(atoll_component_status(comp, &value), ATOLL_STATE_EXITED, "exited too");
+    EXPECT(value, -3, "with a negative status kept");
+    atoll_handle_drop(comp);
+    atoll_handle_drop(mine);
+}
+
 static void revocation(int64_t base)
 {
     atoll_handle v, rv, rk, rv2, a, b, got[4];
@@ -697,6 +728,7 @@ int main(void)
     across_components();
     calls();
     memories();
+    exits();
     revocation_wakes_waiters();
     EXPECT(objects_settle(base), base, "objects back at the end");
     EXPECT(atoll_sys_info(ATOLL_INFO_MESSAGES), msgs, "no message left queued");

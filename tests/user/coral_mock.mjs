@@ -100,7 +100,12 @@ export class Module {
 }
 
 // Component states (component_status).
-export const IDLE = 0, RUNNING = 1, TRAPPED = 2, KILLED = 3;
+export const IDLE = 0, RUNNING = 1, TRAPPED = 2, KILLED = 3, EXITED = 4;
+
+// What the mock's exit throws to unwind the program's JS-visible stack.
+class MockExit extends Error {
+  constructor(status) { super(`exit ${status}`); this.status = status; }
+}
 
 export class Component {
   constructor(id = 0) {
@@ -117,7 +122,7 @@ export class Component {
     this.cpuNs = 0n;
     this.calls = 0;      // exports called
   }
-  get ended() { return this.state === TRAPPED || this.state === KILLED; }
+  get ended() { return this.state === TRAPPED || this.state === KILLED || this.state === EXITED; }
   // Bytes of linear memory its instances define (an imported memory is
   // counted where it is defined).
   get memoryBytes() {
@@ -451,6 +456,7 @@ export class Kernel {
         const o = c.obj;
         return [o.state, o.state === IDLE || o.state === TRAPPED ? o.value : 0n];
       },
+      exit(status) { throw new MockExit(status); },
       component_kill(c) {
         if (!k.valid(c, KIND_COMPONENT)) return EINVAL;
         if (!c.obj.ended) { c.obj.state = KILLED; c.obj.value = 0n; c.obj.queue = []; }
@@ -595,6 +601,14 @@ export class Kernel {
       const v = inst.instance.exports[name](...args);
       return [OK, r.length === 0 ? 0n : BigInt(v)];
     } catch (e) {
+      if (e instanceof MockExit) {
+        if (comp) {
+          comp.state = EXITED;
+          comp.value = BigInt(e.status);
+          comp.queue = [];
+        }
+        return [ETRAPPED, 12n];
+      }
       const kind = trapKind(e);
       if (comp) {
         let [fn, fname] = trapFrame(e);

@@ -46,6 +46,8 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_waitset_wait(h, 0, &k, &i);
     v += atoll_sleep_until(0);
     atoll_yield();
+    if (v == 12345)
+        atoll_exit(v);
     v += atoll_handle_revocable(h, 1, &out, &o2);
     v += atoll_revoke(h);
     v += atoll_component_memory(h, 0, &out);

@@ -101,7 +101,7 @@ const char *atoll_trap_name(int64_t kind)
 
 const char *atoll_state_name(int32_t state)
 {
-    static const char *const names[] = { "idle", "running", "trapped", "killed" };
+    static const char *const names[] = { "idle", "running", "trapped", "killed", "exited" };
     if (state < 0 || (size_t)state >= sizeof names / sizeof names[0])
         return "?";
     return names[state];

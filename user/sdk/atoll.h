@@ -233,6 +233,7 @@ enum atoll_state {
     ATOLL_STATE_RUNNING = 1, /* a started call or add is queued or running */
     ATOLL_STATE_TRAPPED = 2, /* value: the trap kind (enum atoll_trap); ended */
     ATOLL_STATE_KILLED = 3,  /* atoll_component_kill ended it */
+    ATOLL_STATE_EXITED = 4,  /* it called atoll_exit; value: its status */
 };
 
 /* Keys of atoll_component_info. */
@@ -435,6 +436,11 @@ int32_t atoll_waitset_wait(atoll_handle ws, int64_t deadline, int64_t *key,
 /* Blocks until atoll_clock_ns() reaches deadline. */
 ATOLL_IMPORT(atoll_sleep_until) int32_t atoll_sleep_until(int64_t deadline);
 
+/* Ends this program's component, with an exit status its launcher reads
+ * (ATOLL_STATE_EXITED): the calls under way unwind, its objects go.
+ * Output already written is not lost. Never returns. */
+ATOLL_IMPORT(atoll_exit) void atoll_exit(int32_t status) __attribute__((noreturn));
+
 /* Lets other components run. */
 ATOLL_IMPORT(atoll_yield) void atoll_yield(void);
 
@@ -483,7 +489,7 @@ int32_t atoll_channel_request(atoll_handle ch, const void *req, size_t len, void
  * "?" for a value outside the lists above. */
 const char *atoll_result_name(int32_t r);
 const char *atoll_trap_name(int64_t kind);
-/* "idle", "running", "trapped", "killed"; "?" for anything else. */
+/* "idle", "running", "trapped", "killed", "exited"; "?" for anything else. */
 const char *atoll_state_name(int32_t state);
 
 #endif

@@ -86,6 +86,7 @@
     (func $c_waitset_wait (param externref i64) (result i32 i64 i32)))
   (import "coral" "sleep_until" (func $c_sleep_until (param i64) (result i32)))
   (import "coral" "yield" (func $c_yield))
+  (import "coral" "exit" (func $c_exit (param i32)))
   (import "coral" "handle_revocable"
     (func $c_handle_revocable (param externref i32) (result i32 externref externref)))
   (import "coral" "revoke" (func $c_revoke (param externref) (result i32)))
@@ -643,6 +644,11 @@
 
   (func (export "atoll_yield")
     (call $c_yield))
+
+  ;; (status): never returns
+  (func (export "atoll_exit") (param $status i32)
+    (call $c_exit (local.get $status))
+    (unreachable))
 
   ;; (h, rights, *handle, *revoker) -> i32
   (func (export "atoll_handle_revocable")

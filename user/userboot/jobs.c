@@ -124,7 +124,8 @@ static void finish(struct job *j, int32_t state, int64_t value)
     shell_hide();
     if (con_col() != 0)
         con_putc('\n'); /* the program's last line had no newline */
-    if (state == ATOLL_STATE_IDLE) {
+    if (state == ATOLL_STATE_IDLE || state == ATOLL_STATE_EXITED) {
+        /* Returned from its entry, or exited (a WASI proc_exit). */
         int status = (int)(int32_t)value;
         if (!j->fg)
             con_printf("%s%s exited with status %d\n", pre, j->name, status);

@@ -117,6 +117,7 @@ extern "C" {
     pub fn atoll_handle_revocable(h: i32, rights: i32, out: *mut i32, revoker: *mut i32) -> i32;
     pub fn atoll_revoke(revoker: i32) -> i32;
     pub fn atoll_component_memory(component: i32, instance: i32, out: *mut i32) -> i32;
+    pub fn atoll_exit(status: i32);
     pub fn atoll_channel_call(ch: i32, vma: i32, off: i64, len: i64, reply_off: i64, cap: i64,
                               deadline: i64, h0: i32, h1: i32, h2: i32, h3: i32,
                               len_out: *mut i64, nhandles: *mut i32, o0: *mut i32, o1: *mut i32,
@@ -168,6 +169,7 @@ pub const STATE_IDLE: i32 = 0; // value: the last started call's result or add's
 pub const STATE_RUNNING: i32 = 1; // a started call or add is queued or running
 pub const STATE_TRAPPED: i32 = 2;
 pub const STATE_KILLED: i32 = 3;
+pub const STATE_EXITED: i32 = 4;
 /// atoll_component_info's keys (enum atoll_component_key).
 pub const COMP_ID: i32 = 0;
 pub const COMP_STATE: i32 = 1;
