@@ -16,12 +16,15 @@ PROGRAMS       ?=
 PROGRAMS_OUT   := $(BUILD)/user/programs
 PROGRAMS_TAR   := $(BUILD)/user/programs.tar
 # What user/examples/Makefile builds (pair's folder makes pairlib too).
-PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors pingd ping upper rust-upper rust-ping rust-pingd
+PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors pingd ping upper rust-upper rust-ping rust-pingd \
+                     wasi-hello
 PROGRAMS_EXAMPLE_WASM := $(PROGRAMS_EXAMPLES:%=$(PROGRAMS_OUT)/%.wasm)
 
 programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
     $(if $(wildcard user/examples/$(basename $(notdir $p))/Makefile),$p))
-programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_EXAMPLE_WASM) \
+# The WASI layer (user/wasi, docs/wasi.md): WASI commands run on it.
+PROGRAMS_WASI_LAYER := $(PROGRAMS_OUT)/wasi_snapshot_preview1.wasm
+programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_WASI_LAYER) $(PROGRAMS_EXAMPLE_WASM) \
     $(filter-out $(PROGRAMS_EXAMPLE_WASM),$(PROGRAMS))
 programs_names := $(notdir $(programs_files))
 
@@ -52,10 +55,19 @@ $(PROGRAMS_TAR): $(programs_files) $(PROGRAMS_LIST) mk/programs.mk
 	tar --format=ustar --owner=0 --group=0 --numeric-owner --mode=0644 -P \
 	    --transform='s,.*/,,' -cf $@ $(programs_files)
 
+$(PROGRAMS_WASI_LAYER): programs-force
+	$(MAKE) -C user/wasi PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
 # A test program (not in the archive): output floods, exit statuses, traps.
 $(PROGRAMS_OUT)/programs_test.wasm: programs-force
 	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=programs_test \
 	    SRCS=programs_test.c PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
+# Another (not in the archive): the WASI layer given wild pointers, built
+# with wasi-libc as any WASI command is.
+$(PROGRAMS_OUT)/wasi_hostile.wasm: tests/wasi/hostile/wasi_hostile.c
+	@mkdir -p $(@D)
+	clang --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Another (not in the archive): atoll.rs's channel, wait and rights calls.
 $(PROGRAMS_OUT)/rust_ipc_test.wasm: programs-force

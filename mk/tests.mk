@@ -27,7 +27,8 @@ $(BUILD)/unit-tests: $(UNIT_OBJS)
 test-unit: $(BUILD)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests
 
-test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json $(BUILD)/tests/ipc/ipctest.wasm
+test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json $(BUILD)/tests/ipc/ipctest.wasm \
+             $(BUILD)/user/programs/wasi_hostile.wasm
 	python3 tests/qemu/run.py
 
 # The IPC test program (tests/ipc): a program of the SDK with the module

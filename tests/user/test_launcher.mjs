@@ -330,7 +330,7 @@ export function run(dir) {
     const m = boot(dir, archive);
     const want = {
       'run nosuch': 'run: nosuch: no such program',
-      'run mathlib': 'run: mathlib: mathlib.wasm has no atoll_start export: not a program',
+      'run mathlib': 'run: mathlib: mathlib.wasm exports neither atoll_start nor _start: not a program',
       'run lonely': 'run: lonely: lonely imports from nosuchlib, which is not among the programs',
       'run cyc1': 'run: cyc1: cyc1 imports itself (through cyc2)',
       'run junk': 'run: junk: junk.wasm: is not a Wasm module (bad header)',

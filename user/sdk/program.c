@@ -177,6 +177,23 @@ static uint32_t args_count(const struct con_header *h, const char *args)
     return n;
 }
 
+int32_t atoll_args_block(char *buf, size_t size, uint32_t *len)
+{
+    struct con_header h;
+    out_open(&h);
+    *len = 0;
+    if (out != OUT_CONSOLE || h.args_len > ATOLL_CON_ARGS_MAX || h.args_len >= size ||
+        atoll_vma_write(CONSOLE, ATOLL_SELF, ATOLL_CON_OFF_ARGS, atoll_off(buf), h.args_len) !=
+            ATOLL_OK)
+        return -1;
+    buf[h.args_len] = '\0';
+    uint32_t argc = args_count(&h, buf), pos = 0;
+    for (uint32_t i = 0; i < argc; i++)
+        pos += (uint32_t)strlen(&buf[pos]) + 1;
+    *len = pos;                 /* the whole strings only */
+    return (int32_t)argc;
+}
+
 /* The entry (ATOLL_ENTRY): arguments in, main, exit status out. The
  * arguments live on this function's stack (imported memory is not known to
  * be zero, so static arrays would be stored in the .wasm file as zeroes);

@@ -37,6 +37,13 @@
  * result of the call that failed (output is then lost, not retried). */
 int32_t atoll_write(const void *p, size_t n);
 
+/* The arguments the launcher put on the console, for a layer that hands
+ * them on (the WASI layer): their count, with their block (that many
+ * NUL-terminated strings, *len bytes) copied into buf (size bytes, one
+ * more than the block for a final NUL); -1 with no console or a block
+ * too large for buf. */
+int32_t atoll_args_block(char *buf, size_t size, uint32_t *len);
+
 /* Writes s and a newline, as puts does. */
 int32_t atoll_puts(const char *s);
 

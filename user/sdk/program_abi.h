@@ -72,6 +72,23 @@
  *   LOOKUP: the registry makes a new channel, sends one end to the service
  *     (a CONNECT message, op only, carrying it) and answers with the other.
  */
+/*
+ * A WASI command (a module exporting _start and importing
+ * wasi_snapshot_preview1; docs/wasi.md) runs on the WASI layer: the
+ * launcher builds its component from the layer's module
+ * (ATOLL_WASI_LAYER.wasm, an instance named ATOLL_WASI_LAYER) and the
+ * program's, last, with the three grants above and a fourth, the
+ * layer's end of a start channel. Once the program is added, the
+ * launcher sends on that channel one message, ATOLL_WASI_START_MAGIC
+ * (a u32) carrying one handle, the program's memory (component_memory),
+ * then starts ATOLL_WASI_ENTRY; an exit (proc_exit) ends the component
+ * with its status (state exited), a return from _start is status 0.
+ */
+#define ATOLL_WASI_LAYER       "wasi_snapshot_preview1"
+#define ATOLL_WASI_ENTRY       "_start"
+#define ATOLL_WASI_START_GRANT 3
+#define ATOLL_WASI_START_MAGIC 0x31534157u   /* "WAS1" */
+
 #define ATOLL_REG_REGISTER     1
 #define ATOLL_REG_LOOKUP       2
 #define ATOLL_REG_CONNECT      3

@@ -39,6 +39,8 @@ struct job {
     atoll_handle reg;             /* our end of its registry channel */
     atoll_handle in;              /* our end of its input channel; -1 once
                                      closed (end of input) */
+    atoll_handle start;           /* a WASI command's: our end of its
+                                     layer's start channel, or -1 */
     uint32_t tail;                /* output bytes consumed, mod 2^32 */
     struct program_build build;   /* while loading */
 };
@@ -112,6 +114,8 @@ static void forget(struct job *j)
     atoll_handle_drop(j->reg);
     if (j->in >= 0)
         atoll_handle_drop(j->in);
+    if (j->start >= 0)
+        atoll_handle_drop(j->start);
     memset(j, 0, sizeof *j);
 }
 
@@ -177,8 +181,27 @@ static bool load(struct job *j)
     case BUILD_DONE:
         break;
     }
-    int32_t r = atoll_component_start(j->comp, j->build.index, ATOLL_SELF,
-                                      atoll_off(ATOLL_ENTRY), (int64_t)strlen(ATOLL_ENTRY), 0);
+    const char *entry = ATOLL_ENTRY;
+    if (j->build.plan.wasi) {
+        /* The WASI layer's start message: the program's memory. */
+        atoll_handle mem;
+        uint32_t magic = ATOLL_WASI_START_MAGIC;
+        int32_t r = atoll_component_memory(j->comp, j->build.index, &mem);
+        if (r == ATOLL_OK) {
+            r = atoll_channel_write(j->start, ATOLL_SELF, atoll_off(&magic), sizeof magic, mem,
+                                    -1, -1, -1);
+            if (r != ATOLL_OK)
+                atoll_handle_drop(mem);
+        }
+        if (r != ATOLL_OK) {
+            fmt_snprintf(why, sizeof why, "the WASI layer's start: %s", atoll_result_name(r));
+            abandon(j, why);
+            return false;
+        }
+        entry = ATOLL_WASI_ENTRY;
+    }
+    int32_t r = atoll_component_start(j->comp, j->build.index, ATOLL_SELF, atoll_off(entry),
+                                      (int64_t)strlen(entry), 0);
     if (r != ATOLL_OK) {
         fmt_snprintf(why, sizeof why, "component_start: %s", atoll_result_name(r));
         abandon(j, why);
@@ -261,7 +284,9 @@ void cmd_ls(const char *args)
     int shown = 0;
     for (int i = 0; i < programs_count(); i++) {
         const struct tar_entry *e = programs_entry(i);
-        if (!ends_with(e->name, ".wasm") || strcmp(e->name, "env.wasm") == 0)
+        /* The layers programs run on are not programs of their own. */
+        if (!ends_with(e->name, ".wasm") || strcmp(e->name, "env.wasm") == 0 ||
+            strcmp(e->name, ATOLL_WASI_LAYER ".wasm") == 0)
             continue;
         char name[TAR_NAME_MAX + 1];
         size_t n = strlen(e->name) - 5;
@@ -269,8 +294,10 @@ void cmd_ls(const char *args)
         name[n] = 0;
         enum program_kind kind = programs_kind(e);
         con_printf("  %-16s %8lld bytes%s\n", name, (long long)e->size,
-                   kind == PROGRAM_MAIN ? "" : kind == PROGRAM_LIBRARY ? "  (library)"
-                                                                       : "  (not a module)");
+                   kind == PROGRAM_MAIN      ? ""
+                   : kind == PROGRAM_WASI    ? "  (WASI command)"
+                   : kind == PROGRAM_LIBRARY ? "  (library)"
+                                             : "  (not a module)");
         shown++;
     }
     if (!shown)
@@ -369,33 +396,28 @@ void cmd_run(const char *args)
         return;
     }
     /* Its grants (program_abi.h): the console, the other ends of its
-     * registry and input channels. Once granted, those ends are its. */
-    atoll_handle con, reg, reg_end, in, in_end;
+     * registry and input channels and, for a WASI command, of its
+     * layer's start channel. Once granted, those ends are its. */
+    atoll_handle con, ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
+    int nch = j->build.plan.wasi ? 3 : 2;
     if (!make_console(argc, argv, &con)) {
         con_printf("run: %s: no memory for its console\n", name);
         return;
     }
-    if (atoll_channel_create(&reg, &reg_end) != ATOLL_OK) {
-        con_printf("run: %s: no memory for its channels\n", name);
-        atoll_handle_drop(con);
-        return;
-    }
-    if (atoll_channel_create(&in, &in_end) != ATOLL_OK) {
-        con_printf("run: %s: no memory for its channels\n", name);
-        atoll_handle_drop(con);
-        atoll_handle_drop(reg);
-        atoll_handle_drop(reg_end);
-        return;
-    }
-    const atoll_handle grants[] = { con, reg_end, in_end };
-    bool built = programs_build_begin(&j->build, grants, 3, why, sizeof why);
-    atoll_handle_drop(reg_end);
-    atoll_handle_drop(in_end);
+    bool made = true;
+    for (int i = 0; i < nch && made; i++)
+        made = atoll_channel_create(&ours[i], &theirs[i]) == ATOLL_OK;
+    const atoll_handle grants[] = { con, theirs[0], theirs[1], theirs[2] };
+    bool built = made && programs_build_begin(&j->build, grants, 1 + nch, why, sizeof why);
+    for (int i = 0; i < nch; i++)
+        if (theirs[i] >= 0)
+            atoll_handle_drop(theirs[i]);
     if (!built) {
-        con_printf("run: %s: %s\n", name, why);
+        con_printf("run: %s: %s\n", name, made ? why : "no memory for its channels");
         atoll_handle_drop(con);
-        atoll_handle_drop(reg);
-        atoll_handle_drop(in);
+        for (int i = 0; i < nch; i++)
+            if (ours[i] >= 0)
+                atoll_handle_drop(ours[i]);
         return;
     }
     int64_t id = 0;
@@ -406,8 +428,9 @@ void cmd_run(const char *args)
     j->id = id;
     j->comp = j->build.comp;
     j->con = con;
-    j->reg = reg;
-    j->in = in;
+    j->reg = ours[0];
+    j->in = ours[1];
+    j->start = ours[2];
     j->tail = 0;
     memcpy(j->name, name, strlen(name) + 1);
     if (!fg)

@@ -61,12 +61,26 @@ const char *programs_problem(void)
     return problem;
 }
 
+/* Scans e for the Atoll entry, then, without it, for WASI's; NULL or
+ * why the module is refused. */
+static const char *scan_kind(const struct tar_entry *e, struct wasm_scan *s,
+                             enum program_kind *kind)
+{
+    const char *bad = wasm_scan(area, e->off, e->size, ATOLL_ENTRY, s);
+    *kind = s->has_entry ? PROGRAM_MAIN : PROGRAM_LIBRARY;
+    if (!bad && !s->has_entry) {
+        bad = wasm_scan(area, e->off, e->size, ATOLL_WASI_ENTRY, s);
+        if (!bad && s->has_entry)
+            *kind = PROGRAM_WASI;
+    }
+    return bad;
+}
+
 enum program_kind programs_kind(const struct tar_entry *e)
 {
     struct wasm_scan s;
-    if (wasm_scan(area, e->off, e->size, ATOLL_ENTRY, &s))
-        return PROGRAM_BAD;
-    return s.has_entry ? PROGRAM_MAIN : PROGRAM_LIBRARY;
+    enum program_kind kind;
+    return scan_kind(e, &s, &kind) ? PROGRAM_BAD : kind;
 }
 
 /* The module of file e, compiled once. */
@@ -132,15 +146,19 @@ static bool plan_tree(struct walk *w, const char *name, int depth)
         return false;
     }
     struct wasm_scan s;
-    const char *bad = wasm_scan(area, e->off, e->size, ATOLL_ENTRY, &s);
+    enum program_kind kind;
+    const char *bad = scan_kind(e, &s, &kind);
     if (bad) {
         fmt_snprintf(w->why, w->why_size, "%s: %s", file, bad);
         return false;
     }
-    if (depth == 0 && !s.has_entry) {
-        fmt_snprintf(w->why, w->why_size, "%s has no %s export: not a program", file, ATOLL_ENTRY);
+    if (depth == 0 && kind == PROGRAM_LIBRARY) {
+        fmt_snprintf(w->why, w->why_size, "%s exports neither %s nor %s: not a program", file,
+                     ATOLL_ENTRY, ATOLL_WASI_ENTRY);
         return false;
     }
+    if (depth == 0)
+        w->plan->wasi = kind == PROGRAM_WASI;
     w->visiting[depth] = name;
     for (int i = 0; i < s.ndeps; i++)
         if (!plan_tree(w, s.deps[i], depth + 1))
@@ -152,6 +170,7 @@ bool programs_plan(const char *name, struct program_plan *plan, char *why, size_
 {
     struct walk w = { .plan = plan, .why = why, .why_size = why_size };
     plan->n = 0;
+    plan->wasi = false;
     if (area < 0) {
         fmt_snprintf(why, why_size, "this image has no programs");
         return false;

@@ -33,6 +33,7 @@ enum program_kind {
     PROGRAM_BAD = -1,    /* not a module the reader can follow */
     PROGRAM_MAIN = 0,    /* exports ATOLL_ENTRY: a program */
     PROGRAM_LIBRARY = 1, /* a module without it (a dependency, the shim) */
+    PROGRAM_WASI = 2,    /* exports _start instead: a WASI command (docs/wasi.md) */
 };
 enum program_kind programs_kind(const struct tar_entry *e);
 
@@ -41,12 +42,13 @@ enum program_kind programs_kind(const struct tar_entry *e);
 
 /* What program `name`'s component is made of, in the order the instances
  * are added: env.wasm as "env", the modules it imports from by name
- * (found as NAME.wasm, depth-first, each once), the program last, named
- * `name`. */
+ * (found as NAME.wasm, depth-first, each once: for a WASI command the
+ * WASI layer, ATOLL_WASI_LAYER.wasm), the program last, named `name`. */
 struct program_plan {
     char names[PROGRAMS_PLAN_MAX][WASM_NAME_MAX + 1];
     const struct tar_entry *files[PROGRAMS_PLAN_MAX];
     int n;
+    bool wasi;     /* a WASI command: started at _start, on the WASI layer */
 };
 
 /* Fills plan from the archive's import sections alone (nothing is
