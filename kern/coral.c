@@ -14,6 +14,7 @@
 #include "kern/component.h"
 #include "kern/kmodule.h"
 #include "base/log.h"
+#include "base/random.h"
 #include "kern/reserve.h"
 #include "kern/thread.h"
 #include "kern/vma.h"
@@ -172,6 +173,23 @@ int sys_log_write(void *env, uint64_t *vals)
     return 0;
 }
 
+/* At most this much a call, as log_write: bounded work in the kernel. */
+#define RANDOM_MAX 65536
+
+int sys_random(void *env, uint64_t *vals)
+{
+    struct vma *v;
+    int64_t off = (int64_t)vals[1], len = (int64_t)vals[2];
+    int st = arg(env, arg_handle(vals, 0), KOBJ_VMA, RIGHT_WRITE, &v);
+    if (!st && (!(v->access & VMA_WRITE) || len > RANDOM_MAX || !vma_range_ok(vma_size(v), off, len)))
+        st = CORAL_EINVAL;
+    if (!st)
+        random_fill(vma_base(v) + off, (size_t)len);
+    release(v);
+    vals[0] = (uint32_t)st;
+    return 0;
+}
+
 int sys_sys_info(void *env, uint64_t *vals)
 {
     struct component *self = env;
@@ -195,6 +213,7 @@ int sys_sys_info(void *env, uint64_t *vals)
             r += (int64_t)kobj_live((enum kobj_kind)k);
         break;
     case SYS_INFO_MESSAGES: r = (int64_t)channel_messages(); break;
+    case SYS_INFO_RANDOM_HARDWARE: r = random_hardware(); break;
     case SYS_INFO_KERNEL_KEPT:
         r = (int64_t)((mmu_table_frames() + vregion_table_frames()) * 4096);
         break;

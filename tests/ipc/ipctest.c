@@ -570,6 +570,26 @@ static void memories(void)
     atoll_handle_drop(mem);
 }
 
+/* random: bytes that differ from draw to draw, refusals that write nothing. */
+static void randoms(void)
+{
+    uint8_t a[32] = { 0 }, b[32] = { 0 }, zero[32] = { 0 };
+    EXPECT(atoll_random(ATOLL_SELF, atoll_off(a), sizeof a), ATOLL_OK, "32 random bytes");
+    EXPECT(atoll_random(ATOLL_SELF, atoll_off(b), sizeof b), ATOLL_OK, "32 more");
+    EXPECT(memcmp(a, b, sizeof a) != 0 && memcmp(a, zero, sizeof a) != 0, 1, "that differ");
+    memset(b, 0, sizeof b);
+    EXPECT(atoll_random(ATOLL_SELF, atoll_off(b), 65537), ATOLL_EINVAL, "at most 64 KiB");
+    EXPECT(atoll_random(ATOLL_SELF, -1, 8), ATOLL_EINVAL, "a negative offset");
+    atoll_handle ro;
+    atoll_handle_duplicate(ATOLL_SELF, ATOLL_RIGHT_READ, &ro);
+    EXPECT(atoll_random(ro, atoll_off(b), 8), ATOLL_ERIGHTS, "a read-only area");
+    atoll_handle_drop(ro);
+    EXPECT(memcmp(b, zero, sizeof b), 0, "the refusals wrote nothing");
+    int64_t hw = atoll_sys_info(ATOLL_INFO_RANDOM_HARDWARE);
+    check(hw == 0 || hw == 1, "sys_info says where random bytes come from", hw);
+    atoll_printf("ipc: random bytes from %s\n", hw ? "the hardware" : "the TSC-seeded fallback");
+}
+
 /* exit: a component ends itself with a status its creator reads. */
 static void exits(void)
 {
@@ -729,6 +749,7 @@ int main(void)
     calls();
     memories();
     exits();
+    randoms();
     revocation_wakes_waiters();
     EXPECT(objects_settle(base), base, "objects back at the end");
     EXPECT(atoll_sys_info(ATOLL_INFO_MESSAGES), msgs, "no message left queued");

@@ -46,7 +46,7 @@ def test_ipc_checks_pass_in_the_kernel():
         assert "panic" not in b.serial, b.serial[-3000:]
         print("    %s checks passed" % m.group(1))
         for line in out.splitlines():
-            if line.startswith("ipc: wait") or line.startswith("ipc: round trip"):
+            if line.startswith(("ipc: wait", "ipc: round trip", "ipc: random")):
                 print("   ", line)
         out = command(b, "ps", lambda o: "userboot" in o)
         assert "ipctest" not in out, out

@@ -457,6 +457,14 @@ export class Kernel {
         return [o.state, o.state === IDLE || o.state === TRAPPED ? o.value : 0n];
       },
       exit(status) { throw new MockExit(status); },
+      random(vma, off, len) {
+        if (!k.valid(vma, KIND_VMA)) return EINVAL;
+        if (!(vma.rights & RIGHT_WRITE)) return ERIGHTS;
+        const to = len <= 65536n ? k.range(vma, off, len) : null;
+        if (!to) return EINVAL;
+        for (let i = 0; i < to.length; i++) to[i] = Math.floor(Math.random() * 256);
+        return OK;
+      },
       component_kill(c) {
         if (!k.valid(c, KIND_COMPONENT)) return EINVAL;
         if (!c.obj.ended) { c.obj.state = KILLED; c.obj.value = 0n; c.obj.queue = []; }

@@ -51,6 +51,7 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_handle_revocable(h, 1, &out, &o2);
     v += atoll_revoke(h);
     v += atoll_component_memory(h, 0, &out);
+    v += atoll_random(h, 0, 8);
     v += atoll_channel_call(h, h, 0, 0, 0, 0, -1, h, h, h, h, &k, &i, &out, &o2, &o3, &o4);
     return v + k;
 }

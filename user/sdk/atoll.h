@@ -130,6 +130,7 @@ enum atoll_info {
     ATOLL_INFO_OBJECTS = 11,     /* kernel objects alive (areas, modules,
                                     components, endpoints, wait sets...) */
     ATOLL_INFO_MESSAGES = 12,    /* channel messages queued, all channels */
+    ATOLL_INFO_RANDOM_HARDWARE = 13, /* 1: atoll_random draws from the CPU's RDRAND */
 };
 
 /* What the shim relies on: it stores an i32 index or an i64 at an out
@@ -440,6 +441,11 @@ ATOLL_IMPORT(atoll_sleep_until) int32_t atoll_sleep_until(int64_t deadline);
  * (ATOLL_STATE_EXITED): the calls under way unwind, its objects go.
  * Output already written is not lost. Never returns. */
 ATOLL_IMPORT(atoll_exit) void atoll_exit(int32_t status) __attribute__((noreturn));
+
+/* Fills len <= 65536 bytes of vma at off with random bytes: the CPU's
+ * RDRAND, or where it has none a TSC-seeded generator not fit for
+ * secrets (atoll_sys_info(ATOLL_INFO_RANDOM_HARDWARE) tells). */
+ATOLL_IMPORT(atoll_random) int32_t atoll_random(atoll_handle vma, int64_t off, int64_t len);
 
 /* Lets other components run. */
 ATOLL_IMPORT(atoll_yield) void atoll_yield(void);

@@ -87,6 +87,7 @@
   (import "coral" "sleep_until" (func $c_sleep_until (param i64) (result i32)))
   (import "coral" "yield" (func $c_yield))
   (import "coral" "exit" (func $c_exit (param i32)))
+  (import "coral" "random" (func $c_random (param externref i64 i64) (result i32)))
   (import "coral" "handle_revocable"
     (func $c_handle_revocable (param externref i32) (result i32 externref externref)))
   (import "coral" "revoke" (func $c_revoke (param externref) (result i32)))
@@ -644,6 +645,11 @@
 
   (func (export "atoll_yield")
     (call $c_yield))
+
+;; (vma, off, len) -> i32
+  (func (export "atoll_random") (param $vma i32) (param $off i64) (param $len i64) (result i32)
+    (if (i32.eqz (call $ok (local.get $vma))) (then (return (i32.const 1))))
+    (call $c_random (table.get $sdk (local.get $vma)) (local.get $off) (local.get $len)))
 
   ;; (status): never returns
   (func (export "atoll_exit") (param $status i32)

@@ -415,31 +415,18 @@ WASI(sched_yield)(void)
     return E_SUCCESS;
 }
 
-/* Not random: a SplitMix64 stream seeded from the clock, until the
- * kernel hands out the CPU's RDRAND (docs/wasi.md). */
+/* Straight into the program's memory: the kernel's random call (the
+ * CPU's RDRAND; docs/abi.md), 64 KiB at a time, the whole range checked
+ * first. */
 WASI(random_get)(uint32_t buf, uint32_t len)
 {
-    static uint64_t state;
     int32_t e = range(buf, len);
-    if (e)
-        return e;
-    if (!state)
-        state = (uint64_t)atoll_clock_ns() | 1;
-    for (uint32_t done = 0; done < len;) {
-        uint32_t n = len - done < sizeof io ? len - done : sizeof io;
-        for (uint32_t i = 0; i < n; i += 8) {
-            uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-            z ^= z >> 31;
-            memcpy(io + i, &z, n - i < 8 ? n - i : 8);
-        }
-        e = put(buf + done, io, n);
-        if (e)
-            return e;
+    for (uint32_t done = 0; !e && done < len;) {
+        uint32_t n = len - done < 65536 ? len - done : 65536;
+        e = atoll_random(prog, buf + done, n) == ATOLL_OK ? E_SUCCESS : E_FAULT;
         done += n;
     }
-    return E_SUCCESS;
+    return e;
 }
 
 /* ---- not yet: files (the file service), sockets (the network) ---- */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wasi/api.h>
 
 static int passed, failed;
@@ -79,6 +80,10 @@ int main(void)
     expect("random_get: past memory", __wasi_random_get(WILD(uint8_t *), 4096), __WASI_ERRNO_FAULT);
     expect("random_get: a length past memory", __wasi_random_get(buf, 0x7fffffff),
            __WASI_ERRNO_FAULT);
+    uint8_t r1[16] = { 0 }, r2[16] = { 0 };
+    expect("random_get: 16 bytes", __wasi_random_get(r1, sizeof r1), 0);
+    expect("random_get: 16 more", __wasi_random_get(r2, sizeof r2), 0);
+    expect("random_get: that differ", memcmp(r1, r2, sizeof r1) != 0, 1);
     __wasi_fdstat_t st;
     expect("fd_fdstat_get: past memory", __wasi_fd_fdstat_get(1, WILD(__wasi_fdstat_t *)),
            __WASI_ERRNO_FAULT);

@@ -118,6 +118,7 @@ extern "C" {
     pub fn atoll_revoke(revoker: i32) -> i32;
     pub fn atoll_component_memory(component: i32, instance: i32, out: *mut i32) -> i32;
     pub fn atoll_exit(status: i32);
+    pub fn atoll_random(vma: i32, off: i64, len: i64) -> i32;
     pub fn atoll_channel_call(ch: i32, vma: i32, off: i64, len: i64, reply_off: i64, cap: i64,
                               deadline: i64, h0: i32, h1: i32, h2: i32, h3: i32,
                               len_out: *mut i64, nhandles: *mut i32, o0: *mut i32, o1: *mut i32,
@@ -204,6 +205,7 @@ pub const INFO_RESERVE_LOW: i32 = 9;
 pub const INFO_KERNEL_KEPT: i32 = 10;
 pub const INFO_OBJECTS: i32 = 11;
 pub const INFO_MESSAGES: i32 = 12;
+pub const INFO_RANDOM_HARDWARE: i32 = 13;
 /// userboot's grants (program_abi.h, ATOLL_BOOT_GRANT_*).
 pub const BOOT_GRANT_SCREEN: i32 = 0;
 pub const BOOT_GRANT_PROGRAMS: i32 = 1;
