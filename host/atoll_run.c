@@ -1,6 +1,14 @@
 /* atoll_run.c: runs a WebAssembly module on Linux with Atoll's engine.
  *
+ *   atoll-run [--env NAME=VALUE]... [--dir HOST[::GUEST]]... PROG.wasm [ARG...]
  *   atoll-run [--time] [--timeout MS] [--sse] FILE.wasm [--invoke NAME [ARG...]]
+ *
+ * A WASI command (a module that imports from wasi_snapshot_preview1 and
+ * exports _start) runs as wasmtime runs one: on the hosted kernel with
+ * the WASI layer (host/wasi_run.c, docs/wasi.md), with this process's
+ * stdin and stdout and the arguments after PROG.wasm; atoll-run exits
+ * with its status. --env sets a variable; --dir (a preopened folder)
+ * waits for the file service and is refused for now. Anything else:
  *
  * Decodes, validates, compiles and instantiates FILE (imports from the
  * `spectest` module are provided; any other import is an error), which
@@ -29,6 +37,7 @@
 #include "linux_trap.h"
 #include "file.h"
 #include "spectest.h"
+#include "wasi_run.h"
 
 static void die(const char *fmt, const char *arg)
 {
@@ -118,11 +127,51 @@ static long long now_ns(void)
     return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* Whether the module at path imports from wasi_snapshot_preview1 (read
+ * by the engine's decoder; a module it refuses is not one). */
+static bool is_wasi(const char *path)
+{
+    size_t len;
+    unsigned char *bytes = (unsigned char *)host_read_file(path, &len);
+    if (!bytes)
+        return false;
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    free(bytes);
+    bool wasi = false;
+    for (uint32_t i = 0; m && i < wasm_module_num_imports(m) && !wasi; i++) {
+        wasm_import_desc d;
+        wasm_module_import(m, i, &d);
+        wasi = d.module_len == 22 && !memcmp(d.module, "wasi_snapshot_preview1", 22);
+    }
+    if (m)
+        wasm_module_free(m);
+    return wasi;
+}
+
+#define WASI_ENV_MAX 256
+
 int main(int argc, char **argv)
 {
     unsigned timeout = 0;
     bool timed = false;
+    char *envs[WASI_ENV_MAX];
+    int nenv = 0;
     for (;;) {
+        if (argc > 2 && !strcmp(argv[1], "--env")) {
+            if (nenv == WASI_ENV_MAX || !strchr(argv[2], '='))
+                die("--env %s: NAME=VALUE, at most 256 of them", argv[2]);
+            envs[nenv++] = argv[2];
+            argv += 2;
+            argc -= 2;
+            continue;
+        }
+        if (argc > 2 && !strcmp(argv[1], "--dir"))
+            die("--dir %s: preopened folders come with the file service (docs/wasi.md)",
+                argv[2]);
+        if (argc > 1 && argv[1][0] != '-' && (argc == 2 || strcmp(argv[2], "--invoke")) &&
+            is_wasi(argv[1]))
+            return wasi_run(argv[1], argc - 1, argv + 1, nenv, envs);
         if (argc > 2 && !strcmp(argv[1], "--timeout")) {
             timeout = (unsigned)strtoul(argv[2], NULL, 0);
             argv += 2;

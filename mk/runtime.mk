@@ -27,9 +27,7 @@ $(BUILD)/fuzz/fuzz_decode: $(RT_X64_SRCS) $(RT_HOST_SRCS)
 $(BUILD)/bench/bench-decode: HOST_OBJS += $(RT_LINK_OBJS)
 $(BUILD)/bench/bench-decode: $(RT_LINK_OBJS)
 
-$(BUILD)/atoll-run: $(ENGINE_OBJ)/atoll_run.o $(HOST_OBJS) $(RT_LINK_OBJS)
-	$(HOST_CC) $^ -o $@
-
+# atoll-run's rule is in mk/wasi.mk: it embeds the WASI layer.
 ALL_TARGETS += $(BUILD)/atoll-run
 
 # The compiler's output, hashed module by module (host/atoll_codehash.c):

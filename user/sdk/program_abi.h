@@ -79,9 +79,10 @@
  * (ATOLL_WASI_LAYER.wasm, an instance named ATOLL_WASI_LAYER) and the
  * program's, last, with the three grants above and a fourth, the
  * layer's end of a start channel. Once the program is added, the
- * launcher sends on that channel one message, ATOLL_WASI_START_MAGIC
- * (a u32) carrying one handle, the program's memory (component_memory),
- * then starts ATOLL_WASI_ENTRY; an exit (proc_exit) ends the component
+ * launcher sends on that channel one message carrying one handle, the
+ * program's memory (component_memory): ATOLL_WASI_START_MAGIC (a u32),
+ * then the environment, NUL-terminated "NAME=value" strings (none from
+ * the shell yet); then it starts ATOLL_WASI_ENTRY; an exit (proc_exit) ends the component
  * with its status (state exited), a return from _start is status 0.
  */
 #define ATOLL_WASI_LAYER       "wasi_snapshot_preview1"

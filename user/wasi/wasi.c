@@ -13,23 +13,27 @@
  * the input channel, clocks, poll_oneoff on clocks and stdio, yield, exit.
  * Files and directories come with the file service (fd_prestat_get says
  * there are no preopened directories), sockets with the network issue;
- * every other function answers ENOSYS (sockets ENOTSUP), so any preview-1
- * command links.
+ * every other function answers ENOSYS (sockets: no descriptor is one), so
+ * any preview-1 command links.
  */
 #include "user/sdk/program.h"
 
 /* WASI errno values (preview 1). */
 enum {
     E_SUCCESS = 0, E_BADF = 8, E_FAULT = 21, E_INVAL = 28, E_IO = 29, E_NOSYS = 52,
-    E_NOTSUP = 58, E_SPIPE = 70,
+    E_NOTSOCK = 57, E_NOTSUP = 58, E_SPIPE = 70,
 };
 
 #define WASI(name) __attribute__((export_name(#name))) int32_t wasi_##name
 
 #define START (ATOLL_GRANTED + ATOLL_WASI_START_GRANT)
 
-/* The program's memory, from the start message; -1 until it came. */
+/* The program's memory, from the start message; -1 until it came. The
+ * environment came with it: env_len bytes of NUL-terminated strings. */
 static atoll_handle prog = -1;
+static char start_msg[ATOLL_CHANNEL_MSG_MAX];
+static const char *env = "";
+static uint32_t env_len, env_count;
 
 /* The start message: read once, at the first call that needs the
  * program's memory (the launcher sends it before it starts _start). */
@@ -41,17 +45,32 @@ static int32_t attach(void)
     size_t len = 0;
     int32_t nh = 0;
     atoll_handle hs[ATOLL_CHANNEL_MSG_HANDLES];
-    if (atoll_channel_recv(START, &magic, sizeof magic, &len, hs, &nh) != ATOLL_OK)
+    if (atoll_channel_recv(START, start_msg, sizeof start_msg, &len, hs, &nh) != ATOLL_OK)
         return E_IO;
     for (int32_t i = 1; i < nh; i++)
         atoll_handle_drop(hs[i]);
-    if (len != sizeof magic || magic != ATOLL_WASI_START_MAGIC || nh < 1 ||
+    if (len >= sizeof magic)
+        memcpy(&magic, start_msg, sizeof magic);
+    if (len < sizeof magic || magic != ATOLL_WASI_START_MAGIC || nh < 1 ||
         atoll_handle_kind(hs[0]) != ATOLL_KIND_VMA) {
         if (nh >= 1)
             atoll_handle_drop(hs[0]);
         return E_IO;
     }
     prog = hs[0];
+    /* The whole strings of the environment; a last one without its NUL
+     * is dropped. */
+    env = start_msg + sizeof magic;
+    for (uint32_t pos = 0, end = (uint32_t)len - sizeof magic; pos < end;) {
+        uint32_t nul = pos;
+        while (nul < end && env[nul])
+            nul++;
+        if (nul == end)
+            break;
+        pos = nul + 1;
+        env_len = pos;
+        env_count++;
+    }
     return E_SUCCESS;
 }
 
@@ -136,14 +155,18 @@ WASI(args_get)(uint32_t argv_ptr, uint32_t buf_ptr)
 
 WASI(environ_sizes_get)(uint32_t count_ptr, uint32_t size_ptr)
 {
-    int32_t e = put32(count_ptr, 0);
-    return e ? e : put32(size_ptr, 0);
+    int32_t e = put32(count_ptr, (attach(), env_count));
+    return e ? e : put32(size_ptr, env_len);
 }
 
 WASI(environ_get)(uint32_t environ_ptr, uint32_t buf_ptr)
 {
-    (void)environ_ptr, (void)buf_ptr;
-    return E_SUCCESS;
+    int32_t e = put(buf_ptr, env, env_len);
+    for (uint32_t i = 0, pos = 0; !e && i < env_count; i++) {
+        e = put32(environ_ptr + 4 * i, buf_ptr + pos);
+        pos += (uint32_t)strlen(&env[pos]) + 1;
+    }
+    return e;
 }
 
 /* ---- clocks ---- */
@@ -459,11 +482,13 @@ NOSYS(path_rename, U32 fd, U32 opath, U32 olen, U32 nfd, U32 npath, U32 nlen)
 NOSYS(path_symlink, U32 opath, U32 olen, U32 fd, U32 npath, U32 nlen)
 NOSYS(path_unlink_file, U32 fd, U32 path, U32 len)
 
-#define SOCK(name, ...) WASI(name)(__VA_ARGS__) { return E_NOTSUP; }
-SOCK(sock_accept, U32 fd, U32 flags, U32 fd_ptr)
-SOCK(sock_recv, U32 fd, U32 data, U32 len, U32 flags, U32 nread, U32 oflags)
-SOCK(sock_send, U32 fd, U32 data, U32 len, U32 flags, U32 nwritten)
-SOCK(sock_shutdown, U32 fd, U32 how)
+/* No descriptor is a socket yet: stdio is not one (ENOTSOCK), any other
+ * is not open (EBADF). */
+#define SOCK(name, ...) WASI(name)(uint32_t fd, __VA_ARGS__) { return fd > 2 ? E_BADF : E_NOTSOCK; }
+SOCK(sock_accept, U32 flags, U32 fd_ptr)
+SOCK(sock_recv, U32 data, U32 len, U32 flags, U32 nread, U32 oflags)
+SOCK(sock_send, U32 data, U32 len, U32 flags, U32 nwritten)
+SOCK(sock_shutdown, U32 how)
 
 /* program.c's entry wants a main; the launcher never starts this module's
  * atoll_start (it starts the program's _start). */

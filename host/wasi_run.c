@@ -1,0 +1,221 @@
+/*
+ * atoll-run's WASI mode (docs/wasi.md): a WASI command run on the hosted
+ * kernel (kern/ over host/kernel_host.c) and the same WASI layer the
+ * kernel's shell uses (user/wasi, embedded at build time with env.wasm),
+ * with the host's stdin, stdout and exit status.
+ *
+ * The launcher is this file, in place of the shell: it builds the
+ * program's component exactly as user/userboot/jobs.c does (the console,
+ * the registry, input and start channels as grants; env, the layer and
+ * the program as instances; the program's memory sent to the layer on the
+ * start channel), starts _start, and then, each time every thread has
+ * settled: copies the console's output to stdout, and if the program
+ * still runs (it waits for input), feeds it what stdin has, or closes its
+ * input at end of file.
+ *
+ * Output: the console ring is made large (RING) because the hosted
+ * threads are cooperative: a program that fills the ring waits for a
+ * launcher that only runs once it blocks, so more output than the ring
+ * holds between two reads of input would never drain.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "file.h"
+#include "host_thread.h"
+#include "kernel_host.h"
+#include "linux_trap.h"
+#include "wasi_run.h"
+#include "kern/channel.h"
+#include "kern/component.h"
+#include "kern/coral.h"
+#include "kern/kmodule.h"
+#include "kern/thread.h"
+#include "kern/vma.h"
+#include "user/sdk/program_abi.h"
+#include "wasi_env_wasm.h"
+#include "wasi_layer_wasm.h"
+
+#define RING (256u << 20)               /* bytes: a power of two */
+#define INPUT_CHUNK 65536
+
+static int fail(const char *what, const char *why)
+{
+    fprintf(stderr, "atoll-run: %s: %s\n", what, why);
+    return 1;
+}
+
+/* Every blocked thread counts as settled: the program's may be waiting
+ * for input, which only this launcher can give. */
+static bool all_blocked_settle(const struct thread *t)
+{
+    (void)t;
+    return true;
+}
+
+static void put32(uint8_t *at, uint32_t v)
+{
+    memcpy(at, &v, 4);
+}
+
+/* The console: header, the arguments, the output ring (program_abi.h). */
+static struct vma *make_console(int argc, char **argv)
+{
+    struct vma *con = vma_new_buffer("console", ATOLL_CON_OFF_RING + (uint64_t)RING, NULL);
+    if (!con)
+        return NULL;
+    uint8_t *b = vma_base(con);
+    uint32_t len = 0;
+    int n = 0;
+    for (; n < argc; n++) {
+        size_t k = strlen(argv[n]) + 1;
+        if (len + k > ATOLL_CON_ARGS_MAX)
+            break;                      /* the layer sees the arguments that fit */
+        memcpy(b + ATOLL_CON_OFF_ARGS + len, argv[n], k);
+        len += (uint32_t)k;
+    }
+    if (n < argc)
+        fprintf(stderr, "atoll-run: arguments past %d bytes are left out\n", ATOLL_CON_ARGS_MAX);
+    put32(b + ATOLL_CON_OFF_MAGIC, ATOLL_CON_MAGIC);
+    put32(b + ATOLL_CON_OFF_ARGC, (uint32_t)n);
+    put32(b + ATOLL_CON_OFF_ARGS_LEN, len);
+    put32(b + ATOLL_CON_OFF_RING_LEN, RING);
+    return con;
+}
+
+/* Copies what the program wrote since the last look to stdout. */
+static void drain(struct vma *con)
+{
+    uint8_t *b = vma_base(con);
+    uint32_t head, tail;
+    memcpy(&head, b + ATOLL_CON_OFF_HEAD, 4);
+    memcpy(&tail, b + ATOLL_CON_OFF_TAIL, 4);
+    while (tail != head && head - tail <= RING) {
+        uint32_t at = tail & (RING - 1), n = head - tail;
+        if (n > RING - at)
+            n = RING - at;
+        fwrite(b + ATOLL_CON_OFF_RING + at, 1, n, stdout);
+        tail += n;
+    }
+    fflush(stdout);
+    memcpy(b + ATOLL_CON_OFF_TAIL, &tail, 4);
+}
+
+/* Adds module bytes as the component's next instance, named name; a
+ * failure is reported under label (the file, for the program). */
+static int add(struct component *c, const void *bytes, size_t len, const char *name,
+               const char *label, uint32_t *index)
+{
+    char why[160] = "";
+    int st;
+    struct kmodule *m = kmodule_create(bytes, len, NULL, &st, why, sizeof why);
+    if (!m)
+        return fail(label, why[0] ? why : "not a valid module");
+    st = component_add(c, m, name, strlen(name), index, why, sizeof why);
+    kobj_put(&m->k);
+    return st ? fail(label, why[0] ? why : "did not instantiate") : 0;
+}
+
+int wasi_run(const char *path, int argc, char **argv, int envc, char **envp)
+{
+    size_t len;
+    char *bytes = host_read_file(path, &len);
+    if (!bytes)
+        return fail(path, "cannot read it");
+    linux_trap_describe = host_thread_describe_fault;
+    host_sched_set_idle_check(all_blocked_settle);
+    /* The kernel's notes (a component made, exited) are not the
+     * program's; its warnings and errors (a trap's report) still go to
+     * stderr. */
+    log_threshold = LOG_WARN;
+    coral_init();
+
+    int st;
+    /* The launcher's own side (the channels' other ends, the start
+     * message's handle) lives in a component of its own. */
+    struct component *self = component_create("atoll-run", NULL, &st);
+    struct component *c = component_create("program", NULL, &st);
+    struct vma *con = make_console(argc, argv);
+    struct kobj *reg, *reg_end, *in, *in_end, *start, *start_end;
+    if (!self || !c || !con || channel_create(NULL, &reg, &reg_end) ||
+        channel_create(NULL, &in, &in_end) || channel_create(NULL, &start, &start_end))
+        return fail(path, "out of memory");
+    struct kobj *grants[] = { &con->k, reg_end, in_end, start_end };
+    for (uint32_t i = 0, index; i < 4; i++) {
+        if (component_grant(c, grants[i], RIGHTS_ALL, &index) || index != i)
+            return fail(path, "cannot grant the program its handles");
+        if (i)
+            kobj_put(grants[i]);        /* the program's now */
+    }
+
+    uint32_t ienv, ilayer, iprog;
+    if (add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the SDK shim", &ienv) ||
+        add(c, wasi_layer_wasm, wasi_layer_wasm_len, ATOLL_WASI_LAYER, "the WASI layer",
+            &ilayer) ||
+        add(c, bytes, len, "program", path, &iprog))
+        return 1;
+    free(bytes);
+
+    /* The layer's start message: the program's memory, the environment. */
+    size_t env_len = 0;
+    for (int i = 0; i < envc; i++)
+        env_len += strlen(envp[i]) + 1;
+    if (4 + env_len > CHANNEL_MSG_MAX)
+        return fail(path, "the environment is over 64 KiB");
+    struct vma *mem, *msg = vma_new_buffer("start", 4 + env_len, NULL);
+    if (!msg || component_memory(c, iprog, &mem))
+        return fail(path, "the program has no memory");
+    handle_t h = component_handle_make(self, &mem->k, RIGHTS_ALL);
+    kobj_put(&mem->k);
+    uint8_t *m = vma_base(msg);
+    put32(m, ATOLL_WASI_START_MAGIC);
+    for (int i = 0, at = 4; i < envc; i++) {
+        size_t k = strlen(envp[i]) + 1;
+        memcpy(m + at, envp[i], k);
+        at += (int)k;
+    }
+    if (h == HANDLE_NULL || channel_write(self, start, msg, 0, (int64_t)(4 + env_len), &h, 1))
+        return fail(path, "cannot send the WASI layer its start message");
+    if (component_start(c, iprog, ATOLL_WASI_ENTRY, strlen(ATOLL_WASI_ENTRY), 0))
+        return fail(path, "exports no _start function");
+
+    struct vma *chunk = vma_new_buffer("input", INPUT_CHUNK, NULL);
+    bool input_open = true;
+    int64_t value = 0;
+    int state;
+    for (;;) {
+        host_sched_settle();
+        drain(con);
+        state = component_status(c, &value);
+        if (state != COMPONENT_STATUS_RUNNING)
+            break;
+        /* It waits: for input, the only thing left to come. */
+        if (!input_open) {
+            fprintf(stderr, "atoll-run: %s waits for something that cannot come; ended\n",
+                    path);
+            component_kill(c);
+            host_sched_settle();
+            drain(con);
+            return 1;
+        }
+        ssize_t n = read(0, vma_base(chunk), INPUT_CHUNK);
+        if (n > 0) {
+            if (channel_write(self, in, chunk, 0, n, NULL, 0) != CORAL_OK)
+                return fail(path, "its input channel refused a chunk");
+        } else {
+            kobj_put(in);               /* end of input: the program reads peer closed */
+            channel_reap();
+            input_open = false;
+        }
+    }
+    if (state == COMPONENT_STATUS_EXITED || state == COMPONENT_STATUS_IDLE)
+        return (int)(value & 0xff);
+    /* A trap was reported on stderr by the kernel, with its place. */
+    if (state == COMPONENT_STATUS_TRAPPED)
+        return 134;
+    fprintf(stderr, "atoll-run: %s was killed\n", path);
+    return 137;
+}

@@ -1,0 +1,14 @@
+/*
+ * atoll-run's WASI mode (host/wasi_run.c, docs/wasi.md).
+ */
+#ifndef HOST_WASI_RUN_H
+#define HOST_WASI_RUN_H
+
+/* Runs the WASI command at path with arguments argv[0..argc) (argv[0]:
+ * its name) and environment envp[0..envc) ("K=V") on the hosted kernel
+ * and the WASI layer, with this process's stdin and stdout. Returns the
+ * exit status for the process: the program's (0 when _start returns), 1
+ * when it could not be run (the reason on stderr), 134 after a trap. */
+int wasi_run(const char *path, int argc, char **argv, int envc, char **envp);
+
+#endif

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""atoll-run as a WASI runner (issue 17), beyond the official suite: a C
+program built with wasi-libc (user/examples/wasi-hello) gets its
+arguments, its stdin until end of file and its exit status; the layer
+given wild pointers (tests/wasi/hostile) answers errnos; an import nobody
+provides is an error naming it; a trap exits 134. Part of make test-wasi.
+
+    tests/wasi/test_atoll_run.py BUILD
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+RUN = os.path.join(BUILD, "atoll-run")
+PROGRAMS = os.path.join(BUILD, "user", "programs")
+passed = failed = 0
+
+
+def check(what, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   atoll-run: " + what)
+    else:
+        failed += 1
+        print("FAIL atoll-run: %s\n%s" % (what, detail))
+
+
+def run(args, stdin=b""):
+    p = subprocess.run([RUN] + args, input=stdin, capture_output=True, timeout=120)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def wat(text):
+    d = tempfile.mkdtemp(prefix="atoll-run-")
+    src, out = os.path.join(d, "m.wat"), os.path.join(d, "m.wasm")
+    with open(src, "w") as f:
+        f.write(text)
+    subprocess.run(["wat2wasm", src, "-o", out], check=True)
+    return out
+
+
+hello = os.path.join(PROGRAMS, "wasi-hello.wasm")
+rc, out, err = run([hello, "one", "two"])
+check("wasi-hello: arguments and a float", rc == 0 and
+      "hello from WASI: 3 arguments, pi is about 3.14159" in out and "argv[2] = two" in out,
+      out + err)
+rc, out, err = run([hello, "-r"], b"first\nsecond\n")
+check("wasi-hello: stdin until end of file",
+      rc == 0 and "line 1: first" in out and "line 2: second" in out and
+      "end of input after 2 lines" in out, out + err)
+rc, out, err = run([hello, "-x", "42"])
+check("wasi-hello: exit status through proc_exit", rc == 42, "rc %d\n%s" % (rc, out + err))
+rc, out, err = run(["--env", "A=1", "--env", "B=two", wat('''(module
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $s (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (drop (call $s (i32.const 0) (i32.const 4)))
+    ;; exit with count * 100 + bytes: 2 and "A=1\\0B=two\\0" (10)
+    (call $e (i32.add (i32.mul (i32.load (i32.const 0)) (i32.const 100))
+                      (i32.load (i32.const 4))))))''')])
+check("--env: two variables reach the program", rc == 210, "rc %d\n%s" % (rc, err))
+
+rc, out, err = run([os.path.join(PROGRAMS, "wasi_hostile.wasm")])
+check("wild pointers get errnos", rc == 0 and "wasi-hostile:" in out and " 0 failed" in out,
+      out + err)
+rc, out, err = run([wat('''(module
+  (import "wasi_snapshot_preview1" "no_such_call" (func $x))
+  (memory (export "memory") 1)
+  (func (export "_start")))''')])
+check("an import nobody provides is named", rc == 1 and "no_such_call" in err, err)
+rc, out, err = run([wat('''(module
+  (import "wasi_snapshot_preview1" "sched_yield" (func $y (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") unreachable))''')])
+check("a trap exits 134 and is reported", rc == 134 and "unreachable" in err, "rc %d\n%s" % (rc, err))
+rc, out, err = run(["--dir", "/tmp", hello])
+check("--dir is refused until the file service", rc == 2 and "file service" in err, err)
+
+print("atoll-run (WASI): %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
