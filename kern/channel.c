@@ -109,8 +109,8 @@ static int decode_handles(struct component *c, struct kobj *ch, const handle_t *
 
 /* Queues m at e's peer, counting the handles it carries as in flight;
  * or why not. ipc_lock held. */
-static inline __attribute__((always_inline)) int queue_locked(struct endpoint *e,
-                                                              struct msg *m)
+static inline __attribute__((always_inline)) int
+queue_locked(struct endpoint *e, struct msg *m)
 {
     struct endpoint *p = e->peer;
     if (!p || p->closed)
@@ -174,8 +174,9 @@ static int send(struct component *c, struct endpoint *e, struct msg *m, const ha
  * holds at most one. *drop: an account reference the spare kept from
  * the charged message it was (see channel_msg_clear), for the caller to
  * put after the lock. */
-static inline __attribute__((always_inline)) int write_spare_locked(struct endpoint *e, struct endpoint *p, const uint8_t *src,
-                              uint32_t len, struct account **drop)
+static inline __attribute__((always_inline)) int
+write_spare_locked(struct endpoint *e, struct endpoint *p, const uint8_t *src, uint32_t len,
+                   struct account **drop)
 {
     struct msg *m = p->spare;
     p->spare = NULL;

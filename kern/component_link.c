@@ -175,7 +175,8 @@ int component_memory(struct component *c, uint32_t index, struct vma **out)
     wasm_extern mem;
     *out = NULL;
     uint32_t n = __atomic_load_n(&c->ninst, __ATOMIC_ACQUIRE);
-    if (index >= n || c->state == COMPONENT_DEAD || !wasm_instance_memory(c->inst[index].inst, &mem))
+    if (index >= n || c->state == COMPONENT_DEAD ||
+        !wasm_instance_memory(c->inst[index].inst, &mem))
         return CORAL_EINVAL;
     *out = memwin_new(c, mem);
     return *out ? CORAL_OK : CORAL_EINTERNAL;

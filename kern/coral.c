@@ -181,7 +181,8 @@ int sys_random(void *env, uint64_t *vals)
     struct vma *v;
     int64_t off = (int64_t)vals[1], len = (int64_t)vals[2];
     int st = arg(env, arg_handle(vals, 0), KOBJ_VMA, RIGHT_WRITE, &v);
-    if (!st && (!(v->access & VMA_WRITE) || len > RANDOM_MAX || !vma_range_ok(vma_size(v), off, len)))
+    if (!st && (!(v->access & VMA_WRITE) || len > RANDOM_MAX ||
+                !vma_range_ok(vma_size(v), off, len)))
         st = CORAL_EINVAL;
     if (!st)
         random_fill(vma_base(v) + off, (size_t)len);

@@ -29,7 +29,7 @@ bench-atoll-run:
 
 # What the other parts need, each from its own makefile; like atoll-run,
 # one that does not build leaves its section saying so, not make failing.
-BENCH_SYSTEM_DEPS := $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/user/env.wasm \
+BENCH_SYSTEM_DEPS := $(BUILD)/atoll-coral $(BUILD)/atoll-run $(BUILD)/atoll.elf $(BUILD)/user/env.wasm \
                      $(BUILD)/user/userboot.wasm $(BUILD)/user/programs.tar \
                      $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite3.wasm
 .PHONY: bench-system-deps
@@ -82,6 +82,14 @@ bench-coral: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/user/env.wasm
 .PHONY: bench-ipc
 bench-ipc: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/bench/ipc/linux_ipc
 	python3 bench/ipc/measure.py -n 3 --build $(BUILD)
+
+# WASI programs (issue 17): a hello world start to exit and one WASI call,
+# atoll-run against node's node:wasi (and Linux for the hello world), the
+# call in the kernel under icount: bench/wasi/measure.py. make bench runs
+# it too.
+.PHONY: bench-wasi
+bench-wasi: deps $(BUILD)/atoll-run $(BUILD)/atoll.elf $(BUILD)/user/programs.tar
+	python3 bench/wasi/measure.py -n 5 --build $(BUILD)
 
 # Kill latency in the kernel: a victim in compiled code, in a long host
 # call and in waits (bench/kill/measure.py).

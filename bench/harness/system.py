@@ -46,11 +46,14 @@ def measure(build, runs, log):
     coral = _load('bench/coral/measure.py')
     memory = _load('bench/memory/measure.py')
     ipc = _load('bench/ipc/measure.py')
-    out = {'mods': (compile_, coral, memory), 'ipc_mod': ipc, 'build': build, 'seconds': {}}
+    wasi = _load('bench/wasi/measure.py')
+    out = {'mods': (compile_, coral, memory), 'ipc_mod': ipc, 'wasi_mod': wasi, 'build': build,
+           'seconds': {}}
     for name, fn in (('compile', lambda: compile_.measure(build, runs, log)),
                      ('coral', lambda: coral.measure(build, runs, log)),
                      ('memory', lambda: memory.measure(build, log)),
-                     ('ipc', lambda: ipc.measure(build, runs, log))):
+                     ('ipc', lambda: ipc.measure(build, runs, log)),
+                     ('wasi', lambda: wasi.measure(build, runs, log))):
         t = time.time()
         out[name] = _run(name, fn, log)
         out['seconds'][name] = time.time() - t
@@ -194,7 +197,8 @@ def markdown(res, exec_geo):
                            ('Kernel primitives (item 3)', 'coral', coral.markdown),
                            ('Memory (item 4)', 'memory', lambda r: memory.markdown(r, res['build'])),
                            ('IPC between components (issue 16)', 'ipc',
-                            res['ipc_mod'].markdown)):
+                            res['ipc_mod'].markdown),
+                           ('WASI programs (issue 17)', 'wasi', res['wasi_mod'].markdown)):
         add('')
         add('## ' + title)
         add('')
