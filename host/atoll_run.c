@@ -1,6 +1,7 @@
 /* atoll_run.c: runs a WebAssembly module on Linux with Atoll's engine.
  *
- *   atoll-run [--env NAME=VALUE]... [--dir HOST[::GUEST]]... PROG.wasm [ARG...]
+ *   atoll-run [--env NAME=VALUE]... [--dir HOST[::GUEST]]... [--trap-unknown-imports]
+ *             PROG.wasm [ARG...]
  *   atoll-run [--time] [--timeout MS] [--sse] FILE.wasm [--invoke NAME [ARG...]]
  *
  * A WASI command (a module that imports from wasi_snapshot_preview1 and
@@ -8,7 +9,9 @@
  * the WASI layer (host/wasi_run.c, docs/wasi.md), with this process's
  * stdin and stdout and the arguments after PROG.wasm; atoll-run exits
  * with its status. --env sets a variable; --dir (a preopened folder)
- * waits for the file service and is refused for now. Anything else:
+ * waits for the file service and is refused for now; with
+ * --trap-unknown-imports a function import nobody provides traps when
+ * called instead of refusing the program. Anything else:
  *
  * Decodes, validates, compiles and instantiates FILE (imports from the
  * `spectest` module are provided; any other import is an error), which
@@ -157,7 +160,14 @@ int main(int argc, char **argv)
     bool timed = false;
     char *envs[WASI_ENV_MAX];
     int nenv = 0;
+    bool trap_unknown = false;
     for (;;) {
+        if (argc > 1 && !strcmp(argv[1], "--trap-unknown-imports")) {
+            trap_unknown = true;
+            argv++;
+            argc--;
+            continue;
+        }
         if (argc > 2 && !strcmp(argv[1], "--env")) {
             if (nenv == WASI_ENV_MAX || !strchr(argv[2], '='))
                 die("--env %s: NAME=VALUE, at most 256 of them", argv[2]);
@@ -171,7 +181,7 @@ int main(int argc, char **argv)
                 argv[2]);
         if (argc > 1 && argv[1][0] != '-' && (argc == 2 || strcmp(argv[2], "--invoke")) &&
             is_wasi(argv[1]))
-            return wasi_run(argv[1], argc - 1, argv + 1, nenv, envs);
+            return wasi_run(argv[1], argc - 1, argv + 1, nenv, envs, trap_unknown);
         if (argc > 2 && !strcmp(argv[1], "--timeout")) {
             timeout = (unsigned)strtoul(argv[2], NULL, 0);
             argv += 2;

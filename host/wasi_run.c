@@ -29,6 +29,7 @@
 #include "kernel_host.h"
 #include "linux_trap.h"
 #include "wasi_run.h"
+#include "../wasm/wasm.h"
 #include "kern/channel.h"
 #include "kern/component.h"
 #include "kern/coral.h"
@@ -119,7 +120,133 @@ static int add(struct component *c, const void *bytes, size_t len, const char *n
     return st ? fail(label, why[0] ? why : "did not instantiate") : 0;
 }
 
-int wasi_run(const char *path, int argc, char **argv, int envc, char **envp)
+/* ---- --trap-unknown-imports: modules of functions that trap ---- */
+
+struct buf {
+    uint8_t *p;
+    size_t n, cap;
+};
+
+static void put_byte(struct buf *b, uint8_t v)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 256;
+        b->p = realloc(b->p, b->cap);
+        if (!b->p)
+            abort();
+    }
+    b->p[b->n++] = v;
+}
+
+static void put_uleb(struct buf *b, uint32_t v)
+{
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        put_byte(b, byte | (v ? 0x80 : 0));
+    } while (v);
+}
+
+static void put_bytes(struct buf *b, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put_byte(b, ((const uint8_t *)p)[i]);
+}
+
+static void put_section(struct buf *mod, uint8_t id, const struct buf *body)
+{
+    put_byte(mod, id);
+    put_uleb(mod, (uint32_t)body->n);
+    put_bytes(mod, body->p, body->n);
+}
+
+static bool same(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+    return alen == blen && !memcmp(a, b, alen);
+}
+
+/* A module exporting, for every function the program imports from module
+ * `name`, a function of its type whose body is `unreachable`. */
+static struct buf stub_module(const wasm_module *m, const char *name, uint32_t name_len)
+{
+    struct buf types = { 0 }, funcs = { 0 }, exports = { 0 }, code = { 0 }, mod = { 0 };
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < wasm_module_num_imports(m); i++) {
+        wasm_import_desc d;
+        uint32_t np, nr;
+        const uint8_t *ps, *rs;
+        if (!wasm_module_import(m, i, &d) || !same(d.module, d.module_len, name, name_len) ||
+            !wasm_module_import_func_type(m, i, &np, &ps, &nr, &rs))
+            continue;
+        put_byte(&types, 0x60);
+        put_uleb(&types, np);
+        put_bytes(&types, ps, np);
+        put_uleb(&types, nr);
+        put_bytes(&types, rs, nr);
+        put_uleb(&funcs, n);
+        put_uleb(&exports, d.field_len);
+        put_bytes(&exports, d.field, d.field_len);
+        put_byte(&exports, 0x00);
+        put_uleb(&exports, n);
+        static const uint8_t body[] = { 3, 0, 0x00 /* unreachable */, 0x0b };
+        put_bytes(&code, body, sizeof body);
+        n++;
+    }
+    static const uint8_t head[] = { 0, 'a', 's', 'm', 1, 0, 0, 0 };
+    put_bytes(&mod, head, sizeof head);
+    struct buf *secs[] = { &types, &funcs, &exports, &code };
+    static const uint8_t ids[] = { 1, 3, 7, 10 };
+    for (int s = 0; s < 4; s++) {
+        struct buf sec = { 0 };
+        put_uleb(&sec, n);
+        put_bytes(&sec, secs[s]->p, secs[s]->n);
+        put_section(&mod, ids[s], &sec);
+        free(sec.p);
+        free(secs[s]->p);
+    }
+    return mod;
+}
+
+/* Adds a stub instance (above) for every module the program imports
+ * functions from but the layer's: an unknown import then traps when it is
+ * called instead of refusing the program. A non-function import from such
+ * a module cannot be stubbed: the add of the program names it. */
+static int add_stubs(struct component *c, const void *bytes, size_t len, const char *path)
+{
+    wasm_error err;
+    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
+    if (!m)
+        return 0;                       /* the program's add reports it */
+    int st = 0;
+    for (uint32_t i = 0; i < wasm_module_num_imports(m) && !st; i++) {
+        wasm_import_desc d;
+        wasm_module_import(m, i, &d);
+        bool seen = same(d.module, d.module_len, ATOLL_WASI_LAYER, strlen(ATOLL_WASI_LAYER));
+        for (uint32_t j = 0; j < i && !seen; j++) {
+            wasm_import_desc e;
+            wasm_module_import(m, j, &e);
+            seen = same(d.module, d.module_len, e.module, e.module_len);
+        }
+        if (seen)
+            continue;
+        char name[COMPONENT_NAME_MAX + 1];
+        if (d.module_len > COMPONENT_NAME_MAX) {
+            st = fail(path, "an import's module name is too long to stub");
+            break;
+        }
+        memcpy(name, d.module, d.module_len);
+        name[d.module_len] = 0;
+        struct buf stub = stub_module(m, d.module, d.module_len);
+        uint32_t index;
+        st = add(c, stub.p, stub.n, name, "a stub module", &index);
+        free(stub.p);
+    }
+    wasm_module_free(m);
+    return st;
+}
+
+int wasi_run(const char *path, int argc, char **argv, int envc, char **envp,
+             bool trap_unknown)
 {
     size_t len;
     char *bytes = host_read_file(path, &len);
@@ -155,6 +282,7 @@ int wasi_run(const char *path, int argc, char **argv, int envc, char **envp)
     if (add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the SDK shim", &ienv) ||
         add(c, wasi_layer_wasm, wasi_layer_wasm_len, ATOLL_WASI_LAYER, "the WASI layer",
             &ilayer) ||
+        (trap_unknown && add_stubs(c, bytes, len, path)) ||
         add(c, bytes, len, "program", path, &iprog))
         return 1;
     free(bytes);

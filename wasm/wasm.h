@@ -198,6 +198,12 @@ typedef struct wasm_import_desc {
 } wasm_import_desc;
 uint32_t wasm_module_num_imports(const wasm_module *m);
 bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out);
+/* The type of import i when it is a function: valtype bytes of its params
+ * and results (into the module). False when i is out of range or not a
+ * function. */
+bool wasm_module_import_func_type(const wasm_module *m, uint32_t i, uint32_t *np,
+                                  const uint8_t **params, uint32_t *nr,
+                                  const uint8_t **results);
 /* Export i of a module: its name (into the module, not NUL-terminated)
  * and kind. False when i is out of range. */
 uint32_t wasm_module_num_exports(const wasm_module *m);

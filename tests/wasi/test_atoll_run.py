@@ -77,6 +77,19 @@ rc, out, err = run([wat('''(module
   (memory (export "memory") 1)
   (func (export "_start") unreachable))''')])
 check("a trap exits 134 and is reported", rc == 134 and "unreachable" in err, "rc %d\n%s" % (rc, err))
+unknown = wat('''(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32)))
+  (import "other" "thing" (func $y (param i32) (result i64)))
+  (import "other" "more" (func $z))
+  (memory (export "memory") 1)
+  (func (export "_start") (param) (local $i i32)
+    (if (i32.eqz (i32.load (i32.const 0))) (then (call $e (i32.const 7))))
+    (call $z)))''')
+rc, out, err = run(["--trap-unknown-imports", unknown])
+check("--trap-unknown-imports: unknown imports not called do no harm", rc == 7,
+      "rc %d\n%s" % (rc, err))
+rc, out, err = run([unknown])
+check("without it the program is refused, the import named", rc == 1 and '"other"' in err, err)
 rc, out, err = run(["--dir", "/tmp", hello])
 check("--dir is refused until the file service", rc == 2 and "file service" in err, err)
 

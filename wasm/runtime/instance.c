@@ -281,6 +281,20 @@ bool wasm_module_import(const wasm_module *m, uint32_t i, wasm_import_desc *out)
     return true;
 }
 
+bool wasm_module_import_func_type(const wasm_module *m, uint32_t i, uint32_t *np,
+                                  const uint8_t **params, uint32_t *nr,
+                                  const uint8_t **results)
+{
+    if (i >= m->nimports || m->imports[i].kind != WASM_EXT_FUNC)
+        return false;
+    const struct wasm_functype *t = &m->types[m->funcs[m->imports[i].index].type];
+    *np = t->nparams;
+    *params = t->params;
+    *nr = t->nresults;
+    *results = t->results;
+    return true;
+}
+
 bool wasm_instance_memory(const wasm_instance *in, wasm_extern *out)
 {
     if (!in->vmctx->mem0)
