@@ -263,6 +263,13 @@ WASI(fd_read)(uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread_ptr)
         if (v.len == 0)
             continue;
         uint32_t want = v.len < sizeof io ? v.len : sizeof io;
+        /* Both places checked first: input taken is never lost to a bad
+         * pointer. */
+        e = range(v.ptr, want);
+        if (!e)
+            e = range(nread_ptr, 4);
+        if (e)
+            return e;
         int64_t n = atoll_read(io, want);
         if (n < 0)
             return E_IO;

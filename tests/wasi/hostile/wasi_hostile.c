@@ -12,6 +12,7 @@
 #include <wasi/api.h>
 
 static int passed, failed;
+static uint8_t buf_in[64];
 
 static void expect(const char *what, int got, int want)
 {
@@ -47,6 +48,10 @@ int main(void)
     expect("fd_read: iovecs past memory", __wasi_fd_read(0, WILD(const __wasi_iovec_t *), 1, &n),
            __WASI_ERRNO_FAULT);
     expect("fd_read: stdout", __wasi_fd_read(1, &in, 1, &n), __WASI_ERRNO_BADF);
+    expect("fd_read: a buffer past memory", __wasi_fd_read(0, &in, 1, &n), __WASI_ERRNO_FAULT);
+    __wasi_iovec_t in_ok = { buf_in, sizeof buf_in };
+    expect("fd_read: a count past memory",
+           __wasi_fd_read(0, &in_ok, 1, WILD(__wasi_size_t *)), __WASI_ERRNO_FAULT);
     expect("args_sizes_get: past memory",
            __wasi_args_sizes_get(WILD(__wasi_size_t *), &n), __WASI_ERRNO_FAULT);
     uint8_t buf[256];
