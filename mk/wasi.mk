@@ -57,3 +57,7 @@ ATOLL_RUN_SRCS := host/atoll_run.c host/wasi_run.c host/kernel_host.c host/host_
 $(BUILD)/atoll-run: $(ATOLL_RUN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) $(wildcard kern/*.h) \
                     $(wildcard host/*.h) $(ENGINE_HDRS)
 	$(HOST_CC) $(CORAL_CFLAGS) -I$(WASI_GEN) $(ATOLL_RUN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) -o $@
+
+# The kernel's run of the suite (tests/qemu/test_wasi_suite.py, in
+# test-kernel) finds it where make does.
+test-kernel: export WASI_TESTSUITE := $(abspath $(WASI_TESTSUITE))

@@ -27,7 +27,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_SUITE = "/work/shared/wasi-testsuite"
+# Beside the repository, as make finds it (mk/wasi.mk).
+DEFAULT_SUITE = os.path.join(os.path.dirname(ROOT), "shared", "wasi-testsuite")
 LANGS = ("assemblyscript", "c", "rust")
 WASI_VERSION = "wasm32-wasip1"
 

@@ -1,0 +1,81 @@
+"""The official WASI preview-1 suite in the kernel (issue 17): the tests
+that atoll-run passes (tests/wasi/run.py, minus the 49 that preopen a
+folder) run from the shell under QEMU on the same WASI layer, in one
+boot: each is put in the programs archive as tNN.wasm and started with
+`run tNN ARGS`, its exit status read from what the shell prints (nothing
+for 0, "tNN: exit status N" otherwise) and its stdout compared when the
+suite gives one. A test whose arguments or environment the shell's
+command line cannot carry (spaces, quotes, variables: `run` has no
+quoting and no environment yet) is skipped with that reason, counted and
+printed. The suite lives beside the repository (../shared); without it
+the test says so and fails.
+"""
+import os
+import re
+import sys
+import tarfile
+import tempfile
+
+from atollqemu import Boot
+from test_programs import command, start, USER
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "wasi"))
+import run as wasi_run  # noqa: E402
+
+SUITE = os.environ.get("WASI_TESTSUITE", wasi_run.DEFAULT_SUITE)
+SKIPS = os.path.join(ROOT, "tests", "wasi", "atoll-run-known-failures.txt")
+LAYER = os.path.join(USER, "programs", "wasi_snapshot_preview1.wasm")
+SAFE = re.compile(r"^[A-Za-z0-9./,:+-]+$")
+
+
+def shell_cannot_carry(spec):
+    if spec["env"]:
+        return "the shell's run passes no environment yet"
+    for a in spec["args"]:
+        if not SAFE.match(a):
+            return "an argument the shell's run line cannot carry: %r" % a
+    return None
+
+
+def test_wasi_suite_in_the_kernel():
+    assert os.path.isdir(SUITE), "the WASI suite is not at %s" % SUITE
+    skips = wasi_run.read_skips(SKIPS)
+    tests = [t for t in wasi_run.find_tests(SUITE)
+             if "%s/%s" % (t.lang, t.name) not in skips and t.name not in skips]
+    assert len(tests) >= 20, "only %d tests outside the skip list" % len(tests)
+    runnable, skipped = [], []
+    for t in tests:
+        why = t.error or shell_cannot_carry(t.spec)
+        (skipped if why else runnable).append((t, why))
+    folder = tempfile.mkdtemp(prefix="atoll-wasi-suite-")
+    path = os.path.join(folder, "programs.tar")
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        tar.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
+        tar.add(LAYER, arcname="wasi_snapshot_preview1.wasm")
+        for i, (t, _) in enumerate(runnable):
+            tar.add(t.wasm, arcname="t%02d.wasm" % i)
+    modules = [os.path.join(USER, "env.wasm") + " env",
+               os.path.join(USER, "userboot.wasm") + " userboot", path + " programs"]
+    failures = []
+    with Boot(append="loglevel=2", modules=modules, timeout=600) as b:
+        start(b)
+        for i, (t, _) in enumerate(runnable):
+            name = "t%02d" % i
+            out = command(b, " ".join(["run", name] + t.spec["args"]), timeout=120)
+            m = re.search(r"^%s: (exit status (\d+)|.*)$" % name, out, re.M)
+            status = 0 if not m else int(m.group(2)) if m.group(2) else None
+            label = "%s/%s" % (t.lang, t.name)
+            if status != t.spec["exit_code"]:
+                failures.append("%s: %s, expected exit %d" % (
+                    label, m.group(1) if m else "exit 0", t.spec["exit_code"]))
+            elif t.spec["stdout"] is not None and t.spec["stdout"] not in out:
+                failures.append("%s: stdout %r, expected %r" % (label, out, t.spec["stdout"]))
+        assert "panic" not in b.serial, b.serial[-3000:]
+    for t, why in skipped:
+        print("    skip %s/%s: %s" % (t.lang, t.name, why))
+    print("    wasi-testsuite in the kernel: %d passed, %d failed, %d skipped here, "
+          "%d skipped as for atoll-run" % (len(runnable) - len(failures), len(failures),
+                                           len(skipped), 72 - len(tests)))
+    assert not failures, "\n".join(failures)
