@@ -24,7 +24,9 @@ from userboot_programs import wat2wasm
 PROMPT = "atoll>"
 USER = os.path.join(BUILD, "user")
 # QEMU monitor key names for the characters typed here.
-NAMED = {" ": "spc", "\n": "ret", "-": "minus", "&": "shift-7", ".": "dot"}
+NAMED = {" ": "spc", "\n": "ret", "-": "minus", "&": "shift-7", ".": "dot",
+         '"': "shift-apostrophe", "\\": "backslash", "=": "equal", "_": "shift-minus",
+         ",": "comma", "/": "slash"}
 
 
 def keys_for(text):

@@ -2,13 +2,12 @@
 that atoll-run passes (tests/wasi/run.py, minus the 49 that preopen a
 folder) run from the shell under QEMU on the same WASI layer, in one
 boot: each is put in the programs archive as tNN.wasm and started with
-`run tNN ARGS`, its exit status read from what the shell prints (nothing
-for 0, "tNN: exit status N" otherwise) and its stdout compared when the
-suite gives one. A test whose arguments or environment the shell's
-command line cannot carry (spaces, quotes, variables: `run` has no
-quoting and no environment yet) is skipped with that reason, counted and
-printed. The suite lives beside the repository (../shared); without it
-the test says so and fails.
+`run NAME=value... tNN ARGS` (quoted where a word has blanks, quotes or
+newlines), its exit status read from what the shell prints (nothing for
+0, "tNN: exit status N" otherwise) and its stdout compared when the suite
+gives one. A test whose arguments or environment cannot be typed at all
+is skipped with that reason, counted and printed. The suite lives beside
+the repository (../shared); without it the test says so and fails.
 """
 import os
 import re
@@ -27,15 +26,26 @@ import run as wasi_run  # noqa: E402
 SUITE = os.environ.get("WASI_TESTSUITE", wasi_run.DEFAULT_SUITE)
 SKIPS = os.path.join(ROOT, "tests", "wasi", "atoll-run-known-failures.txt")
 LAYER = os.path.join(USER, "programs", "wasi_snapshot_preview1.wasm")
-SAFE = re.compile(r"^[A-Za-z0-9./,:+-]+$")
+SAFE = re.compile(r"^[A-Za-z0-9./,:+_=-]+$")
+TYPABLE = re.compile(r'^[A-Za-z0-9./,:+_=\- "\\\n]*$')
+
+
+def word(s):
+    """s as one word of the shell's run line (user/userboot/jobs.c)."""
+    if SAFE.match(s):
+        return s
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def line_of(name, spec):
+    env = [word("%s=%s" % kv) for kv in spec["env"].items()]
+    return " ".join(["run"] + env + [name] + [word(a) for a in spec["args"]])
 
 
 def shell_cannot_carry(spec):
-    if spec["env"]:
-        return "the shell's run passes no environment yet"
-    for a in spec["args"]:
-        if not SAFE.match(a):
-            return "an argument the shell's run line cannot carry: %r" % a
+    for s in list(spec["args"]) + ["%s=%s" % kv for kv in spec["env"].items()]:
+        if not TYPABLE.match(s):
+            return "a word that cannot be typed at the shell: %r" % s
     return None
 
 
@@ -63,7 +73,7 @@ def test_wasi_suite_in_the_kernel():
         start(b)
         for i, (t, _) in enumerate(runnable):
             name = "t%02d" % i
-            out = command(b, " ".join(["run", name] + t.spec["args"]), timeout=120)
+            out = command(b, line_of(name, t.spec), timeout=120)
             m = re.search(r"^%s: (exit status (\d+)|.*)$" % name, out, re.M)
             status = 0 if not m else int(m.group(2)) if m.group(2) else None
             label = "%s/%s" % (t.lang, t.name)

@@ -28,6 +28,7 @@
 #define ARGV_MAX 32
 #define SHELL_ID 1        /* userboot is the kernel's component 1 */
 #define SHELL_INSTANCES 2 /* env and userboot */
+#define ENV_MAX 1024      /* bytes of a WASI command's environment */
 
 struct job {
     bool used;
@@ -43,6 +44,10 @@ struct job {
                                      layer's start channel, or -1 */
     uint32_t tail;                /* output bytes consumed, mod 2^32 */
     struct program_build build;   /* while loading */
+    /* A WASI command's start message: the magic, then its environment
+     * (NAME=value strings, each NUL-terminated), msg_len bytes. */
+    uint8_t msg[4 + ENV_MAX];
+    uint32_t msg_len;
 };
 
 static struct job jobs[JOBS_MAX];
@@ -185,10 +190,9 @@ static bool load(struct job *j)
     if (j->build.plan.wasi) {
         /* The WASI layer's start message: the program's memory. */
         atoll_handle mem;
-        uint32_t magic = ATOLL_WASI_START_MAGIC;
         int32_t r = atoll_component_memory(j->comp, j->build.index, &mem);
         if (r == ATOLL_OK) {
-            r = atoll_channel_write(j->start, ATOLL_SELF, atoll_off(&magic), sizeof magic, mem,
+            r = atoll_channel_write(j->start, ATOLL_SELF, atoll_off(j->msg), j->msg_len, mem,
                                     -1, -1, -1);
             if (r != ATOLL_OK)
                 atoll_handle_drop(mem);
@@ -340,6 +344,57 @@ static bool make_console(int argc, char **argv, atoll_handle *out)
     return true;
 }
 
+/* Splits line, in place, into at most max words: blanks separate them;
+ * inside double quotes blanks are kept, and \" \\ \n stand for a quote,
+ * a backslash and a newline. The count, or -1 with *why. */
+static int split(char *line, char **argv, int max, const char **why)
+{
+    int argc = 0;
+    char *in = line, *out = line;
+    for (;;) {
+        while (*in == ' ')
+            in++;
+        if (!*in)
+            return argc;
+        if (argc == max) {
+            *why = "too many arguments";
+            return -1;
+        }
+        argv[argc++] = out;
+        bool quoted = false;
+        while (*in && (quoted || *in != ' ')) {
+            if (*in == '"') {
+                quoted = !quoted;
+                in++;
+            } else if (quoted && *in == '\\' && in[1]) {
+                *out++ = in[1] == 'n' ? '\n' : in[1];
+                in += 2;
+            } else {
+                *out++ = *in++;
+            }
+        }
+        if (quoted) {
+            *why = "a quote is not closed";
+            return -1;
+        }
+        if (*in)
+            in++;
+        *out++ = 0;             /* at or behind in: the word is whole */
+    }
+}
+
+/* NAME=value, NAME a C identifier: an environment assignment. */
+static bool is_assignment(const char *w)
+{
+    if (!((*w >= 'A' && *w <= 'Z') || (*w >= 'a' && *w <= 'z') || *w == '_'))
+        return false;
+    for (; *w && *w != '='; w++)
+        if (!((*w >= 'A' && *w <= 'Z') || (*w >= 'a' && *w <= 'z') ||
+              (*w >= '0' && *w <= '9') || *w == '_'))
+            return false;
+    return *w == '=';
+}
+
 void cmd_run(const char *args)
 {
     static char buf[SHELL_LINE_MAX + 1];
@@ -357,21 +412,21 @@ void cmd_run(const char *args)
         fg = false;
         buf[--n] = 0;
     }
-    for (char *p = buf; *p;) {
-        while (*p == ' ')
-            *p++ = 0;
-        if (!*p)
-            break;
-        if (argc == ARGV_MAX) {
-            con_printf("run: more than %d arguments\n", ARGV_MAX - 1);
-            return;
-        }
-        argv[argc++] = p;
-        while (*p && *p != ' ')
-            p++;
+    const char *bad = NULL;
+    char *words[ARGV_MAX];
+    int nwords = split(buf, words, ARGV_MAX, &bad);
+    if (nwords < 0) {
+        con_printf("run: %s\n", bad);
+        return;
     }
+    /* Leading NAME=value words are the environment (a WASI command's). */
+    int nenv = 0;
+    while (nenv < nwords && is_assignment(words[nenv]))
+        nenv++;
+    for (int i = nenv; i < nwords; i++)
+        argv[argc++] = words[i];
     if (argc == 0) {
-        con_printf("usage: run NAME [ARGS...] [&]\n");
+        con_printf("usage: run [NAME=value...] PROGRAM [ARGS...] [&]\n");
         return;
     }
     char *name = argv[0];
@@ -394,6 +449,22 @@ void cmd_run(const char *args)
     if (!programs_plan(name, &j->build.plan, why, sizeof why)) {
         con_printf("run: %s: %s\n", name, why);
         return;
+    }
+    if (nenv && !j->build.plan.wasi) {
+        con_printf("run: %s: only a WASI command takes an environment\n", name);
+        return;
+    }
+    uint32_t magic = ATOLL_WASI_START_MAGIC;
+    memcpy(j->msg, &magic, sizeof magic);
+    j->msg_len = sizeof magic;
+    for (int i = 0; i < nenv; i++) {
+        size_t k = strlen(words[i]) + 1;
+        if (j->msg_len + k > sizeof j->msg) {
+            con_printf("run: %s: an environment over %d bytes\n", name, ENV_MAX);
+            return;
+        }
+        memcpy(j->msg + j->msg_len, words[i], k);
+        j->msg_len += (uint32_t)k;
     }
     /* Its grants (program_abi.h): the console, the other ends of its
      * registry and input channels and, for a WASI command, of its
