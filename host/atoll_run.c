@@ -130,26 +130,30 @@ static long long now_ns(void)
     return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Whether the module at path imports from wasi_snapshot_preview1 (read
- * by the engine's decoder; a module it refuses is not one). */
-static bool is_wasi(const char *path)
+/* When the module at path imports from wasi_snapshot_preview1 (read by
+ * the engine's decoder; a module it refuses is not one): true with its
+ * bytes and decoded module, which wasi_run takes over. */
+static bool is_wasi(const char *path, char **bytes, size_t *len, wasm_module **out)
 {
-    size_t len;
-    unsigned char *bytes = (unsigned char *)host_read_file(path, &len);
-    if (!bytes)
+    *bytes = host_read_file(path, len);
+    if (!*bytes)
         return false;
     wasm_error err;
-    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
-    free(bytes);
+    wasm_module *m = wasm_module_decode(*bytes, *len, NULL, &err);
     bool wasi = false;
     for (uint32_t i = 0; m && i < wasm_module_num_imports(m) && !wasi; i++) {
         wasm_import_desc d;
         wasm_module_import(m, i, &d);
         wasi = d.module_len == 22 && !memcmp(d.module, "wasi_snapshot_preview1", 22);
     }
-    if (m)
-        wasm_module_free(m);
-    return wasi;
+    if (!wasi) {
+        if (m)
+            wasm_module_free(m);
+        free(*bytes);
+        return false;
+    }
+    *out = m;
+    return true;
 }
 
 #define WASI_ENV_MAX 256
@@ -179,9 +183,13 @@ int main(int argc, char **argv)
         if (argc > 2 && !strcmp(argv[1], "--dir"))
             die("--dir %s: preopened folders come with the file service (docs/wasi.md)",
                 argv[2]);
+        char *wbytes;
+        size_t wlen;
+        wasm_module *wm;
         if (argc > 1 && argv[1][0] != '-' && (argc == 2 || strcmp(argv[2], "--invoke")) &&
-            is_wasi(argv[1]))
-            return wasi_run(argv[1], argc - 1, argv + 1, nenv, envs, trap_unknown);
+            is_wasi(argv[1], &wbytes, &wlen, &wm))
+            return wasi_run(argv[1], wbytes, wlen, wm, argc - 1, argv + 1, nenv, envs,
+                            trap_unknown);
         if (argc > 2 && !strcmp(argv[1], "--timeout")) {
             timeout = (unsigned)strtoul(argv[2], NULL, 0);
             argv += 2;

@@ -211,12 +211,8 @@ static struct buf stub_module(const wasm_module *m, const char *name, uint32_t n
  * functions from but the layer's: an unknown import then traps when it is
  * called instead of refusing the program. A non-function import from such
  * a module cannot be stubbed: the add of the program names it. */
-static int add_stubs(struct component *c, const void *bytes, size_t len, const char *path)
+static int add_stubs(struct component *c, const wasm_module *m, const char *path)
 {
-    wasm_error err;
-    wasm_module *m = wasm_module_decode(bytes, len, NULL, &err);
-    if (!m)
-        return 0;                       /* the program's add reports it */
     int st = 0;
     for (uint32_t i = 0; i < wasm_module_num_imports(m) && !st; i++) {
         wasm_import_desc d;
@@ -241,17 +237,12 @@ static int add_stubs(struct component *c, const void *bytes, size_t len, const c
         st = add(c, stub.p, stub.n, name, "a stub module", &index);
         free(stub.p);
     }
-    wasm_module_free(m);
     return st;
 }
 
-int wasi_run(const char *path, int argc, char **argv, int envc, char **envp,
-             bool trap_unknown)
+int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc, char **argv,
+             int envc, char **envp, bool trap_unknown)
 {
-    size_t len;
-    char *bytes = host_read_file(path, &len);
-    if (!bytes)
-        return fail(path, "cannot read it");
     linux_trap_describe = host_thread_describe_fault;
     host_sched_set_idle_check(all_blocked_settle);
     /* The kernel's notes (a component made, exited) are not the
@@ -282,10 +273,11 @@ int wasi_run(const char *path, int argc, char **argv, int envc, char **envp,
     if (add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the SDK shim", &ienv) ||
         add(c, wasi_layer_wasm, wasi_layer_wasm_len, ATOLL_WASI_LAYER, "the WASI layer",
             &ilayer) ||
-        (trap_unknown && add_stubs(c, bytes, len, path)) ||
+        (trap_unknown && add_stubs(c, m, path)) ||
         add(c, bytes, len, "program", path, &iprog))
         return 1;
     free(bytes);
+    wasm_module_free(m);
 
     /* The layer's start message: the program's memory, the environment. */
     size_t env_len = 0;
@@ -298,11 +290,11 @@ int wasi_run(const char *path, int argc, char **argv, int envc, char **envp,
         return fail(path, "the program has no memory");
     handle_t h = component_handle_make(self, &mem->k, RIGHTS_ALL);
     kobj_put(&mem->k);
-    uint8_t *m = vma_base(msg);
-    put32(m, ATOLL_WASI_START_MAGIC);
+    uint8_t *text = vma_base(msg);
+    put32(text, ATOLL_WASI_START_MAGIC);
     for (int i = 0, at = 4; i < envc; i++) {
         size_t k = strlen(envp[i]) + 1;
-        memcpy(m + at, envp[i], k);
+        memcpy(text + at, envp[i], k);
         at += (int)k;
     }
     if (h == HANDLE_NULL || channel_write(self, start, msg, 0, (int64_t)(4 + env_len), &h, 1))

@@ -25,8 +25,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -84,16 +82,8 @@ def in_kernel(build, prog):
     """Per-call instruction counts: calls.wasm run from the shell under
     -icount shift=0 (clock_ns then counts instructions)."""
     from atollqemu import Boot
-    from test_programs import start, keys_for, wait_serial, USER
-    folder = tempfile.mkdtemp(prefix="atoll-wasi-bench-")
-    path = os.path.join(folder, "programs.tar")
-    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
-        t.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
-        t.add(os.path.join(USER, "programs", "wasi_snapshot_preview1.wasm"),
-              arcname="wasi_snapshot_preview1.wasm")
-        t.add(prog, arcname="calls.wasm")
-    modules = [os.path.join(USER, "env.wasm") + " env",
-               os.path.join(USER, "userboot.wasm") + " userboot", path + " programs"]
+    from test_programs import archive_modules, start, keys_for, wait_serial
+    modules = archive_modules({"calls": prog}, wasi=True)
     with Boot(append="loglevel=2", modules=modules, timeout=900,
               extra=["-icount", "shift=0"]) as b:
         start(b, timeout=300)

@@ -11,33 +11,15 @@ panic, the shell answers afterwards.
 """
 import os
 import re
-import tarfile
-import tempfile
 
 from atollqemu import BUILD, Boot
-from test_programs import command, start, USER
+from test_programs import archive_modules, command, start
 
 IPCTEST = os.path.join(BUILD, "tests", "ipc", "ipctest.wasm")
 
 
-def archive(files):
-    """Boot modules of a userboot whose programs archive holds env.wasm and
-    files ({name: path})."""
-    for f in [IPCTEST, os.path.join(USER, "env.wasm"), os.path.join(USER, "userboot.wasm")]:
-        assert os.path.exists(f), "%s is missing: make test-kernel builds it" % f
-    folder = tempfile.mkdtemp(prefix="atoll-ipc-")
-    path = os.path.join(folder, "programs.tar")
-    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
-        t.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
-        for name, p in files.items():
-            t.add(p, arcname=name + ".wasm")
-    return [os.path.join(USER, "env.wasm") + " env",
-            os.path.join(USER, "userboot.wasm") + " userboot",
-            path + " programs"]
-
-
 def test_ipc_checks_pass_in_the_kernel():
-    with Boot(append="loglevel=2", modules=archive({"ipctest": IPCTEST}), timeout=300) as b:
+    with Boot(append="loglevel=2", modules=archive_modules({"ipctest": IPCTEST}), timeout=300) as b:
         start(b)
         out = command(b, "run ipctest", lambda o: re.search(r"ipc: \d+ passed", o), timeout=240)
         m = re.search(r"ipc: (\d+) passed, (\d+) failed", out)

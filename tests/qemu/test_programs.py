@@ -190,21 +190,34 @@ BOOM_WAT = """(module
 """
 
 
-def archive_with(wats):
+def archive_modules(files, wasi=False):
     """The boot modules of a userboot whose programs archive holds
-    env.wasm, hello.wasm and the WAT programs of wats ({name: text})."""
-    for f in ["env.wasm", "userboot.wasm", "programs/hello.wasm"]:
-        assert os.path.exists(os.path.join(USER, f)), "build/user/%s is missing: make" % f
+    env.wasm, with wasi the WASI layer, and files ({name: path}, each added
+    as name.wasm)."""
+    files = dict(files)
+    if wasi:
+        files["wasi_snapshot_preview1"] = os.path.join(USER, "programs",
+                                                       "wasi_snapshot_preview1.wasm")
+    for f in [os.path.join(USER, "env.wasm"), os.path.join(USER, "userboot.wasm")] + \
+            list(files.values()):
+        assert os.path.exists(f), "%s is missing: make test-kernel builds it" % f
     folder = tempfile.mkdtemp(prefix="atoll-programs-")
     path = os.path.join(folder, "programs.tar")
     with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
         t.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
-        t.add(os.path.join(USER, "programs", "hello.wasm"), arcname="hello.wasm")
-        for name, text in wats.items():
-            t.add(wat2wasm(text, name), arcname=name + ".wasm")
+        for name, p in files.items():
+            t.add(p, arcname=name + ".wasm")
     return [os.path.join(USER, "env.wasm") + " env",
             os.path.join(USER, "userboot.wasm") + " userboot",
             path + " programs"]
+
+
+def archive_with(wats):
+    """archive_modules with hello.wasm and the WAT programs of wats
+    ({name: text})."""
+    files = {"hello": os.path.join(USER, "programs", "hello.wasm")}
+    files.update({name: wat2wasm(text, name) for name, text in wats.items()})
+    return archive_modules(files)
 
 
 def test_a_trapping_program_is_reported():

@@ -8,13 +8,10 @@ wild pointers and lengths: each call answers with an errno, nothing traps.
 """
 import os
 import re
-import tarfile
-import tempfile
 
 from atollqemu import ISO, Boot
-from test_programs import command, start, need_iso, keys_for, wait_serial, USER
+from test_programs import archive_modules, command, start, need_iso, keys_for, wait_serial, USER
 
-LAYER = os.path.join(USER, "programs", "wasi_snapshot_preview1.wasm")
 HOSTILE = os.path.join(USER, "programs", "wasi_hostile.wasm")
 
 
@@ -56,26 +53,8 @@ def test_wasi_hello_reads_its_input_until_ctrl_d():
         assert "panic" not in b.serial
 
 
-def wasi_archive(files):
-    """Boot modules of a userboot whose programs archive holds env.wasm,
-    the WASI layer and files ({name: path})."""
-    for f in [LAYER, os.path.join(USER, "env.wasm"), os.path.join(USER, "userboot.wasm")] + \
-            list(files.values()):
-        assert os.path.exists(f), "%s is missing: make test-kernel builds it" % f
-    folder = tempfile.mkdtemp(prefix="atoll-wasi-")
-    path = os.path.join(folder, "programs.tar")
-    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
-        t.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
-        t.add(LAYER, arcname="wasi_snapshot_preview1.wasm")
-        for name, p in files.items():
-            t.add(p, arcname=name + ".wasm")
-    return [os.path.join(USER, "env.wasm") + " env",
-            os.path.join(USER, "userboot.wasm") + " userboot",
-            path + " programs"]
-
-
 def test_wild_pointers_get_errnos():
-    with Boot(append="loglevel=2", modules=wasi_archive({"wasi-hostile": HOSTILE}),
+    with Boot(append="loglevel=2", modules=archive_modules({"wasi-hostile": HOSTILE}, wasi=True),
               timeout=240) as b:
         start(b)
         out = command(b, "run wasi-hostile", lambda o: re.search(r"wasi-hostile: \d+ passed", o))

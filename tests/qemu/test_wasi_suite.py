@@ -12,11 +12,9 @@ the repository (../shared); without it the test says so and fails.
 import os
 import re
 import sys
-import tarfile
-import tempfile
 
 from atollqemu import Boot
-from test_programs import command, start, USER
+from test_programs import archive_modules, command, start
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -25,7 +23,6 @@ import run as wasi_run  # noqa: E402
 
 SUITE = os.environ.get("WASI_TESTSUITE", wasi_run.DEFAULT_SUITE)
 SKIPS = os.path.join(ROOT, "tests", "wasi", "atoll-run-known-failures.txt")
-LAYER = os.path.join(USER, "programs", "wasi_snapshot_preview1.wasm")
 SAFE = re.compile(r"^[A-Za-z0-9./,:+_=-]+$")
 TYPABLE = re.compile(r'^[A-Za-z0-9./,:+_=\- "\\\n]*$')
 
@@ -59,15 +56,8 @@ def test_wasi_suite_in_the_kernel():
     for t in tests:
         why = t.error or shell_cannot_carry(t.spec)
         (skipped if why else runnable).append((t, why))
-    folder = tempfile.mkdtemp(prefix="atoll-wasi-suite-")
-    path = os.path.join(folder, "programs.tar")
-    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
-        tar.add(os.path.join(USER, "env.wasm"), arcname="env.wasm")
-        tar.add(LAYER, arcname="wasi_snapshot_preview1.wasm")
-        for i, (t, _) in enumerate(runnable):
-            tar.add(t.wasm, arcname="t%02d.wasm" % i)
-    modules = [os.path.join(USER, "env.wasm") + " env",
-               os.path.join(USER, "userboot.wasm") + " userboot", path + " programs"]
+    modules = archive_modules({"t%02d" % i: t.wasm for i, (t, _) in enumerate(runnable)},
+                              wasi=True)
     failures = []
     with Boot(append="loglevel=2", modules=modules, timeout=600) as b:
         start(b)

@@ -97,15 +97,28 @@ static int32_t put(uint32_t ptr, const void *src, uint32_t n)
 /* E_FAULT unless [ptr, ptr + n) lies in the program's memory now: for a
  * call that must refuse before it writes anything (a memory only grows,
  * so the range stays good). */
-static int32_t range(uint32_t ptr, uint64_t n)
+static int32_t prog_size(uint64_t *size)
 {
-    int64_t size = 0;
+    int64_t s = 0;
     int32_t e = attach();
     if (e)
         return e;
-    if (atoll_vma_size(prog, &size) != ATOLL_OK)
+    if (atoll_vma_size(prog, &s) != ATOLL_OK)
         return E_IO;
-    return (uint64_t)ptr + n <= (uint64_t)size ? E_SUCCESS : E_FAULT;
+    *size = (uint64_t)s;
+    return E_SUCCESS;
+}
+
+static int32_t in_range(uint64_t size, uint32_t ptr, uint64_t n)
+{
+    return (uint64_t)ptr + n <= size ? E_SUCCESS : E_FAULT;
+}
+
+static int32_t range(uint32_t ptr, uint64_t n)
+{
+    uint64_t size;
+    int32_t e = prog_size(&size);
+    return e ? e : in_range(size, ptr, n);
 }
 
 static int32_t put32(uint32_t ptr, uint32_t v)
@@ -226,11 +239,14 @@ WASI(fd_write)(uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten_
         return E_BADF;
     if (iovs_len > IOVS_MAX)
         return range(iovs, (uint64_t)iovs_len * 8) ? E_FAULT : E_INVAL;
+    uint64_t size;
     int32_t e = get(iovs, v, iovs_len * (uint32_t)sizeof v[0]);
-    for (uint32_t i = 0; !e && i < iovs_len; i++)
-        e = range(v[i].ptr, v[i].len);
     if (!e)
-        e = range(nwritten_ptr, 4);
+        e = prog_size(&size);     /* once: a memory only grows */
+    for (uint32_t i = 0; !e && i < iovs_len; i++)
+        e = in_range(size, v[i].ptr, v[i].len);
+    if (!e)
+        e = in_range(size, nwritten_ptr, 4);
     if (e)
         return e;
     uint32_t total = 0;
@@ -265,9 +281,12 @@ WASI(fd_read)(uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread_ptr)
         uint32_t want = v.len < sizeof io ? v.len : sizeof io;
         /* Both places checked first: input taken is never lost to a bad
          * pointer. */
-        e = range(v.ptr, want);
+        uint64_t size;
+        e = prog_size(&size);
         if (!e)
-            e = range(nread_ptr, 4);
+            e = in_range(size, v.ptr, want);
+        if (!e)
+            e = in_range(size, nread_ptr, 4);
         if (e)
             return e;
         int64_t n = atoll_read(io, want);
