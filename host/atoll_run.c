@@ -8,9 +8,9 @@
  * exports _start) runs as wasmtime runs one: on the hosted kernel with
  * the WASI layer (host/wasi_run.c, docs/wasi.md), with this process's
  * stdin and stdout and the arguments after PROG.wasm; atoll-run exits
- * with its status. --env sets a variable; --dir (a preopened folder)
- * waits for the file service and is refused for now; with
- * --trap-unknown-imports a function import nobody provides traps when
+ * with its status. --env sets a variable; --dir preopens a host folder
+ * (under the name GUEST, by default HOST itself) through the file
+ * service's host store (host/hostfs.c); with --trap-unknown-imports a function import nobody provides traps when
  * called instead of refusing the program. Anything else:
  *
  * Decodes, validates, compiles and instantiates FILE (imports from the
@@ -157,39 +157,43 @@ static bool is_wasi(const char *path, char **bytes, size_t *len, wasm_module **o
 }
 
 #define WASI_ENV_MAX 256
+#define WASI_DIRS_MAX 64
 
 int main(int argc, char **argv)
 {
     unsigned timeout = 0;
     bool timed = false;
-    char *envs[WASI_ENV_MAX];
-    int nenv = 0;
-    bool trap_unknown = false;
+    char *envs[WASI_ENV_MAX], *dirs[WASI_DIRS_MAX];
+    struct wasi_opts wo = { .envp = envs, .dirs = dirs };
     for (;;) {
         if (argc > 1 && !strcmp(argv[1], "--trap-unknown-imports")) {
-            trap_unknown = true;
+            wo.trap_unknown = true;
             argv++;
             argc--;
             continue;
         }
         if (argc > 2 && !strcmp(argv[1], "--env")) {
-            if (nenv == WASI_ENV_MAX || !strchr(argv[2], '='))
+            if (wo.envc == WASI_ENV_MAX || !strchr(argv[2], '='))
                 die("--env %s: NAME=VALUE, at most 256 of them", argv[2]);
-            envs[nenv++] = argv[2];
+            envs[wo.envc++] = argv[2];
             argv += 2;
             argc -= 2;
             continue;
         }
-        if (argc > 2 && !strcmp(argv[1], "--dir"))
-            die("--dir %s: preopened folders come with the file service (docs/wasi.md)",
-                argv[2]);
+        if (argc > 2 && !strcmp(argv[1], "--dir")) {
+            if (wo.ndirs == WASI_DIRS_MAX)
+                die("--dir %s: at most 64 folders", argv[2]);
+            dirs[wo.ndirs++] = argv[2];
+            argv += 2;
+            argc -= 2;
+            continue;
+        }
         char *wbytes;
         size_t wlen;
         wasm_module *wm;
         if (argc > 1 && argv[1][0] != '-' && (argc == 2 || strcmp(argv[2], "--invoke")) &&
             is_wasi(argv[1], &wbytes, &wlen, &wm))
-            return wasi_run(argv[1], wbytes, wlen, wm, argc - 1, argv + 1, nenv, envs,
-                            trap_unknown);
+            return wasi_run(argv[1], wbytes, wlen, wm, argc - 1, argv + 1, &wo);
         if (argc > 2 && !strcmp(argv[1], "--timeout")) {
             timeout = (unsigned)strtoul(argv[2], NULL, 0);
             argv += 2;

@@ -13,11 +13,18 @@
  * still runs (it waits for input), feeds it what stdin has, or closes its
  * input at end of file.
  *
+ * Files: the layer's file service is this launcher too. The fs
+ * channel's other end is ours; each time the program waits on it, the
+ * request is answered here by the service's core (user/fs/fs_core.c)
+ * over the --dir folders (host/hostfs.c), as the kernel's fsd answers it
+ * over memory.
+ *
  * Output: the console ring is made large (RING) because the hosted
  * threads are cooperative: a program that fills the ring waits for a
  * launcher that only runs once it blocks, so more output than the ring
  * holds between two reads of input would never drain.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +32,7 @@
 
 #include "base/log.h"
 #include "file.h"
+#include "hostfs.h"
 #include "host_thread.h"
 #include "kernel_host.h"
 #include "linux_trap.h"
@@ -36,6 +44,7 @@
 #include "kern/kmodule.h"
 #include "kern/thread.h"
 #include "kern/vma.h"
+#include "user/fs/fs_core.h"
 #include "user/sdk/program_abi.h"
 #include "wasi_env_wasm.h"
 #include "wasi_layer_wasm.h"
@@ -240,8 +249,75 @@ static int add_stubs(struct component *c, const wasm_module *m, const char *path
     return st;
 }
 
+/* The start message's bytes (program_abi.h): the environment, then
+ * each folder's guest name and host path. NULL with the reason given. */
+static struct vma *start_message(const char *path, const struct wasi_opts *o)
+{
+    size_t env_len = 0, len = 8;
+    for (int i = 0; i < o->envc; i++)
+        env_len += strlen(o->envp[i]) + 1;
+    len += env_len;
+    for (int i = 0; i < o->ndirs; i++)     /* "H::G": G\0H\0; "H": H\0H\0 */
+        len += strstr(o->dirs[i], "::") ? strlen(o->dirs[i]) : 2 * strlen(o->dirs[i]) + 2;
+    if (len > CHANNEL_MSG_MAX) {
+        fail(path, "the environment and folders are over 64 KiB");
+        return NULL;
+    }
+    struct vma *msg = vma_new_buffer("start", len, NULL);
+    if (!msg) {
+        fail(path, "out of memory");
+        return NULL;
+    }
+    uint8_t *text = vma_base(msg);
+    put32(text, ATOLL_WASI_START_MAGIC);
+    put32(text + 4, (uint32_t)env_len);
+    size_t at = 8;
+    for (int i = 0; i < o->envc; i++) {
+        size_t k = strlen(o->envp[i]) + 1;
+        memcpy(text + at, o->envp[i], k);
+        at += k;
+    }
+    for (int i = 0; i < o->ndirs; i++) {
+        const char *d = o->dirs[i], *sep = strstr(d, "::");
+        size_t hlen = sep ? (size_t)(sep - d) : strlen(d);
+        const char *guest = sep ? sep + 2 : d;
+        memcpy(text + at, guest, strlen(guest) + 1);
+        at += strlen(guest) + 1;
+        memcpy(text + at, d, hlen);
+        text[at + hlen] = 0;
+        at += hlen + 1;
+        if (hostfs_add_root((char *)text + at - hlen - 1) < 0) {
+            fprintf(stderr, "atoll-run: --dir %s: %s\n", d, strerror(errno));
+            kobj_put(&msg->k);
+            return NULL;
+        }
+    }
+    return msg;
+}
+
+/* Answers every request queued on the file service's channel; true if
+ * there was one (the program runs again). */
+static bool serve_files(struct component *self, struct kobj *fs, struct fs_conn *conn,
+                        struct vma *req, struct vma *reply)
+{
+    bool any = false;
+    for (;;) {
+        uint64_t n = 0;
+        uint32_t nh = 0;
+        handle_t hs[CHANNEL_MSG_HANDLES];
+        if (channel_read(self, fs, req, 0, CHANNEL_MSG_MAX, &n, &nh, hs) != CORAL_OK)
+            return any;
+        for (uint32_t i = 0; i < nh; i++)
+            component_handle_drop(self, hs[i]);     /* the protocol carries none */
+        size_t k = fs_serve(conn, vma_base(req), n, vma_base(reply));
+        if (channel_write(self, fs, reply, 0, (int64_t)k, NULL, 0) != CORAL_OK)
+            return any;
+        any = true;
+    }
+}
+
 int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc, char **argv,
-             int envc, char **envp, bool trap_unknown)
+             const struct wasi_opts *o)
 {
     linux_trap_describe = host_thread_describe_fault;
     host_sched_set_idle_check(all_blocked_settle);
@@ -257,9 +333,18 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
     struct component *self = component_create("atoll-run", NULL, &st);
     struct component *c = component_create("program", NULL, &st);
     struct vma *con = make_console(argc, argv);
-    struct kobj *reg, *reg_end, *in, *in_end, *start, *start_end;
+    struct kobj *reg, *reg_end, *in, *in_end, *start, *start_end, *fs, *fs_end;
     if (!self || !c || !con || channel_create(NULL, &reg, &reg_end) ||
-        channel_create(NULL, &in, &in_end) || channel_create(NULL, &start, &start_end))
+        channel_create(NULL, &in, &in_end) || channel_create(NULL, &start, &start_end) ||
+        channel_create(NULL, &fs, &fs_end))
+        return fail(path, "out of memory");
+    struct vma *msg = start_message(path, o);
+    struct fs_conn *conn = fs_conn_new(hostfs());
+    struct vma *req = vma_new_buffer("fs request", CHANNEL_MSG_MAX, NULL);
+    struct vma *reply = vma_new_buffer("fs reply", FS_REPLY_MAX, NULL);
+    if (!msg)
+        return 1;
+    if (!conn || !req || !reply)
         return fail(path, "out of memory");
     struct kobj *grants[] = { &con->k, reg_end, in_end, start_end };
     for (uint32_t i = 0, index; i < 4; i++) {
@@ -273,31 +358,23 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
     if (add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the SDK shim", &ienv) ||
         add(c, wasi_layer_wasm, wasi_layer_wasm_len, ATOLL_WASI_LAYER, "the WASI layer",
             &ilayer) ||
-        (trap_unknown && add_stubs(c, m, path)) ||
+        (o->trap_unknown && add_stubs(c, m, path)) ||
         add(c, bytes, len, "program", path, &iprog))
         return 1;
     free(bytes);
     wasm_module_free(m);
 
-    /* The layer's start message: the program's memory, the environment. */
-    size_t env_len = 0;
-    for (int i = 0; i < envc; i++)
-        env_len += strlen(envp[i]) + 1;
-    if (4 + env_len > CHANNEL_MSG_MAX)
-        return fail(path, "the environment is over 64 KiB");
-    struct vma *mem, *msg = vma_new_buffer("start", 4 + env_len, NULL);
-    if (!msg || component_memory(c, iprog, &mem))
+    /* The layer's start message: the program's memory, the file
+     * service's channel. */
+    struct vma *mem;
+    if (component_memory(c, iprog, &mem))
         return fail(path, "the program has no memory");
-    handle_t h = component_handle_make(self, &mem->k, RIGHTS_ALL);
+    handle_t h[2] = { component_handle_make(self, &mem->k, RIGHTS_ALL),
+                      component_handle_make(self, fs_end, RIGHTS_ALL) };
     kobj_put(&mem->k);
-    uint8_t *text = vma_base(msg);
-    put32(text, ATOLL_WASI_START_MAGIC);
-    for (int i = 0, at = 4; i < envc; i++) {
-        size_t k = strlen(envp[i]) + 1;
-        memcpy(text + at, envp[i], k);
-        at += (int)k;
-    }
-    if (h == HANDLE_NULL || channel_write(self, start, msg, 0, (int64_t)(4 + env_len), &h, 1))
+    kobj_put(fs_end);
+    if (h[0] == HANDLE_NULL || h[1] == HANDLE_NULL ||
+        channel_write(self, start, msg, 0, (int64_t)vma_size(msg), h, 2))
         return fail(path, "cannot send the WASI layer its start message");
     if (component_start(c, iprog, ATOLL_WASI_ENTRY, strlen(ATOLL_WASI_ENTRY), 0))
         return fail(path, "exports no _start function");
@@ -309,6 +386,8 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
     for (;;) {
         host_sched_settle();
         drain(con);
+        if (serve_files(self, fs, conn, req, reply))
+            continue;
         state = component_status(c, &value);
         if (state != COMPONENT_STATUS_RUNNING)
             break;

@@ -53,9 +53,9 @@ $(WASI_GEN)/wasi_layer_wasm.c: $(PROGRAMS_WASI_LAYER) user/tools/bin2c.py
 	@mkdir -p $(@D)
 	python3 user/tools/bin2c.py $< $(@D) wasi_layer_wasm
 ATOLL_RUN_SRCS := host/atoll_run.c host/wasi_run.c host/kernel_host.c host/host_thread.c \
-                  $(CORAL_KERN_SRCS) $(WASI_GEN)/wasi_env_wasm.c $(WASI_GEN)/wasi_layer_wasm.c
+                  host/hostfs.c user/fs/fs_core.c $(CORAL_KERN_SRCS) $(WASI_GEN)/wasi_env_wasm.c $(WASI_GEN)/wasi_layer_wasm.c
 $(BUILD)/atoll-run: $(ATOLL_RUN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) $(wildcard kern/*.h) \
-                    $(wildcard host/*.h) $(ENGINE_HDRS)
+                    $(wildcard host/*.h) $(wildcard user/fs/*.h) $(ENGINE_HDRS)
 	$(HOST_CC) $(CORAL_CFLAGS) -I$(WASI_GEN) $(ATOLL_RUN_SRCS) $(HOST_OBJS) $(RT_LINK_OBJS) -o $@
 
 # The kernel's run of the suite (tests/qemu/test_wasi_suite.py, in

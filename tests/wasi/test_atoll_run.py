@@ -3,7 +3,9 @@
 program built with wasi-libc (user/examples/wasi-hello) gets its
 arguments, its stdin until end of file and its exit status; the layer
 given wild pointers (tests/wasi/hostile) answers errnos; an import nobody
-provides is an error naming it; a trap exits 134. Part of make test-wasi.
+provides is an error naming it; a trap exits 134; --dir puts a host folder
+behind the file service, and nothing outside it can be reached. Part of
+make test-wasi.
 
     tests/wasi/test_atoll_run.py BUILD
 """
@@ -90,8 +92,41 @@ check("--trap-unknown-imports: unknown imports not called do no harm", rc == 7,
       "rc %d\n%s" % (rc, err))
 rc, out, err = run([unknown])
 check("without it the program is refused, the import named", rc == 1 and '"other"' in err, err)
-rc, out, err = run(["--dir", "/tmp", hello])
-check("--dir is refused until the file service", rc == 2 and "file service" in err, err)
+# --dir: the host folder behind the file service.
+folder = tempfile.mkdtemp(prefix="atoll-run-dir-")
+sandbox = os.path.join(folder, "sb")
+os.mkdir(sandbox)
+rc, out, err = run(["--dir", sandbox + "::sb", os.path.join(PROGRAMS, "wasi_hostile.wasm")])
+check("--dir: file calls given wild pointers and paths out of the folder get errnos",
+      rc == 0 and " 0 failed" in out and "passed" in out, out + err)
+check("--dir: nothing was made outside the folder, nothing left in it",
+      os.listdir(folder) == ["sb"] and os.listdir(sandbox) == [], repr(os.listdir(folder)))
+rc, out, err = run(["--dir", sandbox + "::sb", wat('''(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "out.txt")
+  (data (i32.const 32) "written by the guest\\n")
+  (func (export "_start") (local $r i32)
+    ;; open fd 3's "out.txt", creating it, with the write right
+    (local.set $r (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 7)
+                              (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0)
+                              (i32.const 8)))
+    (if (local.get $r) (then (call $e (local.get $r))))
+    (i32.store (i32.const 0) (i32.const 32))
+    (i32.store (i32.const 4) (i32.const 21))
+    (call $e (call $write (i32.load (i32.const 8)) (i32.const 0) (i32.const 1) (i32.const 12)))))''')])
+try:
+    with open(os.path.join(sandbox, "out.txt")) as f:
+        written = f.read()
+except OSError as e:
+    written = str(e)
+check("--dir: a file the guest writes is on the host", rc == 0 and
+      written == "written by the guest\n", "rc %d %r\n%s" % (rc, written, err))
+rc, out, err = run(["--dir", os.path.join(folder, "missing"), hello])
+check("--dir: a folder that cannot be opened is named", rc == 1 and "missing" in err, err)
 
 print("atoll-run (WASI): %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -79,11 +79,18 @@
  * (ATOLL_WASI_LAYER.wasm, an instance named ATOLL_WASI_LAYER) and the
  * program's, last, with the three grants above and a fourth, the
  * layer's end of a start channel. Once the program is added, the
- * launcher sends on that channel one message carrying one handle, the
- * program's memory (component_memory): ATOLL_WASI_START_MAGIC (a u32),
- * then the environment, NUL-terminated "NAME=value" strings (none from
- * the shell yet); then it starts ATOLL_WASI_ENTRY; an exit (proc_exit) ends the component
- * with its status (state exited), a return from _start is status 0.
+ * launcher sends on that channel one message, the start message, then
+ * starts ATOLL_WASI_ENTRY; an exit (proc_exit) ends the component with
+ * its status (state exited), a return from _start is status 0.
+ *
+ * The start message carries the program's memory (component_memory) as
+ * its first handle and, optionally, a channel to the file service
+ * (user/fs/fs_proto.h) as its second. Its bytes: ATOLL_WASI_START_MAGIC
+ * (a u32), the length of the environment (a u32), the environment
+ * (NUL-terminated "NAME=value" strings), then the preopened folders,
+ * each two NUL-terminated strings: the name the program sees and the
+ * root the file service attaches (FS_ATTACH). Without the channel there
+ * are none.
  */
 #define ATOLL_WASI_LAYER       "wasi_snapshot_preview1"
 #define ATOLL_WASI_ENTRY       "_start"

@@ -46,7 +46,7 @@ struct job {
     struct program_build build;   /* while loading */
     /* A WASI command's start message: the magic, then its environment
      * (NAME=value strings, each NUL-terminated), msg_len bytes. */
-    uint8_t msg[4 + ENV_MAX];
+    uint8_t msg[8 + ENV_MAX];
     uint32_t msg_len;
 };
 
@@ -454,9 +454,8 @@ void cmd_run(const char *args)
         con_printf("run: %s: only a WASI command takes an environment\n", name);
         return;
     }
-    uint32_t magic = ATOLL_WASI_START_MAGIC;
-    memcpy(j->msg, &magic, sizeof magic);
-    j->msg_len = sizeof magic;
+    uint32_t head[2] = { ATOLL_WASI_START_MAGIC, 0 };
+    j->msg_len = sizeof head;
     for (int i = 0; i < nenv; i++) {
         size_t k = strlen(words[i]) + 1;
         if (j->msg_len + k > sizeof j->msg) {
@@ -466,6 +465,8 @@ void cmd_run(const char *args)
         memcpy(j->msg + j->msg_len, words[i], k);
         j->msg_len += (uint32_t)k;
     }
+    head[1] = j->msg_len - (uint32_t)sizeof head;
+    memcpy(j->msg, head, sizeof head);
     /* Its grants (program_abi.h): the console, the other ends of its
      * registry and input channels and, for a WASI command, of its
      * layer's start channel. Once granted, those ends are its. */

@@ -13,7 +13,7 @@
 
 #define TAR_BLOCK 512
 #define TAR_NAME_MAX 100 /* a stored name (the last path component) */
-#define TAR_ENTRIES_MAX 64
+#define TAR_ENTRIES_MAX 256
 
 struct tar_entry {
     char name[TAR_NAME_MAX + 1]; /* the last component of the path */
