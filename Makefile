@@ -25,6 +25,7 @@ include mk/tests.mk
 include mk/abi.mk
 include mk/user.mk
 include mk/programs.mk
+include mk/files.mk
 include mk/wasi.mk
 
 all: deps $(ALL_TARGETS)

@@ -153,21 +153,21 @@ static bool grant_screen(struct component *c)
     return ok;
 }
 
-/* The programs of the boot image (a ustar archive of .wasm files, the boot
- * module named "programs"), read-only, as USERBOOT_GRANT_PROGRAMS; nothing
- * when the image has none. userboot reads the archive itself: the kernel
- * has no files. */
-static bool grant_programs(struct component *c)
+/* A boot module named name (a ustar archive), read-only, granted at index
+ * want: the programs (USERBOOT_GRANT_PROGRAMS) or the files
+ * (USERBOOT_GRANT_FILES). userboot reads the archive itself: the kernel
+ * has no files. Without the module an empty archive (one zero block, its
+ * end marker) keeps the grants' numbers. */
+static bool grant_archive(struct component *c, const char *name, uint32_t want)
 {
-    const struct boot_module *bm = find_module("programs", 8);
-    if (!bm) {
-        report_unnamed("programs", 8);
-        return true;
-    }
-    struct vma *v = vma_new_fixed("programs", phys_to_virt(bm->start), bm->end - bm->start,
-                                  VMA_READ);
+    const struct boot_module *bm = find_module(name, strlen(name));
+    if (!bm)
+        report_unnamed(name, strlen(name));
+    struct vma *v = bm ? vma_new_fixed(name, phys_to_virt(bm->start), bm->end - bm->start,
+                                       VMA_READ)
+                       : vma_new_buffer(name, 512, NULL);
     uint32_t index;
-    bool ok = v && component_grant(c, &v->k, RIGHTS_ALL, &index) == CORAL_OK && index == USERBOOT_GRANT_PROGRAMS;
+    bool ok = v && component_grant(c, &v->k, RIGHTS_ALL, &index) == CORAL_OK && index == want;
     kobj_put(v ? &v->k : NULL);
     return ok;
 }
@@ -188,7 +188,8 @@ struct component *userboot_start(void)
     int made;
     struct component *c = component_create("userboot", NULL, &made);
     uint32_t index = 0;
-    bool ok = c && grant_screen(c) && grant_programs(c) && add_dependencies(c, ub);
+    bool ok = c && grant_screen(c) && grant_archive(c, "programs", USERBOOT_GRANT_PROGRAMS) &&
+              grant_archive(c, "files", USERBOOT_GRANT_FILES) && add_dependencies(c, ub);
     if (c && !ok)
         pr_err("atoll: userboot: cannot build its component\n");
     /* The screen is userboot's from its first instruction on: the

@@ -24,7 +24,9 @@ programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
     $(if $(wildcard user/examples/$(basename $(notdir $p))/Makefile),$p))
 # The WASI layer (user/wasi, docs/wasi.md): WASI commands run on it.
 PROGRAMS_WASI_LAYER := $(PROGRAMS_OUT)/wasi_snapshot_preview1.wasm
-programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_WASI_LAYER) $(PROGRAMS_EXAMPLE_WASM) \
+# The file service (user/fs, docs/files.md): userboot starts it at boot.
+PROGRAMS_FSD := $(PROGRAMS_OUT)/fsd.wasm
+programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_WASI_LAYER) $(PROGRAMS_FSD) $(PROGRAMS_EXAMPLE_WASM) \
     $(filter-out $(PROGRAMS_EXAMPLE_WASM),$(PROGRAMS))
 programs_names := $(notdir $(programs_files))
 
@@ -57,6 +59,9 @@ $(PROGRAMS_TAR): $(programs_files) $(PROGRAMS_LIST) mk/programs.mk
 
 $(PROGRAMS_WASI_LAYER): programs-force
 	$(MAKE) -C user/wasi PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
+$(PROGRAMS_FSD): programs-force
+	$(MAKE) -C user/fs PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
 # A test program (not in the archive): output floods, exit statuses, traps.
 $(PROGRAMS_OUT)/programs_test.wasm: programs-force

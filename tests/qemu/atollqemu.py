@@ -169,10 +169,11 @@ class Boot:
     # The screen is read with screen_ocr.read_screen(boot, mode): VGA text
     # cells or a framebuffer screendump decoded glyph by glyph.
 
-    def send_keys(self, keys, gap=0.15):
-        """Presses keys one by one (monitor names: 'a', 'ret', 'shift-7')."""
+    def send_keys(self, keys, gap=0.15, hold=None):
+        """Presses keys one by one (monitor names: 'a', 'ret', 'shift-7'),
+        each held hold ms (QEMU's default: 100)."""
         for k in keys:
-            self.monitor("sendkey " + k)
+            self.monitor("sendkey " + k + (" %d" % hold if hold else ""))
             time.sleep(gap)
 
     # -- teardown -------------------------------------------------------

@@ -26,7 +26,7 @@ USER = os.path.join(BUILD, "user")
 # QEMU monitor key names for the characters typed here.
 NAMED = {" ": "spc", "\n": "ret", "-": "minus", "&": "shift-7", ".": "dot",
          '"': "shift-apostrophe", "\\": "backslash", "=": "equal", "_": "shift-minus",
-         ",": "comma", "/": "slash"}
+         ",": "comma", "/": "slash", ":": "shift-semicolon"}
 
 
 def keys_for(text):
@@ -61,12 +61,16 @@ def last_row(boot):
     return rows[-1] if rows else ""
 
 
-def command(boot, line, done=lambda out: True, prompt=True, timeout=30):
+def command(boot, line, done=lambda out: True, prompt=True, timeout=30, fast=False):
     """Types line and Enter, then waits until done(text after the command's
     echo on serial) holds and, with prompt, the prompt is back on screen
-    (serial gets the prompt's line only once it ends); returns that text."""
+    (serial gets the prompt's line only once it ends); returns that text.
+    fast: keys held 20 ms, 40 ms apart (for long runs of commands)."""
     mark = len(boot.serial)
-    boot.send_keys(keys_for(line + "\n"), gap=0.1)
+    if fast:
+        boot.send_keys(keys_for(line + "\n"), gap=0.04, hold=20)
+    else:
+        boot.send_keys(keys_for(line + "\n"), gap=0.1)
     echo = PROMPT + " " + line + "\n"
 
     def after(s):
@@ -190,14 +194,16 @@ BOOM_WAT = """(module
 """
 
 
-def archive_modules(files, wasi=False):
+def archive_modules(files, wasi=False, fsd=False):
     """The boot modules of a userboot whose programs archive holds
-    env.wasm, with wasi the WASI layer, and files ({name: path}, each added
-    as name.wasm)."""
+    env.wasm, with wasi the WASI layer, with fsd the file service, and
+    files ({name: path}, each added as name.wasm)."""
     files = dict(files)
     if wasi:
         files["wasi_snapshot_preview1"] = os.path.join(USER, "programs",
                                                        "wasi_snapshot_preview1.wasm")
+    if fsd:
+        files["fsd"] = os.path.join(USER, "programs", "fsd.wasm")
     for f in [os.path.join(USER, "env.wasm"), os.path.join(USER, "userboot.wasm")] + \
             list(files.values()):
         assert os.path.exists(f), "%s is missing: make test-kernel builds it" % f

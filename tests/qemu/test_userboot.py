@@ -57,9 +57,10 @@ def check_coral_screen(boot, mode):
     shown = "\n".join(ls)
     assert ls[1].startswith(" Coral - userboot"), "no title; screen:\n" + shown
     assert ls[2] == "_" * 80, "no underline; screen:\n" + shown
-    # handles[0] the screen (1, a memory area), its own memory (1), an empty
-    # granted slot (0, null), and a handles table sized to its minimum (2)
-    assert ls[3].rstrip() == "k 1102", "handle kinds: %r" % ls[3]
+    # handles[0] the screen (1, a memory area), its own memory (1), the
+    # programs archive (1, an empty one: this image has none), and a handles
+    # table sized to the grants: screen, programs, files (3)
+    assert ls[3].rstrip() == "k 1113", "handle kinds: %r" % ls[3]
     spin = ls[1][78]
     deadline = time.monotonic() + 10
     while lines(boot, mode)[1][78] == spin:

@@ -1,9 +1,10 @@
 """The official WASI preview-1 suite in the kernel (issue 17): the tests
-that atoll-run passes (tests/wasi/run.py, minus the 49 that preopen a
-folder) run from the shell under QEMU on the same WASI layer, in one
-boot: each is put in the programs archive as tNN.wasm and started with
-`run NAME=value... tNN ARGS` (quoted where a word has blanks, quotes or
-newlines), its exit status read from what the shell prints (nothing for
+that atoll-run passes (tests/wasi/run.py) run from the shell under QEMU on
+the same WASI layer, in one boot: each is put in the programs archive as
+tNN.wasm and started with `run NAME=value... tNN ARGS` (quoted where a
+word has blanks, quotes or newlines); a test that preopens fs-tests.dir
+gets a fresh copy of the suite's folder (in the image's files, copied to
+/tmp/tNN by tests/wasi/tools/ftool.c) with `run --dir /tmp/tNN::fs-tests.dir`, its exit status read from what the shell prints (nothing for
 0, "tNN: exit status N" otherwise) and its stdout compared when the suite
 gives one. A test whose arguments or environment cannot be typed at all
 is skipped with that reason, counted and printed. The suite lives beside
@@ -12,9 +13,13 @@ the repository (../shared); without it the test says so and fails.
 import os
 import re
 import sys
+import tarfile
+import tempfile
 
 from atollqemu import Boot
-from test_programs import archive_modules, command, start
+from test_programs import archive_modules, command, start, USER
+
+FTOOL = os.path.join(USER, "programs", "ftool.wasm")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -46,6 +51,19 @@ def shell_cannot_carry(spec):
     return None
 
 
+def suite_files(runnable):
+    """The files module: each language's fs-tests.dir (without leftover
+    *.cleanup files) at /LANG/fs-tests.dir."""
+    path = os.path.join(tempfile.mkdtemp(prefix="atoll-suite-files-"), "files.tar")
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        for lang in sorted({t.lang for t, _ in runnable if t.spec.get("dirs")}):
+            d = os.path.join(os.path.dirname(next(t.wasm for t, _ in runnable
+                                                  if t.lang == lang)), "fs-tests.dir")
+            tar.add(d, arcname="%s/fs-tests.dir" % lang,
+                    filter=lambda m: None if m.name.endswith(".cleanup") else m)
+    return path + " files"
+
+
 def test_wasi_suite_in_the_kernel():
     assert os.path.isdir(SUITE), "the WASI suite is not at %s" % SUITE
     skips = wasi_run.read_skips(SKIPS)
@@ -55,17 +73,28 @@ def test_wasi_suite_in_the_kernel():
     runnable, skipped = [], []
     for t in tests:
         why = t.error or shell_cannot_carry(t.spec)
-        if not why and t.spec.get("dirs"):
-            why = "preopens a folder: the shell cannot give one yet"
+        if not why and [d for d in t.spec.get("dirs", []) if d != "fs-tests.dir"]:
+            why = "preopens a folder other than fs-tests.dir: %r" % t.spec["dirs"]
         (skipped if why else runnable).append((t, why))
-    modules = archive_modules({"t%02d" % i: t.wasm for i, (t, _) in enumerate(runnable)},
-                              wasi=True)
+    programs = {"t%02d" % i: t.wasm for i, (t, _) in enumerate(runnable)}
+    programs["ftool"] = FTOOL
+    modules = archive_modules(programs, wasi=True, fsd=True) + [suite_files(runnable)]
     failures = []
     with Boot(append="loglevel=2", modules=modules, timeout=600) as b:
         start(b)
         for i, (t, _) in enumerate(runnable):
             name = "t%02d" % i
-            out = command(b, line_of(name, t.spec), timeout=120)
+            line = line_of(name, t.spec)
+            if t.spec.get("dirs"):
+                # A fresh, writable copy of the suite's folder, as run.py
+                # gives each test (the image's copy is read-only).
+                out = command(b, "run ftool cp /%s/fs-tests.dir /tmp/%s" % (t.lang, name),
+                              timeout=120, fast=True)
+                assert "exit status" not in out, out
+                line = line.replace("run ", "run --dir /tmp/%s::fs-tests.dir " % name, 1)
+            else:
+                line = line.replace("run ", "run --no-dirs ", 1)   # as the suite has it
+            out = command(b, line, timeout=120, fast=True)
             m = re.search(r"^%s: (exit status (\d+)|.*)$" % name, out, re.M)
             status = 0 if not m else int(m.group(2)) if m.group(2) else None
             label = "%s/%s" % (t.lang, t.name)

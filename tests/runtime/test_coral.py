@@ -78,7 +78,7 @@ def main():
     p = run(tool, ["--keys", "hello", "--ticks", "4", "--screen", coral])
     lines = p.stdout.splitlines()
     check("Coral-shaped userboot", p.returncode == 0 and len(lines) >= 5 and
-          lines[1].startswith(" Coral - userboot") and lines[3] == "k 1102" and
+          lines[1].startswith(" Coral - userboot") and lines[3] == "k 1113" and
           lines[4] == "hello", p.stdout + p.stderr)
     check("its spinner turned", len(lines) > 1 and lines[1].rstrip().endswith("+"),
           p.stdout)

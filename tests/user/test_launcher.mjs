@@ -335,8 +335,8 @@ export function run(dir) {
       'run cyc1': 'run: cyc1: cyc1 imports itself (through cyc2)',
       'run junk': 'run: junk: junk.wasm: is not a Wasm module (bad header)',
       'run readme.txt': 'run: readme.txt: no such program',
-      'run': 'usage: run [NAME=value...] PROGRAM [ARGS...] [&]',
-      'run &': 'usage: run [NAME=value...] PROGRAM [ARGS...] [&]',
+      'run': 'usage: run [--dir DIR[::NAME]]... [NAME=value...] PROGRAM [ARGS...] [&]',
+      'run &': 'usage: run [--dir DIR[::NAME]]... [NAME=value...] PROGRAM [ARGS...] [&]',
       'run ../hi': 'run: ../hi: no such program',
     };
     for (const [cmd, line] of Object.entries(want)) {

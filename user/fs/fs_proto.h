@@ -26,8 +26,7 @@
 
 #include <stdint.h>
 
-/* The registry name of the file service. */
-#define FS_SERVICE "fs"
+/* The service's registry name is ATOLL_FS_SERVICE (program_abi.h). */
 
 /* The most bytes one request or answer carries after its header: a read
  * or write moves at most this much; a path is at most FS_PATH_MAX. */

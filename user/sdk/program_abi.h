@@ -92,6 +92,18 @@
  * root the file service attaches (FS_ATTACH). Without the channel there
  * are none.
  */
+/*
+ * The file service (user/fs/fsd.c, docs/files.md) is started by userboot
+ * at boot with the three grants of a program and two more: the listening
+ * end of the registry name "fs" (userboot registers it before fsd runs)
+ * and the image's files (the boot module "files", a ustar archive;
+ * userboot's boot grant ATOLL_BOOT_GRANT_FILES), read-only.
+ */
+#define ATOLL_FS_PROGRAM       "fsd"
+#define ATOLL_FS_SERVICE       "fs"
+#define ATOLL_FS_LISTEN_GRANT  3
+#define ATOLL_FS_IMAGE_GRANT   4
+
 #define ATOLL_WASI_LAYER       "wasi_snapshot_preview1"
 #define ATOLL_WASI_ENTRY       "_start"
 #define ATOLL_WASI_START_GRANT 3
@@ -111,5 +123,6 @@
  * when the image has none). */
 #define ATOLL_BOOT_GRANT_SCREEN   0
 #define ATOLL_BOOT_GRANT_PROGRAMS 1
+#define ATOLL_BOOT_GRANT_FILES    2
 
 #endif

@@ -64,7 +64,7 @@ static const struct command commands[] = {
     { "uptime", cmd_uptime, "time since boot (clock_ns)" },
     { "demo", cmd_demo, "load a module into a new component and call it" },
     { "ls", cmd_ls, "the programs in the boot image" },
-    { "run", cmd_run, "run NAME [ARGS] [&]: start a program (& in the background)" },
+    { "run", cmd_run, "run [--dir D[::N]|--no-dirs] [K=V] NAME [ARGS] [&]: start a program" },
     { "ps", cmd_ps, "the shell and its jobs: state, CPU time, memory" },
     { "kill", cmd_kill, "kill ID: end a job" },
 };

@@ -29,6 +29,7 @@
 #define SHELL_ID 1        /* userboot is the kernel's component 1 */
 #define SHELL_INSTANCES 2 /* env and userboot */
 #define ENV_MAX 1024      /* bytes of a WASI command's environment */
+#define DIRS_MAX 1024     /* bytes of its preopened folders' names */
 
 struct job {
     bool used;
@@ -44,9 +45,10 @@ struct job {
                                      layer's start channel, or -1 */
     uint32_t tail;                /* output bytes consumed, mod 2^32 */
     struct program_build build;   /* while loading */
-    /* A WASI command's start message: the magic, then its environment
-     * (NAME=value strings, each NUL-terminated), msg_len bytes. */
-    uint8_t msg[8 + ENV_MAX];
+    /* A WASI command's start message (program_abi.h): the magic, the
+     * environment's length, its NAME=value strings, then the preopened
+     * folders' pairs, each NUL-terminated; msg_len bytes. */
+    uint8_t msg[8 + ENV_MAX + DIRS_MAX];
     uint32_t msg_len;
 };
 
@@ -188,14 +190,25 @@ static bool load(struct job *j)
     }
     const char *entry = ATOLL_ENTRY;
     if (j->build.plan.wasi) {
-        /* The WASI layer's start message: the program's memory. */
-        atoll_handle mem;
+        /* The WASI layer's start message: the program's memory and a
+         * connection to the file service; without one (no fsd in the
+         * image) the program gets no folders. */
+        atoll_handle mem, fs = -1;
         int32_t r = atoll_component_memory(j->comp, j->build.index, &mem);
+        if (r == ATOLL_OK && registry_connect(ATOLL_FS_SERVICE, &fs) != ATOLL_REG_OK) {
+            uint32_t env_len;
+            memcpy(&env_len, j->msg + 4, 4);
+            j->msg_len = 8 + env_len;   /* the folders are left out */
+            fs = -1;
+        }
         if (r == ATOLL_OK) {
             r = atoll_channel_write(j->start, ATOLL_SELF, atoll_off(j->msg), j->msg_len, mem,
-                                    -1, -1, -1);
-            if (r != ATOLL_OK)
+                                    fs, -1, -1);
+            if (r != ATOLL_OK) {
                 atoll_handle_drop(mem);
+                if (fs >= 0)
+                    atoll_handle_drop(fs);
+            }
         }
         if (r != ATOLL_OK) {
             fmt_snprintf(why, sizeof why, "the WASI layer's start: %s", atoll_result_name(r));
@@ -395,11 +408,140 @@ static bool is_assignment(const char *w)
     return *w == '=';
 }
 
+/* The start message of a WASI command: env (nenv NAME=value words),
+ * then each folder of dirs ("PATH" or "PATH::GUEST"; ndirs 0: "/" as
+ * "/", the whole tree; -1: none). False, said, when it does not fit. */
+static bool start_message(struct job *j, const char *name, char **env, int nenv, char **dirs,
+                          int ndirs)
+{
+    uint32_t head[2] = { ATOLL_WASI_START_MAGIC, 0 };
+    uint32_t len = sizeof head;
+    for (int i = 0; i < nenv; i++) {
+        size_t k = strlen(env[i]) + 1;
+        if (len + k > 8 + ENV_MAX) {
+            con_printf("run: %s: an environment over %d bytes\n", name, ENV_MAX);
+            return false;
+        }
+        memcpy(j->msg + len, env[i], k);
+        len += (uint32_t)k;
+    }
+    head[1] = len - (uint32_t)sizeof head;
+    memcpy(j->msg, head, sizeof head);
+    static char root[] = "/";
+    char *all[] = { root };
+    if (ndirs == 0) {
+        dirs = all;
+        ndirs = 1;
+    }
+    for (int i = 0; i < ndirs; i++) {   /* -1: none */
+        char *sep = dirs[i];
+        while (*sep && !(sep[0] == ':' && sep[1] == ':'))
+            sep++;
+        if (!*sep)
+            sep = NULL;
+        size_t plen = sep ? (size_t)(sep - dirs[i]) : strlen(dirs[i]);
+        const char *guest = sep ? sep + 2 : dirs[i];
+        size_t glen = strlen(guest);
+        if (len + glen + plen + 2 > sizeof j->msg) {
+            con_printf("run: %s: folders' names over %d bytes\n", name, DIRS_MAX);
+            return false;
+        }
+        memcpy(j->msg + len, guest, glen + 1);
+        len += (uint32_t)glen + 1;
+        memcpy(j->msg + len, dirs[i], plen);
+        j->msg[len + plen] = 0;
+        len += (uint32_t)plen + 1;
+    }
+    j->msg_len = len;
+    return true;
+}
+
+/* Plans, builds and starts program name (argv[0] is its name as typed)
+ * as a job: in the foreground (fg) or not; a WASI command with the
+ * environment and folders given; with extra grants after the three every
+ * program gets (program_abi.h; they are the job's once it is built).
+ * quiet: no "[id] name" line. False, said, when it cannot. */
+static bool start_job(const char *name, int argc, char **argv, bool fg, char **env, int nenv,
+                      char **dirs, int ndirs, const atoll_handle *extra, int nextra, bool quiet)
+{
+    struct job *j = NULL;
+    for (int i = 0; i < JOBS_MAX && !j; i++)
+        if (!jobs[i].used)
+            j = &jobs[i];
+    if (!j) {
+        con_printf("run: %d jobs already run; wait for one or kill one\n", JOBS_MAX);
+        return false;
+    }
+
+    static char why[192];
+    if (!programs_plan(name, &j->build.plan, why, sizeof why)) {
+        con_printf("run: %s: %s\n", name, why);
+        return false;
+    }
+    bool wasi = j->build.plan.wasi;
+    if ((nenv || ndirs > 0) && !wasi) {
+        con_printf("run: %s: only a WASI command takes an environment or folders\n", name);
+        return false;
+    }
+    if (wasi && !start_message(j, name, env, nenv, dirs, ndirs))
+        return false;
+    /* Its grants (program_abi.h): the console, the other ends of its
+     * registry and input channels and, for a WASI command, of its
+     * layer's start channel; then the extra ones. Once granted, those
+     * ends are its. */
+    atoll_handle con, ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
+    int nch = wasi ? 3 : 2;
+    if (nextra > 2 || (wasi && nextra)) {
+        con_printf("run: %s: too many grants\n", name);
+        return false;
+    }
+    if (!make_console(argc, argv, &con)) {
+        con_printf("run: %s: no memory for its console\n", name);
+        return false;
+    }
+    bool made = true;
+    for (int i = 0; i < nch && made; i++)
+        made = atoll_channel_create(&ours[i], &theirs[i]) == ATOLL_OK;
+    atoll_handle grants[6] = { con, theirs[0], theirs[1], theirs[2] };
+    int ngrants = 1 + nch;
+    for (int i = 0; i < nextra; i++)
+        grants[ngrants++] = extra[i];
+    bool built = made && programs_build_begin(&j->build, grants, ngrants, why, sizeof why);
+    for (int i = 0; i < nch; i++)
+        if (theirs[i] >= 0)
+            atoll_handle_drop(theirs[i]);
+    if (!built) {
+        con_printf("run: %s: %s\n", name, made ? why : "no memory for its channels");
+        atoll_handle_drop(con);
+        for (int i = 0; i < nch; i++)
+            if (ours[i] >= 0)
+                atoll_handle_drop(ours[i]);
+        return false;
+    }
+    int64_t id = 0;
+    atoll_component_info(j->build.comp, ATOLL_COMP_ID, &id);
+    j->used = true;
+    j->fg = fg;
+    j->loading = true;
+    j->id = id;
+    j->comp = j->build.comp;
+    j->con = con;
+    j->reg = ours[0];
+    j->in = ours[1];
+    j->start = ours[2];
+    j->tail = 0;
+    memcpy(j->name, name, strlen(name) + 1);
+    if (!fg && !quiet)
+        con_printf("[%lld] %s\n", (long long)id, name);
+    load(j);
+    return true;
+}
+
 void cmd_run(const char *args)
 {
     static char buf[SHELL_LINE_MAX + 1];
-    char *argv[ARGV_MAX];
-    int argc = 0;
+    char *argv[ARGV_MAX], *dirs[ARGV_MAX];
+    int argc = 0, ndirs = 0;
     size_t n = strlen(args);
     if (n >= sizeof buf)
         n = sizeof buf - 1;
@@ -419,14 +561,28 @@ void cmd_run(const char *args)
         con_printf("run: %s\n", bad);
         return;
     }
-    /* Leading NAME=value words are the environment (a WASI command's). */
+    /* Leading --dir PATH[::GUEST] words are a WASI command's folders,
+     * then NAME=value words its environment. */
+    int first = 0;
+    bool none = false;                  /* --no-dirs: not even "/" */
+    for (;;) {
+        if (first + 1 < nwords && strcmp(words[first], "--dir") == 0) {
+            dirs[ndirs++] = words[first + 1];
+            first += 2;
+        } else if (first < nwords && strcmp(words[first], "--no-dirs") == 0) {
+            none = true;
+            first++;
+        } else {
+            break;
+        }
+    }
     int nenv = 0;
-    while (nenv < nwords && is_assignment(words[nenv]))
+    while (first + nenv < nwords && is_assignment(words[first + nenv]))
         nenv++;
-    for (int i = nenv; i < nwords; i++)
+    for (int i = first + nenv; i < nwords; i++)
         argv[argc++] = words[i];
-    if (argc == 0) {
-        con_printf("usage: run [NAME=value...] PROGRAM [ARGS...] [&]\n");
+    if (argc == 0 || (first < nwords && strcmp(words[first], "--dir") == 0)) {
+        con_printf("%s\n", "usage: run [--dir DIR[::NAME]]... [NAME=value...] PROGRAM [ARGS...] [&]");
         return;
     }
     char *name = argv[0];
@@ -436,78 +592,28 @@ void cmd_run(const char *args)
         con_printf("run: %s: no such program\n", argv[0]);
         return;
     }
-    struct job *j = NULL;
-    for (int i = 0; i < JOBS_MAX && !j; i++)
-        if (!jobs[i].used)
-            j = &jobs[i];
-    if (!j) {
-        con_printf("run: %d jobs already run; wait for one or kill one\n", JOBS_MAX);
-        return;
-    }
+    start_job(name, argc, argv, fg, words + first, nenv, dirs, none ? -1 : ndirs, NULL, 0,
+              false);
+}
 
-    static char why[192];
-    if (!programs_plan(name, &j->build.plan, why, sizeof why)) {
-        con_printf("run: %s: %s\n", name, why);
+void jobs_start_files(atoll_handle image)
+{
+    static char name[] = ATOLL_FS_PROGRAM;
+    char *argv[] = { name };
+    atoll_handle listen;
+    if (!programs_find(ATOLL_FS_PROGRAM ".wasm")) {
+        atoll_log("userboot: no " ATOLL_FS_PROGRAM ".wasm in the image: no file service\n");
         return;
     }
-    if (nenv && !j->build.plan.wasi) {
-        con_printf("run: %s: only a WASI command takes an environment\n", name);
+    if (registry_claim(ATOLL_FS_SERVICE, &listen) != ATOLL_REG_OK) {
+        atoll_log("userboot: the name " ATOLL_FS_SERVICE " is taken: no file service\n");
         return;
     }
-    uint32_t head[2] = { ATOLL_WASI_START_MAGIC, 0 };
-    j->msg_len = sizeof head;
-    for (int i = 0; i < nenv; i++) {
-        size_t k = strlen(words[i]) + 1;
-        if (j->msg_len + k > sizeof j->msg) {
-            con_printf("run: %s: an environment over %d bytes\n", name, ENV_MAX);
-            return;
-        }
-        memcpy(j->msg + j->msg_len, words[i], k);
-        j->msg_len += (uint32_t)k;
-    }
-    head[1] = j->msg_len - (uint32_t)sizeof head;
-    memcpy(j->msg, head, sizeof head);
-    /* Its grants (program_abi.h): the console, the other ends of its
-     * registry and input channels and, for a WASI command, of its
-     * layer's start channel. Once granted, those ends are its. */
-    atoll_handle con, ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
-    int nch = j->build.plan.wasi ? 3 : 2;
-    if (!make_console(argc, argv, &con)) {
-        con_printf("run: %s: no memory for its console\n", name);
-        return;
-    }
-    bool made = true;
-    for (int i = 0; i < nch && made; i++)
-        made = atoll_channel_create(&ours[i], &theirs[i]) == ATOLL_OK;
-    const atoll_handle grants[] = { con, theirs[0], theirs[1], theirs[2] };
-    bool built = made && programs_build_begin(&j->build, grants, 1 + nch, why, sizeof why);
-    for (int i = 0; i < nch; i++)
-        if (theirs[i] >= 0)
-            atoll_handle_drop(theirs[i]);
-    if (!built) {
-        con_printf("run: %s: %s\n", name, made ? why : "no memory for its channels");
-        atoll_handle_drop(con);
-        for (int i = 0; i < nch; i++)
-            if (ours[i] >= 0)
-                atoll_handle_drop(ours[i]);
-        return;
-    }
-    int64_t id = 0;
-    atoll_component_info(j->build.comp, ATOLL_COMP_ID, &id);
-    j->used = true;
-    j->fg = fg;
-    j->loading = true;
-    j->id = id;
-    j->comp = j->build.comp;
-    j->con = con;
-    j->reg = ours[0];
-    j->in = ours[1];
-    j->start = ours[2];
-    j->tail = 0;
-    memcpy(j->name, name, strlen(name) + 1);
-    if (!fg)
-        con_printf("[%lld] %s\n", (long long)id, name);
-    load(j);
+    const atoll_handle extra[] = { listen, image };
+    bool ok = start_job(name, 1, argv, false, NULL, 0, NULL, 0, extra, 2, true);
+    atoll_handle_drop(listen);          /* the job's, or nobody's */
+    if (!ok)
+        registry_release(ATOLL_FS_SERVICE);
 }
 
 static void ps_line(long long id, const char *name, const char *state, int64_t cpu_ns,

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "user/sdk/atoll.h"
+
 #define JOBS_MAX 16
 #define JOB_NAME_MAX 32
 
@@ -29,6 +31,11 @@ void jobs_interrupt(void);
 bool jobs_input(const char *line, size_t n);
 /* Ctrl+D: closes the foreground job's input. */
 void jobs_input_end(void);
+
+/* Starts the file service (fsd, program_abi.h), registered as "fs"
+ * before it runs, with the image's files (a handle of ours, granted to
+ * it): at boot, when the image has fsd.wasm. Says why it cannot. */
+void jobs_start_files(atoll_handle image);
 
 /* The shell commands (commands.c's table). */
 void cmd_ls(const char *args);

@@ -5,7 +5,8 @@
  *
  * Handles: ATOLL_SELF is this program's memory, ATOLL_GRANTED (SDK index
  * 1, coral.handles[0]) is the screen, SDK index 2 the programs archive
- * (program_abi.h: ATOLL_BOOT_GRANT_*), when the image has one.
+ * and 3 the files archive (program_abi.h: ATOLL_BOOT_GRANT_*; empty when
+ * the image has none).
  */
 #include "user/sdk/atoll.h"
 #include "user/sdk/program_abi.h"
@@ -18,6 +19,7 @@
 
 #define SCREEN (ATOLL_GRANTED + ATOLL_BOOT_GRANT_SCREEN)
 #define PROGRAMS (ATOLL_GRANTED + ATOLL_BOOT_GRANT_PROGRAMS)
+#define FILES (ATOLL_GRANTED + ATOLL_BOOT_GRANT_FILES)
 #define TITLE "Atoll " USERBOOT_VERSION " - userboot (type help)"
 /* Spinner steps per second, whatever the timer rate. */
 #define SPIN_PER_SECOND 8
@@ -43,6 +45,7 @@ ATOLL_EXPORT(init) int32_t init(void)
     con_spinner('|');
     atoll_log(TITLE "\n");
     programs_init(PROGRAMS);
+    jobs_start_files(FILES);
     shell_start();
     con_flush();
     return 0;

@@ -91,6 +91,39 @@ static uint32_t do_lookup(const char *name, atoll_handle *out)
     return ATOLL_REG_OK;
 }
 
+uint32_t registry_claim(const char *name, atoll_handle *listen)
+{
+    if (!ready)
+        init();
+    atoll_handle mine, theirs;
+    if (strlen(name) > ATOLL_REG_NAME_MAX || atoll_channel_create(&mine, &theirs) != ATOLL_OK)
+        return ATOLL_REG_BAD;
+    uint32_t r = do_register(name, mine);
+    if (r != ATOLL_REG_OK) {
+        atoll_handle_drop(mine);
+        atoll_handle_drop(theirs);
+        return r;
+    }
+    *listen = theirs;
+    return ATOLL_REG_OK;
+}
+
+void registry_release(const char *name)
+{
+    struct service *s = find(name);
+    if (s) {
+        atoll_handle_drop(s->conn);
+        s->conn = -1;
+    }
+}
+
+uint32_t registry_connect(const char *name, atoll_handle *out)
+{
+    if (!ready)
+        init();
+    return do_lookup(name, out);
+}
+
 /* Answers a request; a handle that cannot be delivered is dropped. */
 static void answer(atoll_handle reg, uint32_t status, atoll_handle h)
 {

@@ -209,6 +209,7 @@ pub const INFO_RANDOM_HARDWARE: i32 = 13;
 /// userboot's grants (program_abi.h, ATOLL_BOOT_GRANT_*).
 pub const BOOT_GRANT_SCREEN: i32 = 0;
 pub const BOOT_GRANT_PROGRAMS: i32 = 1;
+pub const BOOT_GRANT_FILES: i32 = 2;
 
 /// The offset of a pointer in this program's memory (SDK handle SELF).
 fn off<T: ?Sized>(p: *const T) -> i64 {
