@@ -1,26 +1,31 @@
-//! rust-upper — upper (user/examples/upper) in Rust: echoes each line of
-//! its input in upper case, until the end of input (Ctrl+D at the shell):
+//! rust-upper — upper (user/examples/upper) in Rust with std: echoes each
+//! line of its input (std::io::stdin) in upper case, until the end of
+//! input (Ctrl+D at the shell):
 //!
 //!     atoll> run rust-upper
 //!     abc
 //!     ABC
 
-#[path = "../../sdk/rust/atoll.rs"]
-#[macro_use]
-mod atoll;
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
 
-fn main() -> i32 {
-    let mut buf = [0u8; 256];
+fn main() -> ExitCode {
+    let stdin = io::stdin();
+    let mut out = io::stdout();
+    let mut line = Vec::new();
     loop {
-        match atoll::read(&mut buf) {
-            Ok(0) => return 0,
-            Ok(n) => {
-                buf[..n].make_ascii_uppercase();
-                atoll::write(&buf[..n]);
+        line.clear();
+        match stdin.lock().read_until(b'\n', &mut line) {
+            Ok(0) => return ExitCode::SUCCESS,
+            Ok(_) => {
+                line.make_ascii_uppercase();
+                if out.write_all(&line).and_then(|_| out.flush()).is_err() {
+                    return ExitCode::FAILURE;
+                }
             }
-            Err(r) => {
-                println!("rust-upper: no input: {}", atoll::result_name(r));
-                return 1;
+            Err(e) => {
+                eprintln!("rust-upper: no input: {}", e);
+                return ExitCode::FAILURE;
             }
         }
     }
