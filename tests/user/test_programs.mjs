@@ -166,7 +166,8 @@ class Console {
 // _start) gets the WASI layer right after the first env, on that env; if
 // it imports from env itself (it calls the kernel), a second env, its own,
 // follows the layer. Its grants get a fourth, the layer's start channel,
-// holding the start message: the magic and the program's memory. Returns
+// holding the start message: the magic, an empty environment and the
+// program's memory. Returns
 // { status, value, con, comp, k, deps }: status OK and the exit status
 // when the entry returned or the program exited, ETRAPPED and the trap
 // kind when it trapped.
@@ -204,13 +205,16 @@ function launch(files, name, args = [name], opts = {}) {
     const [status, value] = k.call(comp.instances[index], A.ATOLL_ENTRY, 0n);
     return { status, value: Number(value), con, comp, k, deps };
   }
-  // The start message: the program's memory, its own or its env's.
+  // The start message (program_abi.h): the magic, the environment's
+  // length (none), no preopened folders; its handle, the program's
+  // memory, its own or its env's.
   const inst = comp.instances[index];
   const memExport = inst.info.exports.find((e) => e.kind === 'memory');
   const mem = memExport ? inst.instance.exports[memExport.name]
     : comp.instances.findLast((i) => i.name === 'env').instance.exports.memory;
-  start.peer.queue.push({ bytes: u32(A.ATOLL_WASI_START_MAGIC), handles: [new Handle(new Vma(mem))] });
-  start.peer.bytes += 4;
+  const msg = Buffer.concat([u32(A.ATOLL_WASI_START_MAGIC), u32(0)]);
+  start.peer.queue.push({ bytes: msg, handles: [new Handle(new Vma(mem))] });
+  start.peer.bytes += msg.length;
   const [status, value] = k.call(inst, A.ATOLL_WASI_ENTRY, 0n, comp, index);
   if (comp.state === EXITED) return { status: OK, value: Number(comp.value), con, comp, k, deps };
   return { status, value: status === OK ? 0 : Number(value), con, comp, k, deps };
