@@ -1,14 +1,17 @@
 """A real C library for programs (issue 17): the SDK builds programs on
 Debian's wasi-libc and Rust's std for wasm32-wasi (user/sdk/program.mk).
 user/examples/stats is ordinary C (malloc, qsort, strtod, printf with
-%.2f, clock_gettime, time); rust-hello and rust-upper are Rust with std
-(println!, std::env::args, std::io::stdin). Each runs from the shell in
-the kernel, on the WASI layer, and the same .wasm files run on Linux
-through build/atoll-run, with the same output.
+%.2f, clock_gettime, time, fopen/fscanf); rust-hello and rust-upper are
+Rust with std (println!, std::env::args, std::io::stdin, std::fs). Each
+runs from the shell in the kernel, on the WASI layer, and the same .wasm
+files run on Linux through build/atoll-run, with the same output; there,
+with a folder preopened (--dir), fopen and std::fs read files through
+the file service.
 """
 import os
 import re
 import subprocess
+import tempfile
 
 from atollqemu import BUILD, ISO, Boot
 from test_programs import command, keys_for, need_iso, start, wait_serial, USER
@@ -63,8 +66,9 @@ def test_libc_and_rust_std_programs_run_from_the_shell():
         assert "panic" not in b.serial, b.serial[-3000:]
 
 
-def atoll_run(name, *args, stdin=b""):
-    p = subprocess.run([ATOLL_RUN, os.path.join(PROGRAMS, name + ".wasm"), *args],
+def atoll_run(name, *args, stdin=b"", dirs=()):
+    opts = [a for d in dirs for a in ("--dir", d)]
+    p = subprocess.run([ATOLL_RUN, *opts, os.path.join(PROGRAMS, name + ".wasm"), *args],
                        input=stdin, capture_output=True, timeout=120)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
@@ -82,3 +86,19 @@ def test_the_same_programs_run_under_atoll_run():
     assert (rc, out) == (0, RUST_HELLO_OUT), (rc, out, err)
     rc, out, err = atoll_run("rust-upper", stdin=b"abc\nHello World\n")
     assert (rc, out) == (0, "ABC\nHELLO WORLD\n"), (rc, out, err)
+
+    # Files: fopen and fscanf in C, std::fs in Rust, in a preopened folder.
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "numbers.txt"), "w") as f:
+            f.write("3 1.5\n2\n-4.25\n")
+        with open(os.path.join(d, "note.txt"), "w") as f:
+            f.write("a note, Read by std::fs\n")
+        data = [d + "::/data"]
+        rc, out, err = atoll_run("stats", "-f", "/data/numbers.txt", dirs=data)
+        assert rc == 0 and out.startswith(STATS_OUT), (rc, out, err)
+        rc, out, err = atoll_run("stats", "-f", "/data/none.txt", dirs=data)
+        assert rc == 2 and "none.txt: No such file or directory" in out + err, (rc, out, err)
+        rc, out, err = atoll_run("rust-upper", "/data/note.txt", dirs=data)
+        assert (rc, out) == (0, "A NOTE, READ BY STD::FS\n"), (rc, out, err)
+        rc, out, err = atoll_run("rust-upper", "/data/none", dirs=data)
+        assert rc == 1 and "rust-upper: /data/none: No such file" in out + err, (rc, out, err)

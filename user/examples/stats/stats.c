@@ -1,14 +1,15 @@
 /*
- * stats — ordinary C on wasi-libc: the numbers given (or N made-up ones)
- * into a malloc'd array, sorted with qsort, summed up with printf's
- * floats; the time of day from time() and the time the work took from
- * clock_gettime.
+ * stats — ordinary C on wasi-libc: the numbers given (N made-up ones, or
+ * those of a file read with fopen) into a malloc'd array, sorted with
+ * qsort, summed up with printf's floats; the time of day from time() and
+ * the time the work took from clock_gettime.
  *
  *     atoll> run stats 3 1.5 2
  *     3 numbers: 1.50 2.00 3.00
  *     min 1.50, median 2.00, mean 2.17, max 3.00, stddev 0.62
  *     ...
  *     atoll> run stats -n 100000
+ *     $ build/atoll-run --dir data::/data stats.wasm -f /data/numbers.txt
  */
 #include <errno.h>
 #include <math.h>
@@ -36,13 +37,53 @@ static int parse(const char *s, double *out)
     return 0;
 }
 
+/* Reads the numbers of file path (blank-separated) into a malloc'd array:
+ * their count, or -1 with the reason printed. */
+static long read_file(const char *path, double **out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "stats: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    size_t n = 0, cap = 16;
+    double *v = malloc(cap * sizeof *v), x;
+    while (v && fscanf(f, "%lf", &x) == 1) {
+        if (n == cap) {
+            double *w = realloc(v, 2 * cap * sizeof *v);
+            if (!w) {
+                free(v);
+                v = NULL;
+                break;
+            }
+            v = w;
+            cap *= 2;
+        }
+        v[n++] = x;
+    }
+    int bad = !v || ferror(f) || !feof(f);
+    fclose(f);
+    if (bad || n == 0) {
+        fprintf(stderr, "stats: %s: %s\n", path, !v ? "no memory" : "not a list of numbers");
+        free(v);
+        return -1;
+    }
+    *out = v;
+    return (long)n;
+}
+
 int main(int argc, char **argv)
 {
     size_t n;
     double *v;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (argc == 3 && strcmp(argv[1], "-n") == 0) {
+    if (argc == 3 && strcmp(argv[1], "-f") == 0) {
+        long got = read_file(argv[2], &v);
+        if (got < 0)
+            return 2;
+        n = (size_t)got;
+    } else if (argc == 3 && strcmp(argv[1], "-n") == 0) {
         /* N numbers of a fixed sequence (a linear congruential generator),
          * so two runs print the same. */
         long want = strtol(argv[2], NULL, 10);
@@ -63,7 +104,7 @@ int main(int argc, char **argv)
         }
     } else {
         if (argc < 2) {
-            fprintf(stderr, "usage: stats NUMBER... | stats -n COUNT\n");
+            fprintf(stderr, "usage: stats NUMBER... | stats -n COUNT | stats -f FILE\n");
             return 2;
         }
         n = (size_t)argc - 1;
