@@ -326,6 +326,22 @@ export function run(dir) {
     check('the shell goes on', m.rows().includes('alive'));
   });
 
+  group('launcher: a library of a WASI command may not import env (it would get the layer\'s)', () => {
+    const layer = wasm(`(module (func (export "proc_exit") (param i32)))`);
+    const lib = wasm(`(module (import "env" "memory" (memory 1))
+      (func (export "f") (result i32) (i32.const 7)))`);
+    const cmd = wasm(`(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (import "wenvlib" "f" (func (result i32))) (memory 1) (func (export "_start")))`);
+    const m = boot(dir, tar([files[0], ['wasi_snapshot_preview1.wasm', layer],
+                             ['wenvlib.wasm', lib], ['wsneaky.wasm', cmd]]));
+    m.type('run wsneaky\n');
+    m.ticks(2);
+    check('refused with the reason',
+          m.k.log.includes('run: wsneaky: wenvlib imports from env but wsneaky does not: ' +
+                           'it would share the WASI layer\'s'), m.k.log);
+    eq('no component made', m.k.components.length, 1);
+  });
+
   group('launcher: unknown programs and bad ones are refused cleanly', () => {
     const m = boot(dir, archive);
     const want = {
