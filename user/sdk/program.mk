@@ -174,4 +174,4 @@ $(OBJ_DIR)/sdk/%.o: $(ATOLL_ROOT)/lib/%.c $(SDK_HDRS) $(PROGRAM_MK)
 	$(PROGRAM_CC) $(PROGRAM_CFLAGS) -c -o $@ $<
 
 clean:
-	rm -rf $(PROGRAM_WASM) $(MODULE_WASM) $(OBJ_DIR)
+	rm -rf $(PROGRAM_WASM) $(PROGRAM_WASM).tmp $(MODULE_WASM) $(OBJ_DIR)
