@@ -216,6 +216,17 @@ static struct buf stub_module(const wasm_module *m, const char *name, uint32_t n
     return mod;
 }
 
+/* Whether m imports anything from module `name`. */
+static bool imports_from(const wasm_module *m, const char *name)
+{
+    for (uint32_t i = 0; i < wasm_module_num_imports(m); i++) {
+        wasm_import_desc d;
+        if (wasm_module_import(m, i, &d) && same(d.module, d.module_len, name, strlen(name)))
+            return true;
+    }
+    return false;
+}
+
 /* Adds a stub instance (above) for every module the program imports
  * functions from but the layer's: an unknown import then traps when it is
  * called instead of refusing the program. A non-function import from such
@@ -226,7 +237,8 @@ static int add_stubs(struct component *c, const wasm_module *m, const char *path
     for (uint32_t i = 0; i < wasm_module_num_imports(m) && !st; i++) {
         wasm_import_desc d;
         wasm_module_import(m, i, &d);
-        bool seen = same(d.module, d.module_len, ATOLL_WASI_LAYER, strlen(ATOLL_WASI_LAYER));
+        bool seen = same(d.module, d.module_len, ATOLL_WASI_LAYER, strlen(ATOLL_WASI_LAYER)) ||
+                    same(d.module, d.module_len, "env", 3);
         for (uint32_t j = 0; j < i && !seen; j++) {
             wasm_import_desc e;
             wasm_module_import(m, j, &e);
@@ -354,10 +366,16 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
             kobj_put(grants[i]);        /* the program's now */
     }
 
-    uint32_t ienv, ilayer, iprog;
+    /* As the shell lays a command out (docs/programs.md): the layer's
+     * env, the layer, and for a command that calls the kernel through
+     * the SDK an env of its own, so that it never shares the layer's
+     * memory. */
+    uint32_t ienv, ilayer, iprog, ienv2;
     if (add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the SDK shim", &ienv) ||
         add(c, wasi_layer_wasm, wasi_layer_wasm_len, ATOLL_WASI_LAYER, "the WASI layer",
             &ilayer) ||
+        (imports_from(m, "env") &&
+         add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the program's SDK shim", &ienv2)) ||
         (o->trap_unknown && add_stubs(c, m, path)) ||
         add(c, bytes, len, "program", path, &iprog))
         return 1;

@@ -17,7 +17,7 @@ PROGRAMS_OUT   := $(BUILD)/user/programs
 PROGRAMS_TAR   := $(BUILD)/user/programs.tar
 # What user/examples/Makefile builds (pair's folder makes pairlib too).
 PROGRAMS_EXAMPLES := hello rust-hello pair pairlib spin vectors pingd ping upper rust-upper rust-ping rust-pingd \
-                     wasi-hello
+                     wasi-hello stats
 PROGRAMS_EXAMPLE_WASM := $(PROGRAMS_EXAMPLES:%=$(PROGRAMS_OUT)/%.wasm)
 
 programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
@@ -63,10 +63,12 @@ $(PROGRAMS_WASI_LAYER): programs-force
 $(PROGRAMS_FSD): programs-force
 	$(MAKE) -C user/fs PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
-# A test program (not in the archive): output floods, exit statuses, traps.
+# A test program (not in the archive): output floods, exit statuses, traps,
+# through the freestanding runtime the WASI layer is built on
+# (user/sdk/program.c), so FREESTANDING.
 $(PROGRAMS_OUT)/programs_test.wasm: programs-force
 	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=programs_test \
-	    SRCS=programs_test.c PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+	    SRCS=programs_test.c FREESTANDING=1 PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
 # Another (not in the archive): the WASI layer given wild pointers, built
 # with wasi-libc as any WASI command is.
@@ -74,10 +76,11 @@ $(PROGRAMS_OUT)/wasi_hostile.wasm: tests/wasi/hostile/wasi_hostile.c
 	@mkdir -p $(@D)
 	clang --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -o $@ $<
 
-# Another (not in the archive): atoll.rs's channel, wait and rights calls.
+# Another (not in the archive): atoll.rs's channel, wait and rights calls,
+# and its freestanding runtime (the input channel, the console).
 $(PROGRAMS_OUT)/rust_ipc_test.wasm: programs-force
 	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=rust_ipc_test \
-	    PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+	    FREESTANDING=1 PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
 .PHONY: programs programs-force test-programs
 programs-force:

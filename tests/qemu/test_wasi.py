@@ -2,8 +2,8 @@
 wasi-libc (user/examples/wasi-hello, clang --target=wasm32-wasi) runs from
 the shell on the WASI layer (user/wasi, docs/wasi.md): its arguments, a
 float through printf, malloc, its input typed at the shell until Ctrl+D,
-and an exit status through proc_exit. `ls` tells it apart from Atoll
-programs and libraries. tests/wasi/hostile/wasi_hostile.c gives the layer
+and an exit status through proc_exit. `ls` tells it apart from
+libraries. tests/wasi/hostile/wasi_hostile.c gives the layer
 wild pointers and lengths: each call answers with an errno, nothing traps.
 """
 import os
@@ -21,7 +21,7 @@ def test_wasi_hello_runs_from_the_shell():
         start(b)
         out = command(b, "ls", lambda o: "wasi-hello" in o)
         assert re.search(r"wasi-hello\s+\d+ bytes\s+\(WASI command\)", out), out
-        assert re.search(r"^\s+hello\s+\d+ bytes\s*$", out, re.M), out
+        assert re.search(r"^\s+pairlib\s+\d+ bytes\s+\(library\)$", out, re.M), out
         assert "wasi_snapshot_preview1" not in out, out
         out = command(b, "run wasi-hello one two", lambda o: "malloc works" in o)
         assert "hello from WASI: 3 arguments, pi is about 3.14159" in out, out

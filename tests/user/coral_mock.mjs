@@ -490,14 +490,16 @@ export class Kernel {
           default: return [EINVAL, 0n];
         }
       },
-      // The mock reaches an instance's memory only when it exports one.
+      // The instance's memory 0, as the kernel's: one it exports, or the
+      // one it imported (a program on its env's memory).
       component_memory(c, index) {
         if (!k.valid(c, KIND_COMPONENT)) return [EINVAL, null];
         if (!(c.rights & RIGHT_CONTROL)) return [ERIGHTS, null];
         const inst = c.obj.instances[index];
         if (!inst || c.obj.ended) return [EINVAL, null];
         const e = inst.info.exports.find((x) => x.kind === 'memory');
-        const mem = e && inst.instance.exports[e.name];
+        const imp = inst.info.imports.find((x) => x.kind === 'memory');
+        const mem = e ? inst.instance.exports[e.name] : imp && inst.imports[imp.module]?.[imp.name];
         return mem ? [OK, new Handle(new Vma(mem))] : [EINVAL, null];
       },
       component_describe(c, vma, off, len) {
@@ -560,7 +562,7 @@ export class Kernel {
       return [ETRAPPED, 0, `start function trapped: ${TRAP_NAMES[trapKind(e)]}`];
     }
     this.fillSelfTable(info, instance, imports);
-    comp.instances.push({ instance, info, name });
+    comp.instances.push({ instance, info, name, imports });
     return [OK, comp.instances.length - 1];
   }
 

@@ -326,6 +326,22 @@ export function run(dir) {
     check('the shell goes on', m.rows().includes('alive'));
   });
 
+  group('launcher: a library of a WASI command may not import env (it would get the layer\'s)', () => {
+    const layer = wasm(`(module (func (export "proc_exit") (param i32)))`);
+    const lib = wasm(`(module (import "env" "memory" (memory 1))
+      (func (export "f") (result i32) (i32.const 7)))`);
+    const cmd = wasm(`(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (import "wenvlib" "f" (func (result i32))) (memory 1) (func (export "_start")))`);
+    const m = boot(dir, tar([files[0], ['wasi_snapshot_preview1.wasm', layer],
+                             ['wenvlib.wasm', lib], ['wsneaky.wasm', cmd]]));
+    m.type('run wsneaky\n');
+    m.ticks(2);
+    check('refused with the reason',
+          m.k.log.includes('run: wsneaky: wenvlib imports from env but wsneaky does not: ' +
+                           'it would share the WASI layer\'s'), m.k.log);
+    eq('no component made', m.k.components.length, 1);
+  });
+
   group('launcher: unknown programs and bad ones are refused cleanly', () => {
     const m = boot(dir, archive);
     const want = {
@@ -677,7 +693,9 @@ export function run(dir) {
 
   // The real examples (user/examples), when they have been built.
   const progDir = join(dir, 'programs');
-  const examples = ['hello', 'pair', 'pairlib', 'spin', 'rust-hello'];
+  // WASI commands all: the archive carries the layer they run on.
+  const examples = ['hello', 'pair', 'pairlib', 'spin', 'rust-hello', 'ping', 'stats',
+                    'wasi_snapshot_preview1'];
   if (examples.every((e) => existsSync(join(progDir, `${e}.wasm`)))) {
     group('launcher: the examples of user/examples', () => {
       const arch = tar([files[0], ...examples.map((e) => [`${e}.wasm`, readFileSync(join(progDir, `${e}.wasm`))])]);
@@ -691,6 +709,17 @@ export function run(dir) {
       m.type('run rust-hello\n');
       m.ticks(4);
       eq('rust-hello ends', m.last(), PROMPT.trimEnd());
+      m.type('run stats 2 1\n');
+      m.ticks(5);
+      check('stats', m.rows().includes('min 1.00, median 1.50, mean 1.50, max 2.00, stddev 0.50'), m.text());
+      // ping calls the kernel: planned env, the layer, its own env, ping.
+      // (It then waits for the registry's answer inside one call, which
+      // this one-threaded mock cannot serve: only the plan is checked.)
+      m.type('run ping\n');
+      m.ticks(6);
+      const ping = m.k.components.find((c) => c.instances.some((i) => i.name === 'ping'));
+      eq('ping: env, the layer, its own env, ping', ping && ping.instances.map((i) => i.name).join(','),
+         'env,wasi_snapshot_preview1,env,ping');
       m.k.held.add('spin');
       m.type('run spin &\n');
       m.ticks(4);

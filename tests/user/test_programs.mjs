@@ -5,14 +5,17 @@
 // Each program is launched as the shell launches it: from the programs
 // archive, in a new component, env first, then the modules it imports from
 // by name, then the program; its console (a memory area laid out as
-// program_abi.h says) granted as handle 0; then atoll_start is called. The
-// launcher's side is played here: it reads the output ring and moves tail.
+// program_abi.h says) granted as handle 0. The examples are WASI commands
+// on wasi-libc or Rust's std, run on the real WASI layer (user/wasi) with
+// its start message; the tests of the freestanding runtime (programs_test,
+// rust_ipc_test) are started at atoll_start. The launcher's side is played
+// here: it reads the output ring and moves tail.
 // Ends with "N passed, N failed".
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
-import { Kernel, Handle, Vma, Module, Component, Endpoint, OK, ETRAPPED } from './coral_mock.mjs';
+import { Kernel, Handle, Vma, Module, Component, Endpoint, OK, ETRAPPED, EXITED } from './coral_mock.mjs';
 import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 import { results, group, check, eq } from './harness.mjs';
 
@@ -157,9 +160,17 @@ class Console {
   }
 }
 
-// The launcher: every module the program imports from (but coral and env)
-// comes from the archive as NAME.wasm, added under its name, after env and
-// before the program. Returns { status, value, con, comp, k }.
+// The launcher, as the shell's (user/userboot/programs.c): env first, then
+// the modules the program imports from by name (but coral and env), from
+// the archive as NAME.wasm, then the program. A WASI command (it exports
+// _start) gets the WASI layer right after the first env, on that env; if
+// it imports from env itself (it calls the kernel), a second env, its own,
+// follows the layer. Its grants get a fourth, the layer's start channel,
+// holding the start message: the magic, an empty environment and the
+// program's memory. Returns
+// { status, value, con, comp, k, deps }: status OK and the exit status
+// when the entry returned or the program exited, ETRAPPED and the trap
+// kind when it trapped.
 function launch(files, name, args = [name], opts = {}) {
   const k = new WatchedKernel();
   const comp = new Component();
@@ -172,15 +183,41 @@ function launch(files, name, args = [name], opts = {}) {
     return new Module(files[`${n}.wasm`]);
   };
   const prog = mod(name);
-  const deps = [...new Set(prog.info.imports.map((i) => i.module))].filter((m) => m !== 'coral' && m !== 'env');
-  for (const [n, m] of [['env', mod('env')], ...deps.map((d) => [d, mod(d)])]) {
+  const wasi = exportFuncType(prog.info, A.ATOLL_WASI_ENTRY) && !exportFuncType(prog.info, A.ATOLL_ENTRY);
+  const usesEnv = prog.info.imports.some((i) => i.module === 'env');
+  const deps = [...new Set(prog.info.imports.map((i) => i.module))]
+    .filter((m) => m !== 'coral' && m !== 'env' && m !== A.ATOLL_WASI_LAYER);
+  let start = null;
+  const plan = [['env', mod('env')]];
+  if (wasi) {
+    while (comp.grants.length < A.ATOLL_WASI_START_GRANT) comp.grants.push(null);
+    [start, comp.grants[A.ATOLL_WASI_START_GRANT]] = channel();
+    plan.push([A.ATOLL_WASI_LAYER, mod(A.ATOLL_WASI_LAYER)]);
+    if (usesEnv) plan.push(['env', mod('env')]);
+  }
+  for (const [n, m] of [...plan, ...deps.map((d) => [d, mod(d)])]) {
     const [st] = k.addInstance(comp, m, n);
     if (st !== OK) throw new Error(`launch: adding ${n} failed: ${st}`);
   }
   const [st, index] = k.addInstance(comp, prog, name);
   if (st !== OK) throw new Error(`launch: adding ${name} failed: ${st}`);
-  const [status, value] = k.call(comp.instances[index], A.ATOLL_ENTRY, 0n);
-  return { status, value: Number(value), con, comp, k, deps };
+  if (!wasi) {
+    const [status, value] = k.call(comp.instances[index], A.ATOLL_ENTRY, 0n);
+    return { status, value: Number(value), con, comp, k, deps };
+  }
+  // The start message (program_abi.h): the magic, the environment's
+  // length (none), no preopened folders; its handle, the program's
+  // memory, its own or its env's.
+  const inst = comp.instances[index];
+  const memExport = inst.info.exports.find((e) => e.kind === 'memory');
+  const mem = memExport ? inst.instance.exports[memExport.name]
+    : comp.instances.findLast((i) => i.name === 'env').instance.exports.memory;
+  const msg = Buffer.concat([u32(A.ATOLL_WASI_START_MAGIC), u32(0)]);
+  start.peer.queue.push({ bytes: msg, handles: [new Handle(new Vma(mem))] });
+  start.peer.bytes += msg.length;
+  const [status, value] = k.call(inst, A.ATOLL_WASI_ENTRY, 0n, comp, index);
+  if (comp.state === EXITED) return { status: OK, value: Number(comp.value), con, comp, k, deps };
+  return { status, value: status === OK ? 0 : Number(value), con, comp, k, deps };
 }
 
 // What user/examples/vectors prints (tests/qemu/test_programs.py expects
@@ -243,19 +280,27 @@ function main(dir) {
   });
   if (!files) return finish();
 
-  group('examples: entry, imports, memory', () => {
-    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors', 'rust-upper', 'rust-ping',
-                     'rust-pingd']) {
+  group('examples: WASI commands; env and its memory only for the kernel\'s calls', () => {
+    // Programs that call the kernel (atoll.h, atoll.rs) import their
+    // memory from their env; the others are plain WASI commands.
+    const calls = ['ping', 'pingd', 'rust-ping', 'rust-pingd'];
+    for (const n of ['hello', 'rust-hello', 'pair', 'spin', 'vectors', 'upper', 'rust-upper',
+                     'stats', 'wasi-hello', ...calls]) {
       const info = wasmInfo(files[`${n}.wasm`]);
-      const t = exportFuncType(info, A.ATOLL_ENTRY);
-      check(`${n} exports ${A.ATOLL_ENTRY}() -> i32`, t && t.params.length === 0 &&
-            t.results.length === 1 && t.results[0] === 'i32');
+      const t = exportFuncType(info, A.ATOLL_WASI_ENTRY);
+      check(`${n} exports _start() -> ()`, t && t.params.length === 0 && t.results.length === 0);
+      check(`${n} does not export ${A.ATOLL_ENTRY}`, !exportFuncType(info, A.ATOLL_ENTRY));
       const mem = info.imports.find((i) => i.kind === 'memory');
-      check(`${n} imports env.memory`, mem && mem.module === 'env' && mem.name === 'memory');
-      check(`${n} asks for at most env's 16 pages`, mem && mem.memory.min <= 16);
       const mods = new Set(info.imports.map((i) => i.module));
-      const want = n === 'pair' ? ['env', 'pairlib'] : ['env'];
+      const want = [A.ATOLL_WASI_LAYER, ...(n === 'pair' ? ['pairlib'] : []),
+                    ...(calls.includes(n) ? ['env'] : [])].sort();
       eq(`${n} imports from ${want.join(', ')}`, [...mods].sort().join(','), want.join(','));
+      if (calls.includes(n)) {
+        check(`${n} imports env.memory`, mem && mem.module === 'env' && mem.name === 'memory');
+        check(`${n} asks for at most env's 16 pages`, mem && mem.memory.min <= 16);
+      } else {
+        check(`${n} has its own memory`, !mem && info.memories.length === 1);
+      }
     }
     const lib = wasmInfo(files['pairlib.wasm']);
     eq('pairlib imports nothing', lib.imports.length, 0);
@@ -306,7 +351,8 @@ function main(dir) {
     eq('no protocol breach', r.con.errors.join('; '), '');
     const none = launch(files, 'rust-upper');
     eq('no input channel: status 1', none.value, 1);
-    eq('no input channel: says so', none.con.text, 'rust-upper: no input: invalid parameters\n');
+    // The layer answers fd_read with no input channel EIO (29).
+    eq('no input channel: says so', none.con.text, 'rust-upper: no input: I/O error (os error 29)\n');
   });
 
   group('rust-ping: looks up "ping" through the registry, sends, prints the answer', () => {
@@ -384,6 +430,46 @@ function main(dir) {
     eq('taken: says so', r.con.text, 'rust-pingd: cannot register ping (2)\n');
   });
 
+  group('stats: ordinary C on wasi-libc (malloc, qsort, printf %.2f, time)', () => {
+    let r = launch(files, 'stats', ['stats', '3', '1.5', '2', '-4.25']);
+    eq('exit status', r.value, 0);
+    const lines = r.con.text.split('\n');
+    eq('sorted', lines[0], '4 numbers: -4.25 1.50 2.00 3.00');
+    eq('floats', lines[1], 'min -4.25, median 1.75, mean 0.56, max 3.00, stddev 2.83');
+    check('the time', /^sorted in \d+ us; time\(\) says \d+ s$/.test(lines[2]), lines[2]);
+    r = launch(files, 'stats', ['stats', '-n', '20000']);
+    eq('20000 numbers: status', r.value, 0);
+    check('20000 numbers: sorted, in order', /^20000 numbers: 0\.\d\d /.test(r.con.text), r.con.text);
+    r = launch(files, 'stats', ['stats', 'x']);
+    eq('not a number: status 2', r.value, 2);
+    eq('...says so (stderr)', r.con.text, 'stats: not a number: x\n');
+  });
+
+  group('upper: stdin through the layer, until the end of input', () => {
+    const con = new Console(['upper'], {});
+    const [, input] = channel(['abc\n', 'é z\n'], true);
+    const r = launch(files, 'upper', ['upper'], { grants: [con.handle, null, input], console: con });
+    eq('exit status', r.value, 0);
+    eq('output', r.con.text, 'ABC\né Z\n');
+  });
+
+  group('ping: a WASI command that calls the kernel has an env of its own', () => {
+    const [, conn] = channel(['hi']);
+    const [, reg] = channel([{ bytes: u32(0), handles: [conn] }]);
+    const con = new Console(['ping', 'hi'], {});
+    const r = launch(files, 'ping', ['ping', 'hi'], { grants: [con.handle, reg, null], console: con });
+    eq('exit status', r.value, 0);
+    check('pong', /^pong: hi\nround trip: \d+ us\n$/.test(r.con.text), r.con.text);
+    eq('instances: env, the layer, env, ping', r.comp.instances.map((i) => i.name).join(','),
+       `env,${A.ATOLL_WASI_LAYER},env,ping`);
+    const [layerEnv, , ownEnv] = r.comp.instances.map((i) => i.instance.exports);
+    check('its memory is its env\'s, not the layer\'s', ownEnv.memory !== layerEnv.memory);
+    // A string of ping's data, never printed here: in its memory alone.
+    const data = Buffer.from('start it with run pingd');
+    check('ping\'s data is in its own memory', Buffer.from(ownEnv.memory.buffer).includes(data));
+    check('...and not in the layer\'s', !Buffer.from(layerEnv.memory.buffer).includes(data));
+  });
+
   group('vectors: built with -msimd128, vector and scalar sums agree', () => {
     const r = launch(files, 'vectors');
     eq('returns', r.status, OK);
@@ -394,13 +480,16 @@ function main(dir) {
   group('pair: a call across two instances of one component', () => {
     const r = launch(files, 'pair');
     eq('the launcher adds pairlib', r.deps.join(','), 'pairlib');
-    eq('instances: env, pairlib, pair', r.comp.instances.map((i) => i.name).join(','), 'env,pairlib,pair');
+    eq('instances: env, the layer, pairlib, pair', r.comp.instances.map((i) => i.name).join(','),
+       `env,${A.ATOLL_WASI_LAYER},pairlib,pair`);
     eq('returns', r.status, OK);
     eq('exit status', r.value, 0);
     eq('output', r.con.text,
        'pairlib says 6 * 7 = 42\npairlib says gcd(1071, 462) = 21\npairlib counted 2 calls\n');
-    const [env, lib] = r.comp.instances.map((i) => i.instance.exports);
-    check('pairlib\'s memory is its own', lib.memory !== env.memory);
+    const [env, layer, lib, pair] = r.comp.instances.map((i) => i.instance.exports);
+    check('pairlib\'s memory is its own', lib.memory !== env.memory && lib.memory !== pair.memory);
+    check('pair\'s memory is its own, not the layer\'s', pair.memory && pair.memory !== env.memory &&
+          !Object.values(layer).includes(pair.memory));
     eq('pairlib kept its count', lib.calls(), 2);
   });
 

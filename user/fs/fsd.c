@@ -17,7 +17,9 @@
 #include "user/fs/fs_core.h"
 #include "user/fs/image.h"
 #include "user/fs/memfs.h"
-#include "user/sdk/program.h"
+#include "user/sdk/atoll.h"
+#include "user/sdk/program_abi.h"
+#include "user/sdk/service.h"
 
 #define LISTEN (ATOLL_GRANTED + ATOLL_FS_LISTEN_GRANT)
 #define IMAGE  (ATOLL_GRANTED + ATOLL_FS_IMAGE_GRANT)
@@ -97,7 +99,9 @@ static void serve(int i)
     }
 }
 
-int main(void)
+/* The entry userboot starts (program_abi.h): fsd needs none of a
+ * program's runtime (arguments, console), only its grants. */
+ATOLL_EXPORT(atoll_start) int32_t atoll_start(void)
 {
     for (int i = 0; i < CONNS_MAX; i++)
         conns[i].ch = -1;

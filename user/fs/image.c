@@ -1,8 +1,9 @@
 /*
  * The image's files as a read-only memfs tree (image.h).
  */
+#include "lib/fmt.h"
 #include "user/fs/image.h"
-#include "user/sdk/program.h"
+#include "user/sdk/atoll.h"
 
 #define BLOCK 512
 

@@ -1,12 +1,18 @@
 /*
  * The SDK's helpers on top of the shim's calls: serial logging and names
  * for result codes, trap kinds and component states. Everything else a C
- * program needs from a C library (memcpy, strlen, snprintf) is the kernel's
- * lib/, built for wasm32.
+ * program needs from a C library (memcpy, strlen, snprintf) is wasi-libc
+ * in a program (user/sdk/program.mk), the kernel's lib/ built for wasm32
+ * in the freestanding userland.
  */
 #include "user/sdk/atoll.h"
 
 #include <stdarg.h>
+
+#ifdef __wasi__
+#include <stdio.h>
+#define fmt_vsnprintf vsnprintf /* wasi-libc's, floats included */
+#endif
 
 /* log_write takes at most this many bytes per call. */
 #define LOG_WRITE_MAX 65536

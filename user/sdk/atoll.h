@@ -13,10 +13,17 @@
  * written. Out pointers must point into the program's memory, or the call
  * returns ATOLL_EINVAL without reaching the kernel.
  *
- * Build (see mk/user.mk): clang --target=wasm32 -ffreestanding -nostdlib
- * -I<repo root>, with user/sdk/atoll.c, lib/string.c and lib/fmt.c, linked
- * with -Wl,--import-memory -Wl,--initial-memory=1048576 (the shim's memory
- * has 16 pages; a program may ask for at most that).
+ * Two builds use it (user/sdk/program.mk, docs/programs.md):
+ *   - a program on wasi-libc (clang --target=wasm32-wasi --sysroot=/usr):
+ *     the C library is wasi-libc's, atoll.c and service.c are linked in,
+ *     and program.mk links the program with its memory imported from its
+ *     own env shim once it calls anything here;
+ *   - the freestanding userland (userboot, the WASI layer; mk/user.mk):
+ *     clang --target=wasm32 -ffreestanding -nostdlib, with atoll.c and the
+ *     kernel's lib/string.c and lib/fmt.c.
+ * Either way the program is linked with -Wl,--import-memory
+ * -Wl,--initial-memory=1048576 (the shim's memory has 16 pages; a program
+ * may ask for at most that).
  */
 #ifndef ATOLL_H
 #define ATOLL_H
@@ -24,11 +31,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __wasi__
+/* wasi-libc is the C library: memcpy, strlen, snprintf... are its own. */
+#include <string.h>
+#else
 /* The kernel's freestanding string and printf code, built for wasm32 too:
  * memcpy, strlen, strcmp..., fmt_snprintf and fmt_vsnprintf (%zu is a
  * size_t on both targets). */
 #include "lib/fmt.h"
 #include "lib/string.h"
+#endif
 
 #define ATOLL_SDK_VERSION "0.1"
 

@@ -1,7 +1,13 @@
 /*
- * program.h — the C runtime of an Atoll program (docs/programs.md).
+ * program.h — the freestanding runtime of an Atoll program
+ * (docs/programs.md, "Without a C library").
  *
- * A program is an ordinary C file with
+ * Programs are built on wasi-libc (user/sdk/program.mk): they write
+ * int main, use <stdio.h>, and reach the kernel through atoll.h. This
+ * header is for the few that cannot be WASI commands, built with
+ * FREESTANDING = 1: the WASI layer itself (it cannot import the
+ * interface it implements), a program booted as userboot (tests/ipc),
+ * and the tests of this runtime. Such a program is an ordinary C file with
  *
  *     int main(int argc, char **argv)      (or int main(void))
  *
@@ -15,17 +21,19 @@
  * Writes are not buffered: each call has reached the console (or the log)
  * when it returns, so a program that then loops or traps loses nothing.
  * A write waits while the ring is full, until the launcher drains it.
- *
- * Build with user/sdk/program.mk (a two-line Makefile); see
- * user/examples/hello.
  */
 #ifndef ATOLL_PROGRAM_H
 #define ATOLL_PROGRAM_H
+
+#ifdef __wasi__
+#error "program.h is the freestanding runtime: on wasi-libc use <stdio.h>, atoll.h and service.h"
+#endif
 
 #include <stdarg.h>
 
 #include "user/sdk/atoll.h"
 #include "user/sdk/program_abi.h"
+#include "user/sdk/service.h"
 
 /* The program defines main, as int main(int argc, char **argv) or
  * int main(void) (clang gives both the same symbol on wasm32, which is why
@@ -57,21 +65,6 @@ int atoll_vprintf(const char *fmt, va_list ap);
  * Returns the bytes read, 0 at the end of input (Ctrl+D), or -result
  * when the program has no input channel. */
 int64_t atoll_read(void *buf, size_t n);
-
-/* The service registry (program_abi.h). register and lookup return
- * ATOLL_REG_OK, ATOLL_REG_NO_NAME, ATOLL_REG_TAKEN or ATOLL_REG_BAD, or
- * -result of the channel call that failed (no registry channel, ...);
- * accept returns a channel result: ATOLL_OK, ATOLL_EWOULDBLOCK when no
- * request waits, ATOLL_EINVAL for a message that is not one.
- *
- * register: the name is this program's until it ends or drops *listen;
- * connection requests arrive on *listen (readable), each taken with
- * atoll_service_accept, which gives the new connection's endpoint.
- * lookup: a new channel to the service named, in *ch. Both wait for the
- * registry's answer (at most a tick of the shell). */
-int32_t atoll_service_register(const char *name, atoll_handle *listen);
-int32_t atoll_service_accept(atoll_handle listen, atoll_handle *conn);
-int32_t atoll_service_lookup(const char *name, atoll_handle *ch);
 
 /* 1 if output goes to a console, 0 if to the serial log. Valid once
  * atoll_start has begun (that is, anywhere in main). */

@@ -157,8 +157,29 @@ static bool plan_tree(struct walk *w, const char *name, int depth)
                      ATOLL_ENTRY, ATOLL_WASI_ENTRY);
         return false;
     }
-    if (depth == 0)
-        w->plan->wasi = kind == PROGRAM_WASI;
+    if (depth == 0 && kind == PROGRAM_WASI) {
+        /* The layer first, on the env planned before it (its own memory);
+         * then, for a command that calls the kernel too (user/sdk/atoll.h),
+         * a second env: the command's memory and SDK table. Imports
+         * resolve to the latest instance of a name, so the command and
+         * the modules after it link to this one, never to the layer's. */
+        w->plan->wasi = true;
+        w->visiting[0] = name;
+        if (!plan_tree(w, ATOLL_WASI_LAYER, 1))
+            return false;
+        if (s.uses_env) {
+            w->plan->own_env = true;
+            if (!plan_add(w, SHIM_NAME, programs_find(SHIM_FILE)))
+                return false;
+        }
+    } else if (w->plan->wasi && s.uses_env && !w->plan->own_env &&
+               strcmp(name, ATOLL_WASI_LAYER) != 0) {
+        /* Its env would be the layer's: its memory and its handles. */
+        fmt_snprintf(w->why, w->why_size,
+                     "%s imports from env but %s does not: it would share the WASI layer's",
+                     name, w->visiting[0]);
+        return false;
+    }
     w->visiting[depth] = name;
     for (int i = 0; i < s.ndeps; i++)
         if (!plan_tree(w, s.deps[i], depth + 1))
@@ -171,6 +192,7 @@ bool programs_plan(const char *name, struct program_plan *plan, char *why, size_
     struct walk w = { .plan = plan, .why = why, .why_size = why_size };
     plan->n = 0;
     plan->wasi = false;
+    plan->own_env = false;
     if (area < 0) {
         fmt_snprintf(why, why_size, "this image has no programs");
         return false;

@@ -42,13 +42,17 @@ enum program_kind programs_kind(const struct tar_entry *e);
 
 /* What program `name`'s component is made of, in the order the instances
  * are added: env.wasm as "env", the modules it imports from by name
- * (found as NAME.wasm, depth-first, each once: for a WASI command the
- * WASI layer, ATOLL_WASI_LAYER.wasm), the program last, named `name`. */
+ * (found as NAME.wasm, depth-first, each once), the program last, named
+ * `name`. A WASI command's plan starts env, ATOLL_WASI_LAYER (the layer,
+ * on that env); when the command imports from env itself (it calls the
+ * kernel through the SDK), a second env follows, the command's own, and
+ * then its other dependencies (docs/programs.md). */
 struct program_plan {
     char names[PROGRAMS_PLAN_MAX][WASM_NAME_MAX + 1];
     const struct tar_entry *files[PROGRAMS_PLAN_MAX];
     int n;
     bool wasi;     /* a WASI command: started at _start, on the WASI layer */
+    bool own_env;  /* ...with an env of its own after the layer's */
 };
 
 /* Fills plan from the archive's import sections alone (nothing is

@@ -134,6 +134,8 @@ static void imports(struct reader *r, struct wasm_scan *out)
             fail(r, "imports from a module name too long to be an instance name");
             return;
         }
+        if (strcmp(mod, "env") == 0)
+            out->uses_env = true;
         if (strcmp(mod, "coral") == 0 || strcmp(mod, "env") == 0)
             continue;
         if (!plain(mod)) {

@@ -23,6 +23,7 @@ struct wasm_scan {
     char deps[WASM_DEPS_MAX][WASM_NAME_MAX + 1];
     int ndeps;
     bool has_entry; /* exports a function named `entry` */
+    bool uses_env;  /* imports from "env", the SDK shim */
 };
 
 /* Reads bytes [off, off + len) of vma. Returns NULL, or a message saying

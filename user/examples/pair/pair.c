@@ -4,7 +4,8 @@
  * instance named "pairlib") before it. The calls below cross from this
  * instance into that one, as ordinary Wasm calls.
  */
-#include "user/sdk/program.h"
+#include <stdint.h>
+#include <stdio.h>
 
 #define PAIRLIB(name) __attribute__((import_module("pairlib"), import_name(#name)))
 
@@ -14,8 +15,8 @@ PAIRLIB(calls) int32_t pairlib_calls(void);
 
 int main(void)
 {
-    atoll_printf("pairlib says 6 * 7 = %d\n", pairlib_mul(6, 7));
-    atoll_printf("pairlib says gcd(1071, 462) = %d\n", pairlib_gcd(1071, 462));
-    atoll_printf("pairlib counted %d calls\n", pairlib_calls());
+    printf("pairlib says 6 * 7 = %d\n", pairlib_mul(6, 7));
+    printf("pairlib says gcd(1071, 462) = %d\n", pairlib_gcd(1071, 462));
+    printf("pairlib counted %d calls\n", pairlib_calls());
     return 0;
 }

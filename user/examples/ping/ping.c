@@ -5,8 +5,15 @@
  *     atoll> run ping hello
  *     pong: hello
  *     round trip: 41 us
+ *
+ * Ordinary C (stdio) that also calls the kernel: the SDK's atoll.h and
+ * service.h, through its own env shim (docs/programs.md).
  */
-#include "user/sdk/program.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "user/sdk/atoll.h"
+#include "user/sdk/service.h"
 
 static char text[1024], answer[1024];
 
@@ -29,8 +36,8 @@ int main(int argc, char **argv)
     atoll_handle ch;
     int32_t r = atoll_service_lookup("ping", &ch);
     if (r != ATOLL_REG_OK) {
-        atoll_printf("ping: no service \"ping\" (%s): start it with run pingd &\n",
-                     r == ATOLL_REG_NO_NAME ? "not registered" : "registry error");
+        printf("ping: no service \"ping\" (%s): start it with run pingd &\n",
+               r == ATOLL_REG_NO_NAME ? "not registered" : "registry error");
         return 1;
     }
     int64_t t0 = atoll_clock_ns();
@@ -38,11 +45,11 @@ int main(int argc, char **argv)
     r = atoll_channel_request(ch, text, n, answer, sizeof answer - 1, &len, t0 + 5000000000ll);
     int64_t t1 = atoll_clock_ns();
     if (r != ATOLL_OK) {
-        atoll_printf("ping: no answer: %s\n", atoll_result_name(r));
+        printf("ping: no answer: %s\n", atoll_result_name(r));
         return 1;
     }
     answer[len] = 0;
-    atoll_printf("pong: %s\nround trip: %lld us\n", answer, (long long)((t1 - t0) / 1000));
+    printf("pong: %s\nround trip: %lld us\n", answer, (long long)((t1 - t0) / 1000));
     atoll_handle_drop(ch);
     return 0;
 }

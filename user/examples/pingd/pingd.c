@@ -4,8 +4,14 @@
  * registry's connection requests and every connection, so pingd uses no
  * CPU between messages. Run it in the background (run pingd &), then
  * `run ping hello`.
+ *
+ * Ordinary C (stdio) that also calls the kernel: the SDK's atoll.h and
+ * service.h, through its own env shim (docs/programs.md).
  */
-#include "user/sdk/program.h"
+#include <stdio.h>
+
+#include "user/sdk/atoll.h"
+#include "user/sdk/service.h"
 
 #define MAX_CONNS 64
 #define LISTEN_KEY (-1)
@@ -63,16 +69,17 @@ int main(void)
         conns[i] = -1;
     int32_t r = atoll_service_register("ping", &listen);
     if (r != ATOLL_REG_OK) {
-        atoll_printf("pingd: cannot register ping (%d)\n", (int)r);
+        printf("pingd: cannot register ping (%d)\n", (int)r);
         return 1;
     }
     if (atoll_waitset_create(&ws) != ATOLL_OK ||
         atoll_waitset_add(ws, listen, ATOLL_SIGNAL_READABLE | ATOLL_SIGNAL_PEER_CLOSED,
                           LISTEN_KEY) != ATOLL_OK) {
-        atoll_puts("pingd: no wait set");
+        puts("pingd: no wait set");
         return 1;
     }
-    atoll_puts("pingd: serving ping");
+    puts("pingd: serving ping");
+    fflush(stdout); /* before the wait: a background job's line is out now */
     for (;;) {
         int64_t key;
         int32_t obs;

@@ -8,13 +8,14 @@
 //!     round trip: 41 us
 
 #[path = "../../sdk/rust/atoll.rs"]
-#[macro_use]
 mod atoll;
 
-fn main() -> i32 {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
     let mut text = [0u8; 1024];
     let mut n = 0;
-    for arg in atoll::args().skip(1) {
+    for arg in std::env::args().skip(1) {
         let a = arg.as_bytes();
         if n + a.len() + 1 >= text.len() {
             break;
@@ -35,7 +36,7 @@ fn main() -> i32 {
         Err(r) => {
             let why = if r == atoll::REG_NO_NAME { "not registered" } else { "registry error" };
             println!("rust-ping: no service \"ping\" ({}): start it with run pingd &", why);
-            return 1;
+            return ExitCode::FAILURE;
         }
     };
     let mut answer = [0u8; 1024];
@@ -46,7 +47,7 @@ fn main() -> i32 {
         Ok(m) => m,
         Err(r) => {
             println!("rust-ping: no answer: {}", atoll::result_name(r));
-            return 1;
+            return ExitCode::FAILURE;
         }
     };
     for &h in m.handles() {
@@ -55,5 +56,5 @@ fn main() -> i32 {
     let text = core::str::from_utf8(&answer[..m.len]).unwrap_or("(not UTF-8)");
     println!("pong: {}\nround trip: {} us", text, (t1 - t0) / 1000);
     let _ = atoll::handle_drop(ch);
-    0
+    ExitCode::SUCCESS
 }

@@ -8,8 +8,9 @@
 //!     pong: hello
 
 #[path = "../../sdk/rust/atoll.rs"]
-#[macro_use]
 mod atoll;
+
+use std::process::ExitCode;
 
 use atoll::{Handle, FOREVER, SIGNAL_PEER_CLOSED, SIGNAL_READABLE};
 
@@ -17,11 +18,10 @@ const MAX_CONNS: usize = 64;
 const LISTEN_KEY: i64 = -1;
 const SIGNALS: i32 = SIGNAL_READABLE | SIGNAL_PEER_CLOSED;
 
-static mut MSG: [u8; atoll::CHANNEL_MSG_MAX] = [0; atoll::CHANNEL_MSG_MAX];
-
 struct Server {
     ws: Handle,
     conns: [Handle; MAX_CONNS],
+    msg: Vec<u8>, // one message: on the heap, not as zeroes in the .wasm
 }
 
 impl Server {
@@ -43,9 +43,8 @@ impl Server {
 
     /// Echoes what is queued on connection i; drops it once its client left.
     fn serve(&mut self, i: usize) {
-        let msg = unsafe { &mut MSG[..] };
         loop {
-            let m = match atoll::channel_recv(self.conns[i], msg) {
+            let m = match atoll::channel_recv(self.conns[i], &mut self.msg) {
                 Ok(m) => m,
                 Err(atoll::EWOULDBLOCK) => return,
                 Err(_) => return self.drop_conn(i),
@@ -53,39 +52,39 @@ impl Server {
             for &h in m.handles() {
                 let _ = atoll::handle_drop(h); // bytes only
             }
-            if atoll::channel_send(self.conns[i], &msg[..m.len], &[]).is_err() {
+            if atoll::channel_send(self.conns[i], &self.msg[..m.len], &[]).is_err() {
                 return self.drop_conn(i);
             }
         }
     }
 }
 
-fn main() -> i32 {
+fn main() -> ExitCode {
     let listen = match atoll::service_register("ping") {
         Ok(h) => h,
         Err(r) => {
             println!("rust-pingd: cannot register ping ({})", r);
-            return 1;
+            return ExitCode::FAILURE;
         }
     };
     let ws = match atoll::waitset_create() {
         Ok(ws) if atoll::waitset_add(ws, listen, SIGNALS, LISTEN_KEY).is_ok() => ws,
         _ => {
             println!("rust-pingd: no wait set");
-            return 1;
+            return ExitCode::FAILURE;
         }
     };
-    let mut server = Server { ws, conns: [-1; MAX_CONNS] };
+    let mut server = Server { ws, conns: [-1; MAX_CONNS], msg: vec![0; atoll::CHANNEL_MSG_MAX] };
     println!("rust-pingd: serving ping");
     loop {
         let (key, observed) = match atoll::waitset_wait(ws, FOREVER) {
             Ok(k) => k,
-            Err(_) => return 1,
+            Err(_) => return ExitCode::FAILURE,
         };
         if key == LISTEN_KEY {
             match atoll::service_accept(listen) {
                 Ok(c) => server.add(c),
-                Err(_) if observed & SIGNAL_PEER_CLOSED != 0 => return 0, // the registry is gone
+                Err(_) if observed & SIGNAL_PEER_CLOSED != 0 => return ExitCode::SUCCESS, // the registry is gone
                 Err(_) => {}
             }
         } else if (0..MAX_CONNS as i64).contains(&key) {

@@ -2,11 +2,13 @@
  * spin — says so, then loops forever: a program for the scheduler. The
  * timer preempts it, the shell stays responsive, and `kill` ends it.
  */
-#include "user/sdk/program.h"
+#include <stdint.h>
+#include <stdio.h>
 
 int main(void)
 {
-    atoll_puts("spin: looping forever (kill me)");
+    puts("spin: looping forever (kill me)");
+    fflush(stdout); /* the loop never returns to stdio: the line must be out */
     for (volatile uint32_t n = 0;; n++)
         ;
 }

@@ -5,9 +5,8 @@
  *     run vectors          dot product 354.000, bytes 0x1b69, reversed "!DMIS olleh"
  *                          vectors: all 3 agree
  */
+#include <stdio.h>
 #include <wasm_simd128.h>
-
-#include "user/sdk/program.h"
 
 #define N 64
 
@@ -80,14 +79,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < 11; i++)
         ok &= rev[i] == text[10 - i];
     agree += ok;
-    int whole = (int)dv, frac = (int)((dv - (float)whole) * 1000.0f);
-    atoll_printf("dot product %d.%03d, bytes 0x%x, reversed \"%s\"\n", whole, frac < 0 ? -frac : frac,
-                 bv, rev);
+    printf("dot product %.3f, bytes 0x%x, reversed \"%s\"\n", (double)dv, bv, rev);
     if (agree != 3) {
-        atoll_printf("vectors: only %d of 3 agree (dot %d vs %d, bytes 0x%x vs 0x%x)\n", agree,
-                     (int)dv, (int)ds, bv, bs);
+        printf("vectors: only %d of 3 agree (dot %f vs %f, bytes 0x%x vs 0x%x)\n", agree,
+               (double)dv, (double)ds, bv, bs);
         return 1;
     }
-    atoll_puts("vectors: all 3 agree");
+    puts("vectors: all 3 agree");
     return 0;
 }

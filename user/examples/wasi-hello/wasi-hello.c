@@ -1,7 +1,7 @@
 /*
- * wasi-hello — an ordinary C program, built with Debian's wasi-libc
- * (clang --target=wasm32-wasi), not with the Atoll SDK: it runs on the
- * WASI layer (docs/wasi.md). It prints its arguments and a float, reads
+ * wasi-hello — an ordinary C program on Debian's wasi-libc, built as
+ * every program is (user/sdk/program.mk); it calls nothing of the SDK, so
+ * it runs on any WASI host too (build/atoll-run, node:wasi). It prints its arguments and a float, reads
  * lines of input until end of input when asked to (`-r`), and exits
  * with the status given after `-x`.
  *

@@ -1,35 +1,40 @@
-//! atoll.rs — the Atoll program runtime for Rust (docs/programs.md): the
-//! entry, the arguments, output through the console, input and the service
-//! registry, as user/sdk/program_abi.h lays them out (the C side is
-//! user/sdk/program.c); and safe forms of the channel, waiting, rights and
-//! revocation calls (`read`, `service_lookup`, `channel_send`, `wait_one`,
-//! ...: `Ok(..)` or `Err(result code)`).
+//! atoll.rs — the Atoll kernel calls for Rust programs (docs/programs.md):
+//! safe forms of the channel, waiting, rights and revocation calls
+//! (`channel_send`, `wait_one`, ...: `Ok(..)` or `Err(result code)`), the
+//! service registry (`service_register`, `service_lookup`,
+//! `service_accept`), as user/sdk/atoll.h and service.h have them for C.
 //!
-//! A program includes this file as a module and defines `main` at its root:
+//! A program is built for wasm32-wasi with std (user/sdk/program.mk):
+//! `fn main`, `println!`, `std::env::args`, `std::io::stdin` are std's,
+//! served by the WASI layer. It includes this file as a module when it
+//! calls the kernel:
 //!
 //! ```ignore
 //! #[path = "../../sdk/rust/atoll.rs"]
-//! #[macro_use]
 //! mod atoll;
 //!
-//! fn main() -> i32 {
-//!     println!("Hello from Rust!");
-//!     for a in atoll::args() { println!("arg {}", a); }
-//!     0                      // the exit status; `fn main()` means 0
+//! fn main() {
+//!     match atoll::service_lookup("ping") {
+//!         Ok(ch) => println!("found ping: handle {}", ch),
+//!         Err(r) => println!("no ping ({})", r),
+//!     }
 //! }
 //! ```
 //!
-//! This module exports `atoll_start`, the entry the launcher starts: it
-//! reads the console's header and arguments, calls `crate::main`, and
-//! returns its status. It uses only `core`, so it also serves a `no_std`
-//! program (which then brings its own `#[panic_handler]`). A panic is a
-//! trap (`unreachable`), which the launcher reports. `print!`/`println!`
-//! here replace std's (which print nothing on wasm32-unknown-unknown).
+//! Those calls import from the module "env" (the SDK shim,
+//! user/sdk/env.wat), so program.mk links such a program with its memory
+//! imported from its own env instance: SDK handle SELF is its memory.
 //!
-//! Build: /usr/bin/rustc --target wasm32-unknown-unknown -O --crate-type
-//! cdylib, linked to import its memory from env (user/sdk/program.mk).
+//! Built for wasm32-unknown-unknown instead (program.mk's FREESTANDING,
+//! for the tests of the runtime), the file also carries the freestanding
+//! runtime the C side has in user/sdk/program.c: it exports `atoll_start`,
+//! reads the console's header and arguments (`args()`), calls
+//! `crate::main` (`-> i32` or `()`), and gives `print!`/`println!`,
+//! `write` and `read` on the console and the input channel. That part
+//! uses only `core`, so it serves a `no_std` program as well.
 #![allow(dead_code)]
 
+#[cfg(not(target_os = "wasi"))]
 use core::fmt;
 
 // The program model's layout: user/sdk/program_abi.h.
@@ -217,6 +222,7 @@ fn off<T: ?Sized>(p: *const T) -> i64 {
 }
 
 /// Where output goes: decided once, by `start` (or the first write).
+#[cfg(not(target_os = "wasi"))]
 #[derive(Clone, Copy, PartialEq)]
 enum Out {
     Unknown,
@@ -226,13 +232,19 @@ enum Out {
 
 // One thread runs a component's code and nothing reenters it, so plain
 // statics are safe here; they are touched only through the functions below.
+#[cfg(not(target_os = "wasi"))]
 static mut OUT: Out = Out::Unknown;
+#[cfg(not(target_os = "wasi"))]
 static mut HEAD: u32 = 0; // bytes written in all; only we change it
+#[cfg(not(target_os = "wasi"))]
 static mut ARGS: [u8; CON_ARGS_MAX + 1] = [0; CON_ARGS_MAX + 1];
+#[cfg(not(target_os = "wasi"))]
 static mut ARGS_LEN: usize = 0;
+#[cfg(not(target_os = "wasi"))]
 static mut ARGC: usize = 0;
 
 /// Reads the 4-byte field at `at` of the console.
+#[cfg(not(target_os = "wasi"))]
 fn con_read32(at: i64) -> Option<u32> {
     let mut v: u32 = 0;
     let r = unsafe { atoll_vma_write(CONSOLE, SELF, at, off(&mut v as *mut u32), 4) };
@@ -241,6 +253,7 @@ fn con_read32(at: i64) -> Option<u32> {
 
 /// Reads the console header (a memory area with the magic and a sane ring)
 /// and the arguments; else output goes to the serial log.
+#[cfg(not(target_os = "wasi"))]
 fn open() {
     unsafe {
         OUT = Out::Log;
@@ -276,6 +289,7 @@ fn open() {
     }
 }
 
+#[cfg(not(target_os = "wasi"))]
 fn out() -> Out {
     unsafe {
         if OUT == Out::Unknown {
@@ -286,11 +300,13 @@ fn out() -> Out {
 }
 
 /// True if output goes to a console, false if to the serial log.
+#[cfg(not(target_os = "wasi"))]
 pub fn has_console() -> bool {
     matches!(out(), Out::Console { .. })
 }
 
 /// Appends `b` to the ring: bytes first, then head; waits while full.
+#[cfg(not(target_os = "wasi"))]
 fn con_write(mut b: &[u8], ring_len: u32) -> i32 {
     while !b.is_empty() {
         let tail = match con_read32(CON_OFF_TAIL) {
@@ -333,6 +349,7 @@ fn con_write(mut b: &[u8], ring_len: u32) -> i32 {
     0
 }
 
+#[cfg(not(target_os = "wasi"))]
 fn log_write(b: &[u8]) -> i32 {
     for piece in b.chunks(LOG_WRITE_MAX) {
         let r = unsafe { atoll_log_write(SELF, off(piece.as_ptr()), piece.len() as i64) };
@@ -345,6 +362,7 @@ fn log_write(b: &[u8]) -> i32 {
 
 /// Writes bytes to the program's output (console or log); 0 or the result
 /// code of the call that failed. Unbuffered: done when it returns.
+#[cfg(not(target_os = "wasi"))]
 pub fn write(b: &[u8]) -> i32 {
     match out() {
         Out::Console { ring_len } => con_write(b, ring_len),
@@ -353,8 +371,10 @@ pub fn write(b: &[u8]) -> i32 {
 }
 
 /// The program's output as a `fmt::Write`, what `print!` writes to.
+#[cfg(not(target_os = "wasi"))]
 pub struct Stdout;
 
+#[cfg(not(target_os = "wasi"))]
 impl fmt::Write for Stdout {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if write(s.as_bytes()) == 0 { Ok(()) } else { Err(fmt::Error) }
@@ -362,6 +382,7 @@ impl fmt::Write for Stdout {
 }
 
 /// Formats into pieces of 256 bytes, one write each (no allocation).
+#[cfg(not(target_os = "wasi"))]
 pub fn print_fmt(args: fmt::Arguments) {
     struct Buf { n: usize, b: [u8; 256] }
     impl fmt::Write for Buf {
@@ -382,11 +403,13 @@ pub fn print_fmt(args: fmt::Arguments) {
     write(&buf.b[..buf.n]);
 }
 
+#[cfg(not(target_os = "wasi"))]
 #[allow(unused_macros)]
 macro_rules! print {
     ($($arg:tt)*) => { $crate::atoll::print_fmt(format_args!($($arg)*)) };
 }
 
+#[cfg(not(target_os = "wasi"))]
 #[allow(unused_macros)]
 macro_rules! println {
     () => { $crate::atoll::write(b"\n") };
@@ -398,16 +421,19 @@ macro_rules! println {
 
 /// The arguments: `args().next()` is the program's name (as C's argv[0]).
 /// Arguments that are not UTF-8 read as "".
+#[cfg(not(target_os = "wasi"))]
 pub fn args() -> Args {
     out();
     Args { pos: 0, left: unsafe { ARGC } }
 }
 
+#[cfg(not(target_os = "wasi"))]
 pub struct Args {
     pos: usize,
     left: usize,
 }
 
+#[cfg(not(target_os = "wasi"))]
 impl Iterator for Args {
     type Item = &'static str;
     fn next(&mut self) -> Option<&'static str> {
@@ -424,17 +450,21 @@ impl Iterator for Args {
 }
 
 /// What `main` may return: `()` is status 0, an `i32` is the status.
+#[cfg(not(target_os = "wasi"))]
 pub trait Status {
     fn status(self) -> i32;
 }
+#[cfg(not(target_os = "wasi"))]
 impl Status for () {
     fn status(self) -> i32 { 0 }
 }
+#[cfg(not(target_os = "wasi"))]
 impl Status for i32 {
     fn status(self) -> i32 { self }
 }
 
 /// The entry the launcher starts (ATOLL_ENTRY): `crate::main`'s status.
+#[cfg(not(target_os = "wasi"))]
 #[no_mangle]
 pub extern "C" fn atoll_start() -> i32 {
     open();
@@ -612,19 +642,25 @@ pub fn yield_now() {
 // ---- Input and the registry (program_abi.h), as user/sdk/program.c ----
 
 const REGISTRY: Handle = GRANTED + REGISTRY_GRANT;
+#[cfg(not(target_os = "wasi"))]
 const INPUT: Handle = GRANTED + INPUT_GRANT;
 
 /// The rest of the input message being read: a line longer than the
 /// caller's buffer is handed out in pieces.
+#[cfg(not(target_os = "wasi"))]
 static mut IN_BUF: [u8; CHANNEL_MSG_MAX] = [0; CHANNEL_MSG_MAX];
+#[cfg(not(target_os = "wasi"))]
 static mut IN_LEN: usize = 0;
+#[cfg(not(target_os = "wasi"))]
 static mut IN_POS: usize = 0;
+#[cfg(not(target_os = "wasi"))]
 static mut IN_ENDED: bool = false;
 
 /// Reads input: up to `buf.len()` bytes of what the user typed while the
 /// program runs in the foreground (each line a message on the input
 /// channel), waiting until a line comes. `Ok(0)` at the end of input
 /// (Ctrl+D); `Err(result)` when the program has no input channel.
+#[cfg(not(target_os = "wasi"))]
 pub fn read(buf: &mut [u8]) -> Result<usize, i32> {
     unsafe {
         while IN_POS == IN_LEN && !IN_ENDED {
