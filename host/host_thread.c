@@ -135,6 +135,7 @@ static struct thread *zombies;
 static struct thread *sleepers;
 static struct thread *all_threads = &boot.t;
 static struct thread *settler;      /* blocked in host_sched_settle */
+static bool settler_timed;          /* ... _timed: resumed with sleepers left */
 static bool (*idle_check)(const struct thread *t);
 static uint64_t next_id = 1;
 static struct sched_stats stats = { .threads = 1 };
@@ -296,7 +297,7 @@ static void schedule(void)
             break;
         if (prev->state == THREAD_RUNNING)
             return;                     /* a yield with nobody else to run */
-        if (sleepers) {
+        if (sleepers && !(settler && settler_timed && others_idle())) {
             sleep_until_first(now);
             now = clock_ns();
             continue;
@@ -521,6 +522,17 @@ void host_sched_settle(void)
         current->state = THREAD_BLOCKED;
         schedule();
     }
+}
+
+void host_sched_settle_timed(uint64_t *next_wake)
+{
+    settler_timed = true;
+    host_sched_settle();
+    settler_timed = false;
+    *next_wake = THREAD_FOREVER;
+    for (struct thread *t = sleepers; t; t = t->sleep_next)
+        if (t->wake_at < *next_wake)
+            *next_wake = t->wake_at;
 }
 
 void host_sched_set_idle_check(bool (*idle)(const struct thread *t))

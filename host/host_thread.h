@@ -19,6 +19,13 @@
  * HOST_SCHED_DEADLOCK_EXIT). */
 void host_sched_settle(void);
 
+/* As host_sched_settle, but it also returns when the others are blocked
+ * or sleeping until a deadline: for a caller that waits for the outside
+ * world (atoll-run's stdin) meanwhile, no longer than *next_wake (the
+ * earliest sleeper's deadline, clock_ns; THREAD_FOREVER when none), then
+ * settles again so that the sleepers wake. */
+void host_sched_settle_timed(uint64_t *next_wake);
+
 /* What host_sched_settle may leave blocked (a component waiting for
  * work): true when t's wait is its idle one. Without a check, any blocked
  * thread counts as idle. */

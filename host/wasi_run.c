@@ -19,17 +19,19 @@
  * over the --dir folders (host/hostfs.c), as the kernel's fsd answers it
  * over memory.
  *
- * Output: the console ring is made large (RING) because the hosted
- * threads are cooperative: a program that fills the ring waits for a
- * launcher that only runs once it blocks, so more output than the ring
- * holds between two reads of input would never drain.
+ * Output: the console ring (RING bytes). A program that fills it sleeps
+ * a millisecond at a time (user/sdk/program.c), which lets this launcher,
+ * settled until a thread waits or sleeps, drain it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "file.h"
 #include "hostfs.h"
@@ -49,7 +51,7 @@
 #include "wasi_env_wasm.h"
 #include "wasi_layer_wasm.h"
 
-#define RING (256u << 20)               /* bytes: a power of two */
+#define RING (1u << 20)                 /* bytes: a power of two */
 #define INPUT_CHUNK 65536
 
 static int fail(const char *what, const char *why)
@@ -402,14 +404,24 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
     int64_t value = 0;
     int state;
     for (;;) {
-        host_sched_settle();
+        uint64_t wake;
+        host_sched_settle_timed(&wake);
         drain(con);
         if (serve_files(self, fs, conn, req, reply))
             continue;
         state = component_status(c, &value);
         if (state != COMPONENT_STATUS_RUNNING)
             break;
-        /* It waits: for input, the only thing left to come. */
+        /* It waits: for input, the only thing left to come, or a deadline. */
+        if (!input_open && wake != THREAD_FOREVER) {
+            uint64_t now = clock_ns();  /* until a sleeper wakes, then drain again */
+            if (wake > now) {
+                struct timespec ts = { (time_t)((wake - now) / 1000000000u),
+                                       (long)((wake - now) % 1000000000u) };
+                nanosleep(&ts, NULL);
+            }
+            continue;
+        }
         if (!input_open) {
             fprintf(stderr, "atoll-run: %s waits for something that cannot come; ended\n",
                     path);
@@ -417,6 +429,15 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
             host_sched_settle();
             drain(con);
             return 1;
+        }
+        /* Input, or a sleeper's deadline (a poll_oneoff with a timeout,
+         * a sleep): whichever comes first. */
+        if (wake != THREAD_FOREVER) {
+            uint64_t now = clock_ns();
+            struct pollfd p = { 0, POLLIN, 0 };
+            int ms = wake <= now ? 0 : (int)((wake - now + 999999) / 1000000);
+            if (poll(&p, 1, ms) == 0)
+                continue;               /* the deadline: let the sleeper wake */
         }
         ssize_t n = read(0, vma_base(chunk), INPUT_CHUNK);
         if (n > 0) {

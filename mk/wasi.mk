@@ -36,7 +36,8 @@ wasi-suite-atoll-run: $(BUILD)/atoll-run
 
 TEST_SUITES += test-wasi
 .PHONY: test-wasi
-test-wasi: $(BUILD)/atoll-run $(PROGRAMS_TAR) $(PROGRAMS_OUT)/wasi_hostile.wasm
+test-wasi: $(BUILD)/atoll-run $(PROGRAMS_TAR) $(PROGRAMS_OUT)/wasi_hostile.wasm \
+           $(PROGRAMS_OUT)/ftool.wasm
 	python3 tests/wasi/test_atoll_run.py $(BUILD)
 	python3 tests/wasi/run.py --runtime atoll-run --suite $(abspath $(WASI_TESTSUITE)) \
 	    --skip-file $(WASI_SKIP_ATOLL) -j 2

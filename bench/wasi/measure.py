@@ -12,12 +12,15 @@ side by side with node's node:wasi and with Linux:
   kernel call), ns per call under atoll-run and node, and instructions per
   call in the kernel (the program run from the shell under QEMU with
   `-icount shift=0`, where clock_ns counts instructions:
-  bench/ipc/measure.py explains why).
+  bench/ipc/measure.py explains why);
+- calls that go to the file service and back (calls.c given a folder):
+  stat (path_filestat_get), a 4 KiB pread and a 4 KiB pwrite, on a file
+  in a scratch folder (atoll-run and node: --dir; the kernel: /tmp).
 
     bench/wasi/measure.py [-n RUNS] [--build DIR] [--no-kernel]
 
-Not yet here: a file read/write loop (it needs the file service) and the
-compile time of a 20 MB module.
+A file read/write loop and SQLite are bench/files'; the compile time of
+a 20 MB module is bench/large's.
 """
 import os
 import re
@@ -25,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,6 +36,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 
 FIGURE = re.compile(r"wasi-bench: (\S+) (\d+) ns")
+NAMES = ("clock_time_get", "args_sizes_get", "stat", "pread_4k", "pwrite_4k")
 CALLS = 200000          # natively; under QEMU the program's default, 100000
 
 
@@ -69,10 +74,10 @@ def wall(cmd, runs):
     return statistics.median(times)
 
 
-def calls(cmd, n):
-    p = subprocess.run(pinned() + cmd + [str(n)], capture_output=True, timeout=300)
+def calls(cmd, n, guest_dir):
+    p = subprocess.run(pinned() + cmd + [str(n), guest_dir], capture_output=True, timeout=600)
     figs = {m.group(1): int(m.group(2)) for m in FIGURE.finditer(p.stdout.decode())}
-    if p.returncode != 0 or len(figs) != 2:
+    if p.returncode != 0 or len(figs) != len(NAMES):
         raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode,
                                                 p.stderr.decode(errors="replace")[-500:]))
     return figs
@@ -83,18 +88,18 @@ def in_kernel(build, prog):
     -icount shift=0 (clock_ns then counts instructions)."""
     from atollqemu import Boot
     from test_programs import archive_modules, start, keys_for, wait_serial
-    modules = archive_modules({"calls": prog}, wasi=True)
+    modules = archive_modules({"calls": prog}, wasi=True, fsd=True)
     with Boot(append="loglevel=2", modules=modules, timeout=900,
               extra=["-icount", "shift=0"]) as b:
         start(b, timeout=300)
         # Typed slowly: under icount the guest's time runs at its own pace
         # and keys sent at the test's usual gap are lost.
         mark = len(b.serial)
-        b.send_keys(keys_for("run calls\n"), gap=0.5)
-        wait_serial(b, lambda s: "args_sizes_get" in s[mark:], timeout=600)
+        b.send_keys(keys_for("run calls 20000 /tmp\n"), gap=0.5)
+        wait_serial(b, lambda s: "pwrite_4k" in s[mark:], timeout=900)
         out = b.serial[mark:]
     figs = {m.group(1): int(m.group(2)) for m in FIGURE.finditer(out)}
-    if len(figs) != 2:
+    if len(figs) != len(NAMES):
         raise RuntimeError("no figures from the kernel:\n" + out[-1000:])
     return figs
 
@@ -111,9 +116,13 @@ def measure(build, runs, log=print, kernel=True):
                     "native": wall([progs["native"]], runs)}
     log("  wasi: calls (%d each, %d runs)" % (CALLS, runs))
     per = {"atoll-run": [], "node": []}
+    scratch = tempfile.mkdtemp(prefix="wasi-bench-")
     for _ in range(runs):
-        per["atoll-run"].append(calls([run, progs["calls"]], CALLS))
-        per["node"].append(calls(node + [progs["calls"]], CALLS))
+        per["atoll-run"].append(calls([run, "--dir", scratch + "::/scratch", progs["calls"]],
+                                      CALLS, "/scratch"))
+        per["node"].append(calls(node + ["--dir", scratch + "::/scratch", progs["calls"]],
+                                 CALLS, "/scratch"))
+    shutil.rmtree(scratch, ignore_errors=True)
     res["calls"] = {k: {f: statistics.median(r[f] for r in v) for f in v[0]}
                     for k, v in per.items()}
     if kernel:
@@ -151,13 +160,19 @@ def markdown(res):
     add("| call | atoll-run (ns) | node:wasi (ns) | kernel (instructions) |")
     add("|---|---|---|---|")
     for f, what in (("clock_time_get", "clock_time_get (one kernel call, 8 bytes out)"),
-                    ("args_sizes_get", "args_sizes_get (two 4-byte copies out)")):
+                    ("args_sizes_get", "args_sizes_get (two 4-byte copies out)"),
+                    ("stat", "stat: path_filestat_get (a round trip to the file service)"),
+                    ("pread_4k", "fd_pread, 4 KiB (a round trip, 4 KiB back)"),
+                    ("pwrite_4k", "fd_pwrite, 4 KiB (a round trip, 4 KiB there)")):
         add("| %s | %d | %d | %s |" % (what, c["atoll-run"][f], c["node"][f],
                                       "%d" % k[f] if k else "—"))
     add("")
     add("Each copy into or out of the program's memory is a coral call (`vma_write`) from the "
         "layer: the price of keeping the layer's memory apart from the program's "
-        "(docs/wasi.md).")
+        "(docs/wasi.md). A file call adds a `channel_call` round trip to the file service: "
+        "under atoll-run the launcher answers it natively over a host folder "
+        "(`host/hostfs.c`, a Linux system call each); in the kernel fsd answers it from "
+        "memory (`/tmp`). The kernel's figures are for 20000 calls each.")
     return out
 
 

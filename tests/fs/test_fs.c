@@ -253,6 +253,15 @@ int main(void)
     CHECK(op2(FS_LINK, root, "d/e", root, "d/e2") == 0, "link");
     CHECK(op2(FS_LINK, root, "d/sub", root, "d/sub2") == FS_E_PERM, "no links to a dir");
     CHECK(op2(FS_SYMLINK, root, "../../..", root, "up") == 0, "a symlink up");
+    /* A symlink whose text starts with itself: each splice puts the
+     * whole text back in front of the rest, and the path grows by 4 KB a
+     * step; it must be refused, not overrun the walk's buffer. */
+    static char ltext[4000];
+    memcpy(ltext, "s/", 2);
+    for (size_t i = 2; i + 2 < sizeof ltext; i += 2)
+        memcpy(ltext + i, "./", 2);
+    CHECK(op2(FS_SYMLINK, root, ltext, root, "s") == 0, "a long symlink s");
+    CHECK(op1(FS_STAT_PATH, root, "s/x") == FS_E_NAMETOOLONG, "s/x is refused, not overrun");
     CHECK(open_at(root, "up/x", 0, 0, &g) == FS_E_NOTCAPABLE, "followed, it leaves: refused");
 
     /* A removed directory held open takes no new entries. */

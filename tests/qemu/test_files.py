@@ -12,7 +12,7 @@ import tarfile
 import tempfile
 
 from atollqemu import Boot
-from test_programs import archive_modules, command, start, USER
+from test_programs import archive_modules, command, start, keys_for, wait_serial, USER
 
 PROGRAMS = os.path.join(USER, "programs")
 FTOOL = os.path.join(PROGRAMS, "ftool.wasm")
@@ -102,3 +102,22 @@ def test_a_damaged_files_archive_is_reported_and_tmp_still_served():
         out = command(b, "run ftool write /tmp/x ok", lambda o: True)
         out = command(b, "run ftool cat /tmp/x", lambda o: "ok" in o)
         assert "panic" not in b.serial, b.serial[-3000:]
+
+
+def test_poll_oneoff_waits_for_a_line_or_the_clock():
+    with Boot(append="loglevel=2", modules=modules(files_module(image)), timeout=300) as b:
+        start(b)
+        out = command(b, "run ftool poll 300", lambda o: "timeout" in o)
+        mark = len(b.serial)
+        b.send_keys(keys_for("run ftool poll 20000\n"), gap=0.1)
+        wait_serial(b, lambda s: "run ftool poll 20000" in s[mark:])
+        b.send_keys(keys_for("abc\n"), gap=0.1)
+        s = wait_serial(b, lambda s: "line: abc" in s[mark:], timeout=60)
+        assert "stdin: 4 bytes" in s[mark:] and "line: abc" in s[mark:], s[mark:]
+        mark = len(b.serial)
+        b.send_keys(keys_for("run ftool poll 20000\n"), gap=0.1)
+        wait_serial(b, lambda s: "run ftool poll 20000" in s[mark:])
+        b.send_keys(["ctrl-d"])
+        s = wait_serial(b, lambda s: "stdin: end" in s[mark:], timeout=60)
+        assert "stdin: end" in s[mark:], s[mark:]
+        assert "panic" not in b.serial

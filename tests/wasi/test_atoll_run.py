@@ -92,6 +92,28 @@ check("--trap-unknown-imports: unknown imports not called do no harm", rc == 7,
       "rc %d\n%s" % (rc, err))
 rc, out, err = run([unknown])
 check("without it the program is refused, the import named", rc == 1 and '"other"' in err, err)
+# Output beyond the console ring (1 MiB) gets through whole: the program
+# waits for the launcher to drain it, with stdin open or closed.
+rc, out, err = run([os.path.join(PROGRAMS, "ftool.wasm"), "lines", "200000"])
+check("5 MB of output through a 1 MiB ring, stdin closed", rc == 0 and
+      len(out) == 200000 * 27 and out.endswith("line 00199999 of the flood\n"),
+      "rc %d, %d bytes\n%s" % (rc, len(out), err))
+
+# poll_oneoff on stdin and a clock: whichever comes first.
+ftool = os.path.join(PROGRAMS, "ftool.wasm")
+rc, out, err = run([ftool, "poll", "100"], b"hello there\n")
+check("poll_oneoff: stdin ready, with its bytes", rc == 0 and "stdin: 12 bytes" in out and
+      "line: hello there" in out, out + err)
+rc, out, err = run([ftool, "poll", "100"])
+check("poll_oneoff: stdin at its end is a hangup", rc == 0 and "stdin: end" in out, out + err)
+p = subprocess.Popen([RUN, ftool, "poll", "100"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+p.wait(timeout=60)                          # stdin stays open until the program ends
+out, err = p.stdout.read(), p.stderr.read()
+p.stdin.close()
+check("poll_oneoff: with no input the clock comes first", p.returncode == 0 and
+      b"timeout" in out, (out + err).decode(errors="replace"))
+
 # --dir: the host folder behind the file service.
 folder = tempfile.mkdtemp(prefix="atoll-run-dir-")
 sandbox = os.path.join(folder, "sb")

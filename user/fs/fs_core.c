@@ -174,7 +174,9 @@ static int walk(struct walk *w, struct fs_backend *be, struct fs_node *root, con
             e = ++links > SYMLINKS_MAX ? FS_E_LOOP
                                        : be->readlink(be, node, next, FS_PATH_MAX, &tlen);
             be->put(be, node);
-            if (!e && tlen > FS_PATH_MAX)
+            /* The text and the rest must fit the buffer together: each
+             * splice may lengthen the path. */
+            if (!e && (tlen > FS_PATH_MAX || tlen + rest > sizeof w->buf[0]))
                 e = FS_E_NAMETOOLONG;
             else if (!e && tlen == 0)
                 e = FS_E_NOENT;
@@ -554,14 +556,13 @@ static int do_symlink(struct fs_conn *c, struct req *q)
     if (w->nlen == 0) {
         e = FS_E_EXIST;
     } else if (w->slash) {
-        /* "link/": only a directory already there could be meant. */
+        /* "link/" names a directory: one there already is EXIST, none
+         * NOENT (a symlink is not one). */
         struct fs_node *n;
         e = c->be->lookup(c->be, walk_dir(w), w->name, w->nlen, &n);
         if (!e) {
             c->be->put(c->be, n);
             e = FS_E_EXIST;
-        } else if (e == FS_E_NOENT) {
-            e = FS_E_NOENT;
         }
     }
     if (!e)

@@ -83,8 +83,13 @@ static int32_t con_write(const char *p, size_t n)
         if (used > ring_len)
             return ATOLL_EINVAL; /* the launcher broke the protocol */
         room = ring_len - used;
-        if (room == 0)
-            continue; /* full: the launcher drains at least every tick */
+        if (room == 0) {
+            /* Full: the launcher drains it (the shell at every tick).
+             * Sleep rather than spin, so that a launcher that only runs
+             * when its programs wait (atoll-run) gets to. */
+            atoll_sleep_until(atoll_clock_ns() + 1000000);
+            continue;
+        }
         part = n < room ? (uint32_t)n : room;
         at = head & (ring_len - 1);
         first = part < ring_len - at ? part : ring_len - at;
@@ -233,7 +238,7 @@ static char in_buf[ATOLL_CHANNEL_MSG_MAX];
 static size_t in_len, in_pos;
 static bool in_ended;
 
-int64_t atoll_read(void *buf, size_t n)
+int32_t atoll_input_wait(int64_t deadline, uint64_t *ready)
 {
     while (in_pos == in_len && !in_ended) {
         size_t len = 0;
@@ -242,20 +247,32 @@ int64_t atoll_read(void *buf, size_t n)
         int32_t r = atoll_channel_recv(INPUT, in_buf, sizeof in_buf, &len, hs, &nh);
         if (r == ATOLL_OK) {
             for (int32_t i = 0; i < nh; i++)
-                atoll_handle_drop(hs[i]);       /* input carries bytes only */
+                atoll_handle_drop(hs[i]);
             in_len = len;
             in_pos = 0;
         } else if (r == ATOLL_EWOULDBLOCK) {
-            r = atoll_wait_one(INPUT, ATOLL_SIGNAL_READABLE | ATOLL_SIGNAL_PEER_CLOSED,
-                               ATOLL_FOREVER, &obs);
+            r = atoll_wait_one(INPUT, ATOLL_SIGNAL_READABLE | ATOLL_SIGNAL_PEER_CLOSED, deadline,
+                               &obs);
+            if (r == ATOLL_ETIMEDOUT)
+                return 0;
             if (r != ATOLL_OK)
                 return -r;
         } else if (r == ATOLL_EPEER) {
             in_ended = true;
         } else {
-            return -r;                          /* no input channel */
+            return -r;
         }
     }
+    *ready = in_len - in_pos;
+    return 1;
+}
+
+int64_t atoll_read(void *buf, size_t n)
+{
+    uint64_t ready;
+    int32_t r = atoll_input_wait(ATOLL_FOREVER, &ready);
+    if (r < 0)
+        return r;                               /* -result: no input channel */
     size_t k = in_len - in_pos < n ? in_len - in_pos : n;
     memcpy(buf, in_buf + in_pos, k);
     in_pos += k;

@@ -66,6 +66,12 @@ int atoll_vprintf(const char *fmt, va_list ap);
  * when the program has no input channel. */
 int64_t atoll_read(void *buf, size_t n);
 
+/* Waits until input can be read without waiting (a line is there, or its
+ * end: *ready is the bytes buffered, 0 at the end) and returns 1; 0 when
+ * the deadline (atoll_clock_ns; ATOLL_FOREVER: none) passed first; -result
+ * with no input channel. Takes nothing: the next atoll_read does. */
+int32_t atoll_input_wait(int64_t deadline, uint64_t *ready);
+
 /* 1 if output goes to a console, 0 if to the serial log. Valid once
  * atoll_start has begun (that is, anywhere in main). */
 int atoll_has_console(void);

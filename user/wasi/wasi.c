@@ -269,6 +269,19 @@ static uint64_t deadline_of(const struct subscription *s, uint64_t now)
     return now + s->u.clock.timeout < now ? UINT64_MAX : now + s->u.clock.timeout;
 }
 
+static void event(struct event *ev, const struct subscription *s, uint16_t error)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->userdata = s->userdata;
+    ev->type = s->tag;
+    ev->error = error;
+}
+
+/* Every subscription that is ready now is an event: a descriptor but
+ * stdin is always ready (files never block, the console takes what it is
+ * given), stdin when a line or its end is there, a clock when it is due.
+ * With none ready it waits: on the input channel when stdin is asked for
+ * (until the first clock), else until the first clock. */
 WASI(poll_oneoff)(uint32_t in, uint32_t out, uint32_t nsubs, uint32_t nevents_ptr)
 {
     static struct subscription subs[SUBSCRIPTIONS_MAX];
@@ -276,41 +289,63 @@ WASI(poll_oneoff)(uint32_t in, uint32_t out, uint32_t nsubs, uint32_t nevents_pt
     if (nsubs == 0 || nsubs > SUBSCRIPTIONS_MAX)
         return E_INVAL;
     int32_t e = get(in, subs, nsubs * (uint32_t)sizeof subs[0]);
+    if (!e)
+        e = range(out, (uint64_t)nsubs * sizeof evs[0]);
+    if (!e)
+        e = range(nevents_ptr, 4);
     if (e)
         return e;
-    uint64_t now = (uint64_t)atoll_clock_ns(), first = UINT64_MAX;
-    uint32_t n = 0;
+    /* A relative timeout counts from the call, not from a wake-up. */
+    static uint64_t due[SUBSCRIPTIONS_MAX];
+    uint64_t now = (uint64_t)atoll_clock_ns(), first = UINT64_MAX, buffered = 0;
     for (uint32_t i = 0; i < nsubs; i++) {
-        struct subscription *s = &subs[i];
-        if (s->tag == EV_CLOCK) {
-            uint64_t d = deadline_of(s, now);
-            first = d < first ? d : first;
-            continue;
+        if (subs[i].tag == EV_CLOCK) {
+            due[i] = deadline_of(&subs[i], now);
+            first = due[i] < first ? due[i] : first;
         }
-        struct event *ev = &evs[n++];
-        memset(ev, 0, sizeof *ev);
-        ev->userdata = s->userdata;
-        ev->type = s->tag;
-        if (s->tag > EV_FD_WRITE)
-            ev->error = E_INVAL;
-        else if (!fd_get(s->u.fd.fd))
-            ev->error = E_BADF;
     }
-    if (n == 0) {
-        if (first != UINT64_MAX && first > now)
-            atoll_sleep_until((int64_t)first);
-        now = (uint64_t)atoll_clock_ns();
+    bool stdin_asked = false, stdin_ready = false;
+    for (;;) {
+        uint32_t n = 0;
         for (uint32_t i = 0; i < nsubs; i++) {
-            if (subs[i].tag != EV_CLOCK || deadline_of(&subs[i], 0) > now)
+            struct subscription *s = &subs[i];
+            if (s->tag == EV_CLOCK) {
+                if (due[i] <= now)
+                    event(&evs[n++], s, E_SUCCESS);
                 continue;
-            struct event *ev = &evs[n++];
-            memset(ev, 0, sizeof *ev);
-            ev->userdata = subs[i].userdata;
-            ev->type = EV_CLOCK;
+            }
+            struct fd *f = s->tag <= EV_FD_WRITE ? fd_get(s->u.fd.fd) : NULL;
+            if (s->tag > EV_FD_WRITE) {
+                event(&evs[n++], s, E_INVAL);
+            } else if (!f) {
+                event(&evs[n++], s, E_BADF);
+            } else if (f->kind == FD_STDIN && s->tag == EV_FD_READ) {
+                stdin_asked = true;
+                if (stdin_ready) {
+                    event(&evs[n], s, E_SUCCESS);
+                    evs[n].nbytes = buffered;
+                    evs[n++].flags = buffered ? 0 : 1;     /* hangup: the input ended */
+                }
+            } else {
+                event(&evs[n++], s, E_SUCCESS);
+            }
         }
+        if (n)
+            return (e = put(out, evs, n * (uint32_t)sizeof evs[0])) ? e : put32(nevents_ptr, n);
+        /* Nothing ready: wait for stdin or the first clock, then look again. */
+        if (stdin_asked) {
+            int32_t r = atoll_input_wait(first == UINT64_MAX ? ATOLL_FOREVER : (int64_t)first,
+                                         &buffered);
+            if (r < 0)
+                return E_IO;
+            stdin_ready = r == 1;
+        } else if (first != UINT64_MAX) {
+            atoll_sleep_until((int64_t)first);
+        } else {
+            return E_INVAL;             /* nothing could ever be ready */
+        }
+        now = (uint64_t)atoll_clock_ns();
     }
-    e = put(out, evs, n * (uint32_t)sizeof evs[0]);
-    return e ? e : put32(nevents_ptr, n);
 }
 
 /* ---- the process ---- */

@@ -6,6 +6,10 @@
  *   ftool write FILE TEXT      writes TEXT (and a newline) to FILE
  *   ftool cp SRC DST           copies a tree: files, folders, symlinks
  *   ftool ls DIR               names, types and sizes, sorted
+ *   ftool lines N              prints N numbered lines (an output flood)
+ *   ftool poll MS              waits for stdin at most MS ms (poll_oneoff):
+ *                              prints "stdin: N bytes", "stdin: end" or
+ *                              "timeout", then the line if there is one
  *
  * Exits 1 with the failing path and its error on stderr.
  */
@@ -16,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 static int fail(const char *what, const char *path)
 {
@@ -115,8 +120,48 @@ static int list(const char *dir)
     return 0;
 }
 
+static int poll_stdin(long ms)
+{
+    __wasi_subscription_t sub[2];
+    memset(sub, 0, sizeof sub);
+    sub[0].userdata = 1;
+    sub[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+    sub[0].u.u.fd_read.file_descriptor = 0;
+    sub[1].userdata = 2;
+    sub[1].u.tag = __WASI_EVENTTYPE_CLOCK;
+    sub[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+    sub[1].u.u.clock.timeout = (__wasi_timestamp_t)ms * 1000000;
+    __wasi_event_t ev[2];
+    __wasi_size_t n = 0;
+    __wasi_errno_t e = __wasi_poll_oneoff(sub, ev, 2, &n);
+    if (e || n < 1) {
+        fprintf(stderr, "ftool: poll_oneoff: errno %d, %u events\n", e, (unsigned)n);
+        return 1;
+    }
+    if (ev[0].userdata == 2) {
+        printf("timeout\n");
+        return 0;
+    }
+    if (ev[0].fd_readwrite.flags & __WASI_EVENTRWFLAGS_FD_READWRITE_HANGUP) {
+        printf("stdin: end\n");
+        return 0;
+    }
+    printf("stdin: %llu bytes\n", (unsigned long long)ev[0].fd_readwrite.nbytes);
+    char line[256];
+    if (fgets(line, sizeof line, stdin))
+        printf("line: %s", line);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "poll"))
+        return poll_stdin(atol(argv[2]));
+    if (argc == 3 && !strcmp(argv[1], "lines")) {
+        for (long i = 0, n = atol(argv[2]); i < n; i++)
+            printf("line %08ld of the flood\n", i);
+        return 0;
+    }
     if (argc >= 3 && !strcmp(argv[1], "cat")) {
         for (int i = 2; i < argc; i++) {
             FILE *f = fopen(argv[i], "rb");
@@ -141,6 +186,6 @@ int main(int argc, char **argv)
         return copy(argv[2], argv[3]);
     if (argc == 3 && !strcmp(argv[1], "ls"))
         return list(argv[2]);
-    fprintf(stderr, "usage: ftool cat FILE... | write FILE TEXT | cp SRC DST | ls DIR\n");
+    fprintf(stderr, "usage: ftool cat FILE... | write FILE TEXT | cp SRC DST | ls DIR | lines N | poll MS\n");
     return 2;
 }
