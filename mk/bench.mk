@@ -104,3 +104,11 @@ bench-compile-v8: deps $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite
 bench-memory: deps $(BUILD)/atoll.elf $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm \
               $(BUILD)/user/programs.tar
 	python3 bench/memory/measure.py --build $(BUILD)
+
+# A WASI command of 20+ MB of real code (issue 17): eleven variants of
+# SQLite linked side by side under their own names (bench/large/build-big.sh;
+# SQLite's source from the same npm package as bench-decode's).
+BIG_WASM := $(BUILD)/bench/large/big.wasm
+$(BIG_WASM): bench/large/build-big.sh bench/large/copy.c bench/large/workload.c \
+             bench/large/main.c bench/large/big.h
+	bench/large/build-big.sh $@
