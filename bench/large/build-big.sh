@@ -48,6 +48,13 @@ variants() {
 9|-Os|every extension, -Os|$ALL
 10|-O1|every extension, -O1|$ALL
 EOF
+    # BIG_EXTRA=N more copies like copy 0 (3.9 MB each), to find how
+    # large a module still fits (bench/large/README.md).
+    k=11
+    while [ "$k" -lt $((11 + ${BIG_EXTRA:-0})) ]; do
+        echo "$k|-O0|every extension, -O0, again|$ALL"
+        k=$((k + 1))
+    done
 }
 
 # build-big.sh --copy K: compiles copy K (called through xargs below).

@@ -9,7 +9,8 @@ one module), in Atoll's engine and in V8, and in the kernel under QEMU.
   (bench/large/compile_peak.c: the most bytes the engine held at once,
   heap plus code regions, which is what the kernel commits; and the
   process's peak RSS during it); then `atoll-run big.wasm -q`, start to
-  exit (compile and run), wall and peak RSS of the process.
+  exit (compile and run), wall and peak RSS of the process, and the
+  same under node:wasi.
 - V8 (node 20), `node FLAGS bench/large/v8_compile.mjs big.wasm`: one
   `WebAssembly.compile` of the same bytes, a fresh process per run, with
   `--liftoff-only --no-wasm-lazy-compilation` (baseline tier, every
@@ -91,6 +92,22 @@ def hosted(build, runs):
     return r
 
 
+def node_run(build, runs):
+    """node:wasi start to exit (tests/wasi/node_wasi.mjs, node's
+    defaults): wall ms and peak RSS KiB of each run."""
+    walls, rss = [], []
+    for _ in range(runs):
+        p = subprocess.run(pinned() + ["/usr/bin/time", "-f", "@@ %e %M", "node", "--no-warnings",
+                                       os.path.join(ROOT, "tests", "wasi", "node_wasi.mjs"),
+                                       big(build), "-q", "3"],
+                           capture_output=True, text=True, timeout=600)
+        assert p.returncode == 3 and "0 failed" in p.stdout, p.stdout + p.stderr
+        m = re.search(r"@@ ([\d.]+) (\d+)", p.stderr)
+        walls.append(float(m.group(1)) * 1000)
+        rss.append(int(m.group(2)))
+    return {"run_ms": walls, "run_rss_kib": rss}
+
+
 def v8(build, runs):
     wasm = big(build)
     res = {}
@@ -138,6 +155,7 @@ def measure(build, runs, log=print, with_kernel=True):
     res["atoll"] = hosted(build, runs)
     log("  large: V8 (node)")
     res["v8"] = v8(build, runs)
+    res["node_run"] = node_run(build, runs)
     if with_kernel:
         log("  large: the kernel under TCG")
         res["tcg"] = kernel(build, False)
@@ -190,6 +208,10 @@ def markdown(res):
             mib(a["kept"]), a["kept"] / n, mib(a["decoded"]), a["machine_code"],
             a["machine_code"] / a["wasm_code"], _med(a["run_ms"]),
             _med([k / 1024 for k in a["run_rss_kib"]])))
+    nr = res["node_run"]
+    add("The same under node:wasi (`node tests/wasi/node_wasi.mjs big.wasm -q`, node's lazy "
+        "defaults): %s ms, peak RSS %s MiB." % (
+            _med(nr["run_ms"]), _med([k / 1024 for k in nr["run_rss_kib"]])))
     if "tcg" in res:
         t, i = res["tcg"], res["icount"]
         add("")
