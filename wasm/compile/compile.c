@@ -221,7 +221,6 @@ void wasm_compile_use_avx(bool on)
     avx_off = !on;
 }
 
-/* Grows the code buffer (the encoder asks before it runs out). */
 /* Wasm bytes of the bodies of defined functions from index `from` on. */
 static size_t body_bytes_from(const struct wasm_module *m, uint32_t from)
 {
@@ -231,14 +230,14 @@ static size_t body_bytes_from(const struct wasm_module *m, uint32_t from)
     return n;
 }
 
-/* The code region is full: a larger one, the code so far copied into it.
- * Its size is what the rest would take at the ratio of machine code to
- * Wasm seen so far, plus an eighth, and at least an eighth more than now
- * (so the copies stay linear in the code's size). Not a doubling: the
- * region is committed whole, in the kernel at once, and a module whose
- * code runs a little over the first guess would hold three times its
- * code at the peak (old and new regions) and twice afterwards: 146 MB of
- * regions for the 49 MB of code of a 25 MB module (bench/large). */
+/* The code region is full (the encoder asks before it runs out): a larger
+ * one, the code so far copied into it. Its size is what the rest would
+ * take at the ratio of machine code to Wasm seen so far, plus an eighth,
+ * and at least an eighth more than now (so the copies stay linear in the
+ * code's size). Not a doubling: the kernel commits a region whole, and a
+ * module whose code runs a little over the first guess would hold three
+ * times its code at the peak (old and new regions) and twice afterwards:
+ * 146 MB of regions for the 49 MB of code of a 25 MB module (bench/large). */
 static void *grow(void *ctx, void *old, size_t used, size_t *cap)
 {
     const struct cc *c = ctx;
