@@ -55,6 +55,12 @@ $(BUILD)/bench/ipc/linux_ipc: bench/ipc/linux_ipc.c
 bench: deps bench-atoll-run bench-system-deps
 	python3 bench/harness/bench.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	    --out bench/results.md --chart bench/results.png $(BENCH_ARGS)
+	-@$(MAKE) --no-print-directory $(BENCH_LARGE_DEPS) >/dev/null 2>&1 || \
+	    echo "bench: the large module did not build (make bench-large says why)"
+	@if [ -f $(BIG_WASM) ]; then \
+	    python3 bench/large/measure.py -n $(BENCH_RUNS) --build $(BUILD) \
+	        --append bench/results.md >/dev/null || \
+	    echo "bench: the large module's section failed (make bench-large says why)"; fi
 
 bench-quick: bench-atoll-run
 	python3 bench/harness/bench.py --build $(BUILD) --quick \
@@ -104,3 +110,32 @@ bench-compile-v8: deps $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite
 bench-memory: deps $(BUILD)/atoll.elf $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm \
               $(BUILD)/user/programs.tar
 	python3 bench/memory/measure.py --build $(BUILD)
+
+# A WASI command of 20+ MB of real code (issue 17): eleven variants of
+# SQLite linked side by side under their own names (bench/large/build-big.sh;
+# SQLite's source from the same npm package as bench-decode's).
+BIG_WASM := $(BUILD)/bench/large/big.wasm
+$(BIG_WASM): bench/large/build-big.sh bench/large/copy.c bench/large/workload.c \
+             bench/large/main.c bench/large/big.h
+	bench/large/build-big.sh $@
+
+# The engine's memory for one decode+validate+compile (bench/large).
+$(BUILD)/bench/compile-peak: bench/large/compile_peak.c $(HOST_OBJS) $(RT_LINK_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Wl,--wrap=wasm_host_alloc,--wrap=wasm_host_free \
+	    -Wl,--wrap=wasm_host_code_alloc,--wrap=wasm_host_code_free $^ -o $@
+
+# Compile time and memory of the 20+ MB module, Atoll (hosted and in the
+# kernel under QEMU) against V8: bench/large/measure.py, into
+# bench/large/results.md. make bench appends the same section to
+# bench/results.md.
+BENCH_LARGE_DEPS := $(BIG_WASM) $(BUILD)/bench/bench-compile $(BUILD)/bench/compile-peak \
+                    $(BUILD)/atoll-run $(BUILD)/atoll.elf $(BUILD)/user/env.wasm \
+                    $(BUILD)/user/userboot.wasm $(BUILD)/user/programs.tar
+.PHONY: bench-large
+bench-large: deps $(BENCH_LARGE_DEPS)
+	python3 bench/large/measure.py -n $(BENCH_RUNS) --build $(BUILD) --out bench/large/results.md
+
+# tests/qemu/test_large_module.py (in test-kernel) runs big.wasm in
+# atoll-run and in the kernel.
+test-kernel: $(BIG_WASM)

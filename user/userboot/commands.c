@@ -43,6 +43,9 @@ static void cmd_mem(const char *args)
     print_kib("total RAM", ATOLL_INFO_RAM_TOTAL);
     print_kib("free RAM", ATOLL_INFO_RAM_FREE);
     print_kib("kernel heap used", ATOLL_INFO_HEAP_USED);
+    /* The low-water mark: what a big program's compile or run took at
+     * its peak (tests/qemu/test_large_module.py reads it). */
+    print_kib("least free RAM", ATOLL_INFO_RESERVE_LOW);
     con_printf("  %-18s %lld\n", "live components",
                (long long)atoll_sys_info(ATOLL_INFO_COMPONENTS));
 }

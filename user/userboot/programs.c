@@ -83,18 +83,21 @@ enum program_kind programs_kind(const struct tar_entry *e)
     return scan_kind(e, &s, &kind) ? PROGRAM_BAD : kind;
 }
 
-/* The module of file e, compiled once. */
-static bool module_of(const struct tar_entry *e, atoll_handle *out)
+/* The module of file e, compiled once: ATOLL_OK, or module_create's
+ * result (EINVAL: not a valid module; EINTERNAL: out of memory, or over
+ * a limit). */
+static int32_t module_of(const struct tar_entry *e, atoll_handle *out)
 {
     int i = (int)(e - files);
     if (!modules[i]) {
         atoll_handle m;
-        if (atoll_module_create(area, e->off, e->size, &m) != ATOLL_OK)
-            return false;
+        int32_t r = atoll_module_create(area, e->off, e->size, &m);
+        if (r != ATOLL_OK)
+            return r;
         modules[i] = m;
     }
     *out = modules[i];
-    return true;
+    return ATOLL_OK;
 }
 
 /* The walk over a program's imports. */
@@ -276,8 +279,13 @@ enum build_step programs_build_step(struct program_build *b, char *why, size_t w
     const struct tar_entry *e = b->plan.files[b->next];
     const char *name = b->plan.names[b->next];
     atoll_handle mod;
-    if (!module_of(e, &mod)) {
-        fmt_snprintf(why, why_size, "%s is not a valid module (the kernel log says why)", e->name);
+    int32_t made = module_of(e, &mod);
+    if (made != ATOLL_OK) {
+        /* A big module refused for memory is no invalid one: say which. */
+        fmt_snprintf(why, why_size, made == ATOLL_EINTERNAL
+                         ? "%s was not compiled: out of memory or over a limit (the kernel log "
+                           "says which)"
+                         : "%s is not a valid module (the kernel log says why)", e->name);
         return BUILD_FAILED;
     }
     int32_t r = atoll_component_add_start(b->comp, mod, ATOLL_SELF, atoll_off(name),
