@@ -378,11 +378,15 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
             &ilayer) ||
         (imports_from(m, "env") &&
          add(c, wasi_env_wasm, wasi_env_wasm_len, "env", "the program's SDK shim", &ienv2)) ||
-        (o->trap_unknown && add_stubs(c, m, path)) ||
-        add(c, bytes, len, "program", path, &iprog))
+        (o->trap_unknown && add_stubs(c, m, path)))
+        return 1;
+    /* The first decoding (is_wasi's) goes before the kernel decodes the
+     * bytes again to compile them: a large module's would double the
+     * peak. */
+    wasm_module_free(m);
+    if (add(c, bytes, len, "program", path, &iprog))
         return 1;
     free(bytes);
-    wasm_module_free(m);
 
     /* The layer's start message: the program's memory, the file
      * service's channel. */
