@@ -117,7 +117,9 @@ ALL_TARGETS += $(BUILD)/atoll.iso
 # ---- Running ----
 
 QEMU      ?= qemu-system-x86_64
-QEMU_MEM  ?= 256M
+# 1 GiB: room for large programs (a 25 MB WASI module takes about 120 MiB
+# while it compiles; bench/large/README.md), far from a real machine's.
+QEMU_MEM  ?= 1G
 OVMF      ?= /usr/share/ovmf/OVMF.fd
 # A window when there is a display to show it on; serial on the terminal.
 QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)
