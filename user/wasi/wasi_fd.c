@@ -127,13 +127,10 @@ static int32_t iovs_get(uint32_t iovs, uint32_t n, uint32_t count_ptr)
 {
     if (n > IOVS_MAX)
         return range(iovs, (uint64_t)n * 8) ? E_FAULT : E_INVAL;
-    uint64_t size;
     int32_t e = get(iovs, iov, n * (uint32_t)sizeof iov[0]);
-    if (!e)
-        e = prog_size(&size);
     for (uint32_t i = 0; !e && i < n; i++)
-        e = in_range(size, iov[i].ptr, iov[i].len);
-    return e ? e : in_range(size, count_ptr, 4);
+        e = range(iov[i].ptr, iov[i].len);
+    return e ? e : range(count_ptr, 4);
 }
 
 /* Writes the iovecs to file f at *pos (append: at its end), chunk by
@@ -531,13 +528,10 @@ WASI(fd_readdir)(uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie,
     int32_t e = fd_need(fd, R_FD_READDIR, &f);
     if (!e && f->kind != FD_DIR)
         e = E_NOTDIR;
-    uint64_t size;
     if (!e)
-        e = prog_size(&size);
+        e = range(buf, buf_len);
     if (!e)
-        e = in_range(size, buf, buf_len);
-    if (!e)
-        e = in_range(size, used_ptr, 4);
+        e = range(used_ptr, 4);
     if (e)
         return e;
     /* In pieces of at most FS_DATA_MAX: a piece the service filled

@@ -33,9 +33,8 @@ int32_t get(uint32_t ptr, void *dst, uint32_t n);
 int32_t put(uint32_t ptr, const void *src, uint32_t n);
 int32_t put32(uint32_t ptr, uint32_t v);
 int32_t put64(uint32_t ptr, uint64_t v);
-/* The program's memory's size now (it only grows), and the checks on it. */
-int32_t prog_size(uint64_t *size);
-int32_t in_range(uint64_t size, uint32_t ptr, uint64_t n);
+/* E_FAULT unless [ptr, ptr + n) lies in the program's memory: for a call
+ * that must refuse before it writes anything. */
 int32_t range(uint32_t ptr, uint64_t n);
 
 /* ---- descriptors (wasi_fd.c) ---- */

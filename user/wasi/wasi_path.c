@@ -90,13 +90,10 @@ WASI(path_readlink)(uint32_t fd, uint32_t path, uint32_t len, uint32_t buf, uint
 {
     struct fd *d;
     int32_t e = dir_path(fd, R_PATH_READLINK, path, len, path1, &d);
-    uint64_t size;
     if (!e)
-        e = prog_size(&size);
+        e = range(buf, buf_len);
     if (!e)
-        e = in_range(size, buf, buf_len);
-    if (!e)
-        e = in_range(size, used_ptr, 4);
+        e = range(used_ptr, 4);
     if (e)
         return e;
     struct fs_req h = { .op = FS_READLINK, .fid = d->fid, .len1 = len };
