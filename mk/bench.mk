@@ -55,6 +55,7 @@ $(BUILD)/bench/ipc/linux_ipc: bench/ipc/linux_ipc.c
 bench: deps bench-atoll-run bench-system-deps
 	python3 bench/harness/bench.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	    --out bench/results.md --chart bench/results.png $(BENCH_ARGS)
+	$(MAKE) --no-print-directory bench-files BENCH_FILES_OUT=bench/results.md
 
 bench-quick: bench-atoll-run
 	python3 bench/harness/bench.py --build $(BUILD) --quick \
@@ -104,3 +105,14 @@ bench-compile-v8: deps $(BUILD)/bench/bench-compile $(BUILD)/bench/decode/sqlite
 bench-memory: deps $(BUILD)/atoll.elf $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm \
               $(BUILD)/user/programs.tar
 	python3 bench/memory/measure.py --build $(BUILD)
+
+# Files through the WASI layer (issue 17): a file read/write loop and
+# SQLite (user/apps/sqlite), atoll-run against node's node:wasi and Linux,
+# the loop's calls in the kernel under icount: bench/files/measure.py.
+# make bench runs it after the rest and adds its section to
+# bench/results.md; alone it prints it (BENCH_FILES_OUT=FILE to update one).
+BENCH_FILES_OUT ?=
+.PHONY: bench-files
+bench-files: deps $(BUILD)/atoll-run $(BUILD)/atoll.elf $(BUILD)/user/programs.tar apps
+	python3 bench/files/measure.py -n $(BENCH_RUNS) --build $(BUILD) \
+	    $(if $(BENCH_FILES_OUT),--update $(BENCH_FILES_OUT))
