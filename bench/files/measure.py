@@ -228,6 +228,12 @@ def markdown(res, command):
             ins, calls = k[key]
             add("| %s of %d KiB | %d | %d |" % (key[0], key[1] // 1024, ins / calls,
                                                 ins / calls / (key[1] / 1024)))
+        add("")
+        add("That is 9 to 21 instructions a byte: every byte is copied several times (the "
+            "program's memory to the layer's with `vma_write`, the layer's to the channel, "
+            "the channel to fsd's memory, into its store; the other way for a read), and "
+            "which of these copies runs byte by byte is not yet profiled "
+            "(bench/files/FOUND.md).")
     s = res["sqlite"]
     add("")
     add("**SQLite** (`user/apps/sqlite`, our shell over SQLite 3.53.2; options as in "
@@ -242,6 +248,10 @@ def markdown(res, command):
         add("| %s | %s | %s | %s | %.2f× | %.2f× |" % (
             what, ms(s["atoll-run"][f]), ms(s["node"][f]), ms(s["native"][f]),
             s["atoll-run"][f] / s["node"][f], s["atoll-run"][f] / s["native"][f]))
+    add("")
+    add("node's *inside* figure is far above its file loop's: not investigated here; it may "
+        "include V8 compiling or tiering up SQLite's functions during the run, which "
+        "atoll-run does before `_start` (its compile is in the *process* row).")
     add(END)
     return out
 
