@@ -19,7 +19,7 @@ tgz=$(printf '%s' "$pkg" | sed 's,^@,,; s,/,-,; s,@,-,').tgz
 if [ ! -f "$dir/$tgz" ]; then
     command -v npm >/dev/null || {
         echo "npm-fetch: npm is needed to fetch $pkg (for $member); install Debian's npm" >&2; exit 1; }
-    if ! got=$(cd "$dir" && npm pack --silent "$pkg" 2>"$dir/npm-pack.log"); then
+    if ! got=$(cd "$dir" && npm pack --loglevel=error "$pkg" 2>"$dir/npm-pack.log"); then
         echo "npm-fetch: could not fetch $pkg from the npm registry (is it reachable?);" \
              "$dir/$tgz is missing; npm said:" >&2
         tail -5 "$dir/npm-pack.log" >&2
