@@ -26,6 +26,7 @@ include mk/abi.mk
 include mk/user.mk
 include mk/programs.mk
 include mk/files.mk
+include mk/apps.mk
 include mk/wasi.mk
 
 all: deps $(ALL_TARGETS)

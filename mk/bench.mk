@@ -61,6 +61,7 @@ bench: deps bench-atoll-run bench-system-deps
 	    python3 bench/large/measure.py -n $(BENCH_RUNS) --build $(BUILD) \
 	        --append bench/results.md >/dev/null || \
 	    echo "bench: the large module's section failed (make bench-large says why)"; fi
+	$(MAKE) --no-print-directory bench-files BENCH_FILES_OUT=bench/results.md
 
 bench-quick: bench-atoll-run
 	python3 bench/harness/bench.py --build $(BUILD) --quick \
@@ -139,3 +140,14 @@ bench-large: deps $(BENCH_LARGE_DEPS)
 # tests/qemu/test_large_module.py (in test-kernel) runs big.wasm in
 # atoll-run and in the kernel.
 test-kernel: $(BIG_WASM)
+
+# Files through the WASI layer (issue 17): a file read/write loop and
+# SQLite (user/apps/sqlite), atoll-run against node's node:wasi and Linux,
+# the loop's calls in the kernel under icount: bench/files/measure.py.
+# make bench runs it after the rest and adds its section to
+# bench/results.md; alone it prints it (BENCH_FILES_OUT=FILE to update one).
+BENCH_FILES_OUT ?=
+.PHONY: bench-files
+bench-files: deps $(BUILD)/atoll-run $(BUILD)/atoll.elf $(BUILD)/user/programs.tar apps
+	python3 bench/files/measure.py -n $(BENCH_RUNS) --build $(BUILD) \
+	    $(if $(BENCH_FILES_OUT),--update $(BENCH_FILES_OUT))

@@ -26,7 +26,10 @@ programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
 PROGRAMS_WASI_LAYER := $(PROGRAMS_OUT)/wasi_snapshot_preview1.wasm
 # The file service (user/fs, docs/files.md): userboot starts it at boot.
 PROGRAMS_FSD := $(PROGRAMS_OUT)/fsd.wasm
+# Real programs from npm packages' sources, built by mk/apps.mk.
+PROGRAMS_APPS := sqlite lz4
 programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_WASI_LAYER) $(PROGRAMS_FSD) $(PROGRAMS_EXAMPLE_WASM) \
+    $(PROGRAMS_APPS:%=$(PROGRAMS_OUT)/%.wasm) \
     $(filter-out $(PROGRAMS_EXAMPLE_WASM),$(PROGRAMS))
 programs_names := $(notdir $(programs_files))
 

@@ -9,11 +9,8 @@ out=$1
 dir=$(dirname "$out")
 mkdir -p "$dir"
 src="$dir/package/deps/sqlite3/sqlite3.c"
-if [ ! -f "$src" ]; then
-    command -v npm >/dev/null || { echo "build-sqlite: npm is needed to fetch SQLite's source" >&2; exit 1; }
-    tgz=$(cd "$dir" && npm pack --silent better-sqlite3@12.11.1)
-    tar -xzf "$dir/$tgz" -C "$dir" package/deps/sqlite3
-fi
+# The same fetch (and cache) as user/apps/sqlite's (mk/apps.mk).
+"$(dirname "$0")/../../user/apps/npm-fetch.sh" better-sqlite3@12.11.1 "$dir" package/deps/sqlite3
 # A library build (no main): every function exported so none is dropped.
 clang --target=wasm32-wasi --sysroot=/usr -O2 \
     -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL \
