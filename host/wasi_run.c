@@ -9,7 +9,8 @@
  * the registry, input and start channels as grants; env, the layer and
  * the program as instances; the program's memory sent to the layer on the
  * start channel), starts _start, and then, each time every thread has
- * settled: copies the console's output to stdout, and if the program
+ * settled: copies the console's output to stdout (and its error
+ * console's, the layer's stderr, to stderr), and if the program
  * still runs (it waits for input), feeds it what stdin has, or closes its
  * input at end of file.
  *
@@ -73,24 +74,31 @@ static void put32(uint8_t *at, uint32_t v)
     memcpy(at, &v, 4);
 }
 
-/* The console: header, the arguments, the output ring (program_abi.h). */
+/* The console: header, the arguments, the output ring (program_abi.h);
+ * NULL, said, when the arguments do not fit. */
 static struct vma *make_console(int argc, char **argv)
 {
     struct vma *con = vma_new_buffer("console", ATOLL_CON_OFF_RING + (uint64_t)RING, NULL);
-    if (!con)
+    if (!con) {
+        fprintf(stderr, "atoll-run: out of memory for the console\n");
         return NULL;
+    }
     uint8_t *b = vma_base(con);
     uint32_t len = 0;
     int n = 0;
     for (; n < argc; n++) {
         size_t k = strlen(argv[n]) + 1;
-        if (len + k > ATOLL_CON_ARGS_MAX)
-            break;                      /* the layer sees the arguments that fit */
+        if (len + k > ATOLL_CON_ARGS_MAX) {
+            /* Never run a program with part of its command line: a
+             * script cut short would do half of what was asked. */
+            fprintf(stderr, "atoll-run: the arguments are over %d bytes (the console's room)\n",
+                    ATOLL_CON_ARGS_MAX);
+            kobj_put(&con->k);
+            return NULL;
+        }
         memcpy(b + ATOLL_CON_OFF_ARGS + len, argv[n], k);
         len += (uint32_t)k;
     }
-    if (n < argc)
-        fprintf(stderr, "atoll-run: arguments past %d bytes are left out\n", ATOLL_CON_ARGS_MAX);
     put32(b + ATOLL_CON_OFF_MAGIC, ATOLL_CON_MAGIC);
     put32(b + ATOLL_CON_OFF_ARGC, (uint32_t)n);
     put32(b + ATOLL_CON_OFF_ARGS_LEN, len);
@@ -98,8 +106,21 @@ static struct vma *make_console(int argc, char **argv)
     return con;
 }
 
-/* Copies what the program wrote since the last look to stdout. */
-static void drain(struct vma *con)
+/* A console for the program's errors (stderr): a header with no
+ * arguments, and its ring. */
+static struct vma *make_error_console(void)
+{
+    struct vma *con = vma_new_buffer("errors", ATOLL_CON_OFF_RING + (uint64_t)RING, NULL);
+    if (!con)
+        return NULL;
+    uint8_t *b = vma_base(con);
+    put32(b + ATOLL_CON_OFF_MAGIC, ATOLL_CON_MAGIC);
+    put32(b + ATOLL_CON_OFF_RING_LEN, RING);
+    return con;
+}
+
+/* Copies what the program wrote to console con since the last look to f. */
+static void drain(struct vma *con, FILE *f)
 {
     uint8_t *b = vma_base(con);
     uint32_t head, tail;
@@ -109,10 +130,10 @@ static void drain(struct vma *con)
         uint32_t at = tail & (RING - 1), n = head - tail;
         if (n > RING - at)
             n = RING - at;
-        fwrite(b + ATOLL_CON_OFF_RING + at, 1, n, stdout);
+        fwrite(b + ATOLL_CON_OFF_RING + at, 1, n, f);
         tail += n;
     }
-    fflush(stdout);
+    fflush(f);
     memcpy(b + ATOLL_CON_OFF_TAIL, &tail, 4);
 }
 
@@ -267,7 +288,7 @@ static int add_stubs(struct component *c, const wasm_module *m, const char *path
  * each folder's guest name and host path. NULL with the reason given. */
 static struct vma *start_message(const char *path, const struct wasi_opts *o)
 {
-    size_t env_len = 0, len = 8;
+    size_t env_len = 0, len = 12;
     for (int i = 0; i < o->envc; i++)
         env_len += strlen(o->envp[i]) + 1;
     len += env_len;
@@ -285,7 +306,11 @@ static struct vma *start_message(const char *path, const struct wasi_opts *o)
     uint8_t *text = vma_base(msg);
     put32(text, ATOLL_WASI_START_MAGIC);
     put32(text + 4, (uint32_t)env_len);
-    size_t at = 8;
+    /* A terminal is reported as one; a pipe or a file is not, so that a
+     * filter (lz4 -c < file) does not take its input for a console. */
+    put32(text + 8, (isatty(0) ? ATOLL_WASI_TTY_IN : 0) | (isatty(1) ? ATOLL_WASI_TTY_OUT : 0) |
+                        (isatty(2) ? ATOLL_WASI_TTY_ERR : 0));
+    size_t at = 12;
     for (int i = 0; i < o->envc; i++) {
         size_t k = strlen(o->envp[i]) + 1;
         memcpy(text + at, o->envp[i], k);
@@ -348,7 +373,9 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
     struct component *c = component_create("program", NULL, &st);
     struct vma *con = make_console(argc, argv);
     struct kobj *reg, *reg_end, *in, *in_end, *start, *start_end, *fs, *fs_end;
-    if (!self || !c || !con || channel_create(NULL, &reg, &reg_end) ||
+    if (!con)
+        return 1;                       /* said why */
+    if (!self || !c || channel_create(NULL, &reg, &reg_end) ||
         channel_create(NULL, &in, &in_end) || channel_create(NULL, &start, &start_end) ||
         channel_create(NULL, &fs, &fs_end))
         return fail(path, "out of memory");
@@ -390,15 +417,18 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
 
     /* The layer's start message: the program's memory, the file
      * service's channel. */
-    struct vma *mem;
+    struct vma *mem, *errs = make_error_console();
+    if (!errs)
+        return fail(path, "out of memory");
     if (component_memory(c, iprog, &mem))
         return fail(path, "the program has no memory");
-    handle_t h[2] = { component_handle_make(self, &mem->k, RIGHTS_ALL),
-                      component_handle_make(self, fs_end, RIGHTS_ALL) };
+    handle_t h[3] = { component_handle_make(self, &mem->k, RIGHTS_ALL),
+                      component_handle_make(self, fs_end, RIGHTS_ALL),
+                      component_handle_make(self, &errs->k, RIGHTS_ALL) };
     kobj_put(&mem->k);
     kobj_put(fs_end);
-    if (h[0] == HANDLE_NULL || h[1] == HANDLE_NULL ||
-        channel_write(self, start, msg, 0, (int64_t)vma_size(msg), h, 2))
+    if (h[0] == HANDLE_NULL || h[1] == HANDLE_NULL || h[2] == HANDLE_NULL ||
+        channel_write(self, start, msg, 0, (int64_t)vma_size(msg), h, 3))
         return fail(path, "cannot send the WASI layer its start message");
     if (component_start(c, iprog, ATOLL_WASI_ENTRY, strlen(ATOLL_WASI_ENTRY), 0))
         return fail(path, "exports no _start function");
@@ -410,7 +440,8 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
     for (;;) {
         uint64_t wake;
         host_sched_settle_timed(&wake);
-        drain(con);
+        drain(con, stdout);
+        drain(errs, stderr);
         if (serve_files(self, fs, conn, req, reply))
             continue;
         state = component_status(c, &value);
@@ -431,7 +462,8 @@ int wasi_run(const char *path, char *bytes, size_t len, wasm_module *m, int argc
                     path);
             component_kill(c);
             host_sched_settle();
-            drain(con);
+            drain(con, stdout);
+            drain(errs, stderr);
             return 1;
         }
         /* Input, or a sleeper's deadline (a poll_oneoff with a timeout,

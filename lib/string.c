@@ -1,6 +1,8 @@
 /*
  * Byte-at-a-time memory and string routines, with rep movs/stos for the
- * bulk cases on x86 (fast on every CPU with ERMSB, correct everywhere).
+ * bulk cases on x86 (fast on every CPU with ERMSB, correct everywhere) and
+ * Wasm's memory.copy/memory.fill where the userland is built with bulk
+ * memory (-mbulk-memory).
  * Also built into the host unit tests, where the names are prefixed to stay
  * clear of libc (see tests/unit).
  */
@@ -13,6 +15,9 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 #if defined(__x86_64__) && !defined(LIB_PORTABLE)
     void *d = dst;
     __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+#elif defined(__wasm_bulk_memory__)
+    /* One memory.copy: the engine's bulk copy, not a loop of loads. */
+    __builtin_memcpy(dst, src, n);
 #else
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -24,6 +29,10 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 
 void *memmove(void *dst, const void *src, size_t n)
 {
+#if defined(__wasm_bulk_memory__) && !defined(__x86_64__)
+    __builtin_memmove(dst, src, n);     /* memory.copy allows overlap */
+    return dst;
+#endif
     unsigned char *d = dst;
     const unsigned char *s = src;
     if (d == s || n == 0)
@@ -40,6 +49,8 @@ void *memset(void *dst, int c, size_t n)
 #if defined(__x86_64__) && !defined(LIB_PORTABLE)
     void *d = dst;
     __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+#elif defined(__wasm_bulk_memory__)
+    __builtin_memset(dst, c, n);        /* memory.fill */
 #else
     unsigned char *d = dst;
     while (n--)

@@ -13,7 +13,7 @@
 USER_OUT     := $(BUILD)/user
 USER_CC      ?= clang
 USER_WAT2WASM ?= wat2wasm
-USER_CFLAGS  := --target=wasm32 -std=c11 -O2 -ffreestanding -nostdlib \
+USER_CFLAGS  := --target=wasm32 -mbulk-memory -std=c11 -O2 -ffreestanding -nostdlib \
                 -Wall -Wextra -Werror -I. -I$(USER_OUT)/gen -MMD -MP
 # The shim's memory has 16 pages: a program asks for exactly that. The stack
 # comes first, so an overflow runs below address 0 and traps.

@@ -212,7 +212,7 @@ function launch(files, name, args = [name], opts = {}) {
   const memExport = inst.info.exports.find((e) => e.kind === 'memory');
   const mem = memExport ? inst.instance.exports[memExport.name]
     : comp.instances.findLast((i) => i.name === 'env').instance.exports.memory;
-  const msg = Buffer.concat([u32(A.ATOLL_WASI_START_MAGIC), u32(0)]);
+  const msg = Buffer.concat([u32(A.ATOLL_WASI_START_MAGIC), u32(0), u32(A.ATOLL_WASI_TTY_ALL)]);
   start.peer.queue.push({ bytes: msg, handles: [new Handle(new Vma(mem))] });
   start.peer.bytes += msg.length;
   const [status, value] = k.call(inst, A.ATOLL_WASI_ENTRY, 0n, comp, index);

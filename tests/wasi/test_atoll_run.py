@@ -92,6 +92,10 @@ check("--trap-unknown-imports: unknown imports not called do no harm", rc == 7,
       "rc %d\n%s" % (rc, err))
 rc, out, err = run([unknown])
 check("without it the program is refused, the import named", rc == 1 and '"other"' in err, err)
+rc, out, err = run([hello] + ["x" * 1000] * 5)
+check("arguments over the console's room are refused, not cut", rc == 1 and
+      "over 4032 bytes" in err and out == "", "rc %d\n%s" % (rc, out + err))
+
 # Output beyond the console ring (1 MiB) gets through whole: the program
 # waits for the launcher to drain it, with stdin open or closed.
 rc, out, err = run([os.path.join(PROGRAMS, "ftool.wasm"), "lines", "200000"])

@@ -29,33 +29,45 @@ struct con_header {
 };
 _Static_assert(sizeof(struct con_header) == ATOLL_CON_OFF_TAIL + 4, "header layout");
 
-static int out = OUT_UNKNOWN;
-static uint32_t ring_len; /* a power of two */
-static uint32_t head;     /* bytes written in all; ours alone to change */
+/* A console's ring, as its writer sees it. */
+struct ring {
+    atoll_handle h;
+    uint32_t len;  /* a power of two */
+    uint32_t head; /* bytes written in all; ours alone to change */
+};
 
-/* Reads the 4-byte field at off of the console. */
-static int32_t con_read32(int64_t off, uint32_t *v)
+static int out = OUT_UNKNOWN;
+static struct ring con = { CONSOLE, 0, 0 };
+static struct ring err_ring = { -1, 0, 0 }; /* a second console for errors, if given */
+
+/* Reads the 4-byte field at off of a console. */
+static int32_t con_read32(atoll_handle h, int64_t off, uint32_t *v)
 {
-    return atoll_vma_write(CONSOLE, ATOLL_SELF, off, atoll_off(v), 4);
+    return atoll_vma_write(h, ATOLL_SELF, off, atoll_off(v), 4);
+}
+
+/* Takes handle h as ring r if it is a memory area holding a well-formed
+ * console header (h's ring only: its arguments are not read). */
+static bool ring_open(struct ring *r, atoll_handle h, struct con_header *hd)
+{
+    int64_t size;
+    if (atoll_handle_kind(h) != ATOLL_KIND_VMA || atoll_vma_size(h, &size) != ATOLL_OK ||
+        size < ATOLL_CON_OFF_RING ||
+        atoll_vma_write(h, ATOLL_SELF, 0, atoll_off(hd), sizeof *hd) != ATOLL_OK)
+        return false;
+    if (hd->magic != ATOLL_CON_MAGIC || hd->ring_len == 0 ||
+        (hd->ring_len & (hd->ring_len - 1)) != 0 ||
+        (int64_t)hd->ring_len > size - ATOLL_CON_OFF_RING)
+        return false;
+    *r = (struct ring){ h, hd->ring_len, hd->head };
+    return true;
 }
 
 /* Decides where output goes: the console if handle CONSOLE is a memory
  * area holding a well-formed header, else the log. */
 static void out_open(struct con_header *h)
 {
-    int64_t size;
-    out = OUT_LOG;
-    if (atoll_handle_kind(CONSOLE) != ATOLL_KIND_VMA ||
-        atoll_vma_size(CONSOLE, &size) != ATOLL_OK || size < ATOLL_CON_OFF_RING ||
-        atoll_vma_write(CONSOLE, ATOLL_SELF, 0, atoll_off(h), sizeof *h) != ATOLL_OK)
-        return;
-    if (h->magic != ATOLL_CON_MAGIC || h->ring_len == 0 ||
-        (h->ring_len & (h->ring_len - 1)) != 0 ||
-        (int64_t)h->ring_len > size - ATOLL_CON_OFF_RING)
-        return;
-    ring_len = h->ring_len;
-    head = h->head;
-    out = OUT_CONSOLE;
+    out = ring_open(&con, CONSOLE, h) ? OUT_CONSOLE : OUT_LOG;
 }
 
 static void out_init(void)
@@ -71,18 +83,18 @@ int atoll_has_console(void)
     return out == OUT_CONSOLE;
 }
 
-/* Appends n bytes of p to the ring, waiting while it is full. */
-static int32_t con_write(const char *p, size_t n)
+/* Appends n bytes of p to ring r, waiting while it is full. */
+static int32_t con_write(struct ring *rg, const char *p, size_t n)
 {
     while (n > 0) {
         uint32_t tail, used, room, at, part, first;
-        int32_t r = con_read32(ATOLL_CON_OFF_TAIL, &tail);
+        int32_t r = con_read32(rg->h, ATOLL_CON_OFF_TAIL, &tail);
         if (r != ATOLL_OK)
             return r;
-        used = head - tail;
-        if (used > ring_len)
+        used = rg->head - tail;
+        if (used > rg->len)
             return ATOLL_EINVAL; /* the launcher broke the protocol */
-        room = ring_len - used;
+        room = rg->len - used;
         if (room == 0) {
             /* Full: the launcher drains it (the shell at every tick).
              * Sleep rather than spin, so that a launcher that only runs
@@ -91,16 +103,16 @@ static int32_t con_write(const char *p, size_t n)
             continue;
         }
         part = n < room ? (uint32_t)n : room;
-        at = head & (ring_len - 1);
-        first = part < ring_len - at ? part : ring_len - at;
-        r = atoll_vma_write(ATOLL_SELF, CONSOLE, atoll_off(p), ATOLL_CON_OFF_RING + at, first);
+        at = rg->head & (rg->len - 1);
+        first = part < rg->len - at ? part : rg->len - at;
+        r = atoll_vma_write(ATOLL_SELF, rg->h, atoll_off(p), ATOLL_CON_OFF_RING + at, first);
         if (r == ATOLL_OK && part > first)
-            r = atoll_vma_write(ATOLL_SELF, CONSOLE, atoll_off(p + first),
-                                ATOLL_CON_OFF_RING, part - first);
+            r = atoll_vma_write(ATOLL_SELF, rg->h, atoll_off(p + first), ATOLL_CON_OFF_RING,
+                                part - first);
         if (r != ATOLL_OK)
             return r;
-        head += part; /* the bytes are in: now publish them */
-        r = atoll_vma_write(ATOLL_SELF, CONSOLE, atoll_off(&head), ATOLL_CON_OFF_HEAD, 4);
+        rg->head += part; /* the bytes are in: now publish them */
+        r = atoll_vma_write(ATOLL_SELF, rg->h, atoll_off(&rg->head), ATOLL_CON_OFF_HEAD, 4);
         if (r != ATOLL_OK)
             return r;
         p += part;
@@ -125,7 +137,18 @@ static int32_t log_write(const char *p, size_t n)
 int32_t atoll_write(const void *p, size_t n)
 {
     out_init();
-    return out == OUT_CONSOLE ? con_write(p, n) : log_write(p, n);
+    return out == OUT_CONSOLE ? con_write(&con, p, n) : log_write(p, n);
+}
+
+bool atoll_set_error_console(atoll_handle h)
+{
+    struct con_header hd;
+    return ring_open(&err_ring, h, &hd);
+}
+
+int32_t atoll_write_error(const void *p, size_t n)
+{
+    return err_ring.h >= 0 ? con_write(&err_ring, p, n) : atoll_write(p, n);
 }
 
 int32_t atoll_puts(const char *s)

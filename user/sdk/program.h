@@ -30,6 +30,7 @@
 #endif
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "user/sdk/atoll.h"
 #include "user/sdk/program_abi.h"
@@ -51,6 +52,14 @@ int32_t atoll_write(const void *p, size_t n);
  * more than the block for a final NUL); -1 with no console or a block
  * too large for buf. */
 int32_t atoll_args_block(char *buf, size_t size, uint32_t *len);
+
+/* Errors: a launcher may give a second console for a program's errors
+ * (the WASI layer's stderr under atoll-run, so that the host's stderr
+ * gets them). set takes handle h as that console (false if it is not a
+ * well-formed one; output then stays on the first); write_error writes
+ * there, or as atoll_write when there is none. */
+bool atoll_set_error_console(atoll_handle h);
+int32_t atoll_write_error(const void *p, size_t n);
 
 /* Writes s and a newline, as puts does. */
 int32_t atoll_puts(const char *s);

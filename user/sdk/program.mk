@@ -70,7 +70,7 @@ endif
 ENV_MEMORY_LDFLAGS := -Wl,--import-memory -Wl,--initial-memory=1048576 \
                       -Wl,--stack-first -z stack-size=65536
 # A library module: its own memory, no imports of its own.
-MODULE_CFLAGS   := --target=wasm32 -std=c11 -O2 -ffreestanding -nostdlib \
+MODULE_CFLAGS   := --target=wasm32 -mbulk-memory -std=c11 -O2 -ffreestanding -nostdlib \
                    -Wall -Wextra -I$(ATOLL_ROOT) $(CFLAGS_EXTRA)
 MODULE_LDFLAGS  := --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--stack-first \
                    -z stack-size=65536

@@ -86,7 +86,9 @@
  * The start message carries the program's memory (component_memory) as
  * its first handle and, optionally, a channel to the file service
  * (user/fs/fs_proto.h) as its second. Its bytes: ATOLL_WASI_START_MAGIC
- * (a u32), the length of the environment (a u32), the environment
+ * (a u32), the length of the environment (a u32), the stdio flags (a
+ * u32: ATOLL_WASI_TTY_IN, _OUT, _ERR when that descriptor is a terminal,
+ * which the layer then reports as one), the environment
  * (NUL-terminated "NAME=value" strings), then the preopened folders,
  * each two NUL-terminated strings: the name the program sees and the
  * root the file service attaches (FS_ATTACH). Without the channel there
@@ -107,7 +109,11 @@
 #define ATOLL_WASI_LAYER       "wasi_snapshot_preview1"
 #define ATOLL_WASI_ENTRY       "_start"
 #define ATOLL_WASI_START_GRANT 3
-#define ATOLL_WASI_START_MAGIC 0x31534157u   /* "WAS1" */
+#define ATOLL_WASI_START_MAGIC 0x32534157u   /* "WAS2" */
+#define ATOLL_WASI_TTY_IN      1u
+#define ATOLL_WASI_TTY_OUT     2u
+#define ATOLL_WASI_TTY_ERR     4u
+#define ATOLL_WASI_TTY_ALL     7u
 
 #define ATOLL_REG_REGISTER     1
 #define ATOLL_REG_LOOKUP       2

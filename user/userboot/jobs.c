@@ -48,7 +48,7 @@ struct job {
     /* A WASI command's start message (program_abi.h): the magic, the
      * environment's length, its NAME=value strings, then the preopened
      * folders' pairs, each NUL-terminated; msg_len bytes. */
-    uint8_t msg[8 + ENV_MAX + DIRS_MAX];
+    uint8_t msg[12 + ENV_MAX + DIRS_MAX];
     uint32_t msg_len;
 };
 
@@ -198,7 +198,7 @@ static bool load(struct job *j)
         if (r == ATOLL_OK && registry_connect(ATOLL_FS_SERVICE, &fs) != ATOLL_REG_OK) {
             uint32_t env_len;
             memcpy(&env_len, j->msg + 4, 4);
-            j->msg_len = 8 + env_len;   /* the folders are left out */
+            j->msg_len = 12 + env_len;  /* the folders are left out */
             fs = -1;
         }
         if (r == ATOLL_OK) {
@@ -414,11 +414,11 @@ static bool is_assignment(const char *w)
 static bool start_message(struct job *j, const char *name, char **env, int nenv, char **dirs,
                           int ndirs)
 {
-    uint32_t head[2] = { ATOLL_WASI_START_MAGIC, 0 };
+    uint32_t head[3] = { ATOLL_WASI_START_MAGIC, 0, ATOLL_WASI_TTY_ALL }; /* the console */
     uint32_t len = sizeof head;
     for (int i = 0; i < nenv; i++) {
         size_t k = strlen(env[i]) + 1;
-        if (len + k > 8 + ENV_MAX) {
+        if (len + k > 12 + ENV_MAX) {
             con_printf("run: %s: an environment over %d bytes\n", name, ENV_MAX);
             return false;
         }

@@ -52,13 +52,13 @@ int32_t layer_attach(void)
 {
     if (prog >= 0)
         return E_SUCCESS;
-    uint32_t head[2] = { 0, 0 };
+    uint32_t head[3] = { 0, 0, 0 };
     size_t len = 0;
     int32_t nh = 0;
     atoll_handle hs[ATOLL_CHANNEL_MSG_HANDLES];
     if (atoll_channel_recv(START, start_msg, sizeof start_msg, &len, hs, &nh) != ATOLL_OK)
         return E_IO;
-    for (int32_t i = 2; i < nh; i++)
+    for (int32_t i = 3; i < nh; i++)
         atoll_handle_drop(hs[i]);
     if (len >= sizeof head)
         memcpy(head, start_msg, sizeof head);
@@ -73,6 +73,10 @@ int32_t layer_attach(void)
     }
     prog = hs[0];
     fs_ch = nh >= 2 ? hs[1] : -1;
+    /* A third handle: a console of its own for stderr. */
+    if (nh >= 3 && !atoll_set_error_console(hs[2]))
+        atoll_handle_drop(hs[2]);
+    fd_stdio(head[2]);
     env = start_msg + sizeof head;
     env_count = strings(env, head[1], &env_len);
     /* Then the preopens: pairs of NUL-terminated strings, the name the

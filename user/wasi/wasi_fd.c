@@ -24,6 +24,14 @@ static struct fd fds[FDS_MAX] = {
     [2] = { .kind = FD_STDOUT, .filetype = FS_T_CHAR, .base = RIGHTS_TTY },
 };
 
+void fd_stdio(uint32_t ttys)
+{
+    static const uint32_t bit[3] = { ATOLL_WASI_TTY_IN, ATOLL_WASI_TTY_OUT, ATOLL_WASI_TTY_ERR };
+    for (int i = 0; i < 3; i++)
+        if (!(ttys & bit[i]))
+            fds[i].filetype = FS_T_UNKNOWN;
+}
+
 struct fd *fd_get(uint32_t fd)
 {
     layer_attach();                     /* the preopens come with the start message */
@@ -162,7 +170,7 @@ static int32_t file_write(struct fd *f, uint32_t n, uint64_t *pos, bool append, 
 
 static uint8_t io[4096];
 
-static int32_t console_write(uint32_t n, uint32_t *total)
+static int32_t console_write(uint32_t fd, uint32_t n, uint32_t *total)
 {
     *total = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -171,7 +179,7 @@ static int32_t console_write(uint32_t n, uint32_t *total)
             int32_t e = get(iov[i].ptr + done, io, k);
             if (e)
                 return e;
-            if (atoll_write(io, k) != ATOLL_OK)
+            if ((fd == 2 ? atoll_write_error(io, k) : atoll_write(io, k)) != ATOLL_OK)
                 return E_IO;
             done += k;
             *total += k;
@@ -192,7 +200,7 @@ WASI(fd_write)(uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten_
         return e;
     uint32_t total;
     if (f->kind == FD_STDOUT)
-        e = console_write(iovs_len, &total);
+        e = console_write(fd, iovs_len, &total);
     else
         e = file_write(f, iovs_len, &f->pos, f->flags & FDFLAG_APPEND, &total);
     return e ? e : put32(nwritten_ptr, total);

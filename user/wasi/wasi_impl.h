@@ -101,6 +101,9 @@ struct fd {
 
 /* The descriptor fd if it is open (NULL: E_BADF). */
 struct fd *fd_get(uint32_t fd);
+/* Stdio as the launcher says it is (ATOLL_WASI_TTY_*): a terminal, or a
+ * stream of unknown type (a pipe, a file), which isatty() is false for. */
+void fd_stdio(uint32_t ttys);
 /* A new descriptor, the lowest free (NULL: E_MFILE). */
 struct fd *fd_new(uint32_t *fd);
 /* Opens the preopened folder `name` as attach (the file service's
