@@ -15,7 +15,7 @@ enum {
     E_SUCCESS = 0, E_ACCES = 2, E_BADF = 8, E_EXIST = 20, E_FAULT = 21, E_INVAL = 28,
     E_IO = 29, E_ISDIR = 31, E_MFILE = 33, E_NAMETOOLONG = 37, E_NOENT = 44, E_NOMEM = 48,
     E_NOSYS = 52, E_NOTDIR = 54, E_NOTSOCK = 57, E_NOTSUP = 58, E_OVERFLOW = 61,
-    E_SPIPE = 70, E_NOTCAPABLE = 76,
+    E_ROFS = 69, E_SPIPE = 70, E_NOTCAPABLE = 76,
 };
 
 #define WASI(name) __attribute__((export_name(#name))) int32_t wasi_##name

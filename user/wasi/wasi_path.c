@@ -182,7 +182,9 @@ WASI(path_open)(uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t len, uin
     inheriting &= d->inheriting;
     /* Writing is asked for by the write right, append or truncation:
      * on a directory that is E_ISDIR. The rights to size a file ask for
-     * it too, but a directory opened with them is opened to read. */
+     * it too, but what cannot be written (a directory, the read-only
+     * image, a host file without write permission) is then opened to
+     * read: a C library asks for every right it might use. */
     bool write = (base & R_FD_WRITE) || (fdflags & FDFLAG_APPEND) || (oflags & O_TRUNC);
     bool size_only = !write && (base & (R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE));
     uint32_t want = (base & (R_FD_READ | R_FD_READDIR) ? FS_OPEN_READ : 0) |
@@ -191,7 +193,7 @@ WASI(path_open)(uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t len, uin
                         .oflags = oflags, .want = want, .len1 = len };
     const struct fs_reply *r;
     e = fs_call(&h, path1, NULL, &r, NULL);
-    if (e == E_ISDIR && size_only && !(oflags & O_CREAT)) {
+    if ((e == E_ISDIR || e == E_ROFS || e == E_ACCES) && size_only && !(oflags & O_CREAT)) {
         h.want = want & ~FS_OPEN_WRITE;
         e = fs_call(&h, path1, NULL, &r, NULL);
     }
