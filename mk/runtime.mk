@@ -102,7 +102,7 @@ test-fuzz-diff-self: $(BUILD)/fuzz-run
 # from kern/ unchanged over the hosted services of host/kernel_host.c.
 CORAL_KERN_SRCS := kern/component.c kern/component_link.c kern/component_run.c kern/component_request.c \
                    kern/component_info.c kern/component_gc.c kern/coral.c kern/coral_component.c kern/coral_ipc.c \
-                   kern/channel.c kern/channel_close.c kern/revoke.c kern/wait.c kern/waitset.c kern/kmodule.c kern/userboot.c \
+                   kern/channel.c kern/channel_close.c kern/coral_devcap.c kern/devcap.c kern/revoke.c kern/wait.c kern/waitset.c kern/kmodule.c kern/userboot.c \
                    kern/handle.c kern/vma.c kern/object.c kern/reserve.c kern/account.c base/spinlock.c lib/fmt.c \
                    boot/bootinfo.c
 CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c host/host_thread.c
