@@ -85,10 +85,12 @@ int sys_irq_line(void *env, uint64_t *vals)
 int sys_irq_ack(void *env, uint64_t *vals)
 {
     struct kobj *q;
+    uint64_t fired = 0;
     int st = component_handle_get(env, arg_handle(vals, 0), KOBJ_IRQ, RIGHT_WAIT, &q, NULL);
     if (!st)
-        st = devcap_irq_ack(q);
+        st = devcap_irq_ack(q, &fired);
     release(q);
     vals[0] = (uint32_t)st;
+    vals[1] = fired;
     return 0;
 }

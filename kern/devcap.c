@@ -148,6 +148,7 @@ struct irqcap {
     struct kobj k;
     uint32_t lines;                 /* the set it covers (a root), or one line */
     int32_t line;                   /* the claimed line, -1 for a set */
+    uint64_t fired;                 /* interrupts taken (a line), under irq_lock */
     struct account *acct;
 };
 
@@ -165,6 +166,7 @@ static void line_fired(void *ctx)
     spin_lock_irqs_off(&irq_lock);
     if (owner[q->line] == q) {
         devio_irq_mask((unsigned)q->line, true);
+        q->fired++;
         kobj_signal(&q->k, 0, SIGNAL_READABLE);
     }
     spin_unlock_irqs_off(&irq_lock);
@@ -250,9 +252,10 @@ int devcap_irq_line(struct kobj *lines, uint32_t line, struct account *acct, str
     return CORAL_OK;
 }
 
-int devcap_irq_ack(struct kobj *irq)
+int devcap_irq_ack(struct kobj *irq, uint64_t *fired)
 {
     struct irqcap *q = (struct irqcap *)irq;
+    *fired = 0;
     /* A set of lines has no interrupt to acknowledge. */
     if (q->line < 0)
         return CORAL_EINVAL;
@@ -263,6 +266,7 @@ int devcap_irq_ack(struct kobj *irq)
         kobj_signal(&q->k, SIGNAL_READABLE, 0);
         devio_irq_mask((unsigned)q->line, false);
     }
+    *fired = q->fired;
     spin_unlock_irqrestore(&irq_lock, f);
     return CORAL_OK;
 }

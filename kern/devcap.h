@@ -58,7 +58,8 @@ int devcap_port_check(struct kobj *range, uint32_t port, uint32_t width);
 int devcap_irq_line(struct kobj *lines, uint32_t line, struct account *acct, struct kobj **out);
 
 /* irq_ack's work: clears the line object's readable signal and unmasks
- * its line. CORAL_EINVAL on a set of lines. */
-int devcap_irq_ack(struct kobj *irq);
+ * its line; *fired gets the interrupts it has taken since it was claimed.
+ * CORAL_EINVAL on a set of lines. */
+int devcap_irq_ack(struct kobj *irq, uint64_t *fired);
 
 #endif

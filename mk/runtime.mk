@@ -138,10 +138,11 @@ $(BUILD)/runtime/test-host-thread: tests/runtime/test_host_thread.c $(HOST_THREA
 TEST_SUITES += test-coral
 .PHONY: test-coral
 test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/runtime/test-host-thread \
-            $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm $(BUILD)/tests/ipc/ipctest.wasm
+            $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm $(BUILD)/tests/ipc/ipctest.wasm \
+            $(BUILD)/tests/devcap/devtest.wasm
 	@ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 $(BUILD)/runtime/test-host-thread
 	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user \
-	    $(BUILD)/tests/ipc/ipctest.wasm
+	    $(BUILD)/tests/ipc/ipctest.wasm $(BUILD)/tests/devcap/devtest.wasm
 
 # Benchmark (not a test): the hosted thread switch, a block/wake
 # round trip between two threads, pinned to CPU 1 when taskset exists.

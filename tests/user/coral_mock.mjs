@@ -337,9 +337,9 @@ export class Kernel {
         return [OK, new Handle(o, q.rights)];
       },
       irq_ack(q) {
-        if (!k.valid(q, KIND_IRQ)) return EINVAL;
-        if (!(q.rights & RIGHT_WAIT)) return ERIGHTS;
-        return q.obj.line < 0 ? EINVAL : OK;
+        if (!k.valid(q, KIND_IRQ)) return [EINVAL, 0n];
+        if (!(q.rights & RIGHT_WAIT)) return [ERIGHTS, 0n];
+        return q.obj.line < 0 ? [EINVAL, 0n] : [OK, 0n];   // no line fires here
       },
       revoke(r) {
         if (!k.valid(r, KIND_REVOKER)) return EINVAL;

@@ -495,9 +495,10 @@ ATOLL_IMPORT(atoll_irq_line)
 int32_t atoll_irq_line(atoll_handle irqs, int32_t line, atoll_handle *out);
 
 /* Acknowledges a line's interrupt: clears readable, unmasks the line
- * (ATOLL_RIGHT_WAIT; ATOLL_EINVAL on a set of lines). Serve the device
+ * (ATOLL_RIGHT_WAIT; ATOLL_EINVAL on a set of lines); *fired gets the
+ * interrupts the line has taken since it was claimed. Serve the device
  * first: an edge that came while the line was masked may be lost. */
-ATOLL_IMPORT(atoll_irq_ack) int32_t atoll_irq_ack(atoll_handle irq);
+ATOLL_IMPORT(atoll_irq_ack) int32_t atoll_irq_ack(atoll_handle irq, int64_t *fired);
 
 /* ---- The system ----------------------------------------------------- */
 

@@ -98,7 +98,7 @@
   (import "coral" "port_in" (func $c_port_in (param externref i32 i32) (result i32 i32)))
   (import "coral" "port_out" (func $c_port_out (param externref i32 i32 i32) (result i32)))
   (import "coral" "irq_line" (func $c_irq_line (param externref i32) (result i32 externref)))
-  (import "coral" "irq_ack" (func $c_irq_ack (param externref) (result i32)))
+  (import "coral" "irq_ack" (func $c_irq_ack (param externref) (result i32 i64)))
   (import "coral" "channel_call"
     (func $c_channel_call (param externref externref i64 i64 i64 i64 i64
                                  externref externref externref externref)
@@ -489,10 +489,17 @@
     (if (local.get $st) (then (return (local.get $st))))
     (call $keep (local.get $n) (local.get $out)))
 
-  ;; (irq) -> i32
-  (func (export "atoll_irq_ack") (param $q i32) (result i32)
-    (if (i32.eqz (call $ok (local.get $q))) (then (return (i32.const 1))))
-    (call $c_irq_ack (table.get $sdk (local.get $q))))
+  ;; (irq, *fired) -> i32
+  (func (export "atoll_irq_ack") (param $q i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (call $ok (local.get $q)) (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const 1))))
+    (call $c_irq_ack (table.get $sdk (local.get $q)))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (i32.const 0))
 
   ;; (*end0, *end1) -> i32
   (func (export "atoll_channel_create") (param $out0 i32) (param $out1 i32) (result i32)

@@ -133,7 +133,7 @@ extern "C" {
     pub fn atoll_port_in(ports: i32, port: i32, width: i32, value: *mut i32) -> i32;
     pub fn atoll_port_out(ports: i32, port: i32, width: i32, value: i32) -> i32;
     pub fn atoll_irq_line(irqs: i32, line: i32, out: *mut i32) -> i32;
-    pub fn atoll_irq_ack(irq: i32) -> i32;
+    pub fn atoll_irq_ack(irq: i32, fired: *mut i64) -> i32;
 }
 
 // The numbers of the coral interface, as user/sdk/atoll.h has them
@@ -557,9 +557,11 @@ pub fn irq_line(irqs: Handle, line: i32) -> Result<Handle, i32> {
     res(unsafe { atoll_irq_line(irqs, line, &mut out) }).map(|_| out)
 }
 
-/// Acknowledges a line's interrupt: clears readable, unmasks the line.
-pub fn irq_ack(irq: Handle) -> Result<(), i32> {
-    res(unsafe { atoll_irq_ack(irq) })
+/// Acknowledges a line's interrupt: clears readable, unmasks the line;
+/// the interrupts the line has taken since it was claimed.
+pub fn irq_ack(irq: Handle) -> Result<i64, i32> {
+    let mut v = 0;
+    res(unsafe { atoll_irq_ack(irq, &mut v) }).map(|_| v)
 }
 
 /// A new channel: its two endpoints.
