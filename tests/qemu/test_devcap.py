@@ -10,11 +10,15 @@ keeps asking (one interrupt taken, the line masked; a child component
 runs meanwhile), releases and claims it again. With the I/O APIC and
 with the 8259 PIC (`noapic`): the masking differs. Expected: every check
 passes, none skipped, no panic, the timer's events go on afterwards.
+And the same calls with hostile arguments at the externref level
+(wasm/devcap_hostile_userboot.wat): null, stale and wrong-kind handles,
+numbers at i32's extremes, missing rights, revoked handles.
 """
 import os
 import re
 
 from atollqemu import BUILD, Boot
+import userboot_programs as programs
 
 DEVTEST = os.path.join(BUILD, "tests", "devcap", "devtest.wasm")
 ENV = os.path.join(BUILD, "user", "env.wasm")
@@ -41,3 +45,15 @@ def test_devcap_with_the_ioapic():
 
 def test_devcap_with_the_pic():
     print("    %d checks passed (8259 PIC)" % run_devtest("loglevel=2 noapic"))
+
+
+def test_devcap_hostile_arguments_get_their_documented_results():
+    path = programs.with_children("devcap_hostile_userboot", [])
+    with Boot(append="loglevel=2", modules=[path + " userboot"], timeout=90) as b:
+        assert b.wait_for("init returned", 60), "init did not return:\n" + b.serial[-3000:]
+        m = re.search(r"hostdev: (\d+) passed, (\d+) failed", b.serial)
+        assert m, "no summary:\n" + b.serial[-3000:]
+        failures = "\n".join(l for l in b.serial.splitlines() if "hostdev: check" in l)
+        assert m.group(2) == "0" and int(m.group(1)) >= 300, failures or b.serial[-3000:]
+        assert "init returned 0" in b.serial and "panic" not in b.serial, b.serial[-3000:]
+        print("    %s checks passed" % m.group(1))

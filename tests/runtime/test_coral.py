@@ -74,6 +74,17 @@ def main():
           p.stdout + p.stderr)
     check("hostile IPC arguments: no sanitizer report", report is None, report or "")
 
+    # The device capability functions with hostile externrefs (the same
+    # program as in QEMU's test_devcap.py).
+    p = run(tool, [programs.with_children("devcap_hostile_userboot", [])])
+    m = re.search(r"hostdev: (\d+) passed, (\d+) failed", p.stdout)
+    report = sanitizer_report(p.stderr)
+    check("hostile device capability arguments", p.returncode == 0 and m and
+          m.group(2) == "0" and int(m.group(1)) >= 300 and "init returned 0" in p.stderr,
+          p.stdout + p.stderr)
+    check("hostile device capability arguments: no sanitizer report", report is None,
+          report or "")
+
     coral = programs.build("coral_userboot")
     p = run(tool, ["--keys", "hello", "--ticks", "4", "--screen", coral])
     lines = p.stdout.splitlines()
