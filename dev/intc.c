@@ -212,3 +212,17 @@ void intc_disable_isa_irq(unsigned irq)
         ioapic_set_masked(intc_isa_gsi(irq), true);
     trap_set_irq_handler(VEC_IRQ_BASE + (int)irq, NULL, NULL);
 }
+
+void intc_mask_isa_irq(unsigned irq, bool masked)
+{
+    if (irq >= ISA_IRQS)
+        return;
+    if (mode == INTC_PIC) {
+        if (masked)
+            pic_mask(irq);
+        else
+            pic_unmask(irq);
+    } else {
+        ioapic_set_masked(intc_isa_gsi(irq), masked);
+    }
+}

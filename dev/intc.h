@@ -42,6 +42,11 @@ int intc_enable_isa_irq(unsigned irq, irq_handler_fn fn, void *ctx);
 /* Masks ISA IRQ irq and removes its handler. */
 void intc_disable_isa_irq(unsigned irq);
 
+/* Masks or unmasks ISA IRQ irq, its handler kept: the line of a
+ * driver's interrupt object stays masked from its interrupt until the
+ * driver acknowledges it (kern/devcap.c). Safe with interrupts off. */
+void intc_mask_isa_irq(unsigned irq, bool masked);
+
 /* The GSI an ISA IRQ is wired to (itself in PIC mode). */
 unsigned intc_isa_gsi(unsigned irq);
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kernel_host.h"
+#include "dev/devio.h"
 #include "dev/keyboard.h"
 #include "dev/screen.h"
 #include "base/clock.h"
@@ -218,6 +219,46 @@ static uint16_t cells[SCREEN_CELLS];
 uint16_t *screen_cells(void)
 {
     return cells;
+}
+
+/* Device capabilities on Linux (dev/devio.h): there are no ports, so a
+ * port is a latch, a read giving what was last written there (0 at
+ * first), little-endian across a wider access: the capability checks
+ * (kern/devcap.c) run exactly as in the kernel, against a device that
+ * cannot hurt the machine. No line ever fires: a claim succeeds, a wait
+ * on it times out. */
+static uint8_t port_latch[0x10000 + 3];
+
+uint32_t devio_in(uint16_t port, unsigned width)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < width && i < 4; i++)
+        v |= (uint32_t)port_latch[port + i] << (8 * i);
+    return v;
+}
+
+void devio_out(uint16_t port, unsigned width, uint32_t value)
+{
+    for (unsigned i = 0; i < width && i < 4; i++)
+        port_latch[port + i] = (uint8_t)(value >> (8 * i));
+}
+
+int devio_irq_claim(unsigned line, void (*fn)(void *ctx), void *ctx)
+{
+    (void)fn;
+    (void)ctx;
+    return line < 16 ? 0 : -1;
+}
+
+void devio_irq_mask(unsigned line, bool masked)
+{
+    (void)line;
+    (void)masked;
+}
+
+void devio_irq_release(unsigned line)
+{
+    (void)line;
 }
 
 void console_detach(void) {}

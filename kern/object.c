@@ -9,6 +9,7 @@ static const char *const kind_names[KOBJ_KIND_COUNT] = {
     [KOBJ_INVALID] = "invalid",     [KOBJ_VMA] = "memory area", [KOBJ_MODULE] = "module",
     [KOBJ_COMPONENT] = "component", [KOBJ_CHANNEL] = "channel endpoint",
     [KOBJ_WAITSET] = "wait set", [KOBJ_REVOKER] = "revoker",
+    [KOBJ_IOPORTS] = "I/O port range", [KOBJ_IRQ] = "interrupt lines",
     [KOBJ_INSTANCE] = "instance", [KOBJ_PROXY] = "revocable handle",
 };
 
@@ -23,6 +24,11 @@ static const uint32_t kind_rights[KOBJ_KIND_COUNT] = {
     [KOBJ_CHANNEL] = RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT,
     [KOBJ_WAITSET] = RIGHT_WRITE | RIGHT_DUPLICATE | RIGHT_WAIT,
     [KOBJ_REVOKER] = RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_CONTROL,
+    /* Device capabilities (kern/devcap.h): read and write reach the
+     * ports, control derives a smaller range; wait waits for and
+     * acknowledges a line's interrupt, control claims a line of a set. */
+    [KOBJ_IOPORTS] = RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_CONTROL,
+    [KOBJ_IRQ] = RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT | RIGHT_CONTROL,
     /* A proxy's handles carry the rights its maker chose, within those of
      * the object it stands for (kern/revoke.c checks them). */
     [KOBJ_PROXY] = RIGHTS_ALL,

@@ -15,6 +15,7 @@
 #include "dev/screen.h"
 #include "base/clock.h"
 #include "kern/component.h"
+#include "kern/devcap.h"
 #include "kern/kmodule.h"
 #include "base/log.h"
 #include "kern/vma.h"
@@ -172,6 +173,18 @@ static bool grant_archive(struct component *c, const char *name, uint32_t want)
     return ok;
 }
 
+/* A device capability root (kern/devcap.h), granted at index want: the
+ * I/O ports (USERBOOT_GRANT_IOPORTS) or the interrupt lines
+ * (USERBOOT_GRANT_IRQS) the kernel lets drivers have. userboot, the
+ * device manager to come, hands each driver its device's part. */
+static bool grant_root(struct component *c, struct kobj *root, uint32_t want)
+{
+    uint32_t index;
+    bool ok = root && component_grant(c, root, RIGHTS_ALL, &index) == CORAL_OK && index == want;
+    kobj_put(root);
+    return ok;
+}
+
 struct component *userboot_start(void)
 {
     const struct boot_module *bm = find_module("userboot", 8);
@@ -189,7 +202,9 @@ struct component *userboot_start(void)
     struct component *c = component_create("userboot", NULL, &made);
     uint32_t index = 0;
     bool ok = c && grant_screen(c) && grant_archive(c, "programs", USERBOOT_GRANT_PROGRAMS) &&
-              grant_archive(c, "files", USERBOOT_GRANT_FILES) && add_dependencies(c, ub);
+              grant_archive(c, "files", USERBOOT_GRANT_FILES) &&
+              grant_root(c, devcap_root_ports(), USERBOOT_GRANT_IOPORTS) &&
+              grant_root(c, devcap_root_irqs(), USERBOOT_GRANT_IRQS) && add_dependencies(c, ub);
     if (c && !ok)
         pr_err("atoll: userboot: cannot build its component\n");
     /* The screen is userboot's from its first instruction on: the

@@ -102,7 +102,7 @@ test-fuzz-diff-self: $(BUILD)/fuzz-run
 # from kern/ unchanged over the hosted services of host/kernel_host.c.
 CORAL_KERN_SRCS := kern/component.c kern/component_link.c kern/component_run.c kern/component_request.c \
                    kern/component_info.c kern/component_gc.c kern/coral.c kern/coral_component.c kern/coral_ipc.c \
-                   kern/channel.c kern/channel_close.c kern/revoke.c kern/wait.c kern/waitset.c kern/kmodule.c kern/userboot.c \
+                   kern/channel.c kern/channel_close.c kern/coral_devcap.c kern/devcap.c kern/revoke.c kern/wait.c kern/waitset.c kern/kmodule.c kern/userboot.c \
                    kern/handle.c kern/vma.c kern/object.c kern/reserve.c kern/account.c base/spinlock.c lib/fmt.c \
                    boot/bootinfo.c
 CORAL_HOST_SRCS := host/atoll_coral.c host/kernel_host.c host/host_thread.c
@@ -138,10 +138,11 @@ $(BUILD)/runtime/test-host-thread: tests/runtime/test_host_thread.c $(HOST_THREA
 TEST_SUITES += test-coral
 .PHONY: test-coral
 test-coral: $(BUILD)/atoll-coral-asan $(BUILD)/runtime/test-host-thread \
-            $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm $(BUILD)/tests/ipc/ipctest.wasm
+            $(BUILD)/user/env.wasm $(BUILD)/user/userboot.wasm $(BUILD)/tests/ipc/ipctest.wasm \
+            $(BUILD)/tests/devcap/devtest.wasm
 	@ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 $(BUILD)/runtime/test-host-thread
 	@python3 tests/runtime/test_coral.py $(BUILD)/atoll-coral-asan $(BUILD)/user \
-	    $(BUILD)/tests/ipc/ipctest.wasm
+	    $(BUILD)/tests/ipc/ipctest.wasm $(BUILD)/tests/devcap/devtest.wasm
 
 # Benchmark (not a test): the hosted thread switch, a block/wake
 # round trip between two threads, pinned to CPU 1 when taskset exists.

@@ -28,7 +28,7 @@ test-unit: $(BUILD)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests
 
 test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json $(BUILD)/tests/ipc/ipctest.wasm \
-             $(BUILD)/user/programs/wasi_hostile.wasm
+             $(BUILD)/tests/devcap/devtest.wasm $(BUILD)/user/programs/wasi_hostile.wasm
 	python3 tests/qemu/run.py
 
 # The IPC test program (tests/ipc): a program of the SDK with the module
@@ -42,6 +42,10 @@ $(IPC_GEN)/echo_child_wasm.c: tests/ipc/echo_child.wat user/tools/bin2c.py
 $(BUILD)/tests/ipc/ipctest.wasm: $(IPC_GEN)/echo_child_wasm.c tests/ipc/ipctest.c \
                                  $(wildcard user/sdk/*.c user/sdk/*.h lib/*.c lib/*.h)
 	$(MAKE) -C tests/ipc GEN=$(abspath $(IPC_GEN)) PROGRAM_OUT=$(abspath $(BUILD)/tests/ipc)
+
+# The device capabilities' test program (tests/devcap), booted as userboot.
+$(BUILD)/tests/devcap/devtest.wasm: tests/devcap/devtest.c $(wildcard user/sdk/*.c user/sdk/*.h lib/*.c lib/*.h)
+	$(MAKE) -C tests/devcap PROGRAM_OUT=$(abspath $(BUILD)/tests/devcap)
 
 TEST_SUITES += test-unit test-kernel
 

@@ -145,7 +145,9 @@ def check_table(funcs, keys):
 
 def check_kernel(funcs):
     coral = read("kern/coral.c")
-    handlers = coral + read("kern/coral_component.c") + read("kern/coral_ipc.c")
+    handlers = coral + "".join(read(os.path.join("kern", n))
+                               for n in sorted(os.listdir(os.path.join(ROOT, "kern")))
+                               if n.startswith("coral_") and n.endswith(".c"))
     for f in funcs:
         check(re.search(r"^int %s\(void \*env, uint64_t \*vals\)" % f["handler"], handlers,
                         re.M),

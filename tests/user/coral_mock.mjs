@@ -23,9 +23,10 @@ import { wasmInfo, exportFuncType } from './wasm_info.mjs';
 
 export const OK = 0, EINVAL = 1, EINTERNAL = 2, EUNKNOWN = 3, ETRAPPED = 4;
 export const ERIGHTS = 5, EWOULDBLOCK = 6, EPEER = 7, ETIMEDOUT = 8, ETOOSMALL = 9;
-export const EREVOKED = 10;
+export const EREVOKED = 10, EBUSY = 11;
 export const KIND_INVALID = 0, KIND_VMA = 1, KIND_MODULE = 2, KIND_COMPONENT = 3;
 export const KIND_CHANNEL = 4, KIND_WAITSET = 5, KIND_REVOKER = 6;
+export const KIND_IOPORTS = 7, KIND_IRQ = 8;
 export const RIGHT_READ = 1, RIGHT_WRITE = 2, RIGHT_TRANSFER = 4, RIGHT_DUPLICATE = 8;
 export const RIGHT_WAIT = 16, RIGHT_CONTROL = 32;
 export const SIGNAL_READABLE = 1, SIGNAL_WRITABLE = 2, SIGNAL_PEER_CLOSED = 4, SIGNAL_ENDED = 8;
@@ -36,7 +37,20 @@ const LOG_MAX = 65536n;
 const NAME_MAX = 64n;
 
 // What a handle to each kind may carry (kern/object.c).
-const KIND_RIGHTS = [0, 15, 13, 61, 31, 26, 44];
+const KIND_RIGHTS = [0, 15, 13, 61, 31, 26, 44, 47, 60];
+
+// Device capabilities (kern/devcap.c): the ports and ISA lines the kernel
+// lets drivers have. Ports here are latches, as in the hosted build (a
+// read gives what was last written); no line ever fires.
+const GRANTABLE_PORTS = [[0x70, 2], [0x170, 8], [0x1f0, 8], [0x2e8, 8], [0x2f8, 8],
+                         [0x376, 1], [0x378, 8], [0x3e8, 8], [0x3f6, 1]];
+const KERNEL_LINES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 4);
+const portsGrantable = (port, n) =>
+  GRANTABLE_PORTS.some(([f, c]) => port >= f && n <= c && port - f <= c - n);
+const inRange = (o, port, n) => port >= o.first && n <= o.count && port - o.first <= o.count - n;
+// The roots userboot is granted (CORAL_BOOT_GRANT IOPORTS, IRQS).
+export const rootPorts = () => new Handle({ kind: KIND_IOPORTS, first: 0, count: 0x10000 });
+export const rootIrqs = () => new Handle({ kind: KIND_IRQ, lines: 0xffff & ~KERNEL_LINES, line: -1 });
 
 // A handle: one reference to a kernel object, with rights; handle_drop
 // ends it (so does sending it in a message).
@@ -179,6 +193,8 @@ export class Kernel {
     this.held = new Set();         // instance names whose components do not run
     this.heldAdds = new Set();     // instance names whose adds never end
     this.nextId = 1;               // component numbers, as the kernel's
+    this.ports = new Uint8Array(0x10000 + 3); // port latches (port_in, port_out)
+    this.claimed = new Set();      // ISA lines a line object holds
   }
 
   // What waits on a component's input channel (its grant 2, program_abi.h),
@@ -233,6 +249,16 @@ export class Kernel {
     return 0;
   }
 
+  // port_in / port_out's decode (kern/devcap.c's port_args).
+  portArgs(p, port, width, need) {
+    if (!this.valid(p, KIND_IOPORTS)) return EINVAL;
+    if (!(p.rights & need)) return ERIGHTS;
+    port >>>= 0;
+    if ((width !== 1 && width !== 2 && width !== 4) || port > 0xffff) return EINVAL;
+    if (!inRange(p.obj, port, width) || !portsGrantable(port, width)) return ERIGHTS;
+    return OK;
+  }
+
   valid(h, kind) {
     return h instanceof Handle && h.kind !== 0 && !(h.rev && h.rev.cut) &&
       (kind === undefined || h.kind === kind);
@@ -276,6 +302,44 @@ export class Kernel {
         if (!(h.rights & RIGHT_DUPLICATE) || (rights & ~h.rights)) return [ERIGHTS, null, null];
         const rev = { cut: false };
         return [OK, new Handle(h.obj, rights, rev), new Handle({ kind: KIND_REVOKER, rev })];
+      },
+      ioport_range(p, first, count) {
+        if (!k.valid(p, KIND_IOPORTS)) return [EINVAL, null];
+        if (!(p.rights & RIGHT_CONTROL)) return [ERIGHTS, null];
+        first >>>= 0; count >>>= 0;
+        if (count === 0 || first > 0xffff || count > 0x10000 - first) return [EINVAL, null];
+        if (!inRange(p.obj, first, count) || !portsGrantable(first, count)) return [ERIGHTS, null];
+        return [OK, new Handle({ kind: KIND_IOPORTS, first, count }, p.rights)];
+      },
+      port_in(p, port, width) {
+        const st = k.portArgs(p, port, width, RIGHT_READ);
+        if (st) return [st, 0];
+        let v = 0;
+        for (let i = 0; i < width; i++) v |= k.ports[port + i] << (8 * i);
+        return [OK, v];
+      },
+      port_out(p, port, width, value) {
+        const st = k.portArgs(p, port, width, RIGHT_WRITE);
+        if (st) return st;
+        for (let i = 0; i < width; i++) k.ports[port + i] = (value >>> (8 * i)) & 0xff;
+        return OK;
+      },
+      irq_line(q, line) {
+        if (!k.valid(q, KIND_IRQ)) return [EINVAL, null];
+        if (!(q.rights & RIGHT_CONTROL)) return [ERIGHTS, null];
+        line >>>= 0;
+        if (line >= 16) return [EINVAL, null];
+        if (!(q.obj.lines & (1 << line)) || (KERNEL_LINES & (1 << line))) return [ERIGHTS, null];
+        if (k.claimed.has(line)) return [EBUSY, null];
+        const o = { kind: KIND_IRQ, lines: 1 << line, line, handles: 0 };
+        o.close = () => k.claimed.delete(line);
+        k.claimed.add(line);
+        return [OK, new Handle(o, q.rights)];
+      },
+      irq_ack(q) {
+        if (!k.valid(q, KIND_IRQ)) return [EINVAL, 0n];
+        if (!(q.rights & RIGHT_WAIT)) return [ERIGHTS, 0n];
+        return q.obj.line < 0 ? [EINVAL, 0n] : [OK, 0n];   // no line fires here
       },
       revoke(r) {
         if (!k.valid(r, KIND_REVOKER)) return EINVAL;

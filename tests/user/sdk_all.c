@@ -53,5 +53,10 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_component_memory(h, 0, &out);
     v += atoll_random(h, 0, 8);
     v += atoll_channel_call(h, h, 0, 0, 0, 0, -1, h, h, h, h, &k, &i, &out, &o2, &o3, &o4);
+    v += atoll_ioport_range(h, 0x70, 2, &out);
+    v += atoll_port_in(h, 0x70, 1, &i);
+    v += atoll_port_out(h, 0x70, 1, 0);
+    v += atoll_irq_line(h, 8, &out);
+    v += atoll_irq_ack(h, &k);
     return v + k;
 }

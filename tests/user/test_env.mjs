@@ -1,7 +1,8 @@
 // test_env.mjs — the SDK shim (env.wasm) on its own: its handle table, the
 // checks it makes before calling the kernel, and each call's results.
 
-import { Kernel, Handle, Vma, Module, Component, OK, EINVAL, EINTERNAL, ETRAPPED } from './coral_mock.mjs';
+import { Kernel, Handle, Vma, Module, Component, OK, EINVAL, EINTERNAL, ETRAPPED, ERIGHTS,
+         EBUSY, KIND_IOPORTS, KIND_IRQ, rootPorts, rootIrqs } from './coral_mock.mjs';
 import { group, check, eq, loadWasm, wat } from './harness.mjs';
 
 // A fresh kernel and an env instance with these grants; the shim's exports,
@@ -104,6 +105,33 @@ export function run(dir) {
     eq('i64 out needs 8 bytes', e.x.atoll_vma_size(0, end - 4), EINVAL);
     eq('component_create out past memory', e.x.atoll_component_create(end), EINVAL);
     eq('component_call out past memory', e.x.atoll_component_call(0, 0, 0, 0n, 1n, 0n, end - 7), EINVAL);
+  });
+
+  group('env: device capabilities (ports latched, as the hosted build)', () => {
+    const e = setup(dir, [rootPorts(), rootIrqs()]);
+    const P = 1, Q = 2;   // the grants' SDK indices
+    eq('port root kind', e.x.atoll_handle_kind(P), KIND_IOPORTS);
+    eq('line root kind', e.x.atoll_handle_kind(Q), KIND_IRQ);
+    eq('the RTC range', e.x.atoll_ioport_range(P, 0x70, 2, e.OUT), OK);
+    const rtc = e.i32();
+    eq('a byte out', e.x.atoll_port_out(rtc, 0x71, 1, 0x1a5), OK);
+    eq('and back in', e.x.atoll_port_in(rtc, 0x71, 1, e.OUT), OK);
+    eq('its low byte', e.i32(), 0xa5);
+    eq('a width of 3', e.x.atoll_port_in(rtc, 0x70, 3, e.OUT), EINVAL);
+    eq('past the range', e.x.atoll_port_in(rtc, 0x71, 2, e.OUT), ERIGHTS);
+    eq('wider than its parent', e.x.atoll_ioport_range(rtc, 0x70, 3, e.OUT), ERIGHTS);
+    eq('COM1, the kernel\'s', e.x.atoll_ioport_range(P, 0x3f8, 8, e.OUT), ERIGHTS);
+    eq('port_in out pointer past memory', e.x.atoll_port_in(rtc, 0x70, 1, -4), EINVAL);
+    eq('line 8', e.x.atoll_irq_line(Q, 8, e.OUT), OK);
+    const q = e.i32();
+    eq('line 8 again', e.x.atoll_irq_line(Q, 8, e.OUT), EBUSY);
+    eq('the timer\'s line', e.x.atoll_irq_line(Q, 0, e.OUT), ERIGHTS);
+    eq('ack', e.x.atoll_irq_ack(q, e.OUT), OK);
+    eq('no interrupt taken', e.i64(), 0n);
+    eq('ack on the set', e.x.atoll_irq_ack(Q, e.OUT), EINVAL);
+    eq('ack out pointer needs 8 bytes', e.x.atoll_irq_ack(q, 16 * 65536 - 4), EINVAL);
+    eq('drop the line', e.x.atoll_handle_drop(q), OK);
+    eq('line 8 free again', e.x.atoll_irq_line(Q, 8, e.OUT), OK);
   });
 
   group('env: handle_drop', () => {

@@ -66,6 +66,7 @@ enum atoll_result {
     ATOLL_ETIMEDOUT = 8, /* the deadline passed first */
     ATOLL_ETOOSMALL = 9, /* the buffer is smaller than the message */
     ATOLL_EREVOKED = 10, /* the handle was revoked by whoever handed it out */
+    ATOLL_EBUSY = 11,   /* the interrupt line is claimed by another object */
 };
 
 enum atoll_kind {
@@ -76,24 +77,29 @@ enum atoll_kind {
     ATOLL_KIND_CHANNEL = 4, /* one endpoint of a channel */
     ATOLL_KIND_WAITSET = 5, /* handles and signals to wait on at once */
     ATOLL_KIND_REVOKER = 6, /* takes back what atoll_handle_revocable made */
+    ATOLL_KIND_IOPORTS = 7, /* a range of I/O ports (docs/drivers.md) */
+    ATOLL_KIND_IRQ = 8,     /* a set of interrupt lines, or one claimed line */
 };
 
 /* What a handle permits (atoll_handle_rights). A handle a call makes has
  * every right its kind can have; atoll_handle_duplicate may drop some. */
 enum atoll_right {
     ATOLL_RIGHT_READ = 1,       /* read bytes; instantiate a module; a
-                                   component's status and info */
-    ATOLL_RIGHT_WRITE = 2,      /* write bytes; change a wait set */
+                                   component's status and info; port_in */
+    ATOLL_RIGHT_WRITE = 2,      /* write bytes; change a wait set; port_out */
     ATOLL_RIGHT_TRANSFER = 4,   /* send in a message, grant */
     ATOLL_RIGHT_DUPLICATE = 8,
-    ATOLL_RIGHT_WAIT = 16,      /* wait on it, add it to a wait set */
+    ATOLL_RIGHT_WAIT = 16,      /* wait on it, add it to a wait set;
+                                   acknowledge an interrupt line */
     ATOLL_RIGHT_CONTROL = 32,   /* add to, call, grant to, limit, kill a
-                                   component */
+                                   component; derive a port sub-range or
+                                   claim an interrupt line */
 };
 
 /* Signals (atoll_wait_one, wait sets). */
 enum atoll_signal {
-    ATOLL_SIGNAL_READABLE = 1,  /* a channel endpoint has a message */
+    ATOLL_SIGNAL_READABLE = 1,  /* a channel endpoint has a message; an
+                                   interrupt line fired, not yet acked */
     ATOLL_SIGNAL_WRITABLE = 2,  /* its peer can take a largest message */
     ATOLL_SIGNAL_PEER_CLOSED = 4, /* its peer is closed (queued messages
                                      stay readable) */
@@ -461,6 +467,38 @@ ATOLL_IMPORT(atoll_random) int32_t atoll_random(atoll_handle vma, int64_t off, i
 
 /* Lets other components run. */
 ATOLL_IMPORT(atoll_yield) void atoll_yield(void);
+
+/* ---- Devices (docs/drivers.md) -------------------------------------- */
+
+/* A port range object for ports [first, first+count) of the range ports
+ * covers (it needs ATOLL_RIGHT_CONTROL), with ports' rights. ATOLL_ERIGHTS
+ * when the range is not inside ports' or reaches a port the kernel keeps;
+ * ATOLL_EINVAL for a count of 0 or a range past port 0xffff. */
+ATOLL_IMPORT(atoll_ioport_range)
+int32_t atoll_ioport_range(atoll_handle ports, int32_t first, int32_t count, atoll_handle *out);
+
+/* Reads / writes port `port` of a port range, width 1, 2 or 4 bytes
+ * (ATOLL_EINVAL otherwise); every byte touched must be in the range
+ * (ATOLL_ERIGHTS otherwise, nothing touched). port_in needs
+ * ATOLL_RIGHT_READ, port_out ATOLL_RIGHT_WRITE. */
+ATOLL_IMPORT(atoll_port_in)
+int32_t atoll_port_in(atoll_handle ports, int32_t port, int32_t width, int32_t *out);
+ATOLL_IMPORT(atoll_port_out)
+int32_t atoll_port_out(atoll_handle ports, int32_t port, int32_t width, int32_t value);
+
+/* Claims interrupt line `line` (ISA, 0..15) of the set irqs covers (it
+ * needs ATOLL_RIGHT_CONTROL): a line object, readable when the interrupt
+ * has fired; the line stays masked until atoll_irq_ack. ATOLL_ERIGHTS for
+ * a line outside the set or kept by the kernel, ATOLL_EBUSY when another
+ * line object holds it. Dropping the object releases the line. */
+ATOLL_IMPORT(atoll_irq_line)
+int32_t atoll_irq_line(atoll_handle irqs, int32_t line, atoll_handle *out);
+
+/* Acknowledges a line's interrupt: clears readable, unmasks the line
+ * (ATOLL_RIGHT_WAIT; ATOLL_EINVAL on a set of lines); *fired gets the
+ * interrupts the line has taken since it was claimed. Serve the device
+ * first: an edge that came while the line was masked may be lost. */
+ATOLL_IMPORT(atoll_irq_ack) int32_t atoll_irq_ack(atoll_handle irq, int64_t *fired);
 
 /* ---- The system ----------------------------------------------------- */
 

@@ -93,6 +93,12 @@
   (import "coral" "revoke" (func $c_revoke (param externref) (result i32)))
   (import "coral" "component_memory"
     (func $c_component_memory (param externref i32) (result i32 externref)))
+  (import "coral" "ioport_range"
+    (func $c_ioport_range (param externref i32 i32) (result i32 externref)))
+  (import "coral" "port_in" (func $c_port_in (param externref i32 i32) (result i32 i32)))
+  (import "coral" "port_out" (func $c_port_out (param externref i32 i32 i32) (result i32)))
+  (import "coral" "irq_line" (func $c_irq_line (param externref i32) (result i32 externref)))
+  (import "coral" "irq_ack" (func $c_irq_ack (param externref) (result i32 i64)))
   (import "coral" "channel_call"
     (func $c_channel_call (param externref externref i64 i64 i64 i64 i64
                                  externref externref externref externref)
@@ -439,6 +445,61 @@
     (local.set $st)
     (if (local.get $st) (then (return (local.get $st))))
     (call $keep (local.get $n) (local.get $out)))
+
+  ;; (ports, first, count, *range) -> i32
+  (func (export "atoll_ioport_range")
+    (param $p i32) (param $first i32) (param $count i32) (param $out i32) (result i32)
+    (local $st i32) (local $n externref)
+    (if (i32.eqz (i32.and (call $ok (local.get $p)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_ioport_range (table.get $sdk (local.get $p)) (local.get $first) (local.get $count))
+    (local.set $n)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $n) (local.get $out)))
+
+  ;; (ports, port, width, *value) -> i32
+  (func (export "atoll_port_in")
+    (param $p i32) (param $port i32) (param $width i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i32)
+    (if (i32.eqz (i32.and (call $ok (local.get $p)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_port_in (table.get $sdk (local.get $p)) (local.get $port) (local.get $width))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i32.store (local.get $out) (local.get $v))
+    (i32.const 0))
+
+  ;; (ports, port, width, value) -> i32
+  (func (export "atoll_port_out")
+    (param $p i32) (param $port i32) (param $width i32) (param $v i32) (result i32)
+    (if (i32.eqz (call $ok (local.get $p))) (then (return (i32.const 1))))
+    (call $c_port_out (table.get $sdk (local.get $p)) (local.get $port) (local.get $width)
+                      (local.get $v)))
+
+  ;; (irqs, line, *irq) -> i32
+  (func (export "atoll_irq_line") (param $q i32) (param $line i32) (param $out i32) (result i32)
+    (local $st i32) (local $n externref)
+    (if (i32.eqz (i32.and (call $ok (local.get $q)) (call $out_ok (local.get $out) (i32.const 4))))
+      (then (return (i32.const 1))))
+    (call $c_irq_line (table.get $sdk (local.get $q)) (local.get $line))
+    (local.set $n)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (call $keep (local.get $n) (local.get $out)))
+
+  ;; (irq, *fired) -> i32
+  (func (export "atoll_irq_ack") (param $q i32) (param $out i32) (result i32)
+    (local $st i32) (local $v i64)
+    (if (i32.eqz (i32.and (call $ok (local.get $q)) (call $out_ok (local.get $out) (i32.const 8))))
+      (then (return (i32.const 1))))
+    (call $c_irq_ack (table.get $sdk (local.get $q)))
+    (local.set $v)
+    (local.set $st)
+    (if (local.get $st) (then (return (local.get $st))))
+    (i64.store (local.get $out) (local.get $v))
+    (i32.const 0))
 
   ;; (*end0, *end1) -> i32
   (func (export "atoll_channel_create") (param $out0 i32) (param $out1 i32) (result i32)

@@ -126,9 +126,13 @@
 
 /* userboot's grants: the screen, then the programs of the boot image (a
  * read-only memory area holding a ustar archive of .wasm files, or null
- * when the image has none). */
+ * when the image has none), its files, and the roots of the device
+ * capabilities: the I/O ports and the interrupt lines drivers may have
+ * (docs/drivers.md). */
 #define ATOLL_BOOT_GRANT_SCREEN   0
 #define ATOLL_BOOT_GRANT_PROGRAMS 1
 #define ATOLL_BOOT_GRANT_FILES    2
+#define ATOLL_BOOT_GRANT_IOPORTS  3
+#define ATOLL_BOOT_GRANT_IRQS     4
 
 #endif

@@ -128,6 +128,12 @@ extern "C" {
                               deadline: i64, h0: i32, h1: i32, h2: i32, h3: i32,
                               len_out: *mut i64, nhandles: *mut i32, o0: *mut i32, o1: *mut i32,
                               o2: *mut i32, o3: *mut i32) -> i32;
+    // Device capabilities (docs/drivers.md).
+    pub fn atoll_ioport_range(ports: i32, first: i32, count: i32, out: *mut i32) -> i32;
+    pub fn atoll_port_in(ports: i32, port: i32, width: i32, value: *mut i32) -> i32;
+    pub fn atoll_port_out(ports: i32, port: i32, width: i32, value: i32) -> i32;
+    pub fn atoll_irq_line(irqs: i32, line: i32, out: *mut i32) -> i32;
+    pub fn atoll_irq_ack(irq: i32, fired: *mut i64) -> i32;
 }
 
 // The numbers of the coral interface, as user/sdk/atoll.h has them
@@ -144,6 +150,7 @@ pub const EPEER: i32 = 7; // the channel's other endpoint is closed
 pub const ETIMEDOUT: i32 = 8; // the deadline passed first
 pub const ETOOSMALL: i32 = 9; // the buffer is smaller than the message
 pub const EREVOKED: i32 = 10; // the handle was revoked
+pub const EBUSY: i32 = 11; // the interrupt line is claimed by another object
 /// Handle kinds (enum atoll_kind).
 pub const KIND_INVALID: i32 = 0;
 pub const KIND_VMA: i32 = 1;
@@ -152,6 +159,8 @@ pub const KIND_COMPONENT: i32 = 3;
 pub const KIND_CHANNEL: i32 = 4;
 pub const KIND_WAITSET: i32 = 5;
 pub const KIND_REVOKER: i32 = 6;
+pub const KIND_IOPORTS: i32 = 7;
+pub const KIND_IRQ: i32 = 8;
 /// Rights (enum atoll_right).
 pub const RIGHT_READ: i32 = 1;
 pub const RIGHT_WRITE: i32 = 2;
@@ -215,6 +224,8 @@ pub const INFO_RANDOM_HARDWARE: i32 = 13;
 pub const BOOT_GRANT_SCREEN: i32 = 0;
 pub const BOOT_GRANT_PROGRAMS: i32 = 1;
 pub const BOOT_GRANT_FILES: i32 = 2;
+pub const BOOT_GRANT_IOPORTS: i32 = 3;
+pub const BOOT_GRANT_IRQS: i32 = 4;
 
 /// The offset of a pointer in this program's memory (SDK handle SELF).
 fn off<T: ?Sized>(p: *const T) -> i64 {
@@ -519,6 +530,38 @@ pub fn handle_revocable(h: Handle, rights: i32) -> Result<(Handle, Handle), i32>
 /// Takes back what `handle_revocable` made.
 pub fn revoke(revoker: Handle) -> Result<(), i32> {
     res(unsafe { atoll_revoke(revoker) })
+}
+
+/// A port range object for ports `[first, first+count)` of `ports`
+/// (RIGHT_CONTROL; ERIGHTS beyond it or on a port the kernel keeps).
+pub fn ioport_range(ports: Handle, first: i32, count: i32) -> Result<Handle, i32> {
+    let mut out = -1;
+    res(unsafe { atoll_ioport_range(ports, first, count, &mut out) }).map(|_| out)
+}
+
+/// Reads port `port` of a port range, `width` 1, 2 or 4 bytes.
+pub fn port_in(ports: Handle, port: i32, width: i32) -> Result<i32, i32> {
+    let mut v = 0;
+    res(unsafe { atoll_port_in(ports, port, width, &mut v) }).map(|_| v)
+}
+
+/// Writes port `port` of a port range, `width` 1, 2 or 4 bytes.
+pub fn port_out(ports: Handle, port: i32, width: i32, value: i32) -> Result<(), i32> {
+    res(unsafe { atoll_port_out(ports, port, width, value) })
+}
+
+/// Claims interrupt line `line` of the set `irqs`: a line object, readable
+/// when the interrupt fired; masked until `irq_ack`.
+pub fn irq_line(irqs: Handle, line: i32) -> Result<Handle, i32> {
+    let mut out = -1;
+    res(unsafe { atoll_irq_line(irqs, line, &mut out) }).map(|_| out)
+}
+
+/// Acknowledges a line's interrupt: clears readable, unmasks the line;
+/// the interrupts the line has taken since it was claimed.
+pub fn irq_ack(irq: Handle) -> Result<i64, i32> {
+    let mut v = 0;
+    res(unsafe { atoll_irq_ack(irq, &mut v) }).map(|_| v)
 }
 
 /// A new channel: its two endpoints.
