@@ -199,6 +199,7 @@ int main(void)
     struct fs_node *img = memfs_add_dir(be, top, "img", 3, true, &err);
     CHECK(img && memfs_add_file(be, img, "data", 4, 0, sizeof image_bytes - 1) == FS_E_OK,
           "an image file");
+    CHECK(memfs_add_null(be, img, "null", 4) == FS_E_OK, "a null device");
     memfs_seal(img);
     be->put(be, img);
     be->put(be, top);
@@ -218,6 +219,14 @@ int main(void)
     CHECK(open_at(root, "img/new", FS_O_CREAT, FS_OPEN_WRITE, &f) == FS_E_ROFS, "create there");
     CHECK(op1(FS_UNLINK, root, "img/data") == FS_E_ROFS, "unlink there");
     clunk(i2);
+
+    /* The null device takes writes (even in the read-only tree) and
+     * reads as empty. */
+    CHECK(open_at(root, "img/null", FS_O_TRUNC, FS_OPEN_READ | FS_OPEN_WRITE, &f) == FS_E_OK,
+          "open img/null to write, truncating");
+    CHECK(write_at(f, 0, "dropped") == 0, "a write to it");
+    CHECK(read_at(f, 0, buf, sizeof buf) == 0 && buf[0] == 0, "a read of it: nothing");
+    clunk(f);
 
     /* An open file outlives its name. */
     CHECK(open_at(root, "f", FS_O_CREAT, 3, &f) == FS_E_OK, "create f");

@@ -1,6 +1,6 @@
 """The file service in the kernel (issue 17, docs/files.md): fsd, started
 by userboot at boot, serves the image's files (the boot module "files",
-make iso FILES=folder) read-only at / and an in-memory /tmp to WASI
+make iso FILES=folder) read-only at /, an in-memory /tmp and /dev/null to WASI
 programs run from the shell (tests/wasi/tools/ftool.c, an ordinary C
 program on wasi-libc). `run --dir PATH[::NAME]` gives a program only the
 folders named. The layer and the service given wild pointers, paths out
@@ -63,6 +63,11 @@ def test_image_files_and_tmp():
         out = command(b, "run ftool write /tmp/a.txt written", lambda o: True)
         assert "exit status" not in out, out
         out = command(b, "run ftool cat /tmp/a.txt", lambda o: "written" in o)
+        # /dev/null takes writes and reads as empty.
+        out = command(b, "run ftool write /dev/null gone", lambda o: True)
+        assert "exit status" not in out, out
+        out = command(b, "run ftool cat /dev/null /tmp/a.txt", lambda o: "written" in o)
+        assert out.strip() == "written", out
         # A copy of the image's tree (256 KiB in pieces, a symlink) into /tmp.
         out = command(b, "run ftool cp /docs /tmp/docs", lambda o: True)
         assert "exit status" not in out, out

@@ -1,8 +1,8 @@
 /*
  * fsd — the kernel's file service (docs/files.md): a Wasm program that
  * serves the file protocol (fs_proto.h) to every program that connects
- * to "fs", from a memfs store: the image's files, read-only, at "/", and
- * a writable, in-memory "/tmp".
+ * to "fs", from a memfs store: the image's files, read-only, at "/", a
+ * writable, in-memory "/tmp", and "/dev/null".
  *
  * userboot starts it at boot with two more grants than a program gets
  * (program_abi.h): the listening end of "fs", which userboot registered
@@ -118,6 +118,14 @@ ATOLL_EXPORT(atoll_start) int32_t atoll_start(void)
         return 1;
     }
     store->put(store, tmp);
+    /* /dev/null, which programs and libraries take for granted. */
+    struct fs_node *dev = memfs_add_dir(store, root, "dev", 3, true, &err);
+    if (!dev || memfs_add_null(store, dev, "null", 4) != FS_E_OK) {
+        atoll_log("fsd: cannot make /dev/null (out of memory)\n");
+        return 1;
+    }
+    memfs_seal(dev);
+    store->put(store, dev);
     char why[160];
     int files = image ? image_load(store, root, IMAGE, size, why, sizeof why) : 0;
     if (image && why[0])

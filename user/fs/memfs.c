@@ -240,6 +240,8 @@ static int grow(struct memfs *m, struct fs_node *n, uint64_t size)
 static int m_set_size(struct fs_backend *be, struct fs_node *n, uint64_t size)
 {
     struct memfs *m = M(be);
+    if (n->type == FS_T_CHAR)
+        return FS_E_OK;                 /* O_TRUNC on the null device: nothing to cut */
     if (n->ro)
         return FS_E_ROFS;
     if (n->type != FS_T_FILE)
@@ -470,6 +472,10 @@ static int m_link(struct fs_backend *be, struct fs_node *d1, const char *n1, siz
 static int m_read(struct fs_backend *be, struct fs_node *n, uint64_t off, void *buf, size_t len,
                   size_t *got)
 {
+    if (n->type == FS_T_CHAR) {          /* the null device: always at its end */
+        *got = 0;
+        return FS_E_OK;
+    }
     if (n->type != FS_T_FILE)
         return n->type == FS_T_DIR ? FS_E_ISDIR : FS_E_INVAL;
     *got = 0;
@@ -491,6 +497,11 @@ static int m_write(struct fs_backend *be, struct fs_node *n, uint64_t off, bool 
                    const void *buf, size_t len, size_t *done, uint64_t *end)
 {
     struct memfs *m = M(be);
+    if (n->type == FS_T_CHAR) {          /* the null device: takes all, keeps nothing */
+        *done = len;
+        *end = off + len;
+        return FS_E_OK;
+    }
     if (n->type != FS_T_FILE)
         return n->type == FS_T_DIR ? FS_E_ISDIR : FS_E_INVAL;
     if (n->ro)
@@ -657,6 +668,16 @@ int memfs_add_symlink(struct fs_backend *be, struct fs_node *dir, const char *na
     dir->ro = was;
     if (!e && (e = set_text(M(be), n, target, tlen)) == FS_E_OK)
         n->ro = true;
+    return e;
+}
+
+int memfs_add_null(struct fs_backend *be, struct fs_node *dir, const char *name, size_t len)
+{
+    struct fs_node *n;
+    bool was = dir->ro;
+    dir->ro = false;
+    int e = make(M(be), dir, name, len, FS_T_CHAR, &n);
+    dir->ro = was;
     return e;
 }
 

@@ -35,6 +35,9 @@ int memfs_add_file(struct fs_backend *be, struct fs_node *dir, const char *name,
                    uint64_t off, uint64_t size);
 int memfs_add_symlink(struct fs_backend *be, struct fs_node *dir, const char *name, size_t len,
                       const char *target, size_t tlen);
+/* A null device (a character device: reads are at their end, writes
+ * are taken and dropped), named name in dir: /dev/null. */
+int memfs_add_null(struct fs_backend *be, struct fs_node *dir, const char *name, size_t len);
 /* Makes a directory read-only (after its entries were added). */
 void memfs_seal(struct fs_node *dir);
 
