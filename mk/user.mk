@@ -21,7 +21,7 @@ USER_LDFLAGS := --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--import-memory \
                 -Wl,--initial-memory=1048576 -Wl,--stack-first -z stack-size=65536
 
 USER_SDK_SRCS := user/sdk/atoll.c lib/string.c lib/fmt.c
-USERBOOT_SRCS := $(wildcard user/userboot/*.c) $(USER_SDK_SRCS)
+USERBOOT_SRCS := $(wildcard user/userboot/*.c) user/lib/ustar_header.c $(USER_SDK_SRCS)
 USERBOOT_OBJS := $(patsubst %.c,$(USER_OUT)/obj/%.o,$(USERBOOT_SRCS)) \
                  $(USER_OUT)/obj/gen/demo_wasm.o
 

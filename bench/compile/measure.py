@@ -41,11 +41,9 @@ def v8_command(flags, wasm):
                                os.path.join(HERE, "v8_compile.mjs"), wasm]
 
 
-def atoll(build, runs):
-    wasm = sqlite(build)
-    out = subprocess.run([os.path.join(build, "bench", "bench-compile"), "-n", str(runs), wasm],
-                         capture_output=True, text=True, timeout=600, check=True).stdout
-    r = {"text": out}
+def parse(out):
+    """The figures of bench-compile's output (also bench/large's)."""
+    r = {}
     m = re.search(r"compile: best ([\d.]+) ms = \d+ MB/s, median ([\d.]+) ms", out)
     r["compile_best_ms"], r["compile_ms"] = float(m.group(1)), float(m.group(2))
     m = re.search(r"decode\+validate\+compile: best ([\d.]+) ms = \d+ MB/s, median ([\d.]+) ms", out)
@@ -55,6 +53,15 @@ def atoll(build, runs):
     m = re.search(r"instantiate: best ([\d.]+) ms, median ([\d.]+) ms, worst ([\d.]+) ms", out)
     if m:
         r["inst_best_ms"], r["inst_ms"], r["inst_worst_ms"] = (float(m.group(i)) for i in (1, 2, 3))
+    return r
+
+
+def atoll(build, runs):
+    wasm = sqlite(build)
+    out = subprocess.run([os.path.join(build, "bench", "bench-compile"), "-n", str(runs), wasm],
+                         capture_output=True, text=True, timeout=600, check=True).stdout
+    r = {"text": out}
+    r.update(parse(out))
     return r
 
 

@@ -40,6 +40,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "compile"))
+import measure as compile_measure  # noqa: E402  (bench-compile's output parser)
 
 V8_MODES = [
     ("liftoff", "V8 Liftoff (baseline), eager",
@@ -64,13 +66,7 @@ def hosted(build, runs):
     out = subprocess.run(pinned() + [os.path.join(build, "bench", "bench-compile"), "-n",
                                      str(runs), wasm],
                          capture_output=True, text=True, timeout=1200, check=True).stdout
-    r = {}
-    m = re.search(r"compile: best ([\d.]+) ms = \d+ MB/s, median ([\d.]+) ms", out)
-    r["compile_best_ms"], r["compile_ms"] = float(m.group(1)), float(m.group(2))
-    m = re.search(r"decode\+validate\+compile: best ([\d.]+) ms = \d+ MB/s, median ([\d.]+) ms", out)
-    r["all_best_ms"], r["all_ms"] = float(m.group(1)), float(m.group(2))
-    m = re.search(r"code: (\d+) functions, Wasm bodies (\d+) bytes, machine code (\d+) bytes", out)
-    r["funcs"], r["wasm_code"], r["machine_code"] = (int(m.group(i)) for i in (1, 2, 3))
+    r = compile_measure.parse(out)
     out = subprocess.run(pinned() + [os.path.join(build, "bench", "compile-peak"), wasm],
                          capture_output=True, text=True, timeout=600, check=True).stdout
     r["peak"] = int(re.search(r"engine peak: (\d+) bytes", out).group(1))

@@ -75,7 +75,9 @@ def test_image_files_and_tmp():
         out = command(b, "run ftool ls /tmp", lambda o: "big" in o)
         assert re.search(r"^f big.bin 262144$", out, re.M), out
         out = command(b, "run ftool cat /tmp/docs/link", lambda o: "note" in o)
-        # --dir: only the folders named, under the names given.
+        # --dir: only the folders named, under the names given. (These are
+        # paths of Atoll's own tree, fsd's /tmp inside the guest, not of
+        # the machine running the test.)
         out = command(b, "run --dir /tmp::/work ftool cat /work/a.txt", lambda o: "written" in o)
         out = command(b, "run --dir /tmp::/work ftool cat /greeting.txt",
                       lambda o: "exit status" in o)

@@ -250,6 +250,16 @@ static int need_dir(struct fs_conn *c, uint32_t fid, struct fid **f)
     return (*f)->type == FS_T_DIR ? FS_E_OK : FS_E_NOTDIR;
 }
 
+/* Walks path (p, len bytes) beneath directory fid into w, as walk does:
+ * on success the caller owns w (walk_done). */
+static int walk_fid(struct fs_conn *c, uint32_t fid, const char *p, uint32_t len, bool follow,
+                    struct walk *w)
+{
+    struct fid *d;
+    int e = need_dir(c, fid, &d);
+    return e ? e : walk(w, c->be, d->node, p, len, follow);
+}
+
 static int do_attach(struct fs_conn *c, struct req *q)
 {
     struct fs_node *n;
@@ -390,11 +400,8 @@ static int walk_target(struct fs_conn *c, struct walk *w, struct fs_node **n)
 
 static int do_stat_path(struct fs_conn *c, struct req *q)
 {
-    struct fid *d;
-    int e = need_dir(c, q->h->fid, &d);
     struct walk *w = &walks[0];
-    if (!e)
-        e = walk(w, c->be, d->node, q->p1, q->h->len1, q->h->flags & FS_LOOKUP_FOLLOW);
+    int e = walk_fid(c, q->h->fid, q->p1, q->h->len1, q->h->flags & FS_LOOKUP_FOLLOW, w);
     if (e)
         return e;
     struct fs_node *n;
@@ -493,11 +500,8 @@ static int do_readdir(struct fs_conn *c, struct req *q)
 
 static int do_mkdir(struct fs_conn *c, struct req *q)
 {
-    struct fid *d;
-    int e = need_dir(c, q->h->fid, &d);
     struct walk *w = &walks[0];
-    if (!e)
-        e = walk(w, c->be, d->node, q->p1, q->h->len1, false);
+    int e = walk_fid(c, q->h->fid, q->p1, q->h->len1, false, w);
     if (e)
         return e;
     e = w->nlen == 0 ? FS_E_EXIST : c->be->mkdir(c->be, walk_dir(w), w->name, w->nlen);
@@ -508,11 +512,8 @@ static int do_mkdir(struct fs_conn *c, struct req *q)
 /* rmdir and unlink: a name ending in '/' must be a directory. */
 static int do_remove(struct fs_conn *c, struct req *q, bool dir)
 {
-    struct fid *d;
-    int e = need_dir(c, q->h->fid, &d);
     struct walk *w = &walks[0];
-    if (!e)
-        e = walk(w, c->be, d->node, q->p1, q->h->len1, false);
+    int e = walk_fid(c, q->h->fid, q->p1, q->h->len1, false, w);
     if (e)
         return e;
     if (w->nlen == 0) {
@@ -573,11 +574,8 @@ static int do_symlink(struct fs_conn *c, struct req *q)
 
 static int do_readlink(struct fs_conn *c, struct req *q)
 {
-    struct fid *d;
-    int e = need_dir(c, q->h->fid, &d);
     struct walk *w = &walks[0];
-    if (!e)
-        e = walk(w, c->be, d->node, q->p1, q->h->len1, false);
+    int e = walk_fid(c, q->h->fid, q->p1, q->h->len1, false, w);
     if (e)
         return e;
     struct fs_node *n = NULL;

@@ -3,9 +3,10 @@
  */
 #include "lib/fmt.h"
 #include "user/fs/image.h"
+#include "user/lib/ustar_header.h"
 #include "user/sdk/atoll.h"
 
-#define BLOCK 512
+#define BLOCK USTAR_BLOCK
 
 static atoll_handle area = -1;
 
@@ -15,37 +16,6 @@ int image_read(uint64_t off, void *buf, size_t n)
                    ATOLL_OK
                ? FS_E_OK
                : FS_E_IO;
-}
-
-/* An octal field: digits, then NULs or spaces; false on anything else. */
-static bool octal(const uint8_t *f, size_t len, uint64_t *out)
-{
-    uint64_t v = 0;
-    size_t i = 0;
-    while (i < len && f[i] == ' ')
-        i++;
-    size_t digits = 0;
-    for (; i < len && f[i] >= '0' && f[i] <= '7'; i++, digits++) {
-        if (v >> 60)
-            return false;
-        v = v * 8 + (uint64_t)(f[i] - '0');
-    }
-    for (; i < len; i++)
-        if (f[i] != 0 && f[i] != ' ')
-            return false;
-    *out = v;
-    return digits > 0;
-}
-
-static bool checksum_ok(const uint8_t *h)
-{
-    uint64_t want;
-    if (!octal(h + 148, 8, &want))
-        return false;
-    uint64_t sum = 0;
-    for (int i = 0; i < BLOCK; i++)
-        sum += (i >= 148 && i < 156) ? ' ' : h[i];
-    return sum == want;
 }
 
 /* A NUL-terminated field of at most len bytes. */
@@ -120,31 +90,30 @@ int image_load(struct fs_backend *be, struct fs_node *root, int32_t vma, int64_t
             fmt_snprintf(why, why_size, "unreadable at %lld", (long long)off);
             return files;
         }
-        bool zero = true;
-        for (int i = 0; i < BLOCK && zero; i++)
-            zero = h[i] == 0;
-        if (zero)
-            return files;               /* the end marker */
-        uint64_t fsize;
-        if (memcmp(h + 257, "ustar", 5) != 0 || !checksum_ok(h) || !octal(h + 124, 12, &fsize)) {
+        int64_t ssize = 0;
+        enum ustar_check check = ustar_header(h, &ssize);
+        if (check == USTAR_END)
+            return files;
+        if (check != USTAR_OK) {
             fmt_snprintf(why, why_size, "a damaged header at %lld", (long long)off);
             return files;
         }
+        uint64_t fsize = (uint64_t)ssize;
         int64_t data = off + BLOCK;
         if (fsize > (uint64_t)(size - data)) {
             fmt_snprintf(why, why_size, "an entry at %lld runs past the archive", (long long)off);
             return files;
         }
-        size_t plen = field(h + 345, 155), nlen = field(h + 0, 100);
-        memcpy(path, h + 345, plen);
+        size_t plen = field(h + USTAR_OFF_PREFIX, USTAR_LEN_PREFIX), nlen = field(h + USTAR_OFF_NAME, USTAR_LEN_NAME);
+        memcpy(path, h + USTAR_OFF_PREFIX, plen);
         if (plen)
             path[plen++] = '/';
         memcpy(path + plen, h, nlen);
         plen += nlen;
-        uint8_t t = h[156] ? h[156] : '0';
+        uint8_t t = h[USTAR_OFF_TYPE] ? h[USTAR_OFF_TYPE] : '0';
         if (t == '0' || t == '5' || t == '2') {
-            int e = add(be, root, path, plen, t, (uint64_t)data, fsize, (const char *)h + 157,
-                        field(h + 157, 100));
+            int e = add(be, root, path, plen, t, (uint64_t)data, fsize,
+                        (const char *)h + USTAR_OFF_LINK, field(h + USTAR_OFF_LINK, USTAR_LEN_LINK));
             if (e && !why[0]) {
                 path[plen] = 0;
                 fmt_snprintf(why, why_size, "%s: errno %d (left out)", path, e);

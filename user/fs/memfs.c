@@ -263,6 +263,29 @@ static int m_set_size(struct fs_backend *be, struct fs_node *n, uint64_t size)
     return FS_E_OK;
 }
 
+/* A new node of type in dir under name: the checks every maker shares.
+ * building: the image's tree is being made, so a read-only dir takes it. */
+static int make(struct memfs *m, struct fs_node *dir, const char *name, size_t len,
+                uint8_t type, bool building, struct fs_node **out)
+{
+    if (dir->type != FS_T_DIR)
+        return FS_E_NOTDIR;
+    if (find(dir, name, len, NULL))
+        return FS_E_EXIST;
+    if (dir->ro && !building)
+        return FS_E_ROFS;
+    struct fs_node *n = node_new(m, type);
+    if (!n)
+        return FS_E_NOSPC;
+    int e = link_in(m, dir, name, len, n);
+    if (e) {
+        node_free(m, n);
+        return e;
+    }
+    *out = n;
+    return FS_E_OK;
+}
+
 static int m_open(struct fs_backend *be, struct fs_node *dir, const char *name, size_t len,
                   uint32_t oflags, uint32_t want, struct fs_node **out)
 {
@@ -275,18 +298,11 @@ static int m_open(struct fs_backend *be, struct fs_node *dir, const char *name, 
             return FS_E_NOENT;
         if (oflags & FS_O_DIRECTORY)
             return FS_E_INVAL;
-        if (dir->ro)
-            return FS_E_ROFS;
-        struct fs_node *n = node_new(m, FS_T_FILE);
-        if (!n)
-            return FS_E_NOSPC;
-        int err = link_in(m, dir, name, len, n);
-        if (err) {
-            node_free(m, n);
-            return err;
-        }
-        *out = m_dup(be, n);
-        return FS_E_OK;
+        struct fs_node *n;
+        int err = make(m, dir, name, len, FS_T_FILE, false, &n);
+        if (!err)
+            *out = m_dup(be, n);
+        return err;
     }
     struct fs_node *n = e->node;
     bool writes = (want & FS_OPEN_WRITE) || (oflags & FS_O_TRUNC);
@@ -317,32 +333,10 @@ static int m_reopen(struct fs_backend *be, struct fs_node *n, uint32_t want,
     return FS_E_OK;
 }
 
-/* A new node of type in dir under name: the checks every maker shares. */
-static int make(struct memfs *m, struct fs_node *dir, const char *name, size_t len,
-                uint8_t type, struct fs_node **out)
-{
-    if (dir->type != FS_T_DIR)
-        return FS_E_NOTDIR;
-    if (find(dir, name, len, NULL))
-        return FS_E_EXIST;
-    if (dir->ro)
-        return FS_E_ROFS;
-    struct fs_node *n = node_new(m, type);
-    if (!n)
-        return FS_E_NOSPC;
-    int e = link_in(m, dir, name, len, n);
-    if (e) {
-        node_free(m, n);
-        return e;
-    }
-    *out = n;
-    return FS_E_OK;
-}
-
 static int m_mkdir(struct fs_backend *be, struct fs_node *dir, const char *name, size_t len)
 {
     struct fs_node *n;
-    return make(M(be), dir, name, len, FS_T_DIR, &n);
+    return make(M(be), dir, name, len, FS_T_DIR, false, &n);
 }
 
 static int set_text(struct memfs *m, struct fs_node *n, const char *target, size_t tlen)
@@ -363,7 +357,7 @@ static int m_symlink(struct fs_backend *be, struct fs_node *dir, const char *nam
     struct memfs *m = M(be);
     struct fs_node *n;
     uint32_t at;
-    int e = make(m, dir, name, len, FS_T_SYMLINK, &n);
+    int e = make(m, dir, name, len, FS_T_SYMLINK, false, &n);
     if (!e && (e = set_text(m, n, target, tlen)) != FS_E_OK && find(dir, name, len, &at))
         unlink_at(m, dir, at);
     return e;
@@ -631,10 +625,7 @@ struct fs_node *memfs_add_dir(struct fs_backend *be, struct fs_node *dir, const 
         return *err ? NULL : m_dup(be, e->node);
     }
     struct fs_node *n;
-    bool was = dir->ro;
-    dir->ro = false;
-    *err = make(M(be), dir, name, len, FS_T_DIR, &n);
-    dir->ro = was;
+    *err = make(M(be), dir, name, len, FS_T_DIR, true, &n);
     if (*err)
         return NULL;
     n->ro = ro;
@@ -645,10 +636,7 @@ int memfs_add_file(struct fs_backend *be, struct fs_node *dir, const char *name,
                    uint64_t off, uint64_t size)
 {
     struct fs_node *n;
-    bool was = dir->ro;
-    dir->ro = false;
-    int e = make(M(be), dir, name, len, FS_T_FILE, &n);
-    dir->ro = was;
+    int e = make(M(be), dir, name, len, FS_T_FILE, true, &n);
     if (e)
         return e;
     n->ro = true;
@@ -662,10 +650,7 @@ int memfs_add_symlink(struct fs_backend *be, struct fs_node *dir, const char *na
                       const char *target, size_t tlen)
 {
     struct fs_node *n;
-    bool was = dir->ro;
-    dir->ro = false;
-    int e = make(M(be), dir, name, len, FS_T_SYMLINK, &n);
-    dir->ro = was;
+    int e = make(M(be), dir, name, len, FS_T_SYMLINK, true, &n);
     if (!e && (e = set_text(M(be), n, target, tlen)) == FS_E_OK)
         n->ro = true;
     return e;
@@ -674,10 +659,7 @@ int memfs_add_symlink(struct fs_backend *be, struct fs_node *dir, const char *na
 int memfs_add_null(struct fs_backend *be, struct fs_node *dir, const char *name, size_t len)
 {
     struct fs_node *n;
-    bool was = dir->ro;
-    dir->ro = false;
-    int e = make(M(be), dir, name, len, FS_T_CHAR, &n);
-    dir->ro = was;
+    int e = make(M(be), dir, name, len, FS_T_CHAR, true, &n);
     return e;
 }
 
