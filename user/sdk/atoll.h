@@ -90,6 +90,7 @@ enum atoll_right {
     ATOLL_RIGHT_TRANSFER = 4,   /* send in a message, grant */
     ATOLL_RIGHT_DUPLICATE = 8,
     ATOLL_RIGHT_WAIT = 16,      /* wait on it, add it to a wait set;
+                                   watch a wait set (events_watch);
                                    acknowledge an interrupt line */
     ATOLL_RIGHT_CONTROL = 32,   /* add to, call, grant to, limit, kill a
                                    component; derive a port sub-range or
@@ -451,6 +452,23 @@ int32_t atoll_waitset_remove(atoll_handle ws, int64_t key);
 ATOLL_IMPORT(atoll_waitset_wait)
 int32_t atoll_waitset_wait(atoll_handle ws, int64_t deadline, int64_t *key,
                            int32_t *observed);
+
+/* Makes the kernel call this program's ready(key, signals) export (type
+ * (i64, i32) -> (), ATOLL_EXPORT(ready) void ready(int64_t, int32_t)) for
+ * each ready entry of the wait set ws: the way an event-driven program
+ * (userboot, driven through its exports) waits without a thread of its
+ * own. While watched, between the program's other work (requests, ticks),
+ * whenever an entry's signals are asserted (as atoll_waitset_wait would
+ * report it: level-triggered, entries in turn), ready gets its key and
+ * its object's signals, on the program's own thread, never nested in
+ * another call of its code. An entry still ready after the call is
+ * reported again later: read what is there. A new watch replaces the
+ * previous one; ws = -1 stops it (ATOLL_OK). The kernel keeps the set
+ * while it watches: dropping ws does not stop the watch (a dropped slot
+ * is refused, ATOLL_EINVAL); -1 does, and so does the program's end.
+ * ATOLL_ERIGHTS: ws lacks ATOLL_RIGHT_WAIT; ATOLL_EINVAL: ws is not a wait
+ * set, or the program has no such ready export. */
+ATOLL_IMPORT(atoll_events_watch) int32_t atoll_events_watch(atoll_handle ws);
 
 /* Blocks until atoll_clock_ns() reaches deadline. */
 ATOLL_IMPORT(atoll_sleep_until) int32_t atoll_sleep_until(int64_t deadline);

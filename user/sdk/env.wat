@@ -84,6 +84,7 @@
   (import "coral" "waitset_remove" (func $c_waitset_remove (param externref i64) (result i32)))
   (import "coral" "waitset_wait"
     (func $c_waitset_wait (param externref i64) (result i32 i64 i32)))
+  (import "coral" "events_watch" (func $c_events_watch (param externref) (result i32)))
   (import "coral" "sleep_until" (func $c_sleep_until (param i64) (result i32)))
   (import "coral" "yield" (func $c_yield))
   (import "coral" "exit" (func $c_exit (param i32)))
@@ -700,6 +701,12 @@
     (i64.store (local.get $okey) (local.get $k))
     (i32.store (local.get $oobs) (local.get $v))
     (i32.const 0))
+
+  ;; (ws) -> i32; -1 (null to the kernel) stops the watch. A dropped slot
+  ;; is refused (1), as by $opt_ok: the kernel would read it as -1.
+  (func (export "atoll_events_watch") (param $ws i32) (result i32)
+    (if (i32.eqz (call $opt_ok (local.get $ws))) (then (return (i32.const 1))))
+    (call $c_events_watch (call $opt_get (local.get $ws))))
 
   (func (export "atoll_sleep_until") (param $deadline i64) (result i32)
     (call $c_sleep_until (local.get $deadline)))

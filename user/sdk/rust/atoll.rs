@@ -117,6 +117,7 @@ extern "C" {
     pub fn atoll_waitset_add(ws: i32, h: i32, signals: i32, key: i64) -> i32;
     pub fn atoll_waitset_remove(ws: i32, key: i64) -> i32;
     pub fn atoll_waitset_wait(ws: i32, deadline: i64, key: *mut i64, observed: *mut i32) -> i32;
+    pub fn atoll_events_watch(ws: i32) -> i32;
     pub fn atoll_sleep_until(deadline: i64) -> i32;
     pub fn atoll_yield();
     pub fn atoll_handle_revocable(h: i32, rights: i32, out: *mut i32, revoker: *mut i32) -> i32;
@@ -665,6 +666,18 @@ pub fn waitset_wait(ws: Handle, deadline: i64) -> Result<(i64, i32), i32> {
     let (mut key, mut observed) = (0i64, 0i32);
     res(unsafe { atoll_waitset_wait(ws, deadline, &mut key, &mut observed) })
         .map(|_| (key, observed))
+}
+
+/// Makes the kernel call this program's `ready(key: i64, signals: i32)`
+/// export for each ready entry of wait set `ws` (level-triggered, entries
+/// in turn, as `waitset_wait` reports them), between its other work and
+/// never nested in another call of its code; an entry still ready after
+/// the call is reported again later. A new watch replaces the previous
+/// one; `ws` = -1 stops it. The kernel keeps the set while it watches
+/// (dropping `ws` does not stop it). ERIGHTS without RIGHT_WAIT; EINVAL
+/// when `ws` is not a wait set or there is no such `ready` export.
+pub fn events_watch(ws: Handle) -> Result<(), i32> {
+    res(unsafe { atoll_events_watch(ws) })
 }
 
 /// Nanoseconds since boot.
