@@ -12,6 +12,12 @@
 //    function never reads slot 0).
 //  - component_call runs the export at once on the caller's JS stack instead
 //    of on the component's own thread.
+//  - ready events (events_watch) come after a call of the component's
+//    code returns: a started call, a component_call, or an export the test
+//    calls through Kernel.drive (as the kernel delivers init, tick and
+//    press_key; boot's exports are driven so); at most READY_ROUNDS per
+//    return, so a component that never clears a ready entry cannot hang a
+//    test (the kernel would report it again later).
 //  - component_start queues the call, component_add_start the add; they
 //    run when the test calls Kernel.step() (a scheduler round), all at
 //    once, unless the test holds the component (Kernel.held: instance
@@ -35,6 +41,7 @@ const MSG_MAX = 65536n, MSG_HANDLES = 4, QUEUE_MSGS = 64, QUEUE_BYTES = 4 * 6553
 const VMA_MAX = 64n << 20n;
 const LOG_MAX = 65536n;
 const NAME_MAX = 64n;
+export const READY_ROUNDS = 64;
 
 // What a handle to each kind may carry (kern/object.c).
 const KIND_RIGHTS = [0, 15, 13, 61, 31, 26, 44, 47, 60];
@@ -135,6 +142,9 @@ export class Component {
     this.addFailed = ''; // ... when idle after a started add failed
     this.cpuNs = 0n;
     this.calls = 0;      // exports called
+    this.watch = null;   // the WaitSet events_watch names (the kernel's reference)
+    this.depth = 0;      // calls of its code under way
+    this.delivering = false; // its ready events are being called
   }
   get ended() { return this.state === TRAPPED || this.state === KILLED || this.state === EXITED; }
   // Bytes of linear memory its instances define (an imported memory is
@@ -247,6 +257,65 @@ export class Kernel {
     if (o.kind === KIND_CHANNEL) return o.signals;
     if (o.kind === KIND_COMPONENT) return o.ended ? SIGNAL_ENDED : 0;
     return 0;
+  }
+
+  // The next ready entry of a wait set, entries in turn (waitset_wait's
+  // scan): [key, signals], or null when none is.
+  nextReady(set) {
+    const list = [...set.entries];
+    for (let i = 0; i < list.length; i++) {
+      const [key, e] = list[(set.cursor + i) % list.length];
+      const now = this.signalsOf(e.obj);
+      if (now & e.signals) {
+        set.cursor = (set.cursor + i + 1) % list.length;
+        return [key, now];
+      }
+    }
+    return null;
+  }
+
+  // The instance whose `ready` export events_watch calls: the first that
+  // exports one, if its type is (i64, i32) -> (); else null.
+  readyExport(comp) {
+    const inst = comp.instances.find((i) => exportFuncType(i.info, 'ready'));
+    const t = inst && exportFuncType(inst.info, 'ready');
+    return t && t.params.join() === 'i64,i32' && t.results.length === 0 ? inst : null;
+  }
+
+  // comp's ready events, once no call of its code is under way: while its
+  // watched set has a ready entry, ready(key, signals), at most
+  // READY_ROUNDS calls. A trap ends comp, and the watch with it.
+  deliverReady(comp) {
+    if (comp.depth || comp.delivering) return;
+    comp.delivering = true;
+    try {
+      for (let n = 0; n < READY_ROUNDS && comp.watch && !comp.ended; n++) {
+        const inst = this.readyExport(comp);
+        const r = inst && this.nextReady(comp.watch);
+        if (!r) break;
+        this.run(inst, 'ready', r, [], comp, comp.instances.indexOf(inst));
+      }
+      if (comp.ended) comp.watch = null;
+    } finally {
+      comp.delivering = false;
+    }
+  }
+
+  // A test's calls of comp's exports, as the kernel delivers events (init,
+  // tick, press_key): each one, then comp's ready events. Other exports
+  // (memory, tables) as they are.
+  drive(comp, exports) {
+    const out = {};
+    for (const [name, v] of Object.entries(exports)) {
+      out[name] = typeof v !== 'function' ? v : (...args) => {
+        comp.depth++;
+        let r;
+        try { r = v(...args); } finally { comp.depth--; }
+        this.deliverReady(comp);
+        return r;
+      };
+    }
+    return out;
   }
 
   // port_in / port_out's decode (kern/devcap.c's port_args).
@@ -427,18 +496,19 @@ export class Kernel {
       waitset_wait(ws, deadline) {
         if (!k.valid(ws, KIND_WAITSET)) return [EINVAL, 0n, 0];
         if (!(ws.rights & RIGHT_WAIT)) return [ERIGHTS, 0n, 0];
-        const list = [...ws.obj.entries];
-        for (let i = 0; i < list.length; i++) {
-          const [key, e] = list[(ws.obj.cursor + i) % list.length];
-          const now = k.signalsOf(e.obj);
-          if (now & e.signals) {
-            ws.obj.cursor = (ws.obj.cursor + i + 1) % list.length;
-            return [OK, key, now];
-          }
-        }
+        const r = k.nextReady(ws.obj);
+        if (r) return [OK, ...r];
         if (deadline < 0n) throw new Error('waitset_wait would block forever in the mock');
         if (deadline > k.clock) k.clock = deadline;
         return [ETIMEDOUT, 0n, 0];
+      },
+      events_watch(ws) {
+        if (ws === null) { comp.watch = null; return OK; }
+        if (!k.valid(ws, KIND_WAITSET)) return EINVAL;
+        if (!(ws.rights & RIGHT_WAIT)) return ERIGHTS;
+        if (!k.readyExport(comp)) return EINVAL;
+        comp.watch = ws.obj; // the set, not the handle: a drop leaves it watched
+        return OK;
       },
       sleep_until(deadline) {
         if (deadline > k.clock) k.clock = deadline;
@@ -626,7 +696,7 @@ export class Kernel {
       return [ETRAPPED, 0, `start function trapped: ${TRAP_NAMES[trapKind(e)]}`];
     }
     this.fillSelfTable(info, instance, imports);
-    comp.instances.push({ instance, info, name, imports });
+    comp.instances.push({ instance, info, name, imports, comp });
     return [OK, comp.instances.length - 1];
   }
 
@@ -668,9 +738,19 @@ export class Kernel {
   call(inst, name, arg, comp, index) {
     const type = this.callable(inst, name);
     if (!type) return [EINVAL, 0n];
-    const p = type.params, r = type.results;
+    const p = type.params;
     const args = p.length === 0 ? [] : p[0] === 'i32' ? [Number(BigInt.asIntN(32, arg))] : [arg];
+    const res = this.run(inst, name, args, type.results, comp, index);
+    if (inst.comp) this.deliverReady(inst.comp);
+    return res;
+  }
+
+  // Calls export name of inst with args (its type checked): [status, value]
+  // as call's. The instance's component counts it as work under way.
+  run(inst, name, args, r, comp, index) {
     if (comp) { comp.calls++; comp.cpuNs += 1000000n; }
+    const owner = inst.comp;
+    if (owner) owner.depth++;
     try {
       const v = inst.instance.exports[name](...args);
       return [OK, r.length === 0 ? 0n : BigInt(v)];
@@ -694,6 +774,8 @@ export class Kernel {
           `${fname ? ` (${fname})` : ''}: ${TRAP_NAMES[kind]}`;
       }
       return [ETRAPPED, BigInt(kind)];
+    } finally {
+      if (owner) owner.depth--;
     }
   }
 
@@ -714,6 +796,6 @@ export class Kernel {
     }
     const [st, index] = this.addInstance(comp, mods[first], first);
     if (st !== OK) throw new Error(`boot: instantiating ${first} failed: ${st}`);
-    return { comp, exports: comp.instances[index].instance.exports };
+    return { comp, exports: this.drive(comp, comp.instances[index].instance.exports) };
   }
 }
