@@ -239,7 +239,7 @@ export class Kernel {
         }
         const { inst, name, arg } = item;
         const [st, v] = this.call(c.instances[inst], name, arg, c, inst);
-        if (st === OK) {
+        if (st === OK && !c.ended) { // (a ready event after it may have trapped)
           c.state = c.queue.length ? RUNNING : IDLE;
           c.value = v;
           c.addFailed = '';
