@@ -44,6 +44,7 @@ ATOLL_EXPORT(all) int64_t all(int32_t h)
     v += atoll_waitset_add(h, h, 1, 7);
     v += atoll_waitset_remove(h, 7);
     v += atoll_waitset_wait(h, 0, &k, &i);
+    v += atoll_events_watch(h);
     v += atoll_sleep_until(0);
     atoll_yield();
     if (v == 12345)

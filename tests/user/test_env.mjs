@@ -2,7 +2,8 @@
 // checks it makes before calling the kernel, and each call's results.
 
 import { Kernel, Handle, Vma, Module, Component, OK, EINVAL, EINTERNAL, ETRAPPED, ERIGHTS,
-         EBUSY, KIND_IOPORTS, KIND_IRQ, rootPorts, rootIrqs } from './coral_mock.mjs';
+         EBUSY, KIND_IOPORTS, KIND_IRQ, KIND_WAITSET, RIGHT_WRITE, RIGHT_DUPLICATE,
+         SIGNAL_READABLE, TRAPPED, READY_ROUNDS, rootPorts, rootIrqs } from './coral_mock.mjs';
 import { group, check, eq, loadWasm, wat } from './harness.mjs';
 
 // A fresh kernel and an env instance with these grants; the shim's exports,
@@ -132,6 +133,148 @@ export function run(dir) {
     eq('ack out pointer needs 8 bytes', e.x.atoll_irq_ack(q, 16 * 65536 - 4), EINVAL);
     eq('drop the line', e.x.atoll_handle_drop(q), OK);
     eq('line 8 free again', e.x.atoll_irq_line(Q, 8, e.OUT), OK);
+  });
+
+  group('env: events_watch refusals (the shim, then the kernel)', () => {
+    const e = setup(dir);
+    const called = () => e.k.calls.events_watch ?? 0;
+    eq('an index past the table', e.x.atoll_events_watch(99), EINVAL);
+    eq('-2', e.x.atoll_events_watch(-2), EINVAL);
+    eq('...the kernel not called', called(), 0);
+    eq('-1 (null): stop, nothing watched', e.x.atoll_events_watch(-1), OK);
+    eq('...the kernel called', called(), 1);
+    eq('waitset_create', e.x.atoll_waitset_create(e.OUT), OK);
+    const ws = e.i32();
+    eq('its kind', e.x.atoll_handle_kind(ws), KIND_WAITSET);
+    eq('no ready export in the component', e.x.atoll_events_watch(ws), EINVAL);
+    eq('...nothing watched', e.comp.watch, null);
+    eq('not a wait set (own memory)', e.x.atoll_events_watch(0), EINVAL);
+    eq('a copy without wait', e.x.atoll_handle_duplicate(ws, RIGHT_WRITE | RIGHT_DUPLICATE, e.OUT), OK);
+    eq('...refused for the right', e.x.atoll_events_watch(e.i32()), ERIGHTS);
+    eq('drop the set', e.x.atoll_handle_drop(ws), OK);
+    const before = called();
+    eq('a dropped slot is refused (the kernel would read it as -1)', e.x.atoll_events_watch(ws), EINVAL);
+    eq('...the kernel not called', called(), before);
+
+    const wrong = setup(dir);
+    const odd = wat(`(module (func (export "ready") (param i32)))`);
+    eq('a ready of another type', wrong.k.addInstance(wrong.comp, new Module(odd), undefined)[0], OK);
+    wrong.x.atoll_waitset_create(wrong.OUT);
+    eq('...refused', wrong.x.atoll_events_watch(wrong.i32()), EINVAL);
+  });
+
+  group('env: events_watch calls ready(key, signals) for each ready entry', () => {
+    const e = setup(dir);
+    // A program on the shim: a channel, end a watched for readable under
+    // key 42; ready counts its calls, keeps the last key and signals, and
+    // reads one message unless told to skip some calls.
+    const prog = wat(`(module
+      (import "env" "memory" (memory 1))
+      (import "env" "atoll_channel_create" (func $cc (param i32 i32) (result i32)))
+      (import "env" "atoll_channel_write"
+        (func $cw (param i32 i32 i64 i64 i32 i32 i32 i32) (result i32)))
+      (import "env" "atoll_channel_read"
+        (func $cr (param i32 i32 i64 i64 i32 i32 i32 i32 i32 i32) (result i32)))
+      (import "env" "atoll_waitset_create" (func $wc (param i32) (result i32)))
+      (import "env" "atoll_waitset_add" (func $wa (param i32 i32 i32 i64) (result i32)))
+      (import "env" "atoll_events_watch" (func $ew (param i32) (result i32)))
+      (import "env" "atoll_handle_drop" (func $hd (param i32) (result i32)))
+      (global $calls (mut i32) (i32.const 0))
+      (global $key (mut i64) (i64.const 0))
+      (global $sig (mut i32) (i32.const 0))
+      (global $skip (mut i32) (i32.const 0))
+      (func (export "setup") (result i32)
+        (drop (call $cc (i32.const 0x100) (i32.const 0x104)))
+        (drop (call $wc (i32.const 0x108)))
+        (drop (call $wa (i32.load (i32.const 0x108)) (i32.load (i32.const 0x100))
+                        (i32.const 1) (i64.const 42)))
+        (call $ew (i32.load (i32.const 0x108))))
+      (func (export "send") (result i32)
+        (call $cw (i32.load (i32.const 0x104)) (i32.const 0) (i64.const 0x200) (i64.const 3)
+                  (i32.const -1) (i32.const -1) (i32.const -1) (i32.const -1)))
+      (func (export "watch") (param i32) (result i32) (call $ew (local.get 0)))
+      (func (export "watched") (result i32) (i32.load (i32.const 0x108)))
+      (func (export "drop_set") (result i32) (call $hd (i32.load (i32.const 0x108))))
+      (func (export "skip") (param i32) (global.set $skip (local.get 0)))
+      (func (export "calls") (result i32) (global.get $calls))
+      (func (export "key") (result i64) (global.get $key))
+      (func (export "sig") (result i32) (global.get $sig))
+      (func (export "ready") (param $k i64) (param $s i32)
+        (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+        (global.set $key (local.get $k))
+        (global.set $sig (local.get $s))
+        (if (global.get $skip)
+          (then (global.set $skip (i32.sub (global.get $skip) (i32.const 1))) (return)))
+        (drop (call $cr (i32.load (i32.const 0x100)) (i32.const 0) (i64.const 0x300) (i64.const 64)
+                        (i32.const 0x400) (i32.const 0x408) (i32.const 0x40c) (i32.const 0x410)
+                        (i32.const 0x414) (i32.const 0x418)))))`);
+    const [st, idx] = e.k.addInstance(e.comp, new Module(prog), undefined);
+    eq('the program links to the shim', st, OK);
+    // p: calls as the kernel's events, each followed by ready; r: the
+    // program's exports called bare (reading its counters delivers nothing).
+    const r = e.comp.instances[idx].instance.exports;
+    const p = e.k.drive(e.comp, r);
+    eq('watch', p.setup(), OK);
+    eq('nothing ready, no call', r.calls(), 0);
+    eq('a message to end a', p.send(), OK);
+    eq('ready called once (it read the message)', r.calls(), 1);
+    eq('...with the entry\'s key', r.key(), 42n);
+    check('...and readable among the signals', (r.sig() & SIGNAL_READABLE) !== 0, `signals ${r.sig()}`);
+    p.skip(1);
+    eq('another message', p.send(), OK);
+    eq('level-triggered: still ready after a call that did not read, called again', r.calls(), 3);
+    p.skip(1000);
+    p.send();
+    eq('a ready that never reads: bounded here', r.calls(), 3 + READY_ROUNDS);
+    p.skip(0);
+    eq('the next return of its code: called again, reads it', r.calls(), 4 + READY_ROUNDS);
+    const n = r.calls();
+    const set = r.watched();
+    eq('drop the set\'s handle', p.drop_set(), OK);
+    eq('...a message', p.send(), OK);
+    eq('...still watched: ready called', r.calls(), n + 1);
+    eq('an empty set', e.x.atoll_waitset_create(e.OUT), OK);
+    const empty = e.i32();
+    eq('...watched instead', p.watch(empty), OK);
+    eq('...a message', p.send(), OK);
+    eq('...the new watch replaced the old: not reported', r.calls(), n + 1);
+    eq('stop with -1', p.watch(-1), OK);
+    eq('...nothing watched', e.comp.watch, null);
+    eq('...ready not called', r.calls(), n + 1);
+    eq('the dropped set\'s slot cannot be watched again', p.watch(set), EINVAL);
+
+    // A started call (a request, Kernel.step) is followed by ready too.
+    const w = wat(`(module
+      (import "env" "memory" (memory 1))
+      (import "env" "atoll_channel_create" (func $cc (param i32 i32) (result i32)))
+      (import "env" "atoll_channel_write"
+        (func $cw (param i32 i32 i64 i64 i32 i32 i32 i32) (result i32)))
+      (import "env" "atoll_waitset_create" (func $wc (param i32) (result i32)))
+      (import "env" "atoll_waitset_add" (func $wa (param i32 i32 i32 i64) (result i32)))
+      (import "env" "atoll_events_watch" (func $ew (param i32) (result i32)))
+      (global $calls (mut i32) (i32.const 0))
+      (func (export "setup") (result i32)
+        (drop (call $cc (i32.const 0x100) (i32.const 0x104)))
+        (drop (call $wc (i32.const 0x108)))
+        (drop (call $wa (i32.load (i32.const 0x108)) (i32.load (i32.const 0x100))
+                        (i32.const 1) (i64.const 7)))
+        (drop (call $cw (i32.load (i32.const 0x104)) (i32.const 0) (i64.const 0x200)
+                        (i64.const 1) (i32.const -1) (i32.const -1) (i32.const -1) (i32.const -1)))
+        (call $ew (i32.load (i32.const 0x108))))
+      (func (export "calls") (result i32) (global.get $calls))
+      (func (export "ready") (param i64 i32)
+        (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+        (if (i32.ge_u (global.get $calls) (i32.const 2)) (then unreachable))))`);
+    const e2 = setup(dir);
+    const [st2, i2] = e2.k.addInstance(e2.comp, new Module(w), undefined);
+    eq('a second program', st2, OK);
+    e2.comp.queue.push({ inst: i2, name: 'setup', arg: 0n });
+    e2.k.components.push(e2.comp);
+    e2.k.step();
+    eq('...then ready, until a trap in it ended the component', e2.comp.instances[i2].instance.exports.calls(), 2);
+    eq('...trapped', e2.comp.state, TRAPPED);
+    eq('...unreachable', e2.comp.value, 1n);
+    eq('...and the watch with it', e2.comp.watch, null);
   });
 
   group('env: handle_drop', () => {
