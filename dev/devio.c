@@ -5,6 +5,7 @@
 
 #include "arch/x86/io.h"
 #include "dev/intc.h"
+#include "dev/serial.h"
 
 uint32_t devio_in(uint16_t port, unsigned width)
 {
@@ -18,6 +19,8 @@ uint32_t devio_in(uint16_t port, unsigned width)
 
 void devio_out(uint16_t port, unsigned width, uint32_t value)
 {
+    if (port == SERIAL_COM1_DATA && width == 1)
+        serial_driver_sent((uint8_t)value);     /* the log shares the line */
     switch (width) {
     case 1: outb(port, (uint8_t)value); break;
     case 2: outw(port, (uint16_t)value); break;

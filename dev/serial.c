@@ -6,6 +6,10 @@
 #define COM1 0x3f8
 
 static int present;
+/* The last byte sent on the line and whether the driver sent it (COM1 is
+ * shared with the uart driver in Wasm: serial_driver_sent). */
+static volatile char last = '\n';
+static volatile bool last_by_driver;
 
 void serial_init(void)
 {
@@ -31,9 +35,23 @@ static void put_raw(char c)
 
 void serial_putc(char c)
 {
+    /* The kernel's text starts on a line of its own: the driver's line
+     * (a prompt, an echo) is ended first rather than broken into. */
+    if (last_by_driver && last != '\n') {
+        put_raw('\r');
+        put_raw('\n');
+    }
+    last_by_driver = false;
+    last = c;
     if (c == '\n')
         put_raw('\r');
     put_raw(c);
+}
+
+void serial_driver_sent(uint8_t byte)
+{
+    last = (char)byte;
+    last_by_driver = true;
 }
 
 void serial_write(const char *s, size_t n)

@@ -27,7 +27,8 @@
  *
  * --module adds a boot module (userboot's imports from NAME resolve to it,
  * as in the kernel); --keys types TEXT on a US keyboard (PS/2 set-1 make
- * and break codes; \n is Enter); output of log_write goes to standard
+ * and break codes, \n is Enter, each a call of userboot's press_key, as
+ * the keyboard driver makes them); output of log_write goes to standard
  * output, the kernel's log to standard error. --ticks N gives N timer
  * ticks, each to every component that takes them (as the kernel's timer
  * does). Exit status 0; 1 when userboot cannot start or has trapped; 3 on
@@ -74,6 +75,15 @@ static int scancode(char c, int *shift)
     return 0;
 }
 
+/* One scancode to userboot's press_key, as a keyboard driver calls it
+ * (component_call from its own thread; here a started call, which the
+ * settle below runs). */
+static void press(struct component *c, uint8_t code)
+{
+    if (c->ninst && component_start(c, c->ninst - 1, "press_key", 9, code) != CORAL_OK)
+        fprintf(stderr, "atoll-coral: userboot takes no press_key(i32)\n");
+}
+
 static int type_text(struct component *c, const char *text)
 {
     for (const char *t = text; *t; t++) {
@@ -88,10 +98,10 @@ static int type_text(struct component *c, const char *text)
             return -1;
         }
         /* At most four codes, then the component takes them all. */
-        if (shift) host_keyboard_push(0x2a);
-        host_keyboard_push((uint8_t)code);
-        host_keyboard_push((uint8_t)(code | 0x80));
-        if (shift) host_keyboard_push(0xaa);
+        if (shift) press(c, 0x2a);
+        press(c, (uint8_t)code);
+        press(c, (uint8_t)(code | 0x80));
+        if (shift) press(c, 0xaa);
         host_sched_settle();
         if (c->kill)
             return -1;

@@ -15,7 +15,6 @@
 
 #include "kernel_host.h"
 #include "dev/devio.h"
-#include "dev/keyboard.h"
 #include "dev/screen.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -182,37 +181,7 @@ bool kstack_reserve(struct kstack *ks, size_t n)
     return true;
 }
 
-/* ---- keyboard, screen, console ---- */
-
-/* The keyboard's buffer, filled by host_keyboard_push (atoll-coral's
- * --keys) as the kernel's interrupt handler fills it. */
-static uint8_t keys[256];
-static unsigned key_head, key_count;
-static void (*key_notify)(void);
-
-void keyboard_set_notify(void (*fn)(void)) { key_notify = fn; }
-
-bool host_keyboard_push(uint8_t code)
-{
-    if (key_count == sizeof keys)
-        return false;
-    keys[(key_head + key_count++) % sizeof keys] = code;
-    if (key_notify)
-        key_notify();
-    return true;
-}
-
-bool keyboard_pop(uint8_t *code)
-{
-    if (!key_count)
-        return false;
-    *code = keys[key_head];
-    key_head = (key_head + 1) % sizeof keys;
-    key_count--;
-    return true;
-}
-
-unsigned keyboard_pending(void) { return key_count; }
+/* ---- screen, console ---- */
 
 static uint16_t cells[SCREEN_CELLS];
 

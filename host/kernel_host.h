@@ -8,9 +8,5 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Queues a scancode as the keyboard's interrupt would, and runs the
- * keyboard's notify (kern/component.c wakes the component taking keys).
- * False when the queue is full. */
-bool host_keyboard_push(uint8_t code);
 
 #endif

@@ -8,7 +8,6 @@
 #include "arch/x86/cpu.h"
 #include "boot/bootinfo.h"
 #include "dev/intc.h"
-#include "dev/keyboard.h"
 #include "dev/timer.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -43,9 +42,8 @@ void banner_print(void)
             (unsigned long long)(mm_total_ram() >> 20),
             (unsigned long long)(st.free_frames * PAGE_SIZE >> 20), bootinfo.memmap_count);
     uint64_t mhz = timer_rate_mhz();
-    kprintf("  interrupts: %s; timer: %s at %llu.%03llu Hz; keyboard: %s\n", intc_name(),
-            timer_source_name(), (unsigned long long)(mhz / 1000), (unsigned long long)(mhz % 1000),
-            keyboard_present() ? "PS/2" : "none");
+    kprintf("  interrupts: %s; timer: %s at %llu.%03llu Hz\n", intc_name(),
+            timer_source_name(), (unsigned long long)(mhz / 1000), (unsigned long long)(mhz % 1000));
     const struct framebuffer *fb = &bootinfo.fb;
     if (fb->kind == FB_EGA_TEXT)
         kprintf("  screen: VGA text %ux%u\n", fb->width, fb->height);

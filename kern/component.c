@@ -3,7 +3,7 @@
  * component files divide the work, component_impl.h): making one, the
  * thread that serves its work, its end (trap, kill, creator's end, last
  * handle dropped) and its destruction; the tree of creators; the events
- * the timer and keyboard give it.
+ * the timer and its events_watch give it.
  *
  * Locking, on one CPU: c->lock (an interrupt-masking spinlock) guards the
  * handle space, the grant list and the request queue, which the
@@ -15,10 +15,10 @@
 #include "kern/component_impl.h"
 
 #include "arch/x86/cpu.h"
-#include "dev/keyboard.h"
 #include "kern/account.h"
 #include "kern/channel.h"
 #include "kern/wait.h"
+#include "kern/waitset.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "kern/reserve.h"
@@ -77,15 +77,29 @@ static bool has_work(struct component *c)
 {
     if (c->req_head || c->kill)
         return true;
-    if (!c->events_on)
-        return false;
-    return (c->has_tick && c->pending_ticks) ||
-           (c->has_key && c->takes_keys && keyboard_pending());
+    /* Its own events_watch: not gated by events_on, which is userboot's
+     * (after init) and a started child's. */
+    if (c->event_ws && waitset_any_ready(c->event_ws))
+        return true;
+    return c->events_on && c->has_tick && c->pending_ticks;
+}
+
+/* Stops c's events_watch, if any: the set's reference goes, and with it
+ * the wake-ups of c's thread. Only on c's own thread. */
+void component_unwatch(struct component *c)
+{
+    struct waitset *ws = c->event_ws;
+    if (!ws)
+        return;
+    waitset_set_notify(ws, NULL);
+    c->event_ws = NULL;
+    kobj_put((struct kobj *)ws);     /* its first member */
 }
 
 static void die(struct component *c)
 {
     pr_debug("component %llu (%s) ends\n", (unsigned long long)c->id, c->name);
+    component_unwatch(c);
     /* Dead first, under the lock enqueue checks: nothing is queued after
      * the queue is failed. */
     uint64_t f = spin_lock_irqsave(&c->lock);
@@ -131,12 +145,14 @@ static int component_main(void *arg)
             break;
         if (component_serve_next(c))
             continue;
-        uint8_t code;
-        if (c->has_key && c->takes_keys && keyboard_pop(&code)) {
-            component_press_key(c, code);
-            continue;
-        }
-        if (c->has_tick && c->pending_ticks) {
+        /* One ready entry, then a tick if one is pending: an entry that
+         * stays ready (its reader does not drain it) cannot starve the
+         * ticks, nor requests, looked at first on every round. */
+        uint64_t key;
+        uint32_t seen;
+        if (c->event_ws && waitset_wait(c->event_ws, 0, &key, &seen) == CORAL_OK)
+            component_ready(c, key, seen);
+        if (c->events_on && c->has_tick && c->pending_ticks) {
             __atomic_fetch_sub(&c->pending_ticks, 1, __ATOMIC_RELAXED);
             component_tick(c);
         }
@@ -301,21 +317,11 @@ out:
     return c;
 }
 
-static void wake_key_consumer(void)
-{
-    for (struct component *c = component_list; c; c = c->all_next)
-        if (c->takes_keys && c->state != COMPONENT_DEAD && !c->thread_gone)
-            thread_wake(c->thread);
-}
-
-void component_start_events(struct component *c, bool takes_keys)
+void component_start_events(struct component *c)
 {
     uint64_t f = irq_save();
-    c->takes_keys = takes_keys;
     c->events_on = true;
     irq_restore(f);
-    if (takes_keys)
-        keyboard_set_notify(wake_key_consumer);
     component_wake(c);
 }
 

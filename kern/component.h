@@ -97,8 +97,10 @@ struct component {
     uint32_t ninst;
     uint32_t adding;                    /* instantiations under way (their
                                            start functions may add more) */
-    wasm_extern on_tick, on_key;
-    bool has_tick, has_key;
+    wasm_extern on_tick, on_ready;
+    bool has_tick, has_ready;
+    struct waitset *event_ws;           /* events_watch's set (a reference),
+                                           or NULL: ready() for its entries */
     bool reported;                      /* its end is on the log (once) */
     uint64_t calls;                     /* exports called (events included) */
     uint64_t stop_cpu_ns;               /* CPU time when its code stopped
@@ -121,7 +123,6 @@ struct component {
     bool kill_timed;                    /* kill_cpu_ns was taken (both with
                                            interrupts off, by the killer) */
     volatile uint32_t pending_ticks;
-    bool takes_keys;                    /* the keyboard's consumer */
     bool events_on;                     /* deliver events (after init) */
     /* Limits its creator set (component_limit; under c->lock): defaults
      * keep the system alive with a few greedy components. */
@@ -260,9 +261,12 @@ int component_grant(struct component *c, struct kobj *obj, uint32_t rights, uint
  * instances are only ever added, never taken away before c is destroyed. */
 int component_memory(struct component *c, uint32_t index, struct vma **out);
 
-/* Makes the component's `tick` and `press_key` exports receive events;
- * keys go to the one component marked as their consumer. */
-void component_start_events(struct component *c, bool takes_keys);
+/* Makes the component's `tick` export receive events. (Its `ready`
+ * export gets them once it names a wait set: events_watch.) */
+void component_start_events(struct component *c);
+
+/* Ends c's events_watch (component.c); only on c's own thread. */
+void component_unwatch(struct component *c);
 
 /* Delivers one event now, on the calling thread, which must be the
  * component's own (its loop does this; the hosted tool, where everything
@@ -270,7 +274,7 @@ void component_start_events(struct component *c, bool takes_keys);
  * component has no such export or has ended, CORAL_ETRAPPED when the call
  * trapped (the component has ended then). */
 int component_tick(struct component *c);
-int component_press_key(struct component *c, uint8_t code);
+int component_ready(struct component *c, uint64_t key, uint32_t signals);
 
 /* Address space for one of c's memories (kern/wasm_host.c): charged to c
  * and to every ancestor, or refused (false, nothing charged) when one of

@@ -288,13 +288,13 @@ static void find_events(struct component *c, wasm_instance *in)
                     (unsigned long long)c->id, c->name);
         }
     }
-    if (!c->has_key && wasm_instance_export(in, "press_key", 9, &fn) && fn.kind == 0) {
-        if (type_is(&fn, "\x7f", "")) {
-            c->on_key = fn;
-            c->has_key = true;
+    if (!c->has_ready && wasm_instance_export(in, "ready", 5, &fn) && fn.kind == 0) {
+        if (type_is(&fn, "\x7e\x7f", "")) {
+            c->on_ready = fn;
+            c->has_ready = true;
         } else {
-            pr_warn("component %llu (%s): export press_key is not (i32) -> (): no keys\n",
-                    (unsigned long long)c->id, c->name);
+            pr_warn("component %llu (%s): export ready is not (i64, i32) -> (): "
+                    "events_watch refused\n", (unsigned long long)c->id, c->name);
         }
     }
 }

@@ -121,11 +121,11 @@ int component_tick(struct component *c)
     return run(c, &c->on_tick, vals, "tick") ? CORAL_ETRAPPED : CORAL_OK;
 }
 
-int component_press_key(struct component *c, uint8_t code)
+int component_ready(struct component *c, uint64_t key, uint32_t signals)
 {
-    if (!c->has_key || c->kill)
+    if (!c->has_ready || c->kill)
         return CORAL_EINVAL;
-    uint64_t vals[1] = { code };
-    return run(c, &c->on_key, vals, "press_key") ? CORAL_ETRAPPED : CORAL_OK;
+    uint64_t vals[2] = { key, signals };
+    return run(c, &c->on_ready, vals, "ready") ? CORAL_ETRAPPED : CORAL_OK;
 }
 

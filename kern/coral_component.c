@@ -25,7 +25,7 @@ int sys_component_create(void *env, uint64_t *vals)
     }
     /* A child receives ticks from the start (there is no init to wait
      * for); keys stay with their one consumer. */
-    component_start_events(child, false);
+    component_start_events(child);
     handle_t h = component_handle_make(c, &child->k, RIGHTS_ALL);
     if (h == HANDLE_NULL)
         component_kill(child);      /* unreachable from its birth */

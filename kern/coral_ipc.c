@@ -180,6 +180,33 @@ int sys_waitset_wait(void *env, uint64_t *vals)
     return 0;
 }
 
+/* The caller's own loop watches the set (the component is the caller:
+ * a set cannot be sent, and only its holder names it), so the thread to
+ * wake is the caller's. */
+int sys_events_watch(void *env, uint64_t *vals)
+{
+    struct component *c = env;
+    handle_t h = arg_handle(vals, 0);
+    if (h == HANDLE_NULL) {
+        component_unwatch(c);
+        vals[0] = CORAL_OK;
+        return 0;
+    }
+    struct waitset *ws;
+    int st = arg(c, h, KOBJ_WAITSET, RIGHT_WAIT, &ws);
+    if (!st && !c->has_ready)
+        st = CORAL_EINVAL;
+    if (!st) {
+        component_unwatch(c);
+        waitset_set_notify(ws, c->thread);
+        c->event_ws = ws;               /* arg's reference, kept */
+        ws = NULL;
+    }
+    release(ws);
+    vals[0] = (uint32_t)st;
+    return 0;
+}
+
 int sys_sleep_until(void *env, uint64_t *vals)
 {
     (void)env;

@@ -18,14 +18,16 @@
  * 0xcf9, PCI configuration at 0xcf8-0xcff, whose BARs and bus mastering
  * reach all memory, ACPI's power-management block, VGA's registers the
  * screen code programs) can never be granted, whatever a future table
- * forgets. The kernel still drives the PS/2 controller (0x60, 0x64) and
- * COM1 (0x3f8-0x3ff) itself: they join this list in the step that moves
- * their drivers out (docs/drivers.md), and until then are refused like
- * the others.
+ * forgets. COM1 is shared: its driver has it, and the kernel still writes
+ * its log and panics there, polled (dev/serial.h), so the log survives a
+ * dead driver; a driver that reprograms the line garbles that log, and
+ * nothing else.
  */
 static const struct {
     uint16_t first, count;
 } grantable_ports[] = {
+    { 0x060, 1 },   /* PS/2 controller: data */
+    { 0x064, 1 },   /* PS/2 controller: status, command */
     { 0x070, 2 },   /* CMOS and RTC: index, data */
     { 0x170, 8 },   /* ATA secondary: command block */
     { 0x1f0, 8 },   /* ATA primary: command block */
@@ -35,12 +37,12 @@ static const struct {
     { 0x378, 8 },   /* LPT1 */
     { 0x3e8, 8 },   /* COM3 */
     { 0x3f6, 1 },   /* ATA primary: control */
+    { 0x3f8, 8 },   /* COM1 */
 };
 
-/* ISA lines drivers may claim: all but the timer (0), the keyboard (1,
- * the kernel's own driver for now), the PIC cascade (2) and COM1 (4,
- * kept with its ports until the serial driver moves out). */
-#define KERNEL_LINES ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 4))
+/* ISA lines drivers may claim: all but the timer (0) and the PIC
+ * cascade (2). */
+#define KERNEL_LINES ((1u << 0) | (1u << 2))
 #define ISA_LINES    16u
 #define LINES_ALL    ((1u << ISA_LINES) - 1)
 

@@ -108,7 +108,8 @@ static bool add_module(struct component *c, struct kmodule *km, const char *name
     return status == CORAL_OK;
 }
 
-/* The instances userboot imports from, in the order of its imports. */
+/* The instances a boot program (userboot, a boot driver) imports from,
+ * in the order of its imports. */
 static bool add_dependencies(struct component *c, struct kmodule *ub)
 {
     uint32_t n = wasm_module_num_imports(ub->m);
@@ -126,8 +127,8 @@ static bool add_dependencies(struct component *c, struct kmodule *ub)
         const struct boot_module *bm = find_module(d.module, d.module_len);
         if (!bm) {
             report_unnamed(d.module, d.module_len);
-            pr_err("atoll: userboot imports from \"%.*s\", but no boot module has that name\n",
-                   (int)d.module_len, d.module);
+            pr_err("atoll: %s imports from \"%.*s\", but no boot module has that name\n",
+                   c->name, (int)d.module_len, d.module);
             return false;
         }
         struct kmodule *km = compile_module(bm, d.module, d.module_len);
@@ -185,6 +186,56 @@ static bool grant_root(struct component *c, struct kobj *root, uint32_t want)
     return ok;
 }
 
+/* The keyboard driver for a userboot that cannot start one: the boot
+ * module ps2kbd (user/drivers/ps2kbd), given the PS/2 ports, line 1 and
+ * userboot's component as its client, whose press_key it calls
+ * (program_abi.h, ATOLL_DRIVER_*). Coral's interface has no device calls,
+ * so a Coral userboot gets its keys this way; Atoll's userboot is the
+ * device manager and starts its drivers from the programs archive, so
+ * its images have no such module. Failures are logged: userboot runs
+ * without keys. The kernel keeps the driver's reference, as userboot's. */
+static void start_boot_keyboard(struct component *ub)
+{
+    static const char name[] = "ps2kbd";
+    const struct boot_module *bm = find_module(name, sizeof name - 1);
+    if (!bm)
+        return;
+    struct kmodule *km = compile_module(bm, name, sizeof name - 1);
+    if (!km)
+        return;
+    int made;
+    struct component *drv = component_create(name, NULL, &made);
+    struct kobj *ports = devcap_root_ports(), *irqs = devcap_root_irqs();
+    struct kobj *line = NULL, *data = NULL, *ctrl = NULL;
+    uint32_t index = 0, g[4];
+    bool ok = drv && ports && irqs &&
+              devcap_irq_line(irqs, 1, NULL, &line) == CORAL_OK &&
+              devcap_ioport_range(ports, 0x60, 1, NULL, &data) == CORAL_OK &&
+              devcap_ioport_range(ports, 0x64, 1, NULL, &ctrl) == CORAL_OK &&
+              component_grant(drv, &ub->k, RIGHTS_ALL, &g[0]) == CORAL_OK &&
+              component_grant(drv, line, RIGHTS_ALL, &g[1]) == CORAL_OK &&
+              component_grant(drv, data, RIGHTS_ALL, &g[2]) == CORAL_OK &&
+              component_grant(drv, ctrl, RIGHTS_ALL, &g[3]) == CORAL_OK &&
+              g[0] == 0 && g[1] == 1 && g[2] == 2 && g[3] == 3 &&
+              add_dependencies(drv, km) && add_module(drv, km, name, sizeof name - 1, &index) &&
+              component_start(drv, index, "atoll_start", 11, 0) == CORAL_OK;
+    kobj_put(km ? &km->k : NULL);
+    kobj_put(ports);
+    kobj_put(irqs);
+    kobj_put(line);
+    kobj_put(data);
+    kobj_put(ctrl);
+    if (ok) {
+        pr_info("atoll: started the boot module ps2kbd as userboot's keyboard driver\n");
+        return;
+    }
+    pr_err("atoll: the boot module ps2kbd could not be started: userboot gets no keys\n");
+    if (drv) {
+        component_kill(drv);
+        kobj_put(&drv->k);
+    }
+}
+
 struct component *userboot_start(void)
 {
     const struct boot_module *bm = find_module("userboot", 8);
@@ -229,7 +280,8 @@ struct component *userboot_start(void)
                 (long long)result, (unsigned long long)ms);
     else if (status == CORAL_EINVAL)
         pr_warn("atoll: userboot: no init() -> i32 export; events only\n");
-    component_start_events(c, true);
+    component_start_events(c);
+    start_boot_keyboard(c);
     /* The kernel keeps its reference: userboot is never dropped. */
     return c;
 }

@@ -1,7 +1,9 @@
 /*
  * Starting the first program: the boot module named `userboot` becomes
  * the first component, with the screen as its first granted handle and
- * the keyboard's scancodes as its events (docs/design.md).
+ * the timer's ticks as its events (docs/design.md). A keyboard driver
+ * given as the boot module `ps2kbd` is started for it too
+ * (userboot_start_drivers).
  */
 #ifndef KERN_USERBOOT_H
 #define KERN_USERBOOT_H

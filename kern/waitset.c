@@ -22,6 +22,8 @@ struct waitset {
     uint32_t n;
     struct wsentry *cursor;         /* where the next scan starts */
     struct thread *waiter;          /* in waitset_wait */
+    struct thread *notify;          /* woken too: its component's loop
+                                       (events_watch) */
 };
 
 static void ws_destroy(struct kobj *o)
@@ -142,6 +144,25 @@ void waitset_ready_locked(struct waitset *ws, struct watch *w)
     (void)w;
     if (ws->waiter)
         thread_wake(ws->waiter);
+    if (ws->notify)
+        thread_wake(ws->notify);
+}
+
+void waitset_set_notify(struct waitset *ws, struct thread *t)
+{
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    ws->notify = t;
+    spin_unlock_irqrestore(&ipc_lock, f);
+}
+
+bool waitset_any_ready(struct waitset *ws)
+{
+    bool any = false;
+    uint64_t f = spin_lock_irqsave(&ipc_lock);
+    for (struct wsentry *e = ws->entries; e && !any; e = e->next)
+        any = (e->w.obj->signals & (e->w.mask | SIGNAL_REVOKED)) != 0;
+    spin_unlock_irqrestore(&ipc_lock, f);
+    return any;
 }
 
 /* The first entry at or after the cursor (wrapping) whose signals are

@@ -12,6 +12,7 @@
 #ifndef KERN_WAITSET_H
 #define KERN_WAITSET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kern/object.h"
@@ -43,6 +44,16 @@ int waitset_remove(struct waitset *ws, uint64_t key);
  * already waits on the set; CORAL_EINTERNAL when the caller is asked to
  * end. Uses no CPU while blocked. */
 int waitset_wait(struct waitset *ws, uint64_t deadline, uint64_t *key, uint32_t *observed);
+
+/* Names a thread woken, besides a waiter, whenever an entry may have
+ * become ready (NULL: none): the component loop of events_watch, which
+ * does not sit in waitset_wait. Never blocks. */
+struct thread;
+void waitset_set_notify(struct waitset *ws, struct thread *t);
+
+/* Whether an entry's signals are asserted now (what waitset_wait with a
+ * passed deadline would report). Never blocks. */
+bool waitset_any_ready(struct waitset *ws);
 
 /* kobj_signal's side: entry w of ws may be ready. ipc_lock held. */
 void waitset_ready_locked(struct waitset *ws, struct watch *w);

@@ -62,6 +62,7 @@ bench: deps bench-atoll-run bench-system-deps
 	        --append bench/results.md >/dev/null || \
 	    echo "bench: the large module's section failed (make bench-large says why)"; fi
 	$(MAKE) --no-print-directory bench-files BENCH_FILES_OUT=bench/results.md
+	$(MAKE) --no-print-directory bench-drivers BENCH_DRIVERS_OUT=bench/results.md
 
 bench-quick: bench-atoll-run
 	python3 bench/harness/bench.py --build $(BUILD) --quick \
@@ -97,6 +98,19 @@ bench-ipc: deps $(BUILD)/atoll-coral $(BUILD)/atoll.elf $(BUILD)/bench/ipc/linux
 .PHONY: bench-wasi
 bench-wasi: deps $(BUILD)/atoll-run $(BUILD)/atoll.elf $(BUILD)/user/programs.tar
 	python3 bench/wasi/measure.py -n 5 --build $(BUILD)
+
+# Drivers in Wasm (issue 18): a port access, an interrupt to the driver
+# and the acknowledgement, in the kernel under TCG and icount, and each
+# driver's memory: bench/drivers/measure.py. make bench appends its
+# section to bench/results.md (BENCH_DRIVERS_OUT=FILE alone).
+BENCH_DRIVERS_OUT ?=
+$(BUILD)/bench/drivers/drvbench.wasm: bench/drivers/drvbench.c programs-force
+	$(MAKE) -C bench/drivers PROGRAM_OUT=$(abspath $(BUILD)/bench/drivers)
+.PHONY: bench-drivers
+bench-drivers: deps $(BUILD)/atoll.elf $(BUILD)/atoll.iso $(BUILD)/user/env.wasm \
+               $(BUILD)/bench/drivers/drvbench.wasm
+	python3 bench/drivers/measure.py -n 3 --build $(BUILD) \
+	    $(if $(BENCH_DRIVERS_OUT),--append $(BENCH_DRIVERS_OUT))
 
 # Kill latency in the kernel: a victim in compiled code, in a long host
 # call and in waits (bench/kill/measure.py).

@@ -26,9 +26,14 @@ programs_own := $(foreach p,$(filter $(PROGRAMS_OUT)/%.wasm,$(PROGRAMS)),\
 PROGRAMS_WASI_LAYER := $(PROGRAMS_OUT)/wasi_snapshot_preview1.wasm
 # The file service (user/fs, docs/files.md): userboot starts it at boot.
 PROGRAMS_FSD := $(PROGRAMS_OUT)/fsd.wasm
+# The drivers (user/drivers, docs/drivers.md): userboot, the device
+# manager, starts them at boot.
+PROGRAMS_DRIVERS := ps2kbd uart
+PROGRAMS_DRIVER_WASM := $(PROGRAMS_DRIVERS:%=$(PROGRAMS_OUT)/%.wasm)
 # Real programs from npm packages' sources, built by mk/apps.mk.
 PROGRAMS_APPS := sqlite lz4
-programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_WASI_LAYER) $(PROGRAMS_FSD) $(PROGRAMS_EXAMPLE_WASM) \
+programs_files := $(USER_OUT)/env.wasm $(PROGRAMS_WASI_LAYER) $(PROGRAMS_FSD) $(PROGRAMS_DRIVER_WASM) \
+    $(PROGRAMS_EXAMPLE_WASM) \
     $(PROGRAMS_APPS:%=$(PROGRAMS_OUT)/%.wasm) \
     $(filter-out $(PROGRAMS_EXAMPLE_WASM),$(PROGRAMS))
 programs_names := $(notdir $(programs_files))
@@ -66,12 +71,21 @@ $(PROGRAMS_WASI_LAYER): programs-force
 $(PROGRAMS_FSD): programs-force
 	$(MAKE) -C user/fs PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
+$(PROGRAMS_DRIVER_WASM): $(PROGRAMS_OUT)/%.wasm: programs-force
+	$(MAKE) -C user/drivers/$* PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
 # A test program (not in the archive): output floods, exit statuses, traps,
 # through the freestanding runtime the WASI layer is built on
 # (user/sdk/program.c), so FREESTANDING.
 $(PROGRAMS_OUT)/programs_test.wasm: programs-force
 	$(MAKE) -C tests/user -f ../../user/sdk/program.mk PROGRAM=programs_test \
 	    SRCS=programs_test.c FREESTANDING=1 PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
+# A test build of the keyboard driver (not in the archive) that traps on
+# the make code of F12 (0x58): test_drivers.py restarts it.
+$(PROGRAMS_OUT)/ps2kbd_trap.wasm: programs-force
+	$(MAKE) -C user/drivers/ps2kbd PROGRAM=ps2kbd_trap SRCS=ps2kbd.c \
+	    CFLAGS_EXTRA="-Werror -DPS2KBD_TRAP_ON=0x58" PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
 # Another (not in the archive): the WASI layer given wild pointers, built
 # with wasi-libc as any WASI command is.

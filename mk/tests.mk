@@ -11,7 +11,9 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 UNIT_KERNEL_SRCS := lib/fmt.c mm/pmm.c arch/x86/pagetable.c mm/vregion.c mm/heap.c \
                     base/cmdline.c boot/bootinfo.c kern/object.c kern/handle.c kern/vma.c \
                     kern/account.c base/spinlock.c
-UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS)
+# And userland code that needs no kernel: the serial terminal's decoder.
+UNIT_USER_SRCS := user/userboot/term.c
+UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_KERNEL_SRCS) $(UNIT_USER_SRCS)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
 
 $(BUILD)/unit/%.o: %.c
@@ -28,7 +30,8 @@ test-unit: $(BUILD)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests
 
 test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json $(BUILD)/tests/ipc/ipctest.wasm \
-             $(BUILD)/tests/devcap/devtest.wasm $(BUILD)/user/programs/wasi_hostile.wasm
+             $(BUILD)/tests/devcap/devtest.wasm $(BUILD)/user/programs/wasi_hostile.wasm \
+             $(BUILD)/user/programs/ps2kbd_trap.wasm $(BUILD)/bench/drivers/drvbench.wasm
 	python3 tests/qemu/run.py
 
 # The IPC test program (tests/ipc): a program of the SDK with the module

@@ -106,11 +106,13 @@ static void ports(void)
     EXPECT(atoll_port_in(PORTS, 0x20, 1, &v), ATOLL_ERIGHTS, "the PIC through the root");
     EXPECT(atoll_port_in(PORTS, 0x40, 1, &v), ATOLL_ERIGHTS, "the PIT through the root");
     EXPECT(atoll_port_out(PORTS, 0xf4, 1, 0x7f), ATOLL_ERIGHTS, "the debug exit");
-    EXPECT(atoll_port_in(PORTS, 0x3f8, 1, &v), ATOLL_ERIGHTS, "COM1, the kernel's log");
-    EXPECT(atoll_port_in(PORTS, 0x60, 1, &v), ATOLL_ERIGHTS, "the kernel's PS/2 data port");
+    EXPECT(atoll_port_in(PORTS, 0x61, 1, &v), ATOLL_ERIGHTS, "the PIT's gate, beside PS/2's data");
+    EXPECT(atoll_port_in(PORTS, 0x92, 1, &v), ATOLL_ERIGHTS, "A20 and fast reset");
+    EXPECT(atoll_port_in(PORTS, 0x3d4, 1, &v), ATOLL_ERIGHTS, "VGA's CRT index");
     EXPECT(atoll_port_in(PORTS, 0xcfc, 4, &v), ATOLL_ERIGHTS, "PCI configuration");
-    EXPECT(atoll_ioport_range(PORTS, 0x3f8, 8, &sub), ATOLL_ERIGHTS, "COM1 as a range");
-    EXPECT(atoll_ioport_range(PORTS, 0x60, 5, &sub), ATOLL_ERIGHTS, "the PS/2 ports as a range");
+    EXPECT(atoll_ioport_range(PORTS, 0x3f8, 9, &sub), ATOLL_ERIGHTS, "COM1 and one port more");
+    EXPECT(atoll_ioport_range(PORTS, 0x60, 5, &sub), ATOLL_ERIGHTS,
+           "the PS/2 ports as one range (the PIT's gate lies between)");
     EXPECT(atoll_ioport_range(PORTS, 0x20, 2, &sub), ATOLL_ERIGHTS, "the PIC as a range");
     EXPECT(atoll_ioport_range(PORTS, 0x6f, 3, &sub), ATOLL_ERIGHTS,
            "a range one port wider than the RTC's window");
@@ -178,9 +180,7 @@ static void lines(void)
     atoll_handle q = -1, q2 = -1, d = -1;
     int64_t fired = -1;
     EXPECT(atoll_irq_line(IRQS, 0, &q), ATOLL_ERIGHTS, "the timer's line");
-    EXPECT(atoll_irq_line(IRQS, 1, &q), ATOLL_ERIGHTS, "the kernel's keyboard line");
     EXPECT(atoll_irq_line(IRQS, 2, &q), ATOLL_ERIGHTS, "the cascade");
-    EXPECT(atoll_irq_line(IRQS, 4, &q), ATOLL_ERIGHTS, "the kernel's COM1 line");
     EXPECT(atoll_irq_line(IRQS, 16, &q), ATOLL_EINVAL, "line 16");
     EXPECT(atoll_irq_line(IRQS, -1, &q), ATOLL_EINVAL, "line -1");
     EXPECT(atoll_irq_line(PORTS, 5, &q), ATOLL_EINVAL, "irq_line on the port root");

@@ -33,11 +33,29 @@ class BootError(Exception):
     pass
 
 
+def terminal_text(raw):
+    """raw serial output with the terminal's erasures applied: "\b \b"
+    removes the character before it on its line, and "\r\n" is "\n"."""
+    raw = raw.replace("\r\n", "\n")
+    if "\b \b" not in raw:
+        return raw
+    pieces = raw.split("\b \b")
+    out = [pieces[0]]
+    for part in pieces[1:]:
+        j = len(out) - 1
+        while j > 0 and not out[j]:
+            j -= 1
+        if out[j] and out[j][-1] != "\n":
+            out[j] = out[j][:-1]
+        out.append(part)
+    return "".join(out)
+
+
 class Boot:
     """One QEMU instance. Use as a context manager: QEMU is always killed."""
 
     def __init__(self, append="", modules=(), iso=None, uefi=False, memory="256M",
-                 cpu="max", timeout=120, extra=(), kernel=KERNEL, smp=1):
+                 cpu="max", timeout=120, extra=(), kernel=KERNEL, smp=1, serial_input=False):
         self.tmp = tempfile.mkdtemp(prefix="atoll-qemu-")
         self.monitor_path = os.path.join(self.tmp, "monitor.sock")
         self.serial_path = os.path.join(self.tmp, "serial.log")
@@ -45,9 +63,19 @@ class Boot:
         self.started = time.monotonic()
         # The modules' command lines as the kernel receives them.
         self.modules = self._stage_modules(modules) if modules and not iso else list(modules)
+        # serial_input: the serial line is a pair of FIFOs (QEMU's pipe
+        # chardev), so that serial_write can type into it; a thread copies
+        # what the guest sends to serial.log, as the file backend would.
+        self._serial_in = None
+        if serial_input:
+            base = os.path.join(self.tmp, "serial")
+            os.mkfifo(base + ".in")
+            os.mkfifo(base + ".out")
+            serial_args = ["-chardev", "pipe,id=ser0,path=" + base, "-serial", "chardev:ser0"]
+        else:
+            serial_args = ["-serial", "file:" + self.serial_path]
         args = ["qemu-system-x86_64", "-m", memory, "-display", "none", "-no-reboot",
-                "-smp", str(smp),
-                "-serial", "file:" + self.serial_path,
+                "-smp", str(smp)] + serial_args + [
                 "-monitor", "unix:%s,server,nowait" % self.monitor_path,
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if os.environ.get("ATOLL_KVM") == "1":
@@ -78,6 +106,35 @@ class Boot:
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
         self._mon = None
+        if serial_input:
+            # Opened read-write: neither open waits for QEMU's.
+            self._serial_in = os.open(base + ".in", os.O_RDWR)
+            out = os.open(base + ".out", os.O_RDWR)
+            threading.Thread(target=self._copy_serial, args=(out,), daemon=True).start()
+
+    def _copy_serial(self, fd):
+        with open(self.serial_path, "ab", buffering=0) as log:
+            while True:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                log.write(chunk)
+
+    def serial_write(self, data, gap=0.0):
+        """Types data (str or bytes) into the serial line, byte by byte
+        gap seconds apart (0: at once). Needs serial_input=True."""
+        assert self._serial_in is not None, "Boot(serial_input=True) is needed"
+        if isinstance(data, str):
+            data = data.encode()
+        if not gap:
+            os.write(self._serial_in, data)
+            return
+        for i in range(len(data)):
+            os.write(self._serial_in, data[i:i + 1])
+            time.sleep(gap)
 
     def _stage_modules(self, modules):
         """Links each module "FILE ARGS" as <i>/<basename of FILE> in this
@@ -103,11 +160,15 @@ class Boot:
     # -- serial ---------------------------------------------------------
     @property
     def serial(self):
+        """What the serial line showed, as a terminal would: userboot's
+        console reaches it as a terminal stream ("\r\n" line ends, "\b \b"
+        to erase the character before the cursor), here resolved to text."""
         try:
             with open(self.serial_path, "rb") as f:
-                return f.read().decode("utf-8", "replace").replace("\r\n", "\n")
+                raw = f.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return ""
+        return terminal_text(raw)
 
     @property
     def qemu_output(self):
@@ -181,6 +242,9 @@ class Boot:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self._serial_in is not None:
+            os.close(self._serial_in)
+            self._serial_in = None
 
     def __enter__(self):
         return self

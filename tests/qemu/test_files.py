@@ -67,7 +67,7 @@ def test_image_files_and_tmp():
         out = command(b, "run ftool write /dev/null gone", lambda o: True)
         assert "exit status" not in out, out
         out = command(b, "run ftool cat /dev/null /tmp/a.txt", lambda o: "written" in o)
-        assert out.strip() == "written", out
+        assert out.strip() == "written", repr(out)
         # A copy of the image's tree (256 KiB in pieces, a symlink) into /tmp.
         out = command(b, "run ftool cp /docs /tmp/docs", lambda o: True)
         assert "exit status" not in out, out

@@ -63,15 +63,18 @@ def last_row(boot):
 
 def command(boot, line, done=lambda out: True, prompt=True, timeout=30, fast=False):
     """Types line and Enter, then waits until done(text after the command's
-    echo on serial) holds and, with prompt, the prompt is back on screen
-    (serial gets the prompt's line only once it ends); returns that text.
+    echo on serial) holds and, with prompt, the prompt is back on screen;
+    returns that text, without the next prompt.
     fast: keys held 20 ms, 40 ms apart (for long runs of commands)."""
     mark = len(boot.serial)
     if fast:
         boot.send_keys(keys_for(line + "\n"), gap=0.04, hold=20)
     else:
         boot.send_keys(keys_for(line + "\n"), gap=0.1)
-    echo = PROMPT + " " + line + "\n"
+    # The echo of what was typed, after the mark; the prompt before it may
+    # be on the line already, or on an earlier one when the kernel's log
+    # came between (it shares the serial line and starts a line of its own).
+    echo = line + "\n"
 
     def after(s):
         i = s.find(echo, mark)
@@ -79,12 +82,19 @@ def command(boot, line, done=lambda out: True, prompt=True, timeout=30, fast=Fal
     deadline = time.monotonic() + timeout
     while True:
         out = after(boot.serial)
-        ok = out is not None and done(out) and (not prompt or last_row(boot) == PROMPT)
+        # The prompt is back on the screen and on the serial line: the
+        # terminal's bytes go through the uart driver, a moment after the
+        # screen has them.
+        ok = out is not None and done(out) and (
+            not prompt or (last_row(boot) == PROMPT and PROMPT + " " in out))
         if ok or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     assert ok, "after %r: serial shows:\n%s\nscreen:\n%s" % (
         line, boot.serial[-3000:], "\n".join(screen(boot)))
+    # The next prompt, already on the terminal, is not the command's.
+    if prompt and out.endswith(PROMPT + " "):
+        out = out[:-len(PROMPT) - 1]
     return out
 
 
@@ -96,10 +106,12 @@ def start(boot, timeout=60):
 
 
 def ps_jobs(out):
-    """{name: (id, state)} of a ps output."""
+    """{name: (id, state)} of a ps output, the drivers left out (their
+    state reads "driver": test_drivers.py looks at them)."""
     jobs = {}
     for m in re.finditer(r"^\s*(\d+)\s+(\S+)\s+(\w+)\s", out, re.M):
-        jobs[m.group(2)] = (int(m.group(1)), m.group(3))
+        if m.group(3) != "driver":
+            jobs[m.group(2)] = (int(m.group(1)), m.group(3))
     return jobs
 
 
@@ -195,11 +207,15 @@ BOOM_WAT = """(module
 """
 
 
-def archive_modules(files, wasi=False, fsd=False):
+def archive_modules(files, wasi=False, fsd=False, drivers=True):
     """The boot modules of a userboot whose programs archive holds
-    env.wasm, with wasi the WASI layer, with fsd the file service, and
-    files ({name: path}, each added as name.wasm)."""
+    env.wasm, with wasi the WASI layer, with fsd the file service, with
+    drivers the keyboard and serial drivers (the shell's keys come through
+    them), and files ({name: path}, each added as name.wasm)."""
     files = dict(files)
+    if drivers:
+        for d in ("ps2kbd", "uart"):
+            files.setdefault(d, os.path.join(USER, "programs", d + ".wasm"))
     if wasi:
         files["wasi_snapshot_preview1"] = os.path.join(USER, "programs",
                                                        "wasi_snapshot_preview1.wasm")

@@ -33,8 +33,11 @@ import userboot_programs as programs
 UEFI_TIMEOUT = 90
 
 
-def boot_userboot(path, **kw):
-    return Boot(append="loglevel=2", modules=[path + " userboot"], timeout=90, **kw)
+def boot_userboot(path, keyboard=False, **kw):
+    """keyboard: with the boot driver ps2kbd, which the kernel starts to
+    call the userboot's press_key."""
+    mods = [path + " userboot"] + (programs.keyboard_modules() if keyboard else [])
+    return Boot(append="loglevel=2", modules=mods, timeout=90, **kw)
 
 
 def lines(boot, mode="text"):
@@ -74,7 +77,7 @@ def check_coral_screen(boot, mode):
 
 def test_coral_userboot_on_vga_text():
     path = programs.build("coral_userboot")
-    with boot_userboot(path) as b:
+    with boot_userboot(path, keyboard=True) as b:
         assert b.wait_for("init returned 42", 20), "init not called:\n" + b.serial
         check_coral_screen(b, "text")
         assert "panic" not in b.serial, b.serial
@@ -82,7 +85,8 @@ def test_coral_userboot_on_vga_text():
 
 def test_coral_userboot_on_uefi_framebuffer():
     path = programs.build("coral_userboot")
-    iso = make_iso(cmdline="loglevel=2", modules=[(path, "userboot")])
+    iso = make_iso(cmdline="loglevel=2", modules=[(path, "userboot")] + [
+        tuple(m.split(" ", 1)) for m in programs.keyboard_modules()])
     try:
         with Boot(iso=iso, uefi=True, timeout=UEFI_TIMEOUT + 60) as b:
             assert b.wait_for("init returned 42", UEFI_TIMEOUT), "init not called:\n" + b.serial
@@ -162,7 +166,7 @@ def test_add_start_reports_and_a_looping_start_function_is_killed():
 
 def test_trap_and_endless_loop_are_contained():
     path = programs.with_children("containment_userboot", ["child_spin", "child_trap_tick"])
-    with boot_userboot(path) as b:
+    with boot_userboot(path, keyboard=True) as b:
         assert b.wait_for("init returned 0", 20), "init failed:\n" + b.serial
         assert b.wait_for("during tick: integer divide by zero", 20), b.serial
         assert re.search(r"component \d+ \(child of 1\) trapped: instance 0 \(unnamed\), "

@@ -33,6 +33,20 @@ def build(name, wat_dir=WAT_DIR):
         return wat2wasm(f.read(), name)
 
 
+BUILD = os.environ.get("BUILD", os.path.join(HERE, "..", "..", "build"))
+
+
+def keyboard_modules():
+    """The boot modules that give a Coral-style userboot its keys: the
+    keyboard driver ps2kbd, which the kernel starts for it, and the SDK's
+    env it imports ("FILE NAME" strings, as Boot's modules)."""
+    files = [os.path.join(BUILD, "user", "programs", "ps2kbd.wasm"),
+             os.path.join(BUILD, "user", "env.wasm")]
+    for f in files:
+        assert os.path.exists(f), "%s is missing: run make" % f
+    return [files[0] + " ps2kbd", files[1] + " env"]
+
+
 def wat_bytes(data):
     return "".join("\\%02x" % b for b in data)
 

@@ -392,7 +392,7 @@ export function run(dir) {
     check('with its output', m.rows().includes('hi there'), m.text());
     m.clear();
     m.type('kill 99\nkill 1\nkill x\n');
-    check('kill: no such job', m.rows().includes('kill: no job 99'), m.text());
+    check('kill: no such job', m.rows().includes('kill: no job or driver 99'), m.text());
     check('kill: not the shell', m.rows().includes('kill: 1 is the shell'), m.text());
     check('kill: usage', m.rows().some((r) => r.startsWith('usage: kill ID')), m.text());
     m.type(`kill ${c.id}\n`);

@@ -124,6 +124,33 @@
 #define ATOLL_REG_TAKEN        2    /* register: a live service has it */
 #define ATOLL_REG_BAD          3    /* malformed request, or no room */
 
+/*
+ * Drivers (user/drivers, docs/drivers.md): programs that hold one
+ * device's capabilities and nothing else. The device manager (userboot;
+ * for a userboot that cannot manage devices, the kernel) starts each
+ * with these grants:
+ *   CLIENT  where the device's input goes: a channel end (the driver
+ *           writes messages of bytes; for the serial port, bytes to
+ *           transmit come back on it), or a component whose press_key
+ *           export the keyboard driver calls (Coral's userboot)
+ *   IRQ     its interrupt line, claimed for it
+ *   PORTS   its first I/O port range; a device with two has the next
+ * The PS/2 keyboard driver's ranges are the data port 0x60, then the
+ * status and command port 0x64 (two grants: the PIT's gate lies
+ * between); the 16550 driver's is its eight ports. A driver whose client
+ * goes away ends with status 0; one that finds no device, or grants it
+ * cannot use, ends with ATOLL_DRIVER_NO_DEVICE or ATOLL_DRIVER_BAD_GRANTS
+ * (the manager does not restart those; it restarts a trapped or killed
+ * one).
+ */
+#define ATOLL_DRIVER_CLIENT_GRANT 0
+#define ATOLL_DRIVER_IRQ_GRANT    1
+#define ATOLL_DRIVER_PORTS_GRANT  2
+#define ATOLL_DRIVER_BAD_GRANTS   2
+#define ATOLL_DRIVER_NO_DEVICE    3
+#define ATOLL_DRIVER_PS2KBD       "ps2kbd"
+#define ATOLL_DRIVER_UART         "uart"
+
 /* userboot's grants: the screen, then the programs of the boot image (a
  * read-only memory area holding a ustar archive of .wasm files, or null
  * when the image has none), its files, and the roots of the device

@@ -26,6 +26,14 @@ static int dirty_lo = CON_ROWS, dirty_hi = -1; /* rows to flush */
 static char log_line[LOG_LINE_MAX];
 static int log_len;
 
+/* The serial terminal: the channel to its driver, or -1 (the log), and
+ * the bytes not yet sent. */
+static atoll_handle term = -1;
+static bool term_on;
+static uint8_t term_buf[CON_TERM_BUF];
+static uint32_t term_len;
+static uint64_t term_dropped;
+
 _Static_assert(sizeof cells == SCREEN_BYTES, "cells must match the screen layout");
 
 static void mark(int r)
@@ -76,6 +84,57 @@ static void log_putc(char c)
         log_flush();
 }
 
+static void term_put(const char *s, uint32_t n)
+{
+    if (term_len + n > CON_TERM_BUF) {
+        term_dropped += n;
+        return;
+    }
+    memcpy(term_buf + term_len, s, n);
+    term_len += n;
+}
+
+static void term_putc(char c)
+{
+    if (c == '\n')
+        term_put("\r\n", 2);
+    else if (c == '\b')
+        term_put("\b \b", 3);
+    else
+        term_put(&c, 1);
+}
+
+void con_term_attach(atoll_handle ch)
+{
+    term = ch;
+    term_on = ch >= 0;
+    if (!term_on)
+        term_len = 0;     /* the log has had none of it: it starts afresh */
+}
+
+uint32_t con_term_room(void)
+{
+    return term_on ? CON_TERM_BUF - term_len : UINT32_MAX / 2;
+}
+
+/* Sends what the terminal has not had, in one message; on a full queue,
+ * or with the driver gone, it waits for the next flush or driver. */
+static void term_flush(void)
+{
+    if (!term_on || term < 0 || term_len == 0)
+        return;
+    if (atoll_channel_write(term, ATOLL_SELF, atoll_off(term_buf), term_len, -1, -1, -1, -1) ==
+        ATOLL_OK)
+        term_len = 0;
+    if (term_dropped) {
+        static char note[64];
+        int n = fmt_snprintf(note, sizeof note, "\r\n[%llu bytes of output dropped]\r\n",
+                             (unsigned long long)term_dropped);
+        term_dropped = 0;
+        term_put(note, (uint32_t)n);
+    }
+}
+
 static void newline(void)
 {
     col = 0;
@@ -123,7 +182,10 @@ void con_putc(char c)
 {
     if (c != '\n' && c != '\b' && (c < 0x20 || c > 0x7E))
         c = '?';
-    log_putc(c);
+    if (term_on)
+        term_putc(c);
+    else
+        log_putc(c);
     cursor(false);
     if (c == '\n') {
         newline();
@@ -174,6 +236,7 @@ void con_clear(void)
 
 int32_t con_flush(void)
 {
+    term_flush();
     if (screen < 0 || dirty_hi < dirty_lo)
         return ATOLL_OK;
     int32_t r = atoll_vma_write(ATOLL_SELF, screen, atoll_off(cells[dirty_lo]),

@@ -2,8 +2,10 @@
  * The text console of userboot: the 80x25 screen (a VMA of character and
  * attribute bytes) drawn from a cell buffer in this program's memory, with a
  * title bar on row 0 and a scrolling text area below. Every character that
- * reaches the text area is mirrored to the serial log, one line per
- * log_write, so the serial log reads like the screen.
+ * reaches the text area is mirrored to a serial terminal when there is one
+ * (the uart driver: con_term_attach), as a terminal shows it, at once;
+ * otherwise to the serial log, one line per log_write, so the serial log
+ * reads like the screen.
  */
 #ifndef USERBOOT_CONSOLE_H
 #define USERBOOT_CONSOLE_H
@@ -39,7 +41,21 @@ int con_col(void);
 void con_clear(void);
 
 /* Copies the rows changed since the last flush to the screen: one
- * vma_write. Returns its result (ATOLL_OK with nothing to do). */
+ * vma_write, and what the terminal has not been sent yet: one message.
+ * Returns the screen's result (ATOLL_OK with nothing to do). */
 int32_t con_flush(void);
+
+/* Mirrors the text area to a serial terminal from now on: its bytes
+ * ('\n' as "\r\n", '\b' as "\b \b") go as messages on channel ch
+ * (the uart driver's), no more to the log. Bytes the terminal has not
+ * taken are kept (CON_TERM_BUF of them) and go to the next channel
+ * attached. ch -1: no terminal, the log again. */
+#define CON_TERM_BUF 32768
+void con_term_attach(atoll_handle ch);
+
+/* Bytes the terminal's buffer can still take: a writer that can wait
+ * (a job's output) takes no more than this, so nothing is lost. With no
+ * terminal, UINT32_MAX / 2: no limit. */
+uint32_t con_term_room(void);
 
 #endif

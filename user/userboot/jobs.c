@@ -18,6 +18,7 @@
 
 #include "user/sdk/program_abi.h"
 #include "user/userboot/console.h"
+#include "user/userboot/devices.h"
 #include "user/userboot/programs.h"
 #include "user/userboot/registry.h"
 #include "user/userboot/shell.h"
@@ -44,6 +45,7 @@ struct job {
     atoll_handle start;           /* a WASI command's: our end of its
                                      layer's start channel, or -1 */
     uint32_t tail;                /* output bytes consumed, mod 2^32 */
+    uint32_t left;                /* bytes drain left in the ring */
     struct program_build build;   /* while loading */
     /* A WASI command's start message (program_abi.h): the magic, the
      * environment's length, its NAME=value strings, then the preopened
@@ -82,20 +84,27 @@ static void put_output(uint8_t c)
 }
 
 /* Copies at most max bytes of j's output to the console; returns how
- * many. A head more than a ring ahead of tail is a program's lie: the
+ * many, and sets j->left to what stays in the ring. No more than the
+ * serial terminal can take (a byte becomes at most 8, a tab's spaces):
+ * the rest waits in the ring, and the program waits for room, so nothing
+ * is lost. A head more than a ring ahead of tail is a program's lie: the
  * bytes it claims and cannot have kept are skipped. */
 static uint32_t drain(struct job *j, uint32_t max)
 {
     static uint32_t head;
     if (atoll_vma_write(j->con, ATOLL_SELF, ATOLL_CON_OFF_HEAD, atoll_off(&head), 4) != ATOLL_OK)
-        return 0;
+        return j->left = 0;
     uint32_t n = head - j->tail;
     if (n > ATOLL_CON_RING_SIZE) {
         j->tail = head - ATOLL_CON_RING_SIZE;
         n = ATOLL_CON_RING_SIZE;
     }
+    j->left = n;
+    if (max > con_term_room() / 8)
+        max = con_term_room() / 8;
     if (n > max)
         n = max;
+    j->left -= n;
     if (n == 0)
         return 0;
     uint32_t start = j->tail % ATOLL_CON_RING_SIZE;
@@ -244,9 +253,12 @@ void jobs_tick(void)
                 load(j);
             continue;
         }
-        /* It ended: everything it wrote is in the ring now. */
+        /* It ended: everything it wrote is in the ring now; what the
+         * terminal cannot take yet is shown at the next ticks. */
         for (int k = 0; k < 2 && drain(j, ATOLL_CON_RING_SIZE) > 0; k++)
             ;
+        if (j->left)
+            continue;
         finish(j, state, value);
     }
     shell_show();
@@ -639,18 +651,25 @@ void cmd_ps(const char *args)
             SHELL_INSTANCES);
     for (int i = 0; i < JOBS_MAX; i++) {
         struct job *j = &jobs[i];
-        if (!j->used)
-            continue;
-        int64_t v, cpu = -1, mem = 0, inst = 0;
-        int32_t state = atoll_component_status(j->comp, &v);
-        atoll_component_info(j->comp, ATOLL_COMP_CPU_NS, &cpu);
-        atoll_component_info(j->comp, ATOLL_COMP_MEMORY, &mem);
-        atoll_component_info(j->comp, ATOLL_COMP_INSTANCES, &inst);
-        ps_line(j->id, j->name,
-                j->loading && (state == ATOLL_STATE_RUNNING || state == ATOLL_STATE_IDLE)
-                    ? "loading" : atoll_state_name(state),
-                cpu, mem, inst);
+        if (j->used)
+            jobs_ps_component(j->id, j->name, j->comp, j->loading, "running");
     }
+    devices_ps();
+}
+
+void jobs_ps_component(int64_t id, const char *name, atoll_handle comp, bool loading,
+                       const char *running)
+{
+    int64_t v, cpu = -1, mem = 0, inst = 0;
+    int32_t state = atoll_component_status(comp, &v);
+    atoll_component_info(comp, ATOLL_COMP_CPU_NS, &cpu);
+    atoll_component_info(comp, ATOLL_COMP_MEMORY, &mem);
+    atoll_component_info(comp, ATOLL_COMP_INSTANCES, &inst);
+    bool alive = state == ATOLL_STATE_RUNNING || state == ATOLL_STATE_IDLE;
+    ps_line(id, name,
+            loading && alive ? "loading"
+            : state == ATOLL_STATE_RUNNING ? running : atoll_state_name(state),
+            cpu, mem, inst);
 }
 
 void cmd_kill(const char *args)
@@ -676,5 +695,11 @@ void cmd_kill(const char *args)
             return;
         }
     }
-    con_printf("kill: no job %lld\n", id);
+    int32_t r;
+    if (devices_kill(id, &r)) {
+        if (r != ATOLL_OK)
+            con_printf("kill: %lld: %s\n", id, atoll_result_name(r));
+        return;
+    }
+    con_printf("kill: no job or driver %lld\n", id);
 }

@@ -41,6 +41,12 @@ void jobs_start_files(atoll_handle image);
 void cmd_ls(const char *args);
 void cmd_run(const char *args);
 void cmd_ps(const char *args);
+
+/* One ps line for component comp (id, name): its state ("loading" while
+ * loading and alive; `running` for the running state), CPU time, memory
+ * and instances. For the jobs, and the drivers (devices.c). */
+void jobs_ps_component(int64_t id, const char *name, atoll_handle comp, bool loading,
+                       const char *running);
 void cmd_kill(const char *args);
 
 #endif

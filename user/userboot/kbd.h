@@ -1,7 +1,7 @@
 /*
- * PS/2 scancode set 1 to characters: the keyboard driver of userboot.
- * The kernel hands over raw bytes as the controller (with translation)
- * delivers them; all key state lives here.
+ * PS/2 scancode set 1 to characters, for userboot. The keyboard driver
+ * (user/drivers/ps2kbd) hands over raw bytes as the controller (with
+ * translation) delivers them; all key state lives here.
  */
 #ifndef USERBOOT_KBD_H
 #define USERBOOT_KBD_H

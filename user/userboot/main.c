@@ -1,16 +1,23 @@
 /*
- * userboot, the first program: a console with a shell on the screen. The
- * kernel calls the three exports below, one at a time; each ends by
- * flushing the console, so one event costs one screen write.
+ * userboot, the first program: a console with a shell on the screen and
+ * on the serial terminal, and the device manager. The kernel calls the
+ * exports below, one at a time; each ends by flushing the console, so one
+ * event costs one screen write and one terminal message.
  *
  * Handles: ATOLL_SELF is this program's memory, ATOLL_GRANTED (SDK index
  * 1, coral.handles[0]) is the screen, SDK index 2 the programs archive
- * and 3 the files archive (program_abi.h: ATOLL_BOOT_GRANT_*; empty when
- * the image has none).
+ * and 3 the files archive (empty when the image has none), 4 and 5 the
+ * roots of the I/O ports and interrupt lines (program_abi.h:
+ * ATOLL_BOOT_GRANT_*).
+ *
+ * Keys come from the drivers (devices.c), through ready; press_key takes
+ * a scancode from whoever calls it (a keyboard driver started by the
+ * kernel, atoll-coral's --keys).
  */
 #include "user/sdk/atoll.h"
 #include "user/sdk/program_abi.h"
 #include "user/userboot/console.h"
+#include "user/userboot/devices.h"
 #include "user/userboot/jobs.h"
 #include "user/userboot/kbd.h"
 #include "user/userboot/programs.h"
@@ -20,6 +27,8 @@
 #define SCREEN (ATOLL_GRANTED + ATOLL_BOOT_GRANT_SCREEN)
 #define PROGRAMS (ATOLL_GRANTED + ATOLL_BOOT_GRANT_PROGRAMS)
 #define FILES (ATOLL_GRANTED + ATOLL_BOOT_GRANT_FILES)
+#define IOPORTS (ATOLL_GRANTED + ATOLL_BOOT_GRANT_IOPORTS)
+#define IRQS (ATOLL_GRANTED + ATOLL_BOOT_GRANT_IRQS)
 #define TITLE "Atoll " USERBOOT_VERSION " - userboot (type help)"
 /* Spinner steps per second, whatever the timer rate. */
 #define SPIN_PER_SECOND 8
@@ -45,6 +54,7 @@ ATOLL_EXPORT(init) int32_t init(void)
     con_spinner('|');
     atoll_log(TITLE "\n");
     programs_init(PROGRAMS);
+    devices_start(IOPORTS, IRQS);
     jobs_start_files(FILES);
     shell_start();
     con_flush();
@@ -59,7 +69,14 @@ ATOLL_EXPORT(tick) void tick(void)
         spin = (spin + 1) % (sizeof frames - 1);
         con_spinner(frames[spin]);
     }
+    devices_tick();
     jobs_tick();
+    con_flush();
+}
+
+ATOLL_EXPORT(ready) void ready(int64_t key, int32_t signals)
+{
+    devices_ready(key, signals);
     con_flush();
 }
 

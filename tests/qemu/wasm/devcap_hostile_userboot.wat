@@ -146,8 +146,8 @@
     (call $rng (call $ports) (i32.const 0xffff) (i32.const 1) (i32.const 31) (i32.const 5))
     (call $rng (call $ports) (i32.const 0) (i32.const 0x10000) (i32.const 31) (i32.const 5))
     (call $rng (call $ports) (i32.const 0xf4) (i32.const 1) (i32.const 31) (i32.const 5))
-    (call $rng (call $ports) (i32.const 0x3f8) (i32.const 1) (i32.const 31) (i32.const 5))
-    (call $rng (call $ports) (i32.const 0x64) (i32.const 1) (i32.const 31) (i32.const 5))
+    (call $rng (call $ports) (i32.const 0x3f8) (i32.const 9) (i32.const 31) (i32.const 5))
+    (call $rng (call $ports) (i32.const 0x61) (i32.const 1) (i32.const 31) (i32.const 5))
     (call $rng (call $ports) (i32.const 0xcf8) (i32.const 8) (i32.const 31) (i32.const 5))
     (call $pin (call $ports) (i32.const 0x70) (i32.const 3) (i32.const 1))
     (call $pin (call $ports) (i32.const 0x70) (i32.const 0) (i32.const 1))
@@ -167,9 +167,9 @@
     (call $irql (call $irqs) (i32.const 0x7fffffff) (i32.const 31) (i32.const 1))
     (call $irql (call $irqs) (i32.const 16) (i32.const 31) (i32.const 1))
     (call $irql (call $irqs) (i32.const 0) (i32.const 31) (i32.const 5))
-    (call $irql (call $irqs) (i32.const 1) (i32.const 31) (i32.const 5))
     (call $irql (call $irqs) (i32.const 2) (i32.const 31) (i32.const 5))
-    (call $irql (call $irqs) (i32.const 4) (i32.const 31) (i32.const 5))
+    (call $irql (call $irqs) (i32.const 0x102) (i32.const 31) (i32.const 1))
+    (call $irql (call $irqs) (i32.const -2) (i32.const 31) (i32.const 1))
 
     ;; ---- rights ----
     (call $rng (call $ports) (i32.const 0x70) (i32.const 2) (i32.const 0) (i32.const 0))

@@ -1,6 +1,6 @@
 ;; A userboot that calls every IPC function of the coral module (issue 16:
 ;; handle_rights, handle_duplicate, channel_create, channel_write,
-;; channel_read, channel_call, component_memory, wait_one, waitset_create, waitset_add,
+;; channel_read, channel_call, component_memory, wait_one, events_watch, waitset_create, waitset_add,
 ;; waitset_remove, waitset_wait, sleep_until, yield) with hostile arguments, at the
 ;; externref level the C SDK never reaches: null, stale (dropped, their
 ;; slot reused since) and wrong-kind handles in every handle position
@@ -70,6 +70,7 @@
   (import "coral" "waitset_remove" (func $ws_remove (param externref i64) (result i32)))
   (import "coral" "waitset_wait"
     (func $waitset_wait (param externref i64) (result i32 i64 i32)))
+  (import "coral" "events_watch" (func $events_watch (param externref) (result i32)))
   (import "coral" "sleep_until" (func $sleep_until (param i64) (result i32)))
   (import "coral" "yield" (func $yield))
   (memory 2)
@@ -688,6 +689,17 @@
     (call $addc_ws (local.get $ws) (local.get $a) (i32.const 0) (i64.const 1) (i32.const 1))
     (call $wswc (local.get $ws) (i64.const 0) (i32.const 8))
     (call $wswc (local.get $ws) (i64.const 1) (i32.const 8))
+    ;; events_watch: a wait set held with wait, by a component with a
+    ;; ready(i64, i32) export, which this one lacks; null stops (nothing)
+    (call $check32 (call $events_watch (ref.null extern)) (i32.const 0))
+    (call $check32 (call $events_watch (call $self)) (i32.const 1))
+    (call $check32 (call $events_watch (local.get $a)) (i32.const 1))
+    (call $check32 (call $events_watch (call $g (i32.const 3))) (i32.const 1))
+    (call $check32 (call $events_watch (call $g (i32.const 17))) (i32.const 1))
+    (call $check32 (call $events_watch (call $g (i32.const 16))) (i32.const 5))
+    (call $check32 (call $events_watch (local.get $ws)) (i32.const 1))
+    (call $check32 (call $events_watch (call $g (i32.const 15))) (i32.const 1))
+    (call $check32 (call $events_watch (ref.null extern)) (i32.const 0))
     ;; keys at the extremes, masks of all ones
     (call $addc_ws (local.get $ws) (local.get $b) (i32.const 1) (call $i64min) (i32.const 0))
     (call $addc_ws (local.get $ws) (local.get $b) (i32.const 1) (call $i64min) (i32.const 1))
