@@ -5,8 +5,10 @@ under QEMU, times a port read and write (the RTC's), an interrupt (the
 i8042 told to raise IRQ 1, to the driver's wait returning), the
 acknowledgement, and a driver's whole round per interrupt: under TCG
 (nanoseconds of emulated time, relative) and under `-icount shift=0`
-(guest instructions: clock_ns advances 1 ns per instruction). The memory
-of each driver comes from `ps` in a boot of the image (build/atoll.iso).
+(guest instructions: clock_ns advances 1 ns per instruction). A boot of
+the image (build/atoll.iso) gives keystroke to echo (userboot's keybench
+command: the i8042 types a key, the real ps2kbd driver and shell echo
+it) and each driver's memory (`ps`).
 
     bench/drivers/measure.py [-n RUNS] [--build DIR] [--append FILE]
 
@@ -33,6 +35,8 @@ NAMES = [
     ("irq_ack", "one `irq_ack`"),
     ("irq", "interrupt to the driver: two port writes raise IRQ 1, `wait_one` returns"),
     ("irq_round", "a driver's round: the writes, the wait, the data read, the ack"),
+    ("keystroke", "keystroke to echo on screen: the i8042 types a key, ps2kbd, its message, "
+                  "userboot's ready, the echo's screen write (`keybench`, %d keys)"),
 ]
 
 
@@ -61,26 +65,43 @@ def one_run(build, icount):
     return {k: statistics.median(v) for k, v in out.items()}
 
 
-def driver_memory(build):
-    """{driver: KiB of Wasm memory} from ps in a boot of the image."""
+KEYBENCH = re.compile(r"keybench: (\d+) keys, keystroke to echo: median (\d+) ns")
+
+
+def image_run(build, icount):
+    """A boot of the image (build/atoll.iso): userboot's keybench (keystroke
+    to echo, KEYS keys) and ps. Returns (keybench's median, {driver: KiB of
+    Wasm memory})."""
     iso = os.path.join(build, "atoll.iso")
-    with Boot(iso=iso, timeout=240, serial_input=True) as b:
-        if not b.wait_for("uart: serial port at 0x3f8 ready", 120):
-            return {}
+    extra = ["-icount", "shift=0"] if icount else []
+    with Boot(iso=iso, timeout=300, serial_input=True, extra=extra) as b:
+        if not b.wait_for("uart: serial port at 0x3f8 ready", 200):
+            raise RuntimeError("the image's serial driver did not start:\n" + b.serial[-2000:])
         time.sleep(1)
+        b.serial_write("keybench %d\r" % KEYS)
+        if not b.wait_for("keystroke to echo", 200):
+            raise RuntimeError("keybench did not finish:\n" + b.serial[-2000:])
         b.serial_write("ps\r")
         b.wait_for("  uart ", 30)
         time.sleep(0.5)
         text = b.serial
-    return {m.group(1): int(m.group(2)) for m in
-            re.finditer(r"^\s*\d+\s+(ps2kbd|uart)\s+driver\s+\d+\s+(\d+)", text, re.M)}
+    m = KEYBENCH.search(text)
+    memory = {m2.group(1): int(m2.group(2)) for m2 in
+              re.finditer(r"^\s*\d+\s+(ps2kbd|uart)\s+driver\s+\d+\s+(\d+)", text, re.M)}
+    return int(m.group(2)), memory
+
+
+KEYS = 200
 
 
 def measure(build, runs):
     pin()
     tcg = [one_run(build, False) for _ in range(runs)]
     icount = [one_run(build, True) for _ in range(runs)]
-    return tcg, icount, driver_memory(build)
+    memory = {}
+    for r, mode in [(t, False) for t in tcg] + [(i, True) for i in icount]:
+        r["keystroke"], memory = image_run(build, mode)
+    return tcg, icount, memory
 
 
 def cell(values, unit):
@@ -97,6 +118,7 @@ def markdown(tcg, icount, memory, runs):
     for key, what in NAMES:
         t = [r[key] for r in tcg if key in r]
         i = [r[key] for r in icount if key in r]
+        what = what % KEYS if "%d" in what else what
         lines.append("| %s | %s | %s |" % (what, cell(t, "ns") if t else "not measured",
                                            cell(i, "") if i else "not measured"))
     lines.append("")

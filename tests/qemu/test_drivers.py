@@ -82,6 +82,11 @@ def shell_over_serial(b):
 def test_shell_over_serial_under_bios():
     with Boot(iso=ISO, timeout=240, serial_input=True) as b:
         shell_over_serial(b)
+        # keybench (make bench-drivers): keys typed by the i8042 through
+        # the real driver, each echoed; the line is left as it was.
+        out = type_serial(b, "keybench 20\r", "keystroke to echo", 60)
+        assert re.search(r"keybench: 20 keys, keystroke to echo: median \d+ ns", out), out
+        type_serial(b, "echo after\r", "after\n" + PROMPT)
         assert "panic" not in b.serial, b.serial
 
 

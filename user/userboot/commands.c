@@ -5,6 +5,7 @@
 #include "user/userboot/console.h"
 #include "user/userboot/demo.h"
 #include "user/userboot/jobs.h"
+#include "user/userboot/keybench.h"
 #include "user/userboot/shell.h"
 #include "user/userboot/userboot.h"
 
@@ -69,7 +70,8 @@ static const struct command commands[] = {
     { "ls", cmd_ls, "the programs in the boot image" },
     { "run", cmd_run, "run [--dir D[::N]|--no-dirs] [K=V] NAME [ARGS] [&]: start a program" },
     { "ps", cmd_ps, "the shell and its jobs: state, CPU time, memory" },
-    { "kill", cmd_kill, "kill ID: end a job" },
+    { "kill", cmd_kill, "kill ID: end a job or a driver" },
+    { "keybench", cmd_keybench, "keybench [N]: keystroke to echo, N keys typed by the i8042" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

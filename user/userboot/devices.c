@@ -13,6 +13,7 @@
 #include "user/userboot/console.h"
 #include "user/userboot/jobs.h"
 #include "user/userboot/kbd.h"
+#include "user/userboot/keybench.h"
 #include "user/userboot/programs.h"
 #include "user/userboot/shell.h"
 #include "user/userboot/term.h"
@@ -294,6 +295,8 @@ void devices_ready(int64_t key, int32_t signals)
                                              : term_feed(&d->term, buf[i]);
             if (c != KBD_NONE)
                 shell_key(c);
+            if (d->role == ROLE_KEYBOARD)
+                keybench_key_seen();
         }
     }
 }

@@ -20,6 +20,7 @@
 #include "user/userboot/devices.h"
 #include "user/userboot/jobs.h"
 #include "user/userboot/kbd.h"
+#include "user/userboot/keybench.h"
 #include "user/userboot/programs.h"
 #include "user/userboot/shell.h"
 #include "user/userboot/userboot.h"
@@ -71,6 +72,7 @@ ATOLL_EXPORT(tick) void tick(void)
     }
     devices_tick();
     jobs_tick();
+    keybench_tick();
     con_flush();
 }
 
@@ -78,6 +80,7 @@ ATOLL_EXPORT(ready) void ready(int64_t key, int32_t signals)
 {
     devices_ready(key, signals);
     con_flush();
+    keybench_after_flush();
 }
 
 ATOLL_EXPORT(press_key) void press_key(int32_t scancode)
