@@ -104,9 +104,10 @@ def measure(build, runs):
     return tcg, icount, memory
 
 
-def cell(values, unit):
+def cell(values, unit=""):
     med = statistics.median(values)
-    return "**%d %s** (%d-%d)" % (med, unit, min(values), max(values))
+    unit = " " + unit if unit else ""
+    return "**%d%s** (%d-%d)" % (med, unit, min(values), max(values))
 
 
 def markdown(tcg, icount, memory, runs):
@@ -120,7 +121,12 @@ def markdown(tcg, icount, memory, runs):
         i = [r[key] for r in icount if key in r]
         what = what % KEYS if "%d" in what else what
         lines.append("| %s | %s | %s |" % (what, cell(t, "ns") if t else "not measured",
-                                           cell(i, "") if i else "not measured"))
+                                           cell(i) if i else "not measured"))
+    lines.append("")
+    lines.append("Not compared: the same accesses from Linux need `ioperm`, which this "
+                 "machine refuses (a container); V8 has no device access. For scale: the "
+                 "Kernel primitives section above has a component_call round trip between "
+                 "two components, in instructions too.")
     lines.append("")
     if memory:
         lines.append("Memory per driver (`ps`, the Wasm memory of its instances): " +
@@ -137,7 +143,7 @@ def main():
     ap.add_argument("--append", help="also append the section to this file (make bench: "
                     "bench/results.md)")
     a = ap.parse_args()
-    tcg, icount, memory = measure(a.build, a.n)
+    tcg, icount, memory = measure(os.path.abspath(a.build), a.n)
     text = markdown(tcg, icount, memory, a.n)
     print(text)
     if a.append:
