@@ -87,6 +87,10 @@ $(PROGRAMS_OUT)/ps2kbd_trap.wasm: programs-force
 	$(MAKE) -C user/drivers/ps2kbd PROGRAM=ps2kbd_trap SRCS=ps2kbd.c \
 	    CFLAGS_EXTRA="-Werror -DPS2KBD_TRAP_ON=0x58" PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
 
+# And a misbehaving serial driver (tests/drivers/hostile_uart.c).
+$(PROGRAMS_OUT)/hostile_uart.wasm: programs-force
+	$(MAKE) -C tests/drivers PROGRAM_OUT=$(abspath $(PROGRAMS_OUT))
+
 # Another (not in the archive): the WASI layer given wild pointers, built
 # with wasi-libc as any WASI command is.
 $(PROGRAMS_OUT)/wasi_hostile.wasm: tests/wasi/hostile/wasi_hostile.c

@@ -31,7 +31,8 @@ test-unit: $(BUILD)/unit-tests
 
 test-kernel: $(BUILD)/atoll.elf $(BUILD)/atoll.iso spec-json $(BUILD)/tests/ipc/ipctest.wasm \
              $(BUILD)/tests/devcap/devtest.wasm $(BUILD)/user/programs/wasi_hostile.wasm \
-             $(BUILD)/user/programs/ps2kbd_trap.wasm $(BUILD)/bench/drivers/drvbench.wasm
+             $(BUILD)/user/programs/ps2kbd_trap.wasm $(BUILD)/user/programs/hostile_uart.wasm \
+             $(BUILD)/bench/drivers/drvbench.wasm
 	python3 tests/qemu/run.py
 
 # The IPC test program (tests/ipc): a program of the SDK with the module

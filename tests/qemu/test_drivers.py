@@ -10,6 +10,10 @@ kernel, started by userboot, the device manager:
   (keys typed afterwards reach the shell, through PS/2 and serial), the
   other components went on, and the kernel heap and component count are
   back at their baseline.
+- A hostile serial driver (tests/drivers/hostile_uart.c, in place of
+  uart.wasm): every port, range and line it was not granted is refused;
+  its flood of oversized messages gets it killed and restarted, again and
+  again, while the shell answers through the keyboard.
 - `ps` lists the drivers by name.
 - The drivers' benchmark program (bench/drivers/drvbench.c, make
   bench-drivers) runs to its end with every figure, so it cannot rot.
@@ -22,7 +26,7 @@ import tempfile
 import time
 
 from atollqemu import BUILD, ISO, Boot, make_iso
-from test_programs import keys_for
+from test_programs import keys_for, screen as screen_rows
 
 USER = os.path.join(BUILD, "user")
 PROMPT = "atoll> "
@@ -196,21 +200,21 @@ def test_a_killed_keyboard_driver_is_restarted():
         assert "panic" not in b.serial, b.serial
 
 
-def image_with_trapping_keyboard_driver():
-    """An ISO whose programs archive has, as ps2kbd.wasm, the test build
-    that traps on F12's make code."""
+def image_with(driver, build):
+    """An ISO whose programs archive has, as driver.wasm, the test build
+    build (in build/user/programs)."""
     tmp = tempfile.mkdtemp(prefix="atoll-drivers-")
     archive = os.path.join(tmp, "programs.tar")
-    trap = os.path.join(USER, "programs", "ps2kbd_trap.wasm")
-    assert os.path.exists(trap), trap + " is missing: make test-kernel builds it"
+    swap = os.path.join(USER, "programs", build + ".wasm")
+    assert os.path.exists(swap), swap + " is missing: make test-kernel builds it"
     with tarfile.open(os.path.join(USER, "programs.tar")) as src, \
             tarfile.open(archive, "w", format=tarfile.USTAR_FORMAT) as dst:
         for m in src.getmembers():
-            if m.name == "ps2kbd.wasm":
-                info = dst.gettarinfo(trap, arcname="ps2kbd.wasm")
+            if m.name == driver + ".wasm":
+                info = dst.gettarinfo(swap, arcname=m.name)
                 info.uid = info.gid = 0
                 info.uname = info.gname = ""
-                with open(trap, "rb") as f:
+                with open(swap, "rb") as f:
                     dst.addfile(info, f)
             else:
                 dst.addfile(m, src.extractfile(m))
@@ -221,7 +225,7 @@ def image_with_trapping_keyboard_driver():
 
 
 def test_a_trapping_keyboard_driver_is_restarted():
-    iso = image_with_trapping_keyboard_driver()
+    iso = image_with("ps2kbd", "ps2kbd_trap")
     try:
         with Boot(iso=iso, timeout=240, serial_input=True) as b:
             def trap(b, id):
@@ -246,3 +250,23 @@ def test_the_driver_benchmark_runs():
     for name in ("port_in", "port_out", "irq_ack", "irq", "irq_round"):
         values = [int(v) for v in re.findall(r"drv-bench: %s (\d+) ns" % name, text)]
         assert len(values) == 7 and all(v > 0 for v in values), (name, values)
+
+
+def test_a_hostile_serial_driver_is_refused_and_contained():
+    iso = image_with("uart", "hostile_uart")
+    try:
+        with Boot(iso=iso, timeout=240) as b:
+            assert b.wait_for("hostile-uart: 9 refusals of 9", 90), b.serial[-3000:]
+            # It floods userboot with oversized messages: killed, restarted,
+            # until userboot slows the restarts down.
+            wait_serial(b, lambda s: s.count("driver uart: killed; restarting it") >= 6,
+                        timeout=90, what="the flooding driver is not killed and restarted")
+            # The rest went on: the shell answers through the keyboard.
+            b.send_keys(keys_for("echo still here\n"), gap=0.1)
+            deadline = time.monotonic() + 30
+            while not any(l.startswith("still here") for l in screen_rows(b)):
+                assert time.monotonic() < deadline, "\n".join(screen_rows(b))
+                time.sleep(0.3)
+            assert "panic" not in b.serial, b.serial[-3000:]
+    finally:
+        shutil.rmtree(os.path.dirname(iso), ignore_errors=True)
