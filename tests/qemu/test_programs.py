@@ -101,6 +101,10 @@ def command(boot, line, done=lambda out: True, prompt=True, timeout=30, fast=Fal
 def start(boot, timeout=60):
     assert boot.wait_for("userboot: init returned 0", timeout), \
         "userboot did not start:\n" + boot.serial[-3000:]
+    # Keys typed before the keyboard driver runs wait in the controller's
+    # small queue: type once the drivers run.
+    assert boot.wait_for("userboot: drivers running:", timeout), \
+        "the drivers did not start:\n" + boot.serial[-3000:]
     assert "files in the programs archive" in boot.serial, \
         "userboot found no programs archive:\n" + boot.serial[-3000:]
 

@@ -40,17 +40,19 @@ def wait_screen(boot, mode, pred, timeout=20):
 def session(boot, mode, boot_timeout):
     assert boot.wait_for("userboot: init returned 0", boot_timeout), \
         "userboot did not start:\n" + boot.serial[-3000:]
-    ls = wait_screen(boot, mode, lambda ls: len(ls) > 1 and ls[1] == PROMPT)
+    # The first line says which drivers run; the prompt follows it.
+    ls = wait_screen(boot, mode, lambda ls: len(ls) > 2 and ls[2] == PROMPT)
     shown = "\n".join(ls)
     assert ls[0].startswith(" Atoll"), "no title bar:\n" + shown
-    assert ls[1] == PROMPT, "no prompt:\n" + shown
+    assert ls[1] == "userboot: drivers running: ps2kbd uart", "no drivers:\n" + shown
+    assert ls[2] == PROMPT, "no prompt:\n" + shown
     spin = ls[0][-1:]
     ls = wait_screen(boot, mode, lambda ls: ls[0][-1:] != spin, 10)
     assert ls[0][-1:] != spin, "the spinner does not turn (no ticks)"
 
     boot.send_keys(keys_for("echo Hi there!\n"))
     ls = wait_screen(boot, mode, lambda ls: "Hi there!" in ls)
-    assert ls[1] == PROMPT + " echo Hi there!" and ls[2] == "Hi there!", "\n".join(ls)
+    assert ls[2] == PROMPT + " echo Hi there!" and ls[3] == "Hi there!", "\n".join(ls)
 
     boot.send_keys(keys_for("demo\n"))
     ls = wait_screen(boot, mode, lambda ls: any(l.startswith("demo: handle_drop(module)")

@@ -218,10 +218,33 @@ void devices_start(atoll_handle ports, atoll_handle irqs)
         start(&devices[i]);
 }
 
+/* Once every driver runs (or will not), says so on the console, once,
+ * above the prompt: the keys typed from then on are read as they come
+ * (test harnesses wait for the line). */
+static void announce(void)
+{
+    static bool said;
+    if (said || events < 0)
+        return;
+    for (int i = 0; i < NDEVICES; i++)
+        if (devices[i].state != DEV_RUNNING && devices[i].state != DEV_OFF)
+            return;
+    shell_hide();
+    con_printf("userboot: drivers running:");
+    int n = 0;
+    for (int i = 0; i < NDEVICES; i++)
+        if (devices[i].state == DEV_RUNNING)
+            con_printf(" %s", devices[i].driver), n++;
+    con_printf("%s\n", n ? "" : " none");
+    shell_show();
+    said = true;
+}
+
 void devices_tick(void)
 {
     static char why[192];
     uint64_t now = userboot_ticks();
+    announce();
     for (int i = 0; i < NDEVICES; i++) {
         struct device *d = &devices[i];
         if (d->state == DEV_WAITING && now >= d->next_try) {
