@@ -41,15 +41,20 @@ int sys_ioport_range(void *env, uint64_t *vals)
     return 0;
 }
 
+/* The port and ack calls are a driver's every-interrupt path: the range
+ * or line is borrowed from the handle's slot (no reference taken), as
+ * the IPC calls do; nothing here drops a handle. */
 int sys_port_in(void *env, uint64_t *vals)
 {
     struct kobj *p;
+    bool held;
     uint32_t port = (uint32_t)vals[1], width = (uint32_t)vals[2];
-    int st = component_handle_get(env, arg_handle(vals, 0), KOBJ_IOPORTS, RIGHT_READ, &p, NULL);
+    int st = arg_borrow(env, arg_handle(vals, 0), KOBJ_IOPORTS, RIGHT_READ, true, &p, &held);
     if (!st)
         st = devcap_port_check(p, port, width);
     uint32_t v = st ? 0 : devio_in((uint16_t)port, width);
-    release(p);
+    if (p)
+        arg_return(p, held);
     vals[0] = (uint32_t)st;
     vals[1] = v;
     return 0;
@@ -58,13 +63,15 @@ int sys_port_in(void *env, uint64_t *vals)
 int sys_port_out(void *env, uint64_t *vals)
 {
     struct kobj *p;
+    bool held;
     uint32_t port = (uint32_t)vals[1], width = (uint32_t)vals[2];
-    int st = component_handle_get(env, arg_handle(vals, 0), KOBJ_IOPORTS, RIGHT_WRITE, &p, NULL);
+    int st = arg_borrow(env, arg_handle(vals, 0), KOBJ_IOPORTS, RIGHT_WRITE, true, &p, &held);
     if (!st)
         st = devcap_port_check(p, port, width);
     if (!st)
         devio_out((uint16_t)port, width, (uint32_t)vals[3]);
-    release(p);
+    if (p)
+        arg_return(p, held);
     vals[0] = (uint32_t)st;
     return 0;
 }
@@ -85,11 +92,13 @@ int sys_irq_line(void *env, uint64_t *vals)
 int sys_irq_ack(void *env, uint64_t *vals)
 {
     struct kobj *q;
+    bool held;
     uint64_t fired = 0;
-    int st = component_handle_get(env, arg_handle(vals, 0), KOBJ_IRQ, RIGHT_WAIT, &q, NULL);
+    int st = arg_borrow(env, arg_handle(vals, 0), KOBJ_IRQ, RIGHT_WAIT, true, &q, &held);
     if (!st)
         st = devcap_irq_ack(q, &fired);
-    release(q);
+    if (q)
+        arg_return(q, held);
     vals[0] = (uint32_t)st;
     vals[1] = fired;
     return 0;
