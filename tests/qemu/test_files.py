@@ -78,8 +78,8 @@ def test_image_files_and_tmp():
         # --dir: only the folders named, under the names given. (These are
         # paths of Atoll's own tree, fsd's /tmp inside the guest, not of
         # the machine running the test.)
-        out = command(b, "run --dir /tmp::/work ftool cat /work/a.txt", lambda o: "written" in o)
-        out = command(b, "run --dir /tmp::/work ftool cat /greeting.txt",
+        out = command(b, "run --dir /tmp::/guest ftool cat /guest/a.txt", lambda o: "written" in o)
+        out = command(b, "run --dir /tmp::/guest ftool cat /greeting.txt",
                       lambda o: "exit status" in o)
         assert "ftool: open /greeting.txt" in out, out
         # The layer and the service given wild pointers and escapes.
